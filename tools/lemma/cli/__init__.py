@@ -1,0 +1,81 @@
+"""The `lemma` command: a click group whose subcommands are imported only when run.
+
+Commands are thin: they parse options, call the library, print. Heavy libraries (sympy,
+networkx) are imported inside the commands that need them, so `lemma --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import click
+
+from ..model import LemmaError
+
+#: command name -> "module:attribute"; each module imports only click and the core at top level.
+COMMANDS = {
+    "lint": "lemma.cli.lint:lint",
+    "check": "lemma.cli.check:check",
+    "graph": "lemma.cli.graph:graph",
+    "new": "lemma.cli.authoring:new",
+    "mv": "lemma.cli.authoring:mv",
+    "list": "lemma.cli.authoring:list_notes",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._available(name))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS or not self._available(name):
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        """Whether the command's module exists (commands land one issue at a time)."""
+        return importlib.util.find_spec(COMMANDS[name].split(":")[0]) is not None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LemmaError as error:
+            click.echo(f"error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
+
+
+class Project:
+    """What every command needs: the notes folder and the `lemma` options from mkdocs.yml."""
+
+    def __init__(self, notes: Path | None) -> None:
+        from ..config import read_project_config
+
+        config = read_project_config()
+        self.notes_dir = notes or config.notes_dir
+        self.options = config.options
+        self.config_file = config.config_file
+
+    def load_vault(self):  # -> Vault (imported lazily to keep start-up small)
+        """Load the vault at the configured notes folder."""
+        from ..vault import load_vault
+
+        return load_vault(self.notes_dir)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--notes", type=click.Path(file_okay=False, path_type=Path),
+              help="The notes folder (default: docs_dir of ./mkdocs.yml, else ./notes).")
+@click.version_option(package_name="lemma")
+@click.pass_context
+def main(ctx: click.Context, notes: Path | None) -> None:
+    """Lemma: a knowledge base of linked notes with machine-checked derivations."""
+    ctx.obj = Project(notes)
+
+
+pass_project = click.make_pass_decorator(Project)

@@ -1,0 +1,38 @@
+"""`lemma lint`: report every problem in the vault."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..model import Severity
+from . import Project, pass_project
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@pass_project
+def lint(project: Project, fmt: str) -> None:
+    """Check frontmatter, links, headings and attachments; exit 1 if there are errors."""
+    vault = project.load_vault()
+    diagnostics = vault.diagnostics
+    if fmt == "json":
+        links = sum(len(links) for links in vault.resolved.values())
+        report = {"notes": len(vault), "links": links,
+                  "diagnostics": [d.to_json() for d in diagnostics]}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(summary(len(vault), diagnostics))
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise SystemExit(1)
+
+
+def summary(notes: int, diagnostics: list) -> str:
+    """`N notes: E errors, W warnings` — the last line of a text report."""
+    counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
+    return f"{notes} notes: " + (", ".join(parts) if parts else "no problems")

@@ -1,0 +1,170 @@
+"""The plain data of a knowledge base: positions, diagnostics, links, headings and notes.
+
+Stdlib only: every other module (CLI, MkDocs plugin, graph, checker) speaks in these types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is; only errors make `lemma lint` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class NoteKind(StrEnum):
+    """The schema a note follows; `note` is a plain note with no required fields."""
+
+    PAPER = "paper"
+    TAKE = "take"
+    CONCEPT = "concept"
+    DIGEST = "digest"
+    NOTE = "note"
+
+
+#: The folder (first path component under the vault root) that implies a kind.
+KIND_FOLDERS: dict[str, NoteKind] = {
+    "papers": NoteKind.PAPER,
+    "takes": NoteKind.TAKE,
+    "concepts": NoteKind.CONCEPT,
+    "digests": NoteKind.DIGEST,
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourcePos:
+    """A place in a vault file: vault-relative POSIX path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about the vault, printable as `path:line:col: severity code: message (hint)`."""
+
+    pos: SourcePos
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """The one-line text form used by the CLI and the MkDocs build log."""
+        text = f"{self.pos}: {self.severity.value} {self.code}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of `lemma lint --format json`."""
+        return {
+            "path": self.pos.path,
+            "line": self.pos.line,
+            "col": self.pos.col,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def sort_key(self) -> tuple[SourcePos, str, str]:
+        return (self.pos, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class WikiLink:
+    """One `[[…]]` or `![[…]]` as written in a note.
+
+    `start`/`end` are character offsets of the whole link (including `!`) in the text that was
+    parsed, so renderers and the rename command can replace it in place.
+    """
+
+    target: str  # "" for a same-note link such as [[#Heading]]
+    heading: str | None  # text after '#', e.g. "Summary" or "^block-id"
+    label: str | None  # text after '|'
+    embed: bool
+    pos: SourcePos
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def is_attachment(self) -> bool:
+        """A target with a file extension other than .md names an attachment (image, PDF…)."""
+        name = self.target.rsplit("/", 1)[-1]
+        if "." not in name:
+            return False
+        ext = name.rsplit(".", 1)[-1].lower()
+        return ext != "md" and ext.isalnum() and len(ext) <= 5 and not ext.isdigit()
+
+    @property
+    def display(self) -> str:
+        """The text a reader sees for the link: its label, else what it points at."""
+        if self.label:
+            return self.label
+        if not self.target:
+            return self.heading or ""
+        return f"{self.target} > {self.heading}" if self.heading else self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A Markdown ATX heading of a note, with the anchor MkDocs gives it."""
+
+    level: int
+    text: str
+    line: int
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One Markdown file of the vault, parsed once.
+
+    `meta` is the frontmatter as written (unknown keys kept); `body` is the text after it and
+    `body_line` the file line on which the body starts, so body offsets map back to the file.
+    """
+
+    path: str
+    kind: NoteKind
+    title: str
+    meta: Mapping[str, Any]
+    body: str
+    body_line: int
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    block_ids: frozenset[str] = frozenset()
+    links: tuple[WikiLink, ...] = field(default=())
+
+    @property
+    def stem(self) -> str:
+        """The file name without folder or `.md` extension."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+    @property
+    def folder(self) -> str:
+        """The vault-relative folder ('' at the root)."""
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+
+class LemmaError(Exception):
+    """A user-facing failure: the CLI prints `message` once and exits with `exit_code`."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code

@@ -1,0 +1,7 @@
+"""The `lemma` MkDocs plugin (placeholder until the site issue lands)."""
+
+from mkdocs.plugins import BasePlugin
+
+
+class LemmaPlugin(BasePlugin):
+    """Turns the vault into a site."""

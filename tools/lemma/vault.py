@@ -1,0 +1,292 @@
+"""The vault: every note of a folder read once, names indexed, links resolved, problems collected.
+
+`load_vault(root)` is the one entry point; it writes nothing and never raises on bad notes:
+each problem becomes a Diagnostic with `path:line:col`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import frontmatter as fm
+from .links import (
+    NameIndex,
+    Resolution,
+    find_heading,
+    fold,
+    parse_block_ids,
+    parse_headings,
+    parse_links,
+)
+from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
+
+#: Folders of the vault that hold no notes: note templates (see `lemma new`).
+IGNORED_FOLDERS = frozenset({"templates"})
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A link with what it points at: `target` is a note or attachment path (None if broken)."""
+
+    source: str
+    link: WikiLink
+    status: str  # "ok" | "broken" | "ambiguous" | "missing-heading"
+    target: str | None = None
+    anchor: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def is_attachment(self) -> bool:
+        return self.link.is_attachment
+
+
+def read_note(root: Path, path: str) -> tuple[Note, list[Diagnostic]]:
+    """Parse one vault file (vault-relative `path`) into a Note and its frontmatter problems."""
+    try:
+        text = (root / path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = ""
+        problem = Diagnostic(SourcePos(path), Severity.ERROR, "unreadable",
+                             "file is not valid UTF-8 text", "re-save it as UTF-8")
+        return _make_note(path, fm.Split({}, "", 1), NoteKind.NOTE), [problem]
+    return parse_note(path, text)
+
+
+def parse_note(path: str, text: str) -> tuple[Note, list[Diagnostic]]:
+    """Parse a note's text (as read from `path`) into a Note and its frontmatter problems."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    split = fm.split_frontmatter(text, path)
+    problems = list(split.diagnostics)
+    kind = fm.kind_of(path, split.meta)
+    if not split.diagnostics:
+        header = text[: text.find("\n---", 3) + 1] if split.meta else ""
+        problems += fm.validate(kind, split.meta, path, header)
+    return _make_note(path, split, kind if isinstance(kind, NoteKind) else NoteKind.NOTE), problems
+
+
+def _make_note(path: str, split: fm.Split, kind: NoteKind) -> Note:
+    body, first = split.body, split.body_line
+    headings = parse_headings(body, first)
+    meta = split.meta
+    title = meta.get("title")
+    if not (isinstance(title, str) and title.strip()):
+        h1 = next((h.text for h in headings if h.level == 1), None)
+        title = h1 or path.rsplit("/", 1)[-1].removesuffix(".md")
+    return Note(
+        path=path,
+        kind=kind,
+        title=title.strip(),
+        meta=meta,
+        body=body,
+        body_line=first,
+        aliases=fm.as_list(meta.get("aliases")),
+        tags=tuple(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
+        headings=headings,
+        block_ids=parse_block_ids(body),
+        links=tuple(parse_links(body, path, first)),
+    )
+
+
+def scan(root: Path) -> tuple[list[str], list[str]]:
+    """Vault-relative paths of notes (`.md`) and attachments, sorted; hidden folders skipped."""
+    notes: list[str] = []
+    attachments: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not (prefix == "" and entry.name.lower() in IGNORED_FOLDERS):
+                        walk(entry.path, rel + "/")
+                elif entry.name.endswith(".md"):
+                    notes.append(rel)
+                else:
+                    attachments.append(rel)
+
+    walk(str(root), "")
+    return sorted(notes), sorted(attachments)
+
+
+class Vault:
+    """All notes of a folder, their name index and their resolved links."""
+
+    def __init__(self, root: Path, notes: dict[str, Note], attachments: list[str],
+                 problems: dict[str, list[Diagnostic]]) -> None:
+        self.root = root
+        self.notes = notes
+        self.attachments = attachments
+        self._problems = problems
+        self._reindex()
+
+    def _reindex(self) -> None:
+        triples = ((n.path, n.title, n.aliases) for n in self.notes.values())
+        self.index = NameIndex.build(triples, self.attachments)
+        self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
+        self.__dict__.pop("diagnostics", None)
+
+    def _resolve_all(self, note: Note) -> tuple[ResolvedLink, ...]:
+        return tuple(self.resolve(link, note) for link in note.links)
+
+    def resolve(self, link: WikiLink, source: Note) -> ResolvedLink:
+        """Where `link`, written in `source`, points — checking its heading or block id too."""
+        if not link.target:
+            target: Resolution = Resolution("ok", source.path)
+        else:
+            target = self.index.resolve(link.target, source.path, link.is_attachment)
+        if target.status != "ok" or target.path is None:
+            return ResolvedLink(source.path, link, target.status, candidates=target.candidates)
+        note = self.notes.get(target.path)
+        if not link.heading or note is None:
+            return ResolvedLink(source.path, link, "ok", target.path)
+        if link.heading.startswith("^"):
+            ok = link.heading[1:].casefold() in note.block_ids
+            anchor = link.heading[1:] if ok else None
+        else:
+            heading = find_heading(note.headings, link.heading)
+            ok, anchor = heading is not None, heading.anchor if heading else None
+        status = "ok" if ok else "missing-heading"
+        return ResolvedLink(source.path, link, status, target.path, anchor)
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self.notes.values())
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def links(self) -> Iterator[ResolvedLink]:
+        """Every resolved link of the vault, note by note in path order."""
+        for links in self.resolved.values():
+            yield from links
+
+    def find(self, name: str) -> Note:
+        """The note a user means by `name` (path, file name, title or alias, any case).
+
+        Raises LemmaError with "did you mean" suggestions when nothing or several notes match.
+        """
+        found = self.index.resolve(name, "", attachment=False)
+        if found.status == "ok" and found.path in self.notes:
+            return self.notes[found.path]
+        if found.status == "ambiguous":
+            raise LemmaError(f"'{name}' matches several notes: {', '.join(found.candidates)}",
+                             exit_code=2)
+        hint = self.suggest(name)
+        raise LemmaError(f"no note named '{name}'" + (f" (did you mean {hint}?)" if hint else ""),
+                         exit_code=2)
+
+    def suggest(self, name: str) -> str:
+        """A "did you mean" phrase for a name that resolved to nothing ('' if nothing is close)."""
+        close = difflib.get_close_matches(fold(name), self.index.names(), n=3, cutoff=0.6)
+        return " or ".join(f"'{c}'" for c in close)
+
+    def update_note(self, path: str) -> Note | None:
+        """Re-read one note after an edit (or its deletion) and re-resolve what it can affect.
+
+        Links of other notes only change when this note's names change, so only then is the whole
+        index rebuilt; otherwise just this note's links are resolved again.
+        """
+        old = self.notes.get(path)
+        if (self.root / path).exists():
+            note, problems = read_note(self.root, path)
+            self.notes[path] = note
+            self._problems[path] = problems
+        else:
+            note = None
+            self.notes.pop(path, None)
+            self._problems.pop(path, None)
+        if old is None or note is None or (old.title, old.aliases) != (note.title, note.aliases):
+            self.notes = dict(sorted(self.notes.items()))
+            self._reindex()
+        else:
+            self.resolved[path] = self._resolve_all(note)
+            self.__dict__.pop("diagnostics", None)
+        return note
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem in the vault, sorted by position (computed on first use)."""
+        found = [d for problems in self._problems.values() for d in problems]
+        found += self._duplicate_names()
+        found += [d for r in self.links() if (d := self._link_problem(r)) is not None]
+        return sorted(found, key=Diagnostic.sort_key)
+
+    def _link_problem(self, r: ResolvedLink) -> Diagnostic | None:
+        link = r.link
+        if r.status == "ok":
+            return None
+        if r.status == "ambiguous":
+            return Diagnostic(link.pos, Severity.ERROR, "ambiguous-link",
+                              f"{link.raw} matches several notes: {', '.join(r.candidates)}",
+                              f"qualify it with a folder, e.g. [[{_stem_path(r.candidates[0])}]]")
+        if r.status == "missing-heading":
+            where = f"#{link.heading}"
+            hint = self._heading_hint(r)
+            return Diagnostic(link.pos, Severity.ERROR, "missing-heading",
+                              f"{link.raw}: '{r.target}' has no heading or block '{where}'", hint)
+        if link.is_attachment:
+            return Diagnostic(link.pos, Severity.ERROR, "missing-attachment",
+                              f"{link.raw}: no file '{link.target}' in the vault",
+                              "add the file to the vault or fix the name")
+        suggestion = self.suggest(link.target)
+        hint = f"did you mean {suggestion}?" if suggestion else "create the note or fix the name"
+        return Diagnostic(link.pos, Severity.ERROR, "broken-link",
+                          f"{link.raw}: no note named '{link.target}'", hint)
+
+    def _heading_hint(self, r: ResolvedLink) -> str:
+        note = self.notes[r.target] if r.target else None
+        texts = [h.text for h in note.headings] if note else []
+        close = difflib.get_close_matches(r.link.heading or "", texts, n=1, cutoff=0.5)
+        if close:
+            return f"did you mean '#{close[0]}'?"
+        return f"headings there: {', '.join(texts[:6])}" if texts else "that note has no headings"
+
+    def _duplicate_names(self) -> list[Diagnostic]:
+        """Explicit titles and aliases claimed by two notes (links by them would be ambiguous)."""
+        owners: dict[str, list[Note]] = {}
+        for note in self.notes.values():
+            explicit = {fold(n) for n in (note.meta.get("title"), *note.aliases)
+                        if isinstance(n, str) and n.strip()}
+            for name in explicit:
+                owners.setdefault(name, []).append(note)
+        problems = []
+        for name, notes in sorted(owners.items()):
+            for note in notes[1:]:
+                others = ", ".join(n.path for n in notes if n is not note)
+                problems.append(Diagnostic(SourcePos(note.path, 1, 1), Severity.ERROR,
+                                           "duplicate-name",
+                                           f"title or alias '{name}' is also used by {others}",
+                                           "give each note its own title and aliases"))
+        return problems
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+def _stem_path(path: str) -> str:
+    return path.removesuffix(".md")
+
+
+def load_vault(root: str | os.PathLike[str]) -> Vault:
+    """Read every note under `root` once, index names, resolve links. Writes nothing."""
+    root = Path(root)
+    if not root.is_dir():
+        raise LemmaError(f"notes folder '{root}' does not exist",
+                         exit_code=2) from None
+    note_paths, attachments = scan(root)
+    notes: dict[str, Note] = {}
+    problems: dict[str, list[Diagnostic]] = {}
+    for path in note_paths:
+        notes[path], problems[path] = read_note(root, path)
+    return Vault(root, notes, attachments, problems)
