@@ -58,7 +58,8 @@ def split_frontmatter(text: str, path: str) -> Split:
     try:
         data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # the construct being parsed (e.g. an unclosed '[') says more than where parsing stopped
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or "not valid YAML"
         error = _error(path, line, "frontmatter-invalid",

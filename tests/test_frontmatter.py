@@ -1,0 +1,68 @@
+"""Frontmatter splitting and per-kind validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from lemma.frontmatter import kind_of, parse_confidence, split_frontmatter, validate
+from lemma.model import NoteKind
+from lemma.vault import parse_note
+
+
+def test_split_keeps_body_line_numbers() -> None:
+    split = split_frontmatter("---\ntitle: T\ntags: [a]\n---\nbody line\n", "n.md")
+    assert (split.meta, split.body, split.body_line) == ({"title": "T", "tags": ["a"]},
+                                                        "body line\n", 5)
+
+
+def test_no_frontmatter_is_all_body() -> None:
+    split = split_frontmatter("# Title\n---\n", "n.md")
+    assert (split.meta, split.body_line, split.diagnostics) == ({}, 1, ())
+
+
+def test_unclosed_frontmatter_is_one_error() -> None:
+    [error] = split_frontmatter("---\ntitle: T\nno end\n", "n.md").diagnostics
+    assert error.format() == ("n.md:1:1: error frontmatter-invalid: frontmatter starts with '---' "
+                              "but never ends (close it with a line holding only '---')")
+
+
+def test_crlf_and_bom_are_read() -> None:
+    note, problems = parse_note("n.md", "\ufeff---\r\ntitle: T\r\n---\r\n[[x]]\r\n")
+    assert (note.title, problems, note.links[0].pos.line) == ("T", [], 4)
+
+
+@pytest.mark.parametrize(("path", "meta", "kind"), [
+    ("papers/x.md", {}, NoteKind.PAPER),
+    ("takes/x.md", {}, NoteKind.TAKE),
+    ("concepts/deep/x.md", {}, NoteKind.CONCEPT),
+    ("digests/x.md", {}, NoteKind.DIGEST),
+    ("x.md", {}, NoteKind.NOTE),
+    ("papers/x.md", {"kind": "Concept"}, NoteKind.CONCEPT),
+    ("x.md", {"kind": "essay"}, "essay"),
+])
+def test_kind_of(path: str, meta: dict, kind) -> None:
+    assert kind_of(path, meta) == kind
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.95, 0.95), (1, 1.0), ("95%", 0.95), ("80 %", 0.8),
+    (1.5, None), (True, None), ("high", None)])
+def test_parse_confidence(value, expected) -> None:
+    assert parse_confidence(value) == expected
+
+
+def test_paper_schema_messages_name_the_field_and_line() -> None:
+    raw = "---\ntitle: P\nauthors: 3\nyear: 21\nsource: not a url\nstatus: done\n---\n"
+    meta = split_frontmatter(raw, "p.md").meta
+    found = [d.format() for d in validate(NoteKind.PAPER, meta, "p.md", raw)]
+    assert found == [
+        "p.md:3:1: error invalid-field: 'authors' must be a list of names, e.g. [Ada Lovelace, "
+        "Alan Turing]",
+        "p.md:4:1: error invalid-field: 'year' must be a four-digit year, e.g. 2023",
+        "p.md:5:1: error invalid-field: 'source' must be an http(s) URL",
+        "p.md:6:1: error invalid-field: 'status' must be one of read, skimmed, to-read",
+    ]
+
+
+def test_plain_note_needs_nothing() -> None:
+    assert validate(NoteKind.NOTE, {"whatever": [1, 2]}, "n.md", "") == []
