@@ -1,0 +1,354 @@
+"""The checking engine: every link of a derivation gets a status, the block a verdict.
+
+Per link: shape check, a fast refutation probe at random exact points, a time-boxed symbolic
+ladder (each strategy in a killable worker), then exact randomized identity testing, which also
+cross-checks any symbolic proof. Inequalities are proved only by a symbolic sign argument;
+otherwise they are "not refuted on N samples".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import sympy
+
+from lemma.derive import workers
+from lemma.derive.block import Check, Derivation, Step
+from lemma.derive.probe import Claim, Space, build_space, sample
+from lemma.derive.results import (
+    CheckResult,
+    DerivationResult,
+    LinkResult,
+    decide_verdict,
+    expectation_met,
+)
+from lemma.derive.shrink import explain_failure
+
+PROBE_POINTS = 3
+TEST_POINTS = 12
+INEQUALITY_POINTS = 24
+RESIDUAL_CHARS = 300
+
+
+def _entries(expr: object) -> list[sympy.Expr]:
+    return list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]  # type: ignore[list-item]
+
+
+def _all_zero(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> tuple[bool, str]:
+    """Apply a simplification entrywise; (all zero?, the simplified residual as text)."""
+    out = [fn(e) for e in _entries(expr)]
+    text = sympy.sstr(out if isinstance(expr, sympy.MatrixBase) else out[0])
+    return all(e == 0 for e in out), text[:RESIDUAL_CHARS]
+
+
+def _doit(e: sympy.Expr) -> sympy.Expr:
+    return e.doit() if isinstance(e, sympy.Basic) else e
+
+
+#: Symbolic strategies for identities, cheapest first: (name, function, cheap?).
+LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
+    ("expand", sympy.expand, True),
+    ("cancel", lambda e: sympy.cancel(sympy.together(e)), True),
+    ("doit+expand", lambda e: sympy.expand(_doit(e)), True),
+    ("doit+cancel", lambda e: sympy.cancel(sympy.together(_doit(e))), True),
+    ("gammasimp", lambda e: sympy.gammasimp(_doit(e)), False),
+    ("combsimp", lambda e: sympy.combsimp(_doit(e)), False),
+    ("simplify", lambda e: sympy.simplify(_doit(e)), False),
+    ("rewrite(exp)", lambda e: sympy.simplify(_doit(e).rewrite(sympy.exp)), False),
+    ("trigsimp", lambda e: sympy.trigsimp(_doit(e)), False),
+    ("fu", lambda e: sympy.fu(_doit(e)), False),
+)
+
+#: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict).
+SIGN_LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr]], ...] = (
+    ("sign via assumptions", lambda e: e),
+    ("sign via assumptions after expand", sympy.expand),
+    ("sign via assumptions after factor", lambda e: sympy.factor(sympy.cancel(e))),
+    ("sign via assumptions after simplify", sympy.simplify),
+)
+
+
+def _sign_proved(margin: sympy.Expr, fn: Callable[[sympy.Expr], sympy.Expr], strict: bool) -> bool:
+    value = fn(_doit(margin))
+    return bool(value.is_positive if strict else value.is_nonnegative)
+
+
+def _shape(expr: object) -> tuple[int, int] | None:
+    return tuple(expr.shape) if isinstance(expr, sympy.MatrixBase) else None  # type: ignore[return-value]
+
+
+def _shape_text(shape: tuple[int, int] | None) -> str:
+    return "a scalar" if shape is None else f"a {shape[0]}×{shape[1]} matrix"
+
+
+class _Clock:
+    """A link's time box: how much is left, and a share of it for one step."""
+
+    def __init__(self, box: float) -> None:
+        self.box = box
+        self.end = time.monotonic() + box
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def share(self, fraction: float) -> float:
+        return min(self.left(), self.box * fraction)
+
+
+def check_derivation(d: Derivation, *, time_box: float = 10.0) -> DerivationResult:
+    """Check every link and `check:` line of a parsed block within `time_box` seconds per link."""
+    start = time.monotonic()
+    space = build_space(d)
+    links = [check_link(d, step, space, time_box) for step in d.steps]
+    checks = [check_value(d, c, time_box) for c in d.checks]
+    verdict, first = decide_verdict(links, checks)
+    expected = "valid" if d.expect_invalid_at is None else f"invalid@{d.expect_invalid_at}"
+    error = next((link.message for link in links if link.error), None)
+    return DerivationResult(
+        id=d.id,
+        path=d.pos.path,
+        line=d.pos.line,
+        title=d.title,
+        verdict=verdict,
+        expected=expected,
+        first_failure=first,
+        links=links,
+        checks=checks,
+        error=error,
+        passed=expectation_met(verdict, d.expect_invalid_at, first),
+        seconds=round(time.monotonic() - start, 3),
+    )
+
+
+def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:
+    """Status of one link: unchecked, failed (with evidence), or proved/verified/numeric."""
+    just = step.justification
+    result = LinkResult(
+        index=step.index,
+        line=step.pos.line,
+        relation=step.relation,
+        status="unchecked",
+        lhs_text=step.lhs_text,
+        rhs_text=step.rhs_text,
+        justification=just.text,
+    )
+    if just.kind in ("cite", "unchecked"):
+        result.message = f"not checked ({just.kind}: {just.text.split(':', 1)[-1].strip()})"
+        return result
+    left, right = step.lhs, step.rhs
+    display = None
+    if just.kind == "linear_combination":
+        display = (left, right)
+        if _shape(left) != _shape(right):
+            return _shape_failure(result, left, right)
+        left, right = left - right, just.expr  # type: ignore[operator]
+    if shape_failed := _shape_problem(step.relation, left, right):
+        result.status = "failed"
+        result.message = shape_failed
+        result.hints = _transpose_hint(left, right)
+        return result
+    claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display)
+    return _run_ladder(result, claim, time_box, just.kind == "linear_combination")
+
+
+def _shape_failure(result: LinkResult, left: object, right: object) -> LinkResult:
+    result.status = "failed"
+    result.message = _shape_problem("=", left, right) or "shape mismatch"
+    result.hints = _transpose_hint(left, right)
+    return result
+
+
+def _shape_problem(relation: str, left: object, right: object) -> str:
+    ls, rs = _shape(left), _shape(right)
+    if relation != "=" and (ls or rs):
+        return "an inequality needs scalar sides; " + f"got {_shape_text(ls)} and {_shape_text(rs)}"
+    if ls != rs:
+        return f"shape mismatch: the left side is {_shape_text(ls)}, the right {_shape_text(rs)}"
+    return ""
+
+
+def _transpose_hint(left: object, right: object) -> list[str]:
+    ls, rs = _shape(left), _shape(right)
+    if ls and rs and ls == (rs[1], rs[0]):
+        return ["the sides have transposed shapes: a transpose (.T) dropped or added?"]
+    return []
+
+
+def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) -> LinkResult:
+    clock = _Clock(time_box)
+    inequality = claim.relation != "="
+    probe = workers.run(sample, claim, "probe", PROBE_POINTS, timeout=clock.share(0.3))
+    if probe.ok and probe.value["refuted"]:
+        return _failed(result, claim, "probe", probe.value, clock)
+    proof = ""
+    residual_text = ""
+    margin = claim.right - claim.left if claim.relation in ("<", "<=") else claim.left - claim.right  # type: ignore[operator]
+    strict = claim.relation in ("<", ">")
+    if inequality:
+        for name, fn in SIGN_LADDER:
+            if clock.left() <= 0:
+                break
+            out = workers.run(_sign_proved, margin, fn, strict, timeout=clock.share(0.15))
+            if out.ok and out.value:
+                proof = name
+                break
+    else:
+        proof, residual_text = _try_ladder(margin, clock, cheap=True)
+    wanted = INEQUALITY_POINTS if inequality else TEST_POINTS
+    test = workers.run(sample, claim, "test", wanted, timeout=clock.share(0.4))
+    if test.ok and test.value["refuted"]:
+        if proof:
+            result.status = "failed"
+            result.error = True
+            result.message = (
+                f"checker error: the symbolic method '{proof}' closed this link but an exact "
+                "random point refutes it; please report this block"
+            )
+            return _failed(result, claim, "test", test.value, clock, keep_message=True)
+        return _failed(result, claim, "test", test.value, clock)
+    if not proof and not inequality and clock.left() > 0:
+        proof, residual_text = _try_ladder(margin, clock, cheap=False)
+    counts = _counts(probe, test)
+    return _conclude(result, claim, proof, counts, residual_text, time_box, combo)
+
+
+def _try_ladder(residual: object, clock: _Clock, *, cheap: bool) -> tuple[str, str]:
+    """Run the cheap or the heavy rungs; (name of the rung that closed it or '', residual)."""
+    text = ""
+    for name, fn, is_cheap in LADDER:
+        if is_cheap != cheap:
+            continue
+        if clock.left() <= 0.05:
+            break
+        out = workers.run(_all_zero, residual, fn, timeout=clock.share(0.15 if cheap else 0.25))
+        if out.ok:
+            closed, residual_text = out.value
+            if closed:
+                return name, ""
+            text = text or residual_text
+    return "", text
+
+
+def _counts(*outcomes: workers.Outcome) -> dict[str, int | bool | str]:
+    exact = numeric = 0
+    timed_out = False
+    last = ""
+    for out in outcomes:
+        if out.ok:
+            exact += int(out.value["exact"])
+            numeric += int(out.value["numeric"])
+            last = str(out.value.get("last", "")) or last
+        elif out.status == "timeout":
+            timed_out = True
+        else:
+            last = out.message
+    return {"exact": exact, "numeric": numeric, "timeout": timed_out, "last": last}
+
+
+def _conclude(
+    result: LinkResult,
+    claim: Claim,
+    proof: str,
+    counts: dict[str, int | bool | str],
+    residual: str,
+    time_box: float,
+    combo: bool,
+) -> LinkResult:
+    exact, numeric = int(counts["exact"]), int(counts["numeric"])
+    total = exact + numeric
+    prefix = "linear_combination + " if combo else ""
+    result.residual = residual
+    if total == 0:
+        result.status = "unchecked"
+        if counts["timeout"]:
+            result.message = f"time box of {time_box:g} s exhausted before any point was evaluated"
+        else:
+            reason = counts["last"] or "every draw was rejected"
+            result.message = f"no admissible sample point could be evaluated ({reason})"
+        if proof:
+            result.message += f"; '{proof}' closed it but it could not be cross-checked"
+        return result
+    if proof:
+        result.status = "proved"
+        result.method = f"{prefix}{proof}"
+        result.message = f"cross-checked at {total} random points"
+    elif claim.relation != "=":
+        result.status = "verified" if numeric == 0 else "numeric"
+        kind = "" if numeric == 0 else " (50-digit numeric)"
+        result.method = f"not refuted on {total} samples{kind}"
+    elif numeric == 0:
+        result.status = "verified"
+        result.method = f"{prefix}random exact x{exact}"
+    else:
+        result.status = "numeric"
+        result.method = f"{prefix}50-digit numeric x{total}"
+    if counts["timeout"]:
+        result.message = (result.message + "; " if result.message else "") + (
+            f"time box of {time_box:g} s cut the random test short"
+        )
+    return result
+
+
+def _failed(
+    result: LinkResult,
+    claim: Claim,
+    stream: str,
+    found: dict[str, object],
+    clock: _Clock,
+    *,
+    keep_message: bool = False,
+) -> LinkResult:
+    """Fill a failed link's evidence, shrinking the counterexample in a worker if time allows."""
+    result.status = "failed"
+    result.counterexample = dict(found["point"])  # type: ignore[arg-type]
+    result.lhs_value = str(found["left"])
+    result.rhs_value = str(found["right"])
+    budget = max(clock.left(), min(2.0, clock.box))
+    out = workers.run(explain_failure, claim, stream, int(found["draw"]), timeout=budget)
+    if out.ok:
+        info = out.value
+        result.counterexample = info["point"]
+        result.lhs_value = info["left"]
+        result.rhs_value = info["right"]
+        result.residual = info["residual"]
+        result.hints = info["hints"]
+    if not keep_message:
+        side = "the two sides differ" if claim.relation == "=" else "the inequality fails"
+        where = ", ".join(f"{k} = {v}" for k, v in (result.counterexample or {}).items())
+        result.message = f"{side} at {where}" if where else side
+    return result
+
+
+def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
+    """Evaluate the chain's last expression exactly at a `check:` point and compare."""
+    expected = sympy.sstr(chk.expected)
+    if not d.steps:
+        return CheckResult(chk.text, chk.pos.line, expected, "", "", False, "no calc chain")
+    out = workers.run(_evaluate_check, d, chk, timeout=time_box)
+    if out.ok:
+        actual, decimal, ok, message = out.value
+        return CheckResult(chk.text, chk.pos.line, expected, actual, decimal, ok, message)
+    reason = f"time box of {time_box:g} s exhausted" if out.status == "timeout" else out.message
+    return CheckResult(chk.text, chk.pos.line, expected, "", "", False, reason)
+
+
+def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
+    values = {}
+    for name, value in chk.assignments:
+        try:
+            values[d.symbol(name)] = value
+        except KeyError:
+            return "", "", False, f"'{name}' is not declared in this block"
+    expr = d.steps[-1].rhs
+    value = expr.xreplace(values).doit() if isinstance(expr, sympy.Basic) else expr
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        missing = ", ".join(sorted(str(s) for s in value.free_symbols))
+        return sympy.sstr(value), "", False, f"no value given for {missing}"
+    if not value.is_Rational:
+        value = sympy.simplify(value)
+    diff = sympy.simplify(value - chk.expected)
+    ok = diff == 0
+    decimal = sympy.sstr(sympy.N(value, 15)) if not isinstance(value, sympy.MatrixBase) else ""
+    message = "" if ok else f"expected {sympy.sstr(chk.expected)}, got {sympy.sstr(value)}"
+    return sympy.sstr(value), decimal, ok, message
