@@ -1,0 +1,406 @@
+"""Safe expression parser: Python `ast` to sympy objects through a whitelist, with resource limits.
+
+Note text is data: it is parsed by `ast.parse` and walked node by node; nothing is evaluated by
+Python, and sympy only ever sees constructors whose arguments have been bounded first.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+import sympy
+from sympy.core.function import UndefinedFunction
+from sympy.matrices import MatrixBase
+
+from lemma.derive import exprbind
+from lemma.derive import exprmat as mat
+from lemma.derive.block import DerivationSyntaxError
+from lemma.model import SourcePos
+
+MAX_CHARS = 2000  # characters of one expression
+MAX_NODES = 500  # Python syntax nodes of one expression
+MAX_DEPTH = 200  # nesting depth of the syntax tree
+MAX_BRACKETS = 50  # nesting depth of brackets, checked before Python parses anything
+MAX_DIGITS = 30  # digits of an integer or decimal literal
+MAX_EXPONENT = 64  # |n| of a numeric exponent
+MAX_POWER_BITS = 4096  # bits of an exact rational power computed while parsing
+MAX_FACTORIAL = 1000  # numeric arguments of factorial, binomial, gamma, beta
+MAX_TERMS = 1000  # terms of a Sum/Product whose bounds are both numbers
+MAX_DIFF_ORDER = 8  # total order of a derivative
+
+CONSTANTS: dict[str, sympy.Basic] = {"pi": sympy.pi, "E": sympy.E, "I": sympy.I, "oo": sympy.oo}
+
+#: name -> (constructor, least and most number of arguments); all arguments are scalars.
+SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
+    "sqrt": (sympy.sqrt, 1, 1),
+    "exp": (sympy.exp, 1, 1),
+    "log": (sympy.log, 1, 2),
+    "sin": (sympy.sin, 1, 1),
+    "cos": (sympy.cos, 1, 1),
+    "tan": (sympy.tan, 1, 1),
+    "tanh": (sympy.tanh, 1, 1),
+    "sinh": (sympy.sinh, 1, 1),
+    "cosh": (sympy.cosh, 1, 1),
+    "sech": (sympy.sech, 1, 1),
+    "asin": (sympy.asin, 1, 1),
+    "acos": (sympy.acos, 1, 1),
+    "atan": (sympy.atan, 1, 1),
+    "Abs": (sympy.Abs, 1, 1),
+    "Min": (sympy.Min, 1, 16),
+    "Max": (sympy.Max, 1, 16),
+    "sign": (sympy.sign, 1, 1),
+    "factorial": (sympy.factorial, 1, 1),
+    "binomial": (sympy.binomial, 2, 2),
+    "gamma": (sympy.gamma, 1, 1),
+    "beta": (sympy.beta, 2, 2),
+    "floor": (sympy.floor, 1, 1),
+    "ceiling": (sympy.ceiling, 1, 1),
+}
+BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
+BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
+MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix"})
+FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS
+RESERVED = frozenset(CONSTANTS)
+
+_DECIMAL = re.compile(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
+_NOT_ALLOWED = {
+    ast.Lambda: "lambda expressions are not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.Subscript: "indexing like x[...] is not allowed",
+    ast.Compare: "comparisons are not allowed inside an expression",
+    ast.BoolOp: "'and'/'or' are not allowed",
+    ast.IfExp: "conditional expressions (a if c else b) are not allowed",
+    ast.Dict: "dictionaries are not allowed",
+    ast.Set: "sets are not allowed",
+    ast.NamedExpr: "':=' is not allowed",
+    ast.Starred: "starred arguments (*args) are not allowed",
+    ast.Slice: "slices are not allowed",
+}
+_HINTS = {
+    ast.Subscript: "matrices are used whole: products, .T, inv, det, trace",
+    ast.Compare: "a relation (=, <=, <, >=, >) starts a calc line; hypotheses use ==",
+}
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def is_matrix(value: object) -> bool:
+    """True for an explicit sympy matrix (declared matrices, vectors and their combinations)."""
+    return isinstance(value, MatrixBase)
+
+
+def parse_expression(
+    text: str, names: Mapping[str, object], pos: SourcePos, *, bound_ok: bool = True
+) -> object:
+    """Turn one expression of a derivation into a sympy expression or ImmutableMatrix.
+
+    `names` maps declared names to their sympy objects; `pos` is where `text` starts in the file
+    (later lines of a multi-line `text` are whole file lines). With `bound_ok=False`, binders
+    (Sum, Integral, ...) may only use declared names as their variables.
+    """
+    return _Builder(text, names, pos, bound_ok).build()
+
+
+class _Builder:
+    """One walk over one expression's syntax tree, remembering where the text came from."""
+
+    def __init__(self, text: str, names: Mapping[str, object], pos: SourcePos, bound_ok: bool):
+        self.text = text
+        self.names = names
+        self.pos = pos
+        self.bound_ok = bound_ok
+        self.shift = 0
+        self.flat = ""
+
+    # -- positions and errors -------------------------------------------------------------
+
+    def where(self, offset: int) -> SourcePos:
+        """The file position of character `offset` of the original text."""
+        offset = max(0, min(offset, len(self.text)))
+        before = self.text[:offset]
+        newlines = before.count("\n")
+        if newlines == 0:
+            return SourcePos(self.pos.path, self.pos.line, self.pos.col + offset)
+        return SourcePos(self.pos.path, self.pos.line + newlines, offset - before.rfind("\n"))
+
+    def fail(self, at: ast.AST | int, message: str, hint: str = "") -> DerivationSyntaxError:
+        """An error at a node (or a character offset of the original text)."""
+        offset = at if isinstance(at, int) else self.shift + getattr(at, "col_offset", 0)
+        return DerivationSyntaxError(self.where(offset), message, hint)
+
+    # -- entry point ----------------------------------------------------------------------
+
+    def build(self) -> object:
+        text = self.text
+        if len(text) > MAX_CHARS:
+            raise self.fail(0, f"expression is too long ({len(text)} characters; the limit is "
+                            f"{MAX_CHARS})", "split the link into smaller steps")
+        depth = 0
+        for i, ch in enumerate(text):
+            if ord(ch) > 127:
+                raise self.fail(i, f"non-ASCII character {ch!r} in an expression",
+                                "write names and operators in ASCII, e.g. alpha, -, <=")
+            if ch in "([{":
+                depth += 1
+                if depth > MAX_BRACKETS:
+                    raise self.fail(i, f"brackets are nested too deeply (more than {MAX_BRACKETS}"
+                                    " levels)", "split the expression into smaller steps")
+            elif ch in ")]}":
+                depth -= 1
+        flat = text.replace("\r", " ").replace("\n", " ")
+        self.flat = flat.lstrip()
+        self.shift = len(flat) - len(self.flat)
+        if not self.flat.strip():
+            raise self.fail(0, "expected an expression, found nothing")
+        try:
+            tree = ast.parse(self.flat, mode="eval")
+        except SyntaxError as err:
+            hint = "use ** for powers" if "^" in text else "expressions use Python syntax"
+            raise self.fail(self.shift + max((err.offset or 1) - 1, 0),
+                            f"invalid expression: {err.msg}", hint) from None
+        except (RecursionError, MemoryError, ValueError):
+            raise self.fail(0, "expression is too deeply nested to parse") from None
+        self._measure(tree)
+        return self.conv(tree.body, {})
+
+    def _measure(self, tree: ast.AST) -> None:
+        """Reject trees with too many nodes or too deep before walking them recursively."""
+        count = 0
+        stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if isinstance(node, ast.expr_context | ast.operator | ast.unaryop):
+                continue
+            count += 1
+            if count > MAX_NODES:
+                raise self.fail(0, f"expression is too large (more than {MAX_NODES} syntax "
+                                "nodes)", "split the link into smaller steps")
+            if depth > MAX_DEPTH:
+                raise self.fail(node, f"expression is nested too deeply (more than {MAX_DEPTH} "
+                                "levels)", "split the link into smaller steps")
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def conv(self, node: ast.AST, scope: dict[str, object]) -> object:
+        """Convert one syntax node; anything not whitelisted is an error."""
+        if isinstance(node, ast.BinOp):
+            return self.binop(node, scope)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -self.conv(node.operand, scope)  # type: ignore[operator]
+            if isinstance(node.op, ast.UAdd):
+                return self.conv(node.operand, scope)
+            raise self.fail(node, "only unary - and + are allowed")
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node, scope)
+        if isinstance(node, ast.Call):
+            return self.call(node, scope)
+        if isinstance(node, ast.Attribute):
+            if node.attr != "T":
+                raise self.fail(node, f"attribute access .{node.attr} is not allowed",
+                                "only .T (transpose) is allowed")
+            value = self.conv(node.value, scope)
+            if not is_matrix(value):
+                raise self.fail(node, ".T is the transpose of a matrix, but this is a scalar")
+            return value.T  # type: ignore[attr-defined]
+        if isinstance(node, ast.Tuple | ast.List):
+            raise self.fail(node, "a tuple or list is only allowed as a function argument",
+                            "e.g. the bounds (j, a, b) of Sum, or the rows of Matrix([[...]])")
+        for kind, message in _NOT_ALLOWED.items():
+            if isinstance(node, kind):
+                raise self.fail(node, message, _HINTS.get(kind, ""))
+        raise self.fail(node, f"{type(node).__name__} is not allowed in an expression")
+
+    def scalar(self, node: ast.AST, scope: dict[str, object], what: str) -> sympy.Expr:
+        """Convert a node that must be a scalar (not a matrix)."""
+        value = self.conv(node, scope)
+        if is_matrix(value):
+            raise self.fail(node, f"{what} takes a scalar, but this is a "
+                            f"{mat.shape_text(value)} matrix", mat.one_by_one_hint(value))
+        return value  # type: ignore[return-value]
+
+    def constant(self, node: ast.Constant) -> sympy.Expr:
+        value = node.value
+        seg = self.flat[node.col_offset:node.end_col_offset].replace("_", "")
+        if isinstance(value, complex):
+            raise self.fail(node, f"complex literal {seg} is not allowed",
+                            "write I for the imaginary unit, e.g. 2*I")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, f"the literal {seg} is not allowed",
+                            "only numbers, names and function calls are allowed")
+        if isinstance(value, int):
+            if not seg.isdigit():
+                raise self.fail(node, f"write integers in decimal, not {seg}")
+            if len(seg.lstrip("0")) > MAX_DIGITS:
+                raise self.fail(node, f"integer literal has {len(seg)} digits; the limit is "
+                                f"{MAX_DIGITS}", "write large numbers as powers, e.g. 10**40")
+            return sympy.Integer(int(seg))
+        match = _DECIMAL.fullmatch(seg)
+        if not match:
+            raise self.fail(node, f"cannot read the number {seg}")
+        whole, frac, exponent = match.groups()
+        if len((whole + frac).lstrip("0")) > MAX_DIGITS or abs(int(exponent or 0)) > MAX_DIGITS:
+            raise self.fail(node, f"decimal literal {seg} is too long; the limit is "
+                            f"{MAX_DIGITS} digits and exponent {MAX_DIGITS}")
+        exact = Fraction(seg)
+        return sympy.Rational(exact.numerator, exact.denominator)
+
+    def name(self, node: ast.Name, scope: dict[str, object]) -> object:
+        ident = node.id
+        value = scope.get(ident, self.names.get(ident))
+        if value is None and ident in CONSTANTS:
+            return CONSTANTS[ident]
+        if isinstance(value, UndefinedFunction):
+            raise self.fail(node, f"{ident!r} is a function; call it with its arguments",
+                            f"e.g. {ident}(x)")
+        if value is not None:
+            return value
+        if ident in FUNCTIONS:
+            raise self.fail(node, f"{ident!r} is a function; call it with its arguments",
+                            f"e.g. {ident}(x)")
+        raise self.fail(node, f"undeclared name {ident!r}", "declare it under given:")
+
+    def binop(self, node: ast.BinOp, scope: dict[str, object]) -> object:
+        op = type(node.op)
+        if op is ast.BitXor:
+            raise self.fail(self.operator_offset(node), "'^' is not a power here",
+                            "use ** for powers, e.g. x**2")
+        if op is ast.MatMult:
+            raise self.fail(self.operator_offset(node), "'@' is not allowed",
+                            "use * for the matrix product")
+        if op not in _OPS:
+            raise self.fail(node, "only + - * / ** are allowed as operators")
+        left = self.conv(node.left, scope)
+        right = self.conv(node.right, scope)
+        try:
+            if op is ast.Pow:
+                result = self.power(node, left, right)
+            else:
+                result = mat.combine(_OPS[op], left, right)
+        except mat.ShapeProblem as err:
+            raise self.fail(self.operator_offset(node), err.message, err.hint) from None
+        return self.defined(node, result)
+
+    def operator_offset(self, node: ast.BinOp) -> int:
+        """Offset of the operator of a binary operation (errors point at it, not the operand)."""
+        start, end = node.left.end_col_offset or 0, node.right.col_offset
+        gap = self.flat[start:end]
+        symbol = {**_OPS, ast.BitXor: "^", ast.MatMult: "@"}.get(type(node.op), "")
+        found = gap.find(symbol) if symbol else -1
+        return self.shift + (start + found if found >= 0 else node.col_offset)
+
+    def defined(self, node: ast.AST, value: object) -> object:
+        """Reject values sympy marks undefined (1/0, 0**-1, oo - oo)."""
+        if value is sympy.zoo or value is sympy.nan:
+            raise self.fail(node, "the value is undefined (division by zero or oo - oo)")
+        return value
+
+    def power(self, node: ast.BinOp, base: object, exponent: object) -> object:
+        """`base ** exponent` with bounded exponents; numeric powers are sized before evaluating."""
+        if is_matrix(exponent):
+            raise mat.ShapeProblem("a matrix cannot be an exponent")
+        exp = exponent
+        if is_matrix(base):
+            return mat.matrix_power(base, exp)
+        if exp.is_number and exp.is_Rational:  # type: ignore[union-attr]
+            if abs(exp) > MAX_EXPONENT:
+                raise self.fail(node.right, f"exponent {exp} is too large (the limit is "
+                                f"{MAX_EXPONENT})", "keep the exponent symbolic, e.g. x**n")
+            if base.is_Rational:  # type: ignore[union-attr]
+                bits = max(abs(base.p).bit_length(), base.q.bit_length())  # type: ignore[union-attr]
+                if bits * abs(exp.p) > MAX_POWER_BITS * exp.q:  # type: ignore[union-attr]
+                    raise self.fail(node, f"the number {base}**{exp} is too large to compute",
+                                    "keep it symbolic, e.g. declare the base")
+        elif exp.is_number and base.is_number:  # type: ignore[union-attr]
+            size = _numeric_size(exp)
+            if size is None or size > MAX_EXPONENT:
+                raise self.fail(node.right, "a numeric exponent of a number must be at most "
+                                f"{MAX_EXPONENT} in size")
+        return sympy.Pow(base, exp)
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def call(self, node: ast.Call, scope: dict[str, object]) -> object:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only named functions can be called",
+                            "e.g. sqrt(x) or a declared function g(x)")
+        if node.keywords:
+            raise self.fail(node.keywords[0], "keyword arguments are not allowed")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.fail(arg, "starred arguments (*args) are not allowed")
+        name = node.func.id
+        value = scope.get(name, self.names.get(name))
+        if isinstance(value, UndefinedFunction):
+            return self.undefined_call(node, name, value, scope)
+        if value is not None:
+            kind = "matrix" if is_matrix(value) else "scalar"
+            raise self.fail(node.func, f"{name!r} is declared as a {kind}, not a function",
+                            f"declare it as `{name}: function N` to call it")
+        if name in SCALAR_FUNCTIONS:
+            return self.scalar_call(node, name, scope)
+        if name in BINDERS:
+            return exprbind.binder(self, node, name, scope)
+        if name in MATRIX_FUNCTIONS:
+            try:
+                return mat.matrix_call(self, node, name, scope)
+            except mat.ShapeProblem as err:
+                raise self.fail(node, err.message, err.hint) from None
+        raise self.fail(node.func, f"unknown function {name!r}",
+                        "allowed: " + " ".join(sorted(FUNCTIONS, key=str.lower))
+                        + "; or declare `NAME: function N`")
+
+    def scalar_call(self, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+        fn, least, most = SCALAR_FUNCTIONS[name]
+        count = len(node.args)
+        if not least <= count <= most:
+            want = str(least) if least == most else f"{least} to {most}"
+            raise self.fail(node, f"{name} takes {want} argument(s), got {count}")
+        args = [self.scalar(arg, scope, name) for arg in node.args]
+        if name in BOUNDED_ARGS:
+            for arg, sub in zip(args, node.args, strict=True):
+                size = _numeric_size(arg) if arg.is_number else 0
+                if size is None or size > MAX_FACTORIAL:
+                    raise self.fail(sub, f"{name} of a number larger than {MAX_FACTORIAL} is "
+                                    "not computed", "keep the argument symbolic")
+        return self.defined(node, fn(*args))
+
+    def undefined_call(
+        self, node: ast.Call, name: str, fn: UndefinedFunction, scope: dict[str, object]
+    ) -> object:
+        nargs = fn.nargs
+        single = isinstance(nargs, sympy.FiniteSet) and len(nargs) == 1
+        arity = int(next(iter(nargs))) if single else None
+        values = [self.conv(arg, scope) for arg in node.args]
+        if len(values) == 1 and is_matrix(values[0]) and 1 in values[0].shape:  # type: ignore
+            entries = list(values[0])  # type: ignore[call-overload]
+            if arity is None or len(entries) == arity:
+                values = entries  # g(W*x) with W*x a vector: one argument per entry
+        for value, sub in zip(values, node.args, strict=False):
+            if is_matrix(value):
+                raise self.fail(sub, f"{name} takes scalars, but this is a "
+                                f"{mat.shape_text(value)} matrix")
+        if arity is not None and len(values) != arity:
+            raise self.fail(node, f"{name} takes {arity} argument(s), got {len(values)}",
+                            f"it is declared as `{name}: function {arity}`")
+        return fn(*values)
+
+
+def _numeric_size(value: sympy.Expr) -> float | None:
+    """|value| for a number, computed cheaply; None when it cannot be sized."""
+    if value.is_Rational:
+        return float(abs(value))  # type: ignore[arg-type]
+    try:
+        approx = complex(sympy.N(value, 15))
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return None
+    return abs(approx)

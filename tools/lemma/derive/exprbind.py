@@ -1,0 +1,192 @@
+"""Binding constructs of the expression parser: Sum, Product, Integral, Derivative, Subs, Limit.
+
+Their variables need no declaration: an undeclared bound name becomes a plain sympy Symbol (integer
+for Sum/Product indices, real otherwise), the same object every time, so parsing is deterministic.
+All of them are built unevaluated; `diff` is a synonym of `Derivative` (the checker evaluates).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+import sympy
+from sympy.matrices import MatrixBase
+
+from lemma.derive.exprmat import shape_text
+
+if TYPE_CHECKING:
+    from lemma.derive.expr import _Builder
+
+Scope = dict[str, object]
+
+
+def binder(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
+    """Build one binding construct; `name` is one of expr.BINDERS."""
+    if name in ("Sum", "Product"):
+        return _sum(builder, node, name, scope)
+    if name == "Integral":
+        return _integral(builder, node, scope)
+    if name in ("Derivative", "diff"):
+        return _derivative(builder, node, name, scope)
+    if name == "Subs":
+        return _subs(builder, node, scope)
+    return _limit(builder, node, scope)
+
+
+def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
+              integer: bool = False, vector_ok: bool = False) -> object:
+    """The symbol a binder binds: a declared one if the name is declared, else a fresh one."""
+    from lemma.derive.expr import CONSTANTS, FUNCTIONS
+
+    if not isinstance(node, ast.Name):
+        raise builder.fail(node, f"the variable of {what} must be a name, e.g. j")
+    ident = node.id
+    existing = scope.get(ident, builder.names.get(ident))
+    if existing is None and (ident in CONSTANTS or ident in FUNCTIONS):
+        raise builder.fail(node, f"{ident!r} cannot be a bound variable: it is a built-in name")
+    if isinstance(existing, sympy.Symbol):
+        return existing
+    if isinstance(existing, MatrixBase) and vector_ok and existing.cols == 1:
+        return existing
+    if existing is not None:
+        raise builder.fail(node, f"{ident!r} cannot be the variable of {what}: it is not a "
+                           "scalar name")
+    if not builder.bound_ok:
+        raise builder.fail(node, f"undeclared name {ident!r}", "declare it under given:")
+    return sympy.Symbol(ident, integer=True) if integer else sympy.Symbol(ident, real=True)
+
+
+def _need(builder: _Builder, node: ast.Call, name: str, least: int, most: int, usage: str) -> None:
+    if not least <= len(node.args) <= most:
+        raise builder.fail(node, f"{name} takes {usage}")
+
+
+def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
+    from lemma.derive.expr import MAX_TERMS, _numeric_size
+
+    _need(builder, node, name, 2, 5, "an expression and bounds, e.g. " + name + "(f, (j, 1, n))")
+    inner = dict(scope)
+    limits = []
+    for lim in reversed(node.args[1:]):  # the last bound is the outermost
+        if not isinstance(lim, ast.Tuple | ast.List) or len(lim.elts) != 3:
+            raise builder.fail(lim, f"{name} bounds must be a tuple (j, a, b)")
+        var = _variable(builder, lim.elts[0], inner, name, integer=True)
+        low = builder.scalar(lim.elts[1], inner, f"a bound of {name}")
+        high = builder.scalar(lim.elts[2], inner, f"a bound of {name}")
+        if low.is_number and high.is_number and low.is_finite and high.is_finite:
+            span = _numeric_size(high - low)
+            if span is None or span + 1 > MAX_TERMS:
+                count = f"{high - low + 1} terms" if span is not None else "too many terms"
+                raise builder.fail(lim, f"{name} over {count} is not expanded: the limit is "
+                                   f"{MAX_TERMS} terms with numeric bounds",
+                                   "use a symbolic bound, e.g. (j, 1, n)")
+        inner[lim.elts[0].id] = var  # type: ignore[attr-defined]
+        limits.append((var, low, high))
+    body = builder.scalar(node.args[0], inner, name)
+    cls = sympy.Sum if name == "Sum" else sympy.Product
+    return cls(body, *reversed(limits))
+
+
+def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+    _need(builder, node, "Integral", 2, 4, "an expression and variables, e.g. "
+          "Integral(f, (x, 0, 1)) or Integral(f, x)")
+    inner = dict(scope)
+    limits: list[tuple[object, ...]] = []
+    for lim in reversed(node.args[1:]):
+        parts = lim.elts if isinstance(lim, ast.Tuple | ast.List) else [lim]
+        if len(parts) not in (1, 3):
+            raise builder.fail(lim, "Integral limits must be x or (x, a, b)")
+        var = _variable(builder, parts[0], inner, "Integral")
+        bounds = [builder.scalar(p, inner, "a bound of Integral") for p in parts[1:]]
+        inner[parts[0].id] = var  # type: ignore[attr-defined]
+        limits.append((var, *bounds))
+    body = builder.scalar(node.args[0], inner, "Integral")
+    return sympy.Integral(body, *reversed(limits))
+
+
+def _order(builder: _Builder, node: ast.AST) -> int:
+    from lemma.derive.expr import MAX_DIFF_ORDER
+
+    if (
+        not isinstance(node, ast.Constant)
+        or isinstance(node.value, bool)
+        or not isinstance(node.value, int)
+        or not 1 <= node.value <= MAX_DIFF_ORDER
+    ):
+        raise builder.fail(node, f"a derivative order must be a literal integer from 1 to "
+                           f"{MAX_DIFF_ORDER}")
+    return node.value
+
+
+def _derivative(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
+    from lemma.derive.expr import MAX_DIFF_ORDER
+
+    _need(builder, node, name, 2, 9, f"an expression and variables, e.g. {name}(f, x)")
+    args = node.args
+    specs: list[tuple[object, int]] = []
+    inner = dict(scope)
+    i = 1
+    while i < len(args):
+        arg = args[i]
+        if isinstance(arg, ast.Tuple | ast.List) and len(arg.elts) == 2:
+            var_node, order = arg.elts[0], _order(builder, arg.elts[1])
+        else:
+            var_node, order = arg, 1
+            if i + 1 < len(args) and isinstance(args[i + 1], ast.Constant):
+                order = _order(builder, args[i + 1])
+                i += 1
+        var = _variable(builder, var_node, inner, name, vector_ok=True)
+        inner[var_node.id] = var  # type: ignore[attr-defined]
+        specs.append((var, order))
+        i += 1
+    if sum(order for _, order in specs) > MAX_DIFF_ORDER:
+        raise builder.fail(node, f"total derivative order is above {MAX_DIFF_ORDER}")
+    body = builder.conv(args[0], inner)
+    vectors = [var for var, _ in specs if isinstance(var, MatrixBase)]
+    if vectors:
+        if len(specs) != 1 or specs[0][1] != 1 or isinstance(body, MatrixBase):
+            raise builder.fail(node, "a derivative by a vector is the gradient of a scalar: "
+                               f"{name}(f, x) with x a vector, first order only")
+        grad = vectors[0]
+        return sympy.ImmutableMatrix(grad.rows, 1, [sympy.Derivative(body, v) for v in grad])
+    if isinstance(body, MatrixBase):
+        return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Derivative(e, *specs)))
+    return sympy.Derivative(body, *specs)
+
+
+def _subs(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+    _need(builder, node, "Subs", 3, 3, "three arguments: Subs(f, x, a) or Subs(f, (x, y), (a, b))")
+    var_arg, point_arg = node.args[1], node.args[2]
+    var_nodes = var_arg.elts if isinstance(var_arg, ast.Tuple | ast.List) else [var_arg]
+    inner = dict(scope)
+    variables = []
+    for var_node in var_nodes:
+        var = _variable(builder, var_node, scope, "Subs")
+        inner[var_node.id] = var  # type: ignore[attr-defined]
+        variables.append(var)
+    if isinstance(point_arg, ast.Tuple | ast.List):
+        points = [builder.scalar(p, scope, "a point of Subs") for p in point_arg.elts]
+    else:
+        point = builder.conv(point_arg, scope)
+        if isinstance(point, MatrixBase) and point.cols != 1:
+            raise builder.fail(point_arg, f"the point of Subs must be a vector, not a "
+                               f"{shape_text(point)} matrix")
+        points = list(point) if isinstance(point, MatrixBase) else [point]
+    if len(points) != len(variables):
+        raise builder.fail(point_arg, f"Subs has {len(variables)} variable(s) but "
+                           f"{len(points)} value(s)")
+    body = builder.conv(node.args[0], inner)
+    if isinstance(body, MatrixBase):
+        return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Subs(e, variables, points)))
+    return sympy.Subs(body, tuple(variables), tuple(points))
+
+
+def _limit(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+    _need(builder, node, "Limit", 3, 3, "three arguments: Limit(f, x, a)")
+    var = _variable(builder, node.args[1], scope, "Limit")
+    point = builder.scalar(node.args[2], scope, "the point of Limit")
+    inner = dict(scope)
+    inner[node.args[1].id] = var  # type: ignore[attr-defined]
+    body = builder.scalar(node.args[0], inner, "Limit")
+    return sympy.Limit(body, var, point)

@@ -1,0 +1,211 @@
+"""Matrix arithmetic for the expression parser: shape checks, size limits and matrix functions.
+
+Every matrix is an explicit sympy ImmutableMatrix of at most 8x8 entries; products, inverses and
+determinants are sized before they are computed so a short expression cannot expand without bound.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+import sympy
+from sympy.matrices import MatrixBase
+
+if TYPE_CHECKING:
+    from lemma.derive.expr import _Builder
+
+MAX_MATRIX = 8  # rows and columns of any matrix
+MAX_WORK = 100_000  # estimated expression nodes produced by one matrix operation
+MAX_SYMBOLIC_INV = 4  # inverse of a matrix with symbols: at most 4x4
+MAX_SYMBOLIC_DET = 6  # determinant of a matrix with symbols: at most 6x6
+MAX_MATRIX_POWER = 8  # |n| in M**n
+
+
+class ShapeProblem(Exception):
+    """A matrix operation that does not fit; the parser turns it into a positioned error."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def shape_text(m: MatrixBase) -> str:
+    """`2x3` for a 2-row, 3-column matrix."""
+    return f"{m.rows}x{m.cols}"
+
+
+def one_by_one_hint(m: object) -> str:
+    """A hint for the common slip of using v.T*v (a 1x1 matrix) as a scalar."""
+    if isinstance(m, MatrixBase) and m.shape == (1, 1):
+        return "a 1x1 matrix such as v.T*v is not a scalar; wrap it in trace(...)"
+    return ""
+
+
+def size(value: object, cap: int = MAX_WORK + 1) -> int:
+    """Number of expression nodes in a scalar or all entries of a matrix (counting stops at cap)."""
+    items = list(value) if isinstance(value, MatrixBase) else [value]
+    count = 0
+    for item in items:
+        for _ in sympy.preorder_traversal(item):
+            count += 1
+            if count >= cap:
+                return count
+    return count
+
+
+def _symbolic(m: MatrixBase) -> bool:
+    return any(not entry.is_number for entry in m)
+
+
+def combine(op: str, left: object, right: object) -> object:
+    """`left op right` for + - * / with scalar/matrix shape rules."""
+    lm, rm = isinstance(left, MatrixBase), isinstance(right, MatrixBase)
+    if op in "+-":
+        if lm and rm:
+            if left.shape != right.shape:  # type: ignore[union-attr]
+                word = "add" if op == "+" else "subtract"
+                raise ShapeProblem(f"cannot {word} a {shape_text(left)} matrix and a "  # type: ignore[arg-type]
+                                   f"{shape_text(right)} matrix")  # type: ignore[arg-type]
+        elif lm or rm:
+            m = left if lm else right
+            raise ShapeProblem(f"cannot add a scalar and a {shape_text(m)} matrix",  # type: ignore[arg-type]
+                               one_by_one_hint(m)
+                               or f"multiply the scalar by eye({m.rows})")  # type: ignore[union-attr]
+        result = left + right if op == "+" else left - right  # type: ignore[operator]
+    elif op == "*":
+        if lm and rm:
+            return matmul(left, right)  # type: ignore[arg-type]
+        result = left * right  # type: ignore[operator]
+    else:
+        if rm:
+            raise ShapeProblem("cannot divide by a matrix", "multiply by inv(M) instead")
+        if right == 0:
+            raise ShapeProblem("division by zero")
+        result = left / right  # type: ignore[operator]
+    return sympy.ImmutableMatrix(result) if isinstance(result, MatrixBase) else result
+
+
+def matmul(a: MatrixBase, b: MatrixBase) -> MatrixBase:
+    """The matrix product, after checking inner dimensions and the size of the result."""
+    if a.cols != b.rows:
+        raise ShapeProblem(
+            f"matrix product of a {shape_text(a)} and a {shape_text(b)} matrix: inner "
+            f"dimensions differ ({a.cols} vs {b.rows})",
+            "check the order of the factors or a missing .T",
+        )
+    work = size(a) * size(b) // max(a.cols, 1)
+    if work > MAX_WORK:
+        raise ShapeProblem("this matrix product would be too large to expand",
+                           "split the link into smaller steps")
+    return sympy.ImmutableMatrix(a * b)
+
+
+def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
+    """M**n for a square M and a literal integer |n| <= 8 (n = -1 is the inverse)."""
+    if base.rows != base.cols:
+        raise ShapeProblem(f"only a square matrix has powers; this is {shape_text(base)}")
+    if not (getattr(exp, "is_Integer", False) and abs(exp) <= MAX_MATRIX_POWER):  # type: ignore
+        raise ShapeProblem(f"a matrix power needs an integer exponent between "
+                           f"-{MAX_MATRIX_POWER} and {MAX_MATRIX_POWER}")
+    n = int(exp)  # type: ignore[call-overload]
+    result: MatrixBase = sympy.ImmutableMatrix(sympy.eye(base.rows))
+    factor = inverse(base) if n < 0 else base
+    for _ in range(abs(n)):
+        result = matmul(result, factor)
+    return result
+
+
+def inverse(m: MatrixBase) -> MatrixBase:
+    """The inverse: exact for numbers, adjugate over determinant (no division steps) otherwise."""
+    square(m, "inv")
+    if not _symbolic(m):
+        if m.det() == 0:
+            raise ShapeProblem("inv of a singular matrix (its determinant is 0)")
+        return sympy.ImmutableMatrix(m.inv())
+    if m.rows > MAX_SYMBOLIC_INV or size(m) * 24 > MAX_WORK:
+        raise ShapeProblem(f"inv of a symbolic {shape_text(m)} matrix is too large to expand "
+                           f"(limit {MAX_SYMBOLIC_INV}x{MAX_SYMBOLIC_INV})",
+                           "keep it as a named matrix, e.g. declare its inverse and assume "
+                           "M*Minv == eye(n)")
+    det = m.det(method="berkowitz")
+    if det == 0:
+        raise ShapeProblem("inv of a singular matrix (its determinant is 0)")
+    return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)
+
+
+def determinant(m: MatrixBase) -> object:
+    """The determinant, sized first for symbolic matrices."""
+    square(m, "det")
+    if _symbolic(m) and (m.rows > MAX_SYMBOLIC_DET or size(m) * 24 > MAX_WORK):
+        raise ShapeProblem(f"det of a symbolic {shape_text(m)} matrix is too large to expand "
+                           f"(limit {MAX_SYMBOLIC_DET}x{MAX_SYMBOLIC_DET})")
+    return m.det(method="berkowitz")
+
+
+def square(m: MatrixBase, what: str) -> None:
+    """Reject a non-square argument of inv/det/trace."""
+    if m.rows != m.cols:
+        raise ShapeProblem(f"{what} needs a square matrix, but this is {shape_text(m)}")
+
+
+def _dimension(builder: _Builder, node: ast.AST, what: str) -> int:
+    """A literal integer dimension 1..8 for eye/zeros."""
+    if (
+        not isinstance(node, ast.Constant)
+        or isinstance(node.value, bool)
+        or not isinstance(node.value, int)
+    ):
+        raise builder.fail(node, f"{what} needs literal integer sizes, e.g. eye(2)")
+    if not 1 <= node.value <= MAX_MATRIX:
+        raise builder.fail(node, f"matrix size {node.value} is out of range (1 to {MAX_MATRIX})")
+    return node.value
+
+
+def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+    """inv, det, trace, eye, zeros and Matrix."""
+    args = node.args
+    if name in ("eye", "zeros"):
+        if not 1 <= len(args) <= (1 if name == "eye" else 2):
+            raise builder.fail(node, f"{name} takes {'1' if name == 'eye' else '1 or 2'} "
+                               f"argument(s), got {len(args)}")
+        dims = [_dimension(builder, arg, name) for arg in args]
+        rows, cols = dims[0], dims[-1]
+        made = sympy.eye(rows) if name == "eye" else sympy.zeros(rows, cols)
+        return sympy.ImmutableMatrix(made)
+    if name == "Matrix":
+        return _literal(builder, node, scope)
+    if len(args) != 1:
+        raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
+    value = builder.conv(args[0], scope)
+    if not isinstance(value, MatrixBase):
+        raise builder.fail(args[0], f"{name} takes a matrix, but this is a scalar")
+    if name == "inv":
+        return inverse(value)
+    if name == "det":
+        return determinant(value)
+    square(value, "trace")
+    return value.trace()
+
+
+def _literal(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
+    """Matrix([[a, b], [c, d]]) by rows, or Matrix([a, b]) as a column."""
+    args = node.args
+    if len(args) != 1 or not isinstance(args[0], ast.List | ast.Tuple):
+        raise builder.fail(node, "Matrix takes one list: Matrix([[a, b], [c, d]]) or "
+                           "Matrix([a, b])")
+    items = args[0].elts
+    nested = [isinstance(item, ast.List | ast.Tuple) for item in items]
+    if not items:
+        raise builder.fail(node, "Matrix needs at least one entry")
+    if any(nested) and not all(nested):
+        raise builder.fail(node, "Matrix rows must all be lists: Matrix([[a, b], [c, d]])")
+    rows = [item.elts for item in items] if all(nested) else [[item] for item in items]  # type: ignore[attr-defined]
+    width = len(rows[0])
+    if len(rows) > MAX_MATRIX or width > MAX_MATRIX:
+        raise builder.fail(node, f"Matrix is larger than {MAX_MATRIX}x{MAX_MATRIX}")
+    if width == 0 or any(len(row) != width for row in rows):
+        raise builder.fail(node, "Matrix rows must all have the same, non-zero length")
+    entries = [[builder.scalar(cell, scope, "a Matrix entry") for cell in row] for row in rows]
+    return sympy.ImmutableMatrix(entries)
