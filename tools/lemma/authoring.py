@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -53,10 +53,12 @@ class Creation:
     template: str
 
 
-def plan_new(vault: Vault, spec: NewNote, today: dt.date | None = None) -> Creation:
+def plan_new(vault: Vault, spec: NewNote, today: dt.date | None = None,
+             reserved: Collection[str] = ()) -> Creation:
     """Plan a note for `spec`: checked fields, no clash with existing names, a unique slug.
 
-    Raises LemmaError naming the clash (and the existing note) or the invalid field.
+    `reserved` holds folded names and paths (without `.md`) of notes planned but not yet
+    written. Raises LemmaError naming the clash (and the existing note) or the invalid field.
     """
     if spec.kind not in KIND_FOLDER:
         raise LemmaError(f"cannot create a '{spec.kind}' note; kinds: {_kinds()}", exit_code=2)
@@ -70,7 +72,9 @@ def plan_new(vault: Vault, spec: NewNote, today: dt.date | None = None) -> Creat
     for name in (title, *aliases):
         if (clash := name_clash(vault, name)) is not None:
             raise LemmaError(clash)
-    path = _choose_path(vault, spec, title)
+        if fold(name) in reserved:
+            raise LemmaError(f"'{name}' is already the name of another new note")
+    path = _choose_path(vault, spec, title, reserved)
     text, origin = load_template(vault.root, spec.kind)
     values = {**fields, "title": title, "kind": spec.kind.value, "aliases": aliases,
               "slug": path.rsplit("/", 1)[-1].removesuffix(".md")}
@@ -127,7 +131,7 @@ def name_clash(vault: Vault, name: str, exclude: str = "") -> str | None:
     return None
 
 
-def _choose_path(vault: Vault, spec: NewNote, title: str) -> str:
+def _choose_path(vault: Vault, spec: NewNote, title: str, reserved: Collection[str]) -> str:
     """`<kind folder>/<slug>.md`: an explicit slug must be free; a derived one is made unique."""
     folder = KIND_FOLDER[spec.kind]
     if spec.slug is not None:
@@ -145,8 +149,10 @@ def _choose_path(vault: Vault, spec: NewNote, title: str) -> str:
         return path
 
     def taken(candidate: str) -> bool:
-        return _file_taken(vault, f"{folder}/{candidate}.md") or any(
-            fold(candidate) in table for table in vault.index.by_name.values())
+        path = f"{folder}/{candidate}"
+        if _file_taken(vault, f"{path}.md") or {fold(candidate), fold(path)} & set(reserved):
+            return True
+        return any(fold(candidate) in table for table in vault.index.by_name.values())
 
     return f"{folder}/{unique_slug(slugify(title), taken)}.md"
 

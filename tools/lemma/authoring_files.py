@@ -73,7 +73,7 @@ def _remove_folders(folders: Sequence[Path]) -> None:
 
 
 def create_file(path: Path, text: str) -> None:
-    """Atomically create `path` with `text`; raise FileExistsError (and write nothing) if it exists."""
+    """Atomically create `path` holding `text`; FileExistsError (nothing written) if it exists."""
     created = _make_folders(path.parent)
     temp = None
     try:

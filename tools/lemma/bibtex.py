@@ -1,0 +1,148 @@
+"""Paper notes from BibTeX entries (title, authors, year, venue, URL/DOI), via `bibtexparser` v2.
+
+Planning only: `plan_bibtex` returns the notes to create and why other entries were skipped;
+the caller writes them with `authoring.create_note`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .authoring import Creation, NewNote, name_clash, plan_new
+from .links import fold
+from .model import LemmaError, NoteKind
+from .vault import Vault
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """The fields of one BibTeX entry that a paper note uses (`source` None if it has no URL)."""
+
+    key: str
+    line: int
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    venue: str | None
+    source: str | None
+
+
+@dataclass(slots=True)
+class BibPlan:
+    """What an import will do: notes to create, entries skipped as existing, entries in error."""
+
+    creations: list[tuple[str, Creation]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_bibtex(path: Path) -> tuple[list[BibEntry], list[str]]:
+    """Parse a .bib file: its entries, and `file:line: problem` for blocks that failed to parse."""
+    import bibtexparser
+    from bibtexparser import middlewares as mw
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LemmaError(f"cannot read {path}: {error}", exit_code=2) from None
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # failed blocks are reported below, once, with their line
+    try:
+        library = bibtexparser.parse_string(text, append_middleware=[
+            mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    finally:
+        logger.setLevel(level)
+    problems = [f"{path}:{block.start_line + 1}: could not parse this BibTeX block "
+                "(check its braces and commas)" for block in library.failed_blocks]
+    return [_entry(e) for e in library.entries], problems
+
+
+def _entry(entry: object) -> BibEntry:
+    fields = {k.lower(): f.value for k, f in entry.fields_dict.items()}  # type: ignore[attr-defined]
+    authors = tuple(_name(n) for n in fields.get("author", []) if not isinstance(n, str))
+    year = re.search(r"\d{4}", str(fields.get("year", "")))
+    return BibEntry(
+        key=entry.key,  # type: ignore[attr-defined]
+        line=entry.start_line + 1,  # type: ignore[attr-defined]
+        title=_clean(str(fields.get("title", ""))),
+        authors=authors,
+        year=int(year.group(0)) if year else None,
+        venue=_clean(str(fields.get("journal") or fields.get("booktitle") or "")) or None,
+        source=_source(fields),
+    )
+
+
+def _name(parts: object) -> str:
+    """`NameParts(first=[Ada], last=[Lovelace])` -> 'Ada Lovelace'."""
+    words = [*parts.first, *parts.von, *parts.last]  # type: ignore[attr-defined]
+    name = " ".join(_clean(w) for w in words)
+    return f"{name}, {' '.join(parts.jr)}" if parts.jr else name  # type: ignore[attr-defined]
+
+
+def _clean(text: str) -> str:
+    """Drop BibTeX's protective braces and collapse whitespace."""
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+def _source(fields: dict) -> str | None:
+    """The entry's URL, else its DOI as a doi.org URL, else its arXiv id as an arxiv.org URL."""
+    url = str(fields.get("url", "")).strip()
+    if re.match(r"https?://", url):
+        return url.split()[0]
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(fields.get("doi", "")).strip())
+    if doi:
+        return f"https://doi.org/{doi}"
+    eprint = str(fields.get("eprint", "")).strip()
+    if eprint and str(fields.get("archiveprefix", "arxiv")).lower() == "arxiv":
+        return f"https://arxiv.org/abs/{eprint}"
+    return None
+
+
+def plan_bibtex(vault: Vault, path: Path, key: str | None = None) -> BibPlan:
+    """Plan paper notes for the entries of `path` (or only `key`), skipping those that exist."""
+    entries, problems = read_bibtex(path)
+    plan = BibPlan(problems=problems)
+    if key is not None:
+        entries = [e for e in entries if e.key == key]
+        if not entries:
+            raise LemmaError(f"no entry with key '{key}' in {path}", exit_code=2)
+    sources = {str(n.meta.get("source")): n.path for n in vault if n.kind is NoteKind.PAPER}
+    planned: set[str] = set()
+    for entry in entries:
+        if reason := _existing(vault, entry, sources, planned):
+            plan.skipped.append((entry.key, reason))
+            continue
+        missing = [name for name, value in (("title", entry.title), ("author", entry.authors),
+                                            ("year", entry.year), ("url or doi", entry.source))
+                   if not value]
+        if missing:
+            plan.problems.append(f"{path}:{entry.line}: entry '{entry.key}' has no "
+                                 f"{', '.join(missing)}; add it to create a paper note")
+            continue
+        spec = NewNote(NoteKind.PAPER, entry.title, {
+            "authors": list(entry.authors), "year": entry.year, "source": entry.source,
+            "venue": entry.venue, "status": "to-read"})
+        try:
+            creation = plan_new(vault, spec, reserved=planned)
+        except LemmaError as error:
+            plan.problems.append(f"{path}:{entry.line}: entry '{entry.key}': {error.message}")
+            continue
+        planned |= {fold(entry.title), fold(creation.path.removesuffix(".md")),
+                    fold(creation.path.rsplit("/", 1)[-1].removesuffix(".md"))}
+        plan.creations.append((entry.key, creation))
+    return plan
+
+
+def _existing(vault: Vault, entry: BibEntry, sources: dict[str, str], planned: set[str]) -> str:
+    """Why the entry already has a note ('' if it does not)."""
+    if entry.title and (clash := name_clash(vault, entry.title)):
+        return clash
+    if entry.source and entry.source in sources:
+        return f"{sources[entry.source]} has the same source {entry.source}"
+    if entry.title and fold(entry.title) in planned:
+        return "an earlier entry of this file has the same title"
+    return ""

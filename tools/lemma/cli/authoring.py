@@ -1,0 +1,199 @@
+"""`lemma new`, `lemma mv`, `lemma list`: add, rename and find notes.
+
+Imports only click and the core: `lemma new` must start fast (no sympy, no networkx).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+from ..model import LemmaError, NoteKind
+from . import Project, pass_project
+
+KINDS = ("paper", "take", "concept", "digest")
+#: option -> the kinds it applies to (checked so a stray option is an error, not ignored).
+OPTION_KINDS = {
+    "authors": ("paper", "digest"), "year": ("paper",), "source": ("paper", "digest"),
+    "venue": ("paper",), "status": ("paper",), "confidence": ("take",),
+    "date": ("take", "digest"), "alias": KINDS, "tags": KINDS,
+}
+REQUIRED = {"paper": ("authors", "year", "source")}
+
+
+def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Shell completion for a NOTE argument: titles (and aliases) starting with what was typed."""
+    from ..config import read_project_config
+    from ..vault import load_vault
+
+    notes = ctx.find_root().params.get("notes") or read_project_config().notes_dir
+    try:
+        vault = load_vault(notes)
+    except LemmaError:
+        return []
+    typed = incomplete.casefold()
+    names = sorted({name for note in vault for name in (note.title, *note.aliases)
+                    if name.casefold().startswith(typed)})
+    return [CompletionItem(name) for name in names]
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("title", required=False)
+@click.option("--authors", help='Authors separated by ";", e.g. "Ada Lovelace; Alan Turing".')
+@click.option("--year", type=int, help="Publication year (paper).")
+@click.option("--source", help="URL of the paper or digest.")
+@click.option("--venue", help="Journal or conference (paper).")
+@click.option("--status", type=click.Choice(["read", "skimmed", "to-read"]),
+              help="Reading status (paper).")
+@click.option("--confidence", help="How sure you are, 0.95 or 95% (take).")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Date of a take or digest "
+              "(default: today).")
+@click.option("--tags", help='Tags separated by ",", e.g. "alignment,theory".')
+@click.option("--alias", multiple=True, help="Another name the note can be linked by "
+              "(repeatable).")
+@click.option("--slug", help="File name without .md (default: from the title).")
+@click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
+@click.option("--from-bibtex", "bibtex", type=click.Path(dir_okay=False, path_type=Path),
+              help="Create paper notes from the entries of a .bib file.")
+@click.option("--key", help="With --from-bibtex: only the entry with this key.")
+@pass_project
+def new(project: Project, kind: str, title: str | None, edit: bool, bibtex: Path | None,
+        key: str | None, slug: str | None, **options: Any) -> None:
+    """Create a KIND note titled TITLE from its template, never overwriting anything."""
+    from ..authoring import NewNote, create_note, plan_new
+
+    if bibtex is not None:
+        if kind != "paper" or title:
+            raise LemmaError("--from-bibtex creates paper notes: use 'lemma new paper "
+                             "--from-bibtex FILE'", exit_code=2)
+        _import_bibtex(project, bibtex, key)
+        return
+    if not title:
+        raise LemmaError(f"missing TITLE: lemma new {kind} \"Title of the note\"", exit_code=2)
+    fields = _fields(kind, options)
+    vault = project.load_vault()
+    creation = plan_new(vault, NewNote(NoteKind(kind), title, fields, slug))
+    path = create_note(vault.root, creation)
+    click.echo(str(path))
+    if edit:
+        click.edit(filename=str(path))
+
+
+def _fields(kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The frontmatter fields given on the command line, checked against the kind."""
+    given = {name: value for name, value in options.items() if value not in (None, ())}
+    for name in given:
+        option = "date" if name == "date_" else name
+        if kind not in OPTION_KINDS[option]:
+            kinds = " and ".join(f"{k} notes" for k in OPTION_KINDS[option])
+            raise LemmaError(f"--{option} is for {kinds}, not {kind} notes", exit_code=2)
+    missing = [f"--{name}" for name in REQUIRED.get(kind, ()) if name not in given]
+    if missing:
+        raise LemmaError(f"a {kind} note needs {', '.join(missing)}", exit_code=2)
+    fields: dict[str, Any] = {}
+    if "authors" in given:
+        fields["authors"] = [a.strip() for a in given["authors"].split(";") if a.strip()]
+    if "tags" in given:
+        fields["tags"] = [t.strip().lstrip("#") for t in given["tags"].split(",") if t.strip()]
+    if "alias" in given:
+        fields["aliases"] = [a.strip() for a in given["alias"] if a.strip()]
+    if "date_" in given:
+        try:
+            fields["date"] = dt.date.fromisoformat(given["date_"])
+        except ValueError:
+            raise LemmaError(f"--date '{given['date_']}' is not a date written YYYY-MM-DD",
+                             exit_code=2) from None
+    if "confidence" in given:
+        fields["confidence"] = _confidence(given["confidence"])
+    for name in ("year", "source", "venue", "status"):
+        if name in given:
+            fields[name] = given[name]
+    return fields
+
+
+def _confidence(text: str) -> float | str:
+    """`0.95` -> 0.95; `95%` is kept as written (the frontmatter accepts both)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text.strip()
+
+
+def _import_bibtex(project: Project, bibtex: Path, key: str | None) -> None:
+    from ..authoring import create_note
+    from ..bibtex import plan_bibtex
+
+    vault = project.load_vault()
+    plan = plan_bibtex(vault, bibtex, key)
+    for entry_key, creation in plan.creations:
+        path = create_note(vault.root, creation)
+        click.echo(f"created {path} ({entry_key})")
+    for entry_key, reason in plan.skipped:
+        click.echo(f"skipped {entry_key}: {reason}")
+    for problem in plan.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{len(plan.creations)} created, {len(plan.skipped)} skipped as existing, "
+               f"{len(plan.problems)} failed")
+    if plan.problems:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("old", metavar="NOTE", shell_complete=complete_note)
+@click.argument("new", metavar="NEW")
+@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@pass_project
+def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
+    """Rename NOTE to NEW (a title, or a file path ending in .md) and rewrite links to it."""
+    from ..authoring_rename import apply_rename, plan_rename
+
+    vault = project.load_vault()
+    plan = plan_rename(vault, old, new)
+    for line in plan.lines():
+        click.echo(line)
+    links = sum(1 for edit in plan.edits if edit.old.lstrip("!").startswith("[["))
+    files = len(plan.changes)
+    if dry_run:
+        click.echo(f"dry run: {links} links in {files} files would change; nothing written")
+        return
+    apply_rename(vault.root, plan)
+    click.echo(f"renamed '{plan.old_title}' to '{plan.new_title}': {links} links rewritten "
+               f"in {files} files")
+
+
+@click.command(name="list")
+@click.option("--kind", type=click.Choice([k.value for k in NoteKind]), help="Only this kind.")
+@click.option("--tag", help="Only notes with this tag (or a tag below it, like tag/sub).")
+@click.option("--since", metavar="YYYY-MM-DD",
+              help="Only notes dated (frontmatter 'date') or modified on or after DATE.")
+@click.option("--orphans", is_flag=True, help="Only notes no other note links to.")
+@click.option("--broken", is_flag=True, help="Only notes with a link that does not resolve.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@pass_project
+def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
+               orphans: bool, broken: bool, fmt: str) -> None:
+    """List notes, filtered by kind, tag, date, orphans or broken links."""
+    from ..authoring_list import NoteFilter, select_notes
+
+    start = None
+    if since is not None:
+        try:
+            start = dt.date.fromisoformat(since)
+        except ValueError:
+            raise LemmaError(f"--since '{since}' is not a date written YYYY-MM-DD",
+                             exit_code=2) from None
+    vault = project.load_vault()
+    rows = select_notes(vault, NoteFilter(kind, tag, start, orphans, broken))
+    if fmt == "json":
+        click.echo(json.dumps([row.to_json() for row in rows], indent=2, ensure_ascii=False))
+        return
+    width = max((len(row.path) for row in rows), default=0)
+    for row in rows:
+        click.echo(f"{row.path:<{width}}  {row.kind:<7}  {row.title}")
