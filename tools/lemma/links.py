@@ -12,28 +12,47 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .model import Heading, SourcePos, WikiLink
 
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$", re.MULTILINE)
+_FENCE_OPEN = re.compile(r"\n( {0,3})(`{3,}|~{3,})([^\n]*)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)")
-_LINK = re.compile(r"(!?)\[\[([^\[\]\n]*)\]\]")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+_BACKTICKS = re.compile(r"``*")  # a literal first char lets CPython scan fast
+_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+# Anchored on a literal "\n" (the text is searched with one prepended): far faster than "^" with
+# re.MULTILINE, which CPython tries at every offset.
+_HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
+_BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 
 
-def code_regions(text: str) -> list[tuple[int, int]]:
+class Regions:
+    """Sorted, disjoint character ranges of a text where Markdown is not prose."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.spans[i][1]
+
+
+def code_regions(text: str) -> Regions:
     """Character ranges that are fenced code, inline code or HTML comments (never links)."""
-    regions = _fenced_regions(text)
-    regions += _comment_regions(text, regions)
-    regions += _span_regions(text, regions)
-    regions.sort()
-    return regions
+    fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
+    spans = list(fenced.spans)
+    if "<!--" in text:
+        spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in fenced]
+    if "`" in text:
+        spans += _span_regions(text, Regions(list(spans)))
+    return Regions(spans)
 
 
 def _fenced_regions(text: str) -> list[tuple[int, int]]:
     """Fenced code blocks: an opening fence to the next fence of the same char and ≥ length."""
+    text = "\n" + text  # every line now starts after a "\n"; offsets below shift back by one
     regions: list[tuple[int, int]] = []
     pos = 0
     while (opening := _FENCE_OPEN.search(text, pos)) is not None:
@@ -41,34 +60,18 @@ def _fenced_regions(text: str) -> list[tuple[int, int]]:
         if fence[0] == "`" and "`" in opening.group(3):
             pos = opening.end()
             continue  # a backtick info string cannot contain backticks: this is inline code
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M)
+        closing = re.compile(rf"\n {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*(?=\n|\Z)")
         end_match = closing.search(text, opening.end())
         end = end_match.end() if end_match else len(text)
-        regions.append((opening.start(), end))
+        regions.append((opening.start(), end - 1))
         pos = end
     return regions
 
 
-def _inside(regions: Sequence[tuple[int, int]], offset: int) -> bool:
-    """Whether `offset` falls in one of the sorted, disjoint `regions`."""
-    starts = [start for start, _ in regions]
-    i = bisect_right(starts, offset) - 1
-    return i >= 0 and offset < regions[i][1]
-
-
-def _comment_regions(text: str, fenced: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if "<!--" not in text:
-        return []
-    return [m.span() for m in _COMMENT.finditer(text) if not _inside(fenced, m.start())]
-
-
-def _span_regions(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _span_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
     """Inline code spans: a run of N backticks closed by the next run of exactly N."""
-    if "`" not in text:
-        return []
-    blocked = sorted(blocked)
     regions: list[tuple[int, int]] = []
-    runs = [m for m in _CODE_SPAN.finditer(text) if not _inside(blocked, m.start())]
+    runs = [m for m in _BACKTICKS.finditer(text) if m.start() not in blocked]
     i = 0
     while i < len(runs):
         opening = runs[i]
@@ -76,7 +79,7 @@ def _span_regions(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, 
             i += 1
             continue
         for j in range(i + 1, len(runs)):
-            if runs[j].group(1) == opening.group(1):
+            if runs[j].group() == opening.group():
                 regions.append((opening.start(), runs[j].end()))
                 i = j
                 break
@@ -91,9 +94,31 @@ class LineIndex:
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._first_line = first_line
 
+    def line(self, offset: int) -> int:
+        return bisect_right(self._starts, offset) - 1 + self._first_line
+
     def position(self, path: str, offset: int) -> SourcePos:
         i = bisect_right(self._starts, offset) - 1
         return SourcePos(path, i + self._first_line, offset - self._starts[i] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one pass over a note body finds: links, headings, block ids."""
+
+    links: tuple[WikiLink, ...]
+    headings: tuple[Heading, ...]
+    block_ids: frozenset[str]
+
+
+def scan_markdown(text: str, path: str = "", first_line: int = 1) -> Scan:
+    """Links, headings and block ids of a note body, computing its code regions only once."""
+    skip = code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text) else None
+    return Scan(
+        tuple(_links(text, path, first_line, skip)) if "[[" in text else (),
+        _headings(text, first_line, skip) if "#" in text else (),
+        _block_ids(text, skip) if "^" in text else frozenset(),
+    )
 
 
 def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink]:
@@ -102,52 +127,46 @@ def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink
     `first_line` is the file line of the text's first line (a note body starts after its
     frontmatter). Links in code, in HTML comments, and escaped `\\[[` are skipped.
     """
-    if "[[" not in text:
-        return []
-    skip = code_regions(text)
+    return list(scan_markdown(text, path, first_line).links)
+
+
+def _links(text: str, path: str, first_line: int, skip: Regions | None) -> list[WikiLink]:
     lines = LineIndex(text, first_line)
     links = []
     for match in _LINK.finditer(text):
-        start = match.start()
-        if skip and _inside(skip, start):
+        bracket = match.start()
+        embed = bracket > 0 and text[bracket - 1] == "!"
+        start = bracket - 1 if embed else bracket
+        if (skip is not None and start in skip) or _escaped(text, start):
             continue
-        if _escaped(text, match.start(2) - 2):
-            continue
-        link = _make_link(match, lines.position(path, start))
+        link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
             links.append(link)
     return links
 
 
-def _escaped(text: str, bracket: int) -> bool:
-    """Whether the `[[` at `bracket` is preceded by an odd number of backslashes."""
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` is preceded by an odd number of backslashes."""
     count = 0
-    while bracket - count - 1 >= 0 and text[bracket - count - 1] == "\\":
+    while at - count - 1 >= 0 and text[at - count - 1] == "\\":
         count += 1
     return count % 2 == 1
 
 
-def _make_link(match: re.Match[str], pos: SourcePos) -> WikiLink | None:
-    inner = match.group(2)
-    target_part, sep, label = inner.partition("|")
+def _make_link(text: str, match: re.Match[str], start: int, embed: bool,
+               pos: SourcePos) -> WikiLink | None:
+    target_part, sep, label = match.group(1).partition("|")
     target_part = target_part.removesuffix("\\")  # `\|` inside a table cell still splits
     target, hash_, heading = target_part.partition("#")
     target = target.strip()
     heading = heading.strip() if hash_ else None
     if not target and not heading:
         return None
-    return WikiLink(
-        target=target,
-        heading=heading or None,
-        label=label.strip() if sep else None,
-        embed=bool(match.group(1)),
-        pos=pos,
-        start=match.start(),
-        end=match.end(),
-        raw=match.group(0),
-    )
+    return WikiLink(target, heading or None, label.strip() if sep else None, embed, pos,
+                    start, match.end(), text[start : match.end()])
 
 
+@lru_cache(maxsize=65536)
 def heading_anchor(text: str) -> str:
     """The id MkDocs (Python-Markdown's toc `slugify`) gives a heading with this text."""
     text = re.sub(r"<[^>]*>", "", text)
@@ -160,34 +179,39 @@ def heading_anchor(text: str) -> str:
 
 def parse_headings(text: str, first_line: int = 1) -> tuple[Heading, ...]:
     """ATX headings outside code, with MkDocs-style unique anchors (`x`, `x_1`, …)."""
-    if "#" not in text:
-        return ()
-    skip = code_regions(text)
+    return scan_markdown(text, "", first_line).headings
+
+
+def _headings(text: str, first_line: int, skip: Regions | None) -> tuple[Heading, ...]:
+    lines = LineIndex(text, first_line)
     headings: list[Heading] = []
     seen: dict[str, int] = {}
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
-        match = _HEADING.match(line) if line.lstrip(" ").startswith("#") else None
-        if match and not (skip and _inside(skip, offset)):
-            anchor = heading_anchor(match.group(2))
-            if anchor in seen:
-                seen[anchor] += 1
-                anchor = f"{anchor}_{seen[anchor]}"
-            else:
-                seen[anchor] = 0
-            level, text = len(match.group(1)), match.group(2)
-            headings.append(Heading(level, text, number + first_line, anchor))
-        offset += len(line) + 1
+    for match in _HEADING.finditer("\n" + text):
+        start = match.start()  # of the line, in `text` (the prepended "\n" shifts by one)
+        if skip is not None and start in skip:
+            continue
+        anchor = heading_anchor(match.group(2))
+        if anchor in seen:
+            seen[anchor] += 1
+            anchor = f"{anchor}_{seen[anchor]}"
+        else:
+            seen[anchor] = 0
+        level, title = len(match.group(1)), match.group(2)
+        headings.append(Heading(level, title, lines.line(start), anchor))
     return tuple(headings)
 
 
-def parse_block_ids(text: str) -> frozenset[str]:
-    """Obsidian block ids (`^id` at the end of a line), for `[[Note#^id]]` links."""
-    if "^" not in text:
-        return frozenset()
-    return frozenset(m.group(1).casefold() for m in _BLOCK_ID.finditer(text))
+def _block_ids(text: str, skip: Regions | None) -> frozenset[str]:
+    """Obsidian block ids (`^id` ending a line after a space), for `[[Note#^id]]` links."""
+    found = set()
+    for match in _BLOCK_ID.finditer(text):
+        at = match.start()
+        if (at == 0 or text[at - 1] in " \t\n") and not (skip is not None and at in skip):
+            found.add(match.group(1).casefold())
+    return frozenset(found)
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The case- and form-insensitive key under which names are compared."""
     return unicodedata.normalize("NFC", name).casefold().strip()

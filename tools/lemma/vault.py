@@ -14,15 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter as fm
-from .links import (
-    NameIndex,
-    Resolution,
-    find_heading,
-    fold,
-    parse_block_ids,
-    parse_headings,
-    parse_links,
-)
+from .links import NameIndex, Resolution, find_heading, fold, scan_markdown
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
 
 #: Folders of the vault that hold no notes: note templates (see `lemma new`).
@@ -74,25 +66,24 @@ def parse_note(path: str, text: str) -> tuple[Note, list[Diagnostic]]:
 
 
 def _make_note(path: str, split: fm.Split, kind: NoteKind) -> Note:
-    body, first = split.body, split.body_line
-    headings = parse_headings(body, first)
+    scan = scan_markdown(split.body, path, split.body_line)
     meta = split.meta
     title = meta.get("title")
     if not (isinstance(title, str) and title.strip()):
-        h1 = next((h.text for h in headings if h.level == 1), None)
+        h1 = next((h.text for h in scan.headings if h.level == 1), None)
         title = h1 or path.rsplit("/", 1)[-1].removesuffix(".md")
     return Note(
         path=path,
         kind=kind,
         title=title.strip(),
         meta=meta,
-        body=body,
-        body_line=first,
+        body=split.body,
+        body_line=split.body_line,
         aliases=fm.as_list(meta.get("aliases")),
         tags=tuple(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
-        headings=headings,
-        block_ids=parse_block_ids(body),
-        links=tuple(parse_links(body, path, first)),
+        headings=scan.headings,
+        block_ids=scan.block_ids,
+        links=scan.links,
     )
 
 
