@@ -1,0 +1,264 @@
+"""`lemma graph …`: explore the concept graph — stats, backlinks, paths, suggestions, exports.
+
+Every NOTE argument is a title, alias, file name or path (any case); a miss says "did you mean".
+networkx is imported only when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import Project, pass_project
+
+WIDTH = 100
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True, help="Output format.")
+
+
+@click.group()
+def graph() -> None:
+    """Explore the concept graph of the notes."""
+
+
+def _load(project: Project) -> tuple[Any, Any]:
+    """The vault and its concept graph."""
+    from ..graph import build_graph
+
+    vault = project.load_vault()
+    return vault, build_graph(vault)
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> list[str]:
+    """Rows as aligned columns (columns listed in `right` right-aligned), no trailing spaces."""
+    if not rows:
+        return []
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = []
+    for row in cells:
+        parts = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(parts).rstrip())
+    return lines
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _short(title: str, limit: int = 50) -> str:
+    """A title cut to `limit` characters so table columns stay readable."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+@graph.command()
+@_FORMAT
+@click.option("--top", default=10, show_default=True, help="How many notes to rank by PageRank.")
+@pass_project
+def stats(project: Project, fmt: str, top: int) -> None:
+    """Counts of notes, links, broken links, orphans, components; top notes by PageRank."""
+    _, cg = _load(project)
+    data = cg.stats(top=top)
+    if fmt == "json":
+        _echo_json(data)
+        return
+    kinds = ", ".join(_plural(n, k) for k, n in data["by_kind"].items())
+    rows = [
+        ("Notes", data["notes"], f"({kinds})" if kinds else ""),
+        ("Attachments", data["attachments"], "linked from notes"),
+        ("Links", data["links"], f"between {_plural(data['edges'], 'linked pair')}"),
+        ("Embeds", data["embeds"], ""),
+        ("Broken links", data["broken"], "point to no note (see `lemma lint`)"),
+        ("Missing headings", data["missing_headings"], "note exists, heading does not"),
+        ("Orphans", data["orphans"], "no links in or out"),
+        ("Components", data["components"], "connected groups of notes"),
+    ]
+    for line in _table(rows, right=(1,)):
+        click.echo(line)
+    if data["top"]:
+        click.echo("\nTop notes by PageRank")
+        ranked = [(f"{i}.", f"{t['pagerank']:.4f}", _short(t["title"]), t["note"])
+                  for i, t in enumerate(data["top"], 1)]
+        for line in _table(ranked, right=(0,)):
+            click.echo("  " + line)
+
+
+@graph.command()
+@click.argument("note")
+@_FORMAT
+@pass_project
+def backlinks(project: Project, note: str, fmt: str) -> None:
+    """Notes linking to NOTE, each with the sentence that links."""
+    vault, cg = _load(project)
+    path = vault.find(note).path
+    found = cg.backlinks(path)
+    if fmt == "json":
+        _echo_json([{"source": b.source, "title": b.title, "line": b.line,
+                     "sentence": b.sentence} for b in found])
+        return
+    click.echo(f"{cg.title(path)} — {_plural(len(found), 'backlink')}")
+    for b in found:
+        click.echo(f"\n{b.title}  ({b.source}:{b.line})")
+        click.echo(_wrap(b.sentence, "    "))
+
+
+@graph.command()
+@click.argument("note")
+@click.option("--depth", "-k", default=1, show_default=True, type=click.IntRange(1, 10),
+              help="How many links away to look.")
+@_FORMAT
+@pass_project
+def neighbors(project: Project, note: str, depth: int, fmt: str) -> None:
+    """Notes within DEPTH links of NOTE, in either direction."""
+    vault, cg = _load(project)
+    path = vault.find(note).path
+    found = cg.neighbors(path, depth)
+    if fmt == "json":
+        _echo_json([{"note": p, "title": cg.title(p)} for p in found])
+        return
+    within = "linked with" if depth == 1 else f"within {depth} links of"
+    click.echo(f"{_plural(len(found), 'note')} {within} {cg.title(path)}")
+    for line in _table([(_short(cg.title(p)), cg.graph.nodes[p]["kind"], p) for p in found]):
+        click.echo("  " + line)
+
+
+@graph.command()
+@click.argument("a")
+@click.argument("b")
+@_FORMAT
+@pass_project
+def path(project: Project, a: str, b: str, fmt: str) -> None:
+    """The shortest chain of links from A to B, with the sentence that makes each hop."""
+    vault, cg = _load(project)
+    start, end = vault.find(a).path, vault.find(b).path
+    hops = cg.shortest_path(start, end)
+    if fmt == "json":
+        _echo_json(None if hops is None else [
+            {"source": h.source, "target": h.target, "line": h.line, "sentence": h.sentence}
+            for h in hops])
+        return
+    if hops is None:
+        click.echo(f"No path connects {cg.title(start)} and {cg.title(end)}.")
+        raise SystemExit(1)
+    click.echo(f"{cg.title(start)} → {cg.title(end)}: {_plural(len(hops), 'hop')}\n")
+    here = start
+    click.echo(cg.title(here))
+    for hop in hops:
+        forward = hop.source == here
+        verb = "links to" if forward else "is linked from"
+        click.echo(f"  │ {verb} ({hop.source}:{hop.line})")
+        click.echo(_wrap(f"“{hop.sentence}”", "  │   "))
+        here = hop.target if forward else hop.source
+        click.echo(cg.title(here))
+
+
+@graph.command()
+@click.argument("note")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1),
+              help="How many suggestions.")
+@_FORMAT
+@pass_project
+def related(project: Project, note: str, limit: int, fmt: str) -> None:
+    """Notes not yet linked with NOTE that share neighbours with it: links worth adding."""
+    vault, cg = _load(project)
+    path = vault.find(note).path
+    found = cg.related(path, limit)
+    if fmt == "json":
+        _echo_json([{"note": p, "title": cg.title(p), "score": round(s, 6)} for p, s in found])
+        return
+    if not found:
+        click.echo(f"No suggestions for {cg.title(path)}: no unlinked note shares a neighbour.")
+        return
+    click.echo(f"Notes to consider linking from {cg.title(path)} (by shared neighbours)")
+    rows = [(f"{s:.3f}", _short(cg.title(p)), p) for p, s in found]
+    for line in _table(rows, right=(0,)):
+        click.echo("  " + line)
+
+
+@graph.command()
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1))
+@_FORMAT
+@pass_project
+def hubs(project: Project, limit: int, fmt: str) -> None:
+    """The most connected notes: notes linking in and out, and PageRank."""
+    _, cg = _load(project)
+    ranks = cg.pagerank()
+    found = cg.hubs(limit)
+    if fmt == "json":
+        _echo_json([{"note": p, "title": cg.title(p), "in": i, "out": o,
+                     "pagerank": round(ranks[p], 6)} for p, i, o in found])
+        return
+    rows = [("in", "out", "pagerank", "title", "path")]
+    rows += [(i, o, f"{ranks[p]:.4f}", _short(cg.title(p)), p) for p, i, o in found]
+    for line in _table(rows, right=(0, 1, 2)):
+        click.echo(line)
+
+
+@graph.command()
+@_FORMAT
+@pass_project
+def orphans(project: Project, fmt: str) -> None:
+    """Notes with no links in or out."""
+    _, cg = _load(project)
+    found = cg.orphans()
+    if fmt == "json":
+        _echo_json([{"note": p, "title": cg.title(p)} for p in found])
+        return
+    click.echo(f"{_plural(len(found), 'orphan note')}" + (":" if found else ""))
+    for line in _table([(_short(cg.title(p)), p) for p in found]):
+        click.echo("  " + line)
+
+
+@graph.command()
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1),
+              help="Hide communities smaller than this.")
+@_FORMAT
+@pass_project
+def communities(project: Project, min_size: int, fmt: str) -> None:
+    """Groups of densely linked notes (Louvain, fixed seed: the same answer every run)."""
+    _, cg = _load(project)
+    groups = [g for g in cg.communities() if len(g) >= min_size]
+    if fmt == "json":
+        _echo_json([[{"note": p, "title": cg.title(p)} for p in g] for g in groups])
+        return
+    ranks = cg.pagerank()
+    click.echo(_plural(len(groups), "community", "communities") + f" of {min_size}+ notes")
+    for i, group in enumerate(groups, 1):
+        centre = max(group, key=lambda p: (ranks.get(p, 0.0), p))
+        click.echo(f"\n{i}. {_plural(len(group), 'note')}, around {cg.title(centre)}")
+        titles = sorted((cg.title(p) for p in group), key=str.casefold)
+        click.echo(_wrap(", ".join(titles), "   "))
+
+
+@graph.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "dot"]),
+              required=True, help="json (everything), graphml/gexf (Gephi, Cytoscape), dot.")
+@click.option("--output", "-o", "out", required=True, type=click.Path(path_type=Path),
+              help="File to write ('-' for standard output).")
+@pass_project
+def export(project: Project, fmt: str, out: Path) -> None:
+    """Write the whole graph to a file for Gephi, Cytoscape, Graphviz or scripts."""
+    _, cg = _load(project)
+    text = cg.render(fmt)
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    g = cg.graph
+    click.echo(f"wrote {out}: {_plural(g.number_of_nodes(), 'node')}, "
+               f"{_plural(g.number_of_edges(), 'edge')} ({fmt})", err=True)
