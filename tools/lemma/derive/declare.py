@@ -159,8 +159,9 @@ def _type(lines: Lines, idx: int, col: int, text: str) -> tuple[str, object]:
         high = _bound(lines, idx, at + parts[1][0], parts[1][1], kind == "integer")
         if low is not None and high is not None and (low > high or (low == high and (
                 left == "(" or right == ")"))):
-            raise DerivationSyntaxError(where, f"the interval {text[len(kind):].strip()} is empty")
-        return kind, Domain(kind, low, left == "(", high, right == ")")
+            raise DerivationSyntaxError(where, f"the interval {left}{inner}{right} is empty")
+        return kind, Domain(kind, low, low is not None and left == "(", high,
+                            high is not None and right == ")")
     if match := _MATRIX.fullmatch(text):
         rows, cols, structure = int(match[1]), int(match[2]), match[3]
         if not (1 <= rows <= MAX_MATRIX and 1 <= cols <= MAX_MATRIX):
