@@ -1,7 +1,179 @@
-"""The `lemma` MkDocs plugin (placeholder until the site issue lands)."""
+"""The `lemma` MkDocs plugin: a thin adapter whose event handlers delegate to the render modules.
 
+Build order: config (extensions, theme, assets) -> files (vault, graph, checks, generated pages,
+navigation) -> each page's Markdown (derivations, wikilinks) -> its HTML (card, sections,
+extension HTML, backlinks) -> extra output files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..vault import IGNORED_FOLDERS
+from . import indexes, math, render_derivations, render_notes
+from .config import LemmaPluginConfig
+from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
+from .render_links import LinkRenderer
+from .state import SiteState, log_problem
+
+log = logging.getLogger("mkdocs.plugins.lemma")
+LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
+NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
+             "concepts/index.md", "digests/index.md", "tags/index.md")
 
 
-class LemmaPlugin(BasePlugin):
-    """Turns the vault into a site."""
+class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
+    """Turns the vault in `docs_dir` into a site; state survives `mkdocs serve` rebuilds."""
+
+    def __init__(self) -> None:
+        self.state: SiteState | None = None
+        self.extensions: Extensions = load_extensions()
+        self.generated: dict[str, tuple[str, str]] = {}
+        self.urls: dict[str, str] = {}
+        self.link_problems: dict[str, dict[Any, str]] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        math.add_extensions(config.markdown_extensions, config.mdx_configs)
+        theme = config.theme
+        if theme.name == "material":
+            features = theme.setdefault("features", [])
+            if "navigation.prune" not in features:
+                features.append("navigation.prune")  # keeps every page's sidebar small
+            theme["font"] = False  # no Google Fonts: the site works offline
+        css, js = page_assets()
+        config.extra_css[:0] = [c for c in css if c not in config.extra_css]
+        config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
+        base = Path(config.config_file_path or ".").resolve().parent
+        root = Path(config.docs_dir).resolve()
+        cache_dir = base / self.config.cache_dir / "derive"
+        if self.state is None or self.state.root != root:
+            self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
+                                   self.config.time_box)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        state = self._state()
+        state.refresh()
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(state.epoch()))
+        self._report_vault_problems(state)
+        self._index_link_problems(state)
+        for f in list(files):
+            if f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri:
+                files.remove(f)
+        self.generated = self._generated_pages(state)
+        for path, (_, markdown) in self.generated.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=markdown))
+        for rel in asset_files():
+            files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
+                                        abs_src_path=str(ASSETS / rel)))
+        if self.config.nav and config.nav is None:
+            config.nav = self._navigation()
+            for f in files.documentation_pages():
+                if f.src_uri not in self.generated and f.src_uri not in NAV_ORDER:
+                    f.inclusion = InclusionLevel.NOT_IN_NAV
+        self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        state = self._state()
+        note = state.vault.notes.get(page.file.src_uri) if state.vault else None
+        if note is None:
+            return markdown
+        derivations = state.derivations.get(note.path, [])
+        if derivations or "derivation" in markdown:
+            problems = {d.pos.line: d.message for d in state.syntax.get(note.path, [])}
+            markdown = render_derivations.render_blocks(
+                markdown, note.body_line, derivations, state.results_of(note.path), problems)
+        renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}))
+        return renderer.render(markdown, note, note.body_line)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        state = self._state()
+        path = page.file.src_uri
+        note = state.vault.notes.get(path) if state.vault else None
+        if note is None:
+            return html
+        def url_of(target: str) -> str | None:
+            return self._url(target, page)
+        parts = [render_notes.header_card(note, url_of), render_notes.style_sections(html)]
+        parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
+        if self.config.backlinks:
+            kinds = {p: n.kind for p, n in state.vault.notes.items()}
+            parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, kinds))
+        return "".join(parts)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self._state()
+        site_dir = Path(config.site_dir)
+        for hook in self.extensions.files:
+            for rel, content in sorted(hook(state).items()):
+                out = site_dir / rel
+                out.parent.mkdir(parents=True, exist_ok=True)
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                out.write_bytes(data)
+
+    # helpers -------------------------------------------------------------------------------
+
+    def _state(self) -> SiteState:
+        if self.state is None:
+            raise RuntimeError("the lemma plugin was used before on_config")
+        return self.state
+
+    def _url(self, target: str, page: Page) -> str | None:
+        url = self.urls.get(target)
+        return None if url is None else get_relative_url(url, page.url)
+
+    def _generated_pages(self, state: SiteState) -> dict[str, tuple[str, str]]:
+        pages: dict[str, tuple[str, str]] = {}
+        if self.config.indexes and state.vault is not None:
+            data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),
+                                      self.config.intro, self.config.recent)
+            pages.update(indexes.generate_pages(data))
+        for hook in self.extensions.pages:
+            pages.update(hook(state))
+        return pages
+
+    def _navigation(self) -> list[Any]:
+        """Home, then the kind indexes, then extension pages: a nav of constant size."""
+        order = [p for p in NAV_ORDER if p in self.generated]
+        order += sorted(p for p in self.generated if p not in NAV_ORDER)
+        return [{self.generated[p][0]: p} for p in order]
+
+    def _index_link_problems(self, state: SiteState) -> None:
+        """The vault's link diagnostics by note, so each page finds its own in O(1)."""
+        assert state.vault is not None
+        self.link_problems = {}
+        for d in state.vault.diagnostics:
+            if d.code in LINK_CODES:
+                self.link_problems.setdefault(d.pos.path, {})[d.pos] = _message(d)
+
+    def _report_vault_problems(self, state: SiteState) -> None:
+        """Vault errors other than links (those are reported where the page renders them)."""
+        assert state.vault is not None
+        for d in state.vault.errors:
+            if d.code not in LINK_CODES:
+                log_problem(d.pos, _message(d))
+        for problems in state.syntax.values():
+            for d in problems:
+                log_problem(d.pos, _message(d))
+        for pos, message in render_derivations.unexpected_failures(state.all_results()):
+            log_problem(pos, message)
+
+
+def _message(d: Any) -> str:
+    return f"{d.code}: {d.message}" + (f" ({d.hint})" if d.hint else "")

@@ -1,0 +1,30 @@
+"""The `lemma` plugin's typed options: the same block of mkdocs.yml the CLI reads."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+DEFAULT_INTRO = (
+    "A researcher's knowledge base: paper notes, quick takes, concepts and digests, linked into "
+    "a concept graph. Derivations inside the notes are checked by a computer algebra system, "
+    "and every calculation below shows what was checked."
+)
+
+
+class LemmaPluginConfig(base.Config):
+    """Options of `plugins: - lemma:`; every one has a default, so `- lemma` alone works."""
+
+    # what the site shows
+    intro = c.Type(str, default=DEFAULT_INTRO)  # Markdown shown at the top of the home page
+    recent = c.Type(int, default=12)  # how many recent notes the home page lists
+    backlinks = c.Type(bool, default=True)  # a "Linked from" list at the end of every note
+    indexes = c.Type(bool, default=True)  # generated home, papers, takes, concepts, tags pages
+    nav = c.Type(bool, default=True)  # build the navigation by kind (linear in the vault size)
+
+    # derivation checking
+    check = c.Type(bool, default=True)  # check derivation blocks while building
+    jobs = c.Type(int, default=1)  # checker worker processes
+    cache_dir = c.Type(str, default=".lemma-cache")  # relative to mkdocs.yml
+    time_box = c.Type(float, default=10.0)  # seconds per derivation
+

@@ -1,0 +1,315 @@
+"""Derivation blocks as readable calculations: LaTeX from the parsed sympy objects, a badge a link.
+
+The LaTeX comes from each object's own `_repr_latex_` (sympy's printer), so the reader sees
+exactly the expressions the checker checked, and this module needs no sympy import of its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import SourcePos
+from .math import display_math, inline_math
+
+RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
+SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*derivation\b")
+MAX_TEX = 1500  # longer LaTeX (an expanded matrix) is folded behind the source text
+
+
+def tex(obj: Any) -> str:
+    """LaTeX for a sympy object via its own printer; plain text for anything else."""
+    printer = getattr(obj, "_repr_latex_", None)
+    if printer is None or isinstance(obj, type):
+        return r"\text{" + str(obj).replace("_", r"\_") + "}"
+    text = printer()
+    text = text.removeprefix("$").removesuffix("$").removeprefix(r"\displaystyle").strip()
+    return text
+
+
+def name_tex(name: str) -> str:
+    """A declared name set in math: `alpha` -> \\alpha, `W_1` -> W_{1}."""
+    greek = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda", "lam",
+             "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
+    base, _, sub = name.partition("_")
+    base_tex = "\\" + ("lambda" if base == "lam" else base) if base in greek else base
+    return f"{base_tex}_{{{sub}}}" if sub else base_tex
+
+
+def block_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of each ```derivation fence in `lines` (last = closing fence)."""
+    spans = []
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match:
+            fence = match.group(2)
+            closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+            j = i + 1
+            while j < len(lines) and not closing.match(lines[j]):
+                j += 1
+            spans.append((i, min(j, len(lines) - 1)))
+            i = j + 1
+        elif re.match(r"^ {0,3}(`{3,}|~{3,})", lines[i]):
+            fence = re.match(r"^ {0,3}(`{3,}|~{3,})", lines[i]).group(1)  # type: ignore[union-attr]
+            closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+            i += 1
+            while i < len(lines) and not closing.match(lines[i]):
+                i += 1
+            i += 1
+        else:
+            i += 1
+    return spans
+
+
+def render_blocks(markdown: str, first_line: int, derivations: Sequence[Any],
+                  results: Mapping[str, Any], problems: Mapping[int, str]) -> str:
+    """`markdown` with every derivation fence replaced by its rendered HTML.
+
+    `derivations` are the parsed blocks of this note, `results` their checker results by id,
+    `problems` syntax errors by the fence's file line (those blocks show the source and error).
+    """
+    lines = markdown.split("\n")
+    by_line = {d.pos.line: d for d in derivations}
+    out: list[str] = []
+    pos = 0
+    for start, end in block_spans(lines):
+        file_line = start + first_line
+        out.extend(lines[pos:start])
+        derivation = by_line.get(file_line)
+        if derivation is not None:
+            rendered = derivation_html(derivation, results.get(derivation.id))
+        else:
+            source = "\n".join(lines[start + 1 : end])
+            why = problems.get(file_line, "this block could not be parsed")
+            rendered = error_html(source, why)
+        out.extend(["", rendered, ""])
+        pos = end + 1
+    out.extend(lines[pos:])
+    return "\n".join(out)
+
+
+def error_html(source: str, why: str) -> str:
+    """A block the parser rejected: its text and the reason, visibly marked."""
+    return (f'<div class="lemma-derivation lemma-derivation-error"><div class="lemma-d-head">'
+            f'<span class="lemma-badge lemma-badge-failed">syntax error</span> '
+            f"{html.escape(why)}</div><pre><code>{html.escape(source)}</code></pre></div>")
+
+
+def badge(status: str, detail: str = "") -> str:
+    """A link's status badge: proved (method) / verified (points) / numeric / unchecked / failed."""
+    label = status + (f" · {detail}" if detail else "")
+    return (f'<span class="lemma-badge lemma-badge-{html.escape(status)}" '
+            f'title="{html.escape(label)}">{html.escape(label)}</span>')
+
+
+def verdict_html(result: Any) -> str:
+    """The block's overall badge."""
+    if result is None:
+        return '<span class="lemma-badge lemma-badge-unchecked">not checked</span>'
+    if result.expected != "valid":
+        css, text = ("teaching", "fails as intended") if result.passed else ("failed",
+                                                                            "did not fail")
+    else:
+        css = {"valid": "proved", "incomplete": "unchecked"}.get(result.verdict, "failed")
+        text = result.verdict
+    return f'<span class="lemma-badge lemma-badge-{css}">{text}</span>'
+
+
+def declarations_html(derivation: Any) -> str:
+    """The `given:` names with their sets, and the `assume:` hypotheses."""
+    parts = []
+    for d in derivation.declarations:
+        name = tex(d.value) if d.kind in SETS else name_tex(d.name)
+        parts.append(inline_math(_declaration_tex(d, name)))
+    rows = []
+    if parts:
+        rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Given</span> '
+                    f'{", ".join(parts)}</div>')
+    hyps = []
+    for h in derivation.hypotheses:
+        body = rf"{tex(h.lhs)} \ne 0" if h.nonzero else rf"{tex(h.lhs)} = {tex(h.rhs)}"
+        if len(body) > MAX_TEX:
+            body = r"\text{" + html.escape(h.text) + "}"
+        hyps.append(f'<span class="lemma-d-hyp"><span class="lemma-d-hname">'
+                    f"{html.escape(h.name)}</span> {inline_math(body)}</span>")
+    if hyps:
+        rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Assume</span> '
+                    f'{" ".join(hyps)}</div>')
+    return "".join(rows)
+
+
+def _declaration_tex(d: Any, name: str) -> str:
+    if d.kind in ("matrix", "vector") and d.shape:
+        rows, cols = d.shape
+        shape = f"{rows}" if d.kind == "vector" else rf"{rows}\times {cols}"
+        extra = rf"\ \text{{({d.structure})}}" if d.structure else ""
+        return rf"{name} \in \mathbb{{R}}^{{{shape}}}{extra}"
+    if d.kind == "function":
+        return rf"{name} : \mathbb{{R}}^{{{d.arity or 1}}} \to \mathbb{{R}}"
+    domain = d.domain
+    text = name + r" \in " + SETS.get(d.kind, SETS["real"])
+    if domain is None:
+        return text
+    if domain.lower is not None and domain.upper is not None:
+        left = "(" if domain.lower_strict else "["
+        right = ")" if domain.upper_strict else "]"
+        return rf"{text},\ {name} \in {left}{tex(domain.lower)}, {tex(domain.upper)}{right}"
+    if domain.lower is not None:
+        rel = ">" if domain.lower_strict else r"\ge"
+        return rf"{text},\ {name} {rel} {tex(domain.lower)}"
+    if domain.upper is not None:
+        rel = "<" if domain.upper_strict else r"\le"
+        return rf"{text},\ {name} {rel} {tex(domain.upper)}"
+    return text
+
+
+def _expr_cell(obj: Any, text: str) -> str:
+    """An expression typeset from its sympy object (folded when it expands to a huge matrix)."""
+    latex = tex(obj)
+    if len(latex) <= MAX_TEX:
+        return display_math(latex)
+    return (f'<code class="lemma-d-src">{html.escape(text)}</code>'
+            '<details class="lemma-d-expanded">'
+            f"<summary>expanded form</summary>{display_math(latex)}</details>")
+
+
+def _link_detail(link: Any) -> str:
+    if link is None:
+        return ""
+    if link.status in ("proved", "verified", "numeric"):
+        return link.method
+    return ""
+
+
+def steps_html(derivation: Any, result: Any) -> str:
+    """The calc chain as a table: relation, expression, justification, badge per link."""
+    links = {link.index: link for link in result.links} if result is not None else {}
+    first = derivation.steps[0] if derivation.steps else None
+    rows = []
+    if first is not None:
+        rows.append('<tr class="lemma-d-start"><td class="lemma-d-rel"></td>'
+                    f'<td class="lemma-d-expr">{_expr_cell(first.lhs, first.lhs_text)}</td>'
+                    '<td class="lemma-d-why"></td><td class="lemma-d-status"></td></tr>')
+    for step in derivation.steps:
+        link = links.get(step.index)
+        status = link.status if link is not None else "unchecked"
+        detail = _link_detail(link) if link is not None else "not run"
+        why = _justification_html(step.justification)
+        failing = ' lemma-d-failing' if status == "failed" else ""
+        rows.append(
+            f'<tr class="lemma-d-link lemma-d-{status}{failing}" id="{derivation.id}-{step.index}">'
+            f'<td class="lemma-d-rel">{inline_math(RELATIONS.get(step.relation, step.relation))}'
+            f'</td><td class="lemma-d-expr">{_expr_cell(step.rhs, step.rhs_text)}</td>'
+            f'<td class="lemma-d-why">{why}</td><td class="lemma-d-status">'
+            f"{badge(status, detail)}</td></tr>")
+        if link is not None and status == "failed":
+            rows.append(f'<tr class="lemma-d-counter"><td></td><td colspan="3">'
+                        f"{counterexample_html(link)}</td></tr>")
+    return f'<table class="lemma-calc"><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _justification_html(justification: Any) -> str:
+    kind = justification.kind
+    text = html.escape(justification.text)
+    if kind == "none" or not text:
+        return ""
+    if kind == "linear_combination":
+        return f'<span class="lemma-d-lc">by <code>{text}</code></span>'
+    if kind in ("cite", "unchecked"):
+        return f'<span class="lemma-d-cite">{text}</span>'
+    return text
+
+
+def counterexample_html(link: Any) -> str:
+    """Why a link fails: the exact point found and both sides' values there."""
+    parts = []
+    if link.counterexample:
+        point = ", ".join(rf"{name_tex(k)} = {_value_tex(v)}"
+                          for k, v in sorted(link.counterexample.items()))
+        parts.append(f"<strong>Counterexample</strong> {inline_math(point)}")
+    if link.lhs_value is not None and link.rhs_value is not None:
+        parts.append(f"left side {inline_math(_value_tex(link.lhs_value))}, right side "
+                     f"{inline_math(_value_tex(link.rhs_value))}")
+    if link.message and not parts:
+        parts.append(html.escape(link.message))
+    hints = "".join(f"<li>{html.escape(h)}</li>" for h in link.hints)
+    hint_html = f'<ul class="lemma-d-hints">{hints}</ul>' if hints else ""
+    return f'<div class="lemma-d-why-fails">{": ".join(parts)}{hint_html}</div>'
+
+
+def _value_tex(value: str) -> str:
+    """An exact value string from the checker ("3/4", "-1", "sqrt(2)") as simple LaTeX."""
+    match = re.fullmatch(r"(-?)(\d+)/(\d+)", value.strip())
+    if match:
+        return rf"{match.group(1)}\tfrac{{{match.group(2)}}}{{{match.group(3)}}}"
+    if re.fullmatch(r"-?[\d.]+", value.strip()):
+        return value.strip()
+    return r"\texttt{" + re.sub(r"[\\{}]", "", value) + "}"
+
+
+def checks_html(derivation: Any, result: Any) -> str:
+    """The `check:` lines: the point, the exact value and its decimal, and whether it matched."""
+    if not derivation.checks:
+        return ""
+    by_line = {c.line: c for c in result.checks} if result is not None else {}
+    items = []
+    for check in derivation.checks:
+        point = r",\ ".join(rf"{name_tex(k)} = {tex(v)}" for k, v in check.assignments)
+        outcome = by_line.get(check.pos.line)
+        value = tex(check.expected)
+        if outcome is None:
+            mark, tail = "", ""
+        else:
+            mark = "lemma-ok" if outcome.ok else "lemma-bad"
+            got = "" if outcome.ok else f" — got {html.escape(outcome.actual)}"
+            tail = f' <span class="lemma-d-decimal">≈ {html.escape(outcome.decimal)}</span>{got}'
+        sign = "✓" if mark == "lemma-ok" else ("✗" if mark else "")
+        formula = inline_math(point + r" \;\Rightarrow\; " + value)
+        items.append(f'<li class="{mark}">{formula}'
+                     f'{tail} <span class="lemma-d-mark">{sign}</span></li>')
+    return (f'<div class="lemma-d-checks"><span class="lemma-d-key">Check</span>'
+            f'<ul>{"".join(items)}</ul></div>')
+
+
+def derivation_html(derivation: Any, result: Any) -> str:
+    """One derivation block, rendered: header, declarations, the chain, the checks, the source."""
+    title = html.escape(derivation.title or derivation.id)
+    teaching = ""
+    if derivation.expect_invalid_at:
+        teaching = (f'<div class="lemma-d-teaching">A teaching example: link '
+                    f"{derivation.expect_invalid_at} is a common slip, and the checker is "
+                    "expected to reject it.</div>")
+    error = ""
+    if result is not None and result.error:
+        error = f'<div class="lemma-d-error">{html.escape(result.error)}</div>'
+    return (
+        f'<div class="lemma-derivation" id="{html.escape(derivation.id)}">'
+        f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span>'
+        f"{verdict_html(result)}"
+        f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" '
+        f'title="Link to this derivation">¶</a></div>{teaching}{error}'
+        f"{declarations_html(derivation)}{steps_html(derivation, result)}"
+        f"{checks_html(derivation, result)}"
+        f'<details class="lemma-d-source"><summary>Source</summary><pre><code>'
+        f"{html.escape(derivation.source)}</code></pre></details></div>"
+    )
+
+
+def unexpected_failures(results: Sequence[Any]) -> list[tuple[SourcePos, str]]:
+    """(position, message) for each derivation whose verdict is not what it expects."""
+    problems = []
+    for r in results:
+        if r.passed:
+            continue
+        where = r.line
+        if r.first_failure is not None:
+            where = next((link.line for link in r.links if link.index == r.first_failure), r.line)
+        why = r.error or f"verdict {r.verdict}, expected {r.expected}"
+        if r.first_failure is not None and r.expected == "valid":
+            why = f"link {r.first_failure} fails ({why})"
+        problems.append((SourcePos(r.path, where), f"derivation '{r.id}': {why}"))
+    return problems

@@ -1,0 +1,186 @@
+"""Wikilinks and embeds as ordinary Markdown: relative `.md` links MkDocs turns into URLs.
+
+Links are found with THE parser (`lemma.links.parse_links`) and resolved by the vault, so the
+site, the linter and the graph agree on every link. Broken links render visibly and are reported
+through `warn(pos, message)`; embeds transclude the target's text (cycles are cut and reported).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..links import code_regions, find_heading, parse_links
+from ..model import Note, SourcePos, WikiLink
+from ..vault import ResolvedLink, Vault
+
+#: warn(pos, message): report a problem found while rendering (the plugin logs it as a warning).
+Warn = Callable[[SourcePos, str], None]
+
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
+_BLOCK_ID_LINE = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
+MAX_EMBED_DEPTH = 8
+
+
+def relative_url(source: str, target: str) -> str:
+    """The relative path from the file `source` to the vault file `target` (both vault paths)."""
+    folder = posixpath.dirname(source) or "."
+    return posixpath.relpath(target, folder)
+
+
+def md_url(url: str) -> str:
+    """A URL safe inside Markdown link parentheses (angle brackets when it has spaces)."""
+    return f"<{url}>" if any(ch in url for ch in " ()<>") else url
+
+
+def escape_label(text: str) -> str:
+    """A link label shown as written: Markdown's link and emphasis characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+@dataclass
+class LinkRenderer:
+    """Renders the wikilinks of a note's Markdown for the page at `host` (a vault path)."""
+
+    vault: Vault
+    warn: Warn
+    problems: dict[SourcePos, str] = field(default_factory=dict)
+
+    def render(self, text: str, note: Note, first_line: int, host: str | None = None,
+               stack: tuple[str, ...] = (), report: bool = True) -> str:
+        """`text` (written in `note`, starting at file line `first_line`) with links replaced."""
+        host = host or note.path
+        edits: list[tuple[int, int, str]] = []
+        for link in parse_links(text, note.path, first_line):
+            resolved = self.vault.resolve(link, note)
+            if not resolved.ok and report:
+                self.warn(link.pos, self.problems.get(link.pos) or _problem(resolved))
+            replacement = self._render_one(resolved, host, (*stack, note.path), report)
+            edits.append((link.start, link.end, replacement))
+        edits += block_id_anchors(text)
+        return apply_edits(text, edits)
+
+    def _render_one(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
+                    report: bool) -> str:
+        link = r.link
+        if not r.ok or r.target is None:
+            return broken_html(link, _problem(r))
+        url = relative_url(host, r.target) if r.target != host or not r.anchor else ""
+        if r.anchor:
+            url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
+                          else r.anchor)
+        if link.embed and r.is_attachment:
+            return self._embed_attachment(link, url)
+        if link.embed:
+            return self._embed_note(r, host, stack, report)
+        text = escape_label(link.display)
+        css = "lemma-wikilink lemma-attachment" if r.is_attachment else "lemma-wikilink"
+        return f"[{text}]({md_url(url or '#')}){{: .{css.replace(' ', ' .')} }}"
+
+    def _embed_attachment(self, link: WikiLink, url: str) -> str:
+        name = link.target.rsplit("/", 1)[-1]
+        ext = name.rsplit(".", 1)[-1].lower()
+        label = escape_label(link.label or name)
+        if ext in IMAGE_EXTENSIONS:
+            width = f"{{: width=\"{link.label}\" }}" if (link.label or "").isdigit() else ""
+            alt = escape_label(name) if width else label
+            return f"![{alt}]({md_url(url)}){width}"
+        return f"[{label}]({md_url(url)}){{: .lemma-wikilink .lemma-attachment }}"
+
+    def _embed_note(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
+                    report: bool) -> str:
+        link = r.link
+        target = self.vault.notes[r.target or ""]
+        if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
+            if report:
+                self.warn(link.pos, f"{link.raw}: embed cycle "
+                          f"({' -> '.join((*stack, target.path))}); the embed is shown as a link")
+            return broken_html(link, "embed cycle: this note is already being shown above")
+        fragment, first = embedded_text(target, link.heading)
+        inner = self.render(fragment, target, first, host, stack, report=False)
+        source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
+        title = escape_label(link.label or link.display)
+        return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
+                f'markdown="1">[{title}]({md_url(source)})</div>\n\n{inner.strip()}\n\n</div>\n\n')
+
+
+def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
+    """The part of `note` an embed shows: whole body, one heading's section, or one block."""
+    if not heading:
+        return note.body, note.body_line
+    lines = note.body.split("\n")
+    if heading.startswith("^"):
+        wanted = heading[1:].casefold()
+        for i, line in enumerate(lines):
+            match = _BLOCK_ID_LINE.search(line)
+            if match and match.group(1).casefold() == wanted:
+                start = i
+                while start > 0 and lines[start - 1].strip():
+                    start -= 1
+                return "\n".join(lines[start : i + 1]), note.body_line + start
+        return "", note.body_line
+    found = find_heading(note.headings, heading)
+    if found is None:
+        return "", note.body_line
+    start = found.line - note.body_line
+    end = len(lines)
+    for later in note.headings:
+        if later.line > found.line and later.level <= found.level:
+            end = later.line - note.body_line
+            break
+    return "\n".join(lines[start + 1 : end]), found.line + 1
+
+
+def block_id_anchors(text: str) -> list[tuple[int, int, str]]:
+    """Edits turning Obsidian block ids (`text ^id`) into invisible anchors for `#^id` links."""
+    if "^" not in text:
+        return []
+    skip = code_regions(text)
+    edits = []
+    for match in _BLOCK_ID_LINE.finditer(text):
+        if any(start <= match.start() < end for start, end in skip):
+            continue
+        if _HEADING_LINE.match(text, text.rfind("\n", 0, match.start()) + 1):
+            continue
+        anchor = match.group(1).casefold()
+        edits.append((match.start(), match.end(),
+                      f' <a id="{anchor}" class="lemma-block-id"></a>'))
+    return edits
+
+
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replace non-overlapping (start, end, new) ranges of `text`."""
+    out: list[str] = []
+    pos = 0
+    for start, end, new in sorted(edits):
+        if start < pos:
+            continue  # overlapping edit (cannot happen for links outside code); keep the first
+        out += [text[pos:start], new]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def broken_html(link: WikiLink, why: str) -> str:
+    """A visibly broken link: struck-through label with the reason as its tooltip."""
+    label = html.escape(link.label or link.display)
+    return (f'<span class="lemma-broken" title="{html.escape(why)}" '
+            f'data-target="{html.escape(link.raw)}">{label}</span>')
+
+
+def _problem(r: ResolvedLink) -> str:
+    """A short reason a link does not resolve (used when the vault has no diagnostic for it)."""
+    link = r.link
+    if r.status == "ambiguous":
+        return f"ambiguous link {link.raw}: matches {', '.join(r.candidates)}"
+    if r.status == "missing-heading":
+        return f"broken link {link.raw}: '{r.target}' has no heading '#{link.heading}'"
+    if r.status == "ok":
+        return f"{link.raw}: embed cycle"
+    kind = "attachment" if link.is_attachment else "note"
+    return f"broken link {link.raw}: no {kind} named '{link.target}'"

@@ -1,0 +1,177 @@
+"""The parts of a note page around its text: header card, styled sections and backlinks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..frontmatter import as_list, parse_confidence
+from ..links import heading_anchor
+from ..model import Note, NoteKind
+
+#: Where each kind's generated index lives (vault paths of virtual pages).
+KIND_INDEX = {
+    NoteKind.PAPER: "papers/index.md",
+    NoteKind.TAKE: "takes/index.md",
+    NoteKind.CONCEPT: "concepts/index.md",
+    NoteKind.DIGEST: "digests/index.md",
+}
+KIND_LABEL = {
+    NoteKind.PAPER: "Paper",
+    NoteKind.TAKE: "Quick take",
+    NoteKind.CONCEPT: "Concept",
+    NoteKind.DIGEST: "Digest",
+    NoteKind.NOTE: "Note",
+}
+TAGS_INDEX = "tags/index.md"
+
+#: h2 ids whose section gets its own look (summary: the source's claims; opinion: a judgement).
+SECTION_STYLES = {
+    "summary": "summary",
+    "tldr": "summary",
+    "opinion": "opinion",
+    "my-opinion": "opinion",
+    "opinions": "opinion",
+    "reader-comment": "opinion",
+    "my-take": "opinion",
+}
+_H2 = re.compile(r'<h2 id="([^"]+)"')
+
+
+def note_date(note: Note) -> dt.date | None:
+    """The note's `date` (takes, digests) as a date, None when absent or malformed."""
+    value = note.meta.get("date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def note_year(note: Note) -> int | None:
+    """A paper's `year` (or a dated note's year)."""
+    year = note.meta.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    date = note_date(note)
+    return date.year if date else None
+
+
+def tag_anchor(tag: str) -> str:
+    """The id of a tag's heading on the tags page."""
+    return heading_anchor(tag) or "tag"
+
+
+def _link(url: str | None, text: str, css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    if url is None:
+        return f"<span{cls}>{html.escape(text)}</span>"
+    return f'<a href="{html.escape(url)}"{cls}>{html.escape(text)}</a>'
+
+
+def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
+    """HTML for the card at the top of a note: kind, authors, year, source, status, tags."""
+    rows: list[tuple[str, str]] = []
+    meta = note.meta
+    authors = as_list(meta.get("authors"))
+    if authors:
+        rows.append(("Authors", html.escape(", ".join(authors))))
+    if note.kind is NoteKind.PAPER:
+        year = note_year(note)
+        if year:
+            rows.append(("Year", str(year)))
+        if isinstance(meta.get("venue"), str):
+            rows.append(("Venue", html.escape(meta["venue"])))
+    date = note_date(note)
+    if date:
+        rows.append(("Date", f'<time datetime="{date.isoformat()}">{date.isoformat()}</time>'))
+    source = meta.get("source")
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        rows.append(("Source", f'<a class="lemma-source" href="{html.escape(source)}" '
+                               f'rel="noopener">{html.escape(_host_of(source))} ↗</a>'))
+    status = meta.get("status")
+    if isinstance(status, str) and status:
+        rows.append(("Status", f'<span class="lemma-status lemma-status-{_css(status)}">'
+                               f"{html.escape(status)}</span>"))
+    confidence = parse_confidence(meta.get("confidence"))
+    if confidence is not None:
+        rows.append(("Confidence", confidence_meter(confidence)))
+    if note.aliases:
+        rows.append(("Also called", html.escape(", ".join(note.aliases))))
+    if note.tags:
+        tags_url = url_of(TAGS_INDEX)
+        chips = [_link(f"{tags_url}#{tag_anchor(t)}" if tags_url else None, "#" + t,
+                       "lemma-tag") for t in note.tags]
+        rows.append(("Tags", " ".join(chips)))
+    index = KIND_INDEX.get(note.kind)
+    kind = _link(url_of(index) if index else None, KIND_LABEL[note.kind])
+    fields = "".join(f"<div><dt>{key}</dt><dd>{value}</dd></div>" for key, value in rows)
+    return (f'<div class="lemma-card lemma-card-{note.kind.value}"><div class="lemma-card-kind">'
+            f'{kind}</div>{f"<dl>{fields}</dl>" if fields else ""}</div>')
+
+
+def confidence_meter(value: float) -> str:
+    """A take's confidence as a percentage with a small bar (accessible: a <meter>)."""
+    percent = round(value * 100)
+    return (f'<span class="lemma-confidence"><meter min="0" max="100" value="{percent}" '
+            f'aria-label="confidence {percent}%"></meter> {percent}%</span>')
+
+
+def style_sections(content: str) -> str:
+    """Wrap the Summary / Opinion h2 sections of rendered HTML in styled <section>s."""
+    if "<h2" not in content:
+        return content
+    starts = [(m.start(), m.group(1)) for m in _H2.finditer(content)]
+    if not any(anchor in SECTION_STYLES for _, anchor in starts):
+        return content
+    out = [content[: starts[0][0]]]
+    for i, (start, anchor) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(content)
+        chunk = content[start:end]
+        style = SECTION_STYLES.get(anchor)
+        out.append(f'<section class="lemma-section lemma-{style}">{chunk}</section>'
+                   if style else chunk)
+    return "".join(out)
+
+
+def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None],
+                   kinds: Mapping[str, NoteKind]) -> str:
+    """The "Linked from" list: each linking note once, with the sentences that link here."""
+    grouped: dict[str, list[Any]] = {}
+    titles: dict[str, str] = {}
+    for b in backlinks:
+        grouped.setdefault(b.source, []).append(b)
+        titles[b.source] = b.title
+    if not grouped:
+        return ('<section class="lemma-backlinks lemma-backlinks-empty"><h2 class="lemma-h">'
+                "Linked from</h2><p>No other note links here yet.</p></section>")
+    items = []
+    for source, entries in grouped.items():
+        url = url_of(source)
+        title = html.escape(titles[source])
+        kind = kinds.get(source, NoteKind.NOTE)
+        anchor = f'<a href="{html.escape(url)}">{title}</a>' if url else title
+        quotes = "".join(f"<blockquote>{html.escape(e.sentence)}</blockquote>"
+                         for e in entries if getattr(e, "sentence", ""))
+        items.append(f'<li class="lemma-backlink"><span class="lemma-chip lemma-chip-'
+                     f'{kind.value}">{KIND_LABEL[kind]}</span> {anchor}{quotes}</li>')
+    return (f'<section class="lemma-backlinks"><h2 class="lemma-h">Linked from '
+            f'<span class="lemma-count">{len(grouped)}</span></h2><ul>{"".join(items)}</ul>'
+            "</section>")
+
+
+def _host_of(url: str) -> str:
+    host = re.sub(r"^https?://", "", url).split("/", 1)[0]
+    return host.removeprefix("www.") or url
+
+
+def _css(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"

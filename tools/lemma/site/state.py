@@ -1,0 +1,139 @@
+"""What the site is built from — vault, concept graph, derivations and their results — kept
+between `mkdocs serve` rebuilds and refreshed only where notes changed."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Diagnostic, SourcePos
+from ..vault import Vault, load_vault, scan
+
+log = logging.getLogger("mkdocs.plugins.lemma")
+
+
+@dataclass
+class SiteState:
+    """The vault, graph and derivation results of one notes folder, reusable across rebuilds."""
+
+    root: Path
+    cache_dir: Path | None
+    check: bool = True
+    jobs: int = 1
+    time_box: float = 10.0
+    vault: Vault | None = None
+    graph: Any = None  # lemma.graph.ConceptGraph
+    derivations: dict[str, list[Any]] = field(default_factory=dict)  # note path -> Derivations
+    results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (path, id) -> result
+    syntax: dict[str, list[Diagnostic]] = field(default_factory=dict)  # note path -> errors
+    mtimes: dict[str, int] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # notes re-read by the last refresh
+
+    def refresh(self) -> None:
+        """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
+        mtimes, attachments = _scan(self.root)
+        if self.vault is None:
+            self.vault = load_vault(self.root)
+            self.graph = _build_graph(self.vault)
+            self.changed = sorted(self.vault.notes)
+            self._check(None)
+        else:
+            paths = set(mtimes) | set(self.mtimes)
+            self.changed = sorted(p for p in paths if mtimes.get(p) != self.mtimes.get(p))
+            attachments_changed = attachments != self.vault.attachments
+            if attachments_changed or len(self.changed) > 50:
+                self.vault, self.graph = None, None
+                self.mtimes = {}
+                return self.refresh()
+            for path in self.changed:
+                self.vault.update_note(path)
+                if self.graph is not None:
+                    self.graph.update_note(self.vault, path)
+            self._check([p for p in self.changed if p in self.vault.notes],
+                        removed=[p for p in self.changed if p not in self.vault.notes])
+        self.mtimes = mtimes
+        return None
+
+    def _check(self, paths: list[str] | None, removed: tuple[str, ...] | list[str] = ()) -> None:
+        """Parse derivation blocks of `paths` (None: all notes) and check them (cache first)."""
+        for path in removed:
+            self._forget(path)
+        if paths is not None and not paths:
+            return
+        try:
+            from lemma.derive.api import check_derivations, find_derivations
+            from lemma.derive.cache import ResultCache
+        except ImportError:  # the checker is not installed: show blocks unchecked
+            return
+        assert self.vault is not None
+        found = find_derivations(self.vault, paths)
+        for path in paths if paths is not None else list(self.derivations):
+            self._forget(path)
+        for d in found.derivations:
+            self.derivations.setdefault(d.pos.path, []).append(d)
+        for problem in found.diagnostics:
+            self.syntax.setdefault(problem.pos.path, []).append(problem)
+        if not self.check:
+            return
+        cache = ResultCache(self.cache_dir) if self.cache_dir else None
+        results = check_derivations(found.derivations, jobs=self.jobs, cache=cache,
+                                    time_box=self.time_box)
+        for r in results:
+            self.results[(r.path, r.id)] = r
+
+    def _forget(self, path: str) -> None:
+        self.derivations.pop(path, None)
+        self.syntax.pop(path, None)
+        for key in [k for k in self.results if k[0] == path]:
+            del self.results[key]
+
+    def results_of(self, path: str) -> dict[str, Any]:
+        """Checker results of one note's derivations, by derivation id."""
+        return {d.id: self.results[(path, d.id)] for d in self.derivations.get(path, ())
+                if (path, d.id) in self.results}
+
+    def all_results(self) -> list[Any]:
+        """Every result, in note and line order."""
+        return sorted(self.results.values(), key=lambda r: (r.path, r.line))
+
+    def usage(self) -> dict[str, int]:
+        """Note path -> number of distinct other notes linking to it (from the concept graph)."""
+        if self.graph is not None:
+            g = self.graph.graph
+            return {p: sum(1 for s in g.predecessors(p) if s != p) for p in self.vault.notes
+                    if p in g}
+        return {}
+
+    def backlinks(self, path: str) -> list[Any]:
+        """The graph's backlinks of a note (sentence included), [] when the graph is absent."""
+        if self.graph is None or path not in self.graph.graph:
+            return []
+        return self.graph.backlinks(path)
+
+    def epoch(self) -> int:
+        """A build timestamp that depends only on the notes: the newest note's mtime."""
+        return max(self.mtimes.values(), default=0) // 1_000_000_000
+
+
+def _build_graph(vault: Vault) -> Any:
+    try:
+        from lemma.graph import build_graph
+    except ImportError:
+        log.info("lemma: the concept graph is unavailable; pages show no backlinks")
+        return None
+    return build_graph(vault)
+
+
+def _scan(root: Path) -> tuple[dict[str, int], list[str]]:
+    """Note path -> mtime (ns) of every note, and the attachments (the walk the vault does)."""
+    notes, attachments = scan(root)
+    return {p: os.stat(root / p).st_mtime_ns for p in notes}, attachments
+
+
+def log_problem(pos: SourcePos, message: str, emit: Callable[[str], None] | None = None) -> None:
+    """A build warning naming `path:line` (so `mkdocs build --strict` fails on it)."""
+    (emit or log.warning)(f"{pos.path}:{pos.line}: {message}")
