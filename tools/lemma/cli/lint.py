@@ -13,11 +13,16 @@ from . import Project, pass_project
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--suggest", is_flag=True,
+              help="Also report phrases that name a concept but are not linked (as info).")
 @pass_project
-def lint(project: Project, fmt: str) -> None:
-    """Check frontmatter, links, headings and attachments; exit 1 if there are errors."""
+def lint(project: Project, fmt: str, suggest: bool) -> None:
+    """Check frontmatter, links, headings, attachments and sections; exit 1 on errors."""
+    from ..lint_rules import extra_diagnostics
+
     vault = project.load_vault()
-    diagnostics = vault.diagnostics
+    diagnostics = sorted(vault.diagnostics + extra_diagnostics(vault, suggest),
+                         key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())
         report = {"notes": len(vault), "links": links,
