@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import CORPUS, write_files
 from lemma.cli import main
+from tests.conftest import CORPUS, write_files
 
 FILES = {
     "concepts/lth.md": "---\ntitle: Lottery ticket hypothesis\naliases: [LTH]\n---\n"
