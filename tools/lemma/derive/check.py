@@ -23,12 +23,14 @@ from lemma.derive.results import (
     decide_verdict,
     expectation_met,
 )
-from lemma.derive.shrink import explain_failure
+from lemma.derive.shrink import explain_failure, truncate
 
 PROBE_POINTS = 3
 TEST_POINTS = 12
 INEQUALITY_POINTS = 24
 RESIDUAL_CHARS = 300
+#: Share of the time box the heavy rungs get once random exact points already verified a link.
+HEAVY_SHARE_WHEN_VERIFIED = 0.3
 
 
 def _entries(expr: object) -> list[sympy.Expr]:
@@ -39,7 +41,7 @@ def _all_zero(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> tuple[boo
     """Apply a simplification entrywise; (all zero?, the simplified residual as text)."""
     out = [fn(e) for e in _entries(expr)]
     text = sympy.sstr(out if isinstance(expr, sympy.MatrixBase) else out[0])
-    return all(e == 0 for e in out), text[:RESIDUAL_CHARS]
+    return all(e == 0 for e in out), truncate(text, RESIDUAL_CHARS)
 
 
 def _doit(e: sympy.Expr) -> sympy.Expr:
@@ -207,21 +209,29 @@ def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) 
             )
             return _failed(result, claim, "test", test.value, clock, keep_message=True)
         return _failed(result, claim, "test", test.value, clock)
-    if not proof and not inequality and clock.left() > 0:
-        proof, residual_text = _try_ladder(margin, clock, cheap=False)
     counts = _counts(probe, test)
+    if not proof and not inequality and clock.left() > 0:
+        # An exactly verified link only tries for a proof briefly; a numeric one may use it all.
+        exact_only = int(counts["exact"]) > 0 and int(counts["numeric"]) == 0
+        budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
+        proof, residual_text = _try_ladder(margin, clock, cheap=False, budget=budget)
     return _conclude(result, claim, proof, counts, residual_text, time_box, combo)
 
 
-def _try_ladder(residual: object, clock: _Clock, *, cheap: bool) -> tuple[str, str]:
+def _try_ladder(
+    residual: object, clock: _Clock, *, cheap: bool, budget: float | None = None
+) -> tuple[str, str]:
     """Run the cheap or the heavy rungs; (name of the rung that closed it or '', residual)."""
     text = ""
+    stop = time.monotonic() + (clock.left() if budget is None else budget)
     for name, fn, is_cheap in LADDER:
         if is_cheap != cheap:
             continue
-        if clock.left() <= 0.05:
+        left = min(clock.left(), stop - time.monotonic())
+        if left <= 0.05:
             break
-        out = workers.run(_all_zero, residual, fn, timeout=clock.share(0.15 if cheap else 0.25))
+        timeout = min(left, clock.box * (0.15 if cheap else 0.25))
+        out = workers.run(_all_zero, residual, fn, timeout=timeout)
         if out.ok:
             closed, residual_text = out.value
             if closed:
@@ -272,7 +282,8 @@ def _conclude(
     if proof:
         result.status = "proved"
         result.method = f"{prefix}{proof}"
-        result.message = f"cross-checked at {total} random points"
+        kind = "exact" if numeric == 0 else f"{numeric} only numerically"
+        result.message = f"cross-checked at {total} random points ({kind})"
     elif claim.relation != "=":
         result.status = "verified" if numeric == 0 else "numeric"
         kind = "" if numeric == 0 else " (50-digit numeric)"
@@ -314,9 +325,12 @@ def _failed(
         result.residual = info["residual"]
         result.hints = info["hints"]
     if not keep_message:
-        side = "the two sides differ" if claim.relation == "=" else "the inequality fails"
-        where = ", ".join(f"{k} = {v}" for k, v in (result.counterexample or {}).items())
-        result.message = f"{side} at {where}" if where else side
+        if claim.relation != "=":
+            result.message = "the inequality fails at an exact point"
+        elif claim.display is not None:
+            result.message = "(left - right) minus the linear combination is not zero"
+        else:
+            result.message = "the two sides differ at an exact point"
     return result
 
 

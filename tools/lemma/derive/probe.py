@@ -22,7 +22,8 @@ from lemma.derive.block import Derivation, Domain
 MAX_TRIES = 25
 #: Decimal digits for the numeric comparison of non-rational values.
 DIGITS = 50
-_TINY = sympy.Float("1e-40", DIGITS)
+#: Below this a non-rational difference counts as numerically zero.
+TINY = 1e-30
 _CALCULUS = (sympy.Derivative, sympy.Subs)
 _UNDEFINED = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
@@ -199,8 +200,24 @@ def admissible(space: Space, point: Point) -> bool:
     return True
 
 
+def approximate(value: sympy.Expr) -> complex | None:
+    """A 50-digit evaluation rounded to a Python complex, or None when it cannot be evaluated."""
+    try:
+        return complex(sympy.N(value, DIGITS))
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def _exactly_zero(value: sympy.Expr) -> bool:
+    """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
+    for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):
+        if rewrite(value) == 0:
+            return True
+    return False
+
+
 def zero_kind(value: object) -> str:
-    """'zero' (exactly), 'numeric-zero' (below 1e-40 at 50 digits) or 'nonzero'."""
+    """'zero' (exactly), 'numeric-zero' (below TINY at 50 digits), 'nonzero' or 'unknown'."""
     items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
     kind = "zero"
     for v in items:
@@ -208,30 +225,30 @@ def zero_kind(value: object) -> str:
             continue
         if getattr(v, "is_Rational", False):
             return "nonzero"
-        size = sympy.N(sympy.Abs(v), DIGITS)
-        if not size.is_number or size.is_comparable is False:
+        approx = approximate(v)
+        if approx is None:
+            return "unknown"
+        if abs(approx) > TINY:
             return "nonzero"
-        if size > _TINY:
-            return "nonzero"
-        if sympy.expand(v) == 0 or sympy.cancel(sympy.radsimp(v)) == 0:
-            continue
-        kind = "numeric-zero"
+        if not _exactly_zero(v):
+            kind = "numeric-zero"
     return kind
 
 
 def sign_kind(value: sympy.Expr) -> str:
-    """For an inequality margin: 'positive', 'zero', 'negative', 'numeric-zero' or 'complex'."""
+    """An inequality margin: positive, zero, negative, numeric-zero, complex or unknown."""
     if value == 0:
         return "zero"
     if value.is_Rational:
         return "positive" if value > 0 else "negative"
-    approx = sympy.N(value, DIGITS)
-    re, im = approx.as_real_imag()
-    if abs(im) > _TINY:
+    approx = approximate(value)
+    if approx is None:
+        return "unknown"
+    if abs(approx.imag) > TINY:
         return "complex"
-    if abs(re) <= _TINY:
+    if abs(approx.real) <= TINY:
         return "numeric-zero"
-    return "positive" if re > 0 else "negative"
+    return "positive" if approx.real > 0 else "negative"
 
 
 def point_text(space: Space, point: Point) -> dict[str, str]:
@@ -282,13 +299,15 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
         if claim.relation == "=":
             diff = left - right  # type: ignore[operator]
             kind = zero_kind(diff)
+            if kind == "unknown":
+                return Comparison("undefined", left, right, "could not evaluate the difference")
             verdict = {"zero": "agree-exact", "numeric-zero": "agree-numeric"}.get(kind, "refuted")
             return Comparison(verdict, left, right)
         margin = right - left if claim.relation in ("<", "<=") else left - right  # type: ignore[operator]
         sign = sign_kind(sympy.expand(margin))
         strict = claim.relation in ("<", ">")
-        if sign == "complex":
-            return Comparison("undefined", left, right, "a side is not real here")
+        if sign in ("complex", "unknown"):
+            return Comparison("undefined", left, right, "a side is not a real number here")
         if sign == "positive" or (sign == "zero" and not strict):
             exact = getattr(margin, "is_Rational", False) or margin == 0
             return Comparison("agree-exact" if exact else "agree-numeric", left, right)

@@ -41,6 +41,10 @@ def candidates(domain: Domain | None) -> list[sympy.Rational]:
         for bound, step in ((domain.lower, 1), (domain.upper, -1)):
             if bound is not None:
                 pool.update(bound + k * step for k in (0, 1, 2, sympy.Rational(1, 2)))
+        if domain.lower is not None and domain.upper is not None:
+            width = domain.upper - domain.lower
+            pool.update(domain.lower + width * sympy.Rational(k, 4) for k in range(5))
+            pool.update(domain.lower + width * sympy.Rational(k, 3) for k in range(1, 3))
         pool = {v for v in pool if domain.contains(v)}
     return sorted(pool, key=_simplicity)
 
@@ -87,6 +91,11 @@ def shrink(claim: Claim, point: Point) -> Point:
     return point
 
 
+def truncate(text: str, limit: int = RESIDUAL_CHARS) -> str:
+    """At most `limit` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def show(value: object) -> str:
     """Exact text of a value, with a decimal when it is not rational."""
     text = sympy.sstr(value.tolist() if isinstance(value, sympy.MatrixBase) else value)
@@ -110,7 +119,7 @@ def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
         "point": point_text(claim.space, point),
         "left": show(left),
         "right": show(right),
-        "residual": residual_text[:RESIDUAL_CHARS],
+        "residual": truncate(residual_text),
         "hints": hints(claim, point),
     }
 

@@ -1,0 +1,94 @@
+"""`lemma check`: machine-check every derivation block and report failures with evidence."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import Project, pass_project
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Check blocks in this many parallel processes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write cached results.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Cache folder (default: .lemma-cache/derive beside the notes folder).")
+@click.option("--time-box", type=click.FloatRange(0.5, 600.0), default=10.0, show_default=True,
+              help="Seconds allowed per link.")
+@pass_project
+def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cache: bool,
+          cache_dir: Path | None, time_box: float) -> None:
+    """Check derivations; exit 1 if one fails unexpectedly, 2 on a syntax or usage error."""
+    from ..derive.api import check_derivations, find_derivations
+    from ..derive.cache import ResultCache, default_cache_dir
+
+    start = time.monotonic()
+    vault = project.load_vault()
+    found = find_derivations(vault, list(paths))
+    cache = None if no_cache else ResultCache(cache_dir or default_cache_dir(vault.root))
+    if fmt == "text" and sys.stdout.isatty() and found.derivations:
+        with click.progressbar(length=len(found.derivations), label="checking",
+                               file=sys.stderr) as bar:
+            results = check_derivations(found.derivations, jobs=jobs, cache=cache,
+                                        progress=lambda _: bar.update(1), time_box=time_box)
+    else:
+        results = check_derivations(found.derivations, jobs=jobs, cache=cache,
+                                    time_box=time_box)
+    elapsed = time.monotonic() - start
+    if fmt == "json":
+        _print_json(results, found.diagnostics)
+    else:
+        _print_text(results, found.diagnostics, elapsed)
+    if found.diagnostics:
+        raise SystemExit(2)
+    if any(not r.passed for r in results):
+        raise SystemExit(1)
+
+
+def _print_text(results: list, diagnostics: list, elapsed: float) -> None:
+    from ..derive.report import derivation_line, failure_report, summary_line
+
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=True)
+    for result in results:
+        click.echo(derivation_line(result))
+        if not result.passed:
+            for line in failure_report(result):
+                click.echo(line)
+    click.echo(summary_line(results, elapsed))
+
+
+def _print_json(results: list, diagnostics: list) -> None:
+    from ..derive.report import summary_counts
+
+    report = {
+        "derivations": [_result_json(r) for r in results],
+        "summary": summary_counts(results),
+        "diagnostics": [d.to_json() for d in diagnostics],
+    }
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def _result_json(result) -> dict:
+    """The issue's shape (id, path, line, verdict, expected, first_failure, links, checks) first."""
+    data = result.to_json()
+    keys = ["id", "path", "line", "verdict", "expected", "first_failure", "links", "checks"]
+    ordered = {k: data.pop(k) for k in keys}
+    ordered["links"] = [_link_json(link) for link in ordered["links"]]
+    ordered.update(data)
+    return ordered
+
+
+def _link_json(link: dict) -> dict:
+    keys = ["index", "line", "relation", "status", "method", "counterexample"]
+    ordered = {k: link.pop(k) for k in keys}
+    ordered.update(link)
+    return ordered

@@ -1,0 +1,84 @@
+"""On-disk cache of derivation results, keyed by the block's source and the checker's versions.
+
+One JSON file per block under `.lemma-cache/derive/`. A cached result is re-based to where the
+block sits now (path and lines), so moving a block does not invalidate it; editing it does.
+Results cut short by a time box are not stored: they depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from lemma.derive.results import CHECKER_VERSION, DerivationResult
+
+
+def sympy_version() -> str:
+    """The installed sympy version, read without importing sympy."""
+    try:
+        return metadata.version("sympy")
+    except metadata.PackageNotFoundError:  # pragma: no cover - sympy is a dependency
+        return "unknown"
+
+
+def cache_key(source: str) -> str:
+    """sha256 of the block source + checker version + sympy version."""
+    text = "\0".join((source, CHECKER_VERSION, sympy_version()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_cache_dir(vault_root: Path) -> Path:
+    """`.lemma-cache/derive/` beside the notes folder."""
+    return Path(vault_root).resolve().parent / ".lemma-cache" / "derive"
+
+
+def cacheable(result: DerivationResult) -> bool:
+    """Only results that did not depend on timing (no time box hit, no checker error)."""
+    texts = [link.message for link in result.links] + [c.message for c in result.checks]
+    return result.verdict != "error" and not any("time box" in t for t in texts)
+
+
+class ResultCache:
+    """Read and write cached results; a missing or corrupt entry is simply a miss."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def _file(self, source: str) -> Path:
+        return self.directory / f"{cache_key(source)}.json"
+
+    def get(self, source: str, path: str, line: int) -> DerivationResult | None:
+        """The cached result for this source, re-based to `path:line`, or None."""
+        try:
+            data = json.loads(self._file(source).read_text(encoding="utf-8"))
+            result = DerivationResult.from_json(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        shift = line - result.line
+        result.path, result.line, result.cached = path, line, True
+        for link in result.links:
+            link.line += shift
+        for chk in result.checks:
+            chk.line += shift
+        return result
+
+    def put(self, source: str, result: DerivationResult) -> None:
+        """Store a result atomically (best effort: an unwritable cache is not an error)."""
+        if not cacheable(result):
+            return
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            data = result.to_json()
+            data["cached"] = False
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            os.replace(tmp, self._file(source))
