@@ -191,7 +191,8 @@ def test_titles_that_need_yaml_quoting_round_trip(vault_root: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["plain", "2023", "true", "null", "- x", "a: b", "x #y",
-                                   "'quoted'", "{x}", "@at", "café", "1.5", "2024-01-02 ", ""])
+                                   "'quoted'", "{x}", "@at", "café", "1.5", "2024-01-02 ", "", "ON",
+                                   "no", "~"])
 def test_yaml_value_reads_back_as_written(value: str) -> None:
     assert yaml.safe_load(f"k: {yaml_value(value)}") == {"k": value}
     assert yaml.safe_load(f"k: {yaml_value([value, 'b, c'])}") == {"k": [value, "b, c"]}

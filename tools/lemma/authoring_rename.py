@@ -97,11 +97,15 @@ def _explicit_title(note: Note) -> bool:
 
 
 def _target_path(note: Note, new: str) -> str:
-    """The vault-relative path `new` names: a bare file name stays in the note's folder."""
+    """The vault-relative path `new` names: a bare file name stays in the note's folder.
+
+    A leading `/` means the vault's top folder.
+    """
+    rooted = new.startswith(("/", "\\"))
     raw = PurePosixPath(new.replace("\\", "/").lstrip("/"))
     if ".." in raw.parts or not raw.name[:-3].strip():
         raise LemmaError(f"'{new}' is not a path inside the vault", exit_code=2)
-    if len(raw.parts) == 1 and note.folder:
+    if len(raw.parts) == 1 and note.folder and not rooted:
         return f"{note.folder}/{raw}"
     return str(raw)
 
@@ -161,13 +165,16 @@ def _new_target(written: str, note: Note, target: str, title: str) -> str | None
     key = fold(written).lstrip("/")
     had_md = key.endswith(".md")
     key = key.removesuffix(".md")
-    if key == fold(note.path.removesuffix(".md")) or "/" in key:
+    if "/" in key or had_md:
+        if target == note.path:
+            return None
         path = target if had_md else target.removesuffix(".md")
         return ("/" if written.startswith("/") else "") + path
     if key == fold(note.title):
-        return title
+        return None if title == note.title else title
+    stem = target.rsplit("/", 1)[-1].removesuffix(".md")
     if key == fold(note.stem):
-        return target.rsplit("/", 1)[-1].removesuffix(".md")
+        return None if stem == note.stem else stem
     return None
 
 
