@@ -27,30 +27,36 @@ from . import Project, pass_project
 def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cache: bool,
           cache_dir: Path | None, time_box: float) -> None:
     """Check derivations; exit 1 if one fails unexpectedly, 2 on a syntax or usage error."""
-    from ..derive.api import check_derivations, find_derivations
+    from ..derive.api import run_checks
     from ..derive.cache import ResultCache, default_cache_dir
 
     start = time.monotonic()
     vault = project.load_vault()
-    found = find_derivations(vault, list(paths))
     cache = None if no_cache else ResultCache(cache_dir or default_cache_dir(vault.root))
-    if fmt == "text" and sys.stdout.isatty() and found.derivations:
-        with click.progressbar(length=len(found.derivations), label="checking",
+    options = {"jobs": jobs, "cache": cache, "time_box": time_box}
+    if fmt == "text" and sys.stdout.isatty():
+        with click.progressbar(length=_count_blocks(vault, paths), label="checking",
                                file=sys.stderr) as bar:
-            results = check_derivations(found.derivations, jobs=jobs, cache=cache,
-                                        progress=lambda _: bar.update(1), time_box=time_box)
+            checked = run_checks(vault, list(paths), progress=lambda _: bar.update(1), **options)
     else:
-        results = check_derivations(found.derivations, jobs=jobs, cache=cache,
-                                    time_box=time_box)
+        checked = run_checks(vault, list(paths), **options)
+    results = checked.results
     elapsed = time.monotonic() - start
     if fmt == "json":
-        _print_json(results, found.diagnostics)
+        _print_json(results, checked.diagnostics)
     else:
-        _print_text(results, found.diagnostics, elapsed)
-    if found.diagnostics:
+        _print_text(results, checked.diagnostics, elapsed)
+    if checked.diagnostics:
         raise SystemExit(2)
     if any(not r.passed for r in results):
         raise SystemExit(1)
+
+
+def _count_blocks(vault, paths: tuple[Path, ...]) -> int:
+    """Roughly how many blocks will be checked (fence lines), to size the progress bar."""
+    from ..derive.api import select_notes
+
+    return sum(vault.notes[p].body.count("```derivation") for p in select_notes(vault, paths))
 
 
 def _print_text(results: list, diagnostics: list, elapsed: float) -> None:

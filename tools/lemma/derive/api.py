@@ -156,6 +156,82 @@ def _broken(d: Derivation, outcome: workers.Outcome, time_box: float) -> Derivat
     )
 
 
+@dataclass
+class Checked:
+    """Results of a checking run plus the syntax problems that stopped some blocks."""
+
+    results: list[DerivationResult]
+    diagnostics: list[Diagnostic]
+
+
+def run_checks(
+    vault: Vault,
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+    time_box: float = 10.0,
+) -> Checked:
+    """The CLI's path: whole-note cache hits first (no parsing), then parse and check the rest."""
+    results: dict[str, list[DerivationResult]] = {}
+    missing: list[str] = []
+    for path in select_notes(vault, paths):
+        note = vault.notes[path]
+        if "derivation" not in note.body:
+            continue
+        hit = cache.get_note(path, note.body, note.body_line) if cache else None
+        if hit is None:
+            missing.append(path)
+            continue
+        results[path] = hit
+        for result in hit:
+            if progress:
+                progress(result)
+    diagnostics: list[Diagnostic] = []
+    if missing:
+        found = find_derivations(vault, missing)
+        diagnostics = found.diagnostics
+        checked = check_derivations(
+            found.derivations, jobs=jobs, cache=cache, progress=progress, time_box=time_box
+        )
+        for result in checked:
+            results.setdefault(result.path, []).append(result)
+        broken = {d.pos.path for d in diagnostics}
+        for path in missing:
+            note = vault.notes[path]
+            if cache and path not in broken:
+                cache.put_note(path, note.body, note.body_line, results.get(path, []))
+    ordered = [r for path in sorted(results) for r in sorted(results[path], key=_line)]
+    diagnostics += _duplicates(ordered, diagnostics)
+    return Checked(ordered, sorted(diagnostics, key=Diagnostic.sort_key))
+
+
+def _line(result: DerivationResult) -> int:
+    return result.line
+
+
+def _duplicates(results: list[DerivationResult], known: list[Diagnostic]) -> list[Diagnostic]:
+    """Duplicate ids across notes that were not parsed together in this run."""
+    reported = {(d.pos.path, d.pos.line) for d in known}
+    seen: dict[str, str] = {}
+    out: list[Diagnostic] = []
+    for r in results:
+        where = f"{r.path}:{r.line}"
+        if r.id in seen and (r.path, r.line) not in reported:
+            out.append(
+                Diagnostic(
+                    SourcePos(r.path, r.line),
+                    Severity.ERROR,
+                    "derivation-syntax",
+                    f"derivation id '{r.id}' is already used at {seen[r.id]}",
+                    "give every derivation block a unique id=",
+                )
+            )
+        seen.setdefault(r.id, where)
+    return out
+
+
 def check_vault(
     vault: Vault,
     paths: Sequence[str | os.PathLike[str]] | None = None,

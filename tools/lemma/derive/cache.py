@@ -69,16 +69,49 @@ class ResultCache:
 
     def put(self, source: str, result: DerivationResult) -> None:
         """Store a result atomically (best effort: an unwritable cache is not an error)."""
-        if not cacheable(result):
-            return
+        if cacheable(result):
+            data = result.to_json()
+            data["cached"] = False
+            self._write(self._file(source), data)
+
+    def _write(self, target: Path, data: object) -> None:
         with contextlib.suppress(OSError):
-            self.directory.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.directory.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
-            data = result.to_json()
-            data["cached"] = False
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, ensure_ascii=False)
-            os.replace(tmp, self._file(source))
+            os.replace(tmp, target)
+
+    def _note_file(self, path: str, body: str) -> Path:
+        return self.directory / "notes" / f"{cache_key(path + chr(0) + body)}.json"
+
+    def get_note(self, path: str, body: str, body_line: int) -> list[DerivationResult] | None:
+        """All results of a note whose body is unchanged (re-based to its body line), or None.
+
+        This is what lets a fully cached run skip parsing, and so never import sympy.
+        """
+        try:
+            data = json.loads(self._note_file(path, body).read_text(encoding="utf-8"))
+            shift = body_line - int(data["body_line"])
+            results = [DerivationResult.from_json(r) for r in data["results"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        for result in results:
+            result.line += shift
+            result.cached = True
+            for link in result.links:
+                link.line += shift
+            for chk in result.checks:
+                chk.line += shift
+        return results
+
+    def put_note(
+        self, path: str, body: str, body_line: int, results: list[DerivationResult]
+    ) -> None:
+        """Remember a note's results when every one of them is cacheable."""
+        if all(cacheable(r) for r in results):
+            data = [dict(r.to_json(), cached=False) for r in results]
+            self._write(self._note_file(path, body), {"body_line": body_line, "results": data})

@@ -175,9 +175,23 @@ def instantiate(expr: object, space: Space, point: Point) -> object:
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
+        if e.has(sympy.Integral):
+            e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
         return e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
 
     return _map(expr, one)
+
+
+def _integrate(node: sympy.Integral) -> sympy.Expr:
+    """A definite integral with numeric bounds; polynomials directly (much faster than doit)."""
+    if len(node.limits) == 1 and len(node.limits[0]) == 3:
+        var, low, high = node.limits[0]
+        body = node.function
+        numeric = low.is_number and high.is_number and body.free_symbols <= {var}
+        if numeric and body.is_polynomial(var):
+            antiderivative = sympy.Poly(body, var).integrate()
+            return antiderivative.eval(high) - antiderivative.eval(low)
+    return node.doit()
 
 
 def is_defined(value: object) -> bool:
