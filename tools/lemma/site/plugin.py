@@ -93,13 +93,20 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         if note is None:
             return markdown
-        derivations = state.derivations.get(note.path, [])
-        if derivations or "derivation" in markdown:
-            problems = {d.pos.line: d.message for d in state.syntax.get(note.path, [])}
-            markdown = render_derivations.render_blocks(
-                markdown, note.body_line, derivations, state.results_of(note.path), problems)
-        renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}))
-        return renderer.render(markdown, note, note.body_line)
+        renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
+                                prepare=self._derivations)
+        markdown = self._derivations(markdown, note, note.body_line)
+        return render_notes.separate_lists(renderer.render(markdown, note, note.body_line))
+
+    def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
+        """`markdown` (text of `note` from file line `first_line`) with derivations rendered."""
+        if "derivation" not in markdown:
+            return markdown
+        state = self._state()
+        problems = {d.pos.line: d.message for d in state.syntax.get(note.path, [])}
+        return render_derivations.render_blocks(
+            markdown, first_line, state.derivations.get(note.path, []),
+            state.results_of(note.path), problems)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:

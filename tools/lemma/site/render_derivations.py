@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import SourcePos
-from .math import display_math, inline_math
+from .math import display_math, inline_math, name_tex, source_tex
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*derivation\b")
-MAX_TEX = 1500  # longer LaTeX (an expanded matrix) is folded behind the source text
+MAX_TEX = 1500  # longer LaTeX is folded behind the expression as written
+MATRIX_TEX = 300  # an explicit matrix with longer LaTeX is shown in matrix notation
 
 
 def tex(obj: Any) -> str:
@@ -28,15 +29,6 @@ def tex(obj: Any) -> str:
     text = printer()
     text = text.removeprefix("$").removesuffix("$").removeprefix(r"\displaystyle").strip()
     return text
-
-
-def name_tex(name: str) -> str:
-    """A declared name set in math: `alpha` -> \\alpha, `W_1` -> W_{1}."""
-    greek = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda", "lam",
-             "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
-    base, _, sub = name.partition("_")
-    base_tex = "\\" + ("lambda" if base == "lam" else base) if base in greek else base
-    return f"{base_tex}_{{{sub}}}" if sub else base_tex
 
 
 def block_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
@@ -168,13 +160,24 @@ def _declaration_tex(d: Any, name: str) -> str:
 
 
 def _expr_cell(obj: Any, text: str) -> str:
-    """An expression typeset from its sympy object (folded when it expands to a huge matrix)."""
+    """An expression typeset from its checked sympy object.
+
+    An explicit matrix too long to read is shown as written (matrix notation) with the checked
+    entries one click away.
+    """
     latex = tex(obj)
-    if len(latex) <= MAX_TEX:
+    if len(latex) <= MAX_TEX and not (_is_matrix(obj) and len(latex) > MATRIX_TEX):
         return display_math(latex)
-    return (f'<code class="lemma-d-src">{html.escape(text)}</code>'
-            '<details class="lemma-d-expanded">'
-            f"<summary>expanded form</summary>{display_math(latex)}</details>")
+    written = source_tex(text)
+    head = display_math(written) if written else (
+        f'<code class="lemma-d-src">{html.escape(text)}</code>')
+    return (f'{head}<details class="lemma-d-expanded"><summary>entries as checked</summary>'
+            f"{display_math(latex)}</details>")
+
+
+def _is_matrix(obj: Any) -> bool:
+    shape = getattr(obj, "shape", None)
+    return isinstance(shape, tuple) and shape != (1, 1)
 
 
 def _link_detail(link: Any) -> str:

@@ -50,6 +50,8 @@ class LinkRenderer:
     vault: Vault
     warn: Warn
     problems: dict[SourcePos, str] = field(default_factory=dict)
+    #: prepare(text, note, first_line): pre-render an embedded fragment (e.g. its derivations)
+    prepare: Callable[[str, Note, int], str] | None = None
 
     def render(self, text: str, note: Note, first_line: int, host: str | None = None,
                stack: tuple[str, ...] = (), report: bool = True) -> str:
@@ -97,16 +99,17 @@ class LinkRenderer:
         link = r.link
         target = self.vault.notes[r.target or ""]
         if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
-            if report:
-                self.warn(link.pos, f"{link.raw}: embed cycle "
-                          f"({' -> '.join((*stack, target.path))}); the embed is shown as a link")
+            self.warn(link.pos, f"{link.raw}: embed cycle "
+                      f"({' -> '.join((*stack, target.path))}); the embed is shown as a link")
             return broken_html(link, "embed cycle: this note is already being shown above")
         fragment, first = embedded_text(target, link.heading)
+        if self.prepare is not None:
+            fragment = self.prepare(fragment, target, first)
         inner = self.render(fragment, target, first, host, stack, report=False)
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
         title = escape_label(link.label or link.display)
         return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
-                f'markdown="1">[{title}]({md_url(source)})</div>\n\n{inner.strip()}\n\n</div>\n\n')
+                f'markdown="span">[{title}]({md_url(source)})</div>\n\n{inner.strip()}\n\n</div>\n\n')
 
 
 def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
@@ -143,7 +146,7 @@ def block_id_anchors(text: str) -> list[tuple[int, int, str]]:
     skip = code_regions(text)
     edits = []
     for match in _BLOCK_ID_LINE.finditer(text):
-        if any(start <= match.start() < end for start, end in skip):
+        if match.start() in skip:
             continue
         if _HEADING_LINE.match(text, text.rfind("\n", 0, match.start()) + 1):
             continue

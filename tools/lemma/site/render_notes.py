@@ -159,8 +159,8 @@ def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None]
         title = html.escape(titles[source])
         kind = kinds.get(source, NoteKind.NOTE)
         anchor = f'<a href="{html.escape(url)}">{title}</a>' if url else title
-        quotes = "".join(f"<blockquote>{html.escape(e.sentence)}</blockquote>"
-                         for e in entries if getattr(e, "sentence", ""))
+        sentences = dict.fromkeys(e.sentence for e in entries if getattr(e, "sentence", ""))
+        quotes = "".join(f"<blockquote>{html.escape(s)}</blockquote>" for s in sentences)
         items.append(f'<li class="lemma-backlink"><span class="lemma-chip lemma-chip-'
                      f'{kind.value}">{KIND_LABEL[kind]}</span> {anchor}{quotes}</li>')
     return (f'<section class="lemma-backlinks"><h2 class="lemma-h">Linked from '
@@ -175,3 +175,33 @@ def _host_of(url: str) -> str:
 
 def _css(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
+
+
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK_START = re.compile(r"^ {0,3}(?:#|>|\||<|[-*_]{3,}\s*$)")
+
+
+def separate_lists(markdown: str) -> str:
+    """A blank line before a list that directly follows a paragraph line, as Obsidian reads it.
+
+    Python-Markdown (unlike Obsidian and CommonMark) needs that blank line; without it the
+    list items run into the paragraph as plain text.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    previous = ""
+    for line in lines:
+        match = _FENCE_LINE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+        elif match:
+            fence = match.group(1)
+        elif (_LIST_ITEM.match(line) and previous.strip() and not previous.startswith((" ", "\t"))
+              and not _LIST_ITEM.match(previous) and not _BLOCK_START.match(previous)):
+            out.append("")
+        out.append(line)
+        previous = line if fence is None else ""
+    return "\n".join(out)

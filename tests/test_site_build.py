@@ -1,0 +1,129 @@
+"""Whole-site builds of small vaults through MkDocs itself: strictness, determinism, output."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from tests.conftest import write_files
+
+MKDOCS_YML = """site_name: Test KB
+docs_dir: notes
+site_dir: site
+theme:
+  name: material
+plugins:
+  - search
+  - lemma
+"""
+
+GOOD = {
+    "papers/dnfa.md": "---\ntitle: DNFA paper\nauthors: [A. Rad, M. Belkin]\nyear: 2023\n"
+                      "source: https://arxiv.org/abs/2212.13881\nstatus: read\ntags: [ml]\n---\n"
+                      "## Summary\nThe ansatz, with $x^2$ and\n\n$$\\sum_i w_i = 1$$\n\n"
+                      "## Opinion\nGood.\n",
+    "concepts/tight-frame.md": "---\ntitle: Tight frame\n---\n"
+                               "Used in [[DNFA paper#Summary|the summary]]. ![[fig.png]]\n",
+    "takes/t.md": "---\ntitle: A take\ndate: 2024-05-01\nconfidence: 0.7\n---\n"
+                  "See [[Tight frame]].\n",
+    "fig.png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def build_site(project: Path, files: dict, strict: bool = True, yml: str = MKDOCS_YML) -> Path:
+    """Write a project (mkdocs.yml + notes/) and build it in-process; return the site dir."""
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    write_files(project / "notes", files)
+    config = load_config(config_file=str(project / "mkdocs.yml"), strict=strict)
+    build(config)
+    return project / "site"
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_build_renders_links_cards_backlinks_indexes_and_math(tmp_path):
+    site = build_site(tmp_path / "p", GOOD)
+    concept = (site / "concepts/tight-frame/index.html").read_text()
+    assert 'href="../../papers/dnfa/#summary"' in concept and ">the summary</a>" in concept
+    assert '<img alt="fig.png" src="../../fig.png"' in concept
+    assert (site / "fig.png").is_file()
+    paper = (site / "papers/dnfa/index.html").read_text()
+    assert "A. Rad, M. Belkin" in paper and "lemma-status-read" in paper
+    assert '<section class="lemma-section lemma-summary">' in paper
+    assert '<span class="arithmatex">\\(x^2\\)</span>' in paper
+    assert "lemma-backlinks" in paper and 'href="../../concepts/tight-frame/"' in paper
+    for page in ("index.html", "papers/index.html", "papers/authors/index.html",
+                 "takes/index.html", "concepts/index.html", "tags/index.html"):
+        assert (site / page).is_file(), page
+    assert (site / "assets/lemma/katex/katex.min.js").is_file()
+    home = (site / "index.html").read_text()
+    assert "assets/lemma/katex/katex.min.js" in home and "fonts.googleapis" not in home
+
+
+def test_no_page_references_a_remote_script_or_stylesheet(tmp_path):
+    site = build_site(tmp_path / "p", GOOD)
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        assert '<script src="http' not in text and 'rel="stylesheet" href="http' not in text
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"takes/bad.md": "---\ntitle: Bad\ndate: 2024-01-01\n---\nline\nSee [[Missing note]].\n"},
+     "takes/bad.md:6: broken-link"),
+    ({"a/x.md": "x\n", "b/x.md": "x\n", "takes/amb.md": "---\ntitle: Amb\ndate: 2024-01-01\n"
+      "---\n[[x]]\n"}, "takes/amb.md:5: ambiguous-link"),
+    ({"takes/h.md": "---\ntitle: H\ndate: 2024-01-01\n---\n[[DNFA paper#Nowhere]]\n"},
+     "takes/h.md:5: missing-heading"),
+])
+def test_bad_links_fail_strict_builds_with_path_and_line(tmp_path, caplog, extra, expected):
+    caplog.set_level(logging.WARNING)
+    with pytest.raises(Abort):
+        build_site(tmp_path / "p", {**GOOD, **extra})
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(expected in w for w in warnings), warnings
+
+
+def test_broken_link_renders_visibly_in_a_lenient_build(tmp_path):
+    files = {**GOOD, "takes/bad.md": "---\ntitle: Bad\ndate: 2024-01-01\n---\n[[Missing]]\n"}
+    site = build_site(tmp_path / "p", files, strict=False)
+    assert 'class="lemma-broken"' in (site / "takes/bad/index.html").read_text()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = tree_digest(build_site(tmp_path / "a", GOOD))
+    second = tree_digest(build_site(tmp_path / "b", GOOD))
+    assert first == second
+    assert "sitemap.xml.gz" in first
+
+
+def test_navigation_lists_index_pages_not_every_note(tmp_path):
+    files = dict(GOOD)
+    for i in range(30):
+        files[f"concepts/c{i:02d}.md"] = f"---\ntitle: Concept {i}\n---\nText [[Tight frame]].\n"
+    site = build_site(tmp_path / "p", files)
+    page = (site / "concepts/c00/index.html").read_text()
+    assert page.count('href="../c29/"') == 0  # the sidebar does not list sibling notes
+    concepts = (site / "concepts/index.html").read_text()
+    assert 'href="c29/"' in concepts  # the index does
+    assert "used by 31 notes" in concepts  # 30 concepts and the take link to Tight frame
+
+
+def test_templates_folder_is_not_published(tmp_path):
+    files = {**GOOD, "templates/paper.md": "---\ntitle: \"{{title}}\"\n---\n[[{{link}}]]\n"}
+    site = build_site(tmp_path / "p", files)
+    assert not (site / "templates").exists()
