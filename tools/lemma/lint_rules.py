@@ -219,7 +219,7 @@ def _emit(node: dict) -> str:
 _EXCLUDED = re.compile(
     r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+\$|\\\(.*?\\\)|\\\[.*?\\\]"  # math
     r"|\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>|https?://\S+"  # Markdown links, HTML, URLs
-    r"|^[ \t]{0,3}#{1,6}[ \t].*$",  # headings
+    r"|^[ \t]{0,3}#{1,6}[ \t][^\n]*$",  # headings
     re.DOTALL | re.MULTILINE)
 
 
