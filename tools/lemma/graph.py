@@ -99,12 +99,15 @@ def attachment_attributes(path: str) -> dict[str, Any]:
             "path": path}
 
 
-def _occurrences(note: Note, resolved: Iterable[ResolvedLink]
-                 ) -> tuple[dict[str, list[Occurrence]], list[ResolvedLink]]:
-    """A note's links grouped by target (self-links dropped), and its non-ok links."""
-    by_target: dict[str, list[Occurrence]] = {}
+def _out_edges(note: Note, resolved: Iterable[ResolvedLink]
+               ) -> tuple[dict[str, dict[str, Any]], list[ResolvedLink]]:
+    """A note's out-edge attributes by target (self-links dropped), and its non-ok links.
+
+    An edge's `type` is "embed" only when every occurrence on it embeds.
+    """
+    edges: dict[str, dict[str, Any]] = {}
     problems = []
-    source = note.path
+    source, body = note.path, note.body
     for r in resolved:
         if r.status != "ok":
             problems.append(r)
@@ -112,18 +115,18 @@ def _occurrences(note: Note, resolved: Iterable[ResolvedLink]
         if target is None or target == source:
             continue
         link = r.link
-        occ = Occurrence(source, target, link.pos.line, link.pos.col, link.embed, link, note.body)
-        if target in by_target:
-            by_target[target].append(occ)
+        embed = link.embed
+        occ = Occurrence(source, target, link.pos.line, link.pos.col, embed, link, body)
+        edge = edges.get(target)
+        if edge is None:
+            edges[target] = {"count": 1, "type": "embed" if embed else "link",
+                             "occurrences": [occ]}
         else:
-            by_target[target] = [occ]
-    return by_target, problems
-
-
-def _edge(source: str, target: str, occs: list[Occurrence]) -> tuple[str, str, dict[str, Any]]:
-    """An edge with its attributes; `type` is "embed" only when every occurrence embeds."""
-    kind = "embed" if all(o.embed for o in occs) else "link"
-    return source, target, {"count": len(occs), "type": kind, "occurrences": occs}
+            edge["count"] += 1
+            edge["occurrences"].append(occ)
+            if not embed:
+                edge["type"] = "link"
+    return edges, problems
 
 
 @contextmanager
@@ -151,10 +154,10 @@ def _build(vault: Vault) -> ConceptGraph:
     problems: dict[str, list[ResolvedLink]] = {}
     notes = vault.notes
     for path, resolved in vault.resolved.items():
-        by_target, bad = _occurrences(notes[path], resolved)
+        out, bad = _out_edges(notes[path], resolved)
         if bad:
             problems[path] = bad
-        edges.extend(_edge(path, target, occs) for target, occs in by_target.items())
+        edges.extend((path, target, attrs) for target, attrs in out.items())
     attachments = {t for _, t, _ in edges if t not in notes}
     graph.add_nodes_from((a, attachment_attributes(a)) for a in sorted(attachments))
     graph.add_edges_from(edges)
@@ -329,12 +332,12 @@ class ConceptGraph:
         old_targets = list(g.successors(source))
         g.remove_edges_from([(source, t) for t in old_targets])
         resolved = vault.resolved[source]
-        by_target, bad = _occurrences(vault.notes[source], resolved)
-        for target in by_target:
+        out, bad = _out_edges(vault.notes[source], resolved)
+        for target in out:
             if target not in g:
                 g.add_node(target, **attachment_attributes(target))
-        g.add_edges_from(_edge(source, t, occs) for t, occs in by_target.items())
-        self._drop_unlinked(t for t in old_targets if t not in by_target)
+        g.add_edges_from((source, t, attrs) for t, attrs in out.items())
+        self._drop_unlinked(t for t in old_targets if t not in out)
         if bad:
             self.problems[source] = bad
         else:
