@@ -101,7 +101,9 @@ def _monomials(xs: tuple[sympy.Symbol, ...], degree: int) -> tuple[sympy.Expr, .
 
 
 def _random_rational(rng: random.Random, span: int = 30, den: int = 9) -> sympy.Rational:
-    return sympy.Rational(rng.randint(-span, span), rng.randint(1, den))
+    """A rational p/q; one draw in three is small (|p| <= 3) so (-1, 1) gets visited too."""
+    top = span if rng.random() < 2 / 3 else min(span, 3)
+    return sympy.Rational(rng.randint(-top, top), rng.randint(1, den))
 
 
 def _int_bound(bound: sympy.Rational, strict: bool, direction: int) -> int:
