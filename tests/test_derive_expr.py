@@ -240,6 +240,15 @@ DOS = [
     ("product-huge", "Product(j, (j, 1, 2000))", "Product over 2000 terms is not expanded"),
     ("diff-order", "diff(a**2, a, 9)", "a derivative order must be a literal integer from 1 to 8"),
     ("matrix-power", "M**100", "a matrix power needs an integer exponent between -8 and 8"),
+    ("nested-sums", "Sum(Sum(Sum(a, (i, 1, 999)), (j, 1, 999)), (k, 1, 999))",
+     "nested sums and products expand to 998001 terms"),
+    ("huge-product-of-numbers", "*".join(["factorial(1000)"] * 3), "digits is too large"),
+    ("power-of-huge-number", "factorial(1000)**64", "the power <a 2567-digit number>**64 is too "
+     "large to compute"),
+    ("control-character", "a\x00", "control character '\\x00' in an expression"),
+    ("log-zero", "log(0)", "the value is undefined"),
+    ("numeric-irrational-exponent", "2**(pi*10**30)", "a numeric exponent of a number must be at "
+     "most 64"),
 ]
 
 
@@ -263,6 +272,17 @@ def test_symbolic_matrix_products_are_bounded() -> None:
         parse("B*B*B*B*B*B", {"B": big})
     assert time.perf_counter() - start < 2.0
     assert "too large to expand" in info.value.message
+
+
+def test_repeated_symbolic_inverse_is_bounded() -> None:
+    c4 = sympy.ImmutableMatrix(4, 4, lambda i, k: sympy.Symbol(f"C_{i + 1}_{k + 1}", real=True))
+    start = time.perf_counter()
+    product = parse("inv(C)*C", {"C": c4})
+    point = {e: sympy.Integer((3 * k * k + 1) % 11) for k, e in enumerate(c4)}
+    assert product.xreplace(point) == sympy.eye(4)  # type: ignore[attr-defined]
+    with pytest.raises(DerivationSyntaxError, match="inv would be too large to expand"):
+        parse("inv(inv(C))", {"C": c4})
+    assert time.perf_counter() - start < 5.0
 
 
 def test_symbolic_inverse_is_bounded() -> None:

@@ -224,6 +224,13 @@ def test_block_inside_another_fence_is_ignored() -> None:
     assert blocks[0].pos.line == 13 and blocks[0].body_first_line == 14
 
 
+def test_indented_block_in_a_list_item() -> None:
+    text = "- item\n\n  ```derivation id=listed\n  given:\n    x: real\n  calc:\n    x\n" \
+        "    = x + y\n  ```\n"
+    _, (diag,) = parse_note(text, "n.md")
+    assert (diag.pos.line, diag.pos.col, diag.message) == (8, 11, "undeclared name 'y'")
+
+
 def test_other_fences_and_similar_info_strings_are_not_blocks() -> None:
     text = "```python\nx = 1\n```\n```derivations id=x\n```\n```\nderivation id=y\n```\n"
     assert find_blocks(text, "n.md") == []

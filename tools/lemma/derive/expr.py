@@ -27,6 +27,7 @@ MAX_BRACKETS = 50  # nesting depth of brackets, checked before Python parses any
 MAX_DIGITS = 30  # digits of an integer or decimal literal
 MAX_EXPONENT = 64  # |n| of a numeric exponent
 MAX_POWER_BITS = 4096  # bits of an exact rational power computed while parsing
+MAX_NUMBER_BITS = 12_000  # bits of any exact number built while parsing (about 3600 digits)
 MAX_FACTORIAL = 1000  # numeric arguments of factorial, binomial, gamma, beta
 MAX_TERMS = 1000  # terms of a Sum/Product whose bounds are both numbers
 MAX_DIFF_ORDER = 8  # total order of a derivative
@@ -104,7 +105,16 @@ def parse_expression(
     (later lines of a multi-line `text` are whole file lines). With `bound_ok=False`, binders
     (Sum, Integral, ...) may only use declared names as their variables.
     """
-    return _Builder(text, names, pos, bound_ok).build()
+    builder = _Builder(text, names, pos, bound_ok)
+    try:
+        return builder.build()
+    except DerivationSyntaxError:
+        raise
+    except RecursionError:
+        raise builder.fail(0, "expression is too deeply nested to build") from None
+    except Exception as err:  # sympy rejecting a whitelisted construct: report, never a traceback
+        raise builder.fail(0, f"cannot build this expression: {type(err).__name__}: "
+                           f"{str(err)[:200]}") from None
 
 
 class _Builder:
@@ -146,6 +156,8 @@ class _Builder:
             if ord(ch) > 127:
                 raise self.fail(i, f"non-ASCII character {ch!r} in an expression",
                                 "write names and operators in ASCII, e.g. alpha, -, <=")
+            if ord(ch) < 32 and ch not in "\t\n\r":
+                raise self.fail(i, f"control character {ch!r} in an expression")
             if ch in "([{":
                 depth += 1
                 if depth > MAX_BRACKETS:
@@ -299,9 +311,15 @@ class _Builder:
         return self.shift + (start + found if found >= 0 else node.col_offset)
 
     def defined(self, node: ast.AST, value: object) -> object:
-        """Reject values sympy marks undefined (1/0, 0**-1, oo - oo)."""
+        """Reject values sympy marks undefined (1/0, 0**-1, oo - oo) and overlong numbers."""
         if value is sympy.zoo or value is sympy.nan:
-            raise self.fail(node, "the value is undefined (division by zero or oo - oo)")
+            raise self.fail(node, "the value is undefined (division by zero, log(0), oo - oo "
+                            "or 0*oo)")
+        if isinstance(value, sympy.Rational):
+            bits = max(abs(value.p).bit_length(), value.q.bit_length())
+            if bits > MAX_NUMBER_BITS:
+                raise self.fail(node, f"a number of about {int(bits * 0.30103)} digits is too "
+                                "large", "keep it symbolic, e.g. declare a name for it")
         return value
 
     def power(self, node: ast.BinOp, base: object, exponent: object) -> object:
@@ -318,8 +336,8 @@ class _Builder:
             if base.is_Rational:  # type: ignore[union-attr]
                 bits = max(abs(base.p).bit_length(), base.q.bit_length())  # type: ignore[union-attr]
                 if bits * abs(exp.p) > MAX_POWER_BITS * exp.q:  # type: ignore[union-attr]
-                    raise self.fail(node, f"the number {base}**{exp} is too large to compute",
-                                    "keep it symbolic, e.g. declare the base")
+                    raise self.fail(node, f"the power {_short(base)}**{exp} is too large to "
+                                    "compute", "keep it symbolic, e.g. declare the base")
         elif exp.is_number and base.is_number:  # type: ignore[union-attr]
             size = _numeric_size(exp)
             if size is None or size > MAX_EXPONENT:
@@ -404,3 +422,9 @@ def _numeric_size(value: sympy.Expr) -> float | None:
     except (TypeError, ValueError, OverflowError, ArithmeticError):
         return None
     return abs(approx)
+
+
+def _short(number: sympy.Rational) -> str:
+    """A number for a message: itself when short, else its size."""
+    bits = max(abs(number.p).bit_length(), number.q.bit_length())
+    return str(number) if bits < 100 else f"<a {int(bits * 0.30103)}-digit number>"

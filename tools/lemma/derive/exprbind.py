@@ -85,7 +85,27 @@ def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
         limits.append((var, low, high))
     body = builder.scalar(node.args[0], inner, name)
     cls = sympy.Sum if name == "Sum" else sympy.Product
-    return cls(body, *reversed(limits))
+    built = cls(body, *reversed(limits))
+    terms = expansion(built)
+    if terms > MAX_TERMS:
+        raise builder.fail(node, f"nested sums and products expand to {terms} terms: the limit "
+                           f"is {MAX_TERMS} with numeric bounds",
+                           "use a symbolic bound, e.g. (j, 1, n)")
+    return built
+
+
+def expansion(expr: object) -> int:
+    """Terms that evaluating the numeric-bound Sums/Products inside `expr` would produce."""
+    if not isinstance(expr, sympy.Basic):
+        return 1
+    if isinstance(expr, sympy.Sum | sympy.Product):
+        count = 1
+        for _, low, high in expr.limits:
+            span = high - low
+            if span.is_Integer:
+                count *= max(int(span) + 1, 0)
+        return count * expansion(expr.function)
+    return max((expansion(arg) for arg in expr.args), default=1)
 
 
 def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:

@@ -7,6 +7,8 @@ determinants are sized before they are computed so a short expression cannot exp
 from __future__ import annotations
 
 import ast
+import math
+from functools import cache
 from typing import TYPE_CHECKING
 
 import sympy
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 MAX_MATRIX = 8  # rows and columns of any matrix
 MAX_WORK = 100_000  # estimated expression nodes produced by one matrix operation
-MAX_SYMBOLIC_INV = 4  # inverse of a matrix with symbols: at most 4x4
+MAX_SYMBOLIC_INV = 5  # inverse of a matrix with symbols: at most 5x5
 MAX_SYMBOLIC_DET = 6  # determinant of a matrix with symbols: at most 6x6
 MAX_MATRIX_POWER = 8  # |n| in M**n
 
@@ -99,7 +101,15 @@ def matmul(a: MatrixBase, b: MatrixBase) -> MatrixBase:
     if work > MAX_WORK:
         raise ShapeProblem("this matrix product would be too large to expand",
                            "split the link into smaller steps")
-    return sympy.ImmutableMatrix(a * b)
+    return _bounded(sympy.ImmutableMatrix(a * b), "this matrix product")
+
+
+def _bounded(value: object, what: str) -> object:
+    """Reject a result whose expression tree is larger than the work budget."""
+    if size(value) > MAX_WORK:
+        raise ShapeProblem(f"{what} would be too large to expand",
+                           "split the link into smaller steps")
+    return value
 
 
 def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
@@ -117,31 +127,64 @@ def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
     return result
 
 
+def _laplace(m: MatrixBase) -> sympy.Expr:
+    """Determinant by cofactor expansion with memoized minors: builds a tree, expands nothing."""
+
+    @cache
+    def minor(rows: tuple[int, ...], cols: tuple[int, ...]) -> sympy.Expr:
+        if len(rows) == 1:
+            return m[rows[0], cols[0]]
+        terms = []
+        for k, col in enumerate(cols):
+            entry = m[rows[0], col]
+            if entry != 0:
+                sub = minor(rows[1:], cols[:k] + cols[k + 1:])
+                terms.append(entry * sub if k % 2 == 0 else -entry * sub)
+        return sympy.Add(*terms)
+
+    return minor(tuple(range(m.rows)), tuple(range(m.cols)))
+
+
+def _symbolic_limit(m: MatrixBase, what: str, limit: int) -> None:
+    work = math.factorial(m.rows) * size(m)
+    if m.rows > limit or work > 10 * MAX_WORK:
+        raise ShapeProblem(f"{what} of a symbolic {shape_text(m)} matrix is too large to expand "
+                           f"(limit {limit}x{limit})",
+                           "keep it as a named matrix, e.g. declare its inverse Minv and assume "
+                           "M*Minv == eye(n)")
+
+
 def inverse(m: MatrixBase) -> MatrixBase:
-    """The inverse: exact for numbers, adjugate over determinant (no division steps) otherwise."""
+    """The inverse: exact for numbers, adjugate over determinant by cofactors otherwise."""
     square(m, "inv")
     if not _symbolic(m):
         if m.det() == 0:
             raise ShapeProblem("inv of a singular matrix (its determinant is 0)")
         return sympy.ImmutableMatrix(m.inv())
-    if m.rows > MAX_SYMBOLIC_INV or size(m) * 24 > MAX_WORK:
-        raise ShapeProblem(f"inv of a symbolic {shape_text(m)} matrix is too large to expand "
-                           f"(limit {MAX_SYMBOLIC_INV}x{MAX_SYMBOLIC_INV})",
-                           "keep it as a named matrix, e.g. declare its inverse and assume "
-                           "M*Minv == eye(n)")
-    det = m.det(method="berkowitz")
+    _symbolic_limit(m, "inv", MAX_SYMBOLIC_INV)
+    det = _laplace(m)
     if det == 0:
         raise ShapeProblem("inv of a singular matrix (its determinant is 0)")
-    return sympy.ImmutableMatrix(m.adjugate(method="berkowitz") / det)
+    n = m.rows
+    if n == 1:
+        return sympy.ImmutableMatrix([[1 / det]])
+
+    def cofactor(i: int, j: int) -> sympy.Expr:
+        rows = [r for r in range(n) if r != i]
+        cols = [c for c in range(n) if c != j]
+        value = _laplace(sympy.ImmutableMatrix([[m[r, c] for c in cols] for r in rows]))
+        return value if (i + j) % 2 == 0 else -value
+
+    return _bounded(sympy.ImmutableMatrix(n, n, lambda i, j: cofactor(j, i) / det), "inv")
 
 
 def determinant(m: MatrixBase) -> object:
     """The determinant, sized first for symbolic matrices."""
     square(m, "det")
-    if _symbolic(m) and (m.rows > MAX_SYMBOLIC_DET or size(m) * 24 > MAX_WORK):
-        raise ShapeProblem(f"det of a symbolic {shape_text(m)} matrix is too large to expand "
-                           f"(limit {MAX_SYMBOLIC_DET}x{MAX_SYMBOLIC_DET})")
-    return m.det(method="berkowitz")
+    if not _symbolic(m):
+        return m.det()
+    _symbolic_limit(m, "det", MAX_SYMBOLIC_DET)
+    return _bounded(_laplace(m), "det")
 
 
 def square(m: MatrixBase, what: str) -> None:
