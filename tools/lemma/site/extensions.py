@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+log = logging.getLogger("mkdocs.plugins.lemma")
 
 #: Modules that extend the site, in order (issue 6 adds the graph views here).
 EXTENSIONS = ("lemma.site.graph_view",)
@@ -59,7 +62,12 @@ def _import(name: str) -> ModuleType | None:
             return None
     except ModuleNotFoundError:
         return None
-    return importlib.import_module(name)
+    try:
+        return importlib.import_module(name)
+    except Exception as error:  # a broken extension is reported once, not as a traceback
+        log.warning(f"lemma: the site extension {name} cannot be loaded ({type(error).__name__}: "
+                    f"{error}); the site is built without it")
+        return None
 
 
 def asset_files() -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import html
+import re
 from typing import Any
 
 #: Markdown extensions the site needs, with their options (added unless the user configured them).
@@ -118,3 +119,63 @@ def _call(name: str, args: list[ast.expr]) -> str:
 
 def _wrap(text: str, level: int, parent: int) -> str:
     return rf"\left({text}\right)" if level < parent else text
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_DISPLAY = re.compile(r"(?<![\\$])\$\$(?!\$)(.+?)(?<!\\)\$\$")
+
+
+def separate_display_math(markdown: str) -> str:
+    """Give `$$…$$` its own paragraph, as Obsidian reads it, so arithmatex sees display math.
+
+    A one-line `$$…$$` inside a paragraph (or in the middle of a line), and the opening and
+    closing lines of a multi-line `$$` block, get the blank lines arithmatex needs around them.
+    Fenced code is left alone.
+    """
+    if "$$" not in markdown:
+        return markdown
+    out: list[str] = []
+    fence: str | None = None
+    in_block = False
+    for line in markdown.split("\n"):
+        match = _FENCE_LINE.match(line)
+        if fence is not None or (match and not in_block):
+            if fence is None:
+                fence = match.group(1)  # type: ignore[union-attr]
+            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if in_block:
+            out.append(line)
+            if stripped.endswith("$$"):
+                in_block = False
+                out.append("")
+            continue
+        if stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):
+            in_block = True
+            out += ["", line]
+            continue
+        if "$$" in stripped and _INLINE_DISPLAY.search(line):
+            out += _split_display(line)
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _split_display(line: str) -> list[str]:
+    """A line holding `$$…$$` as paragraphs: text, the formula alone, text."""
+    parts: list[str] = [""]
+    pos = 0
+    indent = line[: len(line) - len(line.lstrip())]
+    for m in _INLINE_DISPLAY.finditer(line):
+        before = line[pos : m.start()].strip()
+        if before:
+            parts += [indent + before if pos == 0 else before, ""]
+        parts += [f"$${m.group(1)}$$", ""]
+        pos = m.end()
+    after = line[pos:].strip()
+    if after:
+        parts += [after, ""]
+    return parts

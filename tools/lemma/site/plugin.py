@@ -84,7 +84,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             for f in files.documentation_pages():
                 if f.src_uri not in self.generated and f.src_uri not in NAV_ORDER:
                     f.inclusion = InclusionLevel.NOT_IN_NAV
-        self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -96,7 +96,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
                                 prepare=self._derivations)
         markdown = self._derivations(markdown, note, note.body_line)
-        return render_notes.separate_lists(renderer.render(markdown, note, note.body_line))
+        markdown = renderer.render(markdown, note, note.body_line)
+        return math.separate_display_math(render_notes.separate_lists(markdown))
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
         """`markdown` (text of `note` from file line `first_line`) with derivations rendered."""

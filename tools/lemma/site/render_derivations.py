@@ -78,10 +78,17 @@ def render_blocks(markdown: str, first_line: int, derivations: Sequence[Any],
             source = "\n".join(lines[start + 1 : end])
             why = problems.get(file_line, "this block could not be parsed")
             rendered = error_html(source, why)
-        out.extend(["", rendered, ""])
+        out.extend(_same_lines(rendered, end - start + 1))
         pos = end + 1
     out.extend(lines[pos:])
     return "\n".join(out)
+
+
+def _same_lines(rendered: str, count: int) -> list[str]:
+    """The block's HTML on one line, padded to the block's line count (so the positions of
+    later links stay right); brackets become entities so no `[[` is read as a wikilink."""
+    flat = rendered.replace("\n", "&#10;").replace("[", "&#91;").replace("]", "&#93;")
+    return ["", flat] + [""] * max(1, count - 2)
 
 
 def error_html(source: str, why: str) -> str:
@@ -167,7 +174,10 @@ def _expr_cell(obj: Any, text: str) -> str:
     """
     latex = tex(obj)
     if len(latex) <= MAX_TEX and not (_is_matrix(obj) and len(latex) > MATRIX_TEX):
-        return display_math(latex)
+        written = source_tex(text) if _is_matrix(obj) and re.search(r"[*+/.(-]", text) else None
+        caption = (f'<div class="lemma-d-written">as written {inline_math(written)}</div>'
+                   if written else "")
+        return display_math(latex) + caption
     written = source_tex(text)
     head = display_math(written) if written else (
         f'<code class="lemma-d-src">{html.escape(text)}</code>')
@@ -269,13 +279,25 @@ def checks_html(derivation: Any, result: Any) -> str:
         else:
             mark = "lemma-ok" if outcome.ok else "lemma-bad"
             got = "" if outcome.ok else f" — got {html.escape(outcome.actual)}"
-            tail = f' <span class="lemma-d-decimal">≈ {html.escape(outcome.decimal)}</span>{got}'
+            approx = short_decimal(outcome.decimal, outcome.actual)
+            tail = (f' <span class="lemma-d-decimal">≈ {html.escape(approx)}</span>'
+                    if approx else "") + got
         sign = "✓" if mark == "lemma-ok" else ("✗" if mark else "")
         formula = inline_math(point + r" \;\Rightarrow\; " + value)
         items.append(f'<li class="{mark}">{formula}'
                      f'{tail} <span class="lemma-d-mark">{sign}</span></li>')
     return (f'<div class="lemma-d-checks"><span class="lemma-d-key">Check</span>'
             f'<ul>{"".join(items)}</ul></div>')
+
+
+def short_decimal(decimal: str, exact: str) -> str:
+    """A check value's decimal to 6 significant digits; '' when the exact value is an integer."""
+    if re.fullmatch(r"-?\d+", exact.strip()):
+        return ""
+    try:
+        return f"{float(decimal):.6g}"
+    except ValueError:
+        return decimal
 
 
 def derivation_html(derivation: Any, result: Any) -> str:

@@ -24,6 +24,7 @@ IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif"
 _BLOCK_ID_LINE = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
+_HEADING_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 MAX_EMBED_DEPTH = 8
 
 
@@ -105,7 +106,7 @@ class LinkRenderer:
         fragment, first = embedded_text(target, link.heading)
         if self.prepare is not None:
             fragment = self.prepare(fragment, target, first)
-        inner = self.render(fragment, target, first, host, stack, report=False)
+        inner = demote_headings(self.render(fragment, target, first, host, stack, report=False))
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
         title = escape_label(link.label or link.display)
         return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
@@ -137,6 +138,21 @@ def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
             end = later.line - note.body_line
             break
     return "\n".join(lines[start + 1 : end]), found.line + 1
+
+
+def demote_headings(text: str) -> str:
+    """Headings of transcluded text as bold lines, so they add no ids or TOC entries here."""
+    if "#" not in text:
+        return text
+    skip = code_regions(text)
+    lines = text.split("\n")
+    offset = 0
+    for i, line in enumerate(lines):
+        match = _HEADING_TEXT.match(line)
+        if match and offset not in skip:
+            lines[i] = f'<p class="lemma-embed-h" markdown="span">{match.group(1)}</p>'
+        offset += len(line) + 1
+    return "\n".join(lines)
 
 
 def block_id_anchors(text: str) -> list[tuple[int, int, str]]:

@@ -32,6 +32,7 @@ class SiteState:
     syntax: dict[str, list[Diagnostic]] = field(default_factory=dict)  # note path -> errors
     mtimes: dict[str, int] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)  # notes re-read by the last refresh
+    urls: dict[str, str] = field(default_factory=dict)  # vault path -> site URL (plugin)
 
     def refresh(self) -> None:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
