@@ -147,6 +147,7 @@ REJECTED = [
     ("bare-function", "sqrt + 1", "'sqrt' is a function; call it with its arguments"),
     ("scalar-called", "a(1)", "'a' is declared as a scalar, not a function"),
     ("arity", "g(a)", "g takes 2 argument(s), got 1"),
+    ("vector-arity", "g(x)", "g takes 2 arguments, but this vector has 3 entries"),
     ("function-arity", "sqrt(1, 2)", "sqrt takes 1 argument(s), got 2"),
     ("complex-literal", "2j", "complex literal 2j is not allowed"),
     ("hex", "0x10", "write integers in decimal, not 0x10"),

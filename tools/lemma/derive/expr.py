@@ -401,6 +401,9 @@ class _Builder:
         values = [self.conv(arg, scope) for arg in node.args]
         if len(values) == 1 and is_matrix(values[0]) and 1 in values[0].shape:  # type: ignore
             entries = list(values[0])  # type: ignore[call-overload]
+            if arity is not None and len(entries) != arity and arity != 1:
+                raise self.fail(node.args[0], f"{name} takes {arity} arguments, but this "
+                                f"vector has {len(entries)} entries")
             if arity is None or len(entries) == arity:
                 values = entries  # g(W*x) with W*x a vector: one argument per entry
         for value, sub in zip(values, node.args, strict=False):
