@@ -134,14 +134,15 @@ def concept_suggestions(vault: Vault) -> list[Diagnostic]:
     for note in vault:
         linked = {r.target for r in vault.resolved[note.path] if r.target}
         skip: list[tuple[int, int]] | None = None
+        link_spans = [(link.start, link.end) for link in note.links]
         reported: set[str] = set()
         lines: LineIndex | None = None
         for match in pattern.finditer(note.body):
             concept = phrases.get(_phrase_key(match.group(0))) or phrases.get(match.group(0))
             if concept is None or concept.path == note.path or concept.path in linked:
                 continue
-            if concept.path in reported:
-                continue
+            if concept.path in reported or _inside(link_spans, match.start()):
+                continue  # the cheap checks first: most matches in a vault are link labels
             if skip is None:
                 skip = _prose_exclusions(note)
             if _inside(skip, match.start()):
