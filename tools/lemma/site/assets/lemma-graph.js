@@ -1,0 +1,634 @@
+/* Lemma graph views: the global graph page and every note's local graph, drawn on a canvas.
+   No library, no network beyond this site: the global data (positions computed at build time)
+   is fetched only by the graph page; a note's neighbourhood is inlined in its page. */
+(function () {
+  "use strict";
+  var here = document.currentScript ? document.currentScript.src : location.href;
+  var ROOT = new URL("../../", here); // assets/lemma/lemma-graph.js -> the site root
+  var LABELS = { paper: "Papers", take: "Quick takes", concept: "Concepts", digest: "Digests",
+    note: "Notes" };
+  var ONE = { paper: "Paper", take: "Quick take", concept: "Concept", digest: "Digest",
+    note: "Note" };
+  var FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  var views = [];
+  var motion = window.matchMedia ? matchMedia("(prefers-reduced-motion: reduce)") : null;
+
+  function make(tag, attrs, parent, text) {
+    var node = document.createElement(tag);
+    for (var key in attrs || {}) node.setAttribute(key, attrs[key]);
+    if (text != null) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function reduced() { return !!(motion && motion.matches); }
+
+  /* ---- model: typed arrays of positions and attributes, neighbour lists ---- */
+  function Model(kinds, count) {
+    this.kinds = kinds;
+    this.n = count;
+    this.x = new Float64Array(count);
+    this.y = new Float64Array(count);
+    this.size = new Uint8Array(count);
+    this.kind = new Uint8Array(count);
+    this.depth = new Uint8Array(count);
+    this.title = new Array(count);
+    this.url = new Array(count);
+    this.tags = new Array(count);
+    this.adj = [];
+    for (var i = 0; i < count; i++) this.adj.push([]);
+    this.edges = [];
+    this.shown = new Uint8Array(count).fill(1);
+  }
+  /* Turn the drawing so its longest extent runs across the (landscape) stage. */
+  Model.prototype.level = function () {
+    var n = this.n, mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0, i;
+    if (n < 3) return;
+    for (i = 0; i < n; i++) { mx += this.x[i] / n; my += this.y[i] / n; }
+    for (i = 0; i < n; i++) {
+      var dx = this.x[i] - mx, dy = this.y[i] - my;
+      sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+    }
+    var a = -0.5 * Math.atan2(2 * sxy, sxx - syy), c = Math.cos(a), s = Math.sin(a);
+    for (i = 0; i < n; i++) {
+      var x = this.x[i] - mx, y = this.y[i] - my;
+      this.x[i] = x * c - y * s; this.y[i] = x * s + y * c;
+    }
+  };
+  Model.prototype.link = function (flat) {
+    for (var k = 0; k + 1 < flat.length; k += 2) {
+      this.adj[flat[k]].push(flat[k + 1]);
+      this.adj[flat[k + 1]].push(flat[k]);
+    }
+    this.edges = flat;
+  };
+
+  function globalModel(data) {
+    var m = new Model(data.kinds, data.n.length);
+    data.n.forEach(function (row, i) {
+      m.x[i] = row[0]; m.y[i] = row[1]; m.size[i] = row[2]; m.kind[i] = row[3];
+      m.title[i] = row[4]; m.url[i] = new URL(row[5], ROOT).href; m.tags[i] = row[6];
+    });
+    m.link(data.e);
+    m.level();
+    m.tagNames = data.tags;
+    return m;
+  }
+
+  function localModel(data, maxDepth) {
+    var keep = [], map = {};
+    data.n.forEach(function (row, i) { if (row[3] <= maxDepth) { map[i] = keep.length; keep.push(row); } });
+    var m = new Model(data.kinds, keep.length);
+    keep.forEach(function (row, i) {
+      m.title[i] = row[0]; m.url[i] = new URL(row[1], location.href).href; m.kind[i] = row[2];
+      m.depth[i] = row[3]; m.size[i] = row[4]; m.tags[i] = [];
+    });
+    var flat = [];
+    for (var k = 0; k + 1 < data.e.length; k += 2) {
+      var a = map[data.e[k]], b = map[data.e[k + 1]];
+      if (a !== undefined && b !== undefined) flat.push(a, b);
+    }
+    m.link(flat);
+    placeLocal(m);
+    m.level();
+    return m;
+  }
+
+  /* A small deterministic force layout for a neighbourhood (the page's note pinned at 0,0). */
+  function placeLocal(m) {
+    var n = m.n, i, j, step, ring1 = [], parent = new Int32Array(n).fill(-1);
+    for (i = 1; i < n; i++) if (m.depth[i] === 1) ring1.push(i);
+    ring1.forEach(function (v, k) {
+      var a = 2 * Math.PI * k / ring1.length;
+      m.x[v] = 90 * Math.cos(a); m.y[v] = 90 * Math.sin(a);
+    });
+    for (i = 1; i < n; i++) {
+      if (m.depth[i] !== 2) continue;
+      for (j = 0; j < m.adj[i].length; j++) if (m.depth[m.adj[i][j]] === 1) { parent[i] = m.adj[i][j]; break; }
+      var p = parent[i] < 0 ? 0 : parent[i], a2 = Math.atan2(m.y[p], m.x[p]) + ((i * 0.618) % 1 - 0.5);
+      m.x[i] = 190 * Math.cos(a2); m.y[i] = 190 * Math.sin(a2);
+    }
+    var ideal = n > 25 ? 55 : 75, temp = 30, dx = new Float64Array(n), dy = new Float64Array(n);
+    for (step = 0; step < 160; step++) {
+      dx.fill(0); dy.fill(0);
+      for (i = 0; i < n; i++) {
+        for (j = i + 1; j < n; j++) {
+          var ex = m.x[i] - m.x[j], ey = m.y[i] - m.y[j], d2 = ex * ex + ey * ey + 0.01;
+          var f = ideal * ideal / d2;
+          dx[i] += ex * f; dy[i] += ey * f; dx[j] -= ex * f; dy[j] -= ey * f;
+        }
+      }
+      for (var k = 0; k + 1 < m.edges.length; k += 2) {
+        var a = m.edges[k], b = m.edges[k + 1];
+        var gx = m.x[a] - m.x[b], gy = m.y[a] - m.y[b], g = Math.sqrt(gx * gx + gy * gy) / ideal;
+        dx[a] -= gx * g; dy[a] -= gy * g; dx[b] += gx * g; dy[b] += gy * g;
+      }
+      var cool = temp * (1 - step / 160) + 0.5;
+      for (i = 1; i < n; i++) {
+        dx[i] -= m.x[i] * 0.02; dy[i] -= m.y[i] * 0.02;
+        var len = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]);
+        if (len > 0) { var s = Math.min(len, cool) / len; m.x[i] += dx[i] * s; m.y[i] += dy[i] * s; }
+      }
+    }
+  }
+
+  /* ---- view: a canvas with pan, zoom, hover, click and labels ---- */
+  function View(host, model, opts) {
+    var self = this;
+    this.host = host; this.m = model; this.opts = opts;
+    this.k = 1; this.tx = 0; this.ty = 0; this.hover = -1; this.selected = -1;
+    this.stage = make("div", { "class": "lemma-graph-stage" }, host);
+    this.canvas = make("canvas", { tabindex: "0", role: "img", "aria-label": opts.label }, this.stage);
+    this.ctx = this.canvas.getContext("2d");
+    this.pointers = {};
+    this.widths = new Float64Array(model.n).fill(-1);
+    this.readColours();
+    this.bind();
+    this.resize();
+    this.fit(false);
+    if (window.ResizeObserver) {
+      this.ro = new ResizeObserver(function () { self.resize(); self.draw(); });
+      this.ro.observe(this.stage);
+    }
+  }
+
+  View.prototype.readColours = function () {
+    var css = getComputedStyle(this.host), get = function (name, fallback) {
+      return css.getPropertyValue(name).trim() || fallback;
+    };
+    this.colours = this.m.kinds.map(function (k) { return get("--lemma-g-" + k, "#888"); });
+    this.edge = get("--lemma-g-edge", "rgba(0,0,0,.12)");
+    this.edgeHi = get("--lemma-g-edge-hi", "rgba(60,80,180,.7)");
+    this.label = get("--lemma-g-label", "#222");
+    this.halo = get("--lemma-g-halo", "#fff");
+    this.ring = get("--lemma-g-ring", "#3f51b5");
+  };
+
+  View.prototype.resize = function () {
+    var ratio = window.devicePixelRatio || 1, w = this.stage.clientWidth, h = this.stage.clientHeight;
+    if (!w || !h) return;
+    var cx = this.w ? (this.w / 2 - this.tx) / this.k : null, cy = this.h ? (this.h / 2 - this.ty) / this.k : null;
+    this.w = w; this.h = h;
+    this.canvas.width = Math.round(w * ratio); this.canvas.height = Math.round(h * ratio);
+    this.canvas.style.width = w + "px"; this.canvas.style.height = h + "px";
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (cx !== null) { this.tx = w / 2 - cx * this.k; this.ty = h / 2 - cy * this.k; }
+  };
+
+  View.prototype.radius = function (i) {
+    var r = (this.opts.local ? 4.5 : 2.6) + this.m.size[i] * (this.opts.local ? 0.6 : 0.85);
+    if (this.opts.local && this.m.depth[i] === 0) r += 3;
+    return Math.max(1.6, r * Math.pow(this.k, 0.4));
+  };
+
+  View.prototype.fit = function (animate) {
+    var m = this.m, x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (var i = 0; i < m.n; i++) {
+      if (!m.shown[i]) continue;
+      x0 = Math.min(x0, m.x[i]); x1 = Math.max(x1, m.x[i]); y0 = Math.min(y0, m.y[i]); y1 = Math.max(y1, m.y[i]);
+    }
+    if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
+    var pad = this.opts.local ? 48 : 28, w = this.w || 600, h = this.h || 400;
+    var k = Math.min((w - 2 * pad) / Math.max(x1 - x0, 1), (h - 2 * pad) / Math.max(y1 - y0, 1));
+    k = Math.min(k, this.opts.local ? 1.4 : 3);
+    this.moveTo(k, w / 2 - k * (x0 + x1) / 2, h / 2 - k * (y0 + y1) / 2, animate);
+  };
+
+  View.prototype.moveTo = function (k, tx, ty, animate) {
+    var self = this;
+    if (!animate || reduced()) { this.k = k; this.tx = tx; this.ty = ty; this.draw(); return; }
+    var from = [this.k, this.tx, this.ty], start = performance.now();
+    cancelAnimationFrame(this.anim);
+    (function frame(now) {
+      var t = Math.min(1, (now - start) / 350), e = t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2;
+      self.k = from[0] + (k - from[0]) * e; self.tx = from[1] + (tx - from[1]) * e; self.ty = from[2] + (ty - from[2]) * e;
+      self.paint();
+      if (t < 1) self.anim = requestAnimationFrame(frame);
+    })(start);
+  };
+
+  View.prototype.zoom = function (factor, sx, sy) {
+    var k = Math.max(0.05, Math.min(12, this.k * factor));
+    sx = sx == null ? this.w / 2 : sx; sy = sy == null ? this.h / 2 : sy;
+    this.tx = sx - (sx - this.tx) * k / this.k; this.ty = sy - (sy - this.ty) * k / this.k; this.k = k;
+    this.draw();
+  };
+
+  View.prototype.focusNode = function (i) {
+    var k = Math.max(this.k, this.opts.local ? 1.2 : 2.2);
+    this.select(i);
+    this.moveTo(k, this.w / 2 - this.m.x[i] * k, this.h / 2 - this.m.y[i] * k, true);
+  };
+
+  View.prototype.select = function (i) {
+    this.selected = i;
+    if (this.opts.onSelect) this.opts.onSelect(i);
+    this.draw();
+  };
+
+  View.prototype.nodeAt = function (sx, sy) {
+    var m = this.m, best = -1, bestD = Infinity;
+    for (var i = 0; i < m.n; i++) {
+      if (!m.shown[i]) continue;
+      var dx = m.x[i] * this.k + this.tx - sx, dy = m.y[i] * this.k + this.ty - sy, d = dx * dx + dy * dy;
+      var r = this.radius(i) + 4;
+      if (d <= r * r && d < bestD) { best = i; bestD = d; }
+    }
+    return best;
+  };
+
+  /** Screen position of node i relative to the page (used by tests and the keyboard). */
+  View.prototype.screenOf = function (i) {
+    var box = this.canvas.getBoundingClientRect();
+    return { x: box.left + this.m.x[i] * this.k + this.tx, y: box.top + this.m.y[i] * this.k + this.ty };
+  };
+
+  View.prototype.draw = function () {
+    var self = this;
+    if (this.pending) return;
+    this.pending = requestAnimationFrame(function () { self.pending = 0; self.paint(); });
+  };
+
+  View.prototype.paint = function () {
+    var ctx = this.ctx, m = this.m, k = this.k, tx = this.tx, ty = this.ty, i, a, b;
+    if (!this.w) return;
+    ctx.clearRect(0, 0, this.w, this.h);
+    var focus = this.hover >= 0 ? this.hover : this.selected, near = null;
+    if (focus >= 0) { near = {}; near[focus] = 1; m.adj[focus].forEach(function (j) { near[j] = 1; }); }
+    ctx.lineWidth = Math.max(0.5, Math.min(1.5, Math.sqrt(k)));
+    ctx.strokeStyle = this.edge;
+    ctx.globalAlpha = near ? 0.35 : 1;
+    ctx.beginPath();
+    for (i = 0; i + 1 < m.edges.length; i += 2) {
+      a = m.edges[i]; b = m.edges[i + 1];
+      if (!m.shown[a] || !m.shown[b]) continue;
+      ctx.moveTo(m.x[a] * k + tx, m.y[a] * k + ty); ctx.lineTo(m.x[b] * k + tx, m.y[b] * k + ty);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    if (near) {
+      ctx.strokeStyle = this.edgeHi; ctx.lineWidth = Math.max(1, ctx.lineWidth * 1.4);
+      ctx.beginPath();
+      m.adj[focus].forEach(function (j) {
+        if (!m.shown[j]) return;
+        ctx.moveTo(m.x[focus] * k + tx, m.y[focus] * k + ty); ctx.lineTo(m.x[j] * k + tx, m.y[j] * k + ty);
+      });
+      ctx.stroke();
+    }
+    for (var c = 0; c < m.kinds.length; c++) {
+      for (var pass = 0; pass < 2; pass++) {
+        var dim = pass === 0;
+        if (!near && dim) continue;
+        ctx.fillStyle = this.colours[c]; ctx.globalAlpha = dim ? 0.22 : 1;
+        ctx.beginPath();
+        for (i = 0; i < m.n; i++) {
+          if (m.kind[i] !== c || !m.shown[i] || !!(near && !near[i]) !== dim) continue;
+          var x = m.x[i] * k + tx, y = m.y[i] * k + ty, r = this.radius(i);
+          if (x < -r || y < -r || x > this.w + r || y > this.h + r) continue;
+          ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
+        }
+        ctx.fill();
+      }
+    }
+    ctx.globalAlpha = 1;
+    this.rings(focus);
+    this.labels(near, focus);
+  };
+
+  View.prototype.rings = function (focus) {
+    var ctx = this.ctx, m = this.m, self = this;
+    [this.opts.local ? 0 : -1, this.selected, focus].forEach(function (i, n) {
+      if (i < 0 || !m.shown[i]) return;
+      ctx.strokeStyle = n === 0 ? self.label : self.ring; ctx.lineWidth = n === 0 ? 1.5 : 2.5;
+      ctx.beginPath();
+      ctx.arc(m.x[i] * self.k + self.tx, m.y[i] * self.k + self.ty, self.radius(i) + 3, 0, 2 * Math.PI);
+      ctx.stroke();
+    });
+  };
+
+  /* Labels: the focused note and its neighbours first, then by size while zoomed in enough;
+     a label that would overlap one already drawn is skipped. */
+  View.prototype.labels = function (near, focus) {
+    var ctx = this.ctx, m = this.m, k = this.k, placed = [], order = [], i;
+    ctx.font = FONT; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    for (i = 0; i < m.n; i++) {
+      if (!m.shown[i]) continue;
+      var priority = i === focus ? 3 : i === this.selected || (this.opts.local && !m.depth[i]) ? 2.5
+        : near && near[i] ? 2 : 0;
+      var wanted = this.opts.local ? m.depth[i] <= 1 || k > 1.6 : k * (1 + m.size[i] * 0.35) > 2;
+      if (priority || (wanted && !near) || (wanted && this.opts.local)) order.push([priority, m.size[i], i]);
+    }
+    order.sort(function (p, q) { return q[0] - p[0] || q[1] - p[1] || p[2] - q[2]; });
+    for (var n = 0; n < order.length && placed.length < 400; n++) {
+      i = order[n][2];
+      var text = m.title[i].length > 42 ? m.title[i].slice(0, 40) + "…" : m.title[i];
+      if (this.widths[i] < 0) this.widths[i] = ctx.measureText(text).width;
+      var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3);
+      if (!box) continue;
+      placed.push(box);
+      ctx.font = order[n][0] >= 2.5 ? "600 " + FONT : FONT;
+      ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
+      ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
+      ctx.font = FONT;
+    }
+  };
+
+  /* Where a label fits: right of the node, left of it, below or above; null when nowhere. */
+  View.prototype.spot = function (i, w, placed, force) {
+    var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
+    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8];
+    var tries = [x > this.w * 0.6 ? left : right, x > this.w * 0.6 ? right : left,
+      [x - w / 2 - 2, y + r + 1], [x - w / 2 - 2, y - r - 17]];
+    for (var t = 0; t < tries.length; t++) {
+      var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
+      if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
+      if (force || !placed.some(function (p) { return b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1]; })) return b;
+    }
+    return force ? [right[0], right[1], right[0] + w + 4, right[1] + 16] : null;
+  };
+
+  View.prototype.bind = function () {
+    var self = this, c = this.canvas, moved = 0, last = null;
+    function local(e) { var b = c.getBoundingClientRect(); return [e.clientX - b.left, e.clientY - b.top]; }
+    c.addEventListener("pointerdown", function (e) {
+      c.setPointerCapture(e.pointerId);
+      self.pointers[e.pointerId] = local(e); moved = 0; last = null;
+    });
+    c.addEventListener("pointermove", function (e) {
+      var p = local(e), prev = self.pointers[e.pointerId], ids = Object.keys(self.pointers);
+      if (prev && ids.length === 1) {
+        self.tx += p[0] - prev[0]; self.ty += p[1] - prev[1];
+        moved += Math.abs(p[0] - prev[0]) + Math.abs(p[1] - prev[1]);
+        self.pointers[e.pointerId] = p; self.draw();
+      } else if (prev && ids.length === 2) {
+        self.pointers[e.pointerId] = p;
+        var a = self.pointers[ids[0]], b = self.pointers[ids[1]], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        if (last) self.zoom(d / last, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2);
+        last = d; moved += 10;
+      } else {
+        var i = self.nodeAt(p[0], p[1]);
+        if (i !== self.hover) self.setHover(i);
+      }
+    });
+    function release(e) {
+      var wasDrag = moved > 5, p = local(e);
+      delete self.pointers[e.pointerId];
+      if (e.type === "pointerup" && !wasDrag) {
+        var i = self.nodeAt(p[0], p[1]);
+        if (i >= 0) location.assign(self.m.url[i]);
+      }
+    }
+    c.addEventListener("pointerup", release);
+    c.addEventListener("pointercancel", release);
+    c.addEventListener("pointerleave", function () { if (!Object.keys(self.pointers).length) self.setHover(-1); });
+    c.addEventListener("wheel", function (e) {
+      if (self.opts.local && document.activeElement !== c && !e.ctrlKey) return;
+      e.preventDefault();
+      var p = local(e);
+      self.zoom(Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)), p[0], p[1]);
+    }, { passive: false });
+    c.addEventListener("keydown", function (e) { self.key(e); });
+  };
+
+  View.prototype.setHover = function (i) {
+    this.hover = i;
+    this.canvas.style.cursor = i >= 0 ? "pointer" : "grab";
+    this.host.setAttribute("data-hover", i >= 0 ? this.m.title[i] : "");
+    this.draw();
+  };
+
+  View.prototype.key = function (e) {
+    var step = 60, done = true;
+    if (e.key === "ArrowLeft") this.tx += step;
+    else if (e.key === "ArrowRight") this.tx -= step;
+    else if (e.key === "ArrowUp") this.ty += step;
+    else if (e.key === "ArrowDown") this.ty -= step;
+    else if (e.key === "+" || e.key === "=") return this.zoom(1.25), e.preventDefault();
+    else if (e.key === "-" || e.key === "_") return this.zoom(0.8), e.preventDefault();
+    else if (e.key === "0") return this.fit(true), e.preventDefault();
+    else if (e.key === "Enter" && this.selected >= 0) location.assign(this.m.url[this.selected]);
+    else if (e.key === "n" || e.key === "p") this.cycle(e.key === "n" ? 1 : -1);
+    else if (e.key === "Escape") this.select(-1);
+    else done = false;
+    if (done) { e.preventDefault(); this.draw(); }
+  };
+
+  /* n / p walk the shown notes, most central first. */
+  View.prototype.cycle = function (dir) {
+    var m = this.m, list = [];
+    for (var i = 0; i < m.n; i++) if (m.shown[i]) list.push(i);
+    list.sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
+    if (!list.length) return;
+    var at = list.indexOf(this.selected);
+    this.focusNode(list[at < 0 ? 0 : (at + dir + list.length) % list.length]);
+  };
+
+  View.prototype.destroy = function () { if (this.ro) this.ro.disconnect(); cancelAnimationFrame(this.anim); };
+
+  /* ---- the global graph page: toolbar, filters, search, details panel ---- */
+  function Global(host, data) {
+    var m = globalModel(data), self = this;
+    this.host = host; this.m = m;
+    host.classList.add("lemma-graph-ready");
+    var bar = make("div", { "class": "lemma-graph-bar" });
+    host.insertBefore(bar, host.firstChild);
+    this.search(bar);
+    this.kinds(bar);
+    this.tagFilter(bar);
+    this.view = new View(host, m, {
+      label: "Graph of all " + m.n + " notes. The search box and the list beside the graph give the same links as text.",
+      onSelect: function (i) { self.details(i); },
+    });
+    var zoom = make("div", { "class": "lemma-graph-zoom", role: "group", "aria-label": "Zoom" }, this.view.stage);
+    [["+", "Zoom in", 1.25], ["−", "Zoom out", 0.8], ["⤢", "Show everything", 0]].forEach(function (z) {
+      make("button", { type: "button", title: z[1], "aria-label": z[1] }, zoom, z[0])
+        .addEventListener("click", function () { if (z[2]) self.view.zoom(z[2]); else self.view.fit(true); });
+    });
+    this.panel = make("aside", { "class": "lemma-graph-panel", "aria-live": "polite" }, this.view.stage);
+    this.panel.hidden = true;
+    this.status = make("p", { "class": "lemma-graph-status", "aria-live": "polite" }, host);
+    this.apply();
+  }
+
+  Global.prototype.search = function (bar) {
+    var self = this, m = this.m, box = make("div", { "class": "lemma-graph-search" }, bar);
+    var input = make("input", { type: "search", placeholder: "Find a note…", "aria-label": "Find a note in the graph",
+      role: "combobox", "aria-expanded": "false", "aria-controls": "lemma-graph-hits", "aria-autocomplete": "list" }, box);
+    var list = make("ul", { id: "lemma-graph-hits", role: "listbox", "class": "lemma-graph-hits" }, box);
+    var hits = [], active = -1;
+    list.hidden = true;
+    function render() {
+      list.textContent = "";
+      hits.forEach(function (i, n) {
+        var li = make("li", { role: "option", id: "lemma-hit-" + n, "aria-selected": String(n === active) }, list);
+        make("span", { "class": "lemma-graph-dot", style: "background:" + self.view.colours[m.kind[i]] }, li);
+        li.appendChild(document.createTextNode(m.title[i]));
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      });
+      list.hidden = !hits.length;
+      input.setAttribute("aria-expanded", String(!!hits.length));
+      if (active >= 0) input.setAttribute("aria-activedescendant", "lemma-hit-" + active);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function choose(i) {
+      hits = []; active = -1; render();
+      input.value = m.title[i];
+      if (!m.shown[i]) { self.reset(); }
+      self.view.focusNode(i);
+    }
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase(), found = [];
+      if (q) for (var i = 0; i < m.n && found.length < 8; i++) if (m.title[i].toLowerCase().indexOf(q) >= 0) found.push(i);
+      hits = found; active = found.length ? 0 : -1; render();
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!hits.length) return;
+        active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length; render(); e.preventDefault();
+      } else if (e.key === "Enter" && active >= 0) { choose(hits[active]); e.preventDefault(); }
+      else if (e.key === "Escape") { hits = []; active = -1; render(); }
+    });
+    input.addEventListener("blur", function () { hits = []; active = -1; render(); });
+  };
+
+  Global.prototype.kinds = function (bar) {
+    var self = this, m = this.m, counts = m.kinds.map(function () { return 0; });
+    for (var i = 0; i < m.n; i++) counts[m.kind[i]]++;
+    var set = make("fieldset", { "class": "lemma-graph-kinds" }, bar);
+    make("legend", { "class": "lemma-sr" }, set, "Show kinds");
+    this.kindOn = m.kinds.map(function () { return true; });
+    this.kindBoxes = [];
+    m.kinds.forEach(function (kind, c) {
+      if (!counts[c]) return;
+      var label = make("label", { "class": "lemma-graph-kind lemma-graph-kind-" + kind }, set);
+      var box = make("input", { type: "checkbox", value: kind }, label);
+      box.checked = true;
+      make("span", { "class": "lemma-graph-dot", "aria-hidden": "true" }, label);
+      label.appendChild(document.createTextNode((counts[c] === 1 ? ONE[kind] : LABELS[kind]) + " "));
+      make("span", { "class": "lemma-graph-count" }, label, counts[c].toLocaleString("en"));
+      box.addEventListener("change", function () { self.kindOn[c] = box.checked; self.apply(); });
+      self.kindBoxes.push(box);
+    });
+  };
+
+  Global.prototype.tagFilter = function (bar) {
+    var self = this, tags = this.m.tagNames || [];
+    this.tag = -1;
+    if (!tags.length) return;
+    var select = make("select", { "aria-label": "Show notes with a tag", "class": "lemma-graph-tag" }, bar);
+    make("option", { value: "-1" }, select, "All tags");
+    tags.forEach(function (t, i) { make("option", { value: String(i) }, select, "#" + t); });
+    select.addEventListener("change", function () { self.tag = +select.value; self.apply(); });
+    this.select = select;
+  };
+
+  Global.prototype.reset = function () {
+    this.kindOn = this.kindOn.map(function () { return true; });
+    this.kindBoxes.forEach(function (b) { b.checked = true; });
+    this.tag = -1; if (this.select) this.select.value = "-1";
+    this.apply();
+  };
+
+  Global.prototype.apply = function () {
+    var m = this.m, shown = 0;
+    for (var i = 0; i < m.n; i++) {
+      m.shown[i] = this.kindOn[m.kind[i]] && (this.tag < 0 || m.tags[i].indexOf(this.tag) >= 0) ? 1 : 0;
+      shown += m.shown[i];
+    }
+    this.host.setAttribute("data-drawn", String(shown));
+    this.status.textContent = shown === m.n ? "Showing all " + m.n.toLocaleString("en") + " notes."
+      : "Showing " + shown.toLocaleString("en") + " of " + m.n.toLocaleString("en") + " notes.";
+    if (this.view.selected >= 0 && !m.shown[this.view.selected]) this.view.select(-1);
+    this.view.draw();
+  };
+
+  /* The text alternative of the selection: the note and its neighbours as links. */
+  Global.prototype.details = function (i) {
+    var m = this.m, panel = this.panel;
+    panel.textContent = "";
+    panel.hidden = i < 0;
+    if (i < 0) return;
+    make("p", { "class": "lemma-graph-kindname" }, panel, ONE[m.kinds[m.kind[i]]]);
+    var h = make("p", { "class": "lemma-graph-title" }, panel);
+    make("a", { href: m.url[i] }, h, m.title[i]);
+    var near = m.adj[i].slice().sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
+    make("p", { "class": "lemma-graph-meta" }, panel, near.length + (near.length === 1 ? " linked note" : " linked notes"));
+    var ul = make("ul", {}, panel);
+    near.forEach(function (j) {
+      var li = make("li", {}, ul);
+      make("span", { "class": "lemma-graph-dot", style: "background:" + this.view.colours[m.kind[j]], "aria-hidden": "true" }, li);
+      make("a", { href: m.url[j] }, li, m.title[j]);
+    }, this);
+    var close = make("button", { type: "button", "class": "lemma-graph-close", "aria-label": "Close" }, panel, "×");
+    var view = this.view;
+    close.addEventListener("click", function () { view.select(-1); view.canvas.focus(); });
+  };
+
+  /* ---- a note's local graph, with the depth toggle ---- */
+  function Local(host, data) {
+    var self = this;
+    this.host = host; this.data = data; this.depth = 1;
+    var has2 = data.n.some(function (row) { return row[3] === 2; });
+    var bar = make("div", { "class": "lemma-graph-bar" }, host);
+    if (has2) {
+      var button = make("button", { type: "button", "class": "lemma-graph-depth", "aria-pressed": "false" }, bar,
+        "Show notes two links away");
+      button.addEventListener("click", function () {
+        self.depth = self.depth === 1 ? 2 : 1;
+        button.setAttribute("aria-pressed", String(self.depth === 2));
+        self.show();
+      });
+    }
+    this.show();
+  }
+
+  Local.prototype.show = function () {
+    var m = localModel(this.data, this.depth), old = this.view;
+    if (old) { old.destroy(); old.stage.remove(); }
+    this.view = new View(this.host, m, { local: true,
+      label: "Graph of " + m.title[0] + " and the " + (m.n - 1) + " notes around it; the list below gives the same links." });
+    this.host.setAttribute("data-drawn", String(m.n));
+    this.view.draw();
+  };
+
+  /* ---- start-up, on every (instant) page load ---- */
+  function start() {
+    views = views.filter(function (v) {
+      if (document.body.contains(v.host)) return true;
+      if (v.view) v.view.destroy();
+      return false;
+    });
+    document.querySelectorAll("[data-lemma-graph]").forEach(function (host) {
+      if (host.getAttribute("data-started")) return;
+      host.setAttribute("data-started", "1");
+      if (host.getAttribute("data-lemma-graph") === "local") {
+        var script = host.querySelector("script.lemma-graph-data");
+        var local = new Local(host, JSON.parse(script.textContent));
+        ready(host, local);
+      } else {
+        fetch(new URL(host.getAttribute("data-src"), ROOT).href)
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (data) { ready(host, new Global(host, data)); })
+          .catch(function (err) {
+            make("p", { "class": "lemma-graph-error" }, host, "The graph data could not be loaded (" + err.message + ").");
+          });
+      }
+    });
+  }
+  function ready(host, graph) {
+    views.push(graph);
+    host.lemmaGraph = graph;
+    graph.view.paint();
+    host.setAttribute("data-ready", "1");
+    if (performance.mark) performance.mark("lemma-graph-ready");
+  }
+
+  function recolour() {
+    views.forEach(function (g) { g.view.readColours(); g.view.draw(); });
+  }
+  new MutationObserver(recolour).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  if (window.matchMedia) matchMedia("(prefers-color-scheme: dark)").addEventListener("change", recolour);
+
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,209 @@
+"""Graph views of the site: the global graph page and its data file, and each note's local graph.
+
+A site extension (see `extensions.py`): `pages` adds `graph.md`, `files` writes the global data
+(`assets/lemma/graph.json`, fetched only by the graph page), `page_html` inlines a note's small
+neighbourhood and its text alternative. Layouts are computed here, at build time, so browsers
+draw the global graph without running any physics. The data is compact JSON with short keys:
+
+- global: `{"v": 1, "kinds": [...], "tags": [...], "n": [[x, y, size, kind, title, url,
+  [tag, ...]], ...], "e": [a, b, a, b, ...]}` — kind and tags index `kinds`/`tags`, `e` pairs
+  index `n`, `url` is site-relative, `size` 0–9 ranks PageRank.
+- local: `{"kinds": [...], "n": [[title, url, kind, depth, size], ...], "e": [...]}` — node 0 is
+  the page's note, `url` is relative to the page, depth 2 is capped at `LOCAL_MAX` nodes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import NoteKind
+from .graph_layout import layout
+from .render_notes import KIND_LABEL
+
+GRAPH_PAGE = "graph.md"
+DATA_FILE = "assets/lemma/graph.json"
+LOCAL_MAX = 60  # at most this many notes two links away in a local graph
+KINDS = [k.value for k in NoteKind]
+
+_layout_cache: dict[str, Any] = {}
+
+
+def pages(state: Any) -> dict[str, tuple[str, str]]:
+    """The global graph page (unless the vault has its own `graph.md`)."""
+    graph, vault = state.graph, state.vault
+    if graph is None or vault is None or not vault.notes or GRAPH_PAGE in vault.notes:
+        return {}
+    adjacency = graph.adjacency()
+    links = sum(len(v) for v in adjacency.values()) // 2
+    return {GRAPH_PAGE: ("Graph", graph_page(len(vault.notes), links))}
+
+
+def graph_page(notes: int, links: int) -> str:
+    """The Markdown of the global graph page: a container lemma-graph.js fills in."""
+    return (
+        "---\ntitle: Concept graph\nhide:\n  - navigation\n  - toc\n---\n\n"
+        "# Concept graph\n\n"
+        f'<div class="lemma-graph lemma-graph-global" data-lemma-graph="global" '
+        f'data-src="{DATA_FILE}" data-notes="{notes}" data-links="{links}">\n'
+        f'<p class="lemma-graph-caption">{notes:,} notes and {links:,} links. '
+        "Drag to move, scroll to zoom, hover a note to see its neighbours, click to open it; "
+        "or search for a note and follow the links listed beside it.</p>\n"
+        "<noscript><p>The graph view needs JavaScript; every note is listed on the index "
+        "pages in the navigation.</p></noscript>\n</div>\n"
+    )
+
+
+def files(state: Any) -> dict[str, str]:
+    """The global graph data, written once per build as a site asset."""
+    if state.graph is None or state.vault is None or not state.vault.notes:
+        return {}
+    return {DATA_FILE: json.dumps(global_data(state.graph, _urls(state)),
+                                  ensure_ascii=False, separators=(",", ":"))}
+
+
+def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
+    """Every note with its precomputed position, size class, kind, title, URL and tags."""
+    notes = graph.notes()
+    index = {p: i for i, p in enumerate(notes)}
+    adjacency = graph.adjacency()
+    positions = cached_layout(graph)
+    sizes = size_classes(graph.pagerank())
+    attrs = graph.graph.nodes
+    tag_count: dict[str, int] = {}
+    for p in notes:
+        for tag in attrs[p]["tags"]:
+            tag_count[tag] = tag_count.get(tag, 0) + 1
+    tags = sorted(tag_count, key=lambda t: (-tag_count[t], t.casefold(), t))
+    tag_index = {t: i for i, t in enumerate(tags)}
+    rows = []
+    for p in notes:
+        x, y = positions[p]
+        a = attrs[p]
+        rows.append([round(x), round(y), sizes.get(p, 0), KINDS.index(a["kind"]), a["title"],
+                     urls.get(p, default_url(p)), [tag_index[t] for t in a["tags"]]])
+    edges: list[int] = []
+    for p in notes:
+        i = index[p]
+        for q in sorted(adjacency[p]):
+            if index[q] > i:
+                edges += (i, index[q])
+    return {"v": 1, "kinds": KINDS, "tags": tags, "n": rows, "e": edges}
+
+
+def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
+    """The layout of the note graph, recomputed only when its notes or links changed."""
+    adjacency = graph.adjacency()
+    key = repr(sorted((p, tuple(sorted(q))) for p, q in adjacency.items()))
+    if _layout_cache.get("key") != key:
+        _layout_cache["positions"] = layout(adjacency, graph.communities())
+        _layout_cache["key"] = key
+    return _layout_cache["positions"]
+
+
+def size_classes(ranks: Mapping[str, float]) -> dict[str, int]:
+    """PageRank mapped to 0–9 (square root, so a few hubs do not flatten everyone else)."""
+    if not ranks:
+        return {}
+    low, high = min(ranks.values()), max(ranks.values())
+    span = high - low
+    if span <= 0:
+        return dict.fromkeys(ranks, 2)
+    return {p: round(9 * math.sqrt((r - low) / span)) for p, r in ranks.items()}
+
+
+def neighbourhood(graph: Any, path: str, depth2: int = LOCAL_MAX) -> dict[str, int]:
+    """Note -> depth (0, 1, 2) around `path`: all neighbours, then the `depth2` notes two links
+    away that most neighbours link with (ties by PageRank), in that order."""
+    adjacency = graph.adjacency()
+    ranks = graph.pagerank()
+    first = sorted(adjacency.get(path, ()), key=lambda p: (-ranks.get(p, 0.0), p))
+    near = {path, *first}
+    reach: dict[str, int] = {}
+    for p in first:
+        for q in adjacency[p]:
+            if q not in near:
+                reach[q] = reach.get(q, 0) + 1
+    second = sorted(reach, key=lambda p: (-reach[p], -ranks.get(p, 0.0), p))[:depth2]
+    return {path: 0, **dict.fromkeys(first, 1), **dict.fromkeys(second, 2)}
+
+
+def local_data(graph: Any, path: str, page_url: str, urls: Mapping[str, str],
+               depth2: int = LOCAL_MAX) -> dict[str, Any]:
+    """The local graph data of the note at `path` for the page at `page_url`."""
+    depth = neighbourhood(graph, path, depth2)
+    adjacency = graph.adjacency()
+    sizes = size_classes(graph.pagerank())
+    index = {p: i for i, p in enumerate(depth)}
+    attrs = graph.graph.nodes
+    rows = [[attrs[p]["title"], relative(urls.get(p, default_url(p)), page_url),
+             KINDS.index(attrs[p]["kind"]), d, sizes.get(p, 0)] for p, d in depth.items()]
+    edges: list[int] = []
+    for p, i in index.items():
+        for q in sorted(adjacency[p]):
+            j = index.get(q)
+            if j is not None and j > i and (depth[p] < 2 or depth[q] < 2):
+                edges += (i, j)
+    return {"kinds": KINDS, "n": rows, "e": edges}
+
+
+def page_html(state: Any, note_path: str, page_url: str) -> str:
+    """A note's local graph (data inline) and the same neighbourhood as a list of links."""
+    graph = state.graph
+    if graph is None or note_path not in graph.graph:
+        return ""
+    heading = '<h2 class="lemma-h" id="lemma-neighbourhood">Neighbourhood</h2>'
+    if not graph.adjacency().get(note_path):
+        return (f'<section class="lemma-local">{heading}<p class="lemma-graph-empty">'
+                "No links to or from this note yet.</p></section>")
+    data = local_data(graph, note_path, page_url, _urls(state))
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        f'<section class="lemma-local" aria-labelledby="lemma-neighbourhood">{heading}'
+        f'<div class="lemma-graph lemma-graph-local" data-lemma-graph="local">'
+        f'<script type="application/json" class="lemma-graph-data">{payload}</script></div>'
+        f"{neighbour_list(graph, note_path, data)}</section>"
+    )
+
+
+def neighbour_list(graph: Any, path: str, data: Mapping[str, Any]) -> str:
+    """The text alternative: every direct neighbour as a link, with the link's direction."""
+    g = graph.graph
+    members = list(neighbourhood(graph, path, 0))
+    items = []
+    for target, row in zip(members[1:], data["n"][1:], strict=False):
+        title, url, kind = row[0], row[1], KINDS[row[2]]
+        out, into = g.has_edge(path, target), g.has_edge(target, path)
+        how = "links both ways" if out and into else ("linked from here" if out else "links here")
+        arrow = {"links both ways": "↔", "linked from here": "→", "links here": "←"}[how]
+        items.append(f'<li><span class="lemma-chip lemma-chip-{kind}">'
+                     f"{KIND_LABEL[NoteKind(kind)]}</span> "
+                     f'<a href="{html.escape(url)}">{html.escape(title)}</a> '
+                     f'<span class="lemma-graph-dir" title="{how}">{arrow}'
+                     f'<span class="lemma-sr"> ({how})</span></span></li>')
+    return (f'<details class="lemma-graph-alt"><summary>The {len(items)} linked notes as a '
+            f'list</summary><ul>{"".join(items)}</ul></details>')
+
+
+def _urls(state: Any) -> Mapping[str, str]:
+    """Vault path -> site URL as MkDocs gave it (falls back to directory URLs)."""
+    return getattr(state, "urls", None) or {}
+
+
+def default_url(path: str) -> str:
+    """The URL MkDocs gives a note with `use_directory_urls` (its default)."""
+    stem = path[:-3] if path.endswith(".md") else path
+    head, _, name = stem.rpartition("/")
+    if name.lower() in ("index", "readme"):
+        return f"{head}/" if head else ""
+    return f"{stem}/"
+
+
+def relative(url: str, page_url: str) -> str:
+    """`url` (site-relative) as seen from the page at `page_url`."""
+    from mkdocs.utils import get_relative_url
+
+    return get_relative_url(url or ".", page_url or ".")
