@@ -222,3 +222,13 @@ def test_mv_refuses_when_a_moved_note_would_resolve_its_links_elsewhere(tmp_path
     assert result.output == ("error: b/n.md:4:1: after the rename [[x]] would point to b/x.md "
                              "instead of a/x.md; nothing was changed\n")
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("title", ["A|B", "C#D", "E]]F"])
+def test_mv_refuses_titles_that_would_break_links(root: Path, title: str) -> None:
+    before = snapshot(root)
+    result = run(root, "mv", "Old name", title)
+    assert (result.exit_code, result.output) == (
+        2, f"error: '{title}' cannot be a title that links use: it contains one of [ ] | # "
+           "(put such text in the note instead)\n")
+    assert snapshot(root) == before

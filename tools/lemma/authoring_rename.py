@@ -66,6 +66,9 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
         title = note.title if _explicit_title(note) else target.rsplit("/", 1)[-1][:-3]
     else:
         title = new
+        if re.search(r"[\[\]|#\n]", title):
+            raise LemmaError(f"'{title}' cannot be a title that links use: it contains one of "
+                             "[ ] | # (put such text in the note instead)", exit_code=2)
         target = _title_path(vault, note, title)
     if (target, title) == (note.path, note.title):
         raise LemmaError(f"nothing to do: {note.path} is already titled '{note.title}'")
@@ -244,6 +247,9 @@ def _verify(vault: Vault, plan: RenamePlan) -> None:
     moved = {change.new_path: change.path for change in plan.changes}
     for path, note in notes.items():
         before = vault.resolved[moved.get(path, path)]
+        if len(before) != len(note.links):
+            raise LemmaError(f"{path}: the rename would change which text is a link; "
+                             "nothing was changed (rename by hand)")
         for link, old in zip(note.links, before, strict=True):
             if not link.target or old.target is None:
                 continue
