@@ -80,13 +80,15 @@ def stats(project: Project, fmt: str, top: int) -> None:
     rows = [
         ("Notes", data["notes"], f"({kinds})" if kinds else ""),
         ("Attachments", data["attachments"], "linked from notes"),
-        ("Links", data["links"], f"between {_plural(data['edges'], 'linked pair')}"),
-        ("Embeds", data["embeds"], ""),
+        ("Links", data["links"], "wikilinks written, broken ones included"),
+        ("Embeds", data["embeds"], "![[…]] embeds"),
+        ("Linked pairs", data["edges"], "graph edges: note → note or attachment"),
         ("Broken links", data["broken"], "point to no note (see `lemma lint`)"),
         ("Missing headings", data["missing_headings"], "note exists, heading does not"),
         ("Orphans", data["orphans"], "no links in or out"),
         ("Components", data["components"], "connected groups of notes"),
     ]
+    rows = [(label, f"{n:,}", detail) for label, n, detail in rows]
     for line in _table(rows, right=(1,)):
         click.echo(line)
     if data["top"]:
