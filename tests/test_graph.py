@@ -288,3 +288,14 @@ def test_long_sentences_are_cut_around_the_link():
 
 def test_plain_text_strips_markup():
     assert plain_text("1. [link](http://x) and [^1] <b>bold</b> ^block-1") == "link and bold"
+
+
+def test_derived_views_come_from_the_one_graph(small):
+    _, cg = small
+    assert "img.png" not in cg.note_graph()
+    assert sorted(cg.note_graph().edges) == [("a.md", "b.md"), ("a.md", "c.md"), ("b.md", "c.md"),
+                                             ("c.md", "b.md"), ("takes/t.md", "a.md")]
+    assert cg.adjacency()["b.md"] == {"a.md", "c.md"}
+    undirected = cg.undirected()
+    assert undirected.edges["b.md", "c.md"]["weight"] == 2  # b → c and the embed c → b
+    assert list(undirected.nodes) == sorted(undirected.nodes)

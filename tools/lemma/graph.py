@@ -181,6 +181,12 @@ class ConceptGraph:
         """Paths of the note nodes (not attachments), sorted."""
         return sorted(n for n, d in self.graph.nodes(data=True) if d["type"] == "note")
 
+    def note_graph(self) -> nx.DiGraph:
+        """A read-only view of the graph without attachment nodes (cached until an update)."""
+        if "note_graph" not in self._cache:
+            self._cache["note_graph"] = self.graph.subgraph(self.notes())
+        return self._cache["note_graph"]
+
     def adjacency(self) -> dict[str, set[str]]:
         """The undirected note-only projection as sets of neighbours (cached)."""
         if "adjacency" not in self._cache:
