@@ -299,3 +299,17 @@ def test_derived_views_come_from_the_one_graph(small):
     undirected = cg.undirected()
     assert undirected.edges["b.md", "c.md"]["weight"] == 2  # b → c and the embed c → b
     assert list(undirected.nodes) == sorted(undirected.nodes)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("[^1]: A footnote cites [[x]] here.", "A footnote cites x here."),
+    ("> [!note] Title\n> A callout line with [[x]]\n> that wraps.\n\nNext.",
+     "A callout line with x that wraps."),
+    ("> A quote\n> with [[x]] inside.\n>\n> Another paragraph.", "A quote with x inside."),
+    ("Dr. Smith et al. showed [[x]] works. Then more.", "Dr. Smith et al. showed x works."),
+    ("Is it [[x]]? Yes!", "Is it x?"),
+    ("A line with [[x]] and a block id ^blk-1", "A line with x and a block id"),
+])
+def test_link_sentence_in_quotes_callouts_and_footnotes(body: str, expected: str):
+    start = body.index("[[x]]")
+    assert link_sentence(body, start, start + 5) == expected

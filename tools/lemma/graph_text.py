@@ -21,7 +21,10 @@ _WIKILINK = re.compile(r"!?\[\[([^\[\]\n]*)\]\]")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _FOOTNOTE = re.compile(r"\[\^[^\]\n]+\]")
 _TAG = re.compile(r"<[^>\n]+>")
-_MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|>\s*)+")
+_MARKERS = re.compile(
+    r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|>\s*|\[\^[^\]]+\]:\s*"
+    r"|\[![\w-]+\][-+]?\s*)+")
+_CALLOUT = re.compile(r">\s*\[![\w-]+\]")
 _MATH = re.compile(r"(\$[^$\n]+\$)")
 _STRONG = re.compile(r"\*\*|__|~~")
 _EMPHASIS = re.compile(r"(?<![\w*\\])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
@@ -53,6 +56,8 @@ def _block(body: str, offset: int) -> tuple[int, int]:
     line = body[lo:hi]
     if _HEADING_LINE.match(line) or line.lstrip().startswith("|"):
         return lo, hi
+    if line.lstrip().startswith(">"):
+        return _quote_block(body, lo, hi)
     while lo > 0 and not _BLOCK_START.match(line):
         prev = body.rfind("\n", 0, lo - 1) + 1
         line = body[prev : lo - 1]
@@ -64,6 +69,28 @@ def _block(body: str, offset: int) -> tuple[int, int]:
         nxt = len(body) if nxt < 0 else nxt
         next_line = body[hi + 1 : nxt]
         if not next_line.strip() or _BLOCK_START.match(next_line):
+            break
+        hi = nxt
+    return lo, hi
+
+
+def _quote_block(body: str, lo: int, hi: int) -> tuple[int, int]:
+    """The lines of a blockquote paragraph around body[lo:hi] (a callout's title line apart)."""
+    def quoted(line: str) -> bool:
+        text = line.lstrip()
+        return text.startswith(">") and bool(text.lstrip("> ")) and not _CALLOUT.match(text)
+
+    if _CALLOUT.match(body[lo:hi].lstrip()):
+        return lo, hi
+    while lo > 0:
+        prev = body.rfind("\n", 0, lo - 1) + 1
+        if not quoted(body[prev : lo - 1]):
+            break
+        lo = prev
+    while hi < len(body):
+        nxt = body.find("\n", hi + 1)
+        nxt = len(body) if nxt < 0 else nxt
+        if not quoted(body[hi + 1 : nxt]):
             break
         hi = nxt
     return lo, hi
@@ -113,13 +140,12 @@ def _window_end(block: str, last: int, rel_end: int, protected: list[tuple[int, 
 
 def plain_text(markdown: str) -> str:
     """A line of Markdown as a reader sees it: links by their text, markup and markers gone."""
-    text = _WIKILINK.sub(_link_text, markdown)
+    lines = [_BLOCK_ID.sub("", _MARKERS.sub("", line)) for line in markdown.split("\n")]
+    text = " ".join(line.strip() for line in lines if line.strip())
+    text = _WIKILINK.sub(_link_text, text)
     text = _MD_LINK.sub(r"\1", text)
     text = _FOOTNOTE.sub("", text)
     text = _TAG.sub("", text)
-    text = _BLOCK_ID.sub("", text)
-    lines = [_MARKERS.sub("", line) for line in text.split("\n")]
-    text = " ".join(line.strip() for line in lines if line.strip())
     parts = _MATH.split(text)
     for i in range(0, len(parts), 2):  # even parts are outside $math$
         part = _STRONG.sub("", parts[i]).replace("`", "")
