@@ -313,3 +313,12 @@ def test_derived_views_come_from_the_one_graph(small):
 def test_link_sentence_in_quotes_callouts_and_footnotes(body: str, expected: str):
     start = body.index("[[x]]")
     assert link_sentence(body, start, start + 5) == expected
+
+
+def test_cutting_a_long_sentence_never_splits_a_link():
+    for pad in range(0, 40, 3):
+        body = ("word " * 60 + "[[x]] " + "y" * pad + " more " * 20
+                + "[[Average gradient outer product]] " + "tail " * 40 + ".")
+        start = body.index("[[x]]")
+        sentence = link_sentence(body, start, start + 5)
+        assert "[[" not in sentence and "]]" not in sentence, sentence

@@ -114,28 +114,31 @@ def _is_sentence_end(block: str, start: int, end: int, protected: list[tuple[int
 
 def _window_start(block: str, first: int, rel: int, protected: list[tuple[int, int]]
                   ) -> tuple[int, str]:
-    """Start of a shortened context: about half the budget before the link, at a word edge."""
+    """Start of a shortened context: about half the budget before the link, at a word edge,
+    never inside a link or math."""
     cut = rel - MAX_CHARS // 2
     if cut <= first:
         return first, ""
+    space = block.find(" ", cut, rel)
+    cut = space + 1 if space >= 0 else cut
     for a, b in protected:
         if a < cut < b:
             cut = a
-    space = block.find(" ", cut)
-    cut = space + 1 if 0 <= space < rel else cut
     return cut, "…"
 
 
 def _window_end(block: str, last: int, rel_end: int, protected: list[tuple[int, int]]
                 ) -> tuple[int, str]:
+    """End of a shortened context, like `_window_start` after the link."""
     cut = rel_end + MAX_CHARS // 2
     if cut >= last:
         return last, ""
+    space = block.rfind(" ", rel_end, cut)
+    cut = space if space > rel_end else cut
     for a, b in protected:
         if a < cut < b:
             cut = b
-    space = block.rfind(" ", rel_end, cut)
-    return (space if space > rel_end else cut), "…"
+    return cut, "…"
 
 
 def plain_text(markdown: str) -> str:
