@@ -66,3 +66,11 @@ def test_paper_schema_messages_name_the_field_and_line() -> None:
 
 def test_plain_note_needs_nothing() -> None:
     assert validate(NoteKind.NOTE, {"whatever": [1, 2]}, "n.md", "") == []
+
+
+def test_yaml_booleans_in_aliases_are_reported() -> None:
+    raw = "---\ntitle: T\naliases: [ON, fine]\n---\n"
+    meta = split_frontmatter(raw, "c.md").meta
+    [problem] = validate(NoteKind.CONCEPT, meta, "c.md", raw)
+    assert problem.format() == ("c.md:3:1: error invalid-field: 'aliases' has an item YAML reads "
+                                "as yes/no or empty (on, off, yes, no, ~): quote it")

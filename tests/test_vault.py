@@ -129,3 +129,13 @@ def test_find_by_any_name_and_did_you_mean(make_vault) -> None:
 def test_loading_writes_nothing(make_vault, tmp_path) -> None:
     make_vault({"a.md": "[[b]]"})
     assert sorted(p.name for p in (tmp_path / "vault").rglob("*")) == ["a.md"]
+
+
+def test_did_you_mean_among_many_names(make_vault) -> None:
+    files = {f"n{i}.md": f"---\ntitle: Topic number {i}\n---\n" for i in range(3000)}
+    files["x.md"] = "".join(f"[[Topic numbr {i}]]\n" for i in range(0, 3000, 30))
+    vault = make_vault(files)
+    hints = [d.hint for d in vault.diagnostics]
+    assert len(hints) == 100
+    assert all(h.startswith(f"did you mean 'topic number {i}'") for h, i in
+               zip(hints, range(0, 3000, 30), strict=True))

@@ -112,8 +112,11 @@ def _text_list(value: Any) -> str | None:
 def _optional_list(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return None
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return None
+    if isinstance(value, list):
+        if any(isinstance(v, bool) or v is None for v in value):
+            return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
+        if all(isinstance(v, str | int | float) for v in value):
+            return None
     return "must be a list of text items"
 
 
