@@ -102,7 +102,7 @@ def check_derivation(d: Derivation, *, time_box: float = 10.0) -> DerivationResu
     """Check every link and `check:` line of a parsed block within `time_box` seconds per link."""
     start = time.monotonic()
     space = build_space(d)
-    links = [check_link(d, step, space, time_box) for step in d.steps]
+    links = [_timed_link(d, step, space, time_box) for step in d.steps]
     checks = [check_value(d, c, time_box) for c in d.checks]
     verdict, first = decide_verdict(links, checks)
     expected = "valid" if d.expect_invalid_at is None else f"invalid@{d.expect_invalid_at}"
@@ -121,6 +121,13 @@ def check_derivation(d: Derivation, *, time_box: float = 10.0) -> DerivationResu
         passed=expectation_met(verdict, d.expect_invalid_at, first),
         seconds=round(time.monotonic() - start, 3),
     )
+
+
+def _timed_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:
+    start = time.monotonic()
+    result = check_link(d, step, space, time_box)
+    result.seconds = round(time.monotonic() - start, 3)
+    return result
 
 
 def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:
@@ -224,9 +231,10 @@ def _try_ladder(
     """Run the cheap or the heavy rungs; (name of the rung that closed it or '', residual)."""
     text = ""
     stop = time.monotonic() + (clock.left() if budget is None else budget)
+    too_slow: list[str] = []
     for name, fn, is_cheap in LADDER:
-        if is_cheap != cheap:
-            continue
+        if is_cheap != cheap or any(name.endswith("+" + slow) for slow in too_slow):
+            continue  # "doit+expand" costs at least what "expand" did
         left = min(clock.left(), stop - time.monotonic())
         if left <= 0.05:
             break
@@ -237,6 +245,8 @@ def _try_ladder(
             if closed:
                 return name, ""
             text = text or residual_text
+        elif out.status == "timeout":
+            too_slow.append(name)
     return "", text
 
 

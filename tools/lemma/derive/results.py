@@ -35,6 +35,7 @@ class LinkResult:
     hints: list[str] = field(default_factory=list)
     message: str = ""
     error: bool = False  # a checker error (e.g. a proof the random test contradicts)
+    seconds: float = 0.0  # wall time spent on this link
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
