@@ -70,7 +70,11 @@ def _short(title: str, limit: int = 50) -> str:
 @click.option("--top", default=10, show_default=True, help="How many notes to rank by PageRank.")
 @pass_project
 def stats(project: Project, fmt: str, top: int) -> None:
-    """Counts of notes, links, broken links, orphans, components; top notes by PageRank."""
+    """Counts, broken links, orphans, top notes.
+
+    Notes by kind, links, embeds, broken links, orphans, components and the top notes by
+    PageRank.
+    """
     _, cg = _load(project)
     data = cg.stats(top=top)
     if fmt == "json":
@@ -104,7 +108,7 @@ def stats(project: Project, fmt: str, top: int) -> None:
 @_FORMAT
 @pass_project
 def backlinks(project: Project, note: str, fmt: str) -> None:
-    """Notes linking to NOTE, each with the sentence that links."""
+    """Who links to NOTE, with the linking sentence."""
     vault, cg = _load(project)
     path = vault.find(note).path
     found = cg.backlinks(path)
@@ -125,7 +129,10 @@ def backlinks(project: Project, note: str, fmt: str) -> None:
 @_FORMAT
 @pass_project
 def neighbors(project: Project, note: str, depth: int, fmt: str) -> None:
-    """Notes within DEPTH links of NOTE, in either direction."""
+    """Notes within DEPTH links of NOTE.
+
+    Links are followed in either direction.
+    """
     vault, cg = _load(project)
     path = vault.find(note).path
     found = cg.neighbors(path, depth)
@@ -144,7 +151,10 @@ def neighbors(project: Project, note: str, depth: int, fmt: str) -> None:
 @_FORMAT
 @pass_project
 def path(project: Project, a: str, b: str, fmt: str) -> None:
-    """The shortest chain of links from A to B, with the sentence that makes each hop."""
+    """The shortest chain of links from A to B.
+
+    Each hop is printed with the sentence that makes it; links are followed either way.
+    """
     vault, cg = _load(project)
     start, end = vault.find(a).path, vault.find(b).path
     hops = cg.shortest_path(start, end)
@@ -175,7 +185,11 @@ def path(project: Project, a: str, b: str, fmt: str) -> None:
 @_FORMAT
 @pass_project
 def related(project: Project, note: str, limit: int, fmt: str) -> None:
-    """Notes not yet linked with NOTE that share neighbours with it: links worth adding."""
+    """Links worth adding to NOTE.
+
+    Notes not yet linked with NOTE, ranked by the neighbours they share with it
+    (Adamic–Adar: a shared neighbour with few links counts more).
+    """
     vault, cg = _load(project)
     path = vault.find(note).path
     found = cg.related(path, limit)
@@ -196,7 +210,10 @@ def related(project: Project, note: str, limit: int, fmt: str) -> None:
 @_FORMAT
 @pass_project
 def hubs(project: Project, limit: int, fmt: str) -> None:
-    """The most connected notes: notes linking in and out, and PageRank."""
+    """The most connected notes.
+
+    Notes linking in, notes linked out, and PageRank.
+    """
     _, cg = _load(project)
     ranks = cg.pagerank()
     found = cg.hubs(limit)
@@ -231,7 +248,10 @@ def orphans(project: Project, fmt: str) -> None:
 @_FORMAT
 @pass_project
 def communities(project: Project, min_size: int, fmt: str) -> None:
-    """Groups of densely linked notes (Louvain, fixed seed: the same answer every run)."""
+    """Groups of densely linked notes.
+
+    Louvain communities with a fixed seed: the same answer on every run.
+    """
     _, cg = _load(project)
     groups = [g for g in cg.communities() if len(g) >= min_size]
     if fmt == "json":
@@ -253,7 +273,11 @@ def communities(project: Project, min_size: int, fmt: str) -> None:
               help="File to write ('-' for standard output).")
 @pass_project
 def export(project: Project, fmt: str, out: Path) -> None:
-    """Write the whole graph to a file for Gephi, Cytoscape, Graphviz or scripts."""
+    """Write the graph for Gephi, Cytoscape, Graphviz.
+
+    json keeps everything (each link with its path:line and sentence); graphml and gexf
+    load in Gephi and Cytoscape; dot renders with Graphviz.
+    """
     _, cg = _load(project)
     text = cg.render(fmt)
     if str(out) == "-":
