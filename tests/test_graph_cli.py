@@ -144,3 +144,12 @@ def test_corpus_connects_the_lottery_ticket_hypothesis_to_the_dnfa():
     hops = [line for line in lines if line.startswith("  │ ") and "(" in line]
     assert hops and all("links to" in h or "is linked from" in h for h in hops)
     assert sum(line.startswith("  │   “") for line in lines) == len(hops)
+
+
+def test_export_to_an_unwritable_place_is_one_clear_error(run, tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("export", "--format", "json", "-o", str(blocker / "graph.json"))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: cannot write {blocker / 'graph.json'}: ")
+    assert "Traceback" not in result.output

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..model import LemmaError
 from . import Project, pass_project
 
 WIDTH = 100
@@ -283,8 +284,11 @@ def export(project: Project, fmt: str, out: Path) -> None:
     if str(out) == "-":
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise LemmaError(f"cannot write {out}: {exc.strerror or exc}", exit_code=2) from None
     g = cg.graph
     click.echo(f"wrote {out}: {_plural(g.number_of_nodes(), 'node')}, "
                f"{_plural(g.number_of_edges(), 'edge')} ({fmt})", err=True)
