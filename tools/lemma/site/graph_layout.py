@@ -51,7 +51,7 @@ def _place(nodes: list[str], adjacency: Mapping[str, set[str]],
     pulls: list[list[Point]] = [[] for _ in groups]
     for n in nodes:
         a = group_of[n]
-        for m in adjacency[n]:
+        for m in sorted(adjacency[n]):
             b = group_of.get(m)
             if b is not None and a < b:
                 weights[a, b] = weights.get((a, b), 0.0) + 1.0
@@ -66,7 +66,7 @@ def _place(nodes: list[str], adjacency: Mapping[str, set[str]],
         for n in group:
             points = [((ax * extent - cx) / r, (ay * extent - cy) / r)
                       for ax, ay in anchors.get(n, ())]
-            for m in adjacency[n]:
+            for m in sorted(adjacency[n]):
                 b = group_of.get(m)
                 if b is not None and b != i:
                     points.append(((centres[b][0] - cx) / r, (centres[b][1] - cy) / r))

@@ -107,7 +107,7 @@
       var p = parent[i] < 0 ? 0 : parent[i], a2 = Math.atan2(m.y[p], m.x[p]) + ((i * 0.618) % 1 - 0.5);
       m.x[i] = 190 * Math.cos(a2); m.y[i] = 190 * Math.sin(a2);
     }
-    var ideal = n > 25 ? 55 : 75, temp = 30, dx = new Float64Array(n), dy = new Float64Array(n);
+    var ideal = n > 25 ? 60 : 85, temp = 30, dx = new Float64Array(n), dy = new Float64Array(n);
     for (step = 0; step < 160; step++) {
       dx.fill(0); dy.fill(0);
       for (i = 0; i < n; i++) {
@@ -318,14 +318,24 @@
       if (priority || (wanted && !near) || (wanted && this.opts.local)) order.push([priority, m.size[i], i]);
     }
     order.sort(function (p, q) { return q[0] - p[0] || q[1] - p[1] || p[2] - q[2]; });
-    for (var n = 0; n < order.length && placed.length < 400; n++) {
+    var discs = [];
+    for (i = 0; i < m.n && discs.length <= 300; i++) {
+      if (!m.shown[i]) continue;
+      var x = m.x[i] * k + this.tx, y = m.y[i] * k + this.ty, r = this.radius(i);
+      if (x > -r && y > -r && x < this.w + r && y < this.h + r) discs.push([x - r, y - r, x + r, y + r]);
+    }
+    if (discs.length <= 300) placed = discs;
+    var free = placed.length;
+    for (var n = 0; n < order.length && placed.length - free < 400; n++) {
       i = order[n][2];
       var text = m.title[i].length > 42 ? m.title[i].slice(0, 40) + "…" : m.title[i];
-      if (this.widths[i] < 0) this.widths[i] = ctx.measureText(text).width;
+      var bold = order[n][0] >= 2.5;
+      ctx.font = bold ? "600 " + FONT : FONT;
+      if (this.widths[i] < 0 || bold) this.widths[i] = ctx.measureText(text).width + (bold ? 0.01 : 0);
       var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3);
+      if (bold) this.widths[i] = -1;
       if (!box) continue;
       placed.push(box);
-      ctx.font = order[n][0] >= 2.5 ? "600 " + FONT : FONT;
       ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
       ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
       ctx.font = FONT;
