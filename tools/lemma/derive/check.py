@@ -37,9 +37,11 @@ def _entries(expr: object) -> list[sympy.Expr]:
     return list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]  # type: ignore[list-item]
 
 
-def _all_zero(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> tuple[bool, str]:
-    """Apply a simplification entrywise; (all zero?, the simplified residual as text)."""
-    out = [fn(e) for e in _entries(expr)]
+def _all_zero(
+    expr: object, fn: Callable[[sympy.Expr], sympy.Expr], doit: bool = False
+) -> tuple[bool, str]:
+    """Apply a simplification entrywise (after .doit() if asked); (all zero?, residual text)."""
+    out = [fn(_doit(e) if doit else e) for e in _entries(expr)]
     text = sympy.sstr(out if isinstance(expr, sympy.MatrixBase) else out[0])
     return all(e == 0 for e in out), truncate(text, RESIDUAL_CHARS)
 
@@ -48,18 +50,20 @@ def _doit(e: sympy.Expr) -> sympy.Expr:
     return e.doit() if isinstance(e, sympy.Basic) else e
 
 
-#: Symbolic strategies for identities, cheapest first: (name, function, cheap?).
+#: Symbolic strategies for identities, cheapest first: (name, function, cheap?). Rungs named
+#: "doit+..." and all heavy rungs first evaluate derivatives, sums and integrals with .doit(),
+#: unless a cheap doit rung already timed out (then the heavy ones work on the raw residual).
 LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
     ("expand", sympy.expand, True),
     ("cancel", lambda e: sympy.cancel(sympy.together(e)), True),
-    ("doit+expand", lambda e: sympy.expand(_doit(e)), True),
-    ("doit+cancel", lambda e: sympy.cancel(sympy.together(_doit(e))), True),
-    ("gammasimp", lambda e: sympy.gammasimp(_doit(e)), False),
-    ("combsimp", lambda e: sympy.combsimp(_doit(e)), False),
-    ("simplify", lambda e: sympy.simplify(_doit(e)), False),
-    ("rewrite(exp)", lambda e: sympy.simplify(_doit(e).rewrite(sympy.exp)), False),
-    ("trigsimp", lambda e: sympy.trigsimp(_doit(e)), False),
-    ("fu", lambda e: sympy.fu(_doit(e)), False),
+    ("doit+expand", sympy.expand, True),
+    ("doit+cancel", lambda e: sympy.cancel(sympy.together(e)), True),
+    ("gammasimp", sympy.gammasimp, False),
+    ("combsimp", sympy.combsimp, False),
+    ("simplify", sympy.simplify, False),
+    ("rewrite(exp)", lambda e: sympy.simplify(e.rewrite(sympy.exp)), False),
+    ("trigsimp", sympy.trigsimp, False),
+    ("fu", sympy.fu, False),
 )
 
 #: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict).
@@ -192,6 +196,7 @@ def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) 
         return _failed(result, claim, "probe", probe.value, clock)
     proof = ""
     residual_text = ""
+    slow: set[str] = set()
     margin = claim.right - claim.left if claim.relation in ("<", "<=") else claim.left - claim.right  # type: ignore[operator]
     strict = claim.relation in ("<", ">")
     if inequality:
@@ -203,7 +208,7 @@ def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) 
                 proof = name
                 break
     else:
-        proof, residual_text = _try_ladder(margin, clock, cheap=True)
+        proof, residual_text = _try_ladder(margin, clock, slow, cheap=True)
     wanted = INEQUALITY_POINTS if inequality else TEST_POINTS
     test = workers.run(sample, claim, "test", wanted, timeout=clock.share(0.4))
     if test.ok and test.value["refuted"]:
@@ -221,32 +226,46 @@ def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) 
         # An exactly verified link only tries for a proof briefly; a numeric one may use it all.
         exact_only = int(counts["exact"]) > 0 and int(counts["numeric"]) == 0
         budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
-        proof, residual_text = _try_ladder(margin, clock, cheap=False, budget=budget)
+        proof, residual_text = _try_ladder(margin, clock, slow, cheap=False, budget=budget)
     return _conclude(result, claim, proof, counts, residual_text, time_box, combo)
 
 
 def _try_ladder(
-    residual: object, clock: _Clock, *, cheap: bool, budget: float | None = None
+    residual: object,
+    clock: _Clock,
+    slow: set[str],
+    *,
+    cheap: bool,
+    budget: float | None = None,
 ) -> tuple[str, str]:
-    """Run the cheap or the heavy rungs; (name of the rung that closed it or '', residual)."""
+    """Run the cheap or the heavy rungs; (name of the rung that closed it or '', residual).
+
+    `slow` collects rungs that timed out, shared between the cheap and the heavy pass: a rung
+    that costs at least as much as a slow one is skipped ("doit+expand" after "expand").
+    """
     text = ""
     stop = time.monotonic() + (clock.left() if budget is None else budget)
-    too_slow: list[str] = []
     for name, fn, is_cheap in LADDER:
-        if is_cheap != cheap or any(name.endswith("+" + slow) for slow in too_slow):
-            continue  # "doit+expand" costs at least what "expand" did
+        wants_doit = name.startswith("doit+") or not is_cheap
+        doit = wants_doit and "doit" not in slow
+        if is_cheap != cheap or (is_cheap and wants_doit and not doit):
+            continue
+        if any(name.endswith("+" + rung) for rung in slow):
+            continue
         left = min(clock.left(), stop - time.monotonic())
         if left <= 0.05:
             break
         timeout = min(left, clock.box * (0.15 if cheap else 0.25))
-        out = workers.run(_all_zero, residual, fn, timeout=timeout)
+        out = workers.run(_all_zero, residual, fn, doit, timeout=timeout)
         if out.ok:
             closed, residual_text = out.value
             if closed:
-                return name, ""
+                return (f"doit+{name}" if doit and not is_cheap else name), ""
             text = text or residual_text
         elif out.status == "timeout":
-            too_slow.append(name)
+            slow.add(name)
+            if is_cheap and doit:
+                slow.add("doit")
     return "", text
 
 

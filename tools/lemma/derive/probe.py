@@ -191,8 +191,8 @@ def _integrate(node: sympy.Integral) -> sympy.Expr:
         body = node.function
         numeric = low.is_number and high.is_number and body.free_symbols <= {var}
         if numeric and body.is_polynomial(var):
-            antiderivative = sympy.Poly(body, var).integrate()
-            return antiderivative.eval(high) - antiderivative.eval(low)
+            antiderivative = sympy.Poly(body, var).integrate().as_expr()
+            return antiderivative.xreplace({var: high}) - antiderivative.xreplace({var: low})
     return node.doit()
 
 
