@@ -215,3 +215,13 @@ def test_pathological_link_stops_at_its_time_box() -> None:
     assert link.status == "unchecked"
     assert "time box of 1.5 s" in link.message
     assert result.seconds < 1.5 * 2 + 1
+
+
+def test_matrix_check_line_and_derivative_at_a_point() -> None:
+    body = (
+        "given:\n  a: real\ncalc:\n  Matrix([[diff(a**3, a), 0]])\n  = Matrix([[3*a**2, 0]])\n"
+        "check:\n  a=2 => Matrix([[12, 0]])\n  a=1 => Matrix([[3, 1]])"
+    )
+    good, bad = run(body).checks
+    assert (good.ok, good.actual) == (True, "[[12, 0]]")
+    assert (bad.ok, bad.message) == (False, "expected Matrix([[3, 1]]), got [[3, 0]]")

@@ -14,10 +14,10 @@ from collections.abc import Callable
 import sympy
 
 from lemma.derive import workers
-from lemma.derive.block import Check, Derivation, Step
+from lemma.derive.block import Derivation, Step
+from lemma.derive.checklines import check_value
 from lemma.derive.probe import Claim, Space, build_space, sample
 from lemma.derive.results import (
-    CheckResult,
     DerivationResult,
     LinkResult,
     decide_verdict,
@@ -361,37 +361,3 @@ def _failed(
         else:
             result.message = "the two sides differ at an exact point"
     return result
-
-
-def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
-    """Evaluate the chain's last expression exactly at a `check:` point and compare."""
-    expected = sympy.sstr(chk.expected)
-    if not d.steps:
-        return CheckResult(chk.text, chk.pos.line, expected, "", "", False, "no calc chain")
-    out = workers.run(_evaluate_check, d, chk, timeout=time_box)
-    if out.ok:
-        actual, decimal, ok, message = out.value
-        return CheckResult(chk.text, chk.pos.line, expected, actual, decimal, ok, message)
-    reason = f"time box of {time_box:g} s exhausted" if out.status == "timeout" else out.message
-    return CheckResult(chk.text, chk.pos.line, expected, "", "", False, reason)
-
-
-def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
-    values = {}
-    for name, value in chk.assignments:
-        try:
-            values[d.symbol(name)] = value
-        except KeyError:
-            return "", "", False, f"'{name}' is not declared in this block"
-    expr = d.steps[-1].rhs
-    value = expr.xreplace(values).doit() if isinstance(expr, sympy.Basic) else expr
-    if isinstance(value, sympy.Basic) and value.free_symbols:
-        missing = ", ".join(sorted(str(s) for s in value.free_symbols))
-        return sympy.sstr(value), "", False, f"no value given for {missing}"
-    if not value.is_Rational:
-        value = sympy.simplify(value)
-    diff = sympy.simplify(value - chk.expected)
-    ok = diff == 0
-    decimal = sympy.sstr(sympy.N(value, 15)) if not isinstance(value, sympy.MatrixBase) else ""
-    message = "" if ok else f"expected {sympy.sstr(chk.expected)}, got {sympy.sstr(value)}"
-    return sympy.sstr(value), decimal, ok, message

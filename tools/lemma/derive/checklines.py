@@ -1,0 +1,61 @@
+"""`check:` lines: the chain's last expression evaluated exactly at a point, in a worker."""
+
+from __future__ import annotations
+
+import sympy
+
+from lemma.derive import workers
+from lemma.derive.block import Check, Derivation
+from lemma.derive.results import CheckResult
+
+
+def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
+    """Evaluate the chain's last expression exactly at a `check:` point and compare."""
+    expected = sympy.sstr(chk.expected)
+    if not d.steps:
+        return CheckResult(chk.text, chk.pos.line, expected, "", "", False, "no calc chain")
+    out = workers.run(_evaluate_check, d, chk, timeout=time_box)
+    if out.ok:
+        actual, decimal, ok, message = out.value
+        return CheckResult(chk.text, chk.pos.line, expected, actual, decimal, ok, message)
+    reason = f"time box of {time_box:g} s exhausted" if out.status == "timeout" else out.message
+    return CheckResult(chk.text, chk.pos.line, expected, "", "", False, reason)
+
+
+def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
+    values = {}
+    for name, value in chk.assignments:
+        try:
+            values[d.symbol(name)] = value
+        except KeyError:
+            return "", "", False, f"'{name}' is not declared in this block"
+    value = _at(d.steps[-1].rhs, values)
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        missing = ", ".join(sorted(str(s) for s in value.free_symbols))
+        return sympy.sstr(value), "", False, f"no value given for {missing}"
+    matrix = isinstance(value, sympy.MatrixBase)
+    if matrix != isinstance(chk.expected, sympy.MatrixBase) or (
+        matrix and value.shape != chk.expected.shape  # type: ignore[union-attr]
+    ):
+        return sympy.sstr(value), "", False, "the value and the expected value differ in shape"
+    value = value.applyfunc(sympy.simplify) if matrix else sympy.simplify(value)
+    diff = value - chk.expected  # type: ignore[operator]
+    ok = all(sympy.simplify(e) == 0 for e in (diff if matrix else [diff]))
+    text = sympy.sstr(value.tolist() if matrix else value)
+    decimal = "" if matrix else sympy.sstr(sympy.N(value, 15))
+    message = "" if ok else f"expected {sympy.sstr(chk.expected)}, got {text}"
+    return text, decimal, ok, message
+
+
+def _at(expr: object, values: dict[object, object]) -> object:
+    """The expression at the point: derivatives first, then the values, then sums/integrals."""
+
+    def one(e: sympy.Expr) -> sympy.Expr:
+        if e.has(sympy.Derivative, sympy.Subs):
+            calculus = (sympy.Derivative, sympy.Subs)
+            e = e.replace(lambda n: isinstance(n, calculus), lambda n: n.doit())
+        return e.xreplace(values).doit()
+
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], [one(e) for e in expr])
+    return one(expr) if isinstance(expr, sympy.Basic) else expr
