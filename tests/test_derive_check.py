@@ -225,3 +225,19 @@ def test_matrix_check_line_and_derivative_at_a_point() -> None:
     good, bad = run(body).checks
     assert (good.ok, good.actual) == (True, "[[12, 0]]")
     assert (bad.ok, bad.message) == (False, "expected Matrix([[3, 1]]), got [[3, 0]]")
+
+
+def test_linear_combination_on_an_inequality_is_rejected() -> None:
+    text = "given:\n  a: real\nassume:\n  h: a == 1\ncalc:\n  a\n  <= 2   # linear_combination(h)"
+    link = run(text).links[0]
+    assert (link.status, link.message) == ("failed", "linear_combination justifies equalities only")
+
+
+def test_an_internal_checker_failure_is_reported_on_the_link(monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "check_link", broken)
+    result = run("given:\n  x: real\ncalc:\n  x\n  = x")
+    assert result.verdict == "error"
+    assert result.links[0].message == "checker error: RuntimeError: boom"

@@ -117,7 +117,11 @@ def check_derivations(
 
     if jobs <= 1:
         for i in todo:
-            finish(i, check_derivation(items[i], time_box=time_box))
+            try:
+                finish(i, check_derivation(items[i], time_box=time_box))
+            except Exception as exc:  # a checker bug: report it on the block, keep going
+                failure = workers.Outcome("error", message=f"{type(exc).__name__}: {exc}")
+                finish(i, _broken(items[i], failure, time_box))
     else:
         tasks = [
             (i, check_derivation, (items[i],), _block_budget(items[i], time_box)) for i in todo

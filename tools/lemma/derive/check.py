@@ -128,8 +128,22 @@ def check_derivation(d: Derivation, *, time_box: float = 10.0) -> DerivationResu
 
 
 def _timed_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:
+    """check_link, timed; an unexpected failure of the checker itself becomes an error link."""
     start = time.monotonic()
-    result = check_link(d, step, space, time_box)
+    try:
+        result = check_link(d, step, space, time_box)
+    except Exception as exc:  # never a traceback for the user: report it on the link
+        result = LinkResult(
+            index=step.index,
+            line=step.pos.line,
+            relation=step.relation,
+            status="failed",
+            lhs_text=step.lhs_text,
+            rhs_text=step.rhs_text,
+            justification=step.justification.text,
+            message=f"checker error: {type(exc).__name__}: {exc}"[:300],
+            error=True,
+        )
     result.seconds = round(time.monotonic() - start, 3)
     return result
 
@@ -152,6 +166,10 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
     left, right = step.lhs, step.rhs
     display = None
     if just.kind == "linear_combination":
+        if step.relation != "=":
+            result.status = "failed"
+            result.message = "linear_combination justifies equalities only"
+            return result
         display = (left, right)
         if _shape(left) != _shape(right):
             return _shape_failure(result, left, right)
