@@ -55,6 +55,8 @@ def generate_pages(data: IndexInput) -> dict[str, tuple[str, str]]:
     if by_kind[NoteKind.DIGEST]:
         pages[KIND_INDEX[NoteKind.DIGEST]] = ("Digests", dated_list(
             "Digests", KIND_INDEX[NoteKind.DIGEST], by_kind[NoteKind.DIGEST]))
+    if by_kind[NoteKind.NOTE]:
+        pages[KIND_INDEX[NoteKind.NOTE]] = ("Other notes", by_folder(by_kind[NoteKind.NOTE]))
     if any(note.tags for note in vault):
         pages[TAGS_INDEX] = ("Tags", tags_page(vault))
     return {path: page for path, page in pages.items() if path not in vault.notes}
@@ -124,6 +126,21 @@ def dated_list(title: str, host: str, notes: list[Note]) -> str:
         if confidence is not None:
             extra.append(f"confidence {round(confidence * 100)}%")
         out.append(item(host, note, " · ".join(extra)))
+    return "\n".join(out) + "\n"
+
+
+def by_folder(notes: list[Note]) -> str:
+    """Plain notes (guides, scratch) grouped by folder."""
+    host = KIND_INDEX[NoteKind.NOTE]
+    folders: dict[str, list[Note]] = {}
+    for note in notes:
+        folders.setdefault(note.folder, []).append(note)
+    out = [_front("Other notes"), f"{len(notes)} notes that are not papers, takes, concepts "
+           "or digests.\n"]
+    for folder in sorted(folders):
+        out.append(f"\n## {escape_label(folder.replace('-', ' ').capitalize() or 'Top level')}\n")
+        for note in sorted(folders[folder], key=_title_key):
+            out.append(item(host, note))
     return "\n".join(out) + "\n"
 
 

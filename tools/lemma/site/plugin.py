@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -28,7 +29,7 @@ from .state import SiteState, log_problem
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
-             "concepts/index.md", "digests/index.md", "tags/index.md")
+             "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
 
 class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
@@ -40,6 +41,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.generated: dict[str, tuple[str, str]] = {}
         self.urls: dict[str, str] = {}
         self.link_problems: dict[str, dict[Any, str]] = {}
+        self.pages_dir = Path(".lemma-cache/site-pages")
+        self.templates = MemoryBytecodeCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -58,6 +61,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         root = Path(config.docs_dir).resolve()
         cache_dir = base / self.config.cache_dir / "derive"
+        self.pages_dir = base / self.config.cache_dir / "site-pages"
         if self.state is None or self.state.root != root:
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box)
@@ -75,7 +79,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.generated = self._generated_pages(state)
         for path, (_, markdown) in self.generated.items():
             if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=markdown))
+                source = write_if_changed(self.pages_dir / path, markdown)
+                files.append(File.generated(config, path, abs_src_path=str(source)))
         for rel in asset_files():
             files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
                                         abs_src_path=str(ASSETS / rel)))
@@ -86,6 +91,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                     f.inclusion = InclusionLevel.NOT_IN_NAV
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         return files
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
+        env.bytecode_cache = self.templates  # serve rebuilds skip recompiling the theme
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -181,6 +191,30 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 log_problem(d.pos, _message(d))
         for pos, message in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, message)
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory across `mkdocs serve` rebuilds."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def write_if_changed(path: Path, text: str) -> Path:
+    """Write a generated page's source only when it changed, so `serve --dirty` skips it."""
+    data = text.encode("utf-8")
+    if not (path.is_file() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return path
 
 
 def _message(d: Any) -> str:

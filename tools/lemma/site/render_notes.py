@@ -18,6 +18,7 @@ KIND_INDEX = {
     NoteKind.TAKE: "takes/index.md",
     NoteKind.CONCEPT: "concepts/index.md",
     NoteKind.DIGEST: "digests/index.md",
+    NoteKind.NOTE: "notes.md",
 }
 KIND_LABEL = {
     NoteKind.PAPER: "Paper",
