@@ -320,14 +320,17 @@
     order.sort(function (p, q) { return q[0] - p[0] || q[1] - p[1] || p[2] - q[2]; });
     var discs = [];
     for (i = 0; i < m.n && discs.length <= 300; i++) {
-      if (!m.shown[i]) continue;
+      if (!m.shown[i] || (this.opts.local && m.depth[i] > 1 && k < 1.6)) continue;
       var x = m.x[i] * k + this.tx, y = m.y[i] * k + this.ty, r = this.radius(i);
       if (x > -r && y > -r && x < this.w + r && y < this.h + r) discs.push([x - r, y - r, x + r, y + r]);
     }
-    if (discs.length <= 300) placed = discs;
-    var free = placed.length;
-    for (var n = 0; n < order.length && placed.length - free < 400; n++) {
+    placed = new Grid();
+    if (discs.length <= 300) discs.forEach(function (d) { placed.add(d); });
+    var free = placed.count;
+    for (var n = 0; n < order.length && placed.count - free < 400; n++) {
       i = order[n][2];
+      var sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
+      if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20) continue;
       var text = m.title[i].length > 42 ? m.title[i].slice(0, 40) + "…" : m.title[i];
       var bold = order[n][0] >= 2.5;
       ctx.font = bold ? "600 " + FONT : FONT;
@@ -335,7 +338,7 @@
       var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3);
       if (bold) this.widths[i] = -1;
       if (!box) continue;
-      placed.push(box);
+      placed.add(box);
       ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
       ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
       ctx.font = FONT;
@@ -351,9 +354,29 @@
     for (var t = 0; t < tries.length; t++) {
       var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
       if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
-      if (force || !placed.some(function (p) { return b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1]; })) return b;
+      if (force || !placed.hits(b)) return b;
     }
     return force ? [right[0], right[1], right[0] + w + 4, right[1] + 16] : null;
+  };
+
+  /* Boxes bucketed in 64 px cells, so checking a label against those placed is cheap. */
+  function Grid() { this.cells = {}; this.count = 0; }
+  Grid.prototype.each = function (b, fn) {
+    for (var gx = Math.floor(b[0] / 64); gx <= Math.floor(b[2] / 64); gx++) {
+      for (var gy = Math.floor(b[1] / 64); gy <= Math.floor(b[3] / 64); gy++) if (fn(gx + ":" + gy)) return true;
+    }
+    return false;
+  };
+  Grid.prototype.add = function (b) {
+    var cells = this.cells;
+    this.count++;
+    this.each(b, function (key) { (cells[key] || (cells[key] = [])).push(b); });
+  };
+  Grid.prototype.hits = function (b) {
+    var cells = this.cells;
+    return this.each(b, function (key) {
+      return (cells[key] || []).some(function (p) { return b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1]; });
+    });
   };
 
   View.prototype.bind = function () {
@@ -601,6 +624,18 @@
   };
 
   /* ---- start-up, on every (instant) page load ---- */
+  var early = {};
+  function data(host) {
+    var url = new URL(host.getAttribute("data-src"), ROOT).href;
+    var promise = early[url] || fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    delete early[url];
+    return promise;
+  }
+  document.querySelectorAll("[data-lemma-graph='global']").forEach(function (host) {
+    var url = new URL(host.getAttribute("data-src"), ROOT).href;
+    early[url] = data(host); /* scripts run at the end of <body>: fetch before DOMContentLoaded */
+  });
+
   function start() {
     views = views.filter(function (v) {
       if (document.body.contains(v.host)) return true;
@@ -615,9 +650,7 @@
         var local = new Local(host, JSON.parse(script.textContent));
         ready(host, local);
       } else {
-        fetch(new URL(host.getAttribute("data-src"), ROOT).href)
-          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-          .then(function (data) { ready(host, new Global(host, data)); })
+        data(host).then(function (d) { ready(host, new Global(host, d)); })
           .catch(function (err) {
             make("p", { "class": "lemma-graph-error" }, host, "The graph data could not be loaded (" + err.message + ").");
           });
