@@ -127,3 +127,63 @@ def test_templates_folder_is_not_published(tmp_path):
     files = {**GOOD, "templates/paper.md": "---\ntitle: \"{{title}}\"\n---\n[[{{link}}]]\n"}
     site = build_site(tmp_path / "p", files)
     assert not (site / "templates").exists()
+
+
+DERIVATIONS = {
+    "papers/algebra.md": "---\ntitle: Algebra\nauthors: [Al Khwarizmi]\nyear: 1820\n"
+                         "source: https://example.org/a\n---\n## Square\n\n"
+                         "```derivation id=square\ntitle: Square of a sum\ngiven:\n  a, b: real\n"
+                         "calc:\n     (a + b)**2\n  =  a**2 + 2*a*b + b**2   # expand\n"
+                         "check:\n  a=1, b=1/2 => 9/4\n```\n\n"
+                         "```derivation id=slip expect=invalid@1\ntitle: A slip\ngiven:\n"
+                         "  a, b: real\ncalc:\n     (a + b)**2\n  =  a**2 + b**2\n```\n",
+}
+WRONG = ("```derivation id=wrong\ntitle: Wrong\ngiven:\n  a, b: real\ncalc:\n     (a - b)**2\n"
+         "  =  a**2 - b**2\n```\n")
+
+
+def _lemma_yml(cache: Path) -> str:
+    return MKDOCS_YML.replace("  - lemma\n", f"  - lemma:\n      cache_dir: {cache}\n")
+
+
+def test_derivations_render_with_badges_checks_and_counterexamples(tmp_path):
+    site = build_site(tmp_path / "p", {**GOOD, **DERIVATIONS},
+                      yml=_lemma_yml(tmp_path / "cache"))
+    page = (site / "papers/algebra/index.html").read_text()
+    assert 'id="square"' in page and "Square of a sum" in page
+    assert "lemma-badge-proved" in page or "lemma-badge-verified" in page
+    assert "\\frac{9}{4}" in page and "2.25" in page  # exact check value and its decimal
+    assert "fails as intended" in page and "Counterexample" in page
+    home = (site / "index.html").read_text()
+    assert "2 derivations (1 teaching examples meant to fail)" in home
+
+
+def test_unexpected_derivation_failure_fails_strict_with_path_and_line(tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    files = {**GOOD, "takes/wrong.md": "---\ntitle: W\ndate: 2024-01-01\n---\n\n" + WRONG}
+    with pytest.raises(Abort):
+        build_site(tmp_path / "p", files, yml=_lemma_yml(tmp_path / "cache"))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(w.startswith("takes/wrong.md:12: derivation 'wrong': link 1 fails")
+               for w in warnings), warnings
+
+
+def test_a_warm_build_reuses_the_checker_cache(tmp_path, monkeypatch):
+    yml = _lemma_yml(tmp_path / "cache")
+    build_site(tmp_path / "p", {**GOOD, **DERIVATIONS}, yml=yml)
+    import lemma.derive.check
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warm build must not check derivations again")
+
+    monkeypatch.setattr(lemma.derive.check, "check_derivation", refuse)
+    site = build_site(tmp_path / "q", {**GOOD, **DERIVATIONS}, yml=yml)
+    assert "Square of a sum" in (site / "papers/algebra/index.html").read_text()
+
+
+def test_display_math_on_one_line_and_align_environments(tmp_path):
+    files = {**GOOD, "concepts/math.md": "---\ntitle: Math\n---\nText before\n$$a = b$$\n"
+             "and after.\n\n\\begin{align}\nx &= 1 \\\\\ny &= 2\n\\end{align}\n"}
+    page = (build_site(tmp_path / "p", files) / "concepts/math/index.html").read_text()
+    assert '<div class="arithmatex">\\[a = b\\]</div>' in page
+    assert "\\begin{align}" in page and page.count('class="arithmatex"') == 2
