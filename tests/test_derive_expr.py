@@ -290,3 +290,19 @@ def test_symbolic_inverse_is_bounded() -> None:
     big = sympy.ImmutableMatrix(6, 6, lambda i, k: sympy.Symbol(f"B_{i + 1}_{k + 1}", real=True))
     with pytest.raises(DerivationSyntaxError, match="inv of a symbolic 6x6 matrix is too large"):
         parse("inv(B)", {"B": big})
+
+
+def test_language_spec_linear_combination_example_parses() -> None:
+    """The example in derivation-language.md: products of symbolic inverses stay in budget."""
+    from lemma.derive.parse import parse_note
+
+    block = (
+        "```derivation id=spec-example\n"
+        "given:\n  W: matrix 2x3\n  M: matrix 2x2 symmetric\n  lam: real > 0\n"
+        "assume:\n  DNFA: W.T*M*W == lam*W.T*W\n"
+        "calc:\n     M - lam*eye(2)\n"
+        "  =  zeros(2, 2)   # linear_combination(inv(W*W.T)*W*DNFA*W.T*inv(W*W.T))\n```\n"
+    )
+    derivations, diagnostics = parse_note(block, "n.md")
+    assert diagnostics == []
+    assert derivations[0].steps[0].justification.kind == "linear_combination"

@@ -97,7 +97,9 @@ def matmul(a: MatrixBase, b: MatrixBase) -> MatrixBase:
             f"dimensions differ ({a.cols} vs {b.rows})",
             "check the order of the factors or a missing .T",
         )
-    work = size(a) * size(b) // max(a.cols, 1)
+    # entry (i, j) is a sum over k of a[i, k] * b[k, j], built unexpanded: every entry of `a`
+    # appears b.cols times, every entry of `b` a.rows times
+    work = b.cols * size(a) + a.rows * size(b) + a.rows * b.cols * a.cols
     if work > MAX_WORK:
         raise ShapeProblem("this matrix product would be too large to expand",
                            "split the link into smaller steps")
