@@ -154,3 +154,27 @@ def test_screenshots(visit, base_url, scheme: str) -> None:
     section.screenshot(path=str(ARTIFACTS / f"graph-local-{scheme}.png"))
     assert v.errors == []
     assert (ARTIFACTS / f"graph-local-{scheme}.png").stat().st_size > 5000
+
+
+def test_views_start_again_when_instant_navigation_swaps_the_page(recorded, base_url) -> None:
+    """Material's instant navigation swaps the content and emits `document$` without running
+    scripts again; the same swap is done here by hand, so the test holds however the theme
+    decides whether a link is eligible for instant loading."""
+    page = recorded.page
+    page.goto(base_url + "papers/mechanism-of-feature-learning/")
+    page.wait_for_selector("[data-lemma-graph='local'][data-ready]", state="attached")
+    page.evaluate("""async () => {
+        window.__sameDocument = true;
+        const url = new URL("../../concepts/feature-learning/", location.href);
+        const html = await (await fetch(url)).text();
+        const next = new DOMParser().parseFromString(html, "text/html");
+        history.pushState({}, "", url);
+        document.querySelector(".md-content").replaceWith(next.querySelector(".md-content"));
+        document$.next(document);
+    }""")
+    page.wait_for_selector("[data-lemma-graph='local'][data-ready]", state="attached")
+    assert page.evaluate("window.__sameDocument === true")
+    assert "Feature learning" in page.locator("[data-lemma-graph='local']").evaluate(
+        "el => el.lemmaGraph.view.m.title[0]")
+    page.locator("article a.lemma-wikilink").first.hover()
+    page.locator(".lemma-preview[data-shown]").wait_for()
