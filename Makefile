@@ -17,7 +17,10 @@ install: $(STAMP)
 lint: $(STAMP)   ## frontmatter, links, headings, attachments
 	$(BIN)/lemma lint
 
-site: lint $(STAMP)   ## lint, check, then build site/ strictly
+check: $(STAMP)   ## machine-check every derivation (cached in .lemma-cache/)
+	$(BIN)/lemma check
+
+site: lint check   ## lint, check, then build site/ strictly
 	$(BIN)/mkdocs build --strict
 
 serve: $(STAMP)   ## live preview on http://127.0.0.1:8000
