@@ -50,8 +50,9 @@ def graph_page(notes: int, links: int) -> str:
         f'<div class="lemma-graph lemma-graph-global" data-lemma-graph="global" '
         f'data-src="{DATA_FILE}" data-notes="{notes}" data-links="{links}">\n'
         f'<p class="lemma-graph-caption">{notes:,} notes and {links:,} links. '
-        "Drag to move, scroll to zoom, hover a note to see its neighbours, click to open it; "
-        "or search for a note and follow the links listed beside it.</p>\n"
+        "Drag to move, scroll to zoom, hover a note to see its neighbours, click to open it. "
+        "Keyboard: search for a note and follow the links listed beside it, or focus the graph "
+        "and use the arrows, + and −, n and p, Enter.</p>\n"
         "<noscript><p>The graph view needs JavaScript; every note is listed on the index "
         "pages in the navigation.</p></noscript>\n</div>\n"
     )

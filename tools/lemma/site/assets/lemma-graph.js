@@ -137,7 +137,9 @@
     this.host = host; this.m = model; this.opts = opts;
     this.k = 1; this.tx = 0; this.ty = 0; this.hover = -1; this.selected = -1;
     this.stage = make("div", { "class": "lemma-graph-stage" }, host);
-    this.canvas = make("canvas", { tabindex: "0", role: "img", "aria-label": opts.label }, this.stage);
+    this.canvas = make("canvas", { tabindex: "0", role: "img", "aria-label": opts.label +
+      " Keys: arrows move, plus and minus zoom, n and p step through the notes, Enter opens the chosen one." }, this.stage);
+    this.live = make("p", { "class": "lemma-sr", "aria-live": "polite" }, this.stage);
     this.ctx = this.canvas.getContext("2d");
     this.pointers = {};
     this.widths = new Float64Array(model.n).fill(-1);
@@ -220,7 +222,10 @@
   };
 
   View.prototype.select = function (i) {
+    var m = this.m;
     this.selected = i;
+    this.live.textContent = i < 0 ? "" : m.title[i] + ", " + ONE[m.kinds[m.kind[i]]] + ", " +
+      m.adj[i].length + " linked notes. Enter opens it.";
     if (this.opts.onSelect) this.opts.onSelect(i);
     this.draw();
   };
