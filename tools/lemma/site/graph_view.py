@@ -20,6 +20,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from mkdocs.utils import get_relative_url
+
 from ..model import NoteKind
 from .graph_layout import layout
 from .render_notes import KIND_LABEL
@@ -205,6 +207,4 @@ def default_url(path: str) -> str:
 
 def relative(url: str, page_url: str) -> str:
     """`url` (site-relative) as seen from the page at `page_url`."""
-    from mkdocs.utils import get_relative_url
-
     return get_relative_url(url or ".", page_url or ".")
