@@ -83,7 +83,7 @@ def test_search_focuses_a_node_and_clicking_it_opens_the_note(page, base_url,
     assert page.locator("article h1").first.inner_text().startswith(title[:20])
 
 
-def test_kind_filter_hides_a_kind(page, base_url, corpus_graph) -> None:
+def test_kind_and_tag_filters_hide_notes(page, base_url, corpus_graph) -> None:
     vault, _ = corpus_graph
     open_graph(page, base_url)
     concepts = sum(1 for n in vault.notes.values() if n.kind.value == "concept")
@@ -91,6 +91,11 @@ def test_kind_filter_hides_a_kind(page, base_url, corpus_graph) -> None:
     host = page.locator("[data-lemma-graph='global']")
     assert int(host.get_attribute("data-drawn")) == len(vault.notes) - concepts
     assert "of" in page.locator(".lemma-graph-status").inner_text()
+    page.locator(".lemma-graph-kind-concept").click()
+    tag = "interpretability"
+    tagged = sum(1 for n in vault.notes.values() if tag in n.tags)
+    page.get_by_label("Show notes with a tag").select_option(label=f"#{tag}")
+    assert 0 < int(host.get_attribute("data-drawn")) == tagged
 
 
 def test_local_graph_of_the_dnfa_note_holds_its_neighbours(recorded, base_url,

@@ -329,10 +329,10 @@
       var x = m.x[i] * k + this.tx, y = m.y[i] * k + this.ty, r = this.radius(i);
       if (x > -r && y > -r && x < this.w + r && y < this.h + r) discs.push([x - r, y - r, x + r, y + r]);
     }
+    var nodes = new Grid();
     placed = new Grid();
-    if (discs.length <= 300) discs.forEach(function (d) { placed.add(d); });
-    var free = placed.count;
-    for (var n = 0; n < order.length && placed.count - free < 400; n++) {
+    if (discs.length <= 300) discs.forEach(function (d) { nodes.add(d); });
+    for (var n = 0; n < order.length && placed.count < 400; n++) {
       i = order[n][2];
       var sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
       if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20) continue;
@@ -340,7 +340,8 @@
       var bold = order[n][0] >= 2.5;
       ctx.font = bold ? "600 " + FONT : FONT;
       if (this.widths[i] < 0 || bold) this.widths[i] = ctx.measureText(text).width + (bold ? 0.01 : 0);
-      var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3);
+      var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3, nodes) ||
+        (m.size[i] >= 8 ? this.spot(i, this.widths[i], placed, false, null) : null);
       if (bold) this.widths[i] = -1;
       if (!box) continue;
       placed.add(box);
@@ -350,8 +351,9 @@
     }
   };
 
-  /* Where a label fits: right of the node, left of it, below or above; null when nowhere. */
-  View.prototype.spot = function (i, w, placed, force) {
+  /* Where a label fits: right of the node, left of it, below or above; null when nowhere.
+     It must not cover another label, nor a node in `nodes` (hubs may, when nothing else fits). */
+  View.prototype.spot = function (i, w, placed, force, nodes) {
     var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
     var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8];
     var tries = [x > this.w * 0.6 ? left : right, x > this.w * 0.6 ? right : left,
@@ -359,7 +361,7 @@
     for (var t = 0; t < tries.length; t++) {
       var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
       if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
-      if (force || !placed.hits(b)) return b;
+      if (force || !(placed.hits(b) || (nodes && nodes.hits(b)))) return b;
     }
     return force ? [right[0], right[1], right[0] + w + 4, right[1] + 16] : null;
   };
