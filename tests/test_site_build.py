@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,24 @@ def test_display_math_on_one_line_and_align_environments(tmp_path):
     page = (build_site(tmp_path / "p", files) / "concepts/math/index.html").read_text()
     assert '<div class="arithmatex">\\[a = b\\]</div>' in page
     assert "\\begin{align}" in page and page.count('class="arithmatex"') == 2
+
+
+def test_serve_rebuild_reuses_the_vault_and_renders_the_edited_note(tmp_path):
+    project = tmp_path / "p"
+    build_site(project, GOOD)
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config)
+    state = config.plugins["lemma"].state
+    vault = state.vault
+    take = project / "notes/takes/t.md"
+    take.write_text(take.read_text() + "Edited: see [[DNFA paper]].\n", encoding="utf-8")
+    os.utime(take, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    again = load_config(config_file=str(project / "mkdocs.yml"))
+    build(again, dirty=True)
+    assert again.plugins["lemma"].state is state and state.vault is vault  # caches reused
+    assert state.changed == ["takes/t.md"]
+    page = (project / "site/takes/t/index.html").read_text()
+    assert "Edited: see" in page and 'href="../../papers/dnfa/"' in page
+    assert state.graph is None or "takes/t.md" in {b.source for b in
+                                                  state.backlinks("papers/dnfa.md")}

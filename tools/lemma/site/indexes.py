@@ -16,6 +16,7 @@ from typing import Any
 from ..frontmatter import as_list, parse_confidence
 from ..model import Note, NoteKind
 from ..vault import Vault
+from .render_derivations import verdict_html
 from .render_links import escape_label, md_url, relative_url
 from .render_notes import KIND_INDEX, KIND_LABEL, TAGS_INDEX, note_date, note_year, tag_anchor
 
@@ -220,17 +221,8 @@ def checked_knowledge(results: Iterable[Any], vault: Vault) -> str:
         source = f"[{escape_label(note.title)}]({md_url(r.path)})" if note else r.path
         counts = Counter(link.status for link in r.links)
         summary = ", ".join(f"{counts[s]} {s}" for s in LINK_STATUSES if counts[s])
-        out.append(f"| {where} | {source} | {summary} | {verdict_badge(r)} |")
+        out.append(f"| {where} | {source} | {summary} | {verdict_html(r)} |")
     return "\n".join(out) + "\n\n"
-
-
-def verdict_badge(result: Any) -> str:
-    """A coloured badge for a verdict (a teaching example failing as meant is fine)."""
-    if result.expected != "valid" and result.passed:
-        return '<span class="lemma-badge lemma-badge-teaching">fails as intended</span>'
-    css = {"valid": "proved", "invalid": "failed", "incomplete": "unchecked"}.get(
-        result.verdict, "failed")
-    return f'<span class="lemma-badge lemma-badge-{css}">{result.verdict}</span>'
 
 
 def _sort_key(text: str) -> str:

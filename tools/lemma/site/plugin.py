@@ -43,6 +43,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
+        self.kinds: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -131,8 +132,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         parts = [render_notes.header_card(note, url_of), render_notes.style_sections(html)]
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
-            kinds = {p: n.kind for p, n in state.vault.notes.items()}
-            parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, kinds))
+            parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
         return "".join(parts)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
