@@ -213,16 +213,25 @@ def checked_knowledge(results: Iterable[Any], vault: Vault) -> str:
     totals = ", ".join(f"**{statuses[s]}** {s}" for s in LINK_STATUSES if statuses[s])
     out.append(f"{len(results)} derivations ({teaching} teaching examples meant to fail) with "
                f"{sum(statuses.values())} links: {totals}.\n")
+    out.append('<div class="lemma-checked" markdown="1">\n')
     out.append("| Derivation | Note | Links | Verdict |\n|---|---|---|---|")
     for r in results:
         note = vault.notes.get(r.path)
         where = (f"[{escape_label(r.title or r.id)}]({md_url(relative_url(HOME, r.path))}#{r.id})"
                  if note else escape_label(r.title or r.id))
-        source = f"[{escape_label(note.title)}]({md_url(r.path)})" if note else r.path
+        source = f"[{escape_label(short_title(note))}]({md_url(r.path)})" if note else r.path
         counts = Counter(link.status for link in r.links)
         summary = ", ".join(f"{counts[s]} {s}" for s in LINK_STATUSES if counts[s])
-        out.append(f"| {where} | {source} | {summary} | {verdict_html(r)} |")
+        cells = (where, source, summary, verdict_html(r))
+        out.append("| " + " | ".join(c.replace("|", "&#124;") for c in cells) + " |")
+    out.append("\n</div>")
     return "\n".join(out) + "\n\n"
+
+
+def short_title(note: Note, limit: int = 40) -> str:
+    """A long title's shortest alias (for tables), else the title."""
+    shorter = [a for a in note.aliases if len(a) < len(note.title)]
+    return min(shorter, key=len) if len(note.title) > limit and shorter else note.title
 
 
 def _sort_key(text: str) -> str:
