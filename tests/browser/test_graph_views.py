@@ -183,3 +183,37 @@ def test_views_start_again_when_instant_navigation_swaps_the_page(recorded, base
         "el => el.lemmaGraph.view.m.title[0]")
     page.locator("article a.lemma-wikilink").first.hover()
     page.locator(".lemma-preview[data-shown]").wait_for()
+
+
+def test_keyboard_steps_through_notes_and_opens_one(recorded, base_url) -> None:
+    page = recorded.page
+    page.goto(base_url + "papers/mechanism-of-feature-learning/")
+    page.wait_for_selector("[data-lemma-graph='local'][data-ready]", state="attached")
+    canvas = page.locator(".lemma-graph-local canvas")
+    canvas.focus()
+    page.keyboard.press("n")
+    live = page.locator(".lemma-graph-local [aria-live]")
+    assert "Enter opens it" in live.text_content()
+    chosen = live.text_content().split(",")[0]
+    page.keyboard.press("Enter")
+    page.wait_for_function("t => document.querySelector('article h1') &&"
+                           " document.querySelector('article h1').textContent.includes(t)",
+                           arg=chosen[:20])
+
+
+def test_reduced_motion_moves_the_view_at_once(browser, base_url, corpus_graph) -> None:
+    vault, _ = corpus_graph
+    context = browser.new_context(viewport={"width": 1280, "height": 860},
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    open_graph(page, base_url)
+    search = page.get_by_role("combobox", name="Find a note in the graph")
+    search.fill(vault.notes[DNFA].title[:20])
+    search.press("Enter")
+    offset = page.evaluate("""() => {
+        const g = document.querySelector('[data-lemma-graph]').lemmaGraph, v = g.view;
+        const p = v.screenOf(v.selected), box = v.canvas.getBoundingClientRect();
+        return Math.hypot(p.x - box.left - v.w / 2, p.y - box.top - v.h / 2);
+    }""")
+    context.close()
+    assert offset < 1  # centred with no glide

@@ -558,13 +558,13 @@
     make("option", { value: "-1" }, select, "All tags");
     tags.forEach(function (t, i) { make("option", { value: String(i) }, select, "#" + t); });
     select.addEventListener("change", function () { self.tag = +select.value; self.apply(); });
-    this.select = select;
+    this.tagSelect = select;
   };
 
   Global.prototype.reset = function () {
     this.kindOn = this.kindOn.map(function () { return true; });
     this.kindBoxes.forEach(function (b) { b.checked = true; });
-    this.tag = -1; if (this.select) this.select.value = "-1";
+    this.tag = -1; if (this.tagSelect) this.tagSelect.value = "-1";
     this.apply();
   };
 
