@@ -1,7 +1,9 @@
 """Extension points of the site: modules that add pages, output files and per-note HTML.
 
 An extension is a module listed in `EXTENSIONS` (skipped while it does not exist). It may define
-any of these functions; each gets the `SiteState` (vault, graph, derivation results):
+any of these functions; each gets the `SiteState` (`vault`, `graph`, derivation `results`,
+`urls`: vault path -> site URL of every page in this build, `changed`: notes re-read by the
+last refresh):
 
 - `pages(state) -> dict[str, tuple[str, str]]`: vault path of a generated page -> (nav title,
   Markdown). The page is built like any other and listed in the navigation.
