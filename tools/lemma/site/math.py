@@ -97,11 +97,32 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
         return _wrap(_tex(node.left, level) + sign + right, level, parent)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _call(node.func.id, node.args)
+    if isinstance(node, ast.Tuple):
+        return r"\left(" + ", ".join(_tex(e) for e in node.elts) + r"\right)"
     raise ValueError("unsupported syntax")
 
 
+def _matrix(rows: ast.expr) -> str:
+    """`Matrix([[a, b], [c, d]])` as a pmatrix."""
+    if not isinstance(rows, ast.List):
+        raise ValueError("unsupported matrix")
+    lines = []
+    for row in rows.elts:
+        cells = row.elts if isinstance(row, ast.List) else [row]
+        lines.append(" & ".join(_tex(c) for c in cells))
+    return r"\begin{pmatrix}" + r" \\ ".join(lines) + r"\end{pmatrix}"
+
+
 def _call(name: str, args: list[ast.expr]) -> str:
+    if name == "Matrix" and len(args) == 1:
+        return _matrix(args[0])
+    if name in ("diff", "Derivative") and len(args) == 2:
+        return rf"\frac{{\partial}}{{\partial {_tex(args[1])}}} {_tex(args[0], 5)}"
+    if name == "Subs" and len(args) == 3:
+        return (rf"\left. {_tex(args[0])} \right|_{{{_tex(args[1])} = {_tex(args[2])}}}")
     inner = ", ".join(_tex(a) for a in args)
+    if len(name) == 1:
+        return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
         return _tex(args[0], 5) + "^{-1}"
     if name == "eye" and len(args) == 1:
