@@ -148,7 +148,12 @@
     this.resize();
     this.fit(false);
     if (window.ResizeObserver) {
-      this.ro = new ResizeObserver(function () { self.resize(); self.draw(); });
+      this.ro = new ResizeObserver(function () {
+        var fresh = !self.w; /* first shown now (it was in a closed or hidden container) */
+        self.resize();
+        if (fresh && self.w) self.fit(false);
+        self.draw();
+      });
       this.ro.observe(this.stage);
     }
   }
