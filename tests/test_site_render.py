@@ -176,6 +176,8 @@ def test_block_spans_skip_other_fences():
     ("inv(W*W.T)", r"\left(W \, W^{\top}\right)^{-1}"),
     ("a - (b - c)", r"a - \left(b - c\right)"),
     ("alpha/2", r"\frac{\alpha}{2}"),
+    ("diff(g(W*h), h)", r"\frac{\partial}{\partial h} g\left(W \, h\right)"),
+    ("Matrix([[1, a], [0, 1]])", r"\begin{pmatrix}1 & a \\ 0 & 1\end{pmatrix}"),
     ("f(x)[0]", None),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
