@@ -140,7 +140,7 @@
     this.canvas = make("canvas", { tabindex: "0", role: "img", "aria-label": opts.label +
       " Keys: arrows move, plus and minus zoom, n and p step through the notes, Enter opens the chosen one." }, this.stage);
     this.live = make("p", { "class": "lemma-sr", "aria-live": "polite" }, this.stage);
-    this.ctx = this.canvas.getContext("2d");
+    this.ctx = this.canvas.getContext("2d", { alpha: false, desynchronized: true }); /* opaque: cheaper to composite */
     this.pointers = {};
     this.widths = new Float64Array(model.n).fill(-1);
     this.readColours();
@@ -168,6 +168,7 @@
     this.label = get("--lemma-g-label", "#222");
     this.halo = get("--lemma-g-halo", "#fff");
     this.ring = get("--lemma-g-ring", "#3f51b5");
+    this.bg = get("--lemma-g-canvas", "#fafbfc");
   };
 
   View.prototype.resize = function () {
@@ -261,7 +262,8 @@
   View.prototype.paint = function () {
     var ctx = this.ctx, m = this.m, k = this.k, tx = this.tx, ty = this.ty, i, a, b;
     if (!this.w) return;
-    ctx.clearRect(0, 0, this.w, this.h);
+    ctx.fillStyle = this.bg;
+    ctx.fillRect(0, 0, this.w, this.h);
     var focus = this.hover >= 0 ? this.hover : this.selected, near = null;
     if (focus >= 0) { near = {}; near[focus] = 1; m.adj[focus].forEach(function (j) { near[j] = 1; }); }
     ctx.lineWidth = Math.max(0.5, Math.min(1.5, Math.sqrt(k)));
@@ -636,17 +638,10 @@
   };
 
   /* ---- start-up, on every (instant) page load ---- */
-  var early = {};
   function data(host) {
-    var url = new URL(host.getAttribute("data-src"), ROOT).href;
-    var promise = early[url] || fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
-    delete early[url];
-    return promise;
+    return fetch(new URL(host.getAttribute("data-src"), ROOT).href)
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
   }
-  document.querySelectorAll("[data-lemma-graph='global']").forEach(function (host) {
-    var url = new URL(host.getAttribute("data-src"), ROOT).href;
-    early[url] = data(host); /* scripts run at the end of <body>: fetch before DOMContentLoaded */
-  });
 
   function start() {
     views = views.filter(function (v) {
@@ -683,7 +678,8 @@
   new MutationObserver(recolour).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   if (window.matchMedia) matchMedia("(prefers-color-scheme: dark)").addEventListener("change", recolour);
 
+  start(); /* this script runs at the end of <body>: the graphs above it need not wait for
+     DOMContentLoaded; instant navigation (document$) and a script in <head> start them later */
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
 })();
