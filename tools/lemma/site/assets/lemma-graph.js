@@ -196,6 +196,12 @@
     }
     if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
     var pad = this.opts.local ? 48 : 28, w = this.w || 600, h = this.h || 400;
+    if (this.opts.local && this.w && !this.stretched && x1 > x0 && y1 > y0) {
+      /* a neighbourhood may be widened to fill the stage: labels run sideways anyway */
+      var wide = Math.min(1.6, Math.max(1, ((w - 2 * pad) / (h - 2 * pad)) / ((x1 - x0) / (y1 - y0))));
+      for (i = 0; i < m.n; i++) m.x[i] *= wide;
+      x0 *= wide; x1 *= wide; this.stretched = true;
+    }
     var k = Math.min((w - 2 * pad) / Math.max(x1 - x0, 1), (h - 2 * pad) / Math.max(y1 - y0, 1));
     k = Math.min(k, this.opts.local ? 1.4 : 3);
     this.moveTo(k, w / 2 - k * (x0 + x1) / 2, h / 2 - k * (y0 + y1) / 2, animate);
