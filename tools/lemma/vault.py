@@ -7,8 +7,10 @@ each problem becomes a Diagnostic with `path:line:col`.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -43,8 +45,11 @@ class ResolvedLink:
 
 def read_note(root: Path, path: str) -> tuple[Note, list[Diagnostic]]:
     """Parse one vault file (vault-relative `path`) into a Note and its frontmatter problems."""
-    try:
-        text = (root / path).read_text(encoding="utf-8")
+    try:  # bytes + decode: half the cost of read_text's text-mode machinery
+        with open(os.path.join(root, path), "rb") as file:
+            text = file.read().decode("utf-8")
+        if "\r" in text:  # the universal-newline translation text mode would have done
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         text = ""
         problem = Diagnostic(SourcePos(path), Severity.ERROR, "unreadable",
@@ -200,7 +205,8 @@ class Vault:
             self._problems.pop(path, None)
         if old is None or note is None or (old.title, old.aliases) != (note.title, note.aliases):
             self.notes = dict(sorted(self.notes.items()))
-            self._reindex()
+            with gc_paused():
+                self._reindex()
         else:
             self.resolved[path] = self._resolve_all(note)
             self.__dict__.pop("diagnostics", None)
@@ -299,6 +305,22 @@ def _stem_path(path: str) -> str:
     return path.removesuffix(".md")
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Loading 10k notes allocates about a million objects, and each automatic full collection
+    walks all of them: a quarter of the load time. Nothing built here forms reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_vault(root: str | os.PathLike[str]) -> Vault:
     """Read every note under `root` once, index names, resolve links. Writes nothing."""
     root = Path(root)
@@ -308,6 +330,7 @@ def load_vault(root: str | os.PathLike[str]) -> Vault:
     note_paths, attachments = scan(root)
     notes: dict[str, Note] = {}
     problems: dict[str, list[Diagnostic]] = {}
-    for path in note_paths:
-        notes[path], problems[path] = read_note(root, path)
-    return Vault(root, notes, attachments, problems)
+    with gc_paused():
+        for path in note_paths:
+            notes[path], problems[path] = read_note(root, path)
+        return Vault(root, notes, attachments, problems)
