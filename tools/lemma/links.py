@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import accumulate
 
 from .model import Heading, SourcePos, WikiLink
 
@@ -91,7 +92,8 @@ class LineIndex:
     """Maps character offsets of a text to 1-based (line, column)."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # a line starts one past the end of the previous one; split+accumulate runs in C
+        self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
         self._first_line = first_line
 
     def line(self, offset: int) -> int:
@@ -114,9 +116,10 @@ class Scan:
 def scan_markdown(text: str, path: str = "", first_line: int = 1) -> Scan:
     """Links, headings and block ids of a note body, computing its code regions only once."""
     skip = code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text) else None
+    lines = LineIndex(text, first_line)
     return Scan(
-        tuple(_links(text, path, first_line, skip)) if "[[" in text else (),
-        _headings(text, first_line, skip) if "#" in text else (),
+        tuple(_links(text, path, skip, lines)) if "[[" in text else (),
+        _headings(text, skip, lines) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
     )
 
@@ -130,8 +133,7 @@ def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink
     return list(scan_markdown(text, path, first_line).links)
 
 
-def _links(text: str, path: str, first_line: int, skip: Regions | None) -> list[WikiLink]:
-    lines = LineIndex(text, first_line)
+def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list[WikiLink]:
     links = []
     for match in _LINK.finditer(text):
         bracket = match.start()
@@ -182,8 +184,7 @@ def parse_headings(text: str, first_line: int = 1) -> tuple[Heading, ...]:
     return scan_markdown(text, "", first_line).headings
 
 
-def _headings(text: str, first_line: int, skip: Regions | None) -> tuple[Heading, ...]:
-    lines = LineIndex(text, first_line)
+def _headings(text: str, skip: Regions | None, lines: LineIndex) -> tuple[Heading, ...]:
     headings: list[Heading] = []
     seen: dict[str, int] = {}
     for match in _HEADING.finditer("\n" + text):
