@@ -55,6 +55,7 @@ def test_notes_use_every_link_form_math_and_about_300_words(tmp_path: Path):
     assert any("/" in r.link.target and not r.is_attachment for r in links)
     assert any(r.link.label for r in links)
     assert any(r.link.heading and r.anchor for r in links)
+    assert any(r.link.heading and r.link.heading.startswith("^") and r.ok for r in links)
     assert any(r.link.embed and not r.is_attachment for r in links)
     assert any(r.is_attachment and r.ok for r in links)
     assert sum(len(n.links) for n in vault) / len(vault) >= 5

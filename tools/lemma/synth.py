@@ -2,8 +2,8 @@
 
 `write_synthetic_vault(root, n, seed=0)` writes the same files for the same arguments on every
 machine: papers, takes, concepts and digests with valid frontmatter, ~300 words each, ~5 wikilinks
-in every form (file name, title, alias, path, label, heading, embed, attachment), some `$math$`,
-and `broken` links that point nowhere.
+in every form (file name, title, alias, path, label, heading, block, embed, attachment), some
+`$math$`, and `broken` links that point nowhere.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 #: (folder, share of the notes) — the rest of the N notes are concepts.
 KIND_SHARES = (("papers", 0.4), ("takes", 0.2), ("digests", 0.1))
 HEADINGS = ("Summary", "Key idea", "Details", "Open questions")
+BLOCK_SECTION = "Details"  # its paragraph ends with a block id (`^claim-N`)
 ATTACHMENTS = 20  # small PNG figures under assets/, embedded by some notes
 CLUSTER = 40  # notes link mostly within a cluster of this many neighbours, so communities exist
 _PNG = bytes.fromhex(
@@ -103,7 +104,10 @@ def _note_text(note: SynthNote, plan: list[SynthNote], rng: random.Random, broke
     per_section = -(-len(links) // len(HEADINGS))
     for h, heading in enumerate(HEADINGS):
         mine = links[h * per_section : (h + 1) * per_section]
-        sections.append(f"## {heading}\n\n{_paragraph(rng, mine, math=(h == 2))}\n")
+        paragraph = _paragraph(rng, mine, math=(h == 2))
+        if heading == BLOCK_SECTION:  # an Obsidian block id other notes can link to
+            paragraph += f" ^{_block_id(note)}"
+        sections.append(f"## {heading}\n\n{paragraph}\n")
     return _frontmatter(note, rng) + "\n".join(sections)
 
 
@@ -137,9 +141,15 @@ def _link(source: SynthNote, target: SynthNote, rng: random.Random) -> str:
         return f"[[{target.folder}/{target.stem}]]"
     if form == 5 and source.index % 7 == 0:
         return f"![[{target.stem}#{HEADINGS[0]}]]"
+    if form == 5 and source.index % 7 == 1:
+        return f"[[{target.stem}#^{_block_id(target)}]]"
     if form == 6:
         return f"[[{target.title}#{HEADINGS[1]}|the key idea of {target.alias}]]"
     return f"[[{target.stem}]]"
+
+
+def _block_id(note: SynthNote) -> str:
+    return f"claim-{note.index}"
 
 
 def _paragraph(rng: random.Random, links: list[str], math: bool) -> str:
