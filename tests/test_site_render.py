@@ -192,3 +192,23 @@ def test_dates_and_years():
     note = SimpleNamespace(meta={"date": dt.date(2024, 1, 2)})
     assert render_notes.note_date(note) == dt.date(2024, 1, 2)
     assert render_notes.note_year(SimpleNamespace(meta={"year": 2020})) == 2020
+
+
+def test_extensions_that_do_not_exist_are_skipped_and_hooks_are_collected(tmp_path, monkeypatch):
+    from lemma.site.extensions import load_extensions
+
+    (tmp_path / "fake_ext.py").write_text(
+        "def pages(state):\n    return {'x.md': ('X', '# X')}\n"
+        "def page_html(state, path, url):\n    return '<p>extra</p>'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = load_extensions(("no_such_extension_module", "fake_ext"))
+    assert [f(None) for f in found.pages] == [{"x.md": ("X", "# X")}]
+    assert [f(None, "a.md", "a/") for f in found.page_html] == ["<p>extra</p>"]
+    assert found.files == []
+
+
+def test_one_line_display_math_gets_its_own_paragraph():
+    from lemma.site.math import separate_display_math
+
+    assert separate_display_math("text\n$$x$$\nmore") == "text\n\n$$x$$\n\nmore"
+    assert separate_display_math("```\n$$x$$\n```") == "```\n$$x$$\n```"
