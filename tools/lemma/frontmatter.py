@@ -56,7 +56,7 @@ def split_frontmatter(text: str, path: str) -> Split:
     body_line = text.count("\n", 0, body_start) + 1
     body = text[body_start:]
     try:
-        data = _load_yaml(raw) if raw.strip() else {}
+        data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. `date: 2021-13-45`
         error = _error(path, _value_error_line(raw), "frontmatter-invalid",
                        f"frontmatter has an impossible value: {exc}",
@@ -79,12 +79,6 @@ def split_frontmatter(text: str, path: str) -> Split:
     return Split({str(k): v for k, v in data.items()}, body, body_line)
 
 
-def _load_yaml(raw: str) -> Any:
-    """YAML data of a frontmatter block: the simple fast path, else libyaml."""
-    data = simple_yaml(raw)
-    return yaml.load(raw, Loader=_Loader) if data is None else data
-
-
 def _value_error_line(raw: str) -> int:
     """The file line of the first frontmatter line whose value YAML cannot construct."""
     for number, line in enumerate(raw.split("\n")):
@@ -95,78 +89,6 @@ def _value_error_line(raw: str) -> int:
         except (ValueError, TypeError, OverflowError):
             return number + 2
     return 2
-
-
-# The fast path: frontmatter made only of `key: value` lines with plain, quoted, numeric, date
-# or flow-list values is parsed here exactly as YAML 1.1 (PyYAML) would, ~4x faster than
-# libyaml through PyYAML's Python constructors. Anything else returns None and goes to libyaml.
-_FAST_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *\Z")
-_FAST_PLAIN = re.compile(r"[A-Za-z_/(][^#\[\]{}]*\Z")
-_FAST_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
-_FAST_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
-_FAST_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
-# Tabs, CR, NEL, line/paragraph separators, BOM, controls, astral characters: leave to libyaml.
-_FAST_UNSAFE = re.compile(r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
-_FAST_WORDS: dict[str, Any] = {
-    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
-    **dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
-    **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
-}
-_NOT_SIMPLE = object()
-
-
-def simple_yaml(raw: str) -> dict[str, Any] | None:
-    """`raw` parsed as PyYAML's safe loader would when it is simple `key: value` lines, else None.
-
-    Block lists, comments, escapes, anchors, tags, unusual numbers or characters all give None.
-    """
-    if _FAST_UNSAFE.search(raw):
-        return None
-    data: dict[str, Any] = {}
-    for line in raw.split("\n"):
-        if not line.strip():
-            continue
-        match = _FAST_KEY.match(line)
-        if match is None or match.group(1) in _FAST_WORDS:
-            return None
-        text = match.group(2) or ""
-        if text.startswith("[") and text.endswith("]"):
-            inner = text[1:-1].strip()
-            items = [_fast_scalar(i.strip(), True) for i in inner.split(",")] if inner else []
-            value: Any = _NOT_SIMPLE if _NOT_SIMPLE in items else items
-        else:
-            value = _fast_scalar(text, False)
-        if value is _NOT_SIMPLE:
-            return None
-        data[match.group(1)] = value
-    return data
-
-
-def _fast_scalar(text: str, flow: bool) -> Any:
-    """One scalar as YAML 1.1 resolves it, or _NOT_SIMPLE when unsure."""
-    if not text:
-        return _NOT_SIMPLE if flow else None
-    first = text[0]
-    if first in "\"'":
-        inner = text[1:-1]
-        simple = len(text) > 1 and text[-1] == first and first not in inner
-        return inner if simple and "\\" not in inner and not (flow and "," in inner) else (
-            _NOT_SIMPLE)
-    if text in _FAST_WORDS:
-        return _FAST_WORDS[text]
-    if first.isdigit():
-        if _FAST_INT.match(text) and (first != "0" or text == "0"):
-            return int(text)
-        if _FAST_FLOAT.match(text):
-            return float(text)
-        date = _FAST_DATE.match(text)
-        try:
-            return dt.date(*map(int, date.groups())) if date else _NOT_SIMPLE
-        except ValueError:  # an impossible date: let libyaml raise as it always did
-            return _NOT_SIMPLE
-    if not _FAST_PLAIN.match(text) or ": " in text or text.endswith(":") or (flow and ":" in text):
-        return _NOT_SIMPLE
-    return text
 
 
 def _error(path: str, line: int, code: str, message: str, hint: str = "") -> Diagnostic:

@@ -207,13 +207,13 @@ class ConceptGraph:
     def neighbors(self, path: str, depth: int = 1) -> list[str]:
         """Notes within `depth` links of `path`, in either direction, sorted."""
         self._require(path)
-        return sorted(algo.within(self.adjacency(), path, depth))
+        return sorted(algo.within(self.undirected(), path, depth))
 
     def shortest_path(self, a: str, b: str) -> list[Hop] | None:
         """The fewest-hop chain of links between two notes (either direction), or None."""
         self._require(a)
         self._require(b)
-        nodes = algo.bfs_path(self.adjacency(), a, b)
+        nodes = algo.shortest_path(self.undirected(), a, b)
         if nodes is None:
             return None
         return [self._hop(u, v) for u, v in pairwise(nodes)]
@@ -226,12 +226,12 @@ class ConceptGraph:
     def related(self, path: str, limit: int = 10) -> list[tuple[str, float]]:
         """Notes not linked with `path`, ranked by shared neighbours (Adamic–Adar)."""
         self._require(path)
-        return algo.adamic_adar(self.adjacency(), path)[:limit]
+        return algo.adamic_adar(self.undirected(), path)[:limit]
 
     def pagerank(self) -> dict[str, float]:
         """PageRank of the note-only graph, weighted by link count (deterministic, cached)."""
         if "pagerank" not in self._cache:
-            self._cache["pagerank"] = algo.pagerank(self.graph, self.notes())
+            self._cache["pagerank"] = algo.pagerank(self.note_graph())
         return self._cache["pagerank"]
 
     def communities(self) -> list[list[str]]:
@@ -247,7 +247,7 @@ class ConceptGraph:
 
     def components(self) -> int:
         """The number of connected components of the undirected note graph."""
-        return algo.component_count(self.adjacency())
+        return algo.component_count(self.undirected())
 
     def hubs(self, limit: int = 10) -> list[tuple[str, int, int]]:
         """The most connected notes as (path, notes linking in, notes linked out)."""
