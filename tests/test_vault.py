@@ -139,3 +139,12 @@ def test_did_you_mean_among_many_names(make_vault) -> None:
     assert len(hints) == 100
     assert all(h.startswith(f"did you mean 'topic number {i}'") for h, i in
                zip(hints, range(0, 3000, 30), strict=True))
+
+
+def test_update_note_rechecks_heading_links_into_it(make_vault, tmp_path) -> None:
+    vault = make_vault({"a.md": "[[b#Part two]]", "b.md": "# B\n## Part one\n"})
+    assert codes(vault) == [("a.md:1:1", "missing-heading")]
+    (tmp_path / "vault" / "b.md").write_text("# B\n## Part two\n")
+    vault.update_note("b.md")
+    assert codes(vault) == []
+    assert vault.resolved["a.md"][0].anchor == "part-two"

@@ -289,7 +289,8 @@ class NameIndex:
 
     def _by_suffix(self, key: str, source_path: str) -> Resolution:
         """A partial path `folder/name` matches every note whose path ends with it."""
-        found = [p for k, p in self.by_path.items() if k.endswith("/" + key) and p.endswith(".md")]
+        named = self.by_name[Match.FILE].get(key.rsplit("/", 1)[-1], [])
+        found = [p for p in named if fold(p.removesuffix(".md")).endswith("/" + key)]
         return nearest(found, source_path) if found else Resolution("broken")
 
     def _resolve_attachment(self, key: str, source_path: str) -> Resolution:

@@ -191,8 +191,8 @@ class Vault:
     def update_note(self, path: str) -> Note | None:
         """Re-read one note after an edit (or its deletion) and re-resolve what it can affect.
 
-        Links of other notes only change when this note's names change, so only then is the whole
-        index rebuilt; otherwise just this note's links are resolved again.
+        Other notes' links change only when this note's names change (then the whole index is
+        rebuilt) or its headings and block ids change (then the links into it are re-resolved).
         """
         old = self.notes.get(path)
         if (self.root / path).exists():
@@ -209,6 +209,10 @@ class Vault:
                 self._reindex()
         else:
             self.resolved[path] = self._resolve_all(note)
+            if (old.headings, old.block_ids) != (note.headings, note.block_ids):
+                for source, links in self.resolved.items():
+                    if source != path and any(r.target == path for r in links):
+                        self.resolved[source] = self._resolve_all(self.notes[source])
             self.__dict__.pop("diagnostics", None)
         return note
 
