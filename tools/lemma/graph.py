@@ -287,8 +287,8 @@ class ConceptGraph:
     def update_note(self, vault: Vault, path: str) -> None:
         """Bring the graph up to date after `vault.update_note(path)`, from that note alone.
 
-        When the note's names changed (or it was added or deleted) the vault re-resolved every
-        link, so the out-edges of each note whose resolutions changed are replaced too.
+        Other notes' out-edges are replaced only where the vault's resolution of their links
+        changed (a rename, a deletion, or headings that links point into).
         """
         g = self.graph
         note = vault.notes.get(path)
@@ -302,9 +302,7 @@ class ConceptGraph:
             self._resolved.pop(path, None)
         else:
             old = g.nodes[path] if path in g else None
-            renamed = old is None or (old["title"], old["aliases"]) != (
-                note.title, list(note.aliases))
-            sources = self._changed_sources(vault) if renamed else []
+            sources = self._changed_sources(vault)
             if old is None:
                 g.add_node(path)
             g.nodes[path].clear()
