@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from .frontmatter import parse_date
 from .model import Note
 from .vault import Vault
 
@@ -40,16 +41,9 @@ class Row:
 
 def note_date(vault: Vault, note: Note) -> dt.date:
     """The note's frontmatter `date` if it has a valid one, else its file's modification day."""
-    value = note.meta.get("date")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+    written = parse_date(note.meta.get("date"))
+    if written is not None:
+        return written
     try:
         return dt.date.fromtimestamp((vault.root / note.path).stat().st_mtime)
     except OSError:

@@ -150,16 +150,22 @@ def _status(value: Any) -> str | None:
     return None if value in STATUSES else f"must be one of {', '.join(STATUSES)}"
 
 
-def _date(value: Any) -> str | None:
+def parse_date(value: Any) -> dt.date | None:
+    """A frontmatter date (YAML date, datetime, or "YYYY-MM-DD" text) as a date; None if not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
-        return None
+        return value
     if isinstance(value, str):
         try:
-            dt.date.fromisoformat(value)
-            return None
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    return "must be a date written YYYY-MM-DD"
+            return None
+    return None
+
+
+def _date(value: Any) -> str | None:
+    return None if parse_date(value) is not None else "must be a date written YYYY-MM-DD"
 
 
 def parse_confidence(value: Any) -> float | None:
