@@ -23,8 +23,8 @@ check: $(STAMP)   ## machine-check every derivation (cached in .lemma-cache/)
 site: lint check   ## lint, check, then build site/ strictly
 	$(BIN)/mkdocs build --strict
 
-serve: $(STAMP)   ## live preview on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve
+serve: $(STAMP)   ## live preview on http://127.0.0.1:8000 (--dirty: re-render only edited notes)
+	$(BIN)/mkdocs serve --dirty
 
 test: $(STAMP)   ## ruff + the whole pytest suite (browser tests included when chromium exists)
 	$(BIN)/ruff check tools tests benchmarks

@@ -113,6 +113,23 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert "sitemap.xml.gz" in first
 
 
+def test_builds_of_the_same_notes_in_two_clones_are_identical(tmp_path, monkeypatch):
+    """Without SOURCE_DATE_EPOCH the build date comes from the notes' text, not file times."""
+    sites = []
+    for name, mtime in (("a", 1_700_000_000), ("b", 1_800_000_000)):  # two checkouts
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        project = tmp_path / name
+        project.mkdir()
+        yml = MKDOCS_YML + "site_url: https://kb.example.org/\n"  # so the sitemap has dates
+        (project / "mkdocs.yml").write_text(yml, encoding="utf-8")
+        for note in write_files(project / "notes", GOOD).rglob("*"):
+            os.utime(note, (mtime, mtime))
+        build(load_config(config_file=str(project / "mkdocs.yml"), strict=True))
+        sites.append(project / "site")
+    assert tree_digest(sites[0]) == tree_digest(sites[1])
+    assert "<lastmod>2024-05-01</lastmod>" in (sites[0] / "sitemap.xml").read_text()
+
+
 def test_navigation_lists_index_pages_not_every_note(tmp_path):
     files = dict(GOOD)
     for i in range(30):

@@ -74,7 +74,7 @@ def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
     index = {p: i for i, p in enumerate(notes)}
     adjacency = graph.adjacency()
     positions = cached_layout(graph)
-    sizes = size_classes(graph.pagerank())
+    sizes = node_sizes(graph)
     attrs = graph.graph.nodes
     tag_count: dict[str, int] = {}
     for p in notes:
@@ -105,6 +105,17 @@ def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
         _layout_cache["positions"] = layout(adjacency, graph.communities())
         _layout_cache["key"] = key
     return _layout_cache["positions"]
+
+
+_sizes: dict[str, Any] = {}
+
+
+def node_sizes(graph: Any) -> dict[str, int]:
+    """`size_classes` of the graph's PageRank, once per PageRank result (not once per page)."""
+    ranks = graph.pagerank()
+    if _sizes.get("ranks") is not ranks:
+        _sizes.update(ranks=ranks, sizes=size_classes(ranks))
+    return _sizes["sizes"]
 
 
 def size_classes(ranks: Mapping[str, float]) -> dict[str, int]:
@@ -139,7 +150,7 @@ def local_data(graph: Any, path: str, page_url: str, urls: Mapping[str, str],
     """The local graph data of the note at `path` for the page at `page_url`."""
     depth = neighbourhood(graph, path, depth2)
     adjacency = graph.adjacency()
-    sizes = size_classes(graph.pagerank())
+    sizes = node_sizes(graph)
     index = {p: i for i, p in enumerate(depth)}
     attrs = graph.graph.nodes
     rows = [[attrs[p]["title"], relative(urls.get(p, default_url(p)), page_url),

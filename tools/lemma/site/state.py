@@ -3,6 +3,7 @@ between `mkdocs serve` rebuilds and refreshed only where notes changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..frontmatter import parse_date
 from ..model import Diagnostic, SourcePos
 from ..vault import Vault, load_vault, scan
 
@@ -116,8 +118,15 @@ class SiteState:
         return self.graph.backlinks(path)
 
     def epoch(self) -> int:
-        """A build timestamp that depends only on the notes: the newest note's mtime."""
-        return max(self.mtimes.values(), default=0) // 1_000_000_000
+        """A build timestamp that depends only on the notes' text: their newest `date`.
+
+        File modification times differ between clones of the same notes, so they are not used.
+        """
+        dates = [d for n in self.vault.notes.values() if (d := parse_date(n.meta.get("date")))]
+        newest = max(dates, default=None)
+        if newest is None:
+            return 0
+        return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
 def _build_graph(vault: Vault) -> Any:
