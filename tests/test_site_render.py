@@ -168,7 +168,8 @@ def test_unexpected_failure_points_at_the_failing_link():
 
 def test_block_spans_skip_other_fences():
     lines = ["```python", "```derivation", "```", "", "```derivation id=a", "x", "```"]
-    assert block_spans(lines) == [(4, 6)]
+    assert block_spans("\n".join(lines), first_line=7) == [(4, 6)]
+    assert block_spans("text\n~~~~derivation id=b\nx\ny", first_line=1) == [(1, 3)]  # unclosed
 
 
 @pytest.mark.parametrize(("text", "expected"), [

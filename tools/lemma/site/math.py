@@ -57,9 +57,22 @@ _GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kapp
                     "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega"})
 
 
+#: Short spellings of Greek letters that notes use because `lambda` is a Python keyword.
+GREEK_ABBREVIATIONS = {"lam": "lambda", "lamda": "lambda", "eps": "epsilon"}
+_ABBREVIATED = re.compile(r"(?<![\\A-Za-z])(" + "|".join(GREEK_ABBREVIATIONS) + r")(?![A-Za-z])")
+
+
+def greek_abbreviations(latex: str) -> str:
+    """`lam` -> \\lambda (and the like) in LaTeX printed from names as declared."""
+    return _ABBREVIATED.sub(lambda m: "\\" + GREEK_ABBREVIATIONS[m.group(1)], latex)
+
+
 def name_tex(name: str) -> str:
     """A declared name set in math as sympy sets it: `alpha` -> \\alpha, `W_1` -> W_{1}."""
     base, _, sub = name.partition("_")
+    if not sub and (digits := re.fullmatch(r"([A-Za-z]+?)(\d+)", base)):
+        base, sub = digits.groups()  # s1 -> s_{1}, as sympy prints it
+    base = GREEK_ABBREVIATIONS.get(base, base)
     base_tex = "\\" + base if base in _GREEK else base
     return f"{base_tex}_{{{sub.replace('_', ' ')}}}" if sub else base_tex
 

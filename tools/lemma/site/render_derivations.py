@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..derive.parse import find_blocks
 from ..model import SourcePos
-from .math import display_math, inline_math, name_tex, source_tex
+from .math import display_math, greek_abbreviations, inline_math, name_tex, source_tex
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
@@ -28,32 +29,18 @@ def tex(obj: Any) -> str:
         return r"\text{" + str(obj).replace("_", r"\_") + "}"
     text = printer()
     text = text.removeprefix("$").removesuffix("$").removeprefix(r"\displaystyle").strip()
-    return text
+    return greek_abbreviations(text)
 
 
-def block_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """(first, last) line indexes of each ```derivation fence in `lines` (last = closing fence)."""
+def block_spans(markdown: str, first_line: int) -> list[tuple[int, int]]:
+    """(first, last) line indexes in `markdown` of each derivation fence, as the parser finds them
+    (last = the closing fence, or the last line of an unclosed block)."""
+    last = markdown.count("\n")
     spans = []
-    i = 0
-    while i < len(lines):
-        match = _FENCE.match(lines[i])
-        if match:
-            fence = match.group(2)
-            closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-            j = i + 1
-            while j < len(lines) and not closing.match(lines[j]):
-                j += 1
-            spans.append((i, min(j, len(lines) - 1)))
-            i = j + 1
-        elif re.match(r"^ {0,3}(`{3,}|~{3,})", lines[i]):
-            fence = re.match(r"^ {0,3}(`{3,}|~{3,})", lines[i]).group(1)  # type: ignore[union-attr]
-            closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-            i += 1
-            while i < len(lines) and not closing.match(lines[i]):
-                i += 1
-            i += 1
-        else:
-            i += 1
+    for raw in find_blocks(markdown, "", first_line):
+        start = raw.pos.line - first_line
+        end = raw.body_first_line - first_line + raw.source.count("\n") + (1 if raw.source else 0)
+        spans.append((start, min(end, last) if raw.closed else last))
     return spans
 
 
@@ -68,7 +55,7 @@ def render_blocks(markdown: str, first_line: int, derivations: Sequence[Any],
     by_line = {d.pos.line: d for d in derivations}
     out: list[str] = []
     pos = 0
-    for start, end in block_spans(lines):
+    for start, end in block_spans(markdown, first_line):
         file_line = start + first_line
         out.extend(lines[pos:start])
         derivation = by_line.get(file_line)
@@ -130,15 +117,23 @@ def declarations_html(derivation: Any) -> str:
                     f'{", ".join(parts)}</div>')
     hyps = []
     for h in derivation.hypotheses:
-        body = rf"{tex(h.lhs)} \ne 0" if h.nonzero else rf"{tex(h.lhs)} = {tex(h.rhs)}"
-        if len(body) > MAX_TEX:
-            body = r"\text{" + html.escape(h.text) + "}"
         hyps.append(f'<span class="lemma-d-hyp"><span class="lemma-d-hname">'
-                    f"{html.escape(h.name)}</span> {inline_math(body)}</span>")
+                    f"{html.escape(h.name)}</span> {inline_math(hypothesis_tex(h))}</span>")
     if hyps:
         rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Assume</span> '
                     f'{" ".join(hyps)}</div>')
     return "".join(rows)
+
+
+def hypothesis_tex(h: Any) -> str:
+    """A hypothesis as written (`W.T*M*W == lam*W.T*W`), not as its expanded matrix entries."""
+    relation = r"\ne" if h.nonzero else "="
+    sides = re.split(r"!=|==", h.text, maxsplit=1)
+    written = [source_tex(side) for side in sides] if len(sides) == 2 else [None]
+    if all(written):
+        return f"{written[0]} {relation} {written[1]}"
+    body = rf"{tex(h.lhs)} \ne 0" if h.nonzero else rf"{tex(h.lhs)} = {tex(h.rhs)}"
+    return body if len(body) <= MATRIX_TEX else r"\text{" + html.escape(h.text) + "}"
 
 
 def _declaration_tex(d: Any, name: str) -> str:
@@ -206,21 +201,22 @@ def steps_html(derivation: Any, result: Any) -> str:
     if first is not None:
         rows.append('<tr class="lemma-d-start"><td class="lemma-d-rel"></td>'
                     f'<td class="lemma-d-expr">{_expr_cell(first.lhs, first.lhs_text)}</td>'
-                    '<td class="lemma-d-why"></td><td class="lemma-d-status"></td></tr>')
+                    '<td class="lemma-d-status"></td></tr>')
     for step in derivation.steps:
         link = links.get(step.index)
         status = link.status if link is not None else "unchecked"
         detail = _link_detail(link) if link is not None else "not run"
         why = _justification_html(step.justification)
+        why = f'<div class="lemma-d-why">{why}</div>' if why else ""
         failing = ' lemma-d-failing' if status == "failed" else ""
         rows.append(
             f'<tr class="lemma-d-link lemma-d-{status}{failing}" id="{derivation.id}-{step.index}">'
             f'<td class="lemma-d-rel">{inline_math(RELATIONS.get(step.relation, step.relation))}'
-            f'</td><td class="lemma-d-expr">{_expr_cell(step.rhs, step.rhs_text)}</td>'
-            f'<td class="lemma-d-why">{why}</td><td class="lemma-d-status">'
-            f"{badge(status, detail)}</td></tr>")
+            f'</td><td class="lemma-d-expr">{_expr_cell(step.rhs, step.rhs_text)}'
+            f"{why}</td>"
+            f'<td class="lemma-d-status">{badge(status, detail)}</td></tr>')
         if link is not None and status == "failed":
-            rows.append(f'<tr class="lemma-d-counter"><td></td><td colspan="3">'
+            rows.append(f'<tr class="lemma-d-counter"><td></td><td colspan="2">'
                         f"{counterexample_html(link)}</td></tr>")
     return f'<table class="lemma-calc"><tbody>{"".join(rows)}</tbody></table>'
 
@@ -231,7 +227,10 @@ def _justification_html(justification: Any) -> str:
     if kind == "none" or not text:
         return ""
     if kind == "linear_combination":
-        return f'<span class="lemma-d-lc">by <code>{text}</code></span>'
+        inner = justification.text.strip().removeprefix("linear_combination").strip()
+        written = source_tex(inner[1:-1]) if inner.startswith("(") else None
+        shown = inline_math(written) if written else f"<code>{text}</code>"
+        return f'<span class="lemma-d-lc">linear combination of the hypotheses: {shown}</span>'
     if kind in ("cite", "unchecked"):
         return f'<span class="lemma-d-cite">{text}</span>'
     return text
