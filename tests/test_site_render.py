@@ -9,7 +9,6 @@ import pytest
 
 from lemma.model import NoteKind, SourcePos
 from lemma.site import indexes, render_notes
-from lemma.site.math import name_tex, source_tex
 from lemma.site.render_derivations import block_spans, unexpected_failures
 from lemma.site.render_links import LinkRenderer, relative_url
 
@@ -170,23 +169,6 @@ def test_block_spans_skip_other_fences():
     lines = ["```python", "```derivation", "```", "", "```derivation id=a", "x", "```"]
     assert block_spans("\n".join(lines), first_line=7) == [(4, 6)]
     assert block_spans("text\n~~~~derivation id=b\nx\ny", first_line=1) == [(1, 3)]  # unclosed
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("W.T*M*W", r"W^{\top} \, M \, W"),
-    ("inv(W*W.T)", r"\left(W \, W^{\top}\right)^{-1}"),
-    ("a - (b - c)", r"a - \left(b - c\right)"),
-    ("alpha/2", r"\frac{\alpha}{2}"),
-    ("diff(g(W*h), h)", r"\frac{\partial}{\partial h} g\left(W \, h\right)"),
-    ("Matrix([[1, a], [0, 1]])", r"\begin{pmatrix}1 & a \\ 0 & 1\end{pmatrix}"),
-    ("f(x)[0]", None),
-])
-def test_source_tex_prints_matrix_notation(text, expected):
-    assert source_tex(text) == expected
-
-
-def test_name_tex():
-    assert name_tex("W_1_2") == "W_{1 2}" and name_tex("sigma") == r"\sigma"
 
 
 def test_dates_and_years():

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..derive.parse import find_blocks
+from ..derive.written import greek_abbreviations, name_tex, source_tex
 from ..model import SourcePos
-from .math import display_math, greek_abbreviations, inline_math, name_tex, source_tex
+from .math import display_math, inline_math
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}

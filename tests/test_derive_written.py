@@ -1,0 +1,37 @@
+"""The written form of derivation text in LaTeX (shown beside the checked objects)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lemma.derive.written import greek_abbreviations, name_tex, source_tex
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("W.T*M*W", r"W^{\top} \, M \, W"),
+    ("inv(W*W.T)", r"\left(W \, W^{\top}\right)^{-1}"),
+    ("a - (b - c)", r"a - \left(b - c\right)"),
+    ("alpha/2", r"\frac{\alpha}{2}"),
+    ("diff(g(W*h), h)", r"\frac{\partial}{\partial h} g\left(W \, h\right)"),
+    ("Matrix([[1, a], [0, 1]])", r"\begin{pmatrix}1 & a \\ 0 & 1\end{pmatrix}"),
+    ("f(x)[0]", None),
+])
+def test_source_tex_prints_matrix_notation(text, expected):
+    assert source_tex(text) == expected
+
+
+def test_name_tex():
+    assert name_tex("W_1_2") == "W_{1 2}" and name_tex("sigma") == r"\sigma"
+    assert name_tex("s1") == "s_{1}" and name_tex("lam") == r"\lambda"
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"M_{1 1} - lam \, I", r"M_{1 1} - \lambda \, I"),
+    (r"lamb + \lambda + eps_{2}", r"lamb + \lambda + \epsilon_{2}"),
+])
+def test_greek_abbreviations_replace_whole_names_only(latex, expected):
+    assert greek_abbreviations(latex) == expected
+
+
+def test_unsupported_syntax_gives_none():
+    assert source_tex("x[0]") is None and source_tex("a +") is None
