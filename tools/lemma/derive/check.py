@@ -133,33 +133,24 @@ def _timed_link(d: Derivation, step: Step, space: Space, time_box: float) -> Lin
     try:
         result = check_link(d, step, space, time_box)
     except Exception as exc:  # never a traceback for the user: report it on the link
-        result = LinkResult(
-            index=step.index,
-            line=step.pos.line,
-            relation=step.relation,
-            status="failed",
-            lhs_text=step.lhs_text,
-            rhs_text=step.rhs_text,
-            justification=step.justification.text,
-            message=f"checker error: {type(exc).__name__}: {exc}"[:300],
-            error=True,
-        )
+        result = blank_link(step, "failed")
+        result.message = f"checker error: {type(exc).__name__}: {exc}"[:300]
+        result.error = True
     result.seconds = round(time.monotonic() - start, 3)
     return result
+
+
+def blank_link(step: Step, status: str) -> LinkResult:
+    """A link's result before any evidence: where it is and what it says."""
+    return LinkResult(index=step.index, line=step.pos.line, relation=step.relation, status=status,
+                      lhs_text=step.lhs_text, rhs_text=step.rhs_text,
+                      justification=step.justification.text)
 
 
 def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:
     """Status of one link: unchecked, failed (with evidence), or proved/verified/numeric."""
     just = step.justification
-    result = LinkResult(
-        index=step.index,
-        line=step.pos.line,
-        relation=step.relation,
-        status="unchecked",
-        lhs_text=step.lhs_text,
-        rhs_text=step.rhs_text,
-        justification=just.text,
-    )
+    result = blank_link(step, "unchecked")
     if just.kind in ("cite", "unchecked"):
         result.message = f"not checked ({just.kind}: {just.text.split(':', 1)[-1].strip()})"
         return result

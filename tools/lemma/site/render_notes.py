@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..frontmatter import as_list, parse_confidence
+from ..frontmatter import as_list, parse_confidence, parse_date
 from ..links import heading_anchor
 from ..model import Note, NoteKind
 
@@ -44,17 +44,7 @@ _H2 = re.compile(r'<h2 id="([^"]+)"')
 
 def note_date(note: Note) -> dt.date | None:
     """The note's `date` (takes, digests) as a date, None when absent or malformed."""
-    value = note.meta.get("date")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+    return parse_date(note.meta.get("date"))
 
 
 def note_year(note: Note) -> int | None:
