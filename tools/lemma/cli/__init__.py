@@ -7,7 +7,6 @@ networkx) are imported inside the commands that need them, so `lemma --help` sta
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 import click
@@ -29,18 +28,13 @@ class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when that subcommand is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if self._available(name))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS or not self._available(name):
+        if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name].split(":")
         return getattr(importlib.import_module(module), attribute)
-
-    @staticmethod
-    def _available(name: str) -> bool:
-        """Whether the command's module exists (commands land one issue at a time)."""
-        return importlib.util.find_spec(COMMANDS[name].split(":")[0]) is not None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
