@@ -121,3 +121,16 @@ def test_resolve(target: str, source: str, attachment: bool, status: str, expect
 def test_file_name_beats_alias_of_another_note() -> None:
     index = NameIndex.build([("a.md", "A", ["b"]), ("b.md", "B", [])])
     assert index.resolve("b", "z.md").path == "b.md"
+
+
+@pytest.mark.parametrize(("text", "flags"), [
+    ("a\nb", [False, False]),
+    ("a\n```\ncode\n```\nb", [False, True, True, True, False]),
+    ("~~~~\nx\n~~~\n~~~~\nb", [True, True, True, True, False]),  # a shorter fence does not close
+    ("```\nx\n```python\ny\n```\nz", [True] * 5 + [False]),  # an info string does not close
+    ("x\n```\nunclosed", [False, True, True]),
+], ids=["none", "backticks", "longer-close", "info-string", "unclosed"])
+def test_fenced_code_lines(text: str, flags: list[bool]) -> None:
+    from lemma.links import fenced_code_lines
+
+    assert fenced_code_lines(text) == flags

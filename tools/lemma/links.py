@@ -88,6 +88,18 @@ def _span_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
     return regions
 
 
+def fenced_code_lines(text: str) -> list[bool]:
+    """For each line of `text`, whether it is part of a fenced code block (fences included)."""
+    flags = [False] * (text.count("\n") + 1)
+    if "```" not in text and "~~~" not in text:
+        return flags
+    lines = LineIndex(text)
+    for start, end in _fenced_regions(text):
+        for i in range(lines.line(start) - 1, lines.line(max(end - 1, start))):
+            flags[i] = True
+    return flags
+
+
 class LineIndex:
     """Maps character offsets of a text to 1-based (line, column)."""
 

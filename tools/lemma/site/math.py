@@ -10,6 +10,8 @@ import html
 import re
 from typing import Any
 
+from ..links import fenced_code_lines
+
 #: Markdown extensions the site needs, with their options (added unless the user configured them).
 MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True},
@@ -50,7 +52,6 @@ def add_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
                 configs[name] = dict(options)
 
 
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_DISPLAY = re.compile(r"(?<![\\$])\$\$(?!\$)(.+?)(?<!\\)\$\$")
 
 
@@ -64,15 +65,10 @@ def separate_display_math(markdown: str) -> str:
     if "$$" not in markdown:
         return markdown
     out: list[str] = []
-    fence: str | None = None
     in_block = False
-    for line in markdown.split("\n"):
-        match = _FENCE_LINE.match(line)
-        if fence is not None or (match and not in_block):
-            if fence is None:
-                fence = match.group(1)  # type: ignore[union-attr]
-            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
+    lines = markdown.split("\n")
+    for line, in_code in zip(lines, fenced_code_lines(markdown), strict=True):
+        if in_code and not in_block:
             out.append(line)
             continue
         stripped = line.strip()

@@ -18,7 +18,6 @@ from .math import display_math, inline_math
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*derivation\b")
 MAX_TEX = 1500  # longer LaTeX is folded behind the expression as written
 MATRIX_TEX = 300  # an explicit matrix with longer LaTeX is shown in matrix notation
 

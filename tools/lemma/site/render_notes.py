@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..frontmatter import as_list, parse_confidence, parse_date
-from ..links import heading_anchor
+from ..links import fenced_code_lines, heading_anchor
 from ..model import Note, NoteKind
 
 #: Where each kind's generated index lives (vault paths of virtual pages).
@@ -169,7 +169,6 @@ def _css(text: str) -> str:
 
 
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#|>|\||<|[-*_]{3,}\s*$)")
 
 
@@ -181,18 +180,12 @@ def separate_lists(markdown: str) -> str:
     """
     lines = markdown.split("\n")
     out: list[str] = []
-    fence: str | None = None
     previous = ""
-    for line in lines:
-        match = _FENCE_LINE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-        elif match:
-            fence = match.group(1)
-        elif (_LIST_ITEM.match(line) and previous.strip() and not previous.startswith((" ", "\t"))
-              and not _LIST_ITEM.match(previous) and not _BLOCK_START.match(previous)):
+    for line, in_code in zip(lines, fenced_code_lines(markdown), strict=True):
+        if (not in_code and _LIST_ITEM.match(line) and previous.strip()
+                and not previous.startswith((" ", "\t")) and not _LIST_ITEM.match(previous)
+                and not _BLOCK_START.match(previous)):
             out.append("")
         out.append(line)
-        previous = line if fence is None else ""
+        previous = "" if in_code else line
     return "\n".join(out)
