@@ -322,3 +322,10 @@ def test_cutting_a_long_sentence_never_splits_a_link():
         start = body.index("[[x]]")
         sentence = link_sentence(body, start, start + 5)
         assert "[[" not in sentence and "]]" not in sentence, sentence
+
+
+def test_plain_text_shows_links_as_the_reader_sees_them():
+    from lemma.graph_text import plain_text
+
+    text = r"See [[A|the label]], [[B#Part]], ![[C]], [[#Own]] but not \[[D]] or `[[E]]`."
+    assert plain_text(text) == r"See the label, B, C, Own but not \[[D]] or [[E]]."

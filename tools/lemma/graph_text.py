@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .links import parse_links, rewrite_targets
+
 #: Longest context returned; longer sentences are cut around the link with "…".
 MAX_CHARS = 280
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\|)")
@@ -17,7 +19,6 @@ _PROTECTED = re.compile(r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)|\$[^$\n
 _SENTENCE_END = re.compile(r"[.!?][\"')\]*_”’]*\s+")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "etc", "fig", "eq", "eqs", "dr", "mr",
                             "ms", "st", "no", "approx", "resp", "sec", "ch", "vol", "p", "pp"})
-_WIKILINK = re.compile(r"!?\[\[([^\[\]\n]*)\]\]")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _FOOTNOTE = re.compile(r"\[\^[^\]\n]+\]")
 _TAG = re.compile(r"<[^>\n]+>")
@@ -145,7 +146,7 @@ def plain_text(markdown: str) -> str:
     """A line of Markdown as a reader sees it: links by their text, markup and markers gone."""
     lines = [_BLOCK_ID.sub("", _MARKERS.sub("", line)) for line in markdown.split("\n")]
     text = " ".join(line.strip() for line in lines if line.strip())
-    text = _WIKILINK.sub(_link_text, text)
+    text = _links_as_text(text)
     text = _MD_LINK.sub(r"\1", text)
     text = _FOOTNOTE.sub("", text)
     text = _TAG.sub("", text)
@@ -159,10 +160,9 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _link_text(match: re.Match[str]) -> str:
-    """What a wikilink shows: its label, else its target, else its heading."""
-    target, sep, label = match.group(1).partition("|")
-    if sep and label.strip():
-        return label.strip()
-    name, _, heading = target.partition("#")
-    return name.strip() or heading.strip().lstrip("^")
+def _links_as_text(text: str) -> str:
+    """Each wikilink (found by THE parser) replaced by what it shows: label, target, heading."""
+    links = parse_links(text)
+    shown = {link.start: link.label or link.target or (link.heading or "").lstrip("^")
+             for link in links}
+    return rewrite_targets(text, links, shown)

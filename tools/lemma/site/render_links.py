@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..links import code_regions, find_heading, parse_links
+from ..links import code_regions, find_heading, parse_headings, parse_links
 from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
 
@@ -24,7 +24,6 @@ IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif"
 _BLOCK_ID_LINE = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
-_HEADING_TEXT = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
 MAX_EMBED_DEPTH = 8
 
 
@@ -142,16 +141,9 @@ def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
 
 def demote_headings(text: str) -> str:
     """Headings of transcluded text as bold lines, so they add no ids or TOC entries here."""
-    if "#" not in text:
-        return text
-    skip = code_regions(text)
     lines = text.split("\n")
-    offset = 0
-    for i, line in enumerate(lines):
-        match = _HEADING_TEXT.match(line)
-        if match and offset not in skip:
-            lines[i] = f'<p class="lemma-embed-h" markdown="span">{match.group(1)}</p>'
-        offset += len(line) + 1
+    for heading in parse_headings(text, first_line=0):
+        lines[heading.line] = f'<p class="lemma-embed-h" markdown="span">{heading.text}</p>'
     return "\n".join(lines)
 
 
