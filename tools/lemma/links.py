@@ -215,13 +215,24 @@ def _headings(text: str, skip: Regions | None, lines: LineIndex) -> tuple[Headin
 
 
 def _block_ids(text: str, skip: Regions | None) -> frozenset[str]:
-    """Obsidian block ids (`^id` ending a line after a space), for `[[Note#^id]]` links."""
-    found = set()
+    return frozenset(block_id for _, _, block_id in block_id_spans(text, skip))
+
+
+def block_id_spans(text: str, skip: Regions | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, id) of each Obsidian block id (`^id` ending a line) outside code.
+
+    The id is case-folded, as `[[Note#^id]]` links compare it.
+    """
+    if "^" not in text:
+        return []
+    if skip is None and ("`" in text or "~~~" in text or "<!--" in text):
+        skip = code_regions(text)
+    spans = []
     for match in _BLOCK_ID.finditer(text):
         at = match.start()
         if (at == 0 or text[at - 1] in " \t\n") and not (skip is not None and at in skip):
-            found.add(match.group(1).casefold())
-    return frozenset(found)
+            spans.append((at, match.end(), match.group(1).casefold()))
+    return spans
 
 
 @lru_cache(maxsize=65536)

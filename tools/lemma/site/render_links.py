@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..links import code_regions, find_heading, parse_headings, parse_links
+from ..links import block_id_spans, find_heading, parse_headings, parse_links
 from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
 
@@ -21,7 +21,6 @@ from ..vault import ResolvedLink, Vault
 Warn = Callable[[SourcePos, str], None]
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
-_BLOCK_ID_LINE = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 MAX_EMBED_DEPTH = 8
@@ -119,9 +118,9 @@ def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
     lines = note.body.split("\n")
     if heading.startswith("^"):
         wanted = heading[1:].casefold()
-        for i, line in enumerate(lines):
-            match = _BLOCK_ID_LINE.search(line)
-            if match and match.group(1).casefold() == wanted:
+        for at, _, block_id in block_id_spans(note.body):
+            if block_id == wanted:
+                i = note.body.count("\n", 0, at)
                 start = i
                 while start > 0 and lines[start - 1].strip():
                     start -= 1
@@ -149,18 +148,11 @@ def demote_headings(text: str) -> str:
 
 def block_id_anchors(text: str) -> list[tuple[int, int, str]]:
     """Edits turning Obsidian block ids (`text ^id`) into invisible anchors for `#^id` links."""
-    if "^" not in text:
-        return []
-    skip = code_regions(text)
     edits = []
-    for match in _BLOCK_ID_LINE.finditer(text):
-        if match.start() in skip:
+    for start, end, anchor in block_id_spans(text):
+        if _HEADING_LINE.match(text, text.rfind("\n", 0, start) + 1):
             continue
-        if _HEADING_LINE.match(text, text.rfind("\n", 0, match.start()) + 1):
-            continue
-        anchor = match.group(1).casefold()
-        edits.append((match.start(), match.end(),
-                      f' <a id="{anchor}" class="lemma-block-id"></a>'))
+        edits.append((start, end, f'<a id="{anchor}" class="lemma-block-id"></a>'))
     return edits
 
 
