@@ -9,6 +9,7 @@ import sympy
 
 from lemma.derive.block import DerivationSyntaxError
 from lemma.derive.expr import parse_expression
+from lemma.derive.exprbind import BoundSymbol
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)
@@ -18,6 +19,9 @@ n = sympy.Symbol("n", integer=True)
 j = sympy.Symbol("j", integer=True)
 t = sympy.Symbol("t", real=True)
 u, v = sympy.symbols("u v", real=True)
+jb = BoundSymbol("j", integer=True)  # bound variables are local: never the declared symbol
+tb = BoundSymbol("t", real=True)
+ub = BoundSymbol("u", real=True)
 W = sympy.ImmutableMatrix(2, 3, lambda i, k: sympy.Symbol(f"W_{i + 1}_{k + 1}", real=True))
 X = sympy.ImmutableMatrix(3, 1, lambda i, _: sympy.Symbol(f"x_{i + 1}", real=True))
 M = sympy.ImmutableMatrix(2, 2, lambda i, k: sympy.Symbol(f"M_{i + 1}_{k + 1}", real=True))
@@ -59,15 +63,15 @@ VALID = [
     ("exponent-64", "2**64", sympy.Integer(2) ** 64),
     ("symbolic-exponent", "a**n", a**n),
     ("fractional-power", "2**0.5", sympy.sqrt(2)),
-    ("sum", "Sum(1/j**2, (j, 1, n))", sympy.Sum(1 / j**2, (j, 1, n))),
-    ("sum-infinite", "Sum(2**(-j), (j, 1, oo))", sympy.Sum(2**-j, (j, 1, sympy.oo))),
-    ("product", "Product(j, (j, 1, 1000))", sympy.Product(j, (j, 1, 1000))),
-    ("integral", "Integral(t**a, (t, 0, 1))", sympy.Integral(t**a, (t, 0, 1))),
-    ("integral-indefinite", "Integral(t, t)", sympy.Integral(t, t)),
+    ("sum", "Sum(1/j**2, (j, 1, n))", sympy.Sum(1 / jb**2, (jb, 1, n))),
+    ("sum-infinite", "Sum(2**(-j), (j, 1, oo))", sympy.Sum(2**-jb, (jb, 1, sympy.oo))),
+    ("product", "Product(j, (j, 1, 1000))", sympy.Product(jb, (jb, 1, 1000))),
+    ("integral", "Integral(t**a, (t, 0, 1))", sympy.Integral(tb**a, (tb, 0, 1))),
+    ("integral-indefinite", "Integral(t, t)", sympy.Integral(tb, tb)),
     ("derivative", "Derivative(a**3, a)", sympy.Derivative(a**3, a)),
     ("diff-order", "diff(a**3, a, 2)", sympy.Derivative(a**3, (a, 2))),
-    ("subs", "Subs(u**2, u, a)", sympy.Subs(u**2, u, a)),
-    ("limit", "Limit(sin(t)/t, t, 0)", sympy.Limit(sympy.sin(t) / t, t, 0)),
+    ("subs", "Subs(u**2, u, a)", sympy.Subs(ub**2, ub, a)),
+    ("limit", "Limit(sin(t)/t, t, 0)", sympy.Limit(sympy.sin(tb) / tb, tb, 0, dir="+-")),
     ("undefined-function", "f(a) + g(a, 1)", f(a) + g(a, 1)),
     ("function-of-vector", "g(W*x)", g(*(W * X))),
     ("matrix-product", "W*x", W * X),

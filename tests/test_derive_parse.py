@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from lemma.derive.block import Derivation, DerivationSyntaxError, Domain
-from lemma.derive.parse import duplicate_ids, find_blocks, parse_block, parse_note
+from lemma.derive.parse import conclusion, duplicate_ids, find_blocks, parse_block, parse_note
 from lemma.model import Severity, SourcePos
 
 DAVIDSON = textwrap.dedent("""\
@@ -183,9 +183,25 @@ def test_matrix_linear_combination() -> None:
 
 
 def test_relations() -> None:
-    d = one("given:\n  x: real > 0\ncalc:\n  x\n  < x + 1\n  <= x + 2\n  >= x\n  > x - 1\n"
-            "  = x - 1\n")
-    assert [s.relation for s in d.steps] == ["<", "<=", ">=", ">", "="]
+    d = one("given:\n  x: real > 0\ncalc:\n  x\n  < x + 1\n  <= x + 2\n  = 2 + x\n  < x + 3\n")
+    assert [s.relation for s in d.steps] == ["<", "<=", "=", "<"]
+    d = one("given:\n  x: real > 0\ncalc:\n  x\n  >= x - 1\n  > x - 2\n")
+    assert [s.relation for s in d.steps] == [">=", ">"]
+
+
+def test_a_chain_cannot_mix_directions() -> None:
+    with pytest.raises(DerivationSyntaxError) as err:
+        one("given:\n  x: real\ncalc:\n  x\n  <= x + 1\n  = x + 1\n  >= x\n")
+    assert err.value.pos.line == 8
+    assert err.value.message == "this chain mixes directions: >= here, <= on line 6"
+
+
+@pytest.mark.parametrize(("relations", "expected"), [
+    (["="], "="), (["=", "<=", "="], "<="), (["<=", "<", "="], "<"), ([">=", ">="], ">="),
+    (["=", ">"], ">"),
+], ids=["equal", "weak", "strict-wins", "down", "strict-down"])
+def test_conclusion_composes_the_relations(relations: list[str], expected: str) -> None:
+    assert conclusion(relations) == expected
 
 
 def test_expect_invalid_header() -> None:

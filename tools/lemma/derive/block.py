@@ -83,6 +83,33 @@ class Hypothesis:
 
 
 @dataclass(frozen=True)
+class Binder:
+    """A variable bound by Sum/Product (integer, `low..high`), Integral (`low..high`) or Limit."""
+
+    var: object
+    low: object | None
+    high: object | None
+    kind: str  # "sum" | "integral" | "limit"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Where a written expression means something: `expr` must be nonzero, positive, ...
+
+    Collected while parsing, before sympy simplifies anything away (`x*y/x` is `y` to sympy,
+    but the author divided by `x`). `defines` is False for conditions that only make a
+    symbolic method applicable (a Sum whose bounds may run backwards) without making the
+    expression undefined.
+    """
+
+    kind: str  # "nonzero" | "positive" | "nonnegative" | "unit" (-1 <= e <= 1) | "gamma"
+    expr: object
+    text: str  # as the author wrote it, e.g. "det(W*W.T) != 0"
+    binders: tuple[Binder, ...] = ()  # enclosing binders, outermost first
+    defines: bool = True
+
+
+@dataclass(frozen=True)
 class Justification:
     """What a link says after `#`: none, free text, linear_combination(EXPR), cite or unchecked."""
 
@@ -103,6 +130,7 @@ class Step:
     rhs_text: str
     justification: Justification
     pos: SourcePos
+    conditions: tuple[Condition, ...] = ()  # of both sides and of a linear combination
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 One JSON file per block under `.lemma-cache/derive/`. A cached result is re-based to where the
 block sits now (path and lines), so moving a block does not invalidate it; editing it does.
-Results left undecided by a time box are not stored: they depend on the machine's load.
+Links cut short by a time box are stored with what they did establish; `--no-cache` re-checks.
 """
 
 from __future__ import annotations
@@ -38,11 +38,10 @@ def default_cache_dir(vault_root: Path) -> Path:
 
 
 def cacheable(result: DerivationResult) -> bool:
-    """Results whose verdict did not hinge on timing: no checker error, and no link or check
-    left undecided by its time box (a link verified on fewer points is still a sound result)."""
-    undecided = [link.message for link in result.links if link.status == "unchecked"]
-    undecided += [c.message for c in result.checks if not c.ok]
-    return result.verdict != "error" and not any("time box" in t for t in undecided)
+    """Every result but a checker error. A link the time box cut short is stored as such (with
+    the points it did evaluate), so a warm run does not spend the time box on it again;
+    `--no-cache` re-checks it."""
+    return result.verdict != "error"
 
 
 class ResultCache:

@@ -14,9 +14,10 @@ from collections.abc import Callable
 import sympy
 
 from lemma.derive import workers
-from lemma.derive.block import Derivation, Step
+from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
-from lemma.derive.probe import Claim, Space, build_space, sample
+from lemma.derive.conditions import discharged
+from lemma.derive.probe import Claim, Space, build_space, sample_points, summarize
 from lemma.derive.results import (
     DerivationResult,
     LinkResult,
@@ -28,6 +29,8 @@ from lemma.derive.shrink import explain_failure, truncate
 PROBE_POINTS = 3
 TEST_POINTS = 12
 INEQUALITY_POINTS = 24
+#: Fewest admissible points that make a link "verified" without a proof (fewer: unchecked).
+MIN_POINTS = 5
 RESIDUAL_CHARS = 300
 #: Share of the time box the heavy rungs get once random exact points already verified a link.
 HEAVY_SHARE_WHEN_VERIFIED = 0.3
@@ -170,8 +173,36 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
         result.message = shape_failed
         result.hints = _transpose_hint(left, right)
         return result
-    claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display)
-    return _run_ladder(result, claim, time_box, just.kind == "linear_combination")
+    clock = _Clock(time_box)
+    open_conditions = _open_conditions(step.conditions, space, clock)
+    claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display,
+                  open_conditions)
+    return _run_ladder(result, claim, clock, just.kind == "linear_combination")
+
+
+def _open_conditions(conditions: tuple[Condition, ...], space: Space,
+                     clock: _Clock) -> tuple[Condition, ...]:
+    """The link's side conditions that the declarations do not imply (all of them on a timeout)."""
+    if not conditions:
+        return ()
+    out = workers.run(_discharge_all, conditions, space, timeout=clock.share(0.2))
+    if not out.ok:
+        return conditions
+    return tuple(c for c, done in zip(conditions, out.value, strict=True) if not done)
+
+
+def _discharge_all(conditions: tuple[Condition, ...], space: Space) -> list[bool]:
+    return [discharged(c, space.conditions, space.scalars) for c in conditions]
+
+
+def _stream(claim: Claim, name: str, wanted: int, timeout: float) -> workers.Outcome:
+    """Sample one stream in a worker; whatever it evaluated before a time box is kept."""
+    out = workers.run_stream(sample_points, claim, name, wanted, timeout=timeout)
+    items = out.value if isinstance(out.value, list) else []
+    summary = summarize(items)
+    summary["wanted"] = wanted
+    return workers.Outcome(out.status if out.status != "ok" or items else "ok", summary,
+                           out.message, out.seconds)
 
 
 def _shape_failure(result: LinkResult, left: object, right: object) -> LinkResult:
@@ -197,11 +228,11 @@ def _transpose_hint(left: object, right: object) -> list[str]:
     return []
 
 
-def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) -> LinkResult:
-    clock = _Clock(time_box)
+def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) -> LinkResult:
+    time_box = clock.box
     inequality = claim.relation != "="
-    probe = workers.run(sample, claim, "probe", PROBE_POINTS, timeout=clock.share(0.3))
-    if probe.ok and probe.value["refuted"]:
+    probe = _stream(claim, "probe", PROBE_POINTS, clock.share(0.3))
+    if probe.value["refuted"]:
         return _failed(result, claim, "probe", probe.value, clock)
     proof = ""
     residual_text = ""
@@ -219,9 +250,9 @@ def _run_ladder(result: LinkResult, claim: Claim, time_box: float, combo: bool) 
     else:
         proof, residual_text = _try_ladder(margin, clock, slow, cheap=True)
     wanted = INEQUALITY_POINTS if inequality else TEST_POINTS
-    test = workers.run(sample, claim, "test", wanted, timeout=clock.share(0.4))
-    if test.ok and test.value["refuted"]:
-        if proof:
+    test = _stream(claim, "test", wanted, clock.share(0.4))
+    if test.value["refuted"]:
+        if proof and not claim.conditions and not test.value.get("message"):
             result.status = "failed"
             result.error = True
             result.message = (
@@ -279,19 +310,20 @@ def _try_ladder(
 
 
 def _counts(*outcomes: workers.Outcome) -> dict[str, int | bool | str]:
-    exact = numeric = 0
+    exact = numeric = wanted = 0
     timed_out = False
     last = ""
     for out in outcomes:
-        if out.ok:
-            exact += int(out.value["exact"])
-            numeric += int(out.value["numeric"])
-            last = str(out.value.get("last", "")) or last
-        elif out.status == "timeout":
+        exact += int(out.value["exact"])
+        numeric += int(out.value["numeric"])
+        wanted += int(out.value["wanted"])
+        last = str(out.value.get("last", "")) or last
+        if out.status == "timeout":
             timed_out = True
-        else:
+        elif not out.ok:
             last = out.message
-    return {"exact": exact, "numeric": numeric, "timeout": timed_out, "last": last}
+    return {"exact": exact, "numeric": numeric, "timeout": timed_out, "last": last,
+            "wanted": wanted}
 
 
 def _conclude(
@@ -307,21 +339,29 @@ def _conclude(
     total = exact + numeric
     prefix = "linear_combination + " if combo else ""
     result.residual = residual
-    if total == 0:
+    notes: list[str] = []
+    if counts["timeout"]:
+        notes.append(f"{total} of {counts['wanted']} points agree, time box of {time_box:g} s "
+                     "reached")
+    if total < (1 if proof and not claim.conditions else MIN_POINTS):
         result.status = "unchecked"
-        if counts["timeout"]:
-            result.message = f"time box of {time_box:g} s exhausted before any point was evaluated"
-        else:
+        if total == 0 and counts["timeout"]:
+            notes = [f"time box of {time_box:g} s exhausted before any point was evaluated"]
+        elif total == 0:
             reason = counts["last"] or "every draw was rejected"
-            result.message = f"no admissible sample point could be evaluated ({reason})"
+            notes = [f"no admissible sample point could be evaluated ({reason})"]
+        else:
+            notes.insert(0, f"only {total} admissible point(s) could be evaluated; at least "
+                         f"{MIN_POINTS} are needed")
         if proof:
-            result.message += f"; '{proof}' closed it but it could not be cross-checked"
+            notes.append(f"'{proof}' closed it but it could not be cross-checked")
+        result.message = "; ".join(notes)
         return result
-    if proof:
+    if proof and not claim.conditions:
         result.status = "proved"
         result.method = f"{prefix}{proof}"
         kind = "exact" if numeric == 0 else f"{numeric} only numerically"
-        result.message = f"cross-checked at {total} random points ({kind})"
+        notes.insert(0, f"cross-checked at {total} random points ({kind})")
     elif claim.relation != "=":
         result.status = "verified" if numeric == 0 else "numeric"
         kind = "" if numeric == 0 else " (50-digit numeric)"
@@ -332,11 +372,27 @@ def _conclude(
     else:
         result.status = "numeric"
         result.method = f"{prefix}50-digit numeric x{total}"
-    if counts["timeout"]:
-        result.message = (result.message + "; " if result.message else "") + (
-            f"time box of {time_box:g} s cut the random test short"
-        )
+    if claim.conditions:
+        notes.append(_open_note(claim.conditions, proof))
+        result.hints = [_declare_hint(c) for c in claim.conditions if c.defines]
+    result.message = "; ".join(notes)
     return result
+
+
+def _open_note(conditions: tuple[Condition, ...], proof: str) -> str:
+    """Why a link that might have been proved is at most verified: the conditions it needs."""
+    texts = ", ".join(c.text for c in conditions)
+    lead = f"'{proof}' closes it, but only" if proof else "holds at every point tried, but only"
+    return f"{lead} where {texts}: not implied by the declarations"
+
+
+def _declare_hint(condition: Condition) -> str:
+    if condition.binders:
+        return f"holds where {condition.text} for the bound variable's whole range — restrict " \
+               "the range or the declarations so this follows"
+    if condition.kind == "nonzero":
+        return f"holds where {condition.text} — declare it under assume:?"
+    return f"holds where {condition.text} — restrict the declared domain in given: so it follows?"
 
 
 def _failed(
@@ -362,7 +418,16 @@ def _failed(
         result.rhs_value = info["right"]
         result.residual = info["residual"]
         result.hints = info["hints"]
-    if not keep_message:
+    why = str(found.get("message") or "")
+    if out.ok:
+        why = str(out.value.get("why") or why)
+    if why.startswith("undefined here:"):
+        failing = next((c for c in claim.pointwise if c.text in why), None)
+        if failing is not None:
+            result.hints = [_declare_hint(failing), *result.hints]
+    if not keep_message and why:
+        result.message = why
+    elif not keep_message:
         if claim.relation != "=":
             result.message = "the inequality fails at an exact point"
         elif claim.display is not None:

@@ -15,9 +15,9 @@ import sympy
 from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 
-from lemma.derive import exprbind
+from lemma.derive import conditions, exprbind
 from lemma.derive import exprmat as mat
-from lemma.derive.block import DerivationSyntaxError
+from lemma.derive.block import Binder, Condition, DerivationSyntaxError
 from lemma.model import SourcePos
 
 MAX_CHARS = 2000  # characters of one expression
@@ -105,9 +105,27 @@ def parse_expression(
     (later lines of a multi-line `text` are whole file lines). With `bound_ok=False`, binders
     (Sum, Integral, ...) may only use declared names as their variables.
     """
-    builder = _Builder(text, names, pos, bound_ok)
+    return parse_with_conditions(text, names, pos, bound_ok=bound_ok)[0]
+
+
+def parse_with_conditions(
+    text: str,
+    names: Mapping[str, object],
+    pos: SourcePos,
+    *,
+    bound_ok: bool = True,
+    opaque: frozenset[sympy.Symbol] = frozenset(),
+) -> tuple[object, tuple[Condition, ...]]:
+    """The expression and the conditions under which it is defined, as the author wrote it.
+
+    `opaque` are symbols standing for hypotheses in a linear combination: they may only be
+    added, subtracted and multiplied (Mathlib's ring rule), never divided by or passed to a
+    function.
+    """
+    builder = _Builder(text, names, pos, bound_ok, opaque)
     try:
-        return builder.build()
+        value = builder.build()
+        return value, tuple(builder.conditions)
     except DerivationSyntaxError:
         raise
     except RecursionError:
@@ -120,13 +138,39 @@ def parse_expression(
 class _Builder:
     """One walk over one expression's syntax tree, remembering where the text came from."""
 
-    def __init__(self, text: str, names: Mapping[str, object], pos: SourcePos, bound_ok: bool):
+    def __init__(self, text: str, names: Mapping[str, object], pos: SourcePos, bound_ok: bool,
+                 opaque: frozenset[sympy.Symbol] = frozenset()):
         self.text = text
         self.names = names
         self.pos = pos
         self.bound_ok = bound_ok
+        self.opaque = opaque
         self.shift = 0
         self.flat = ""
+        self.conditions: list[Condition] = []
+        self.binders: list[Binder] = []
+
+    # -- side conditions ------------------------------------------------------------------
+
+    def segment(self, node: ast.AST) -> str:
+        """The author's text of a node (without surrounding brackets)."""
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
+        return " ".join(self.flat[start:end].split())
+
+    def require(self, kind: str, expr: object, node: ast.AST | str, *,
+                defines: bool = True) -> None:
+        """Record that the expression is defined only where `expr` satisfies `kind`."""
+        text = node if isinstance(node, str) else self.segment(node)
+        condition = conditions.make(kind, expr, text, tuple(self.binders), defines)
+        if condition is not None and condition not in self.conditions:
+            self.conditions.append(condition)
+
+    def transparent(self, node: ast.AST, value: object, what: str) -> None:
+        """Reject a hypothesis of a linear combination used other than by + - *."""
+        if self.opaque and conditions.mentions(value, self.opaque):
+            raise self.fail(node, f"a hypothesis cannot be used in {what} inside "
+                            "linear_combination", "a linear combination only adds, subtracts "
+                            "and multiplies hypotheses (Mathlib's rule)")
 
     # -- positions and errors -------------------------------------------------------------
 
@@ -293,6 +337,10 @@ class _Builder:
             raise self.fail(node, "only + - * / ** are allowed as operators")
         left = self.conv(node.left, scope)
         right = self.conv(node.right, scope)
+        if op is ast.Div:
+            self.transparent(node.right, right, "a denominator")
+            if not is_matrix(right):
+                self.require("nonzero", right, node.right)
         try:
             if op is ast.Pow:
                 result = self.power(node, left, right)
@@ -327,8 +375,16 @@ class _Builder:
         if is_matrix(exponent):
             raise mat.ShapeProblem("a matrix cannot be an exponent")
         exp = exponent
+        self.transparent(node.right, exp, "an exponent")
+        seen = conditions.from_lower_bounds(exp, self.binders)
+        natural = bool(getattr(seen, "is_integer", False) and seen.is_nonnegative)  # type: ignore[union-attr]
+        if not natural:
+            self.transparent(node.left, base, "a power other than 0, 1, 2, ...")
         if is_matrix(base):
+            if getattr(exp, "is_negative", False) and base.rows == base.cols:  # type: ignore[attr-defined]
+                self.require("nonzero", mat.determinant(base), f"det({self.segment(node.left)})")
             return mat.matrix_power(base, exp)
+        self.power_conditions(node, base, exp, natural)
         if exp.is_number and exp.is_Rational:  # type: ignore[union-attr]
             if abs(exp) > MAX_EXPONENT:
                 raise self.fail(node.right, f"exponent {exp} is too large (the limit is "
@@ -344,6 +400,41 @@ class _Builder:
                 raise self.fail(node.right, "a numeric exponent of a number must be at most "
                                 f"{MAX_EXPONENT} in size")
         return sympy.Pow(base, exp)
+
+    def power_conditions(self, node: ast.BinOp, base: object, exp: object, natural: bool) -> None:
+        """`base**exp` for real values: 0**-1 is undefined, (-1)**(1/2) is not real."""
+        if natural:
+            return
+        if getattr(exp, "is_integer", False):
+            self.require("nonzero", base, node.left)
+        elif getattr(exp, "is_positive", False):
+            self.require("nonnegative", base, node.left)
+        else:
+            self.require("positive", base, node.left)
+
+    def call_conditions(self, node: ast.Call, name: str, args: list[sympy.Expr]) -> None:
+        """Where a built-in function of real arguments is defined."""
+        for arg, sub in zip(args, node.args, strict=False):
+            self.transparent(sub, arg, f"the argument of {name}")
+        text = self.segment(node.args[0]) if node.args else ""
+        if name == "sqrt":
+            self.require("nonnegative", args[0], node.args[0])
+        elif name == "log":
+            self.require("positive", args[0], node.args[0])
+            if len(args) == 2:
+                self.require("positive", args[1], node.args[1])
+                self.require("nonzero", args[1] - 1, f"{self.segment(node.args[1])} - 1")
+        elif name == "tan":
+            self.require("nonzero", sympy.cos(args[0]), f"cos({text})")
+        elif name in ("asin", "acos"):
+            self.require("unit", args[0], node.args[0])
+        elif name == "gamma":
+            self.require("gamma", args[0], node.args[0])
+        elif name == "beta":
+            self.require("gamma", args[0], node.args[0])
+            self.require("gamma", args[1], node.args[1])
+        elif name == "factorial":
+            self.require("gamma", args[0] + 1, f"{text} + 1")
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -367,7 +458,9 @@ class _Builder:
         if name in SCALAR_FUNCTIONS:
             return self.scalar_call(node, name, scope)
         if name in BINDERS:
-            return exprbind.binder(self, node, name, scope)
+            built = exprbind.binder(self, node, name, scope)
+            self.transparent(node, built, name)
+            return built
         if name in MATRIX_FUNCTIONS:
             try:
                 return mat.matrix_call(self, node, name, scope)
@@ -384,6 +477,7 @@ class _Builder:
             want = str(least) if least == most else f"{least} to {most}"
             raise self.fail(node, f"{name} takes {want} argument(s), got {count}")
         args = [self.scalar(arg, scope, name) for arg in node.args]
+        self.call_conditions(node, name, args)
         if name in BOUNDED_ARGS:
             for arg, sub in zip(args, node.args, strict=True):
                 size = _numeric_size(arg) if arg.is_number else 0
@@ -399,6 +493,8 @@ class _Builder:
         single = isinstance(nargs, sympy.FiniteSet) and len(nargs) == 1
         arity = int(next(iter(nargs))) if single else None
         values = [self.conv(arg, scope) for arg in node.args]
+        for value, sub in zip(values, node.args, strict=False):
+            self.transparent(sub, value, f"the argument of {name}")
         if len(values) == 1 and is_matrix(values[0]) and 1 in values[0].shape:  # type: ignore
             entries = list(values[0])  # type: ignore[call-overload]
             if arity is not None and len(entries) != arity and arity != 1:

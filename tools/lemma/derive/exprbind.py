@@ -8,11 +8,13 @@ All of them are built unevaluated; `diff` is a synonym of `Derivative` (the chec
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import sympy
 from sympy.matrices import MatrixBase
 
+from lemma.derive.block import Binder
 from lemma.derive.exprmat import shape_text
 
 if TYPE_CHECKING:
@@ -34,9 +36,24 @@ def binder(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object
     return _limit(builder, node, scope)
 
 
+class BoundSymbol(sympy.Symbol):
+    """The variable of a Sum, Product, Integral, Subs or Limit: local to its binder.
+
+    A distinct class, so it never equals a declared symbol of the same name: the declared
+    `x: real > 0` says nothing about the `x` of `Integral(f(x), (x, -1, 1))`, and sample points
+    never substitute a number into a binder. The same text gives the same symbol, so
+    `Sum(f(j), (j, 1, n)) - Sum(f(j), (j, 1, n))` is still 0.
+    """
+
+
+def _fresh(ident: str, integer: bool) -> sympy.Symbol:
+    return BoundSymbol(ident, integer=True) if integer else BoundSymbol(ident, real=True)
+
+
 def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
-              integer: bool = False, vector_ok: bool = False) -> object:
-    """The symbol a binder binds: a declared one if the name is declared, else a fresh one."""
+              integer: bool = False, vector_ok: bool = False, fresh: bool = True) -> object:
+    """The symbol a binder binds: always a fresh local one, except for a derivative's variable
+    (`fresh=False`), which is the declared name it differentiates by."""
     from lemma.derive.expr import CONSTANTS, FUNCTIONS
 
     if not isinstance(node, ast.Name):
@@ -45,6 +62,10 @@ def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
     existing = scope.get(ident, builder.names.get(ident))
     if existing is None and (ident in CONSTANTS or ident in FUNCTIONS):
         raise builder.fail(node, f"{ident!r} cannot be a bound variable: it is a built-in name")
+    if fresh and (existing is None or isinstance(existing, sympy.Symbol)):
+        if existing is None and not builder.bound_ok:
+            raise builder.fail(node, f"undeclared name {ident!r}", "declare it under given:")
+        return _fresh(ident, integer)
     if isinstance(existing, sympy.Symbol):
         return existing
     if isinstance(existing, MatrixBase) and vector_ok and existing.cols == 1:
@@ -74,6 +95,9 @@ def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
         var = _variable(builder, lim.elts[0], inner, name, integer=True)
         low = builder.scalar(lim.elts[1], inner, f"a bound of {name}")
         high = builder.scalar(lim.elts[2], inner, f"a bound of {name}")
+        builder.require("nonnegative", high - low + 1,
+                        f"{builder.segment(lim.elts[2])} - ({builder.segment(lim.elts[1])}) + 1",
+                        defines=False)
         if low.is_number and high.is_number and low.is_finite and high.is_finite:
             span = _numeric_size(high - low)
             if span is None or span + 1 > MAX_TERMS:
@@ -83,7 +107,11 @@ def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
                                    "use a symbolic bound, e.g. (j, 1, n)")
         inner[lim.elts[0].id] = var  # type: ignore[attr-defined]
         limits.append((var, low, high))
-    body = builder.scalar(node.args[0], inner, name)
+        builder.binders.append(Binder(var, low, high, "sum"))
+    try:
+        body = builder.scalar(node.args[0], inner, name)
+    finally:
+        del builder.binders[len(builder.binders) - len(limits):]
     cls = sympy.Sum if name == "Sum" else sympy.Product
     built = cls(body, *reversed(limits))
     terms = expansion(built)
@@ -121,7 +149,12 @@ def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:
         bounds = [builder.scalar(p, inner, "a bound of Integral") for p in parts[1:]]
         inner[parts[0].id] = var  # type: ignore[attr-defined]
         limits.append((var, *bounds))
-    body = builder.scalar(node.args[0], inner, "Integral")
+        low, high = (bounds[0], bounds[1]) if bounds else (None, None)
+        builder.binders.append(Binder(var, low, high, "integral"))
+    try:
+        body = builder.scalar(node.args[0], inner, "Integral")
+    finally:
+        del builder.binders[len(builder.binders) - len(limits):]
     return sympy.Integral(body, *reversed(limits))
 
 
@@ -156,7 +189,7 @@ def _derivative(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> o
             if i + 1 < len(args) and isinstance(args[i + 1], ast.Constant):
                 order = _order(builder, args[i + 1])
                 i += 1
-        var = _variable(builder, var_node, inner, name, vector_ok=True)
+        var = _variable(builder, var_node, inner, name, vector_ok=True, fresh=False)
         inner[var_node.id] = var  # type: ignore[attr-defined]
         specs.append((var, order))
         i += 1
@@ -196,17 +229,35 @@ def _subs(builder: _Builder, node: ast.Call, scope: Scope) -> object:
     if len(points) != len(variables):
         raise builder.fail(point_arg, f"Subs has {len(variables)} variable(s) but "
                            f"{len(points)} value(s)")
+    before = len(builder.conditions)
     body = builder.conv(node.args[0], inner)
+    # what the body needs of its variables, it needs of the values put in for them
+    at = dict(zip(variables, points, strict=True))
+    builder.conditions[before:] = [replace(c, expr=sympy.sympify(c.expr).xreplace(at))
+                                   for c in builder.conditions[before:]]
     if isinstance(body, MatrixBase):
         return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Subs(e, variables, points)))
     return sympy.Subs(body, tuple(variables), tuple(points))
 
 
 def _limit(builder: _Builder, node: ast.Call, scope: Scope) -> object:
-    _need(builder, node, "Limit", 3, 3, "three arguments: Limit(f, x, a)")
+    """Limit(f, x, a) is two-sided; Limit(f, x, a, "+") or "-" approaches from one side."""
+    _need(builder, node, "Limit", 3, 4, 'three arguments, Limit(f, x, a), or a direction too: '
+          'Limit(f, x, a, "+")')
+    direction = "+-"
+    if len(node.args) == 4:
+        arg = node.args[3]
+        if not (isinstance(arg, ast.Constant) and arg.value in ("+", "-")):
+            raise builder.fail(arg, 'the direction of a Limit is "+" (from above) or "-" '
+                               "(from below)")
+        direction = arg.value
     var = _variable(builder, node.args[1], scope, "Limit")
     point = builder.scalar(node.args[2], scope, "the point of Limit")
     inner = dict(scope)
     inner[node.args[1].id] = var  # type: ignore[attr-defined]
+    before = len(builder.conditions)
     body = builder.scalar(node.args[0], inner, "Limit")
-    return sympy.Limit(body, var, point)
+    # a limit needs its body defined near the point, not at it: drop what mentions the variable
+    builder.conditions[before:] = [c for c in builder.conditions[before:]
+                                   if var not in sympy.sympify(c.expr).free_symbols]
+    return sympy.Limit(body, var, point, dir=direction)

@@ -227,7 +227,10 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
     if not isinstance(value, MatrixBase):
         raise builder.fail(args[0], f"{name} takes a matrix, but this is a scalar")
     if name == "inv":
-        return inverse(value)
+        builder.transparent(args[0], value, "inv")
+        inverted = inverse(value)
+        builder.require("nonzero", determinant(value), f"det({builder.segment(args[0])})")
+        return inverted
     if name == "det":
         return determinant(value)
     square(value, "trace")

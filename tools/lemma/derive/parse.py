@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from lemma.derive.block import Derivation, DerivationSyntaxError, Hypothesis, Justification, Step
+from lemma.derive.block import (
+    Condition,
+    Derivation,
+    DerivationSyntaxError,
+    Hypothesis,
+    Justification,
+    Step,
+)
 from lemma.derive.declare import (
     SECTIONS,
     Lines,
@@ -22,7 +29,7 @@ from lemma.derive.declare import (
     declarations,
     top_level_split,
 )
-from lemma.derive.expr import is_matrix, parse_expression
+from lemma.derive.expr import is_matrix, parse_expression, parse_with_conditions
 from lemma.derive.exprmat import shape_text
 from lemma.model import Diagnostic, Severity, SourcePos
 
@@ -309,33 +316,73 @@ def _calc(lines: Lines, section: _Section, names: dict[str, object],
         raise DerivationSyntaxError(lines.pos(section.line, lines.indent(section.line)),
                                     "calc: needs a starting expression and at least one link",
                                     "write each link on a line starting with =, <=, <, >= or >")
+    _one_direction(lines, entries)
     exprs = [_expression(lines, entry, names) for entry in entries]
     steps = []
     for k in range(1, len(entries)):
         entry = entries[k]
+        justification, combo_conditions = _justification(lines, entry, names, hyps)
         steps.append(Step(
             index=k, relation=entry.relation or "=", lhs=exprs[k - 1][0], rhs=exprs[k][0],
             lhs_text=exprs[k - 1][1], rhs_text=exprs[k][1],
-            justification=_justification(lines, entry, names, hyps),
+            justification=justification,
             pos=lines.pos(entry.first, entry.indent),
+            conditions=_union(exprs[k - 1][2], exprs[k][2], combo_conditions),
         ))
     return steps
 
 
-def _expression(lines: Lines, entry: _Entry, names: dict[str, object]) -> tuple[object, str]:
+def _union(*groups: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    out: list[Condition] = []
+    for group in groups:
+        out += [c for c in group if c not in out]
+    return tuple(out)
+
+
+def _one_direction(lines: Lines, entries: list[_Entry]) -> None:
+    """A chain goes one way: `<`/`<=` links and `>`/`>=` links cannot be mixed."""
+    first: tuple[str, _Entry] | None = None
+    for entry in entries[1:]:
+        rel = entry.relation or "="
+        if rel == "=":
+            continue
+        if first is None:
+            first = (rel, entry)
+        elif (rel[0] == "<") != (first[0][0] == "<"):
+            raise DerivationSyntaxError(
+                lines.pos(entry.first, entry.indent),
+                f"this chain mixes directions: {rel} here, {first[0]} on line "
+                f"{lines.line(first[1].first)}",
+                "a chain proves one relation between its first and last expression; split it "
+                "into two derivations",
+            )
+
+
+def conclusion(relations: list[str]) -> str:
+    """The relation a chain proves between its first and last expression."""
+    ordered = [r for r in relations if r != "="]
+    if not ordered:
+        return "="
+    strict = any(r in ("<", ">") for r in ordered)
+    return ordered[0][0] + ("" if strict else "=")
+
+
+def _expression(lines: Lines, entry: _Entry,
+                names: dict[str, object]) -> tuple[object, str, tuple[Condition, ...]]:
     """Parse the expression of a logical line; later physical lines are passed whole."""
     parts = [lines.code(entry.first)[entry.col:]]
     parts += [lines.code(i) for i in range(entry.first + 1, entry.last + 1)]
     text = "\n".join(parts)
     written = " ".join(part.strip() for part in parts if part.strip())
-    return parse_expression(text, names, lines.pos(entry.first, entry.col)), written
+    value, conds = parse_with_conditions(text, names, lines.pos(entry.first, entry.col))
+    return value, written, conds
 
 
 def _justification(lines: Lines, entry: _Entry, names: dict[str, object],
-                   hyps: list[Hypothesis]) -> Justification:
+                   hyps: list[Hypothesis]) -> tuple[Justification, tuple[Condition, ...]]:
     """Classify the comments of a link: text, linear_combination(EXPR), cite: or unchecked:."""
     if not entry.comments:
-        return Justification("none", "")
+        return Justification("none", ""), ()
     idx, col, _ = entry.comments[0]
     text = " ".join(c[2].strip() for c in entry.comments).strip()
     lead = len(entry.comments[0][2]) - len(entry.comments[0][2].lstrip())
@@ -344,14 +391,53 @@ def _justification(lines: Lines, entry: _Entry, names: dict[str, object],
         if not match:
             raise DerivationSyntaxError(lines.pos(idx, col + lead), "expected "
                                         "# linear_combination(EXPR)")
-        scope = dict(names)
-        scope.update({h.name: h.lhs - h.rhs for h in hyps if not h.nonzero})  # type: ignore[operator]
-        expr = parse_expression(match[1], scope, lines.pos(idx, col + lead + match.start(1)))
-        return Justification("linear_combination", text, expr)
+        where = lines.pos(idx, col + lead + match.start(1))
+        expr, conds = _combination(match[1], names, hyps, where)
+        return Justification("linear_combination", text, expr), conds
     for kind in ("cite", "unchecked"):
         if re.match(kind + r"\s*:", text):
-            return Justification(kind, text)
-    return Justification("text" if text else "none", text)
+            return Justification(kind, text), ()
+    return Justification("text" if text else "none", text), ()
+
+
+def _combination(text: str, names: dict[str, object], hyps: list[Hypothesis],
+                 where: SourcePos) -> tuple[object, tuple[Condition, ...]]:
+    """A linear combination of hypotheses, as Mathlib reads it: each hypothesis name stands for
+    its `lhs - rhs`, and may only be added, subtracted and multiplied by coefficients. Every
+    term must contain a hypothesis (a bare term would prove anything)."""
+    stand_ins: dict[str, object] = {}
+    meaning: dict[sympy.Symbol, sympy.Expr] = {}
+    for h in hyps:
+        if h.nonzero:
+            continue
+        diff = h.lhs - h.rhs  # type: ignore[operator]
+        if is_matrix(diff):
+            cells = [sympy.Dummy(f"{h.name}_{i}") for i in range(len(diff))]  # type: ignore[arg-type]
+            stand_ins[h.name] = sympy.ImmutableMatrix(diff.rows, diff.cols, cells)  # type: ignore[attr-defined]
+            meaning.update(zip(cells, diff, strict=True))  # type: ignore[call-overload]
+        else:
+            cell = sympy.Dummy(h.name)
+            stand_ins[h.name] = cell
+            meaning[cell] = diff
+    scope = {**names, **stand_ins}
+    expr, conds = parse_with_conditions(text, scope, where, opaque=frozenset(meaning))
+    entries = list(expr) if is_matrix(expr) else [expr]  # type: ignore[call-overload]
+    zero = dict.fromkeys(meaning, sympy.Integer(0))
+    for entry in entries:
+        if not isinstance(entry, sympy.Expr) or not entry.is_polynomial(*meaning):
+            raise DerivationSyntaxError(where, "a linear combination must be a polynomial in "
+                                        "the hypotheses")
+        if sympy.expand(entry.xreplace(zero)) != 0:
+            raise DerivationSyntaxError(where, "a term of this linear combination contains no "
+                                        "hypothesis", "every term must be a coefficient times "
+                                        "a hypothesis name, e.g. 2*h1 - x*h2")
+    return _substitute(expr, meaning), conds
+
+
+def _substitute(expr: object, meaning: dict[sympy.Symbol, sympy.Expr]) -> object:
+    if is_matrix(expr):
+        return sympy.ImmutableMatrix(expr.applyfunc(lambda e: e.xreplace(meaning)))  # type: ignore[attr-defined]
+    return expr.xreplace(meaning)  # type: ignore[attr-defined]
 
 
 __all__ = ["RawBlock", "duplicate_ids", "find_blocks", "parse_block", "parse_note",

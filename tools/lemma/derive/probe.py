@@ -1,52 +1,59 @@
-"""Exact evaluation of a link at random rational points drawn from the declared domains.
+"""Exact evaluation of a link at sample points drawn from the declared domains.
 
 A point gives every scalar and matrix entry an exact value and every undefined function a random
-polynomial with rational coefficients; derivatives are taken before the values go in, and
-Sum/Product/Integral are evaluated once their bounds are numbers. The same seed gives the same
-points, so failure reports are deterministic.
+stand-in (draw.py); derivatives are taken before the values go in, and Sum/Product/Integral are
+evaluated once their bounds are numbers (a Sum whose upper bound is below its lower bound is
+empty). A point where a side is undefined, infinite or not real -- or where a condition the
+author's own text needs (a denominator, a square root's argument) fails -- while the other side
+is defined, refutes the link. The same seed gives the same points, so reports are deterministic.
 """
 
 from __future__ import annotations
 
-import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import sympy
 from sympy.core.function import AppliedUndef
 
-from lemma.derive.block import Derivation, Domain
+from lemma.derive import conditions as conds
+from lemma.derive.block import Condition, Derivation, Domain
+from lemma.derive.draw import draw_scalar, matrix_entry, random_function
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
 MAX_TRIES = 25
-#: Decimal digits for the numeric comparison of non-rational values.
+#: Decimal digits of the numeric comparison, and of its re-check near the tolerance.
 DIGITS = 50
-#: Below this a non-rational difference counts as numerically zero.
-TINY = 1e-30
+RECHECK_DIGITS = 120
+#: Relative size below which a difference is tested again at RECHECK_DIGITS, and the size it
+#: must stay above there to count as a real difference.
+TOLERANCE = sympy.Float("1e-30", 60)
+RECHECK_TOLERANCE = sympy.Float("1e-100", 130)
+#: Terms of a Sum/Product expanded one by one at a point (beyond this sympy sums in closed form).
+MAX_EXPANDED_TERMS = 2000
 _CALCULUS = (sympy.Derivative, sympy.Subs)
 _UNDEFINED = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 
 @dataclass(frozen=True)
 class FunctionSlot:
-    """An undefined function of the block and the monomials its random polynomial uses."""
+    """An undefined function of the block and the variables its random stand-ins use."""
 
     func: object
     name: str
     variables: tuple[sympy.Symbol, ...]
-    monomials: tuple[sympy.Expr, ...]
 
 
 @dataclass
 class Point:
-    """Exact values for every symbol and coefficient vectors for every undefined function."""
+    """Exact values for every symbol and a stand-in expression for every undefined function."""
 
     values: dict[sympy.Symbol, sympy.Expr]
-    coeffs: dict[object, tuple[sympy.Rational, ...]] = field(default_factory=dict)
+    functions: dict[object, sympy.Expr] = field(default_factory=dict)
 
     def copy(self) -> Point:
-        return Point(dict(self.values), dict(self.coeffs))
+        return Point(dict(self.values), dict(self.functions))
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,10 @@ class Space:
     scalars: dict[sympy.Symbol, Domain]
     entries: tuple[sympy.Symbol, ...]
     functions: tuple[FunctionSlot, ...]
-    conditions: tuple[sympy.Expr, ...]
+    conditions: tuple[sympy.Expr, ...]  # declared `!= 0` hypotheses (points must satisfy them)
     names: dict[sympy.Symbol, str]
     matrices: tuple[tuple[str, sympy.ImmutableMatrix], ...] = ()
+    real: bool = True  # no complex declaration: every value is meant to be real
 
     def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
         """The same space with one scalar restricted (used by the positivity hint)."""
@@ -78,7 +86,7 @@ def build_space(d: Derivation) -> Space:
         if decl.kind == "function":
             arity = decl.arity or 1
             xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
-            functions.append(FunctionSlot(decl.value, decl.name, xs, _monomials(xs, 3)))
+            functions.append(FunctionSlot(decl.value, decl.name, xs))
         elif decl.kind in ("matrix", "vector"):
             matrices.append((decl.name, decl.value))
             for sym in sorted(getattr(decl.value, "free_symbols", ()), key=str):
@@ -87,74 +95,23 @@ def build_space(d: Derivation) -> Space:
         else:
             scalars[decl.value] = decl.domain or Domain(decl.kind)
             names[decl.value] = decl.name
-    conditions = tuple(h.lhs for h in d.hypotheses if h.nonzero)
-    return Space(scalars, tuple(entries), tuple(functions), conditions, names, tuple(matrices))
+    declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
+    real = all(domain.kind != "complex" for domain in scalars.values())
+    return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
+                 real)
 
 
-def _monomials(xs: tuple[sympy.Symbol, ...], degree: int) -> tuple[sympy.Expr, ...]:
-    """All monomials of total degree <= degree in xs, lowest degree first."""
-    out: list[sympy.Expr] = []
-    for total in range(degree + 1):
-        for combo in itertools.combinations_with_replacement(xs, total):
-            out.append(sympy.Mul(*combo))
-    return tuple(out)
-
-
-def _random_rational(rng: random.Random, span: int = 30, den: int = 9) -> sympy.Rational:
-    """A rational p/q; one draw in three is small (|p| <= 3) so (-1, 1) gets visited too."""
-    top = span if rng.random() < 2 / 3 else min(span, 3)
-    return sympy.Rational(rng.randint(-top, top), rng.randint(1, den))
-
-
-def _int_bound(bound: sympy.Rational, strict: bool, direction: int) -> int:
-    """The first integer inside a bound, moving in `direction` (+1 lower, -1 upper)."""
-    if bound.is_integer:
-        return int(bound) + (direction if strict else 0)
-    return int(sympy.floor(bound)) + 1 if direction > 0 else int(sympy.floor(bound))
-
-
-def draw_scalar(domain: Domain, rng: random.Random) -> sympy.Expr:
-    """One random exact value inside a scalar domain (bounds and strictness respected)."""
-    lo, hi = domain.lower, domain.upper
-    if domain.kind == "integer":
-        a = None if lo is None else _int_bound(lo, domain.lower_strict, 1)
-        b = None if hi is None else _int_bound(hi, domain.upper_strict, -1)
-        if a is None and b is None:
-            return sympy.Integer(rng.randint(-12, 12))
-        if b is None:
-            return sympy.Integer(a + rng.randint(0, 24))
-        if a is None:
-            return sympy.Integer(b - rng.randint(0, 24))
-        return sympy.Integer(rng.randint(a, max(a, b)))
-    if domain.kind == "complex":
-        return _random_rational(rng) + sympy.I * _random_rational(rng)
-    if lo is not None and hi is not None:
-        value = lo + (hi - lo) * sympy.Rational(rng.randint(1, 47), 48)
-        return value
-    if lo is not None:
-        return lo + sympy.Rational(rng.randint(int(domain.lower_strict), 40), rng.randint(1, 9))
-    if hi is not None:
-        return hi - sympy.Rational(rng.randint(int(domain.upper_strict), 40), rng.randint(1, 9))
-    return _random_rational(rng)
-
-
-def draw_point(space: Space, rng: random.Random) -> Point:
-    """A fresh random point for every symbol, entry and function of the space."""
+def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
+    """A fresh point: the first of a stream uses special values (0, ±1, bounds), every third
+    mixes special and random values, the rest are random."""
     values: dict[sympy.Symbol, sympy.Expr] = {}
     for sym in sorted(space.scalars, key=str):
-        values[sym] = draw_scalar(space.scalars[sym], rng)
+        special = index == 0 or (index % 3 == 1 and rng.random() < 0.5)
+        values[sym] = draw_scalar(space.scalars[sym], rng, special)
     for sym in space.entries:
-        values[sym] = _random_rational(rng, 9, 4)
-    coeffs = {
-        slot.func: tuple(_random_rational(rng, 6, 3) for _ in slot.monomials)
-        for slot in space.functions
-    }
-    return Point(values, coeffs)
-
-
-def polynomial(slot: FunctionSlot, coeffs: tuple[sympy.Rational, ...]) -> sympy.Expr:
-    """The polynomial standing for an undefined function at a point."""
-    return sympy.Add(*(c * m for c, m in zip(coeffs, slot.monomials, strict=True)))
+        values[sym] = matrix_entry(rng)
+    functions = {slot.func: random_function(slot.variables, rng) for slot in space.functions}
+    return Point(values, functions)
 
 
 def _map(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> object:
@@ -164,24 +121,46 @@ def _map(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> object:
 
 
 def instantiate(expr: object, space: Space, point: Point) -> object:
-    """Swap functions for polynomials, take derivatives, put values in, evaluate sums/integrals."""
-    polys = {s.func: (s, polynomial(s, point.coeffs[s.func])) for s in space.functions}
+    """Swap functions for their stand-ins, take derivatives, put values in, evaluate the rest."""
 
     def swap(node: sympy.Expr) -> sympy.Expr:
-        slot, poly = polys[node.func]
-        return poly.xreplace(dict(zip(slot.variables, node.args, strict=False)))
+        slot = next(s for s in space.functions if s.func == node.func)
+        return point.functions[slot.func].xreplace(dict(zip(slot.variables, node.args,
+                                                             strict=False)))
 
     def one(e: sympy.Expr) -> sympy.Expr:
-        if polys:
-            e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in polys, swap)
+        if point.functions:
+            e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
+                          swap)
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
+        if e.has(sympy.Sum, sympy.Product):
+            e = finite_sums(e)
         if e.has(sympy.Integral):
             e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
         return e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
 
     return _map(expr, one)
+
+
+def finite_sums(e: sympy.Expr) -> sympy.Expr:
+    """Sums and Products with numeric bounds, term by term: an empty range (upper below lower)
+    is 0 or 1 -- not sympy's reversed-range convention, which makes `Sum(1, (k, 1, -3))` = -3."""
+    if not isinstance(e, sympy.Basic) or e.is_Atom or not e.has(sympy.Sum, sympy.Product):
+        return e
+    if isinstance(e, sympy.Sum | sympy.Product):
+        *inner_limits, (var, low, high) = e.limits
+        body = e.function if not inner_limits else e.func(e.function, *inner_limits)
+        if (low - high).is_number and low.is_integer and high.is_integer:
+            count = int(high - low) + 1
+            if count <= 0:
+                return sympy.Integer(0 if isinstance(e, sympy.Sum) else 1)
+            if count <= MAX_EXPANDED_TERMS:
+                terms = [finite_sums(body.xreplace({var: low + k})) for k in range(count)]
+                return sympy.Add(*terms) if isinstance(e, sympy.Sum) else sympy.Mul(*terms)
+        return e
+    return e.func(*(finite_sums(arg) for arg in e.args))
 
 
 def _integrate(node: sympy.Integral) -> sympy.Expr:
@@ -196,17 +175,30 @@ def _integrate(node: sympy.Integral) -> sympy.Expr:
     return node.doit()
 
 
-def is_defined(value: object) -> bool:
-    """False when a value has a pole, is undefined, or still has free symbols."""
+def is_defined(value: object, real: bool = False) -> bool:
+    """False when a value has a pole, is undefined or infinite, still has free symbols, or --
+    in a block of real quantities -- is not a real number."""
     items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
     for v in items:
         if not isinstance(v, sympy.Basic) or v.free_symbols or v.has(*_UNDEFINED):
             return False
+        if real and not v.is_Rational and _not_real(v):
+            return False
     return True
 
 
+def _not_real(value: sympy.Basic) -> bool:
+    if value.is_real is not None:
+        return not value.is_real
+    approx = _numeric(value, DIGITS)
+    if approx is None:
+        return False  # decided later: an unevaluable value is "unknown"
+    re, im = approx.as_real_imag()
+    return bool(abs(im) > TOLERANCE * max(abs(re), 1))
+
+
 def admissible(space: Space, point: Point) -> bool:
-    """True when every `!= 0` side condition holds and is defined at the point."""
+    """True when every declared `!= 0` hypothesis holds and is defined at the point."""
     for cond in space.conditions:
         v = instantiate(cond, space, point)
         if not is_defined(v):
@@ -216,11 +208,26 @@ def admissible(space: Space, point: Point) -> bool:
     return True
 
 
+def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
+    """`value` evaluated to `digits` significant digits, or None when it cannot be."""
+    try:
+        approx = sympy.N(value, digits)
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return None
+    return approx if approx.is_number and not approx.has(*_UNDEFINED) else None
+
+
+def _size(value: sympy.Expr, digits: int = 15) -> sympy.Expr | None:
+    approx = _numeric(value, digits)
+    return None if approx is None else abs(approx)
+
+
 def approximate(value: sympy.Expr) -> complex | None:
     """A 50-digit evaluation rounded to a Python complex, or None when it cannot be evaluated."""
+    approx = _numeric(value, DIGITS)
     try:
-        return complex(sympy.N(value, DIGITS))
-    except (TypeError, ValueError, ArithmeticError):
+        return None if approx is None else complex(approx)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -232,39 +239,86 @@ def _exactly_zero(value: sympy.Expr) -> bool:
     return False
 
 
-def zero_kind(value: object) -> str:
-    """'zero' (exactly), 'numeric-zero' (below TINY at 50 digits), 'nonzero' or 'unknown'."""
+def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
+    """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
+    evaluated again at higher precision: a true zero shrinks, a real difference stays."""
+    first = _size(value, DIGITS)
+    if first is None:
+        return None
+    if first > TOLERANCE * scale:
+        return False
+    second = _size(value, RECHECK_DIGITS)
+    if second is None:
+        return None
+    return bool(second <= RECHECK_TOLERANCE * scale)
+
+
+def _scale(*values: object) -> sympy.Expr:
+    """The size differences are measured against: the larger side, or 1 when both vanish."""
+    sizes = [_size(v) for v in values if isinstance(v, sympy.Basic)]
+    known = [s for s in sizes if s is not None and s != 0]
+    return max(known) if known else sympy.Integer(1)
+
+
+def zero_kind(value: object, *sides: object) -> str:
+    """'zero' (exactly), 'numeric-zero' (negligible relative to the sides, re-checked at higher
+    precision), 'nonzero' or 'unknown'."""
     items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+    side_items = [list(s) if isinstance(s, sympy.MatrixBase) else [s] * len(items)
+                  for s in sides]
     kind = "zero"
-    for v in items:
+    for i, v in enumerate(items):
         if v == 0:
             continue
         if getattr(v, "is_Rational", False):
             return "nonzero"
-        approx = approximate(v)
-        if approx is None:
+        negligible = _negligible(v, _scale(*(s[i] for s in side_items)))
+        if negligible is None:
             return "unknown"
-        if abs(approx) > TINY:
+        if not negligible:
             return "nonzero"
         if not _exactly_zero(v):
             kind = "numeric-zero"
     return kind
 
 
-def sign_kind(value: sympy.Expr) -> str:
+def sign_kind(value: sympy.Expr, *sides: object) -> str:
     """An inequality margin: positive, zero, negative, numeric-zero, complex or unknown."""
     if value == 0:
         return "zero"
     if value.is_Rational:
         return "positive" if value > 0 else "negative"
-    approx = approximate(value)
-    if approx is None:
+    scale = _scale(*sides)
+    negligible = _negligible(value, scale)
+    if negligible is None:
         return "unknown"
-    if abs(approx.imag) > TINY:
-        return "complex"
-    if abs(approx.real) <= TINY:
+    if negligible:
         return "numeric-zero"
-    return "positive" if approx.real > 0 else "negative"
+    approx = _numeric(value, DIGITS)
+    re, im = approx.as_real_imag()  # type: ignore[union-attr]
+    if abs(im) > TOLERANCE * scale:
+        return "complex"
+    return "positive" if re > 0 else "negative"
+
+
+def condition_fails(condition: Condition, space: Space, point: Point) -> bool:
+    """True when a condition of the author's text is violated (exactly or clearly) at a point."""
+    value = instantiate(condition.expr, space, point)
+    if not is_defined(value):
+        return False  # an undefined condition shows up as an undefined side instead
+    decided = conds.holds(condition.kind, value)  # type: ignore[arg-type]
+    if decided is not None:
+        return not decided
+    if condition.kind == "nonzero":
+        return zero_kind(value) == "zero"
+    sign = sign_kind(value)  # type: ignore[arg-type]
+    if condition.kind == "positive":
+        return sign in ("negative", "zero", "numeric-zero", "complex")
+    if condition.kind == "nonnegative":
+        return sign in ("negative", "complex")
+    if condition.kind == "unit":
+        return sign_kind(1 - value) == "negative" or sign_kind(1 + value) == "negative"  # type: ignore[operator]
+    return False
 
 
 def point_text(space: Space, point: Point) -> dict[str, str]:
@@ -275,15 +329,18 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
     for name, matrix in space.matrices:
         out[name] = sympy.sstr(matrix.xreplace(point.values).tolist())
     for slot in space.functions:
-        poly = sympy.expand(polynomial(slot, point.coeffs[slot.func]))
         args = ", ".join(str(v) for v in slot.variables)
-        out[slot.name] = f"({args}) -> {sympy.sstr(poly)}"
+        out[slot.name] = f"({args}) -> {sympy.sstr(point.functions[slot.func])}"
     return out
 
 
 @dataclass(frozen=True)
 class Claim:
-    """What is tested at points: `left REL right` (for linear_combination, left = lhs - rhs)."""
+    """What is tested at points: `left REL right` (for linear_combination, left = lhs - rhs).
+
+    `conditions` are the link's side conditions the declarations do not imply: each is tested
+    at every point, and a point that violates one refutes the link ("undefined here").
+    """
 
     left: object
     right: object
@@ -291,6 +348,18 @@ class Claim:
     space: Space
     seed: str
     display: tuple[object, object] | None = None  # the link's own sides, when left/right differ
+    conditions: tuple[Condition, ...] = ()
+
+    @property
+    def real(self) -> bool:
+        sides = (self.left, self.right)
+        return self.space.real and not any(getattr(s, "has", lambda *_: False)(sympy.I)
+                                           for s in sides)
+
+    @property
+    def pointwise(self) -> tuple[Condition, ...]:
+        """Conditions that can be tested at a point: those that define values, free of binders."""
+        return tuple(c for c in self.conditions if c.defines and not c.binders)
 
 
 @dataclass(frozen=True)
@@ -307,20 +376,30 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
     """Evaluate both sides exactly at a point and decide whether the relation holds there."""
     try:
         if not admissible(claim.space, point):
-            return Comparison("undefined", message="side condition fails")
-        left = instantiate(claim.left, claim.space, point)
-        right = instantiate(claim.right, claim.space, point)
-        if not (is_defined(left) and is_defined(right)):
-            return Comparison("undefined", left, right, "undefined value (pole or divergence)")
+            return Comparison("undefined", message="a declared != 0 hypothesis fails")
+        for condition in claim.pointwise:
+            if condition_fails(condition, claim.space, point):
+                return Comparison("refuted", message=f"undefined here: {condition.text} fails")
+        left, left_why = _side(claim.left, claim.space, point)
+        right, right_why = _side(claim.right, claim.space, point)
+        real = claim.real
+        left_ok, right_ok = is_defined(left, real), is_defined(right, real)
+        if not (left_ok or right_ok):
+            return Comparison("undefined", left, right, "both sides undefined here")
+        if left_ok != right_ok:
+            side = "left" if right_ok else "right"
+            why = left_why or right_why or "undefined, infinite or not real here"
+            return Comparison("refuted", left, right, f"the {side} side is {why}, while the "
+                              "other side is a number")
         if claim.relation == "=":
             diff = left - right  # type: ignore[operator]
-            kind = zero_kind(diff)
+            kind = zero_kind(diff, left, right)
             if kind == "unknown":
                 return Comparison("undefined", left, right, "could not evaluate the difference")
             verdict = {"zero": "agree-exact", "numeric-zero": "agree-numeric"}.get(kind, "refuted")
             return Comparison(verdict, left, right)
         margin = right - left if claim.relation in ("<", "<=") else left - right  # type: ignore[operator]
-        sign = sign_kind(sympy.expand(margin))
+        sign = sign_kind(sympy.expand(margin), left, right)
         strict = claim.relation in ("<", ">")
         if sign in ("complex", "unknown"):
             return Comparison("undefined", left, right, "a side is not a real number here")
@@ -334,39 +413,73 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
         return Comparison("undefined", message=f"{type(exc).__name__}: {exc}"[:200])
 
 
+def _side(expr: object, space: Space, point: Point) -> tuple[object, str]:
+    """One side at a point; a limit that does not exist is an undefined value, not an error."""
+    try:
+        return instantiate(expr, space, point), ""
+    except ValueError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        return sympy.nan, "undefined here (a limit does not exist)"
+
+
+def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
+    """The points a stream tests, deterministically: for the "test" stream, first the points
+    where a side condition is most likely to fail (edge.py), then random ones."""
+    rng = random.Random(f"{claim.seed}:{stream}")
+    if stream == "test" and claim.pointwise:
+        from lemma.derive.edge import edge_points
+
+        yield from edge_points(claim, rng)
+    index = 0
+    while True:
+        yield draw_point(claim.space, rng, index)
+        index += 1
+
+
 def replay(claim: Claim, stream: str, draw: int) -> Point:
     """The `draw`-th point (1-based) of a sample stream, regenerated deterministically."""
-    rng = random.Random(f"{claim.seed}:{stream}")
-    point = draw_point(claim.space, rng)
+    points = point_stream(claim, stream)
     for _ in range(draw - 1):
-        point = draw_point(claim.space, rng)
-    return point
+        next(points)
+    return next(points)
+
+
+def sample_points(claim: Claim, stream: str, wanted: int) -> Iterator[dict[str, object]]:
+    """Test the claim point by point, one report per point (so a time box keeps what was done);
+    stop after `wanted` agreeing points or at the first refutation."""
+    agreed = 0
+    for draws, point in enumerate(point_stream(claim, stream), start=1):
+        if agreed >= wanted or draws > wanted * MAX_TRIES:
+            return
+        result = compare_at(claim, point)
+        if result.kind == "refuted":
+            yield {"kind": "refuted", "draw": draws, "point": point_text(claim.space, point),
+                   "left": _text(result.left), "right": _text(result.right),
+                   "message": result.message}
+            return
+        if result.kind != "undefined":
+            agreed += 1
+        yield {"kind": result.kind, "message": result.message}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else sympy.sstr(value)
+
+
+def summarize(items: list[dict[str, object]]) -> dict[str, object]:
+    """The reports of one stream in one dict: refuted (with the evidence), or the counts."""
+    exact = sum(1 for i in items if i["kind"] == "agree-exact")
+    numeric = sum(1 for i in items if i["kind"] == "agree-numeric")
+    refuted = next((i for i in items if i["kind"] == "refuted"), None)
+    last = next((str(i["message"]) for i in reversed(items)
+                 if i["kind"] == "undefined" and i["message"]), "")
+    if refuted is not None:
+        return {**refuted, "refuted": True, "exact": exact, "numeric": numeric}
+    return {"refuted": False, "exact": exact, "numeric": numeric, "draws": len(items),
+            "last": last}
 
 
 def sample(claim: Claim, stream: str, wanted: int) -> dict[str, object]:
-    """Test the claim at `wanted` admissible random points; stop at the first refutation."""
-    rng = random.Random(f"{claim.seed}:{stream}")
-    exact = numeric = draws = 0
-    last = ""
-    while exact + numeric < wanted and draws < wanted * MAX_TRIES:
-        point = draw_point(claim.space, rng)
-        draws += 1
-        result = compare_at(claim, point)
-        if result.kind == "undefined":
-            last = result.message or last
-            continue
-        if result.kind == "refuted":
-            return {
-                "refuted": True,
-                "draw": draws,
-                "point": point_text(claim.space, point),
-                "left": sympy.sstr(result.left),
-                "right": sympy.sstr(result.right),
-                "exact": exact,
-                "numeric": numeric,
-            }
-        if result.kind == "agree-exact":
-            exact += 1
-        else:
-            numeric += 1
-    return {"refuted": False, "exact": exact, "numeric": numeric, "draws": draws, "last": last}
+    """Test the claim at `wanted` admissible points; stop at the first refutation."""
+    return summarize(list(sample_points(claim, stream, wanted)))

@@ -15,6 +15,7 @@ from typing import Any
 import sympy
 
 from lemma.derive.block import Domain
+from lemma.derive.draw import simple_functions
 from lemma.derive.probe import (
     Claim,
     Point,
@@ -74,18 +75,14 @@ def shrink(claim: Claim, point: Point) -> Point:
                     point, changed = trial, True
                     break
         for slot in space.functions:
-            for i in range(len(slot.monomials)):
-                current = point.coeffs[slot.func][i]
-                for value in (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1)):
-                    if value == current:
-                        break
-                    coeffs = list(point.coeffs[slot.func])
-                    coeffs[i] = value
-                    trial = point.copy()
-                    trial.coeffs[slot.func] = tuple(coeffs)
-                    if _refutes(claim, trial):
-                        point, changed = trial, True
-                        break
+            for stand_in in simple_functions(slot.variables):
+                if stand_in == point.functions[slot.func]:
+                    break
+                trial = point.copy()
+                trial.functions[slot.func] = stand_in
+                if _refutes(claim, trial):
+                    point, changed = trial, True
+                    break
         if not changed:
             break
     return point
@@ -107,6 +104,7 @@ def show(value: object) -> str:
 def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
     """Shrunk counterexample, both sides' values there, residual text and hints (plain data)."""
     point = shrink(claim, replay(claim, stream, draw))
+    why = compare_at(claim, point).message
     lhs, rhs = claim.display if claim.display is not None else (claim.left, claim.right)
     left = instantiate(lhs, claim.space, point)
     right = instantiate(rhs, claim.space, point)
@@ -121,6 +119,7 @@ def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
         "right": show(right),
         "residual": truncate(residual_text),
         "hints": hints(claim, point),
+        "why": why,
     }
 
 

@@ -39,8 +39,34 @@ class Outcome:
         return self.status == "ok"
 
 
-def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int) -> None:
-    """Body of a forked child: compute, pickle the outcome into `fd`, and leave at once."""
+def _send(fd: int, payload: tuple[str, Any, str]) -> None:
+    """Write one length-prefixed pickled frame."""
+    try:
+        data = pickle.dumps(payload)
+    except Exception as exc:
+        data = pickle.dumps(("error", None, f"unpicklable result: {exc}"[:300]))
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _failure(exc: BaseException) -> tuple[str, Any, str]:
+    if isinstance(exc, MemoryError):
+        return ("error", None, "ran out of memory")
+    if isinstance(exc, RecursionError):
+        return ("error", None, "expression too deeply nested")
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" (at {last[0].name})" if last else ""
+    return ("error", None, f"{type(exc).__name__}: {exc}{where}"[:500])
+
+
+def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool) -> None:
+    """Body of a forked child: compute, pickle the outcome into `fd`, and leave at once.
+
+    A streaming task's function is a generator: each item it yields is sent at once as an
+    ("item", value) frame, so what was computed before a kill is not lost.
+    """
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -51,39 +77,46 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int) -> None:
         except (ValueError, OSError):
             pass
         try:
-            payload: tuple[str, Any, str] = ("ok", fn(*args), "")
-        except MemoryError:
-            payload = ("error", None, "ran out of memory")
-        except RecursionError:
-            payload = ("error", None, "expression too deeply nested")
+            if stream:
+                for item in fn(*args):
+                    _send(fd, ("item", item, ""))
+                payload: tuple[str, Any, str] = ("ok", None, "")
+            else:
+                payload = ("ok", fn(*args), "")
         except Exception as exc:  # any failure inside sympy becomes a message, not a crash
-            last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-            where = f" (at {last[0].name})" if last else ""
-            payload = ("error", None, f"{type(exc).__name__}: {exc}{where}"[:500])
-        try:
-            data = pickle.dumps(payload)
-        except Exception as exc:
-            data = pickle.dumps(("error", None, f"unpicklable result: {exc}"[:300]))
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+            payload = _failure(exc)
+        _send(fd, payload)
     except BaseException:
         code = 1
     finally:
         os._exit(code)
 
 
+def _frames(data: bytes) -> list[tuple[str, Any, str]]:
+    """Decode the complete frames of a child's output (a cut-off last frame is dropped)."""
+    frames = []
+    at = 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at:at + 8], "big")
+        if at + 8 + size > len(data):
+            break
+        frames.append(pickle.loads(data[at + 8:at + 8 + size]))
+        at += 8 + size
+    return frames
+
+
 class _Running:
     """A forked child in flight: its pid, the read end of its pipe and its deadline."""
 
-    def __init__(self, key: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float):
+    def __init__(self, key: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float,
+                 stream: bool = False):
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_fd)
-            _child(fn, args, write_fd)
+            _child(fn, args, write_fd, stream)
         os.close(write_fd)
+        self.stream = stream
         self.key = key
         self.pid = pid
         self.fd = read_fd
@@ -104,27 +137,55 @@ class _Running:
         os.close(self.fd)
         _, status = os.waitpid(self.pid, 0)
         elapsed = time.monotonic() - self.start
-        data = b"".join(self.chunks)
-        if not data:
+        frames = _frames(b"".join(self.chunks))
+        items = [value for kind, value, _ in frames if kind == "item"]
+        if not frames or frames[-1][0] == "item":
             if os.WIFSIGNALED(status):
                 sig = os.WTERMSIG(status)
-                return Outcome("error", message=f"worker died (signal {sig})", seconds=elapsed)
-            return Outcome("error", message="worker exited without a result", seconds=elapsed)
-        kind, value, message = pickle.loads(data)
-        return Outcome(kind, value, message, elapsed)
+                message = f"worker died (signal {sig})"
+            else:
+                message = "worker exited without a result"
+            return Outcome("error", items if self.stream else None, message, elapsed)
+        kind, value, message = frames[-1]
+        return Outcome(kind, items if self.stream else value, message, elapsed)
 
     def kill(self) -> Outcome:
-        """Kill the child after its deadline and reap it."""
+        """Kill the child after its deadline and reap it (a stream keeps the items it sent)."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            while self.stream and not self.read():
+                pass
         os.close(self.fd)
         os.waitpid(self.pid, 0)
-        return Outcome("timeout", seconds=time.monotonic() - self.start)
+        items = None
+        if self.stream:
+            items = [v for kind, v, _ in _frames(b"".join(self.chunks)) if kind == "item"]
+        return Outcome("timeout", items, seconds=time.monotonic() - self.start)
 
 
 def run(fn: Callable[..., Any], *args: Any, timeout: float) -> Outcome:
     """Run `fn(*args)` in a forked child; kill it after `timeout` seconds."""
     return next(iter(run_many([(None, fn, args, timeout)], jobs=1)))[1]
+
+
+def run_stream(fn: Callable[..., Iterable[Any]], *args: Any, timeout: float) -> Outcome:
+    """Run the generator `fn(*args)` in a forked child; the outcome's value is the list of items
+    it yielded -- all of them when it finished, those before the kill on a timeout."""
+    child = _Running(None, fn, args, timeout, stream=True)
+    try:
+        while True:
+            wait = max(0.0, child.deadline - time.monotonic())
+            ready, _, _ = select.select([child.fd], [], [], wait)
+            if ready:
+                if child.read():
+                    return child.finish()
+            elif time.monotonic() >= child.deadline:
+                return child.kill()
+    except BaseException:
+        with contextlib.suppress(OSError, ChildProcessError):
+            child.kill()
+        raise
 
 
 def run_many(

@@ -1,0 +1,257 @@
+"""Side conditions: where a written expression is defined, and proving them from the declarations.
+
+The parser records a `Condition` for every division, inverse, root, logarithm, power with a
+negative or symbolic exponent, and so on, before sympy's automatic simplification hides it.
+A link may be called *proved* only when every condition of both sides follows from the declared
+domains and `!= 0` hypotheses (`discharged`); the others are tested at sample points.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+
+import sympy
+
+from lemma.derive.block import Binder, Condition, Domain
+
+SIGNED = frozenset({"positive", "nonnegative", "unit"})
+_TEXT = {
+    "nonzero": "{} != 0",
+    "positive": "{} > 0",
+    "nonnegative": "{} >= 0",
+    "unit": "-1 <= {} <= 1",
+    "gamma": "{} is not 0, -1, -2, ...",
+}
+
+
+def _real(expr: sympy.Expr) -> bool:
+    """True when every symbol is real and no imaginary unit appears (real-valued semantics)."""
+    return not expr.has(sympy.I) and all(s.is_real for s in expr.free_symbols)
+
+
+def make(kind: str, expr: object, text: str, binders: tuple[Binder, ...],
+         defines: bool = True) -> Condition | None:
+    """A condition, or None when it holds for every value (a nonzero number, a complex block)."""
+    if not isinstance(expr, sympy.Expr):
+        return None
+    if kind in SIGNED and not _real(expr):
+        return None  # complex values: the principal branch is defined
+    if expr.is_number and holds(kind, expr) is True:
+        return None
+    used = expr.free_symbols
+    inside = tuple(b for b in binders if b.var in used or _depends(b, binders, used))
+    return Condition(kind, expr, _TEXT[kind].format(text), inside, defines)
+
+
+def _depends(binder: Binder, binders: tuple[Binder, ...], used: set[object]) -> bool:
+    """An outer binder matters when an inner one that is used has bounds mentioning it."""
+    for inner in binders[binders.index(binder) + 1:]:
+        if inner.var in used:
+            for bound in (inner.low, inner.high):
+                if isinstance(bound, sympy.Basic) and binder.var in bound.free_symbols:
+                    return True
+    return False
+
+
+def from_lower_bounds(expr: object, binders: list[Binder]) -> object:
+    """`expr` with each summation index written as its lower bound plus a nonnegative integer,
+    so that `x**j` in `Sum(x**j, (j, 0, n))` is seen to have a natural exponent."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    for depth, binder in enumerate(reversed(binders)):
+        if binder.kind == "sum" and binder.low is not None and binder.var in expr.free_symbols:
+            offset = sympy.Symbol(f"t{depth}", integer=True, nonnegative=True)
+            expr = expr.xreplace({binder.var: binder.low + offset})
+    return expr
+
+
+def mentions(value: object, symbols: frozenset[sympy.Symbol]) -> bool:
+    """True when a scalar or matrix value contains one of `symbols`."""
+    return bool(getattr(value, "free_symbols", set()) & symbols)
+
+
+def holds(kind: str, value: sympy.Expr) -> bool | None:
+    """Whether a condition holds for a concrete number (None when that cannot be decided)."""
+    if kind == "nonzero":
+        return _not_none(value.is_zero, negate=True)
+    if kind == "positive":
+        return value.is_extended_positive
+    if kind == "nonnegative":
+        return value.is_extended_nonnegative
+    if kind == "unit":
+        low, high = (value + 1).is_extended_nonnegative, (1 - value).is_extended_nonnegative
+        if low is None or high is None:
+            return None
+        return low and high
+    if value.is_integer and value.is_nonpositive:  # gamma: poles at 0, -1, -2, ...
+        return False
+    return True if value.is_number and value.is_integer is not None else None
+
+
+def _not_none(flag: bool | None, negate: bool = False) -> bool | None:
+    return None if flag is None else (not flag if negate else flag)
+
+
+# -- proving conditions from the declarations ----------------------------------------------------
+
+
+def discharged(condition: Condition, nonzero: Iterable[sympy.Expr],
+               domains: Mapping[sympy.Symbol, Domain] | None = None) -> bool:
+    """True when the declarations (domains, `!= 0` hypotheses) imply the condition everywhere."""
+    for shift in _domain_shifts(domains or {}):
+        known = tuple(sympy.sympify(h).xreplace(shift) for h in nonzero)
+        for expr in _unbound(condition):
+            if _proves(condition.kind, expr.xreplace(shift), known):
+                return True
+    return False
+
+
+def _domain_shifts(domains: Mapping[sympy.Symbol, Domain]) -> list[dict[object, sympy.Expr]]:
+    """Each bounded scalar written as its bound ± a fresh offset, so sympy's sign reasoning sees
+    the bound: `g: integer >= 2` is `2 + t` with `t` a nonnegative integer. The first rewriting
+    uses lower bounds where there are any, the second upper bounds; both cover the domain."""
+    shifts: list[dict[object, sympy.Expr]] = [{}, {}, {}]
+    for i, (sym, domain) in enumerate(sorted(domains.items(), key=lambda kv: str(kv[0]))):
+        lower = _shifted(domain, i, upper=False)
+        upper = _shifted(domain, i, upper=True)
+        if lower is not None:
+            shifts[1][sym] = lower
+        if upper is not None:
+            shifts[2][sym] = upper
+        if lower is None and upper is not None:
+            shifts[1][sym] = upper
+        if upper is None and lower is not None:
+            shifts[2][sym] = lower
+    unique = []
+    for shift in shifts:
+        if shift not in unique:
+            unique.append(shift)
+    return unique
+
+
+def _shifted(domain: Domain, i: int, *, upper: bool) -> sympy.Expr | None:
+    bound = domain.upper if upper else domain.lower
+    strict = domain.upper_strict if upper else domain.lower_strict
+    if bound is None or domain.kind == "complex":
+        return None
+    if domain.kind == "integer":
+        first = (sympy.ceiling(bound) if not upper else sympy.floor(bound))
+        if strict and first == bound:
+            first += -1 if upper else 1
+        offset = sympy.Symbol(f"s{i}", integer=True, nonnegative=True)
+    else:
+        first = bound
+        offset = sympy.Symbol(f"s{i}", positive=True) if strict else sympy.Symbol(
+            f"s{i}", nonnegative=True)
+    return first - offset if upper else first + offset
+
+
+def _unbound(condition: Condition) -> list[sympy.Expr]:
+    """The condition with every bound variable written as bound ± a fresh nonnegative offset.
+
+    `j` in `Sum(..., (j, a, b))` is `a + t` (or `b - t`) with `t` a nonnegative integer; `x` in
+    `Integral(..., (x, a, b))` is `a + t` (or `b - t`) with `t > 0`. Proving the condition for
+    every `t` proves it on the whole range, so each rewriting is a sound way in.
+    """
+    options: list[list[dict[object, sympy.Expr]]] = []
+    for depth, binder in enumerate(reversed(condition.binders)):
+        if binder.kind == "sum":
+            offset = sympy.Symbol(f"t{depth}", integer=True, nonnegative=True)
+        elif binder.kind == "integral":
+            offset = sympy.Symbol(f"t{depth}", positive=True)
+        else:
+            return []
+        ways = []
+        inside = _inside(binder, offset)
+        if inside is not None:
+            ways.append({binder.var: inside})
+        if binder.low is not None and sympy.sympify(binder.low).is_finite:
+            ways.append({binder.var: binder.low + offset})
+        if binder.high is not None and sympy.sympify(binder.high).is_finite:
+            ways.append({binder.var: binder.high - offset})
+        if not ways:
+            return []
+        options.append(ways)
+    exprs = []
+    for combo in itertools.product(*options):
+        expr = sympy.sympify(condition.expr)
+        for mapping in combo:  # innermost first: outer variables appear in inner bounds
+            expr = expr.xreplace(mapping)
+        exprs.append(expr)
+    return exprs
+
+
+def _inside(binder: Binder, t: sympy.Symbol) -> sympy.Expr | None:
+    """x = a + (b - a)*t/(1 + t) with t > 0 runs exactly over (a, b) when a < b is known."""
+    if binder.kind != "integral" or binder.low is None or binder.high is None:
+        return None
+    low, high = sympy.sympify(binder.low), sympy.sympify(binder.high)
+    if not (high - low).is_positive:
+        return None
+    return low + (high - low) * t / (1 + t)
+
+
+def _integrals_signed(expr: sympy.Expr) -> sympy.Expr:
+    """Replace an integral over (a, b), a < b, of a positive integrand by a positive symbol."""
+
+    def sign(node: sympy.Integral) -> sympy.Expr:
+        if len(node.limits) != 1 or len(node.limits[0]) != 3:
+            return node
+        var, low, high = node.limits[0]
+        t = sympy.Dummy("t", positive=True)
+        inside = _inside(Binder(var, low, high, "integral"), t)
+        if inside is None:
+            return node
+        body = sympy.cancel(sympy.together(node.function.xreplace({var: inside})))
+        if body.is_positive:
+            return sympy.Dummy("I", positive=True)
+        return node
+
+    return expr.replace(lambda n: isinstance(n, sympy.Integral), sign)
+
+
+_REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    lambda e: e,
+    sympy.expand,
+    lambda e: sympy.factor(sympy.cancel(e)),
+    lambda e: _integrals_signed(e.rewrite(sympy.gamma)),
+)
+
+
+def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
+    for rewrite in _REWRITES:
+        value = rewrite(expr)
+        if kind == "nonzero" and _nonzero(value, known):
+            return True
+        if kind == "positive" and (
+            value.is_positive or (value.is_nonnegative and _nonzero(value, known))
+        ):
+            return True
+        if kind == "nonnegative" and value.is_nonnegative:
+            return True
+        if kind == "unit" and (1 - value).is_nonnegative and (1 + value).is_nonnegative:
+            return True
+        if kind == "gamma" and (value.is_positive or value.is_noninteger):
+            return True
+    return False
+
+
+def _nonzero(expr: sympy.Expr, known: tuple[sympy.Expr, ...], depth: int = 0) -> bool:
+    """Nonzero by the symbols' assumptions, or a product of declared nonzero factors."""
+    if expr.is_zero is False:
+        return True
+    if depth > 3:
+        return False
+    for hypothesis in known:
+        numerator, _ = sympy.fraction(sympy.cancel(expr / hypothesis))
+        if numerator.is_zero is False or (
+            numerator != expr and numerator.free_symbols
+            and _nonzero(numerator, known, depth + 1)
+        ):
+            return True
+    if isinstance(expr, sympy.Mul):
+        return all(_nonzero(factor, known, depth + 1) for factor in expr.args)
+    if isinstance(expr, sympy.Pow) and expr.exp.is_positive:
+        return _nonzero(expr.base, known, depth + 1)
+    return False
