@@ -201,3 +201,20 @@ def test_a_link_cut_short_by_the_time_box_is_cached() -> None:
     result = DerivationResult(id="s", path="s.md", line=1, title="", verdict="valid",
                               expected="valid", first_failure=None, links=[link])
     assert cacheable(result)
+
+
+def test_a_combination_is_not_refuted_where_its_hypothesis_is_undefined() -> None:
+    result = verdict("given:\n  x, y: real\nassume:\n  h: y == 1/x\n"
+                     "calc:\n  x*y\n  = 1   # linear_combination(x*h)")
+    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+
+
+def test_a_check_cut_by_the_time_box_leaves_the_block_incomplete_not_invalid() -> None:
+    from lemma.derive.results import CheckResult, decide_verdict
+
+    link = LinkResult(index=1, line=3, relation="=", status="proved")
+    open_check = CheckResult("n=3 => 6", 5, "6", "", "", False, "time box of 1 s exhausted",
+                             decided=False)
+    assert decide_verdict([link], [open_check]) == ("incomplete", None)
+    wrong = CheckResult("n=3 => 7", 5, "7", "6", "6.0", False, "expected 7, got 6")
+    assert decide_verdict([link], [wrong]) == ("invalid", None)

@@ -175,8 +175,10 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
         return result
     clock = _Clock(time_box)
     open_conditions = _open_conditions(step.conditions, space, clock)
+    guards = tuple(side for h in d.hypotheses if not h.nonzero for side in (h.lhs, h.rhs)
+                   ) if display is not None else ()
     claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display,
-                  open_conditions)
+                  open_conditions, guards)
     return _run_ladder(result, claim, clock, just.kind == "linear_combination")
 
 

@@ -19,7 +19,7 @@ def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
         actual, decimal, ok, message = out.value
         return CheckResult(chk.text, chk.pos.line, expected, actual, decimal, ok, message)
     reason = f"time box of {time_box:g} s exhausted" if out.status == "timeout" else out.message
-    return CheckResult(chk.text, chk.pos.line, expected, "", "", False, reason)
+    return CheckResult(chk.text, chk.pos.line, expected, "", "", False, reason, decided=False)
 
 
 def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:

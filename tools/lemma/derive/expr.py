@@ -20,8 +20,8 @@ from lemma.derive import exprmat as mat
 from lemma.derive.block import Binder, Condition, DerivationSyntaxError
 from lemma.model import SourcePos
 
-MAX_CHARS = 2000  # characters of one expression
-MAX_NODES = 500  # Python syntax nodes of one expression
+MAX_CHARS = 8000  # characters of one expression
+MAX_NODES = 4000  # Python syntax nodes of one expression
 MAX_DEPTH = 200  # nesting depth of the syntax tree
 MAX_BRACKETS = 50  # nesting depth of brackets, checked before Python parses anything
 MAX_DIGITS = 30  # digits of an integer or decimal literal
@@ -89,6 +89,12 @@ _HINTS = {
     ast.Compare: "a relation (=, <=, <, >=, >) starts a calc line; hypotheses use ==",
 }
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def _chained(node: ast.AST) -> bool:
+    """A + - * / operation: a left-nested run of these is a flat chain, not nesting."""
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult
+                                                      | ast.Div)
 
 
 def is_matrix(value: object) -> bool:
@@ -240,7 +246,9 @@ class _Builder:
             if depth > MAX_DEPTH:
                 raise self.fail(node, f"expression is nested too deeply (more than {MAX_DEPTH} "
                                 "levels)", "split the link into smaller steps")
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            for child in ast.iter_child_nodes(node):
+                flat = child is getattr(node, "left", None) and _chained(node) and _chained(child)
+                stack.append((child, depth if flat else depth + 1))
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -335,8 +343,18 @@ class _Builder:
                             "use * for the matrix product")
         if op not in _OPS:
             raise self.fail(node, "only + - * / ** are allowed as operators")
-        left = self.conv(node.left, scope)
-        right = self.conv(node.right, scope)
+        # a long flat chain a + b - c * d ... is folded left to right without recursion
+        spine = [node]
+        while _chained(spine[-1]) and _chained(spine[-1].left):
+            spine.append(spine[-1].left)  # type: ignore[arg-type]
+        value = self.conv(spine[-1].left, scope)
+        for link in reversed(spine):
+            value = self.apply(link, value, self.conv(link.right, scope))
+        return value
+
+    def apply(self, node: ast.BinOp, left: object, right: object) -> object:
+        """One binary operation on converted operands, with its side conditions."""
+        op = type(node.op)
         if op is ast.Div:
             self.transparent(node.right, right, "a denominator")
             if not is_matrix(right):

@@ -349,6 +349,7 @@ class Claim:
     seed: str
     display: tuple[object, object] | None = None  # the link's own sides, when left/right differ
     conditions: tuple[Condition, ...] = ()
+    guards: tuple[object, ...] = ()  # must be defined at a point (a combination's hypotheses)
 
     @property
     def real(self) -> bool:
@@ -377,6 +378,9 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
     try:
         if not admissible(claim.space, point):
             return Comparison("undefined", message="a declared != 0 hypothesis fails")
+        for guard in claim.guards:
+            if not is_defined(instantiate(guard, claim.space, point)):
+                return Comparison("undefined", message="a hypothesis is undefined here")
         for condition in claim.pointwise:
             if condition_fails(condition, claim.space, point):
                 return Comparison("refuted", message=f"undefined here: {condition.text} fails")

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Bumped whenever checking rules change, so cached results are not reused across versions.
-CHECKER_VERSION = "1"
+CHECKER_VERSION = "2"
 
 LINK_STATUSES = ("proved", "verified", "numeric", "unchecked", "failed")
 VERDICTS = ("valid", "invalid", "incomplete", "error")
@@ -56,6 +56,7 @@ class CheckResult:
     decimal: str
     ok: bool
     message: str = ""
+    decided: bool = True  # False when a time box or an evaluation error left it open
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,10 +110,10 @@ def decide_verdict(links: list[LinkResult], checks: list[CheckResult]) -> tuple[
     first = next((link.index for link in links if link.status == "failed"), None)
     if any(link.error for link in links):
         return "error", first
-    if first is not None or any(not c.ok for c in checks):
+    if first is not None or any(not c.ok and c.decided for c in checks):
         return "invalid", first
-    if any(link.status == "unchecked" for link in links):
-        return "incomplete", first
+    if any(link.status == "unchecked" for link in links) or any(not c.decided for c in checks):
+        return "incomplete", first  # a time box never makes a correct derivation invalid
     return "valid", first
 
 
