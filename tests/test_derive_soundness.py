@@ -218,3 +218,9 @@ def test_a_check_cut_by_the_time_box_leaves_the_block_incomplete_not_invalid() -
     assert decide_verdict([link], [open_check]) == ("incomplete", None)
     wrong = CheckResult("n=3 => 7", 5, "7", "6", "6.0", False, "expected 7, got 6")
     assert decide_verdict([link], [wrong]) == ("invalid", None)
+
+
+def test_the_result_states_the_composed_conclusion() -> None:
+    result = verdict("given:\n  x: real > 0\ncalc:\n  x\n  <= x + 1\n  = 1 + x\n  < x + 2")
+    assert result.verdict == "valid"
+    assert result.conclusion == "x < x + 2"

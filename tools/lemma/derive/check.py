@@ -17,6 +17,7 @@ from lemma.derive import workers
 from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
 from lemma.derive.conditions import discharged
+from lemma.derive.parse import conclusion
 from lemma.derive.probe import Claim, Space, build_space, sample_points, summarize
 from lemma.derive.results import (
     DerivationResult,
@@ -127,7 +128,15 @@ def check_derivation(d: Derivation, *, time_box: float = 10.0) -> DerivationResu
         error=error,
         passed=expectation_met(verdict, d.expect_invalid_at, first),
         seconds=round(time.monotonic() - start, 3),
+        conclusion=_conclusion(d),
     )
+
+
+def _conclusion(d: Derivation) -> str:
+    if not d.steps:
+        return ""
+    relation = conclusion([step.relation for step in d.steps])
+    return f"{d.steps[0].lhs_text} {relation} {d.steps[-1].rhs_text}"
 
 
 def _timed_link(d: Derivation, step: Step, space: Space, time_box: float) -> LinkResult:

@@ -83,6 +83,7 @@ class DerivationResult:
     passed: bool = False
     seconds: float = 0.0
     cached: bool = False
+    conclusion: str = ""  # what the chain proves: "first REL last", REL composed from the links
 
     def counts(self) -> dict[str, int]:
         """Number of links per status, every status present (for summaries)."""
