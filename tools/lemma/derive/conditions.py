@@ -100,7 +100,7 @@ def discharged(condition: Condition, nonzero: Iterable[sympy.Expr],
                domains: Mapping[sympy.Symbol, Domain] | None = None) -> bool:
     """True when the declarations (domains, `!= 0` hypotheses) imply the condition everywhere."""
     for shift in _domain_shifts(domains or {}):
-        known = tuple(sympy.sympify(h).xreplace(shift) for h in nonzero)
+        known = tuple(h.xreplace(shift) for h in nonzero)
         for expr in _unbound(condition):
             if _proves(condition.kind, expr.xreplace(shift), known):
                 return True
@@ -166,16 +166,16 @@ def _unbound(condition: Condition) -> list[sympy.Expr]:
         inside = _inside(binder, offset)
         if inside is not None:
             ways.append({binder.var: inside})
-        if binder.low is not None and sympy.sympify(binder.low).is_finite:
+        if binder.low is not None and binder.low.is_finite:
             ways.append({binder.var: binder.low + offset})
-        if binder.high is not None and sympy.sympify(binder.high).is_finite:
+        if binder.high is not None and binder.high.is_finite:
             ways.append({binder.var: binder.high - offset})
         if not ways:
             return []
         options.append(ways)
     exprs = []
     for combo in itertools.product(*options):
-        expr = sympy.sympify(condition.expr)
+        expr = condition.expr
         for mapping in combo:  # innermost first: outer variables appear in inner bounds
             expr = expr.xreplace(mapping)
         exprs.append(expr)
@@ -186,7 +186,7 @@ def _inside(binder: Binder, t: sympy.Symbol) -> sympy.Expr | None:
     """x = a + (b - a)*t/(1 + t) with t > 0 runs exactly over (a, b) when a < b is known."""
     if binder.kind != "integral" or binder.low is None or binder.high is None:
         return None
-    low, high = sympy.sympify(binder.low), sympy.sympify(binder.high)
+    low, high = binder.low, binder.high
     if not (high - low).is_positive:
         return None
     return low + (high - low) * t / (1 + t)

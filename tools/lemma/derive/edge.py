@@ -38,7 +38,7 @@ _HEAVY = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivativ
 
 
 def _for_condition(space: Space, condition: Condition, rng: random.Random) -> Iterator[Point]:
-    expr = sympy.sympify(condition.expr)
+    expr = condition.expr
     if expr.has(*_HEAVY):
         return  # solving through an integral or a sum is no quick search
     used = expr.free_symbols

@@ -233,7 +233,7 @@ def _subs(builder: _Builder, node: ast.Call, scope: Scope) -> object:
     body = builder.conv(node.args[0], inner)
     # what the body needs of its variables, it needs of the values put in for them
     at = dict(zip(variables, points, strict=True))
-    builder.conditions[before:] = [replace(c, expr=sympy.sympify(c.expr).xreplace(at))
+    builder.conditions[before:] = [replace(c, expr=c.expr.xreplace(at))
                                    for c in builder.conditions[before:]]
     if isinstance(body, MatrixBase):
         return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Subs(e, variables, points)))
@@ -259,5 +259,5 @@ def _limit(builder: _Builder, node: ast.Call, scope: Scope) -> object:
     body = builder.scalar(node.args[0], inner, "Limit")
     # a limit needs its body defined near the point, not at it: drop what mentions the variable
     builder.conditions[before:] = [c for c in builder.conditions[before:]
-                                   if var not in sympy.sympify(c.expr).free_symbols]
+                                   if var not in c.expr.free_symbols]
     return sympy.Limit(body, var, point, dir=direction)

@@ -20,20 +20,13 @@ from sympy.core.function import AppliedUndef
 from lemma.derive import conditions as conds
 from lemma.derive.block import Condition, Derivation, Domain
 from lemma.derive.draw import draw_scalar, matrix_entry, random_function
+from lemma.derive.numeric import is_defined, sign_kind, zero_kind
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
 MAX_TRIES = 25
-#: Decimal digits of the numeric comparison, and of its re-check near the tolerance.
-DIGITS = 50
-RECHECK_DIGITS = 120
-#: Relative size below which a difference is tested again at RECHECK_DIGITS, and the size it
-#: must stay above there to count as a real difference.
-TOLERANCE = sympy.Float("1e-30", 60)
-RECHECK_TOLERANCE = sympy.Float("1e-100", 130)
 #: Terms of a Sum/Product expanded one by one at a point (beyond this sympy sums in closed form).
 MAX_EXPANDED_TERMS = 2000
 _CALCULUS = (sympy.Derivative, sympy.Subs)
-_UNDEFINED = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 
 @dataclass(frozen=True)
@@ -175,28 +168,6 @@ def _integrate(node: sympy.Integral) -> sympy.Expr:
     return node.doit()
 
 
-def is_defined(value: object, real: bool = False) -> bool:
-    """False when a value has a pole, is undefined or infinite, still has free symbols, or --
-    in a block of real quantities -- is not a real number."""
-    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
-    for v in items:
-        if not isinstance(v, sympy.Basic) or v.free_symbols or v.has(*_UNDEFINED):
-            return False
-        if real and not v.is_Rational and _not_real(v):
-            return False
-    return True
-
-
-def _not_real(value: sympy.Basic) -> bool:
-    if value.is_real is not None:
-        return not value.is_real
-    approx = _numeric(value, DIGITS)
-    if approx is None:
-        return False  # decided later: an unevaluable value is "unknown"
-    re, im = approx.as_real_imag()
-    return bool(abs(im) > TOLERANCE * max(abs(re), 1))
-
-
 def admissible(space: Space, point: Point) -> bool:
     """True when every declared `!= 0` hypothesis holds and is defined at the point."""
     for cond in space.conditions:
@@ -206,99 +177,6 @@ def admissible(space: Space, point: Point) -> bool:
         if zero_kind(v) != "nonzero":
             return False
     return True
-
-
-def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
-    """`value` evaluated to `digits` significant digits, or None when it cannot be."""
-    try:
-        approx = sympy.N(value, digits)
-    except (TypeError, ValueError, ArithmeticError, RecursionError):
-        return None
-    return approx if approx.is_number and not approx.has(*_UNDEFINED) else None
-
-
-def _size(value: sympy.Expr, digits: int = 15) -> sympy.Expr | None:
-    approx = _numeric(value, digits)
-    return None if approx is None else abs(approx)
-
-
-def approximate(value: sympy.Expr) -> complex | None:
-    """A 50-digit evaluation rounded to a Python complex, or None when it cannot be evaluated."""
-    approx = _numeric(value, DIGITS)
-    try:
-        return None if approx is None else complex(approx)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _exactly_zero(value: sympy.Expr) -> bool:
-    """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
-    for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):
-        if rewrite(value) == 0:
-            return True
-    return False
-
-
-def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
-    """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
-    evaluated again at higher precision: a true zero shrinks, a real difference stays."""
-    first = _size(value, DIGITS)
-    if first is None:
-        return None
-    if first > TOLERANCE * scale:
-        return False
-    second = _size(value, RECHECK_DIGITS)
-    if second is None:
-        return None
-    return bool(second <= RECHECK_TOLERANCE * scale)
-
-
-def _scale(*values: object) -> sympy.Expr:
-    """The size differences are measured against: the larger side, or 1 when both vanish."""
-    sizes = [_size(v) for v in values if isinstance(v, sympy.Basic)]
-    known = [s for s in sizes if s is not None and s != 0]
-    return max(known) if known else sympy.Integer(1)
-
-
-def zero_kind(value: object, *sides: object) -> str:
-    """'zero' (exactly), 'numeric-zero' (negligible relative to the sides, re-checked at higher
-    precision), 'nonzero' or 'unknown'."""
-    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
-    side_items = [list(s) if isinstance(s, sympy.MatrixBase) else [s] * len(items)
-                  for s in sides]
-    kind = "zero"
-    for i, v in enumerate(items):
-        if v == 0:
-            continue
-        if getattr(v, "is_Rational", False):
-            return "nonzero"
-        negligible = _negligible(v, _scale(*(s[i] for s in side_items)))
-        if negligible is None:
-            return "unknown"
-        if not negligible:
-            return "nonzero"
-        if not _exactly_zero(v):
-            kind = "numeric-zero"
-    return kind
-
-
-def sign_kind(value: sympy.Expr, *sides: object) -> str:
-    """An inequality margin: positive, zero, negative, numeric-zero, complex or unknown."""
-    if value == 0:
-        return "zero"
-    if value.is_Rational:
-        return "positive" if value > 0 else "negative"
-    scale = _scale(*sides)
-    negligible = _negligible(value, scale)
-    if negligible is None:
-        return "unknown"
-    if negligible:
-        return "numeric-zero"
-    approx = _numeric(value, DIGITS)
-    re, im = approx.as_real_imag()  # type: ignore[union-attr]
-    if abs(im) > TOLERANCE * scale:
-        return "complex"
-    return "positive" if re > 0 else "negative"
 
 
 def condition_fails(condition: Condition, space: Space, point: Point) -> bool:
