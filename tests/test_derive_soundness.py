@@ -224,3 +224,12 @@ def test_the_result_states_the_composed_conclusion() -> None:
     result = verdict("given:\n  x: real > 0\ncalc:\n  x\n  <= x + 1\n  = 1 + x\n  < x + 2")
     assert result.verdict == "valid"
     assert result.conclusion == "x < x + 2"
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ("given:\n  x: real > 0\ncalc:\n  x + exp(-1000)\n  > x", "proved"),
+    ("given:\n  x: real > 0\ncalc:\n  x + exp(-1000)\n  = x", "failed"),
+    ("given:\n  x: real > 0\ncalc:\n  log(6*x) - log(2*x)\n  = log(3)", "proved"),
+], ids=["tiny-but-positive", "tiny-but-nonzero", "true-zero-by-cancellation"])
+def test_tiny_values_are_decided_by_precision_not_by_size(body: str, status: str) -> None:
+    assert first_link(body).status == status

@@ -74,16 +74,31 @@ def _exactly_zero(value: sympy.Expr) -> bool:
 
 def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
     """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
-    evaluated again at higher precision: a true zero shrinks, a real difference stays."""
-    first = _size(value, DIGITS)
+    evaluated again at higher precision: a true zero shrinks (sympy's adaptive evaluation returns
+    it with no significant digits), a real difference -- even exp(-1000) -- stays the same."""
+    first = _numeric(value, DIGITS)
     if first is None:
         return None
-    if first > TOLERANCE * scale:
+    if abs(first) > TOLERANCE * scale:
         return False
-    second = _size(value, RECHECK_DIGITS)
+    second = _numeric(value, RECHECK_DIGITS)
     if second is None:
         return None
-    return bool(second <= RECHECK_TOLERANCE * scale)
+    if _significant(first) and _significant(second) and (
+        abs(second - first) <= sympy.Float("1e-20") * abs(second)
+    ):
+        return False
+    return bool(abs(second) <= RECHECK_TOLERANCE * scale)
+
+
+def _significant(value: sympy.Expr) -> bool:
+    """A nonzero result evaluated with real precision (at least 30 bits in some part)."""
+    for part in value.as_real_imag():
+        if part.is_Rational and part != 0:
+            return True
+        if isinstance(part, sympy.Float) and part != 0 and part._prec >= 30:
+            return True
+    return False
 
 
 def _scale(*values: object) -> sympy.Expr:
