@@ -17,6 +17,7 @@ from lemma.derive import workers
 from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
 from lemma.derive.conditions import discharged
+from lemma.derive.linkstatus import conclude, counts, declare_hint
 from lemma.derive.parse import conclusion
 from lemma.derive.probe import Claim, Space, build_space, sample_points, summarize
 from lemma.derive.results import (
@@ -30,8 +31,6 @@ from lemma.derive.shrink import explain_failure, truncate
 PROBE_POINTS = 3
 TEST_POINTS = 12
 INEQUALITY_POINTS = 24
-#: Fewest admissible points that make a link "verified" without a proof (fewer: unchecked).
-MIN_POINTS = 5
 RESIDUAL_CHARS = 300
 #: Share of the time box the heavy rungs get once random exact points already verified a link.
 HEAVY_SHARE_WHEN_VERIFIED = 0.3
@@ -272,13 +271,13 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
             )
             return _failed(result, claim, "test", test.value, clock, keep_message=True)
         return _failed(result, claim, "test", test.value, clock)
-    counts = _counts(probe, test)
+    tally = counts(probe, test)
     if not proof and not inequality and clock.left() > 0:
         # An exactly verified link only tries for a proof briefly; a numeric one may use it all.
-        exact_only = int(counts["exact"]) > 0 and int(counts["numeric"]) == 0
+        exact_only = int(tally["exact"]) > 0 and int(tally["numeric"]) == 0
         budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
         proof, residual_text = _try_ladder(margin, clock, slow, cheap=False, budget=budget)
-    return _conclude(result, claim, proof, counts, residual_text, time_box, combo)
+    return conclude(result, claim, proof, tally, residual_text, time_box, combo)
 
 
 def _try_ladder(
@@ -320,92 +319,6 @@ def _try_ladder(
     return "", text
 
 
-def _counts(*outcomes: workers.Outcome) -> dict[str, int | bool | str]:
-    exact = numeric = wanted = 0
-    timed_out = False
-    last = ""
-    for out in outcomes:
-        exact += int(out.value["exact"])
-        numeric += int(out.value["numeric"])
-        wanted += int(out.value["wanted"])
-        last = str(out.value.get("last", "")) or last
-        if out.status == "timeout":
-            timed_out = True
-        elif not out.ok:
-            last = out.message
-    return {"exact": exact, "numeric": numeric, "timeout": timed_out, "last": last,
-            "wanted": wanted}
-
-
-def _conclude(
-    result: LinkResult,
-    claim: Claim,
-    proof: str,
-    counts: dict[str, int | bool | str],
-    residual: str,
-    time_box: float,
-    combo: bool,
-) -> LinkResult:
-    exact, numeric = int(counts["exact"]), int(counts["numeric"])
-    total = exact + numeric
-    prefix = "linear_combination + " if combo else ""
-    result.residual = residual
-    notes: list[str] = []
-    if counts["timeout"]:
-        notes.append(f"{total} of {counts['wanted']} points agree, time box of {time_box:g} s "
-                     "reached")
-    if total < (1 if proof and not claim.conditions else MIN_POINTS):
-        result.status = "unchecked"
-        if total == 0 and counts["timeout"]:
-            notes = [f"time box of {time_box:g} s exhausted before any point was evaluated"]
-        elif total == 0:
-            reason = counts["last"] or "every draw was rejected"
-            notes = [f"no admissible sample point could be evaluated ({reason})"]
-        else:
-            notes.insert(0, f"only {total} admissible point(s) could be evaluated; at least "
-                         f"{MIN_POINTS} are needed")
-        if proof:
-            notes.append(f"'{proof}' closed it but it could not be cross-checked")
-        result.message = "; ".join(notes)
-        return result
-    if proof and not claim.conditions:
-        result.status = "proved"
-        result.method = f"{prefix}{proof}"
-        kind = "exact" if numeric == 0 else f"{numeric} only numerically"
-        notes.insert(0, f"cross-checked at {total} random points ({kind})")
-    elif claim.relation != "=":
-        result.status = "verified" if numeric == 0 else "numeric"
-        kind = "" if numeric == 0 else " (50-digit numeric)"
-        result.method = f"not refuted on {total} samples{kind}"
-    elif numeric == 0:
-        result.status = "verified"
-        result.method = f"{prefix}random exact x{exact}"
-    else:
-        result.status = "numeric"
-        result.method = f"{prefix}50-digit numeric x{total}"
-    if claim.conditions:
-        notes.append(_open_note(claim.conditions, proof))
-        result.hints = [_declare_hint(c) for c in claim.conditions if c.defines]
-    result.message = "; ".join(notes)
-    return result
-
-
-def _open_note(conditions: tuple[Condition, ...], proof: str) -> str:
-    """Why a link that might have been proved is at most verified: the conditions it needs."""
-    texts = ", ".join(c.text for c in conditions)
-    lead = f"'{proof}' closes it, but only" if proof else "holds at every point tried, but only"
-    return f"{lead} where {texts}: not implied by the declarations"
-
-
-def _declare_hint(condition: Condition) -> str:
-    if condition.binders:
-        return f"holds where {condition.text} for the bound variable's whole range — restrict " \
-               "the range or the declarations so this follows"
-    if condition.kind == "nonzero":
-        return f"holds where {condition.text} — declare it under assume:?"
-    return f"holds where {condition.text} — restrict the declared domain in given: so it follows?"
-
-
 def _failed(
     result: LinkResult,
     claim: Claim,
@@ -435,7 +348,7 @@ def _failed(
     if why.startswith("undefined here:"):
         failing = next((c for c in claim.pointwise if c.text in why), None)
         if failing is not None:
-            result.hints = [_declare_hint(failing), *result.hints]
+            result.hints = [declare_hint(failing), *result.hints]
     if not keep_message and why:
         result.message = why
     elif not keep_message:

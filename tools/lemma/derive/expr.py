@@ -15,7 +15,7 @@ import sympy
 from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 
-from lemma.derive import conditions, exprbind
+from lemma.derive import conditions, exprbind, exprcond
 from lemma.derive import exprmat as mat
 from lemma.derive.block import Binder, Condition, DerivationSyntaxError
 from lemma.model import SourcePos
@@ -402,7 +402,7 @@ class _Builder:
             if getattr(exp, "is_negative", False) and base.rows == base.cols:  # type: ignore[attr-defined]
                 self.require("nonzero", mat.determinant(base), f"det({self.segment(node.left)})")
             return mat.matrix_power(base, exp)
-        self.power_conditions(node, base, exp, natural)
+        exprcond.power_conditions(self, node, base, exp, natural)
         if exp.is_number and exp.is_Rational:  # type: ignore[union-attr]
             if abs(exp) > MAX_EXPONENT:
                 raise self.fail(node.right, f"exponent {exp} is too large (the limit is "
@@ -418,41 +418,6 @@ class _Builder:
                 raise self.fail(node.right, "a numeric exponent of a number must be at most "
                                 f"{MAX_EXPONENT} in size")
         return sympy.Pow(base, exp)
-
-    def power_conditions(self, node: ast.BinOp, base: object, exp: object, natural: bool) -> None:
-        """`base**exp` for real values: 0**-1 is undefined, (-1)**(1/2) is not real."""
-        if natural:
-            return
-        if getattr(exp, "is_integer", False):
-            self.require("nonzero", base, node.left)
-        elif getattr(exp, "is_positive", False):
-            self.require("nonnegative", base, node.left)
-        else:
-            self.require("positive", base, node.left)
-
-    def call_conditions(self, node: ast.Call, name: str, args: list[sympy.Expr]) -> None:
-        """Where a built-in function of real arguments is defined."""
-        for arg, sub in zip(args, node.args, strict=False):
-            self.transparent(sub, arg, f"the argument of {name}")
-        text = self.segment(node.args[0]) if node.args else ""
-        if name == "sqrt":
-            self.require("nonnegative", args[0], node.args[0])
-        elif name == "log":
-            self.require("positive", args[0], node.args[0])
-            if len(args) == 2:
-                self.require("positive", args[1], node.args[1])
-                self.require("nonzero", args[1] - 1, f"{self.segment(node.args[1])} - 1")
-        elif name == "tan":
-            self.require("nonzero", sympy.cos(args[0]), f"cos({text})")
-        elif name in ("asin", "acos"):
-            self.require("unit", args[0], node.args[0])
-        elif name == "gamma":
-            self.require("gamma", args[0], node.args[0])
-        elif name == "beta":
-            self.require("gamma", args[0], node.args[0])
-            self.require("gamma", args[1], node.args[1])
-        elif name == "factorial":
-            self.require("gamma", args[0] + 1, f"{text} + 1")
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -495,7 +460,7 @@ class _Builder:
             want = str(least) if least == most else f"{least} to {most}"
             raise self.fail(node, f"{name} takes {want} argument(s), got {count}")
         args = [self.scalar(arg, scope, name) for arg in node.args]
-        self.call_conditions(node, name, args)
+        exprcond.call_conditions(self, node, name, args)
         if name in BOUNDED_ARGS:
             for arg, sub in zip(args, node.args, strict=True):
                 size = _numeric_size(arg) if arg.is_number else 0
