@@ -42,12 +42,12 @@ def _for_condition(space: Space, condition: Condition, rng: random.Random) -> It
     if expr.has(*_HEAVY):
         return  # solving through an integral or a sum is no quick search
     used = expr.free_symbols
+    simple = draw_point(space, rng, 0)  # special values first: the roots stay readable
     base = draw_point(space, rng, 2)
     for _, matrix in space.matrices:
         if matrix.free_symbols & used:
             yield from _degenerate(base, matrix)
-    for attempt in range(2):
-        point = base if attempt == 0 else draw_point(space, rng, 2)
+    for point in (simple, base):
         for sym in sorted(used & (set(space.scalars) | set(space.entries)), key=str):
             for value in _roots(space, condition, point, sym):
                 trial = point.copy()
