@@ -68,6 +68,7 @@ class Declaration:
     shape: tuple[int, int] | None = None  # matrix/vector (vector N is N x 1)
     structure: str | None = None  # "symmetric" | "diagonal" | None
     arity: int | None = None  # function
+    symbolic: bool = False  # a matrix of symbolic size (`matrix k x d`): a MatrixSymbol
 
 
 @dataclass(frozen=True)

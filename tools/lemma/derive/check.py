@@ -12,12 +12,14 @@ import time
 from collections.abc import Callable
 
 import sympy
+from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive import workers
 from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
 from lemma.derive.conditions import discharged
 from lemma.derive.linkstatus import conclude, counts, declare_hint
+from lemma.derive.ncring import involves, ring_zero
 from lemma.derive.parse import conclusion
 from lemma.derive.probe import Claim, Space, build_space, sample_points, summarize
 from lemma.derive.results import (
@@ -84,7 +86,7 @@ def _sign_proved(margin: sympy.Expr, fn: Callable[[sympy.Expr], sympy.Expr], str
 
 
 def _shape(expr: object) -> tuple[int, int] | None:
-    return tuple(expr.shape) if isinstance(expr, sympy.MatrixBase) else None  # type: ignore[return-value]
+    return tuple(expr.shape) if isinstance(expr, MatrixExpr) else None  # type: ignore[return-value]
 
 
 def _shape_text(shape: tuple[int, int] | None) -> str:
@@ -258,7 +260,13 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
                 proof = name
                 break
     else:
-        proof, residual_text = _try_ladder(margin, clock, slow, cheap=True)
+        if involves(margin):
+            ring = workers.run(ring_zero, margin, claim.space.symmetric,
+                               timeout=clock.share(0.2))
+            if ring.ok and ring.value == 0:
+                proof = "matrix ring normal form"
+        if not proof:
+            proof, residual_text = _try_ladder(margin, clock, slow, cheap=True)
     wanted = INEQUALITY_POINTS if inequality else TEST_POINTS
     test = _stream(claim, "test", wanted, clock.share(0.4))
     if test.value["refuted"]:

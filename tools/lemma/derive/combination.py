@@ -11,6 +11,8 @@ import sympy
 
 from lemma.derive.block import Condition, DerivationSyntaxError, Hypothesis
 from lemma.derive.expr import is_matrix, parse_with_conditions
+from lemma.derive.exprsym import is_symbolic
+from lemma.derive.ncring import involves, ring_zero
 from lemma.model import SourcePos
 
 
@@ -25,7 +27,11 @@ def combination(text: str, names: dict[str, object], hyps: list[Hypothesis],
         if h.nonzero:
             continue
         diff = h.lhs - h.rhs  # type: ignore[operator]
-        if is_matrix(diff):
+        if is_symbolic(diff):
+            stand_in = sympy.MatrixSymbol(f"{h.name}__hypothesis", diff.rows, diff.cols)  # type: ignore[attr-defined]
+            stand_ins[h.name] = stand_in
+            meaning[stand_in] = diff
+        elif is_matrix(diff):
             cells = [sympy.Dummy(f"{h.name}_{i}") for i in range(len(diff))]  # type: ignore[arg-type]
             stand_ins[h.name] = sympy.ImmutableMatrix(diff.rows, diff.cols, cells)  # type: ignore[attr-defined]
             meaning.update(zip(cells, diff, strict=True))  # type: ignore[call-overload]
@@ -35,6 +41,9 @@ def combination(text: str, names: dict[str, object], hyps: list[Hypothesis],
             meaning[cell] = diff
     scope = {**names, **stand_ins}
     expr, conds = parse_with_conditions(text, scope, where, opaque=frozenset(meaning))
+    if involves(expr):
+        _check_ring_combination(expr, meaning, where)
+        return expr.xreplace(meaning), conds  # type: ignore[attr-defined]
     entries = list(expr) if is_matrix(expr) else [expr]  # type: ignore[call-overload]
     zero = dict.fromkeys(meaning, sympy.Integer(0))
     for entry in entries:
@@ -46,6 +55,16 @@ def combination(text: str, names: dict[str, object], hyps: list[Hypothesis],
                                         "hypothesis", "every term must be a coefficient times "
                                         "a hypothesis name, e.g. 2*h1 - x*h2")
     return _substitute(expr, meaning), conds
+
+
+def _check_ring_combination(expr: object, meaning: dict, where: SourcePos) -> None:
+    """With matrices of symbolic size: every term of the combination contains a hypothesis."""
+    zero = {stand_in: (sympy.ZeroMatrix(*stand_in.shape) if is_symbolic(stand_in)
+                       else sympy.Integer(0)) for stand_in in meaning}
+    if ring_zero(expr.xreplace(zero)) != 0:  # type: ignore[attr-defined]
+        raise DerivationSyntaxError(where, "a term of this linear combination contains no "
+                                    "hypothesis", "every term must be a coefficient times a "
+                                    "hypothesis name, e.g. A*h1*B - x*h2")
 
 
 def _substitute(expr: object, meaning: dict[sympy.Symbol, sympy.Expr]) -> object:

@@ -23,8 +23,13 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SCALAR = re.compile(r"(real|integer|complex)")
 _COMPARE = re.compile(r"(real|integer)\s*(>=|<=|>|<)(.+)")
 _INTERVAL = re.compile(r"(real|integer)\s+in\s*([(\[])(.*)([)\]])")
-_MATRIX = re.compile(r"matrix\s+(\d+)\s*[xX]\s*(\d+)(?:\s+(symmetric|diagonal))?")
+_DIM = r"(\d+|[A-Za-z][A-Za-z0-9_]*)"
+_MATRIX = re.compile(r"matrix\s+" + _DIM + r"\s*[xX]\s*" + _DIM
+                     + r"(?:\s+(symmetric|diagonal))?")
+_MATRIX_TIGHT = re.compile(r"matrix\s+([A-Za-z][A-Za-z0-9_]*)[xX]([A-Za-z][A-Za-z0-9_]*)"
+                           r"(?:\s+(symmetric|diagonal))?")
 _SIZED = re.compile(r"(vector|function)\s+(\d+)")
+_SYMBOLIC_VECTOR = re.compile(r"vector\s+([A-Za-z][A-Za-z0-9_]*)")
 _TYPES_HINT = ("types: real, real > 0, real >= 0, real in (a, b), real in [a, b], integer, "
                "integer >= n, complex, matrix RxC [symmetric|diagonal], vector N, function N")
 
@@ -107,7 +112,7 @@ def declarations(lines: Lines, entries: list[int]) -> list[Declaration]:
             raise DerivationSyntaxError(lines.pos(idx, lines.indent(idx)), "expected a "
                                         "declaration 'names: type'", "e.g. x, y: real > 0")
         type_col = len(names_text) + 1 + (len(type_text) - len(type_text.lstrip()))
-        made = _type(lines, idx, type_col, type_text.strip())
+        made = _type(lines, idx, type_col, type_text.strip(), decls)
         for start, raw in top_level_split(names_text):
             name = raw.strip()
             col = start + len(raw) - len(raw.lstrip())
@@ -116,7 +121,7 @@ def declarations(lines: Lines, entries: list[int]) -> list[Declaration]:
             decls.append(_declare(name, made, lines.pos(idx, col)))
     taken = {d.name: d for d in decls}
     for d in decls:
-        if is_matrix(d.value):
+        if is_matrix(d.value) and d.shape is not None and not d.symbolic:
             for entry in sorted(d.value.free_symbols, key=str):  # type: ignore[attr-defined]
                 if entry.name in taken:
                     raise DerivationSyntaxError(taken[entry.name].pos, f"{entry.name!r} is also "
@@ -136,9 +141,40 @@ def _bound(lines: Lines, idx: int, col: int, text: str, integer: bool) -> sympy.
     return value  # type: ignore[return-value]
 
 
-def _type(lines: Lines, idx: int, col: int, text: str) -> tuple[str, object]:
+def _dimension(lines: Lines, idx: int, col: int, text: str,
+               decls: list[Declaration]) -> object:
+    """A literal size 1..8, or a declared integer name for a matrix of symbolic size."""
+    if text.isdigit():
+        size = int(text)
+        if not 1 <= size <= MAX_MATRIX:
+            raise DerivationSyntaxError(lines.pos(idx, col), f"matrix size {size} is out of "
+                                        f"range (1 to {MAX_MATRIX}); use a name for a symbolic "
+                                        "size, e.g. matrix k x d")
+        return size
+    found = next((d for d in decls if d.name == text), None)
+    if found is None or found.kind != "integer":
+        raise DerivationSyntaxError(lines.pos(idx, col), f"the size {text!r} must be declared "
+                                    "before, as an integer", f"e.g. {text}: integer >= 1")
+    return found.value
+
+
+def _type(lines: Lines, idx: int, col: int, text: str,
+          decls: list[Declaration] | None = None) -> tuple[str, object]:
     """(kind, detail): a Domain for scalars, (rows, cols, structure) for matrices, arity."""
+    decls = decls or []
     where = lines.pos(idx, col)
+    if match := (_MATRIX.fullmatch(text) or _MATRIX_TIGHT.fullmatch(text)):
+        rows = _dimension(lines, idx, col + match.start(1), match[1], decls)
+        cols = _dimension(lines, idx, col + match.start(2), match[2], decls)
+        if isinstance(rows, sympy.Symbol) or isinstance(cols, sympy.Symbol):
+            structure = match[3]
+            if structure and rows != cols:
+                raise DerivationSyntaxError(where, f"a {structure} matrix must be square")
+            return "matrix", (rows, cols, structure)
+    if match := _SYMBOLIC_VECTOR.fullmatch(text):
+        rows = _dimension(lines, idx, col + match.start(1), match[1], decls)
+        if isinstance(rows, sympy.Symbol):
+            return "matrix", (rows, sympy.Integer(1), None)
     if _SCALAR.fullmatch(text):
         return text, Domain(text)
     if match := _COMPARE.fullmatch(text):
@@ -207,6 +243,10 @@ def _declare(name: str, made: tuple[str, object], pos: SourcePos) -> Declaration
         entries = [sympy.Symbol(f"{name}_{i + 1}", real=True) for i in range(detail)]  # type: ignore[call-overload]
         return Declaration(name, kind, sympy.ImmutableMatrix(entries), pos, shape=(detail, 1))  # type: ignore[arg-type]
     rows, cols, structure = detail  # type: ignore[misc]
+    if isinstance(rows, sympy.Basic) or isinstance(cols, sympy.Basic):
+        symbol = sympy.MatrixSymbol(name, rows, cols)
+        return Declaration(name, "matrix", symbol, pos, shape=(rows, cols), structure=structure,
+                           symbolic=True)
 
     def entry(i: int, j: int) -> sympy.Expr:
         if structure == "diagonal" and i != j:

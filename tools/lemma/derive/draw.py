@@ -163,3 +163,29 @@ def simple_functions(variables: tuple[sympy.Symbol, ...]) -> list[sympy.Expr]:
         return []
     x = variables[0]
     return [x, x**2, x**3, x**4, x**5, sympy.exp(x), sympy.sin(x)]
+
+
+#: Largest size a symbolic dimension takes at a sample point (explicit matrices stay small).
+MAX_SIZE = 4
+
+
+def draw_size(domain: Domain, rng: random.Random) -> sympy.Integer:
+    """A small size for a dimension `k` of `matrix k x d`: 1 to 4, inside its domain."""
+    low = 1 if domain.lower is None else max(1, int(sympy.ceiling(domain.lower)))
+    if domain.lower is not None and domain.lower_strict and domain.lower == low:
+        low += 1
+    high = low + MAX_SIZE - 1
+    if domain.upper is not None:
+        high = min(high, int(sympy.floor(domain.upper)))
+    return sympy.Integer(rng.randint(low, max(low, high)))
+
+
+def random_matrix(rows: int, cols: int, structure: str | None,
+                  rng: random.Random) -> sympy.ImmutableMatrix:
+    """An explicit random matrix of a drawn size (symmetric or diagonal when declared so)."""
+    cells = [[matrix_entry(rng) for _ in range(cols)] for _ in range(rows)]
+    if structure == "symmetric":
+        cells = [[cells[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
+    elif structure == "diagonal":
+        cells = [[cells[i][j] if i == j else 0 for j in range(cols)] for i in range(rows)]
+    return sympy.ImmutableMatrix(cells)

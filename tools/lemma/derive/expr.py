@@ -14,8 +14,9 @@ from fractions import Fraction
 import sympy
 from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import conditions, exprbind, exprcond
+from lemma.derive import conditions, exprbind, exprcond, exprsym
 from lemma.derive import exprmat as mat
 from lemma.derive.block import Binder, Condition, DerivationSyntaxError
 from lemma.model import SourcePos
@@ -98,8 +99,8 @@ def _chained(node: ast.AST) -> bool:
 
 
 def is_matrix(value: object) -> bool:
-    """True for an explicit sympy matrix (declared matrices, vectors and their combinations)."""
-    return isinstance(value, MatrixBase)
+    """True for a matrix: explicit (entries) or of symbolic size (`W: matrix k x d`)."""
+    return isinstance(value, MatrixBase | MatrixExpr)
 
 
 def parse_expression(
@@ -400,7 +401,9 @@ class _Builder:
             self.transparent(node.left, base, "a power other than 0, 1, 2, ...")
         if is_matrix(base):
             if getattr(exp, "is_negative", False) and base.rows == base.cols:  # type: ignore[attr-defined]
-                self.require("nonzero", mat.determinant(base), f"det({self.segment(node.left)})")
+                det = (sympy.Determinant(base) if exprsym.is_symbolic(base)
+                       else mat.determinant(base))
+                self.require("nonzero", det, f"det({self.segment(node.left)})")
             return mat.matrix_power(base, exp)
         exprcond.power_conditions(self, node, base, exp, natural)
         if exp.is_number and exp.is_Rational:  # type: ignore[union-attr]
@@ -478,6 +481,9 @@ class _Builder:
         values = [self.conv(arg, scope) for arg in node.args]
         for value, sub in zip(values, node.args, strict=False):
             self.transparent(sub, value, f"the argument of {name}")
+        if len(values) == 1 and exprsym.is_symbolic(values[0]):
+            raise self.fail(node.args[0], f"{name} of a vector of symbolic size is not supported",
+                            "declare the vector with a literal size, e.g. vector 3")
         if len(values) == 1 and is_matrix(values[0]) and 1 in values[0].shape:  # type: ignore
             entries = list(values[0])  # type: ignore[call-overload]
             if arity is not None and len(entries) != arity and arity != 1:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
 
 if TYPE_CHECKING:
     from lemma.derive.expr import _Builder
@@ -33,8 +34,8 @@ class ShapeProblem(Exception):
         self.hint = hint
 
 
-def shape_text(m: MatrixBase) -> str:
-    """`2x3` for a 2-row, 3-column matrix."""
+def shape_text(m: MatrixExpr) -> str:
+    """`2x3` for a 2-row, 3-column matrix (`kxd` for symbolic sizes)."""
     return f"{m.rows}x{m.cols}"
 
 
@@ -63,6 +64,10 @@ def _symbolic(m: MatrixBase) -> bool:
 
 def combine(op: str, left: object, right: object) -> object:
     """`left op right` for + - * / with scalar/matrix shape rules."""
+    from lemma.derive import exprsym
+
+    if exprsym.is_symbolic(left) or exprsym.is_symbolic(right):
+        return exprsym.combine(op, left, right)
     lm, rm = isinstance(left, MatrixBase), isinstance(right, MatrixBase)
     if op in "+-":
         if lm and rm:
@@ -116,6 +121,10 @@ def _bounded(value: object, what: str) -> object:
 
 def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
     """M**n for a square M and a literal integer |n| <= 8 (n = -1 is the inverse)."""
+    from lemma.derive import exprsym
+
+    if exprsym.is_symbolic(base):
+        return exprsym.power(base, exp)  # type: ignore[return-value]
     if base.rows != base.cols:
         raise ShapeProblem(f"only a square matrix has powers; this is {shape_text(base)}")
     if not (getattr(exp, "is_Integer", False) and abs(exp) <= MAX_MATRIX_POWER):  # type: ignore
@@ -195,8 +204,13 @@ def square(m: MatrixBase, what: str) -> None:
         raise ShapeProblem(f"{what} needs a square matrix, but this is {shape_text(m)}")
 
 
-def _dimension(builder: _Builder, node: ast.AST, what: str) -> int:
-    """A literal integer dimension 1..8 for eye/zeros."""
+def _dimension(builder: _Builder, node: ast.AST, what: str) -> object:
+    """A literal integer dimension 1..8 for eye/zeros, or a declared integer name (eye(k))."""
+    if isinstance(node, ast.Name):
+        value = builder.names.get(node.id)
+        if isinstance(value, sympy.Symbol) and value.is_integer:
+            return value
+        raise builder.fail(node, f"{node.id!r} is not a declared integer", "e.g. k: integer >= 1")
     if (
         not isinstance(node, ast.Constant)
         or isinstance(node.value, bool)
@@ -217,6 +231,8 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
                                f"argument(s), got {len(args)}")
         dims = [_dimension(builder, arg, name) for arg in args]
         rows, cols = dims[0], dims[-1]
+        if any(isinstance(d, sympy.Symbol) for d in dims):
+            return sympy.Identity(rows) if name == "eye" else sympy.ZeroMatrix(rows, cols)
         made = sympy.eye(rows) if name == "eye" else sympy.zeros(rows, cols)
         return sympy.ImmutableMatrix(made)
     if name == "Matrix":
@@ -224,6 +240,15 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
+    from lemma.derive import exprsym
+
+    if exprsym.is_symbolic(value):
+        builder.transparent(args[0], value, name)
+        made = exprsym.call(name, value)
+        if name == "inv":
+            builder.require("nonzero", sympy.Determinant(value),
+                            f"det({builder.segment(args[0])})")
+        return made
     if not isinstance(value, MatrixBase):
         raise builder.fail(args[0], f"{name} takes a matrix, but this is a scalar")
     if name == "inv":

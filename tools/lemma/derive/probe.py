@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, replace
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive import conditions as conds
 from lemma.derive.block import Condition, Derivation, Domain
-from lemma.derive.draw import draw_scalar, matrix_entry, random_function
+from lemma.derive.draw import draw_scalar, draw_size, matrix_entry, random_function, random_matrix
 from lemma.derive.numeric import is_defined, sign_kind, zero_kind
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
@@ -60,6 +61,12 @@ class Space:
     names: dict[sympy.Symbol, str]
     matrices: tuple[tuple[str, sympy.ImmutableMatrix], ...] = ()
     real: bool = True  # no complex declaration: every value is meant to be real
+    symbolic: tuple[tuple[str, sympy.MatrixSymbol, str | None], ...] = ()  # matrix k x d
+    dimensions: frozenset[sympy.Symbol] = frozenset()  # integers used as a symbolic size
+
+    @property
+    def symmetric(self) -> tuple[sympy.MatrixSymbol, ...]:
+        return tuple(m for _, m, structure in self.symbolic if structure)
 
     def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
         """The same space with one scalar restricted (used by the positivity hint)."""
@@ -75,11 +82,16 @@ def build_space(d: Derivation) -> Space:
     functions: list[FunctionSlot] = []
     names: dict[sympy.Symbol, str] = {}
     matrices: list[tuple[str, sympy.ImmutableMatrix]] = []
+    symbolic: list[tuple[str, sympy.MatrixSymbol, str | None]] = []
+    dimensions: set[sympy.Symbol] = set()
     for decl in d.declarations:
         if decl.kind == "function":
             arity = decl.arity or 1
             xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
             functions.append(FunctionSlot(decl.value, decl.name, xs))
+        elif decl.symbolic:
+            symbolic.append((decl.name, decl.value, decl.structure))
+            dimensions.update(s for s in decl.shape if isinstance(s, sympy.Symbol))  # type: ignore[union-attr]
         elif decl.kind in ("matrix", "vector"):
             matrices.append((decl.name, decl.value))
             for sym in sorted(getattr(decl.value, "free_symbols", ()), key=str):
@@ -91,7 +103,7 @@ def build_space(d: Derivation) -> Space:
     declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
     real = all(domain.kind != "complex" for domain in scalars.values())
     return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
-                 real)
+                 real, tuple(symbolic), frozenset(dimensions))
 
 
 def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
@@ -100,9 +112,15 @@ def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
     values: dict[sympy.Symbol, sympy.Expr] = {}
     for sym in sorted(space.scalars, key=str):
         special = index == 0 or (index % 3 == 1 and rng.random() < 0.5)
-        values[sym] = draw_scalar(space.scalars[sym], rng, special)
+        if sym in space.dimensions:
+            values[sym] = draw_size(space.scalars[sym], rng)
+        else:
+            values[sym] = draw_scalar(space.scalars[sym], rng, special)
     for sym in space.entries:
         values[sym] = matrix_entry(rng)
+    for _, symbol, structure in space.symbolic:
+        rows, cols = (int(d.xreplace(values)) for d in symbol.shape)
+        values[symbol] = random_matrix(rows, cols, structure, rng)  # type: ignore[index]
     functions = {slot.func: random_function(slot.variables, rng) for slot in space.functions}
     return Point(values, functions)
 
@@ -132,7 +150,10 @@ def instantiate(expr: object, space: Space, point: Point) -> object:
             e = finite_sums(e)
         if e.has(sympy.Integral):
             e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
-        return e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
+        e = e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
+        if isinstance(e, MatrixExpr) and not isinstance(e, sympy.MatrixBase):
+            e = e.as_explicit()  # eye(k) + an explicit matrix, once k has a value
+        return sympy.ImmutableMatrix(e) if isinstance(e, sympy.MatrixBase) else e
 
     return _map(expr, one)
 
@@ -206,6 +227,8 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
         out[space.names.get(sym, str(sym))] = sympy.sstr(point.values[sym])
     for name, matrix in space.matrices:
         out[name] = sympy.sstr(matrix.xreplace(point.values).tolist())
+    for name, symbol, _ in space.symbolic:
+        out[name] = sympy.sstr(point.values[symbol].tolist())  # type: ignore[attr-defined]
     for slot in space.functions:
         args = ", ".join(str(v) for v in slot.variables)
         out[slot.name] = f"({args}) -> {sympy.sstr(point.functions[slot.func])}"

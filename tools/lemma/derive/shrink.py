@@ -62,6 +62,7 @@ def shrink(claim: Claim, point: Point) -> Point:
         slots: list[tuple[Any, list[sympy.Rational]]] = [
             (sym, candidates(space.scalars[sym]))
             for sym in sorted(space.scalars, key=lambda s: space.names.get(s, str(s)))
+            if sym not in space.dimensions  # a size fixes the shapes of the drawn matrices
         ]
         slots += [(sym, candidates(None)) for sym in space.entries]
         for sym, pool in slots:
