@@ -163,7 +163,8 @@ def _type(lines: Lines, idx: int, col: int, text: str,
     """(kind, detail): a Domain for scalars, (rows, cols, structure) for matrices, arity."""
     decls = decls or []
     where = lines.pos(idx, col)
-    if match := (_MATRIX.fullmatch(text) or _MATRIX_TIGHT.fullmatch(text)):
+    match = _MATRIX.fullmatch(text) or _MATRIX_TIGHT.fullmatch(text)
+    if match and not (match[1].isdigit() and match[2].isdigit()):
         rows = _dimension(lines, idx, col + match.start(1), match[1], decls)
         cols = _dimension(lines, idx, col + match.start(2), match[2], decls)
         if isinstance(rows, sympy.Symbol) or isinstance(cols, sympy.Symbol):
