@@ -81,6 +81,11 @@ class Hypothesis:
     nonzero: bool
     text: str
     pos: SourcePos
+    relation: str = "=="  # "==", or "<=" / "<" for an inequality `lhs <= rhs` / `lhs < rhs`
+
+    @property
+    def equation(self) -> bool:
+        return not self.nonzero and self.relation == "=="
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,7 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
         return result
     clock = _Clock(time_box)
     open_conditions = _open_conditions(step.conditions, space, clock)
-    guards = tuple(side for h in d.hypotheses if not h.nonzero for side in (h.lhs, h.rhs)
+    guards = tuple(side for h in d.hypotheses if h.equation for side in (h.lhs, h.rhs)
                    ) if display is not None else ()
     claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display,
                   open_conditions, guards)
@@ -203,8 +203,17 @@ def _open_conditions(conditions: tuple[Condition, ...], space: Space,
     return tuple(c for c, done in zip(conditions, out.value, strict=True) if not done)
 
 
+def _sign_from_declarations(margin: sympy.Expr, strict: bool, space: Space) -> bool:
+    """The margin of an inequality link is a condition like any other: prove it from the
+    domains, `!= 0` hypotheses and inequality hypotheses."""
+    kind = "positive" if strict else "nonnegative"
+    return discharged(Condition(kind, margin, ""), space.conditions, space.scalars,
+                      space.inequalities)
+
+
 def _discharge_all(conditions: tuple[Condition, ...], space: Space) -> list[bool]:
-    return [discharged(c, space.conditions, space.scalars) for c in conditions]
+    return [discharged(c, space.conditions, space.scalars, space.inequalities)
+            for c in conditions]
 
 
 def _stream(claim: Claim, name: str, wanted: int, timeout: float) -> workers.Outcome:
@@ -252,7 +261,11 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
     margin = claim.right - claim.left if claim.relation in ("<", "<=") else claim.left - claim.right  # type: ignore[operator]
     strict = claim.relation in ("<", ">")
     if inequality:
-        for name, fn in SIGN_LADDER:
+        sign = workers.run(_sign_from_declarations, margin, strict, claim.space,
+                           timeout=clock.share(0.15))
+        if sign.ok and sign.value:
+            proof = "sign from the declarations"
+        for name, fn in () if proof else SIGN_LADDER:
             if clock.left() <= 0:
                 break
             out = workers.run(_sign_proved, margin, fn, strict, timeout=clock.share(0.15))

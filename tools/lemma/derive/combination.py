@@ -24,7 +24,7 @@ def combination(text: str, names: dict[str, object], hyps: list[Hypothesis],
     stand_ins: dict[str, object] = {}
     meaning: dict[sympy.Symbol, sympy.Expr] = {}
     for h in hyps:
-        if h.nonzero:
+        if not h.equation:
             continue
         diff = h.lhs - h.rhs  # type: ignore[operator]
         if is_symbolic(diff):

@@ -97,14 +97,50 @@ def _not_none(flag: bool | None, negate: bool = False) -> bool | None:
 
 
 def discharged(condition: Condition, nonzero: Iterable[sympy.Expr],
-               domains: Mapping[sympy.Symbol, Domain] | None = None) -> bool:
-    """True when the declarations (domains, `!= 0` hypotheses) imply the condition everywhere."""
-    for shift in _domain_shifts(domains or {}):
+               domains: Mapping[sympy.Symbol, Domain] | None = None,
+               inequalities: Iterable[tuple[sympy.Expr, bool]] = ()) -> bool:
+    """True when the declarations (domains, `!= 0` and inequality hypotheses) imply the
+    condition everywhere."""
+    slack = _eliminate(tuple(inequalities), domains or {})
+    domains = {s: d for s, d in (domains or {}).items() if s not in slack}
+    nonzero = tuple(h.xreplace(slack) for h in nonzero)
+    for shift in _domain_shifts(domains):
         known = tuple(h.xreplace(shift) for h in nonzero)
         for expr in _unbound(condition):
-            if _proves(condition.kind, expr.xreplace(shift), known):
+            if _proves(condition.kind, expr.xreplace(slack).xreplace(shift), known):
                 return True
     return False
+
+
+def _eliminate(inequalities: tuple[tuple[sympy.Expr, bool], ...],
+               domains: Mapping[sympy.Symbol, Domain]) -> dict[object, sympy.Expr]:
+    """Each inequality `margin >= 0` (or `> 0`) solved for one variable it contains linearly,
+    with a fresh nonnegative (positive) slack: `a <= b` becomes `b = a + u`, u >= 0. The points
+    this describes are exactly those the inequality allows, so a proof after the substitution is
+    a proof under the hypothesis (the eliminated variable's own domain is dropped: weaker, sound).
+    """
+    mapping: dict[object, sympy.Expr] = {}
+    for i, (margin, strict) in enumerate(inequalities):
+        margin = margin.xreplace(mapping)
+        for sym in sorted(margin.free_symbols, key=str):
+            if sym in mapping or not isinstance(sym, sympy.Symbol):
+                continue
+            coeff = sympy.expand(margin).coeff(sym)
+            if not coeff.is_number or coeff == 0 or sympy.expand(margin - coeff * sym).has(sym):
+                continue
+            integer = sym.is_integer and abs(coeff) == 1 and (margin - coeff * sym).is_integer
+            if integer and strict:
+                u = sympy.Symbol(f"u{i}", integer=True, positive=True)
+            elif integer:
+                u = sympy.Symbol(f"u{i}", integer=True, nonnegative=True)
+            else:
+                u = sympy.Symbol(f"u{i}", positive=True) if strict else sympy.Symbol(
+                    f"u{i}", nonnegative=True)
+            value = (u - (margin - coeff * sym)) / coeff
+            mapping = {k: v.xreplace({sym: value}) for k, v in mapping.items()}
+            mapping[sym] = value
+            break
+    return mapping
 
 
 def _domain_shifts(domains: Mapping[sympy.Symbol, Domain]) -> list[dict[object, sympy.Expr]]:

@@ -224,7 +224,8 @@ def _sections(lines: Lines) -> dict[str, _Section]:
 
 
 def _hypotheses(lines: Lines, entries: list[int], names: dict[str, object]) -> list[Hypothesis]:
-    """`NAME: lhs == rhs` equations and `NAME: expr != 0` side conditions."""
+    """`NAME: lhs == rhs` equations, `NAME: expr != 0` side conditions and `NAME: a <= b`
+    inequalities (stored as low < high or low <= high)."""
     hyps: list[Hypothesis] = []
     seen: dict[str, int] = {}
     for idx in entries:
@@ -238,14 +239,25 @@ def _hypotheses(lines: Lines, entries: list[int], names: dict[str, object]) -> l
                                         "'NAME: expr != 0'")
         name, body, start = match[2], match[3], match.start(3)
         check_new_name(lines, idx, match.start(2), name, names, seen, hypothesis=True)
-        ops = [(m.start(), m[0]) for m in re.finditer(r"==|!=", body)]
+        ops = [(m.start(), m[0]) for m in re.finditer(r"==|!=|<=|>=|<|>", body)]
         if len(ops) != 1:
             raise DerivationSyntaxError(lines.pos(idx, start), f"hypothesis {name} must have "
-                                        "exactly one == or !=",
-                                        "domain conditions such as x > 0 belong in given:")
+                                        "exactly one ==, !=, <=, <, >= or >",
+                                        "e.g. h: a*b == 1, nz: x - 1 != 0, order: a <= b")
         at, op = ops[0]
         lhs = parse_expression(body[:at], names, lines.pos(idx, start))
-        rhs = parse_expression(body[at + 2:], names, lines.pos(idx, start + at + 2))
+        rhs = parse_expression(body[at + len(op):], names,
+                               lines.pos(idx, start + at + len(op)))
+        if op in ("<=", "<", ">=", ">"):
+            if is_matrix(lhs) or is_matrix(rhs):
+                raise DerivationSyntaxError(lines.pos(idx, start + at), f"the inequality {name} "
+                                            "needs scalar sides")
+            low, high = (lhs, rhs) if op[0] == "<" else (rhs, lhs)
+            seen[name] = idx
+            hyps.append(Hypothesis(name, low, high, False, body.strip(),
+                                   lines.pos(idx, match.start(2)), relation=op[0].replace(
+                                       ">", "<") + op[1:]))
+            continue
         if is_matrix(lhs) != is_matrix(rhs) or (is_matrix(lhs) and lhs.shape != rhs.shape):  # type: ignore[attr-defined]
             raise DerivationSyntaxError(lines.pos(idx, start + at), f"the two sides of {name} "
                                         f"have different shapes ({_shape(lhs)} vs {_shape(rhs)})")

@@ -62,6 +62,7 @@ class Space:
     matrices: tuple[tuple[str, sympy.ImmutableMatrix], ...] = ()
     real: bool = True  # no complex declaration: every value is meant to be real
     symbolic: tuple[tuple[str, sympy.MatrixSymbol, str | None], ...] = ()  # matrix k x d
+    inequalities: tuple[tuple[sympy.Expr, bool], ...] = ()  # (margin, strict): margin >= 0 / > 0
     dimensions: frozenset[sympy.Symbol] = frozenset()  # integers used as a symbolic size
 
     @property
@@ -101,9 +102,12 @@ def build_space(d: Derivation) -> Space:
             scalars[decl.value] = decl.domain or Domain(decl.kind)
             names[decl.value] = decl.name
     declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
+    inequalities = tuple((h.rhs - h.lhs, h.relation == "<") for h in d.hypotheses
+                         if h.relation in ("<", "<="))
     real = all(domain.kind != "complex" for domain in scalars.values())
     return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
-                 real, tuple(symbolic), frozenset(dimensions))
+                 real=real, symbolic=tuple(symbolic), dimensions=frozenset(dimensions),
+                 inequalities=inequalities)
 
 
 def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
@@ -190,12 +194,19 @@ def _integrate(node: sympy.Integral) -> sympy.Expr:
 
 
 def admissible(space: Space, point: Point) -> bool:
-    """True when every declared `!= 0` hypothesis holds and is defined at the point."""
+    """True when every declared `!= 0` and inequality hypothesis holds at the point."""
     for cond in space.conditions:
         v = instantiate(cond, space, point)
         if not is_defined(v):
             return False
         if zero_kind(v) != "nonzero":
+            return False
+    for margin, strict in space.inequalities:
+        v = instantiate(margin, space, point)
+        if not is_defined(v, real=True):
+            return False
+        sign = sign_kind(v)  # type: ignore[arg-type]
+        if sign == "negative" or (strict and sign in ("zero", "numeric-zero")):
             return False
     return True
 

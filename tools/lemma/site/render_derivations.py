@@ -127,12 +127,19 @@ def declarations_html(derivation: Any) -> str:
 
 def hypothesis_tex(h: Any) -> str:
     """A hypothesis as written (`W.T*M*W == lam*W.T*W`), not as its expanded matrix entries."""
-    relation = r"\ne" if h.nonzero else "="
-    sides = re.split(r"!=|==", h.text, maxsplit=1)
+    match = re.search(r"!=|==|<=|>=|<|>", h.text)
+    written_op = match[0] if match else "=="
+    relation = {"!=": r"\ne", "==": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}[
+        written_op]
+    sides = [h.text[:match.start()], h.text[match.end():]] if match else [h.text]
     written = [source_tex(side) for side in sides] if len(sides) == 2 else [None]
     if all(written):
         return f"{written[0]} {relation} {written[1]}"
-    body = rf"{tex(h.lhs)} \ne 0" if h.nonzero else rf"{tex(h.lhs)} = {tex(h.rhs)}"
+    if h.nonzero:
+        body = rf"{tex(h.lhs)} \ne 0"
+    else:
+        op = {"==": "=", "<=": r"\le", "<": "<"}[h.relation]
+        body = rf"{tex(h.lhs)} {op} {tex(h.rhs)}"
     return body if len(body) <= MATRIX_TEX else r"\text{" + html.escape(h.text) + "}"
 
 
