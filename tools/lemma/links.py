@@ -1,30 +1,42 @@
 """The one wikilink parser and the Obsidian resolution rules, used by CLI, plugin and tests alike.
 
-Parsing finds `[[…]]` / `![[…]]` outside code and HTML comments; resolution maps a link's target
-to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
+Parsing finds `[[…]]` / `![[…]]` and internal Markdown links `[x](note.md)` outside code, HTML
+comments and Obsidian `%%comments%%`, plus inline `#tags`; resolution maps a link's target to a
+note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
+from urllib.parse import unquote
 
 from .model import Heading, SourcePos, WikiLink
 
 _FENCE_OPEN = re.compile(r"\n( {0,3})(`{3,}|~{3,})([^\n]*)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Obsidian's `%%comment%%`, inline or over many lines; an unclosed one runs to the end.
+_OBSIDIAN_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _BACKTICKS = re.compile(r"``*")  # a literal first char lets CPython scan fast
 _LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # Anchored on a literal "\n" (the text is searched with one prepended): far faster than "^" with
 # re.MULTILINE, which CPython tries at every offset.
 _HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+# A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>.
+_MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
+                      r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
+# Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
+_TAG = re.compile(r"(?<![^\s])#([\w\-/]+)")
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*>")
 
 
 class Regions:
@@ -41,14 +53,48 @@ class Regions:
 
 
 def code_regions(text: str) -> Regions:
-    """Character ranges that are fenced code, inline code or HTML comments (never links)."""
+    """Character ranges that are code, HTML comments or `%%comments%%` (never links or tags)."""
     fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
     spans = list(fenced.spans)
     if "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in fenced]
     if "`" in text:
         spans += _span_regions(text, Regions(list(spans)))
+    if "%%" in text:
+        spans += _comment_regions(text, Regions(list(spans)))
     return Regions(spans)
+
+
+def _comment_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
+    """Obsidian `%%…%%` comments that do not start inside code or an HTML comment."""
+    regions = []
+    pos = 0
+    while (match := _OBSIDIAN_COMMENT.search(text, pos)) is not None:
+        if match.start() in blocked:
+            pos = match.start() + 1
+            continue
+        regions.append(match.span())
+        pos = match.end()
+    return regions
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """The `%%comments%%` of a text (outside code): what a published page must never show."""
+    if "%%" not in text:
+        return []
+    others = [span for span in code_regions(text.replace("%%", "  ")).spans]
+    return _comment_regions(text, Regions(others))
+
+
+def strip_comments(text: str) -> str:
+    """`text` without its `%%comments%%`; line breaks inside them are kept, so lines still match."""
+    out: list[str] = []
+    pos = 0
+    for start, end in comment_spans(text):
+        out += [text[pos:start], "\n" * text.count("\n", start, end)]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _fenced_regions(text: str) -> list[tuple[int, int]]:
@@ -118,36 +164,47 @@ class LineIndex:
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """What one pass over a note body finds: links, headings, block ids."""
+    """What one pass over a note body finds: links, headings, block ids, inline tags."""
 
     links: tuple[WikiLink, ...]
     headings: tuple[Heading, ...]
     block_ids: frozenset[str]
+    tags: tuple[str, ...] = ()
 
 
-def scan_markdown(text: str, path: str = "", first_line: int = 1) -> Scan:
-    """Links, headings and block ids of a note body, computing its code regions only once."""
-    skip = code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text) else None
+#: The toc extension's slugify(value, separator): how MkDocs turns a heading into its id.
+Slugify = Callable[[str, str], str]
+
+
+def scan_markdown(text: str, path: str = "", first_line: int = 1,
+                  slugify: Slugify | None = None) -> Scan:
+    """Links, headings, block ids and tags of a note body, computing its code regions only once.
+
+    `slugify` is the site's configured toc slugify (None: Python-Markdown's default rule).
+    """
+    skip = (code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text or "%%" in text)
+            else None)
     lines = LineIndex(text, first_line)
     return Scan(
-        tuple(_links(text, path, skip, lines)) if "[[" in text else (),
-        _headings(text, skip, lines) if "#" in text else (),
+        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text) else (),
+        _headings(text, skip, lines, slugify) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
+        tuple(dict.fromkeys(tag for _, _, tag in tag_spans(text, skip))) if "#" in text else (),
     )
 
 
 def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink]:
-    """Every wikilink and embed in `text`, in order, with its position in the file.
+    """Every wikilink, embed and internal Markdown link in `text`, in order, with its position.
 
     `first_line` is the file line of the text's first line (a note body starts after its
-    frontmatter). Links in code, in HTML comments, and escaped `\\[[` are skipped.
+    frontmatter). Links in code, in comments, and escaped `\\[[` are skipped.
     """
     return list(scan_markdown(text, path, first_line).links)
 
 
 def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list[WikiLink]:
     links = []
-    for match in _LINK.finditer(text):
+    for match in _LINK.finditer(text) if "[[" in text else ():
         bracket = match.start()
         embed = bracket > 0 and text[bracket - 1] == "!"
         start = bracket - 1 if embed else bracket
@@ -156,6 +213,16 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
         link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
             links.append(link)
+    if "](" in text:
+        taken = Regions([(link.start, link.end) for link in links])
+        for match in _MD_LINK.finditer(text):
+            start = match.start()
+            if (skip is not None and start in skip) or start in taken or _escaped(text, start):
+                continue
+            link = _make_markdown_link(match, path, lines.position(path, start))
+            if link is not None:
+                links.append(link)
+        links.sort(key=lambda link: link.start)
     return links
 
 
@@ -180,35 +247,112 @@ def _make_link(text: str, match: re.Match[str], start: int, embed: bool,
                     start, match.end(), text[start : match.end()])
 
 
+def _make_markdown_link(match: re.Match[str], path: str, pos: SourcePos) -> WikiLink | None:
+    """An internal `[x](note.md#Heading)` as a link (external URLs and bare anchors: None)."""
+    url = match.group(2).removeprefix("<").removesuffix(">").strip()
+    if not url or _SCHEME.match(url) or url.endswith("/"):
+        return None
+    target, hash_, heading = url.partition("#")
+    target, heading = unquote(target).strip(), unquote(heading).strip() if hash_ else None
+    if target.startswith(("./", "../")):  # relative to the linking note's folder
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if not target and not heading:
+        return None
+    embed = match.group(0).startswith("!")
+    return WikiLink(target, heading or None, match.group(1).strip(), embed, pos,
+                    match.start(), match.end(), match.group(0), markdown=True)
+
+
+def markdown_link_text(link: WikiLink, new_target: str, source_path: str) -> str:
+    """The raw text of Markdown link `link` pointing at the vault path `new_target` instead,
+    written in the form the link used (relative or by path/name, `.md` or not, %-encoded)."""
+    url = _MD_LINK.match(link.raw)
+    assert url is not None
+    written = url.group(2)
+    bracketed = written.startswith("<")
+    old = written.removeprefix("<").removesuffix(">").strip().partition("#")[0]
+    if old.startswith(("./", "../")):
+        new = posixpath.relpath(new_target, posixpath.dirname(source_path) or ".")
+        new = new if new.startswith("../") else "./" + new
+    elif "/" in unquote(old).lstrip("/"):
+        new = ("/" if old.startswith("/") else "") + new_target
+    else:
+        new = new_target.rsplit("/", 1)[-1]
+    if not unquote(old).endswith(".md"):
+        new = new.removesuffix(".md")
+    if not bracketed:
+        new = new.replace("%", "%25").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    old_span = written.removeprefix("<").removesuffix(">").strip()
+    new_url = new + old_span[len(old):]
+    start = url.start(2) + (written.index(old_span) if old_span else 0)
+    return link.raw[:start] + new_url + link.raw[start + len(old_span):]
+
+
+def tag_spans(text: str, skip: Regions | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, tag) of each inline `#tag` / `#tag/sub` outside code, comments and HTML.
+
+    A tag needs a character other than a digit (`#2024` is not one), as in Obsidian.
+    """
+    if "#" not in text:
+        return []
+    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
+        skip = code_regions(text)
+    html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
+    spans = []
+    for match in _TAG.finditer(text):
+        tag = match.group(1).strip("/")
+        if not tag or tag.replace("/", "").isdigit():
+            continue
+        if (skip is not None and match.start() in skip) or (html and match.start() in html):
+            continue
+        spans.append((match.start(), match.start() + 1 + len(match.group(1).rstrip("/")), tag))
+    return spans
+
+
 @lru_cache(maxsize=65536)
-def heading_anchor(text: str) -> str:
-    """The id MkDocs (Python-Markdown's toc `slugify`) gives a heading with this text."""
+def heading_anchor(text: str, slugify: Slugify | None = None, separator: str = "-") -> str:
+    """The id the toc extension gives a heading with this text, before making it unique.
+
+    The heading's Markdown is reduced to the text the reader sees, then `slugify` (the site's
+    configured toc slugify) makes the id; without one, Python-Markdown's default rule applies.
+    """
     text = re.sub(r"<[^>]*>", "", text)
     text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # a wikilink shows its label
     text = re.sub(r"[*_`]", "", text)
+    if slugify is not None:
+        return slugify(text, separator)
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
 
 
-def parse_headings(text: str, first_line: int = 1) -> tuple[Heading, ...]:
-    """ATX headings outside code, with MkDocs-style unique anchors (`x`, `x_1`, …)."""
-    return scan_markdown(text, "", first_line).headings
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 
-def _headings(text: str, skip: Regions | None, lines: LineIndex) -> tuple[Heading, ...]:
+def unique_anchor(anchor: str, used: set[str]) -> str:
+    """The toc extension's rule for repeated or empty ids: `x`, `x_1`, `x_2`; `` becomes `_1`."""
+    while anchor in used or not anchor:
+        count = _ID_COUNT.match(anchor)
+        anchor = f"{count.group(1)}_{int(count.group(2)) + 1}" if count else f"{anchor}_1"
+    used.add(anchor)
+    return anchor
+
+
+def parse_headings(text: str, first_line: int = 1,
+                   slugify: Slugify | None = None) -> tuple[Heading, ...]:
+    """ATX headings outside code, with the toc extension's unique anchors (`x`, `x_1`, …)."""
+    return scan_markdown(text, "", first_line, slugify).headings
+
+
+def _headings(text: str, skip: Regions | None, lines: LineIndex,
+              slugify: Slugify | None) -> tuple[Heading, ...]:
     headings: list[Heading] = []
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     for match in _HEADING.finditer("\n" + text):
         start = match.start()  # of the line, in `text` (the prepended "\n" shifts by one)
         if skip is not None and start in skip:
             continue
-        anchor = heading_anchor(match.group(2))
-        if anchor in seen:
-            seen[anchor] += 1
-            anchor = f"{anchor}_{seen[anchor]}"
-        else:
-            seen[anchor] = 0
+        anchor = unique_anchor(heading_anchor(match.group(2), slugify), used)
         level, title = len(match.group(1)), match.group(2)
         headings.append(Heading(level, title, lines.line(start), anchor))
     return tuple(headings)
@@ -349,14 +493,19 @@ def _is_ancestor(parent: str, folder: str) -> bool:
     return parent == "" or folder == parent or folder.startswith(parent + "/")
 
 
-def find_heading(headings: Sequence[Heading], wanted: str) -> Heading | None:
+def find_heading(headings: Sequence[Heading], wanted: str,
+                 slugify: Slugify | None = None) -> Heading | None:
     """The heading a `#Heading` link means: compared case-insensitively, by text or anchor.
 
     `Note#A#B` (Obsidian's nested form) means heading B under A: the last part decides.
     """
     last = fold(wanted.split("#")[-1])
     for heading in headings:
-        if fold(heading.text) == last or heading.anchor == heading_anchor(last):
+        if fold(heading.text) == last:
+            return heading
+    anchor = heading_anchor(last, slugify)
+    for heading in headings:
+        if anchor and heading.anchor == anchor:
             return heading
     return None
 

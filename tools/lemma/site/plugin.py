@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..links import strip_comments
+from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from . import indexes, math, render_derivations, render_notes
 from .config import LemmaPluginConfig
@@ -66,9 +69,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         root = Path(config.docs_dir).resolve()
         cache_dir = base / self.config.cache_dir / "derive"
         self.pages_dir = base / self.config.cache_dir / "site-pages"
-        if self.state is None or self.state.root != root:
+        slugify = toc_slugify(config.mdx_configs.get("toc") or {})
+        if self.state is None or self.state.root != root or self.state.slugify != slugify:
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
-                                   self.config.time_box)
+                                   self.config.time_box, slugify)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -77,8 +81,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(state.epoch()))
         self._report_vault_problems(state)
         self._index_link_problems(state)
+        # publish: false / draft: true notes, and the attachments only they embed
+        hidden = set(state.vault.private) | state.vault.private_attachments()
         for f in list(files):
-            if f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri:
+            ignored = f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri
+            if ignored or f.src_uri in hidden:
                 files.remove(f)
         self.generated = self._generated_pages(state)
         for path, (_, markdown) in self.generated.items():
@@ -107,8 +114,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         if note is None:
             return markdown
+        def html_url(target: str) -> str | None:
+            return self._url(target, page)
+        tags_page = indexes.TAGS_INDEX if indexes.TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
-                                prepare=self._derivations)
+                                prepare=self._derivations, html_url=html_url, tags_page=tags_page)
+        markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
         return math.separate_display_math(render_notes.separate_lists(markdown))
@@ -186,8 +197,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def _report_vault_problems(self, state: SiteState) -> None:
         """Vault errors other than links (those are reported where the page renders them)."""
         assert state.vault is not None
-        for d in state.vault.errors:
-            if d.code not in LINK_CODES:
+        for d in state.vault.diagnostics:
+            if d.code == "private-link":  # reported, not fatal: the site shows plain text
+                log_problem(d.pos, _message(d), log.info)
+            elif d.severity is Severity.ERROR and d.code not in LINK_CODES:
                 log_problem(d.pos, _message(d))
         for problems in state.syntax.values():
             for d in problems:
@@ -218,6 +231,24 @@ def write_if_changed(path: Path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return path
+
+
+def toc_slugify(options: dict[str, Any]) -> Any:
+    """The toc extension's slugify as configured (its default when none is), with its separator.
+
+    Heading links are resolved with it, so `[[#Überblick]]` gets the very id the page has.
+    """
+    from markdown.extensions.toc import slugify as default
+
+    function = options.get("slugify") or default
+    separator = options.get("separator", "-")
+    return function if separator == "-" else _with_separator(function, separator)
+
+
+@lru_cache(maxsize=8)
+def _with_separator(function: Any, separator: str) -> Any:
+    """`function` with a fixed separator (cached: the same config gives the same callable)."""
+    return lambda value, _separator: function(value, separator)
 
 
 def _message(d: Any) -> str:
