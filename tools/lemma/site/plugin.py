@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
-from . import indexes, math, render_derivations, render_notes
+from . import indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
@@ -56,6 +56,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
+        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs)
         theme = config.theme
         if theme.name == "material":
             features = theme.setdefault("features", [])
@@ -122,6 +123,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
+        markdown = obsidian_markdown.obsidian_markdown(markdown)
         return math.separate_display_math(render_notes.separate_lists(markdown))
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
@@ -143,7 +145,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        parts = [render_notes.header_card(note, url_of), render_notes.style_sections(html)]
+        content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
+        parts = [render_notes.header_card(note, url_of), content]
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
             parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
