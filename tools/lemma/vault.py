@@ -249,7 +249,7 @@ class Vault:
             return Diagnostic(link.pos, Severity.ERROR, "missing-attachment",
                               f"{link.raw}: no file '{link.target}' in the vault",
                               "add the file to the vault or fix the name")
-        suggestion = self.suggest(link.target)
+        suggestion = self.suggest(link.target.removesuffix(".md"))
         hint = f"did you mean {suggestion}?" if suggestion else "create the note or fix the name"
         return Diagnostic(link.pos, Severity.ERROR, "broken-link",
                           f"{link.raw}: no note named '{link.target}'", hint)

@@ -50,16 +50,26 @@ class Project:
     def __init__(self, notes: Path | None) -> None:
         from ..config import read_project_config
 
-        config = read_project_config()
+        config = read_project_config(load=load_mkdocs_yaml)
         self.notes_dir = notes or config.notes_dir
         self.options = config.options
         self.config_file = config.config_file
+        self.toc = config.toc
 
     def load_vault(self):  # -> Vault (imported lazily to keep start-up small)
-        """Load the vault at the configured notes folder."""
+        """Load the vault at the configured notes folder, heading ids as the site makes them."""
+        from ..config import toc_slugify
         from ..vault import load_vault
 
-        return load_vault(self.notes_dir)
+        return load_vault(self.notes_dir, toc_slugify(self.toc))
+
+
+def load_mkdocs_yaml(path: Path) -> object:
+    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(path, "rb") as file:
+        return yaml_load(file)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..config import toc_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
@@ -71,7 +72,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         cache_dir = base / self.config.cache_dir / "derive"
         self.pages_dir = base / self.config.cache_dir / "site-pages"
         slugify = toc_slugify(config.mdx_configs.get("toc") or {})
-        if self.state is None or self.state.root != root or self.state.slugify != slugify:
+        if self.state is None or self.state.root != root or not same(self.state.slugify, slugify):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify)
         return config
@@ -236,22 +237,11 @@ def write_if_changed(path: Path, text: str) -> Path:
     return path
 
 
-def toc_slugify(options: dict[str, Any]) -> Any:
-    """The toc extension's slugify as configured (its default when none is), with its separator.
-
-    Heading links are resolved with it, so `[[#Überblick]]` gets the very id the page has.
-    """
-    from markdown.extensions.toc import slugify as default
-
-    function = options.get("slugify") or default
-    separator = options.get("separator", "-")
-    return function if separator == "-" else _with_separator(function, separator)
-
-
-@lru_cache(maxsize=8)
-def _with_separator(function: Any, separator: str) -> Any:
-    """`function` with a fixed separator (cached: the same config gives the same callable)."""
-    return lambda value, _separator: function(value, separator)
+def same(a: Any, b: Any) -> bool:
+    """Whether two slugify callables are the same configuration (each load makes new partials)."""
+    if isinstance(a, partial) and isinstance(b, partial):
+        return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
+    return a == b
 
 
 def _message(d: Any) -> str:
