@@ -318,7 +318,7 @@ def heading_anchor(text: str, slugify: Slugify | None = None, separator: str = "
     """
     text = re.sub(r"<[^>]*>", "", text)
     text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # a wikilink shows its label
-    text = re.sub(r"[*_`]", "", text)
+    text = re.sub(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])", "", text)  # emphasis, not snake_case
     if slugify is not None:
         return slugify(text, separator)
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

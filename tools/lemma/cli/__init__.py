@@ -66,10 +66,14 @@ class Project:
 
 def load_mkdocs_yaml(path: Path) -> object:
     """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved."""
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
 
-    with open(path, "rb") as file:
-        return yaml_load(file)
+    try:
+        with open(path, "rb") as file:
+            return yaml_load(file)
+    except MkDocsException as error:  # e.g. an INHERIT file that does not exist
+        raise LemmaError(f"{path}: {error}", exit_code=2) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
