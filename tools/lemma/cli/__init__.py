@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -65,13 +66,31 @@ class Project:
 
 
 def load_mkdocs_yaml(path: Path) -> object:
-    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved."""
+    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved.
+
+    A Python name that cannot be imported reads as None: the CLI needs none of them but the toc
+    slugify, so a config that names a missing plugin module still lints.
+    """
+    import yaml
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import yaml_load
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    class Loader(get_yaml_loader()):  # type: ignore[misc]
+        def find_python_name(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().find_python_name(*args, **kwargs)
+            except yaml.constructor.ConstructorError:
+                return None
+
+        def make_python_instance(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().make_python_instance(*args, **kwargs)
+            except (yaml.constructor.ConstructorError, TypeError):
+                return None
 
     try:
         with open(path, "rb") as file:
-            return yaml_load(file)
+            return yaml_load(file, Loader)
     except MkDocsException as error:  # e.g. an INHERIT file that does not exist
         raise LemmaError(f"{path}: {error}", exit_code=2) from None
 
