@@ -25,7 +25,7 @@ VAULT = {
         "> [!tip]- Folded tip\n> Hidden.\n> > [!warning] Nested warning\n> > Inner.\n\n"
         "![[pic.png|120x60]]\n\n"
         '<div class="box">\nRaw HTML with [[Other]] and #htmltag.\n</div>\n\n'
-        "```mermaid\ngraph TD\n  A --> B\n```\n\n"
+        "```mermaid\ngraph TD\n  A[Start] --> B[Done]\n```\n\n"
         "![[Other#^blk]]\n\n![[Other#^blk]]\n"
     ),
     "Other.md": "# Other\n\n## Überblick\n\nA block to embed. %%EMBEDSECRET%% ^blk\n\n"
@@ -80,7 +80,8 @@ def test_backlinks_and_graph_leave_private_notes_out(site: Path) -> None:
 
 
 RENDERED = [
-    ("inline-tag", '<a class="lemma-tag" href="../tags/#projectalpha">#project/alpha</a>'),
+    ("inline-tag", '<a class="lemma-tag lemma-inline-tag" href="../tags/#projectalpha">'
+                   "#project/alpha</a>"),
     ("highlight", "<mark>marked</mark>"),
     ("strike", "<del>gone</del>"),
     ("task", '<input type="checkbox" disabled checked/>'),
@@ -91,9 +92,10 @@ RENDERED = [
                         '<div class="admonition warning">'),
     ("image-size", 'height="60" src="../pic.png" width="120"'),
     ("link-in-raw-html", 'Raw HTML with <a class="lemma-wikilink" href="../Other/">Other</a> and '
-                         '<a class="lemma-tag" href="../tags/#htmltag">#htmltag</a>.'),
+                         '<a class="lemma-tag lemma-inline-tag" href="../tags/#htmltag">'
+                         "#htmltag</a>."),
     ("mermaid-source", '<pre class="lemma-mermaid" data-label="Mermaid diagram (source)"><code>'
-                       "graph TD\n  A --&gt; B</code></pre>"),
+                       "graph TD\n  A[Start] --&gt; B[Done]</code></pre>"),
     ("heading-link", 'href="../Other/#uberblick"'),
 ]
 

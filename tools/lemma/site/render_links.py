@@ -135,11 +135,12 @@ class LinkRenderer:
         for start, end, tag in tag_spans(text, code_regions(text)):
             if start in raw:
                 if html_page is not None:
-                    edits.append((start, end, f'<a class="lemma-tag" href="{html_page}#'
-                                              f'{tag_anchor(tag)}">#{html.escape(tag)}</a>'))
+                    href = f"{html_page}#{tag_anchor(tag)}"
+                    edits.append((start, end, f'<a class="lemma-tag lemma-inline-tag" '
+                                              f'href="{href}">#{html.escape(tag)}</a>'))
                 continue
             edits.append((start, end, f"[#{escape_label(tag)}]({md_url(page)}#{tag_anchor(tag)})"
-                                      "{: .lemma-tag }"))
+                                      "{: .lemma-tag .lemma-inline-tag }"))
         return edits
 
     def _embed_attachment(self, link: WikiLink, url: str) -> str:

@@ -21,10 +21,9 @@
     return loading;
   }
 
+  /* Material's palette sets the scheme on <body>; without a palette the theme is light. */
   function dark() {
-    var scheme = document.body && document.body.getAttribute("data-md-color-scheme");
-    if (scheme) return scheme === "slate";
-    return !!(window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches);
+    return !!document.body && document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
   function draw() {
