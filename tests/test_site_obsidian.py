@@ -140,3 +140,15 @@ def test_unicode_slugify_gives_heading_links_the_page_ids(tmp_path: Path) -> Non
     assert 'id="überblick"' in html and 'id="概要"' in html
     assert 'href="#überblick"' in html and 'href="#概要"' in html
     assert 'href="../b/#überblick"' in html
+
+
+def test_a_note_may_embed_its_own_section_and_warnings_name_file_lines(tmp_path: Path,
+                                                                       caplog) -> None:
+    files = {"a.md": "---\ntitle: A\n---\n\n\n## One\n\nFirst part.\n\n## Two\n\n![[#One]]\n"
+                     "[[Nowhere]]\n"}
+    site = build_site(tmp_path, files, strict=False)
+    html = article(site, "a")
+    assert '<div class="lemma-embed">' in html and html.count("First part.") == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert [w for w in warnings if "cycle" in w] == []
+    assert any(w.startswith("a.md:13: broken-link: [[Nowhere]]") for w in warnings)

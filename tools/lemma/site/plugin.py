@@ -121,6 +121,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         tags_page = indexes.TAGS_INDEX if indexes.TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
                                 prepare=self._derivations, html_url=html_url, tags_page=tags_page)
+        if markdown != note.body and markdown.strip() == note.body.strip():
+            markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)

@@ -81,7 +81,7 @@ class LinkRenderer:
             if link.start in raw:
                 replacement = self._html_link(resolved)
             else:
-                replacement = self._render_one(resolved, host, (*stack, note.path), report)
+                replacement = self._render_one(resolved, host, stack or (note.path,), report)
             edits.append((link.start, link.end, replacement))
         edits += block_id_anchors(text, keep=not stack)
         if self.tags_page is not None and "#" in text:
@@ -156,14 +156,17 @@ class LinkRenderer:
                     report: bool) -> str:
         link = r.link
         target = self.vault.notes[r.target or ""]
-        if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
+        # what is being shown, as "path" or "path#heading": a note may embed its own sections
+        shown = f"{target.path}#{link.heading}" if link.heading else target.path
+        if shown in stack or len(stack) > MAX_EMBED_DEPTH:
             self.warn(link.pos, f"{link.raw}: embed cycle "
-                      f"({' -> '.join((*stack, target.path))}); the embed is shown as a link")
+                      f"({' -> '.join((*stack, shown))}); the embed is shown as a link")
             return broken_html(link, "embed cycle: this note is already being shown above")
         fragment, first = embedded_text(target, link.heading)
         if self.prepare is not None:
             fragment = self.prepare(fragment, target, first)
-        inner = demote_headings(self.render(fragment, target, first, host, stack, report=False))
+        inner = demote_headings(self.render(fragment, target, first, host, (*stack, shown),
+                                            report=False))
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
         title = escape_label(link.label or link.display)
         return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
