@@ -12,13 +12,15 @@ from tests.test_site_build import build_site
 
 #: Words that appear only in private places: comments, private notes, what only they embed.
 SECRETS = ("INLINESECRET", "BLOCKSECRET", "PRIVATEBODY", "PRIVATETITLE", "PRIVATEALIAS",
-           "privatetag", "DRAFTBODY", "secret-figure", "SECRETPIXELS", "EMBEDSECRET")
+           "privatetag", "DRAFTBODY", "secret-figure", "SECRETPIXELS", "EMBEDSECRET",
+           "BACKLINKSECRET")
 
 VAULT = {
     "Welcome.md": (
         "# Welcome\n\nTagged #obsidian and #project/alpha. A %%INLINESECRET [[Hidden]]%% remark.\n"
         "\n%%\nBLOCKSECRET over\nlines [[Other]]\n%%\n\n"
-        "Links to [[plan|our plan]], [the draft](draft.md) and [[Other#Überblick]].\n\n"
+        "Links to [[plan|our plan]], [the draft](draft.md) and [[Other#Überblick]] "
+        "%%BACKLINKSECRET%%too.\n\n"
         "==marked== ~~gone~~ and a note^[Inline **footnote** text.] at https://example.org/x\n\n"
         "- [ ] open task\n- [x] done task\n\n"
         "> [!note] A note callout\n> Body with [[Other]].\n\n"
@@ -67,7 +69,7 @@ def test_no_private_text_in_any_output_file(site: Path) -> None:
 def test_private_notes_have_no_page_and_links_to_them_are_plain_text(site: Path) -> None:
     assert not (site / "plan").exists() and not (site / "draft").exists()
     html = article(site, "Welcome")
-    assert "Links to our plan, the draft and" in html
+    assert "Links to our plan, the draft and" in html and " too.</p>" in html
     assert "lemma-broken" not in html.split("Links to")[1].split("</p>")[0]
 
 

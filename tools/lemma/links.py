@@ -86,6 +86,14 @@ def comment_spans(text: str) -> list[tuple[int, int]]:
     return _comment_regions(text, Regions(others))
 
 
+def blank_comments(text: str) -> str:
+    """`text` with its `%%comments%%` blanked out (offsets and line breaks unchanged)."""
+    spans = comment_spans(text)
+    for start, end in spans:
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
+
+
 def strip_comments(text: str) -> str:
     """`text` without its `%%comments%%`; line breaks inside them are kept, so lines still match."""
     out: list[str] = []
@@ -369,7 +377,7 @@ def block_id_spans(text: str, skip: Regions | None = None) -> list[tuple[int, in
     """
     if "^" not in text:
         return []
-    if skip is None and ("`" in text or "~~~" in text or "<!--" in text):
+    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
         skip = code_regions(text)
     spans = []
     for match in _BLOCK_ID.finditer(text):

@@ -12,7 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
-from .links import LineIndex, code_regions, fold
+from .links import LineIndex, code_regions, fold, strip_comments
 from .model import Diagnostic, Note, NoteKind, Severity, SourcePos
 from .vault import Vault
 
@@ -78,7 +78,7 @@ def lead_paragraph(body: str) -> str | None:
 
     A body that opens with a section heading, a list, a quote, a table, code or math has none.
     """
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
+    body = strip_comments(re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL))
     for block in re.split(r"\n[ \t]*\n", body):
         block = block.strip("\n")
         if block.lstrip().startswith("# "):  # an H1 title, possibly followed by text

@@ -70,6 +70,8 @@ def convert_callouts(markdown: str) -> str:
     i = 0
     while i < len(lines):
         start = None if in_code[i] else _CALLOUT.match(lines[i])
+        if start is not None and i > 0 and _quoted(lines[i - 1], start.group(1)):
+            start = None  # `[!type]` only opens a callout on the first line of a quote
         if start is None:
             out.append(lines[i])
             i += 1
