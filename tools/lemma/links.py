@@ -35,7 +35,7 @@ _MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^
                       r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
 # Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
-_TAG = re.compile(r"(?<![^\s])#([\w\-/]+)")
+_TAG = re.compile(r"#([\w\-/]+)")  # a literal first char lets CPython scan fast
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*>")
 
 
@@ -308,6 +308,8 @@ def tag_spans(text: str, skip: Regions | None = None) -> list[tuple[int, int, st
     html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
     spans = []
     for match in _TAG.finditer(text):
+        if match.start() > 0 and not text[match.start() - 1].isspace():
+            continue  # `C#`, `page#part`, `[[N#H]]`: not a tag
         tag = match.group(1).strip("/")
         if not tag or tag.replace("/", "").isdigit():
             continue
