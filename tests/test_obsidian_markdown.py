@@ -18,7 +18,8 @@ CALLOUTS = [
     ("nested", "> [!note] Out\n> a\n> > [!bug] In\n> > b",
      '\n!!! note "Out"\n    a\n\n    !!! bug "In"\n        b\n\n'),
     ("blank-quote-line", "> [!note] T\n> a\n>\n> b", '\n!!! note "T"\n    a\n\n    b\n'),
-    ("list-after-text", "> [!note] T\n> text\n> - item", '\n!!! note "T"\n    text\n\n    - item\n'),
+    ("list-after-text", "> [!note] T\n> text\n> - item",
+     '\n!!! note "T"\n    text\n\n    - item\n'),
     ("ends-at-unquoted-line", "> [!note] T\n> a\nafter", '\n!!! note "T"\n    a\n\nafter'),
     ("plain-quote-untouched", "> just a quote\n> [!note] not first", "> just a quote\n> [!note] "
                                                                         "not first"),

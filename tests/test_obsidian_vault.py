@@ -172,3 +172,26 @@ def test_cli_names_a_missing_inherited_file(tmp_path: Path, monkeypatch) -> None
     assert result.exit_code == 2
     assert result.output == (f"error: {tmp_path / 'mkdocs.yml'}: Inherited config file "
                              f"'nowhere.yml' does not exist at '{tmp_path / 'nowhere.yml'}'.\n")
+
+
+def test_serve_refresh_follows_a_note_turning_private_and_back(tmp_path: Path) -> None:
+    import os
+
+    from lemma.site.state import SiteState
+
+    root = write_files(tmp_path, {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    state = SiteState(root, None, check=False)
+    state.refresh()
+    assert [r.status for r in state.vault.resolved["a.md"]] == ["ok"]
+
+    def edit(text: str, tick: int) -> None:
+        (root / "b.md").write_text(text, encoding="utf-8")
+        os.utime(root / "b.md", ns=(tick, tick))
+        state.refresh()
+
+    edit("---\npublish: false\n---\n# B\n", 10**18)
+    assert list(state.vault.notes) == ["a.md"] and "b.md" not in state.graph.graph
+    assert [r.status for r in state.vault.resolved["a.md"]] == ["private"]
+    edit("# B again\n", 2 * 10**18)
+    assert sorted(state.vault.notes) == ["a.md", "b.md"] and "b.md" in state.graph.graph
+    assert [r.status for r in state.vault.resolved["a.md"]] == ["ok"]

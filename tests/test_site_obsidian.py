@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_site_build import build_site
+from tests.test_site_build import MKDOCS_YML, build_site
 
 #: Words that appear only in private places: comments, private notes, what only they embed.
 SECRETS = ("INLINESECRET", "BLOCKSECRET", "PRIVATEBODY", "PRIVATETITLE", "PRIVATEALIAS",
@@ -46,7 +46,8 @@ def site(tmp_path_factory) -> Path:
     import os
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    return build_site(tmp_path_factory.mktemp("obsidian"), VAULT, strict=False)
+    yml = MKDOCS_YML + "site_url: https://example.org/kb/\n"  # so the sitemap lists pages
+    return build_site(tmp_path_factory.mktemp("obsidian"), VAULT, strict=False, yml=yml)
 
 
 def page(site: Path, name: str) -> str:
@@ -68,6 +69,9 @@ def test_no_private_text_in_any_output_file(site: Path) -> None:
 
 def test_private_notes_have_no_page_and_links_to_them_are_plain_text(site: Path) -> None:
     assert not (site / "plan").exists() and not (site / "draft").exists()
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://example.org/kb/Welcome/" in sitemap
+    assert "/plan/" not in sitemap and "/draft/" not in sitemap
     html = article(site, "Welcome")
     assert "Links to our plan, the draft and" in html and " too.</p>" in html
     assert "lemma-broken" not in html.split("Links to")[1].split("</p>")[0]
