@@ -81,3 +81,25 @@ def test_image_size(label: str, expected: tuple[str, str]) -> None:
 def test_unique_ids_renames_repeats_only() -> None:
     html = '<a id="x"></a><p id="y">t</p><a id="x"></a><a id="x_2"></a>'
     assert unique_ids(html) == '<a id="x"></a><p id="y">t</p><a id="x_2"></a><a id="x_2_2"></a>'
+
+
+TAG_RENDER = [
+    ("with-tags-page", "tags/index.md", "a #x/y b",
+     "a [#x/y](../tags/index.md#xy){: .lemma-tag .lemma-inline-tag } b"),
+    ("without-tags-page", None, "a #x b", 'a <span class="lemma-tag lemma-inline-tag">#x</span> b'),
+    ("raw-html", "tags/index.md", "<div>\n#x\n</div>",
+     '<div>\n<a class="lemma-tag lemma-inline-tag" href="/t/#x">#x</a>\n</div>'),
+    ("heading-line-stays", "tags/index.md", "# Title", "# Title"),
+]
+
+
+@pytest.mark.parametrize(("page", "text", "expected"), [c[1:] for c in TAG_RENDER],
+                         ids=[c[0] for c in TAG_RENDER])
+def test_inline_tags_render_as_chips(make_vault, page, text: str, expected: str) -> None:
+    from lemma.site.render_links import LinkRenderer
+
+    vault = make_vault({"n/a.md": text})
+    renderer = LinkRenderer(vault, lambda pos, msg: None, tags_page=page,
+                            html_url=lambda target: "/t/")
+    note = vault.notes["n/a.md"]
+    assert renderer.render(note.body, note, note.body_line) == expected

@@ -65,7 +65,7 @@ class LinkRenderer:
     #: html_url(vault path): the target's URL relative to the page, for links inside raw HTML
     #: (Markdown is not processed there, so they are written as <a> with the final URL)
     html_url: Callable[[str], str | None] | None = None
-    #: the tags page (a vault path) that inline `#tags` link to; None: tags stay plain text
+    #: the tags page (a vault path) that inline `#tags` link to; None: they are plain chips
     tags_page: str | None = None
 
     def render(self, text: str, note: Note, first_line: int, host: str | None = None,
@@ -84,7 +84,7 @@ class LinkRenderer:
                 replacement = self._render_one(resolved, host, stack or (note.path,), report)
             edits.append((link.start, link.end, replacement))
         edits += block_id_anchors(text, keep=not stack)
-        if self.tags_page is not None and "#" in text:
+        if "#" in text:
             edits += self._tags(text, host, raw)
         return apply_edits(text, edits)
 
@@ -118,29 +118,32 @@ class LinkRenderer:
     def _html_link(self, r: ResolvedLink) -> str:
         """A link inside raw HTML, where Markdown is not processed: an <a> with the final URL."""
         label = html.escape(r.link.label or r.link.display)
-        target = self.html_url(r.target) if (r.ok and r.target and self.html_url) else None
-        if target is None:
+        page = self.html_url(r.target) if (r.ok and r.target and self.html_url) else None
+        if page is None:
             return f'<span class="lemma-broken" title="{html.escape(r.status)}">{label}</span>' \
                 if r.status != "private" else label
-        anchor = ("#" + r.anchor.casefold()) if r.anchor else ""
-        return f'<a class="lemma-wikilink" href="{html.escape(target + anchor)}">{label}</a>'
+        fragment = self._url(r, r.link.pos.path).partition("#")[2]
+        href = page + (f"#{fragment}" if fragment else "")
+        return f'<a class="lemma-wikilink" href="{html.escape(href)}">{label}</a>'
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
-        """Inline `#tags` as links to their entry on the tags page."""
+        """Inline `#tags` as chips, linking to their entry on the tags page when there is one."""
         from .render_notes import tag_anchor
 
-        page = relative_url(host, self.tags_page or "")
-        html_page = self.html_url(self.tags_page or "") if self.html_url else None
+        page = self.tags_page
+        html_page = self.html_url(page) if (page and self.html_url) else None
         edits = []
         for start, end, tag in tag_spans(text, code_regions(text)):
-            if start in raw:
-                if html_page is not None:
-                    href = f"{html_page}#{tag_anchor(tag)}"
-                    edits.append((start, end, f'<a class="lemma-tag lemma-inline-tag" '
-                                              f'href="{href}">#{html.escape(tag)}</a>'))
-                continue
-            edits.append((start, end, f"[#{escape_label(tag)}]({md_url(page)}#{tag_anchor(tag)})"
-                                      "{: .lemma-tag .lemma-inline-tag }"))
+            anchor, name = tag_anchor(tag), html.escape(tag)
+            if page is not None and start not in raw:
+                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))}#{anchor})"
+                       "{: .lemma-tag .lemma-inline-tag }")
+            elif page is not None and html_page is not None:
+                new = (f'<a class="lemma-tag lemma-inline-tag" '
+                       f'href="{html.escape(html_page)}#{anchor}">#{name}</a>')
+            else:
+                new = f'<span class="lemma-tag lemma-inline-tag">#{name}</span>'
+            edits.append((start, end, new))
         return edits
 
     def _embed_attachment(self, link: WikiLink, url: str) -> str:
