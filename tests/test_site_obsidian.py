@@ -13,12 +13,13 @@ from tests.test_site_build import MKDOCS_YML, build_site
 #: Words that appear only in private places: comments, private notes, what only they embed.
 SECRETS = ("INLINESECRET", "BLOCKSECRET", "PRIVATEBODY", "PRIVATETITLE", "PRIVATEALIAS",
            "privatetag", "DRAFTBODY", "secret-figure", "SECRETPIXELS", "EMBEDSECRET",
-           "BACKLINKSECRET")
+           "BACKLINKSECRET", "SECRETDERIV")
 
 VAULT = {
     "Welcome.md": (
         "# Welcome\n\nTagged #obsidian and #project/alpha. A %%INLINESECRET [[Hidden]]%% remark.\n"
-        "\n%%\nBLOCKSECRET over\nlines [[Other]]\n%%\n\n"
+        "\n%%\nBLOCKSECRET over\nlines [[Other]]\n"
+        "```derivation id=SECRETDERIV\ngiven:\n  x: real\ncalc:\n  x + x\n  = 2*x\n```\n%%\n\n"
         "Links to [[plan|our plan]], [the draft](draft.md) and [[Other#Überblick]] "
         "%%BACKLINKSECRET%%too.\n\n"
         "==marked== ~~gone~~ and a note^[Inline **footnote** text.] at https://example.org/x\n\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..frontmatter import parse_date
-from ..links import Slugify
+from ..links import Slugify, comment_spans
 from ..model import Diagnostic, SourcePos
 from ..publish import PublicVault
 from ..vault import Vault, load_vault, scan
@@ -85,15 +85,17 @@ class SiteState:
         found = find_derivations(self.vault, paths)
         for path in paths if paths is not None else list(self.derivations):
             self._forget(path)
-        for d in found.derivations:
+        hidden = commented_lines(self.vault)  # a %%commented-out%% block is not published
+        blocks = [d for d in found.derivations if d.pos.line not in hidden.get(d.pos.path, ())]
+        for d in blocks:
             self.derivations.setdefault(d.pos.path, []).append(d)
         for problem in found.diagnostics:
-            self.syntax.setdefault(problem.pos.path, []).append(problem)
+            if problem.pos.line not in hidden.get(problem.pos.path, ()):
+                self.syntax.setdefault(problem.pos.path, []).append(problem)
         if not self.check:
             return
         cache = ResultCache(self.cache_dir) if self.cache_dir else None
-        results = check_derivations(found.derivations, jobs=self.jobs, cache=cache,
-                                    time_box=self.time_box)
+        results = check_derivations(blocks, jobs=self.jobs, cache=cache, time_box=self.time_box)
         for r in results:
             self.results[(r.path, r.id)] = r
 
@@ -136,6 +138,17 @@ class SiteState:
         if newest is None:
             return 0
         return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+
+
+def commented_lines(vault: Vault) -> dict[str, set[int]]:
+    """Note path -> file lines inside `%%comments%%`, for notes that have any."""
+    found: dict[str, set[int]] = {}
+    for note in vault:
+        for start, end in comment_spans(note.body) if "%%" in note.body else ():
+            first = note.body_line + note.body.count("\n", 0, start)
+            found.setdefault(note.path, set()).update(
+                range(first, first + note.body.count("\n", start, end) + 1))
+    return found
 
 
 def _build_graph(vault: Vault) -> Any:
