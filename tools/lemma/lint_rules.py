@@ -27,10 +27,6 @@ _MIN_FUZZY = 8  # shorter titles are compared exactly (one edit apart is a diffe
 _MAX_BUCKET = 50
 
 
-#: The `style_rules` option: opinionated rules check Lemma's typed notes, or every note.
-STYLE_SCOPES = ("typed", "all")
-
-
 def extra_diagnostics(vault: Vault, suggest: bool = False,
                       every_note: bool = False) -> list[Diagnostic]:
     """The authoring rules' findings, sorted by position.
