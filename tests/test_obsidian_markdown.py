@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.site.obsidian_markdown import convert_callouts, inline_footnotes, unique_ids
+from lemma.site.obsidian_markdown import (
+    align_fences,
+    convert_callouts,
+    inline_footnotes,
+    unique_ids,
+)
 from lemma.site.raw_html import raw_html_regions
 from lemma.site.render_links import image_size
 
@@ -103,3 +108,19 @@ def test_inline_tags_render_as_chips(make_vault, page, text: str, expected: str)
                             html_url=lambda target: "/t/")
     note = vault.notes["n/a.md"]
     assert renderer.render(note.body, note, note.body_line) == expected
+
+
+FENCES = [
+    ("closing-less-indented", " ```md\n> x\n```", "```md\n> x\n```"),
+    ("body-keeps-extra-indent", " ```\n   a\n```", "```\n  a\n```"),
+    ("already-aligned", "  ```\n  a\n  ```", "  ```\n  a\n  ```"),
+    ("closing-more-indented", "```\na\n  ```", "```\na\n```"),
+    ("longer-closing", "```\na\n`````", "```\na\n`````"),
+    ("tilde", "   ~~~\n   a\n ~~~", " ~~~\n a\n ~~~"),
+    ("inline-code-is-not-a-fence", " ```a``` b\n```", " ```a``` b\n```"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in FENCES], ids=[c[0] for c in FENCES])
+def test_closing_fences_follow_their_opening(text: str, expected: str) -> None:
+    assert align_fences(text) == expected

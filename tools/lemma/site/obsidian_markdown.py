@@ -55,7 +55,53 @@ def obsidian_markdown(markdown: str) -> str:
         markdown = convert_callouts(markdown)
     if "^[" in markdown:
         markdown = inline_footnotes(markdown)
+    if "```" in markdown or "~~~" in markdown:
+        markdown = align_fences(markdown)
     return markdown
+
+
+_FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
+
+
+def align_fences(markdown: str) -> str:
+    """Fenced code re-indented so its opening, body and closing lines agree, as superfences needs.
+
+    Obsidian (CommonMark) lets a fence be indented up to three spaces more than its closing
+    fence or its lines: ` ```md` … ```` ``` ````, common in callouts typed as `>  ```md`, would
+    otherwise not be code at all. The block moves left to the least indentation of its lines.
+    """
+    lines = markdown.split("\n")
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        if opening is None or (opening.group(2)[0] == "`" and "`" in lines[i][opening.end():]):
+            i += 1  # not a fence (a backtick info string cannot hold backticks: inline code)
+            continue
+        fence = opening.group(2)
+        closing = re.compile(rf"^ *{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        if j < len(lines):
+            _reindent(lines, i, j, len(opening.group(1)))
+        i = j + 1
+    return "\n".join(lines)
+
+
+def _reindent(lines: list[str], start: int, end: int, indent: int) -> None:
+    """Move the fenced block lines[start..end] (fences included) to their least indentation."""
+    def width(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+    body = [width(line) for line in lines[start + 1 : end] if line.strip()]
+    target = min([indent, width(lines[end]), *body])
+    extra = indent - target
+    if extra == 0 and width(lines[end]) == target:
+        return
+    lines[start] = " " * target + lines[start].lstrip(" ")
+    lines[end] = " " * target + lines[end].lstrip(" ")
+    for k in range(start + 1, end):
+        if lines[k].strip():
+            lines[k] = lines[k][min(extra, width(lines[k]) - target):]
 
 
 _CALLOUT = re.compile(r"^([ \t]*)> ?\[!([\w-]+)\]([+-]?)[ \t]*(.*)$")
