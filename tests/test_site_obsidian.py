@@ -27,7 +27,7 @@ VAULT = {
         "> [!note] A note callout\n> Body with [[Other]].\n\n"
         "> [!tip]- Folded tip\n> Hidden.\n> > [!warning] Nested warning\n> > Inner.\n\n"
         "![[pic.png|120x60]]\n\n"
-        '<div class="box">\nRaw HTML with [[Other]] and #htmltag.\n</div>\n\n'
+        '<div class="box">\nRaw HTML with [[Other]] and #htmltag.\n![[pic.png|40]]\n</div>\n\n'
         "```mermaid\ngraph TD\n  A[Start] --> B[Done]\n```\n\n"
         "![[Other#^blk]]\n\n![[Other#^blk]]\n"
     ),
@@ -101,6 +101,7 @@ RENDERED = [
     ("link-in-raw-html", 'Raw HTML with <a class="lemma-wikilink" href="../Other/">Other</a> and '
                          '<a class="lemma-tag lemma-inline-tag" href="../tags/#htmltag">'
                          "#htmltag</a>."),
+    ("image-in-raw-html", '<img src="../pic.png" alt="pic.png" width="40">'),
     ("mermaid-source", '<pre class="lemma-mermaid" data-label="Mermaid diagram (source)"><code>'
                        "graph TD\n  A[Start] --&gt; B[Done]</code></pre>"),
     ("heading-link", 'href="../Other/#uberblick"'),

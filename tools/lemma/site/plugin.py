@@ -12,6 +12,7 @@ import os
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -116,8 +117,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         if note is None:
             return markdown
-        def html_url(target: str) -> str | None:
-            return self._url(target, page)
+        def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
+            url = self._url(target, page)
+            if url is None and target in state.vault.attachments:
+                url = get_relative_url(quote(target), page.url)
+            return url
         tags_page = indexes.TAGS_INDEX if indexes.TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
                                 prepare=self._derivations, html_url=html_url, tags_page=tags_page)

@@ -1,8 +1,10 @@
-"""Wikilinks and embeds as ordinary Markdown: relative `.md` links MkDocs turns into URLs.
+"""Wikilinks, embeds, Markdown links and `#tags` as ordinary Markdown: relative `.md` links MkDocs
+turns into URLs (inside raw HTML, where Markdown is not read, `<a>` with the final URL).
 
 Links are found with THE parser (`lemma.links.parse_links`) and resolved by the vault, so the
 site, the linter and the graph agree on every link. Broken links render visibly and are reported
-through `warn(pos, message)`; embeds transclude the target's text (cycles are cut and reported).
+through `warn(pos, message)`; links to private notes are plain text; embeds transclude the
+target's text (cycles are cut and reported).
 """
 
 from __future__ import annotations
@@ -123,8 +125,14 @@ class LinkRenderer:
             return f'<span class="lemma-broken" title="{html.escape(r.status)}">{label}</span>' \
                 if r.status != "private" else label
         fragment = self._url(r, r.link.pos.path).partition("#")[2]
-        href = page + (f"#{fragment}" if fragment else "")
-        return f'<a class="lemma-wikilink" href="{html.escape(href)}">{label}</a>'
+        href = html.escape(page + (f"#{fragment}" if fragment else ""))
+        name = r.link.target.rsplit("/", 1)[-1]
+        if r.link.embed and name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
+            alt, size = image_size(r.link.label or "")
+            sizes = "".join(f' {key}="{value}"' for key, value in
+                            zip(("width", "height"), re.findall(r"\d+", size), strict=False))
+            return f'<img src="{href}" alt="{html.escape(alt or name)}"{sizes}>'
+        return f'<a class="lemma-wikilink" href="{href}">{label}</a>'
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
         """Inline `#tags` as chips, linking to their entry on the tags page when there is one."""
