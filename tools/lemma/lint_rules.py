@@ -43,8 +43,9 @@ def extra_diagnostics(vault: Vault, suggest: bool = False,
                                     "take has no confidence",
                                     "say how sure you are: 'confidence: 0.8' in the frontmatter"))
     found += near_duplicates(vault, every_note)
-    if every_note:
-        found += [d for d in vault.duplicate_names() if d not in vault.diagnostics]
+    if every_note:  # names shared with plain notes too (typed ones are already vault errors)
+        reported = {d.pos.path for d in vault.diagnostics if d.code == "duplicate-name"}
+        found += [d for d in vault.duplicate_names() if d.pos.path not in reported]
     if suggest:
         found += concept_suggestions(vault)
     return sorted(found, key=Diagnostic.sort_key)
