@@ -96,7 +96,8 @@ def test_near_duplicate_titles(make_vault, first: str, second: str, duplicate: b
 
 
 def test_exact_duplicate_titles_are_left_to_the_duplicate_name_error(make_vault) -> None:
-    vault = make_vault({"a.md": "---\ntitle: Same\n---\n", "b.md": "---\ntitle: same\n---\n"})
+    vault = make_vault({"concepts/a.md": "---\ntitle: Same\n---\n",
+                        "concepts/b.md": "---\ntitle: same\n---\n"})
     assert near_duplicates(vault) == []
     assert [d.code for d in vault.errors] == ["duplicate-name"]
 

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from .authoring import name_clash, yaml_value
 from .authoring_files import FileChange, apply_changes, read_raw
-from .links import NameIndex, fold
+from .links import NameIndex, fold, markdown_link_text
 from .model import LemmaError, Note, WikiLink
 from .slug import slugify, unique_slug
 from .vault import Vault, parse_note
@@ -149,11 +149,16 @@ def _link_edits(vault: Vault, source: Note, note: Note, target: str, title: str,
     for link, resolved in zip(source.links, vault.resolved[source.path], strict=True):
         if resolved.target != note.path or not link.target:
             continue
-        written = _new_target(link.target, note, target, title)
-        if written is None or written == link.target:
-            continue
-        offset = link.raw.index(link.target, 2)
-        raw = link.raw[:offset] + written + link.raw[offset + len(link.target):]
+        if link.markdown:  # [x](file.md) names the file: it changes only when the file moves
+            if target == note.path:
+                continue
+            raw = markdown_link_text(link, target, source.path)
+        else:
+            written = _new_target(link.target, note, target, title)
+            if written is None or written == link.target:
+                continue
+            offset = link.raw.index(link.target, 2)
+            raw = link.raw[:offset] + written + link.raw[offset + len(link.target):]
         found[link.start] = (link, raw)
         edits.append(Edit(source.path, link.pos.line, link.raw, raw))
     return found

@@ -5,7 +5,9 @@ The CLI and the MkDocs plugin read the same block, so one file configures both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,37 @@ class ProjectConfig:
     notes_dir: Path
     options: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
+    toc: dict[str, Any] = field(default_factory=dict)  # the toc extension's options
+
+
+def extension_options(extensions: Any, name: str) -> dict[str, Any]:
+    """The options of extension `name` in an mkdocs.yml `markdown_extensions:` list."""
+    for entry in extensions or []:
+        if entry == name:
+            return {}
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+    return {}
+
+
+def toc_slugify(options: dict[str, Any]) -> Callable[[str, str], str]:
+    """The toc extension's slugify as configured (its default when none is), with its separator.
+
+    Heading links are resolved with it, so `[[#Überblick]]` gets the very id the page has.
+    """
+    from markdown.extensions.toc import slugify as default
+
+    function = options.get("slugify")
+    function = function if callable(function) else default
+    separator = options.get("separator", "-")
+    return function if separator == "-" else _with_separator(function, str(separator))
+
+
+@lru_cache(maxsize=8)
+def _with_separator(function: Callable[[str, str], str],
+                    separator: str) -> Callable[[str, str], str]:
+    """`function` with a fixed separator (cached: the same config gives the same callable)."""
+    return lambda value, _separator: function(value, separator)
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:
@@ -49,15 +82,29 @@ def plugin_options(plugins: Any) -> dict[str, Any]:
     return {}
 
 
-def read_project_config(directory: Path | None = None) -> ProjectConfig:
-    """Read `mkdocs.yml` in `directory` (default: the current one); `./notes` when there is none."""
+def read_project_config(directory: Path | None = None,
+                        load: Callable[[Path], Any] | None = None) -> ProjectConfig:
+    """Read `mkdocs.yml` in `directory` (default: the current one); `./notes` when there is none.
+
+    `load(path)` parses the file; the CLI passes MkDocs' own loader (INHERIT, !ENV). Without
+    it, a safe loader reads MkDocs' tags as plain values.
+    """
     directory = directory or Path.cwd()
     config_file = directory / "mkdocs.yml"
     if not config_file.is_file():
         return ProjectConfig(directory / "notes")
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        data = (load or _safe_load)(config_file) or {}
     except yaml.YAMLError as exc:
         raise LemmaError(f"{config_file}: not valid YAML: {exc}", exit_code=2) from None
+    except (OSError, ValueError, LookupError) as exc:  # MkDocs' loader: a missing INHERIT file…
+        raise LemmaError(f"{config_file}: {exc}", exit_code=2) from None
+    if not isinstance(data, dict):
+        raise LemmaError(f"{config_file}: expected a mapping of settings", exit_code=2)
     notes_dir = directory / str(data.get("docs_dir", "docs"))
-    return ProjectConfig(notes_dir, plugin_options(data.get("plugins")), config_file)
+    return ProjectConfig(notes_dir, plugin_options(data.get("plugins")), config_file,
+                         extension_options(data.get("markdown_extensions"), "toc"))
+
+
+def _safe_load(config_file: Path) -> Any:
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)

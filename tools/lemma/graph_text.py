@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .links import parse_links, rewrite_targets
+from .links import blank_comments, parse_links, rewrite_targets
 
 #: Longest context returned; longer sentences are cut around the link with "…".
 MAX_CHARS = 280
@@ -34,6 +34,8 @@ _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
 
 def link_sentence(body: str, start: int, end: int) -> str:
     """The plain-text sentence of `body` that contains the link at `body[start:end]`."""
+    if "%%" in body:
+        body = blank_comments(body)  # a %%private remark%% next to a link is never quoted
     lo, hi = _block(body, start)
     block = body[lo:hi]
     rel, rel_end = start - lo, end - lo

@@ -1,30 +1,46 @@
 """The one wikilink parser and the Obsidian resolution rules, used by CLI, plugin and tests alike.
 
-Parsing finds `[[…]]` / `![[…]]` outside code and HTML comments; resolution maps a link's target
-to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
+Parsing finds `[[…]]` / `![[…]]` and internal Markdown links `[x](note.md)` outside code, HTML
+comments and Obsidian `%%comments%%`, plus inline `#tags`; resolution maps a link's target to a
+note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
+from urllib.parse import unquote
 
 from .model import Heading, SourcePos, WikiLink
+from .resolution import Match as Match
+from .resolution import NameIndex as NameIndex
+from .resolution import Resolution as Resolution
+from .resolution import fold as fold
+from .resolution import nearest as nearest
 
 _FENCE_OPEN = re.compile(r"\n( {0,3})(`{3,}|~{3,})([^\n]*)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Obsidian's `%%comment%%`, inline or over many lines; an unclosed one runs to the end.
+_OBSIDIAN_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _BACKTICKS = re.compile(r"``*")  # a literal first char lets CPython scan fast
 _LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # Anchored on a literal "\n" (the text is searched with one prepended): far faster than "^" with
 # re.MULTILINE, which CPython tries at every offset.
 _HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+# A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>.
+_MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
+                      r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
+# Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
+_TAG = re.compile(r"#([\w\-/]+)")  # a literal first char lets CPython scan fast
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*>")
 
 
 class Regions:
@@ -41,14 +57,56 @@ class Regions:
 
 
 def code_regions(text: str) -> Regions:
-    """Character ranges that are fenced code, inline code or HTML comments (never links)."""
+    """Character ranges that are code, HTML comments or `%%comments%%` (never links or tags)."""
     fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
     spans = list(fenced.spans)
     if "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in fenced]
     if "`" in text:
         spans += _span_regions(text, Regions(list(spans)))
+    if "%%" in text:
+        spans += _comment_regions(text, Regions(list(spans)))
     return Regions(spans)
+
+
+def _comment_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
+    """Obsidian `%%…%%` comments that do not start inside code or an HTML comment."""
+    regions = []
+    pos = 0
+    while (match := _OBSIDIAN_COMMENT.search(text, pos)) is not None:
+        if match.start() in blocked:
+            pos = match.start() + 1
+            continue
+        regions.append(match.span())
+        pos = match.end()
+    return regions
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """The `%%comments%%` of a text (outside code): what a published page must never show."""
+    if "%%" not in text:
+        return []
+    others = [span for span in code_regions(text.replace("%%", "  ")).spans]
+    return _comment_regions(text, Regions(others))
+
+
+def blank_comments(text: str) -> str:
+    """`text` with its `%%comments%%` blanked out (offsets and line breaks unchanged)."""
+    spans = comment_spans(text)
+    for start, end in spans:
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
+
+
+def strip_comments(text: str) -> str:
+    """`text` without its `%%comments%%`; line breaks inside them are kept, so lines still match."""
+    out: list[str] = []
+    pos = 0
+    for start, end in comment_spans(text):
+        out += [text[pos:start], "\n" * text.count("\n", start, end)]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _fenced_regions(text: str) -> list[tuple[int, int]]:
@@ -118,36 +176,47 @@ class LineIndex:
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """What one pass over a note body finds: links, headings, block ids."""
+    """What one pass over a note body finds: links, headings, block ids, inline tags."""
 
     links: tuple[WikiLink, ...]
     headings: tuple[Heading, ...]
     block_ids: frozenset[str]
+    tags: tuple[str, ...] = ()
 
 
-def scan_markdown(text: str, path: str = "", first_line: int = 1) -> Scan:
-    """Links, headings and block ids of a note body, computing its code regions only once."""
-    skip = code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text) else None
+#: The toc extension's slugify(value, separator): how MkDocs turns a heading into its id.
+Slugify = Callable[[str, str], str]
+
+
+def scan_markdown(text: str, path: str = "", first_line: int = 1,
+                  slugify: Slugify | None = None) -> Scan:
+    """Links, headings, block ids and tags of a note body, computing its code regions only once.
+
+    `slugify` is the site's configured toc slugify (None: Python-Markdown's default rule).
+    """
+    skip = (code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text or "%%" in text)
+            else None)
     lines = LineIndex(text, first_line)
     return Scan(
-        tuple(_links(text, path, skip, lines)) if "[[" in text else (),
-        _headings(text, skip, lines) if "#" in text else (),
+        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text) else (),
+        _headings(text, skip, lines, slugify) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
+        tuple(dict.fromkeys(tag for _, _, tag in tag_spans(text, skip))) if "#" in text else (),
     )
 
 
 def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink]:
-    """Every wikilink and embed in `text`, in order, with its position in the file.
+    """Every wikilink, embed and internal Markdown link in `text`, in order, with its position.
 
     `first_line` is the file line of the text's first line (a note body starts after its
-    frontmatter). Links in code, in HTML comments, and escaped `\\[[` are skipped.
+    frontmatter). Links in code, in comments, and escaped `\\[[` are skipped.
     """
     return list(scan_markdown(text, path, first_line).links)
 
 
 def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list[WikiLink]:
     links = []
-    for match in _LINK.finditer(text):
+    for match in _LINK.finditer(text) if "[[" in text else ():
         bracket = match.start()
         embed = bracket > 0 and text[bracket - 1] == "!"
         start = bracket - 1 if embed else bracket
@@ -156,6 +225,16 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
         link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
             links.append(link)
+    if "](" in text:
+        taken = Regions([(link.start, link.end) for link in links])
+        for match in _MD_LINK.finditer(text):
+            start = match.start()
+            if (skip is not None and start in skip) or start in taken or _escaped(text, start):
+                continue
+            link = _make_markdown_link(match, path, lines.position(path, start))
+            if link is not None:
+                links.append(link)
+        links.sort(key=lambda link: link.start)
     return links
 
 
@@ -180,35 +259,114 @@ def _make_link(text: str, match: re.Match[str], start: int, embed: bool,
                     start, match.end(), text[start : match.end()])
 
 
+def _make_markdown_link(match: re.Match[str], path: str, pos: SourcePos) -> WikiLink | None:
+    """An internal `[x](note.md#Heading)` as a link (external URLs and bare anchors: None)."""
+    url = match.group(2).removeprefix("<").removesuffix(">").strip()
+    if not url or _SCHEME.match(url) or url.endswith("/"):
+        return None
+    target, hash_, heading = url.partition("#")
+    target, heading = unquote(target).strip(), unquote(heading).strip() if hash_ else None
+    if target.startswith(("./", "../")):  # relative to the linking note's folder
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if not target and not heading:
+        return None
+    embed = match.group(0).startswith("!")
+    return WikiLink(target, heading or None, match.group(1).strip(), embed, pos,
+                    match.start(), match.end(), match.group(0), markdown=True)
+
+
+def markdown_link_text(link: WikiLink, new_target: str, source_path: str) -> str:
+    """The raw text of Markdown link `link` pointing at the vault path `new_target` instead,
+    written in the form the link used (relative or by path/name, `.md` or not, %-encoded)."""
+    url = _MD_LINK.match(link.raw)
+    assert url is not None
+    written = url.group(2)
+    bracketed = written.startswith("<")
+    old = written.removeprefix("<").removesuffix(">").strip().partition("#")[0]
+    if old.startswith(("./", "../")):
+        new = posixpath.relpath(new_target, posixpath.dirname(source_path) or ".")
+        new = new if new.startswith("../") else "./" + new
+    elif "/" in unquote(old).lstrip("/"):
+        new = ("/" if old.startswith("/") else "") + new_target
+    else:
+        new = new_target.rsplit("/", 1)[-1]
+    if not unquote(old).endswith(".md"):
+        new = new.removesuffix(".md")
+    if not bracketed:
+        new = new.replace("%", "%25").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    old_span = written.removeprefix("<").removesuffix(">").strip()
+    new_url = new + old_span[len(old):]
+    start = url.start(2) + (written.index(old_span) if old_span else 0)
+    return link.raw[:start] + new_url + link.raw[start + len(old_span):]
+
+
+def tag_spans(text: str, skip: Regions | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, tag) of each inline `#tag` / `#tag/sub` outside code, comments and HTML.
+
+    A tag needs a character other than a digit (`#2024` is not one), as in Obsidian.
+    """
+    if "#" not in text:
+        return []
+    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
+        skip = code_regions(text)
+    html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
+    spans = []
+    for match in _TAG.finditer(text):
+        if match.start() > 0 and not text[match.start() - 1].isspace():
+            continue  # `C#`, `page#part`, `[[N#H]]`: not a tag
+        tag = match.group(1).strip("/")
+        if not tag or tag.replace("/", "").isdigit():
+            continue
+        if (skip is not None and match.start() in skip) or (html and match.start() in html):
+            continue
+        spans.append((match.start(), match.start() + 1 + len(match.group(1).rstrip("/")), tag))
+    return spans
+
+
 @lru_cache(maxsize=65536)
-def heading_anchor(text: str) -> str:
-    """The id MkDocs (Python-Markdown's toc `slugify`) gives a heading with this text."""
+def heading_anchor(text: str, slugify: Slugify | None = None, separator: str = "-") -> str:
+    """The id the toc extension gives a heading with this text, before making it unique.
+
+    The heading's Markdown is reduced to the text the reader sees, then `slugify` (the site's
+    configured toc slugify) makes the id; without one, Python-Markdown's default rule applies.
+    """
     text = re.sub(r"<[^>]*>", "", text)
     text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # a wikilink shows its label
-    text = re.sub(r"[*_`]", "", text)
+    text = re.sub(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])", "", text)  # emphasis, not snake_case
+    if slugify is not None:
+        return slugify(text, separator)
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
 
 
-def parse_headings(text: str, first_line: int = 1) -> tuple[Heading, ...]:
-    """ATX headings outside code, with MkDocs-style unique anchors (`x`, `x_1`, …)."""
-    return scan_markdown(text, "", first_line).headings
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 
-def _headings(text: str, skip: Regions | None, lines: LineIndex) -> tuple[Heading, ...]:
+def unique_anchor(anchor: str, used: set[str]) -> str:
+    """The toc extension's rule for repeated or empty ids: `x`, `x_1`, `x_2`; `` becomes `_1`."""
+    while anchor in used or not anchor:
+        count = _ID_COUNT.match(anchor)
+        anchor = f"{count.group(1)}_{int(count.group(2)) + 1}" if count else f"{anchor}_1"
+    used.add(anchor)
+    return anchor
+
+
+def parse_headings(text: str, first_line: int = 1,
+                   slugify: Slugify | None = None) -> tuple[Heading, ...]:
+    """ATX headings outside code, with the toc extension's unique anchors (`x`, `x_1`, …)."""
+    return scan_markdown(text, "", first_line, slugify).headings
+
+
+def _headings(text: str, skip: Regions | None, lines: LineIndex,
+              slugify: Slugify | None) -> tuple[Heading, ...]:
     headings: list[Heading] = []
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     for match in _HEADING.finditer("\n" + text):
         start = match.start()  # of the line, in `text` (the prepended "\n" shifts by one)
         if skip is not None and start in skip:
             continue
-        anchor = heading_anchor(match.group(2))
-        if anchor in seen:
-            seen[anchor] += 1
-            anchor = f"{anchor}_{seen[anchor]}"
-        else:
-            seen[anchor] = 0
+        anchor = unique_anchor(heading_anchor(match.group(2), slugify), used)
         level, title = len(match.group(1)), match.group(2)
         headings.append(Heading(level, title, lines.line(start), anchor))
     return tuple(headings)
@@ -225,7 +383,7 @@ def block_id_spans(text: str, skip: Regions | None = None) -> list[tuple[int, in
     """
     if "^" not in text:
         return []
-    if skip is None and ("`" in text or "~~~" in text or "<!--" in text):
+    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
         skip = code_regions(text)
     spans = []
     for match in _BLOCK_ID.finditer(text):
@@ -235,128 +393,19 @@ def block_id_spans(text: str, skip: Regions | None = None) -> list[tuple[int, in
     return spans
 
 
-@lru_cache(maxsize=65536)
-def fold(name: str) -> str:
-    """The case- and form-insensitive key under which names are compared."""
-    return unicodedata.normalize("NFC", name).casefold().strip()
-
-
-class Match(StrEnum):
-    """How a link target named a note, strongest first."""
-
-    PATH = "path"
-    FILE = "file"
-    TITLE = "title"
-    ALIAS = "alias"
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """Where a link points: a note or attachment path, or why it points nowhere."""
-
-    status: str  # "ok" | "broken" | "ambiguous"
-    path: str | None = None
-    candidates: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class NameIndex:
-    """Case-insensitive lookup of notes by path, file name, title and alias; attachments by name."""
-
-    by_path: dict[str, str]
-    by_name: dict[Match, dict[str, list[str]]]
-    attachments: dict[str, list[str]]
-
-    @classmethod
-    def build(
-        cls, notes: Iterable[tuple[str, str, Sequence[str]]], attachments: Iterable[str] = ()
-    ) -> NameIndex:
-        """Index (path, title, aliases) triples and attachment paths."""
-        index = cls({}, {m: {} for m in (Match.FILE, Match.TITLE, Match.ALIAS)}, {})
-        for path, title, aliases in notes:
-            index.by_path[fold(path.removesuffix(".md"))] = path
-            stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-            index._add(Match.FILE, stem, path)
-            index._add(Match.TITLE, title, path)
-            for alias in aliases:
-                index._add(Match.ALIAS, alias, path)
-        for path in attachments:
-            index.by_path[fold(path)] = path
-            index.attachments.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
-        return index
-
-    def _add(self, how: Match, name: str, path: str) -> None:
-        bucket = self.by_name[how].setdefault(fold(name), [])
-        if path not in bucket:
-            bucket.append(path)
-
-    def names(self) -> list[str]:
-        """Every note name (file names, titles, aliases) for "did you mean" suggestions."""
-        return sorted({name for table in self.by_name.values() for name in table})
-
-    def resolve(self, target: str, source_path: str, attachment: bool = False) -> Resolution:
-        """Resolve a link target written in `source_path` with Obsidian's precedence rules."""
-        key = fold(target).lstrip("/")
-        if attachment:
-            return self._resolve_attachment(key, source_path)
-        key = key.removesuffix(".md")
-        if key in self.by_path:
-            return Resolution("ok", self.by_path[key])
-        if "/" in key:
-            return self._by_suffix(key, source_path)
-        for how in (Match.FILE, Match.TITLE, Match.ALIAS):
-            found = self.by_name[how].get(key)
-            if found:
-                return nearest(found, source_path)
-        return Resolution("broken")
-
-    def _by_suffix(self, key: str, source_path: str) -> Resolution:
-        """A partial path `folder/name` matches every note whose path ends with it."""
-        named = self.by_name[Match.FILE].get(key.rsplit("/", 1)[-1], [])
-        found = [p for p in named if fold(p.removesuffix(".md")).endswith("/" + key)]
-        return nearest(found, source_path) if found else Resolution("broken")
-
-    def _resolve_attachment(self, key: str, source_path: str) -> Resolution:
-        if key in self.by_path:
-            return Resolution("ok", self.by_path[key])
-        found = self.attachments.get(key.rsplit("/", 1)[-1], [])
-        if "/" in key:
-            found = [p for p in found if fold(p).endswith("/" + key)]
-        return nearest(found, source_path) if found else Resolution("broken")
-
-
-def nearest(candidates: Sequence[str], source_path: str) -> Resolution:
-    """Pick among same-named candidates: the linking note's folder, else the nearest ancestor."""
-    if len(candidates) == 1:
-        return Resolution("ok", candidates[0])
-    folder = source_path.rsplit("/", 1)[0] if "/" in source_path else ""
-    best: list[str] = []
-    best_depth = -1
-    for path in candidates:
-        parent = path.rsplit("/", 1)[0] if "/" in path else ""
-        if _is_ancestor(parent, folder):
-            depth = parent.count("/") + 1 if parent else 0
-            if depth > best_depth:
-                best, best_depth = [path], depth
-            elif depth == best_depth:
-                best.append(path)
-    if len(best) == 1:
-        return Resolution("ok", best[0])
-    return Resolution("ambiguous", candidates=tuple(sorted(candidates)))
-
-
-def _is_ancestor(parent: str, folder: str) -> bool:
-    return parent == "" or folder == parent or folder.startswith(parent + "/")
-
-
-def find_heading(headings: Sequence[Heading], wanted: str) -> Heading | None:
+def find_heading(headings: Sequence[Heading], wanted: str,
+                 slugify: Slugify | None = None) -> Heading | None:
     """The heading a `#Heading` link means: compared case-insensitively, by text or anchor.
 
     `Note#A#B` (Obsidian's nested form) means heading B under A: the last part decides.
     """
     last = fold(wanted.split("#")[-1])
     for heading in headings:
-        if fold(heading.text) == last or heading.anchor == heading_anchor(last):
+        if fold(heading.text) == last:
+            return heading
+    anchor = heading_anchor(last, slugify)
+    for heading in headings:
+        if anchor and heading.anchor == anchor:
             return heading
     return None
 

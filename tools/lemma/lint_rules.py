@@ -12,7 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
-from .links import LineIndex, code_regions, fold
+from .links import LineIndex, code_regions, fold, strip_comments
 from .model import Diagnostic, Note, NoteKind, Severity, SourcePos
 from .vault import Vault
 
@@ -27,8 +27,14 @@ _MIN_FUZZY = 8  # shorter titles are compared exactly (one edit apart is a diffe
 _MAX_BUCKET = 50
 
 
-def extra_diagnostics(vault: Vault, suggest: bool = False) -> list[Diagnostic]:
-    """The authoring rules' findings (warnings and infos only), sorted by position."""
+def extra_diagnostics(vault: Vault, suggest: bool = False,
+                      every_note: bool = False) -> list[Diagnostic]:
+    """The authoring rules' findings, sorted by position.
+
+    The opinionated rules (near-duplicate titles, shared names) judge Lemma's typed notes only,
+    unless the vault opts in with `every_note` (`style_rules: all` in mkdocs.yml), so a plain
+    Obsidian vault gets no style noise.
+    """
     found: list[Diagnostic] = []
     for note in vault:
         found += section_problems(note)
@@ -36,7 +42,10 @@ def extra_diagnostics(vault: Vault, suggest: bool = False) -> list[Diagnostic]:
             found.append(Diagnostic(SourcePos(note.path, 1, 1), Severity.INFO, "no-confidence",
                                     "take has no confidence",
                                     "say how sure you are: 'confidence: 0.8' in the frontmatter"))
-    found += near_duplicates(vault)
+    found += near_duplicates(vault, every_note)
+    if every_note:  # names shared with plain notes too (typed ones are already vault errors)
+        reported = {d.pos.path for d in vault.diagnostics if d.code == "duplicate-name"}
+        found += [d for d in vault.duplicate_names() if d.pos.path not in reported]
     if suggest:
         found += concept_suggestions(vault)
     return sorted(found, key=Diagnostic.sort_key)
@@ -66,7 +75,7 @@ def lead_paragraph(body: str) -> str | None:
 
     A body that opens with a section heading, a list, a quote, a table, code or math has none.
     """
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
+    body = strip_comments(re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL))
     for block in re.split(r"\n[ \t]*\n", body):
         block = block.strip("\n")
         if block.lstrip().startswith("# "):  # an H1 title, possibly followed by text
@@ -87,9 +96,12 @@ def title_key(title: str) -> str:
                    for w in words)
 
 
-def near_duplicates(vault: Vault) -> list[Diagnostic]:
-    """Notes whose titles differ only by case, punctuation, a plural or one typo."""
-    notes = list(vault)
+def near_duplicates(vault: Vault, every_note: bool = True) -> list[Diagnostic]:
+    """Notes whose titles differ only by case, punctuation, a plural or one typo.
+
+    Without `every_note`, only Lemma's typed notes (papers, takes, concepts, digests) count.
+    """
+    notes = [n for n in vault if every_note or n.kind is not NoteKind.NOTE]
     keys = [title_key(n.title) for n in notes]
     buckets: dict[str, list[int]] = {}
     for i, key in enumerate(keys):

@@ -83,7 +83,7 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class WikiLink:
-    """One `[[…]]` or `![[…]]` as written in a note.
+    """One `[[…]]` or `![[…]]` as written in a note, or an internal Markdown link `[x](y.md)`.
 
     `start`/`end` are character offsets of the whole link (including `!`) in the text that was
     parsed, so renderers and the rename command can replace it in place.
@@ -97,6 +97,7 @@ class WikiLink:
     start: int
     end: int
     raw: str
+    markdown: bool = False  # written as a Markdown link: `label` is its text, `target` decoded
 
     @property
     def is_attachment(self) -> bool:

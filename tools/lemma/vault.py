@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter as fm
-from .links import NameIndex, Resolution, find_heading, fold, scan_markdown
+from .links import NameIndex, Resolution, Slugify, find_heading, fold, scan_markdown
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
 
 #: Folders of the vault that hold no notes: note templates (see `lemma new`).
@@ -43,8 +43,12 @@ class ResolvedLink:
         return self.link.is_attachment
 
 
-def read_note(root: Path, path: str) -> tuple[Note, list[Diagnostic]]:
-    """Parse one vault file (vault-relative `path`) into a Note and its frontmatter problems."""
+def read_note(root: Path, path: str,
+              slugify: Slugify | None = None) -> tuple[Note, list[Diagnostic]]:
+    """Parse one vault file (vault-relative `path`) into a Note and its frontmatter problems.
+
+    `slugify` is the toc extension's, so heading anchors are the ids the site gives them.
+    """
     try:  # bytes + decode: half the cost of read_text's text-mode machinery
         with open(os.path.join(root, path), "rb") as file:
             text = file.read().decode("utf-8")
@@ -55,10 +59,11 @@ def read_note(root: Path, path: str) -> tuple[Note, list[Diagnostic]]:
         problem = Diagnostic(SourcePos(path), Severity.ERROR, "unreadable",
                              "file is not valid UTF-8 text", "re-save it as UTF-8")
         return _make_note(path, fm.Split({}, "", 1), NoteKind.NOTE), [problem]
-    return parse_note(path, text)
+    return parse_note(path, text, slugify)
 
 
-def parse_note(path: str, text: str) -> tuple[Note, list[Diagnostic]]:
+def parse_note(path: str, text: str,
+               slugify: Slugify | None = None) -> tuple[Note, list[Diagnostic]]:
     """Parse a note's text (as read from `path`) into a Note and its frontmatter problems."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     split = fm.split_frontmatter(text, path)
@@ -67,11 +72,12 @@ def parse_note(path: str, text: str) -> tuple[Note, list[Diagnostic]]:
     if not split.diagnostics:
         header = text[: text.find("\n---", 3) + 1] if split.meta else ""
         problems += fm.validate(kind, split.meta, path, header)
-    return _make_note(path, split, kind if isinstance(kind, NoteKind) else NoteKind.NOTE), problems
+    kind = kind if isinstance(kind, NoteKind) else NoteKind.NOTE
+    return _make_note(path, split, kind, slugify), problems
 
 
-def _make_note(path: str, split: fm.Split, kind: NoteKind) -> Note:
-    scan = scan_markdown(split.body, path, split.body_line)
+def _make_note(path: str, split: fm.Split, kind: NoteKind, slugify: Slugify | None = None) -> Note:
+    scan = scan_markdown(split.body, path, split.body_line, slugify)
     meta = split.meta
     title = meta.get("title")
     if not (isinstance(title, str) and title.strip()):
@@ -85,7 +91,8 @@ def _make_note(path: str, split: fm.Split, kind: NoteKind) -> Note:
         body=split.body,
         body_line=split.body_line,
         aliases=fm.as_list(meta.get("aliases")),
-        tags=tuple(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
+        tags=tuple(dict.fromkeys((*(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
+                                  *scan.tags))),
         headings=scan.headings,
         block_ids=scan.block_ids,
         links=scan.links,
@@ -119,8 +126,9 @@ class Vault:
     """All notes of a folder, their name index and their resolved links."""
 
     def __init__(self, root: Path, notes: dict[str, Note], attachments: list[str],
-                 problems: dict[str, list[Diagnostic]]) -> None:
+                 problems: dict[str, list[Diagnostic]], slugify: Slugify | None = None) -> None:
         self.root = root
+        self.slugify = slugify
         self.notes = notes
         self.attachments = attachments
         self._problems = problems
@@ -151,7 +159,7 @@ class Vault:
             ok = link.heading[1:].casefold() in note.block_ids
             anchor = link.heading[1:] if ok else None
         else:
-            heading = find_heading(note.headings, link.heading)
+            heading = find_heading(note.headings, link.heading, self.slugify)
             ok, anchor = heading is not None, heading.anchor if heading else None
         status = "ok" if ok else "missing-heading"
         return ResolvedLink(source.path, link, status, target.path, anchor)
@@ -196,7 +204,7 @@ class Vault:
         """
         old = self.notes.get(path)
         if (self.root / path).exists():
-            note, problems = read_note(self.root, path)
+            note, problems = read_note(self.root, path, self.slugify)
             self.notes[path] = note
             self._problems[path] = problems
         else:
@@ -241,7 +249,7 @@ class Vault:
             return Diagnostic(link.pos, Severity.ERROR, "missing-attachment",
                               f"{link.raw}: no file '{link.target}' in the vault",
                               "add the file to the vault or fix the name")
-        suggestion = self.suggest(link.target)
+        suggestion = self.suggest(link.target.removesuffix(".md"))
         hint = f"did you mean {suggestion}?" if suggestion else "create the note or fix the name"
         return Diagnostic(link.pos, Severity.ERROR, "broken-link",
                           f"{link.raw}: no note named '{link.target}'", hint)
@@ -255,9 +263,19 @@ class Vault:
         return f"headings there: {', '.join(texts[:6])}" if texts else "that note has no headings"
 
     def _duplicate_names(self) -> list[Diagnostic]:
-        """Explicit titles and aliases claimed by two notes (links by them would be ambiguous)."""
+        """Titles and aliases shared by Lemma's typed notes (plain notes: see duplicate_names)."""
+        return self.duplicate_names(every_note=False)
+
+    def duplicate_names(self, every_note: bool = True) -> list[Diagnostic]:
+        """Explicit titles and aliases claimed by two notes.
+
+        Among plain Obsidian notes a shared alias is harmless until a link uses it (that link
+        is then an `ambiguous-link`), so they are checked only when `every_note` is asked for.
+        """
         owners: dict[str, list[Note]] = {}
         for note in self.notes.values():
+            if not every_note and note.kind is NoteKind.NOTE:
+                continue
             explicit = {fold(n) for n in (note.meta.get("title"), *note.aliases)
                         if isinstance(n, str) and n.strip()}
             for name in explicit:
@@ -325,8 +343,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_vault(root: str | os.PathLike[str]) -> Vault:
-    """Read every note under `root` once, index names, resolve links. Writes nothing."""
+def load_vault(root: str | os.PathLike[str], slugify: Slugify | None = None) -> Vault:
+    """Read every note under `root` once, index names, resolve links. Writes nothing.
+
+    `slugify` is the site's toc slugify, so `#Heading` links get the ids the pages have.
+    """
     root = Path(root)
     if not root.is_dir():
         raise LemmaError(f"notes folder '{root}' does not exist",
@@ -336,5 +357,5 @@ def load_vault(root: str | os.PathLike[str]) -> Vault:
     problems: dict[str, list[Diagnostic]] = {}
     with gc_paused():
         for path in note_paths:
-            notes[path], problems[path] = read_note(root, path)
-        return Vault(root, notes, attachments, problems)
+            notes[path], problems[path] = read_note(root, path, slugify)
+        return Vault(root, notes, attachments, problems, slugify)

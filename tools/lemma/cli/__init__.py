@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,16 +51,48 @@ class Project:
     def __init__(self, notes: Path | None) -> None:
         from ..config import read_project_config
 
-        config = read_project_config()
+        config = read_project_config(load=load_mkdocs_yaml)
         self.notes_dir = notes or config.notes_dir
         self.options = config.options
         self.config_file = config.config_file
+        self.toc = config.toc
 
     def load_vault(self):  # -> Vault (imported lazily to keep start-up small)
-        """Load the vault at the configured notes folder."""
+        """Load the vault at the configured notes folder, heading ids as the site makes them."""
+        from ..config import toc_slugify
         from ..vault import load_vault
 
-        return load_vault(self.notes_dir)
+        return load_vault(self.notes_dir, toc_slugify(self.toc))
+
+
+def load_mkdocs_yaml(path: Path) -> object:
+    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved.
+
+    A Python name that cannot be imported reads as None: the CLI needs none of them but the toc
+    slugify, so a config that names a missing plugin module still lints.
+    """
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    class Loader(get_yaml_loader()):  # type: ignore[misc]
+        def find_python_name(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().find_python_name(*args, **kwargs)
+            except yaml.constructor.ConstructorError:
+                return None
+
+        def make_python_instance(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().make_python_instance(*args, **kwargs)
+            except (yaml.constructor.ConstructorError, TypeError):
+                return None
+
+    try:
+        with open(path, "rb") as file:
+            return yaml_load(file, Loader)
+    except MkDocsException as error:  # e.g. an INHERIT file that does not exist
+        raise LemmaError(f"{path}: {error}", exit_code=2) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -30,8 +30,10 @@ def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -
     """Shell completion for a NOTE argument: titles (and aliases) starting with what was typed."""
     from ..config import read_project_config
     from ..vault import load_vault
+    from . import load_mkdocs_yaml
 
-    notes = ctx.find_root().params.get("notes") or read_project_config().notes_dir
+    notes = (ctx.find_root().params.get("notes")
+             or read_project_config(load=load_mkdocs_yaml).notes_dir)
     try:
         vault = load_vault(notes)
     except LemmaError:

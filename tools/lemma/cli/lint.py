@@ -19,10 +19,12 @@ from . import Project, pass_project
 def lint(project: Project, fmt: str, suggest: bool) -> None:
     """Check frontmatter, links, headings, attachments and sections; exit 1 on errors."""
     from ..lint_rules import extra_diagnostics
+    from ..publish import private_link_problems
 
     vault = project.load_vault()
-    diagnostics = sorted(vault.diagnostics + extra_diagnostics(vault, suggest),
-                         key=lambda d: d.sort_key())
+    every_note = project.options.get("style_rules") == "all"
+    found = vault.diagnostics + extra_diagnostics(vault, suggest, every_note)
+    diagnostics = sorted(found + private_link_problems(vault), key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())
         report = {"notes": len(vault), "links": links,

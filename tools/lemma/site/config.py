@@ -22,6 +22,11 @@ class LemmaPluginConfig(base.Config):
     indexes = c.Type(bool, default=True)  # generated home, papers, takes, concepts, tags pages
     nav = c.Type(bool, default=True)  # build the navigation by kind (linear in the vault size)
 
+    # lint
+    # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,
+    # concepts and digests only; "all": every note of the vault (read by `lemma lint`)
+    style_rules = c.Choice(("typed", "all"), default="typed")
+
     # derivation checking
     check = c.Type(bool, default=True)  # check derivation blocks while building
     jobs = c.Type(int, default=1)  # checker worker processes

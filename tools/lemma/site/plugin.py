@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,8 +21,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..config import toc_slugify
+from ..links import strip_comments
+from ..model import Severity
 from ..vault import IGNORED_FOLDERS
-from . import indexes, math, render_derivations, render_notes
+from . import indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
@@ -53,6 +58,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
+        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs)
         theme = config.theme
         if theme.name == "material":
             features = theme.setdefault("features", [])
@@ -66,9 +72,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         root = Path(config.docs_dir).resolve()
         cache_dir = base / self.config.cache_dir / "derive"
         self.pages_dir = base / self.config.cache_dir / "site-pages"
-        if self.state is None or self.state.root != root:
+        slugify = toc_slugify(config.mdx_configs.get("toc") or {})
+        if self.state is None or self.state.root != root or not same(self.state.slugify, slugify):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
-                                   self.config.time_box)
+                                   self.config.time_box, slugify)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -77,8 +84,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(state.epoch()))
         self._report_vault_problems(state)
         self._index_link_problems(state)
+        # publish: false / draft: true notes, and the attachments only they embed
+        hidden = set(state.vault.private) | state.vault.private_attachments()
         for f in list(files):
-            if f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri:
+            ignored = f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri
+            if ignored or f.src_uri in hidden:
                 files.remove(f)
         self.generated = self._generated_pages(state)
         for path, (_, markdown) in self.generated.items():
@@ -107,10 +117,20 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         if note is None:
             return markdown
+        def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
+            url = self._url(target, page)
+            if url is None and target in state.vault.attachments:
+                url = get_relative_url(quote(target), page.url)
+            return url
+        tags_page = indexes.TAGS_INDEX if indexes.TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
-                                prepare=self._derivations)
+                                prepare=self._derivations, html_url=html_url, tags_page=tags_page)
+        if markdown != note.body and markdown.strip() == note.body.strip():
+            markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
+        markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
+        markdown = obsidian_markdown.obsidian_markdown(markdown)
         return math.separate_display_math(render_notes.separate_lists(markdown))
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
@@ -132,7 +152,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        parts = [render_notes.header_card(note, url_of), render_notes.style_sections(html)]
+        content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
+        parts = [render_notes.header_card(note, url_of), content]
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
             parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
@@ -186,8 +207,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def _report_vault_problems(self, state: SiteState) -> None:
         """Vault errors other than links (those are reported where the page renders them)."""
         assert state.vault is not None
-        for d in state.vault.errors:
-            if d.code not in LINK_CODES:
+        for d in state.vault.diagnostics:
+            if d.code == "private-link":  # reported, not fatal: the site shows plain text
+                log_problem(d.pos, _message(d), log.info)
+            elif d.severity is Severity.ERROR and d.code not in LINK_CODES:
                 log_problem(d.pos, _message(d))
         for problems in state.syntax.values():
             for d in problems:
@@ -218,6 +241,13 @@ def write_if_changed(path: Path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return path
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two slugify callables are the same configuration (each load makes new partials)."""
+    if isinstance(a, partial) and isinstance(b, partial):
+        return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
+    return a == b
 
 
 def _message(d: Any) -> str:

@@ -1,8 +1,10 @@
-"""Wikilinks and embeds as ordinary Markdown: relative `.md` links MkDocs turns into URLs.
+"""Wikilinks, embeds, Markdown links and `#tags` as ordinary Markdown: relative `.md` links MkDocs
+turns into URLs (inside raw HTML, where Markdown is not read, `<a>` with the final URL).
 
 Links are found with THE parser (`lemma.links.parse_links`) and resolved by the vault, so the
 site, the linter and the graph agree on every link. Broken links render visibly and are reported
-through `warn(pos, message)`; embeds transclude the target's text (cycles are cut and reported).
+through `warn(pos, message)`; links to private notes are plain text; embeds transclude the
+target's text (cycles are cut and reported).
 """
 
 from __future__ import annotations
@@ -13,9 +15,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..links import block_id_spans, find_heading, parse_headings, parse_links
+from ..links import (
+    Regions,
+    block_id_spans,
+    code_regions,
+    find_heading,
+    parse_headings,
+    parse_links,
+    strip_comments,
+    tag_spans,
+)
 from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
+from .raw_html import raw_html_regions
 
 #: warn(pos, message): report a problem found while rendering (the plugin logs it as a warning).
 Warn = Callable[[SourcePos, str], None]
@@ -23,6 +35,7 @@ Warn = Callable[[SourcePos, str], None]
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
+_SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
 MAX_EMBED_DEPTH = 8
 
 
@@ -51,68 +64,143 @@ class LinkRenderer:
     problems: dict[SourcePos, str] = field(default_factory=dict)
     #: prepare(text, note, first_line): pre-render an embedded fragment (e.g. its derivations)
     prepare: Callable[[str, Note, int], str] | None = None
+    #: html_url(vault path): the target's URL relative to the page, for links inside raw HTML
+    #: (Markdown is not processed there, so they are written as <a> with the final URL)
+    html_url: Callable[[str], str | None] | None = None
+    #: the tags page (a vault path) that inline `#tags` link to; None: they are plain chips
+    tags_page: str | None = None
 
     def render(self, text: str, note: Note, first_line: int, host: str | None = None,
                stack: tuple[str, ...] = (), report: bool = True) -> str:
         """`text` (written in `note`, starting at file line `first_line`) with links replaced."""
         host = host or note.path
+        raw = raw_html_regions(text) if "<" in text else Regions([])
         edits: list[tuple[int, int, str]] = []
         for link in parse_links(text, note.path, first_line):
             resolved = self.vault.resolve(link, note)
-            if not resolved.ok and report:
+            if not resolved.ok and report and resolved.status != "private":
                 self.warn(link.pos, self.problems.get(link.pos) or _problem(resolved))
-            replacement = self._render_one(resolved, host, (*stack, note.path), report)
+            if link.start in raw:
+                replacement = self._html_link(resolved)
+            else:
+                replacement = self._render_one(resolved, host, stack or (note.path,), report)
             edits.append((link.start, link.end, replacement))
-        edits += block_id_anchors(text)
+        edits += block_id_anchors(text, keep=not stack)
+        if "#" in text:
+            edits += self._tags(text, host, raw)
         return apply_edits(text, edits)
 
     def _render_one(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
                     report: bool) -> str:
         link = r.link
+        if r.status == "private":  # never a link: the note is not on the site
+            return link.label if link.markdown and link.label else escape_label(link.display)
         if not r.ok or r.target is None:
             return broken_html(link, _problem(r))
-        url = relative_url(host, r.target) if r.target != host or not r.anchor else ""
-        if r.anchor:
-            url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
-                          else r.anchor)
+        url = self._url(r, host)
         if link.embed and r.is_attachment:
             return self._embed_attachment(link, url)
         if link.embed:
             return self._embed_note(r, host, stack, report)
+        if link.markdown:  # keep the author's label Markdown; only the URL changes
+            return f"[{link.label or escape_label(link.display)}]({md_url(url or '#')})"
         text = escape_label(link.display)
         css = "lemma-wikilink lemma-attachment" if r.is_attachment else "lemma-wikilink"
         return f"[{text}]({md_url(url or '#')}){{: .{css.replace(' ', ' .')} }}"
+
+    def _url(self, r: ResolvedLink, host: str) -> str:
+        """The relative `.md` URL of a resolved link, with its heading or block anchor."""
+        link = r.link
+        url = relative_url(host, r.target or host) if r.target != host or not r.anchor else ""
+        if r.anchor:
+            url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
+                          else r.anchor)
+        return url
+
+    def _html_link(self, r: ResolvedLink) -> str:
+        """A link inside raw HTML, where Markdown is not processed: an <a> with the final URL."""
+        label = html.escape(r.link.label or r.link.display)
+        page = self.html_url(r.target) if (r.ok and r.target and self.html_url) else None
+        if page is None:
+            return f'<span class="lemma-broken" title="{html.escape(r.status)}">{label}</span>' \
+                if r.status != "private" else label
+        fragment = self._url(r, r.link.pos.path).partition("#")[2]
+        href = html.escape(page + (f"#{fragment}" if fragment else ""))
+        name = r.link.target.rsplit("/", 1)[-1]
+        if r.link.embed and name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
+            alt, size = image_size(r.link.label or "")
+            sizes = "".join(f' {key}="{value}"' for key, value in
+                            zip(("width", "height"), re.findall(r"\d+", size), strict=False))
+            return f'<img src="{href}" alt="{html.escape(alt or name)}"{sizes}>'
+        return f'<a class="lemma-wikilink" href="{href}">{label}</a>'
+
+    def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
+        """Inline `#tags` as chips, linking to their entry on the tags page when there is one."""
+        from .render_notes import tag_anchor
+
+        page = self.tags_page
+        html_page = self.html_url(page) if (page and self.html_url) else None
+        edits = []
+        for start, end, tag in tag_spans(text, code_regions(text)):
+            anchor, name = tag_anchor(tag), html.escape(tag)
+            if page is not None and start not in raw:
+                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))}#{anchor})"
+                       "{: .lemma-tag .lemma-inline-tag }")
+            elif page is not None and html_page is not None:
+                new = (f'<a class="lemma-tag lemma-inline-tag" '
+                       f'href="{html.escape(html_page)}#{anchor}">#{name}</a>')
+            else:
+                new = f'<span class="lemma-tag lemma-inline-tag">#{name}</span>'
+            edits.append((start, end, new))
+        return edits
 
     def _embed_attachment(self, link: WikiLink, url: str) -> str:
         name = link.target.rsplit("/", 1)[-1]
         ext = name.rsplit(".", 1)[-1].lower()
         label = escape_label(link.label or name)
         if ext in IMAGE_EXTENSIONS:
-            width = f"{{: width=\"{link.label}\" }}" if (link.label or "").isdigit() else ""
-            alt = escape_label(name) if width else label
-            return f"![{alt}]({md_url(url)}){width}"
+            alt, size = image_size(link.label or "")
+            return f"![{escape_label(alt or name)}]({md_url(url)}){size}"
         return f"[{label}]({md_url(url)}){{: .lemma-wikilink .lemma-attachment }}"
 
     def _embed_note(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
                     report: bool) -> str:
         link = r.link
         target = self.vault.notes[r.target or ""]
-        if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
+        # what is being shown, as "path" or "path#heading": a note may embed its own sections
+        shown = f"{target.path}#{link.heading}" if link.heading else target.path
+        if shown in stack or len(stack) > MAX_EMBED_DEPTH:
             self.warn(link.pos, f"{link.raw}: embed cycle "
-                      f"({' -> '.join((*stack, target.path))}); the embed is shown as a link")
+                      f"({' -> '.join((*stack, shown))}); the embed is shown as a link")
             return broken_html(link, "embed cycle: this note is already being shown above")
         fragment, first = embedded_text(target, link.heading)
         if self.prepare is not None:
             fragment = self.prepare(fragment, target, first)
-        inner = demote_headings(self.render(fragment, target, first, host, stack, report=False))
+        inner = demote_headings(self.render(fragment, target, first, host, (*stack, shown),
+                                            report=False))
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
         title = escape_label(link.label or link.display)
         return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
                 f'markdown="span">[{title}]({md_url(source)})</div>\n\n{inner.strip()}\n\n</div>\n\n')
 
 
+def image_size(label: str) -> tuple[str, str]:
+    """(alt text, attr_list) of an image embed's label: `100`, `100x50` or `alt|100x50`."""
+    size = _SIZE.fullmatch(label.strip())
+    if size is None:
+        return label, ""
+    width, height = size.group(2), size.group(3)
+    attrs = f'width="{width}"' + (f' height="{height}"' if height else "")
+    return (size.group(1) or "").strip(), f"{{: {attrs} }}"
+
+
 def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
-    """The part of `note` an embed shows: whole body, one heading's section, or one block."""
+    """The part of `note` an embed shows (comments removed): its body, a section or a block."""
+    text, first = _embedded_part(note, heading)
+    return strip_comments(text), first
+
+
+def _embedded_part(note: Note, heading: str | None) -> tuple[str, int]:
     if not heading:
         return note.body, note.body_line
     lines = note.body.split("\n")
@@ -146,13 +234,17 @@ def demote_headings(text: str) -> str:
     return "\n".join(lines)
 
 
-def block_id_anchors(text: str) -> list[tuple[int, int, str]]:
-    """Edits turning Obsidian block ids (`text ^id`) into invisible anchors for `#^id` links."""
+def block_id_anchors(text: str, keep: bool = True) -> list[tuple[int, int, str]]:
+    """Edits turning Obsidian block ids (`text ^id`) into invisible anchors for `#^id` links.
+
+    An embedded copy (`keep=False`) drops them: the id belongs to the note the block is from,
+    and a page embedding one block twice must not repeat an id.
+    """
     edits = []
     for start, end, anchor in block_id_spans(text):
         if _HEADING_LINE.match(text, text.rfind("\n", 0, start) + 1):
             continue
-        edits.append((start, end, f'<a id="{anchor}" class="lemma-block-id"></a>'))
+        edits.append((start, end, f'<a id="{anchor}" class="lemma-block-id"></a>' if keep else ""))
     return edits
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..frontmatter import parse_date
+from ..links import Slugify, comment_spans
 from ..model import Diagnostic, SourcePos
+from ..publish import PublicVault
 from ..vault import Vault, load_vault, scan
 
 log = logging.getLogger("mkdocs.plugins.lemma")
@@ -27,7 +29,8 @@ class SiteState:
     check: bool = True
     jobs: int = 1
     time_box: float = 10.0
-    vault: Vault | None = None
+    slugify: Slugify | None = None  # the toc extension's, so heading links get the page's ids
+    vault: PublicVault | None = None  # private notes are named but never published
     graph: Any = None  # lemma.graph.ConceptGraph
     derivations: dict[str, list[Any]] = field(default_factory=dict)  # note path -> Derivations
     results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (path, id) -> result
@@ -40,7 +43,7 @@ class SiteState:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
         mtimes, attachments = _scan(self.root)
         if self.vault is None:
-            self.vault = load_vault(self.root)
+            self.vault = PublicVault(load_vault(self.root, self.slugify))
             self.graph = _build_graph(self.vault)
             self.changed = sorted(self.vault.notes)
             self._check(None)
@@ -48,12 +51,18 @@ class SiteState:
             paths = set(mtimes) | set(self.mtimes)
             self.changed = sorted(p for p in paths if mtimes.get(p) != self.mtimes.get(p))
             attachments_changed = attachments != self.vault.attachments
-            if attachments_changed or len(self.changed) > 50:
+            private = set(self.vault.private)
+            if attachments_changed or len(self.changed) > 50 or private & set(self.changed):
                 self.vault, self.graph = None, None
                 self.mtimes = {}
                 return self.refresh()
             for path in self.changed:
                 self.vault.update_note(path)
+            if set(self.vault.private) != private:  # a note became private: links into it change
+                self.vault, self.graph = None, None
+                self.mtimes = {}
+                return self.refresh()
+            for path in self.changed:
                 if self.graph is not None:
                     self.graph.update_note(self.vault, path)
             self._check([p for p in self.changed if p in self.vault.notes],
@@ -76,15 +85,17 @@ class SiteState:
         found = find_derivations(self.vault, paths)
         for path in paths if paths is not None else list(self.derivations):
             self._forget(path)
-        for d in found.derivations:
+        hidden = commented_lines(self.vault)  # a %%commented-out%% block is not published
+        blocks = [d for d in found.derivations if d.pos.line not in hidden.get(d.pos.path, ())]
+        for d in blocks:
             self.derivations.setdefault(d.pos.path, []).append(d)
         for problem in found.diagnostics:
-            self.syntax.setdefault(problem.pos.path, []).append(problem)
+            if problem.pos.line not in hidden.get(problem.pos.path, ()):
+                self.syntax.setdefault(problem.pos.path, []).append(problem)
         if not self.check:
             return
         cache = ResultCache(self.cache_dir) if self.cache_dir else None
-        results = check_derivations(found.derivations, jobs=self.jobs, cache=cache,
-                                    time_box=self.time_box)
+        results = check_derivations(blocks, jobs=self.jobs, cache=cache, time_box=self.time_box)
         for r in results:
             self.results[(r.path, r.id)] = r
 
@@ -127,6 +138,17 @@ class SiteState:
         if newest is None:
             return 0
         return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+
+
+def commented_lines(vault: Vault) -> dict[str, set[int]]:
+    """Note path -> file lines inside `%%comments%%`, for notes that have any."""
+    found: dict[str, set[int]] = {}
+    for note in vault:
+        for start, end in comment_spans(note.body) if "%%" in note.body else ():
+            first = note.body_line + note.body.count("\n", 0, start)
+            found.setdefault(note.path, set()).update(
+                range(first, first + note.body.count("\n", start, end) + 1))
+    return found
 
 
 def _build_graph(vault: Vault) -> Any:

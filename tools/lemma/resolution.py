@@ -1,0 +1,127 @@
+"""Obsidian's resolution rules: which note a link target names.
+
+Case- and form-insensitively, by path, file name, title or alias (in that order), with folder
+nearness deciding between same-named notes; `lemma.links` re-exports these names.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+
+@lru_cache(maxsize=65536)
+def fold(name: str) -> str:
+    """The case- and form-insensitive key under which names are compared."""
+    return unicodedata.normalize("NFC", name).casefold().strip()
+
+
+class Match(StrEnum):
+    """How a link target named a note, strongest first."""
+
+    PATH = "path"
+    FILE = "file"
+    TITLE = "title"
+    ALIAS = "alias"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a link points: a note or attachment path, or why it points nowhere."""
+
+    status: str  # "ok" | "broken" | "ambiguous"
+    path: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """Case-insensitive lookup of notes by path, file name, title and alias; attachments by name."""
+
+    by_path: dict[str, str]
+    by_name: dict[Match, dict[str, list[str]]]
+    attachments: dict[str, list[str]]
+
+    @classmethod
+    def build(
+        cls, notes: Iterable[tuple[str, str, Sequence[str]]], attachments: Iterable[str] = ()
+    ) -> NameIndex:
+        """Index (path, title, aliases) triples and attachment paths."""
+        index = cls({}, {m: {} for m in (Match.FILE, Match.TITLE, Match.ALIAS)}, {})
+        for path, title, aliases in notes:
+            index.by_path[fold(path.removesuffix(".md"))] = path
+            stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+            index._add(Match.FILE, stem, path)
+            index._add(Match.TITLE, title, path)
+            for alias in aliases:
+                index._add(Match.ALIAS, alias, path)
+        for path in attachments:
+            index.by_path[fold(path)] = path
+            index.attachments.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
+        return index
+
+    def _add(self, how: Match, name: str, path: str) -> None:
+        bucket = self.by_name[how].setdefault(fold(name), [])
+        if path not in bucket:
+            bucket.append(path)
+
+    def names(self) -> list[str]:
+        """Every note name (file names, titles, aliases) for "did you mean" suggestions."""
+        return sorted({name for table in self.by_name.values() for name in table})
+
+    def resolve(self, target: str, source_path: str, attachment: bool = False) -> Resolution:
+        """Resolve a link target written in `source_path` with Obsidian's precedence rules."""
+        key = fold(target).lstrip("/")
+        if attachment:
+            return self._resolve_attachment(key, source_path)
+        key = key.removesuffix(".md")
+        if key in self.by_path:
+            return Resolution("ok", self.by_path[key])
+        if "/" in key:
+            return self._by_suffix(key, source_path)
+        for how in (Match.FILE, Match.TITLE, Match.ALIAS):
+            found = self.by_name[how].get(key)
+            if found:
+                return nearest(found, source_path)
+        return Resolution("broken")
+
+    def _by_suffix(self, key: str, source_path: str) -> Resolution:
+        """A partial path `folder/name` matches every note whose path ends with it."""
+        named = self.by_name[Match.FILE].get(key.rsplit("/", 1)[-1], [])
+        found = [p for p in named if fold(p.removesuffix(".md")).endswith("/" + key)]
+        return nearest(found, source_path) if found else Resolution("broken")
+
+    def _resolve_attachment(self, key: str, source_path: str) -> Resolution:
+        if key in self.by_path:
+            return Resolution("ok", self.by_path[key])
+        found = self.attachments.get(key.rsplit("/", 1)[-1], [])
+        if "/" in key:
+            found = [p for p in found if fold(p).endswith("/" + key)]
+        return nearest(found, source_path) if found else Resolution("broken")
+
+
+def nearest(candidates: Sequence[str], source_path: str) -> Resolution:
+    """Pick among same-named candidates: the linking note's folder, else the nearest ancestor."""
+    if len(candidates) == 1:
+        return Resolution("ok", candidates[0])
+    folder = source_path.rsplit("/", 1)[0] if "/" in source_path else ""
+    best: list[str] = []
+    best_depth = -1
+    for path in candidates:
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        if _is_ancestor(parent, folder):
+            depth = parent.count("/") + 1 if parent else 0
+            if depth > best_depth:
+                best, best_depth = [path], depth
+            elif depth == best_depth:
+                best.append(path)
+    if len(best) == 1:
+        return Resolution("ok", best[0])
+    return Resolution("ambiguous", candidates=tuple(sorted(candidates)))
+
+
+def _is_ancestor(parent: str, folder: str) -> bool:
+    return parent == "" or folder == parent or folder.startswith(parent + "/")
