@@ -153,3 +153,15 @@ def untimed(report: dict) -> list[dict]:
         links = [{k: v for k, v in link.items() if k != "seconds"} for link in d["links"]]
         out.append({**{k: v for k, v in d.items() if k != "seconds"}, "links": links})
     return out
+
+
+def test_a_derivation_inside_an_obsidian_comment_is_not_checked(tmp_path) -> None:
+    from lemma.derive.api import find_derivations
+    from lemma.vault import load_vault
+
+    (tmp_path / "n.md").write_text(
+        "# N\n\n%%\n```derivation id=hidden\ncalc:\n  1\n  = 2\n```\n%%\n\n"
+        "```derivation id=shown\ncalc:\n  1\n  = 1\n```\n", encoding="utf-8")
+    found = find_derivations(load_vault(tmp_path))
+    assert [d.id for d in found.derivations] == ["shown"]
+    assert found.derivations[0].pos.line == 11

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lemma.derive import workers
+from lemma.links import blank_comments
 from lemma.derive.cache import ResultCache, default_cache_dir
 from lemma.derive.results import DerivationResult
 from lemma.model import Diagnostic, LemmaError, Severity, SourcePos
@@ -66,7 +67,8 @@ def find_derivations(vault: Vault, paths: Sequence[str | os.PathLike[str]] | Non
     diagnostics: list[Diagnostic] = []
     for path in select_notes(vault, paths):
         note = vault.notes[path]
-        found, problems = parse_note(note.body, note.path, note.body_line)
+        # a block inside %%comments%% is private text: not checked, like it is not published
+        found, problems = parse_note(blank_comments(note.body), note.path, note.body_line)
         derivations.extend(found)
         diagnostics.extend(problems)
     seen: dict[str, SourcePos] = {}
