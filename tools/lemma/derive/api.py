@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lemma.derive import workers
-from lemma.links import blank_comments
 from lemma.derive.cache import ResultCache, default_cache_dir
 from lemma.derive.results import DerivationResult
+from lemma.links import blank_comments
 from lemma.model import Diagnostic, LemmaError, Severity, SourcePos
 
 if TYPE_CHECKING:
