@@ -11,6 +11,7 @@ is defined, refutes the link. The same seed gives the same points, so reports ar
 from __future__ import annotations
 
 import random
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -19,12 +20,15 @@ from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive import conditions as conds
+from lemma.derive import mpeval
 from lemma.derive.block import Condition, Derivation, Domain
 from lemma.derive.draw import draw_scalar, draw_size, matrix_entry, random_function, random_matrix
-from lemma.derive.numeric import is_defined, sign_kind, zero_kind
+from lemma.derive.numeric import DIGITS, is_defined, sign_kind, zero_kind
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
 MAX_TRIES = 25
+#: Relative agreement asked of sides computed by quadrature at 50 digits.
+NUMERIC_TOLERANCE = sympy.Float("1e-40", 60)
 #: Terms of a Sum/Product expanded one by one at a point (beyond this sympy sums in closed form).
 MAX_EXPANDED_TERMS = 2000
 _CALCULUS = (sympy.Derivative, sympy.Subs)
@@ -135,8 +139,12 @@ def _map(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> object:
     return fn(expr)  # type: ignore[arg-type]
 
 
-def instantiate(expr: object, space: Space, point: Point) -> object:
-    """Swap functions for their stand-ins, take derivatives, put values in, evaluate the rest."""
+def instantiate(expr: object, space: Space, point: Point, numeric: bool = False) -> object:
+    """Swap functions for their stand-ins, take derivatives, put values in, evaluate the rest.
+
+    `numeric` evaluates integrals and infinite sums by quadrature and series acceleration at
+    high precision instead of in closed form (the fallback for a point too slow to do exactly).
+    """
 
     def swap(node: sympy.Expr) -> sympy.Expr:
         slot = next(s for s in space.functions if s.func == node.func)
@@ -152,6 +160,9 @@ def instantiate(expr: object, space: Space, point: Point) -> object:
         e = e.xreplace(point.values)
         if e.has(sympy.Sum, sympy.Product):
             e = finite_sums(e)
+        if numeric and e.has(sympy.Integral, sympy.Sum, sympy.Product):
+            e = e.replace(lambda n: isinstance(n, sympy.Integral | sympy.Sum | sympy.Product)
+                          and not n.free_symbols, _numerically)
         if e.has(sympy.Integral):
             e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
         e = e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
@@ -160,6 +171,16 @@ def instantiate(expr: object, space: Space, point: Point) -> object:
         return sympy.ImmutableMatrix(e) if isinstance(e, sympy.MatrixBase) else e
 
     return _map(expr, one)
+
+
+def _numerically(node: sympy.Expr) -> sympy.Expr:
+    """An integral by quadrature (mpeval), a sum or product by sympy's own numerics."""
+    if isinstance(node, sympy.Integral):
+        try:
+            return mpeval.integrate(node, DIGITS)
+        except (mpeval.Unsupported, ValueError, TypeError, ZeroDivisionError):
+            pass
+    return node.evalf(DIGITS)
 
 
 def finite_sums(e: sympy.Expr) -> sympy.Expr:
@@ -285,7 +306,7 @@ class Comparison:
     message: str = ""
 
 
-def compare_at(claim: Claim, point: Point) -> Comparison:
+def compare_at(claim: Claim, point: Point, numeric: bool = False) -> Comparison:
     """Evaluate both sides exactly at a point and decide whether the relation holds there."""
     try:
         if not admissible(claim.space, point):
@@ -296,8 +317,8 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
         for condition in claim.pointwise:
             if condition_fails(condition, claim.space, point):
                 return Comparison("refuted", message=f"undefined here: {condition.text} fails")
-        left, left_why = _side(claim.left, claim.space, point)
-        right, right_why = _side(claim.right, claim.space, point)
+        left, left_why = _side(claim.left, claim.space, point, numeric)
+        right, right_why = _side(claim.right, claim.space, point, numeric)
         real = claim.real
         left_ok, right_ok = is_defined(left, real), is_defined(right, real)
         if not (left_ok or right_ok):
@@ -307,6 +328,8 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
             why = left_why or right_why or "undefined, infinite or not real here"
             return Comparison("refuted", left, right, f"the {side} side is {why}, while the "
                               "other side is a number")
+        if claim.relation == "=" and numeric:
+            return _numeric_comparison(left, right)
         if claim.relation == "=":
             diff = left - right  # type: ignore[operator]
             kind = zero_kind(diff, left, right)
@@ -329,10 +352,24 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
         return Comparison("undefined", message=f"{type(exc).__name__}: {exc}"[:200])
 
 
-def _side(expr: object, space: Space, point: Point) -> tuple[object, str]:
+def _numeric_comparison(left: object, right: object) -> Comparison:
+    """Sides that contain quadrature results (50 digits): agreeing within 1e-40 of their size
+    is numeric evidence; anything else is no evidence either way."""
+    pairs = (zip(left, right, strict=True) if isinstance(left, sympy.MatrixBase)  # type: ignore[arg-type]
+             else [(left, right)])
+    for a, b in pairs:
+        diff, scale = sympy.N(a - b, DIGITS), max(abs(sympy.N(a, 15)), abs(sympy.N(b, 15)), 1)
+        if not diff.is_number or abs(diff) > NUMERIC_TOLERANCE * scale:
+            # quadrature can miss a narrow peak: a disagreement is inconclusive, never a
+            # counterexample (and too few agreeing points leave the link unchecked)
+            return Comparison("undefined", left, right, "quadrature did not agree here")
+    return Comparison("agree-numeric", left, right)
+
+
+def _side(expr: object, space: Space, point: Point, numeric: bool) -> tuple[object, str]:
     """One side at a point; a limit that does not exist is an undefined value, not an error."""
     try:
-        return instantiate(expr, space, point), ""
+        return instantiate(expr, space, point, numeric), ""
     except ValueError as exc:
         if "does not exist" not in str(exc):
             raise
@@ -361,14 +398,45 @@ def replay(claim: Claim, stream: str, draw: int) -> Point:
     return next(points)
 
 
-def sample_points(claim: Claim, stream: str, wanted: int) -> Iterator[dict[str, object]]:
+class _SlowPoint(BaseException):
+    """Raised by the alarm when one point takes too long (a BaseException: sympy's own
+    `except Exception` clauses must not swallow it)."""
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise _SlowPoint
+
+
+def _timed_compare(claim: Claim, point: Point, seconds: float | None) -> Comparison:
+    """compare_at under a per-point alarm: a point too slow to do exactly is done numerically
+    (quadrature, 50 digits), and one too slow even so is skipped -- never the whole batch."""
+    if not seconds:
+        return compare_at(claim, point)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        for numeric in (False, True):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                return compare_at(claim, point, numeric)
+            except _SlowPoint:
+                continue
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        return Comparison("undefined", message=f"a point took over {seconds:.1f} s")
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def sample_points(claim: Claim, stream: str, wanted: int,
+                  point_seconds: float | None = None) -> Iterator[dict[str, object]]:
     """Test the claim point by point, one report per point (so a time box keeps what was done);
-    stop after `wanted` agreeing points or at the first refutation."""
+    stop after `wanted` agreeing points or at the first refutation. With `point_seconds`, each
+    point runs under its own alarm (only inside a killable worker: it uses SIGALRM)."""
     agreed = 0
     for draws, point in enumerate(point_stream(claim, stream), start=1):
         if agreed >= wanted or draws > wanted * MAX_TRIES:
             return
-        result = compare_at(claim, point)
+        result = _timed_compare(claim, point, point_seconds)
         if result.kind == "refuted":
             yield {"kind": "refuted", "draw": draws, "point": point_text(claim.space, point),
                    "left": _text(result.left), "right": _text(result.right),
