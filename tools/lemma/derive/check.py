@@ -218,7 +218,7 @@ def _discharge_all(conditions: tuple[Condition, ...], space: Space) -> list[bool
 
 def _stream(claim: Claim, name: str, wanted: int, timeout: float) -> workers.Outcome:
     """Sample one stream in a worker; whatever it evaluated before a time box is kept."""
-    per_point = max(0.5, timeout / 4)  # one slow point must not sink the batch
+    per_point = max(1.0, timeout / 4)  # CPU seconds: one slow point must not sink the batch
     out = workers.run_stream(sample_points, claim, name, wanted, per_point, timeout=timeout)
     items = out.value if isinstance(out.value, list) else []
     summary = summarize(items)

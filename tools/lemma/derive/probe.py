@@ -412,26 +412,26 @@ def _timed_compare(claim: Claim, point: Point, seconds: float | None) -> Compari
     (quadrature, 50 digits), and one too slow even so is skipped -- never the whole batch."""
     if not seconds:
         return compare_at(claim, point)
-    previous = signal.signal(signal.SIGALRM, _alarm)
+    previous = signal.signal(signal.SIGPROF, _alarm)  # CPU time: a loaded machine is no excuse
     try:
         for numeric in (False, True):
             try:
-                signal.setitimer(signal.ITIMER_REAL, seconds)
+                signal.setitimer(signal.ITIMER_PROF, seconds)
                 return compare_at(claim, point, numeric)
             except _SlowPoint:
                 continue
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
         return Comparison("undefined", message=f"a point took over {seconds:.1f} s")
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def sample_points(claim: Claim, stream: str, wanted: int,
                   point_seconds: float | None = None) -> Iterator[dict[str, object]]:
     """Test the claim point by point, one report per point (so a time box keeps what was done);
     stop after `wanted` agreeing points or at the first refutation. With `point_seconds`, each
-    point runs under its own alarm (only inside a killable worker: it uses SIGALRM)."""
+    point runs under its own CPU-time alarm (only inside a killable worker: it uses SIGPROF)."""
     agreed = 0
     for draws, point in enumerate(point_stream(claim, stream), start=1):
         if agreed >= wanted or draws > wanted * MAX_TRIES:
