@@ -42,10 +42,12 @@ def display_math(latex: str) -> str:
     return f'<span class="arithmatex lemma-display">\\[{html.escape(latex, quote=False)}\\]</span>'
 
 
-def add_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
-    """Add the site's Markdown extensions to MkDocs' lists in place, keeping the user's own."""
+def add_extensions(extensions: list[Any], configs: dict[str, Any],
+                   wanted: dict[str, dict[str, Any]] | None = None) -> None:
+    """Add Markdown extensions (the site's, by default) to MkDocs' lists in place, keeping the
+    user's own choice for any extension already listed."""
     present = {e if isinstance(e, str) else "" for e in extensions}
-    for name, options in MARKDOWN_EXTENSIONS.items():
+    for name, options in (MARKDOWN_EXTENSIONS if wanted is None else wanted).items():
         if name not in present:
             extensions.append(name)
             if options:

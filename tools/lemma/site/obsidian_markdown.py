@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ..links import code_regions, fenced_code_lines
+from . import math as site_math
 from .render_notes import separate_lists
 
 MERMAID_CLASS = "lemma-mermaid"
@@ -37,13 +38,8 @@ MERMAID_FENCE = {"name": "mermaid", "class": MERMAID_CLASS, "format": mermaid_fe
 
 def add_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
     """Add the Obsidian extensions and the mermaid fence to MkDocs' lists, keeping the user's."""
-    present = {e if isinstance(e, str) else "" for e in extensions}
-    for name, options in MARKDOWN_EXTENSIONS.items():
-        if name not in present:
-            extensions.append(name)
-            if options:
-                configs[name] = dict(options)
-    if "pymdownx.superfences" in present or "pymdownx.superfences" in extensions:
+    site_math.add_extensions(extensions, configs, MARKDOWN_EXTENSIONS)
+    if "pymdownx.superfences" in extensions:
         fences = configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
         if not any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences):
             fences.append(dict(MERMAID_FENCE))
