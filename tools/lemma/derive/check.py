@@ -364,6 +364,8 @@ def _failed(
         result.rhs_value = info["right"]
         result.residual = info["residual"]
         result.hints = info["hints"]
+    result.lhs_value = result.lhs_value or "undefined"
+    result.rhs_value = result.rhs_value or "undefined"
     why = str(found.get("message") or "")
     if out.ok:
         why = str(out.value.get("why") or why)

@@ -16,6 +16,7 @@ import sympy
 
 from lemma.derive.block import Domain
 from lemma.derive.draw import simple_functions
+from lemma.derive.numeric import is_defined
 from lemma.derive.probe import (
     Claim,
     Point,
@@ -107,21 +108,39 @@ def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
     point = shrink(claim, replay(claim, stream, draw))
     why = compare_at(claim, point).message
     lhs, rhs = claim.display if claim.display is not None else (claim.left, claim.right)
-    left = instantiate(lhs, claim.space, point)
-    right = instantiate(rhs, claim.space, point)
+    left, right = _value(lhs, claim, point), _value(rhs, claim, point)
     residual = claim.left - claim.right  # type: ignore[operator]
-    if isinstance(residual, sympy.MatrixBase):
+    if why.startswith("undefined"):
+        residual_text = ""  # the sides are not numbers here: a residual would mislead
+    elif isinstance(residual, sympy.MatrixBase):
         residual_text = sympy.sstr(residual.applyfunc(sympy.expand).tolist())
     else:
         residual_text = sympy.sstr(sympy.expand(residual))
     return {
         "point": point_text(claim.space, point),
-        "left": show(left),
-        "right": show(right),
+        "left": show(left) if left is not None else "undefined",
+        "right": show(right) if right is not None else "undefined",
         "residual": truncate(residual_text),
-        "hints": hints(claim, point),
+        "hints": [] if why.startswith("undefined") else _safe_hints(claim, point),
         "why": why,
     }
+
+
+def _safe_hints(claim: Claim, point: Point) -> list[str]:
+    """Hints are a courtesy: one that cannot be computed is left out, never an error."""
+    try:
+        return hints(claim, point)
+    except (ValueError, ArithmeticError, TypeError):
+        return []
+
+
+def _value(expr: object, claim: Claim, point: Point) -> object:
+    """A side's value at the point, or None where it is undefined (a singular inverse, a pole)."""
+    try:
+        value = instantiate(expr, claim.space, point)
+    except (ValueError, ArithmeticError, TypeError):
+        return None
+    return value if is_defined(value) else None
 
 
 def _holds(claim: Claim, stream: str, wanted: int = HINT_POINTS) -> bool:
