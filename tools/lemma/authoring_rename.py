@@ -2,7 +2,7 @@
 
 `plan_rename` reads files but writes nothing; it re-resolves every link of the vault as it will
 be after the rename and refuses a plan that would send any link somewhere else.
-`apply_rename` then writes all files or none (see `authoring_files.apply_changes`).
+`apply_rename` then writes all files or none (see `authoring_apply.apply_changes`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .authoring import name_clash, yaml_value
-from .authoring_files import FileChange, apply_changes, read_raw
+from .authoring_apply import apply_changes
+from .authoring_files import FileChange, read_raw
 from .links import NameIndex, fold
 from .model import LemmaError, Note, WikiLink
 from .slug import slugify, unique_slug
@@ -90,8 +91,8 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
 
 
 def apply_rename(root: Path, plan: RenamePlan) -> None:
-    """Write the plan: every file or none."""
-    apply_changes(root, plan.changes)
+    """Write the plan: every file or none (see `authoring_apply.apply_changes`)."""
+    apply_changes(root, plan.changes, f"rename of '{plan.old_title}' to '{plan.new_title}'")
 
 
 def _explicit_title(note: Note) -> bool:
