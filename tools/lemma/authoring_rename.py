@@ -17,7 +17,7 @@ from .authoring_files import FileChange, read_raw
 from .links import NameIndex, fold
 from .model import LemmaError, Note, WikiLink
 from .slug import slugify, unique_slug
-from .vault import Vault, parse_note
+from .vault import IGNORED_FOLDERS, Vault, parse_note
 
 _TITLE_LINE = re.compile(r"^title[ \t]*:.*$", re.MULTILINE)
 
@@ -103,15 +103,24 @@ def _explicit_title(note: Note) -> bool:
 def _target_path(note: Note, new: str) -> str:
     """The vault-relative path `new` names: a bare file name stays in the note's folder.
 
-    A leading `/` means the vault's top folder.
+    A leading `/` means the vault's top folder. A path the vault does not publish (hidden, or
+    in the templates folder) is refused: the note would silently drop out of the vault.
     """
     rooted = new.startswith(("/", "\\"))
     raw = PurePosixPath(new.replace("\\", "/").lstrip("/"))
     if ".." in raw.parts or not raw.name[:-3].strip():
         raise LemmaError(f"'{new}' is not a path inside the vault", exit_code=2)
-    if len(raw.parts) == 1 and note.folder and not rooted:
-        return f"{note.folder}/{raw}"
-    return str(raw)
+    raw = raw.with_name(raw.name[:-3] + ".md")  # `.MD` would not be read as a note
+    target = f"{note.folder}/{raw}" if len(raw.parts) == 1 and note.folder and not rooted \
+        else str(raw)
+    parts = target.split("/")
+    if any(part.startswith(".") for part in parts):
+        raise LemmaError(f"cannot move {note.path} to {target}: a name starting with '.' is "
+                         "hidden, and hidden files are not part of the vault", exit_code=2)
+    if len(parts) > 1 and parts[0].lower() in IGNORED_FOLDERS:
+        raise LemmaError(f"cannot move {note.path} to {target}: {parts[0]}/ holds note "
+                         "templates, not notes of the vault", exit_code=2)
+    return target
 
 
 def _title_path(vault: Vault, note: Note, title: str) -> str:
