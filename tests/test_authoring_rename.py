@@ -115,14 +115,14 @@ def test_dry_run_prints_the_plan_and_changes_nothing(root: Path) -> None:
 def test_a_write_failing_midway_changes_nothing(root: Path, monkeypatch) -> None:
     write_files(root, {"z.md": "[[Old name]]\n"})  # a third file, committed after notes/source
     before = snapshot(root)
-    real_replace = authoring_apply.os.replace
+    real = authoring_apply.keep_original
 
-    def flaky_replace(src, dst) -> None:
-        if Path(dst) == root / "z.md":
-            raise OSError(5, "Input/output error", str(dst))
-        real_replace(src, dst)
+    def flaky(path: Path, backup: Path, moves: bool) -> None:
+        if path == root / "z.md":
+            raise OSError(5, "Input/output error", str(path))
+        real(path, backup, moves)
 
-    monkeypatch.setattr(authoring_apply.os, "replace", flaky_replace)
+    monkeypatch.setattr(authoring_apply, "keep_original", flaky)
     result = run(root, "mv", "Old name", "New name")
     assert result.exit_code == 1
     assert result.output.endswith("error: could not write z.md: Input/output error; nothing was "

@@ -24,6 +24,7 @@ from pathlib import Path
 from .authoring_files import (
     FileChange,
     digest,
+    exchange,
     file_digest,
     file_mode,
     fsync_folder,
@@ -275,8 +276,15 @@ def _commit(root: Path, journal: Journal, entry: Entry) -> None:
     keep_original(src, backup, entry.moves)
     if file_digest(backup) != entry.old_sha:
         raise _Changed(entry.path)
-    if not entry.moves:
+    if entry.moves:
+        return
+    if not exchange(temp, src):
         os.replace(temp, src)
+    elif os.path.samefile(temp, backup):
+        temp.unlink()  # the temp name now holds the original, which the backup keeps
+    else:  # an editor saved the file just now: give it its name back
+        exchange(temp, src)
+        raise _Changed(entry.path)
 
 
 def _check_after(root: Path, journal: Journal) -> None:

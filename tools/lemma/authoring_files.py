@@ -8,11 +8,15 @@ note. `authoring_apply` builds the all-or-nothing, recoverable apply on top of t
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,33 @@ def keep_original(path: Path, backup: Path, moves: bool) -> None:
         except OSError:
             pass  # no hard links: the original steps aside, its new text takes the name next
     os.rename(path, backup)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Atomically swap what the two names hold (Linux `renameat2`); False where unsupported.
+
+    Unlike a rename over `second`, nothing saved there a moment earlier is lost: it ends up
+    under the name `first`, where the caller can check it.
+    """
+    swap = _renameat2()
+    if swap is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if swap(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOENT, errno.EXDEV, errno.ENOTSUP):
+        return False  # no support on this system or file system (or nothing to swap with)
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@functools.cache
+def _renameat2() -> Any:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.renameat2
+    except (OSError, AttributeError):
+        return None
 
 
 def missing_folders(folder: Path) -> list[Path]:
