@@ -69,6 +69,21 @@ class CacheFiles:
     def done(self, token: str) -> Path:
         return self.folder / f"{self.name}.done-{token}"
 
+    @property
+    def journal_temp(self) -> Path:
+        return self.folder / f"{self.name}.journal.tmp"
+
+    def pending(self) -> bool:
+        """Whether an apply left anything behind: its journal, or a stray temp or marker."""
+        return self.journal.exists() or self.journal_temp.exists() or any(
+            self.folder.glob(f"{self.name}.done-*"))
+
+    def clear_strays(self) -> None:
+        """Remove a half-written journal and markers of applies already finished."""
+        self.journal_temp.unlink(missing_ok=True)
+        for stale in self.folder.glob(f"{self.name}.done-*"):
+            stale.unlink(missing_ok=True)
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -225,12 +240,10 @@ def _plan_journal(root: Path, changes: Sequence[FileChange], what: str) -> Journ
 
 def _write_journal(files: CacheFiles, journal: Journal) -> None:
     files.folder.mkdir(parents=True, exist_ok=True)
-    for stale in files.folder.glob(f"{files.name}.done-*"):
-        stale.unlink(missing_ok=True)
-    temp = files.journal.with_name(files.journal.name + ".tmp")
-    temp.unlink(missing_ok=True)
-    write_temp(temp, json.dumps({"version": 1, **asdict(journal)}, ensure_ascii=False))
-    os.replace(temp, files.journal)
+    files.clear_strays()
+    write_temp(files.journal_temp, json.dumps({"version": 1, **asdict(journal)},
+                                              ensure_ascii=False))
+    os.replace(files.journal_temp, files.journal)
     fsync_folder(files.folder)
 
 
@@ -378,8 +391,8 @@ def recover(root: Path) -> str | None:
     Completed if every file was already in place (the done-marker exists), else rolled back.
     """
     files = CacheFiles.of(root)
-    files.journal.with_name(files.journal.name + ".tmp").unlink(missing_ok=True)
     if not files.journal.exists():
+        files.clear_strays()
         return None
     journal = read_journal(files.journal)
     with _uninterrupted():
@@ -399,7 +412,7 @@ def recover(root: Path) -> str | None:
 def recover_interrupted(root: Path) -> str | None:
     """`recover` if a journal is left and no running lemma command owns it; a notice or None."""
     files = CacheFiles.of(root)
-    if not files.journal.exists() or str(files.lock) in _held:
+    if str(files.lock) in _held or not files.pending():
         return None
     try:
         fd = _open_lock(files.lock)
