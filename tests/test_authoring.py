@@ -296,7 +296,8 @@ def test_new_does_not_import_sympy_or_networkx(vault_root: Path) -> None:
     assert (vault_root / "concepts/light.md").is_file()
 
 
-@pytest.mark.parametrize("module", ["authoring", "authoring_files", "authoring_rename",
+@pytest.mark.parametrize("module", ["authoring", "authoring_apply", "authoring_files",
+                                    "authoring_lock", "authoring_rename",
                                     "authoring_list", "bibtex", "lint_rules", "slug"])
 def test_authoring_core_imports_no_framework(module: str) -> None:
     from tests.test_architecture import FORBIDDEN, closure

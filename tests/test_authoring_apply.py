@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lemma import authoring_apply
-from lemma.authoring_apply import CacheFiles, recover_interrupted
+from lemma import authoring_apply, authoring_lock
+from lemma.authoring_apply import recover_interrupted
+from lemma.authoring_lock import CacheFiles
 from lemma.cli import main
 from tests.conftest import write_files
 
@@ -352,7 +353,7 @@ def test_no_recovery_while_a_running_command_holds_the_lock(vault: Path, monkeyp
         fcntl.flock(fd, fcntl.LOCK_EX)
         assert recover_interrupted(vault) is None
         assert files.journal.exists()
-        monkeypatch.setattr(authoring_apply, "LOCK_TIMEOUT", 0.2)
+        monkeypatch.setattr(authoring_lock, "LOCK_TIMEOUT", 0.2)
         result = run(vault, "new", "concept", "Blocked")
         assert (result.exit_code, result.stderr) == (1, (
             f"error: another lemma command is changing the notes (it holds {files.lock}); "

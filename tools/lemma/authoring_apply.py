@@ -10,14 +10,9 @@ command rolls the change back, or completes it if every file was already in plac
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import secrets
-import signal
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,55 +29,8 @@ from .authoring_files import (
     remove_folders,
     write_temp,
 )
+from .authoring_lock import CacheFiles, interrupts_raise, try_vault_lock, uninterrupted, vault_lock
 from .model import LemmaError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: lemma commands are not serialised there
-    fcntl = None  # type: ignore[assignment]
-
-#: Seconds a command waits for another lemma command to release the vault.
-LOCK_TIMEOUT = 60.0
-_held: dict[str, int] = {}  # lock files this process holds -> nesting depth
-
-
-@dataclass(frozen=True, slots=True)
-class CacheFiles:
-    """The lock, journal and done-marker of one vault, in `.lemma-cache/` beside its folder."""
-
-    folder: Path
-    name: str
-
-    @classmethod
-    def of(cls, root: Path) -> CacheFiles:
-        root = Path(root).resolve()
-        return cls(root.parent / ".lemma-cache", root.name or "vault")
-
-    @property
-    def lock(self) -> Path:
-        return self.folder / f"{self.name}.lock"
-
-    @property
-    def journal(self) -> Path:
-        return self.folder / f"{self.name}.journal"
-
-    def done(self, token: str) -> Path:
-        return self.folder / f"{self.name}.done-{token}"
-
-    @property
-    def journal_temp(self) -> Path:
-        return self.folder / f"{self.name}.journal.tmp"
-
-    def pending(self) -> bool:
-        """Whether an apply left anything behind: its journal, or a stray temp or marker."""
-        return self.journal.exists() or self.journal_temp.exists() or any(
-            self.folder.glob(f"{self.name}.done-*"))
-
-    def clear_strays(self) -> None:
-        """Remove a half-written journal and markers of applies already finished."""
-        self.journal_temp.unlink(missing_ok=True)
-        for stale in self.folder.glob(f"{self.name}.done-*"):
-            stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,53 +72,6 @@ class Journal:
         return src.with_name(f".{src.name}.{self.token}.orig")
 
 
-@contextlib.contextmanager
-def vault_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the vault's lock (an flock on `.lemma-cache/<vault>.lock`); re-entrant per process."""
-    path = CacheFiles.of(root).lock
-    key = str(path)
-    if key in _held:
-        _held[key] += 1
-        try:
-            yield
-        finally:
-            _held[key] -= 1
-        return
-    fd = _open_lock(path)
-    try:
-        deadline = time.monotonic() + timeout
-        while not _try_flock(fd):
-            if time.monotonic() > deadline:
-                raise LemmaError(f"another lemma command is changing the notes (it holds {path}); "
-                                 "try again once it is done")
-            time.sleep(0.02)
-        _held[key] = 1
-        try:
-            yield
-        finally:
-            del _held[key]
-    finally:
-        os.close(fd)  # closing releases the flock
-
-
-def _open_lock(path: Path) -> int:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as error:
-        raise LemmaError(f"cannot lock the notes: {path}: {error.strerror or error}") from None
-
-
-def _try_flock(fd: int) -> bool:
-    if fcntl is None:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
 def apply_changes(root: Path, changes: Sequence[FileChange], what: str = "change") -> None:
     """Apply every change or none, under the vault lock; LemmaError says why none was.
 
@@ -186,7 +87,7 @@ def apply_changes(root: Path, changes: Sequence[FileChange], what: str = "change
         journal = _plan_journal(root, changes, what)
         current = str(files.journal)  # what is being written, for the message
         try:
-            with _interrupts_raise():
+            with interrupts_raise():
                 _write_journal(files, journal)
                 for entry, change in zip(journal.entries, changes, strict=True):
                     current = entry.new_path
@@ -198,14 +99,14 @@ def apply_changes(root: Path, changes: Sequence[FileChange], what: str = "change
                 _check_after(root, journal)
                 _mark_done(root, files, journal)
         except BaseException as error:
-            with _uninterrupted():
+            with uninterrupted():
                 failed, kept = roll_back(root, journal)
                 if not failed:
                     _forget(files, journal)
             if not isinstance(error, KeyboardInterrupt | OSError | LemmaError):
                 raise
             raise _failure(error, current, nothing, failed, kept, files) from None
-        with _uninterrupted():
+        with uninterrupted():
             complete(root, journal)
             _forget(files, journal)
 
@@ -235,7 +136,7 @@ def _plan_journal(root: Path, changes: Sequence[FileChange], what: str) -> Journ
     entries = tuple(Entry(c.path, c.new_path, c.old_text,
                           None if c.old_text is None else digest(c.old_text), digest(c.new_text))
                     for c in changes)
-    return Journal(what, secrets.token_hex(4), tuple(relative), entries)
+    return Journal(what, os.urandom(4).hex(), tuple(relative), entries)
 
 
 def _write_journal(files: CacheFiles, journal: Journal) -> None:
@@ -395,7 +296,7 @@ def recover(root: Path) -> str | None:
         files.clear_strays()
         return None
     journal = read_journal(files.journal)
-    with _uninterrupted():
+    with uninterrupted():
         if files.done(journal.token).exists():
             complete(root, journal)
             _forget(files, journal)
@@ -410,24 +311,11 @@ def recover(root: Path) -> str | None:
 
 
 def recover_interrupted(root: Path) -> str | None:
-    """`recover` if a journal is left and no running lemma command owns it; a notice or None."""
-    files = CacheFiles.of(root)
-    if str(files.lock) in _held or not files.pending():
+    """`recover` if an apply left something and no running lemma command owns it; else None."""
+    if not CacheFiles.of(root).pending():
         return None
-    try:
-        fd = _open_lock(files.lock)
-    except LemmaError:
-        return None
-    try:
-        if not _try_flock(fd):
-            return None  # a lemma command is applying it right now
-        _held[str(files.lock)] = 1
-        try:
-            return recover(root)
-        finally:
-            del _held[str(files.lock)]
-    finally:
-        os.close(fd)
+    with try_vault_lock(root) as locked:
+        return recover(root) if locked else None
 
 
 def _failure(error: BaseException, current: str, nothing: str, failed: list[str],
@@ -452,34 +340,3 @@ def _failure(error: BaseException, current: str, nothing: str, failed: list[str]
     if kept:
         outcome += f" (kept the later edits to {', '.join(kept)})"
     return LemmaError(f"{head}; {outcome}", exit_code=exit_code)
-
-
-@contextlib.contextmanager
-def _interrupts_raise() -> Iterator[None]:
-    """SIGTERM raises KeyboardInterrupt (as Ctrl-C does), so it rolls back too."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def _uninterrupted() -> Iterator[None]:
-    """Ignore Ctrl-C and SIGTERM while a rollback or completion runs (it is short)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)

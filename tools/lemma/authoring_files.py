@@ -8,7 +8,6 @@ note. `authoring_apply` builds the all-or-nothing, recoverable apply on top of t
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import functools
 import hashlib
@@ -126,6 +125,8 @@ def exchange(first: Path, second: Path) -> bool:
     at_cwd, rename_exchange = -100, 2
     if swap(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
         return True
+    import ctypes
+
     error = ctypes.get_errno()
     if error in (errno.EINVAL, errno.ENOSYS, errno.ENOENT, errno.EXDEV, errno.ENOTSUP):
         return False  # no support on this system or file system (or nothing to swap with)
@@ -134,9 +135,10 @@ def exchange(first: Path, second: Path) -> bool:
 
 @functools.cache
 def _renameat2() -> Any:
+    import ctypes  # only `lemma mv` and `lemma new` need it
+
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.renameat2
+        return ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
 

@@ -34,7 +34,8 @@ def locked(project: Project) -> Iterator[None]:
 
     So a title is checked against the notes as they are, not as another command left them.
     """
-    from ..authoring_apply import recover, vault_lock
+    from ..authoring_apply import recover
+    from ..authoring_lock import vault_lock
 
     with vault_lock(project.notes_dir):
         if (notice := recover(project.notes_dir)) is not None:
