@@ -463,3 +463,26 @@ def test_an_upper_case_md_suffix_still_makes_a_note(vault: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (vault / "concepts/Center.md").is_file()
     assert run(vault, "lint").exit_code == 0
+
+
+@pytest.mark.parametrize("fail_midway", [False, True], ids=["works", "rolls-back"])
+def test_mv_without_hard_links_or_atomic_swap(vault: Path, monkeypatch,
+                                              fail_midway: bool) -> None:
+    def no_links(src, dst) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(authoring_apply, "exchange", lambda first, second: False)
+    if fail_midway:
+        edit_after_its_rename(monkeypatch, vault, save_in_place)
+    before = snapshot(vault)
+    result = run(vault, "mv", "Hub", "Center")
+    if fail_midway:
+        assert (result.exit_code, result.stderr) == (1, f"error: {VICTIM} {CHANGED}\n")
+        assert snapshot(vault) == {**before, VICTIM: b"EDIT\n"}
+    else:
+        assert result.exit_code == 0, result.output
+        assert not (vault / "concepts/hub.md").exists()
+        assert "[[Center]]" in (vault / "a/n000.md").read_text(encoding="utf-8")
+        assert [p for p in vault.rglob(".*")] == []
+    assert cache_left(vault) == []

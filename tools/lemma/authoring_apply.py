@@ -32,6 +32,8 @@ from .authoring_files import (
 from .authoring_lock import CacheFiles, interrupts_raise, try_vault_lock, uninterrupted, vault_lock
 from .model import LemmaError
 
+_EMPTY = digest("")
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -246,7 +248,7 @@ def _roll_back_one(root: Path, journal: Journal, entry: Entry) -> str | None:
     kept = None
     if entry.creates or entry.moves:
         now = file_digest(dest)
-        if now == entry.new_sha:
+        if now in (entry.new_sha, _EMPTY):  # empty: claimed by link_exclusive, not yet filled
             dest.unlink()
         elif now is not None and entry.moves:
             kept = entry.new_path
