@@ -245,25 +245,14 @@ def instrument(root: Path, before: Callable[[int], None]) -> Callable[[], None]:
     return undo
 
 
-def operations_of_one_mv(root: Path) -> int:
-    """How many file operations an uninterrupted `lemma mv Hub Center` makes."""
-    seen: list[int] = []
-    undo = instrument(root, seen.append)
-    try:
-        assert run(root, "mv", "Hub", "Center").exit_code == 0
-    finally:
-        undo()
-    return seen[-1]
-
-
-def killed_mv_at(root: Path, operation: int) -> int:
-    """Run `lemma mv Hub Center` in a forked child SIGKILLed before file operation `operation`;
-    return minus the signal that ended it, or its exit code."""
+def killed_at(root: Path, operation: int, *args: str) -> int:
+    """Run `lemma ARGS` in a forked child SIGKILLed before file operation `operation`; return
+    minus the signal that ended it, or its exit code."""
     pid = os.fork()
     if pid == 0:  # the child never returns to pytest
         try:
             instrument(root, lambda n: n == operation and os.kill(os.getpid(), signal.SIGKILL))
-            result = run(root, "mv", "Hub", "Center")
+            result = run(root, *args)
             os._exit(10 + result.exit_code)
         finally:
             os._exit(99)
@@ -271,12 +260,23 @@ def killed_mv_at(root: Path, operation: int) -> int:
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
+def operations_of(root: Path, *args: str) -> int:
+    """How many file operations an uninterrupted `lemma ARGS` makes."""
+    seen: list[int] = [0]
+    undo = instrument(root, seen.append)
+    try:
+        assert run(root, *args).exit_code == 0
+    finally:
+        undo()
+    return seen[-1]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_sigkill_at_every_kth_operation_is_rolled_back_or_completed(
         tmp_path: Path, pristine: tuple[dict, dict]) -> None:
     before, after = pristine
-    total = operations_of_one_mv(hub_vault(tmp_path / "count" / "vault"))
+    total = operations_of(hub_vault(tmp_path / "count" / "vault"), "mv", "Hub", "Center")
     assert total > 600  # journal, 151 temp files, 151 swaps, cleanup
     wanted = int(os.environ.get("LEMMA_KILL_POINTS", "30"))  # CI budget; raise it to sweep all
     step = max(1, total // wanted)
@@ -284,7 +284,7 @@ def test_sigkill_at_every_kth_operation_is_rolled_back_or_completed(
     outcomes = {"old": 0, "new": 0, "torn before recovery": 0}
     for point in points:
         root = hub_vault(tmp_path / f"k{point}" / "vault")
-        status = killed_mv_at(root, point)
+        status = killed_at(root, point, "mv", "Hub", "Center")
         assert status == -signal.SIGKILL, f"kill point {point}: child ended with {status}"
         files = CacheFiles.of(root)
         journal, done = files.journal.exists(), any(files.folder.glob("*.done-*"))
@@ -304,6 +304,35 @@ def test_sigkill_at_every_kth_operation_is_rolled_back_or_completed(
     print(f"\n{len(points)} kill points over {total} file operations: {outcomes}")
     assert outcomes["old"] and outcomes["new"]  # both ways out were exercised …
     assert outcomes["torn before recovery"] > len(points) // 2  # … from mostly torn vaults
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("completes", [False, True], ids=["rollback", "completion"])
+def test_a_recovery_killed_at_any_point_is_finished_by_the_next_command(
+        tmp_path: Path, completes: bool) -> None:
+    def interrupted(name: str) -> Path:
+        root = hub_vault(tmp_path / name / "vault", notes=20, linking=12)
+        assert killed_at(root, 95 if completes else 40, "mv", "Hub", "Center") == -9
+        return root
+
+    expected = snapshot(hub_vault(tmp_path / "expected" / "vault", notes=20, linking=12))
+    if completes:
+        run(tmp_path / "expected" / "vault", "mv", "Hub", "Center")
+        expected = snapshot(tmp_path / "expected" / "vault")
+    steps = operations_of(interrupted("count"), "list")
+    assert steps > 3
+    print(f"\nrecovery ({'completion' if completes else 'rollback'}) killed at each of its "
+          f"{steps} file operations")
+    for point in range(1, steps + 1):
+        root = interrupted(f"k{point}")
+        assert killed_at(root, point, "list") == -signal.SIGKILL
+        journal_left = CacheFiles.of(root).journal.exists()
+        result = run(root, "list")
+        assert result.exit_code == 0
+        assert result.stderr.startswith("note: an interrupted rename") == journal_left
+        assert snapshot(root) == expected, f"recovery killed before operation {point}"
+        assert cache_left(root) == []
 
 
 def test_a_kill_midway_is_rolled_back_by_the_next_command(tmp_path: Path) -> None:
