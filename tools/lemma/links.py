@@ -1,7 +1,8 @@
 """The one wikilink parser and the Obsidian resolution rules, used by CLI, plugin and tests alike.
 
-Parsing finds `[[…]]` / `![[…]]` outside code and HTML comments; resolution maps a link's target
-to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
+Parsing finds `[[…]]` / `![[…]]` outside code, math and HTML comments; resolution maps a link's
+target to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder
+nearness).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate
 
+from .links_regions import indented_regions, math_regions
 from .model import Heading, SourcePos, WikiLink
 
 _FENCE_OPEN = re.compile(r"\n( {0,3})(`{3,}|~{3,})([^\n]*)")
@@ -25,12 +27,6 @@ _LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # re.MULTILINE, which CPython tries at every offset.
 _HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
-_HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
-_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-# `$$…$$`, then `$…$` as arithmatex's smart dollar reads it (no space inside the dollars);
-# each starts with a literal `$` (the look-behind follows it) so CPython scans for it fast
-_MATH = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
-                   r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
 
 
 class Regions:
@@ -60,77 +56,15 @@ def code_regions(text: str) -> Regions:
     fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
     spans = list(fenced.spans)
     if "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")):
-        spans += _indented_regions(text, fenced)
+        spans += indented_regions(text, fenced)
     blocks = Regions(list(spans))
     if "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in blocks]
     if "`" in text:
         spans += _span_regions(text, Regions(list(spans)))
     if "$" in text:
-        spans += _math_regions(text, Regions(list(spans)))
+        spans += math_regions(text, Regions(list(spans)))
     return Regions(spans)
-
-
-def _indented_regions(text: str, fenced: Regions) -> list[tuple[int, int]]:
-    """Indented code blocks: lines indented 4+ columns after a blank line or heading.
-
-    Inside a list, indented lines continue the list item instead (as Python-Markdown reads
-    them), so nothing in a list is taken for indented code.
-    """
-    regions: list[tuple[int, int]] = []
-    start = end = offset = 0
-    in_code, in_list, after_break = False, False, True
-    for line in text.split("\n"):
-        line_start, offset = offset, offset + len(line) + 1
-        body = line.lstrip(" \t")
-        indent = len(line[: len(line) - len(body)].expandtabs(4))
-        if in_code and (not body or indent >= 4):
-            end = line_start + len(line) if body else end
-            after_break = not body
-            continue
-        if in_code:
-            regions.append((start, end))
-            in_code = False
-        if line_start in fenced or not body:
-            after_break = not body
-            continue
-        if indent >= 4 and after_break and not in_list:
-            in_code, start, end = True, line_start, line_start + len(line)
-            continue
-        if _LIST_ITEM.match(line):
-            in_list = True
-        elif after_break and indent < 2:
-            in_list = False
-        after_break = indent < 4 and _HEADING_START.match(body) is not None
-    if in_code:
-        regions.append((start, end))
-    return regions
-
-
-def _math_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
-    """Math, as the site's arithmatex reads it: `$…$` and `$$…$$` within a line, and `$$`
-    blocks from a line starting `$$` to the next line ending `$$` (an unclosed one is not math).
-    """
-    if "$$" not in text:
-        return [m.span() for m in _MATH.finditer(text) if m.start() not in blocked]
-    regions: list[tuple[int, int]] = []
-    opened = None
-    offset = 0
-    for line in text.split("\n"):
-        line_start, offset = offset, offset + len(line) + 1
-        stripped = line.strip()
-        if opened is not None:
-            if stripped.endswith("$$"):
-                regions.append((opened, line_start + len(line)))
-                opened = None
-        elif "$" not in line or line_start in blocked:
-            continue
-        elif stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):
-            opened = line_start
-        else:
-            regions += [(line_start + m.start(), line_start + m.end())
-                        for m in _MATH.finditer(line) if line_start + m.start() not in blocked]
-    return regions
 
 
 def _fenced_regions(text: str) -> list[tuple[int, int]]:
