@@ -462,10 +462,12 @@ def test_mv_keeps_each_file_mode_and_new_uses_the_umask(vault: Path) -> None:
     assert oct(os.stat(vault / "concepts/private.md").st_mode & 0o777) == oct(0o640)
 
 
-def test_mv_refuses_a_read_only_note(vault: Path) -> None:
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["mv", "dry-run"])
+def test_mv_refuses_a_read_only_note(vault: Path, dry_run: list[str]) -> None:
     os.chmod(vault / "b/n001.md", 0o444)
     before = snapshot(vault)
-    result = run(vault, "mv", "Hub", "Center")
+    result = run(vault, "mv", "Hub", "Center", *dry_run)
+    assert result.stdout == ""  # refused before the plan is printed
     assert (result.exit_code, result.stderr) == (1, (
         "error: b/n001.md is read-only; nothing was changed (make it writable, e.g. "
         "chmod u+w 'b/n001.md', and run the command again)\n"))
@@ -519,4 +521,18 @@ def test_mv_without_hard_links_or_atomic_swap(vault: Path, monkeypatch,
         assert not (vault / "concepts/hub.md").exists()
         assert "[[Center]]" in (vault / "a/n000.md").read_text(encoding="utf-8")
         assert [p for p in vault.rglob(".*")] == []
+    assert cache_left(vault) == []
+
+
+def test_apply_refuses_a_note_made_read_only_after_the_plan(vault: Path) -> None:
+    from lemma.authoring_rename import apply_rename, plan_rename
+    from lemma.model import LemmaError
+    from lemma.vault import load_vault
+
+    plan = plan_rename(load_vault(vault), "Hub", "Center")
+    os.chmod(vault / "b/n001.md", 0o400)
+    before = snapshot(vault)
+    with pytest.raises(LemmaError, match=r"^b/n001\.md is read-only; nothing was changed"):
+        apply_rename(vault, plan)
+    assert snapshot(vault) == before
     assert cache_left(vault) == []

@@ -123,7 +123,13 @@ def _check_before(root: Path, changes: Sequence[FileChange], nothing: str) -> No
         if file_digest(current) != digest(change.old_text or ""):
             raise LemmaError(f"{change.path} changed since the plan was made; nothing was "
                              "written (run the command again)")
-        if not file_mode(current) & 0o200:
+    check_writable(root, changes)
+
+
+def check_writable(root: Path, changes: Sequence[FileChange]) -> None:
+    """Refuse a plan that rewrites a read-only note (LemmaError naming it)."""
+    for change in changes:
+        if not change.creates and not file_mode(root / change.path) & 0o200:
             raise LemmaError(f"{change.path} is read-only; nothing was changed (make it "
                              f"writable, e.g. chmod u+w '{change.path}', and run the command "
                              "again)")

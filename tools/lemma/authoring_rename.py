@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .authoring import name_clash, yaml_value
-from .authoring_apply import apply_changes
+from .authoring_apply import apply_changes, check_writable
 from .authoring_files import FileChange, read_raw
 from .links import NameIndex, fold
 from .model import LemmaError, Note, WikiLink
@@ -87,6 +87,7 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
     plan = RenamePlan(note.path, target, note.title, title,
                       tuple(sorted(edits, key=lambda e: (e.path, e.line))), changes)
     _verify(vault, plan)
+    check_writable(vault.root, changes)
     return plan
 
 
