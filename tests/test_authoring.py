@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from lemma import authoring_files
+from lemma import authoring_apply, authoring_files
 from lemma.authoring import Creation, NewNote, create_note, plan_new, yaml_value
 from lemma.cli import main
 from lemma.lint_rules import extra_diagnostics
@@ -201,10 +201,14 @@ def test_yaml_value_reads_back_as_written(value: str) -> None:
 def test_failed_write_leaves_no_file_and_no_temp(vault_root: Path, monkeypatch) -> None:
     before = files(vault_root)
 
-    def broken_fsync(fd: int) -> None:
-        raise OSError(28, "No space left on device")
+    real = authoring_apply.write_temp
 
-    monkeypatch.setattr(authoring_files.os, "fsync", broken_fsync)
+    def disk_full(temp: Path, text: str, mode: int | None = None) -> None:
+        if vault_root in temp.parents:  # the journal beside the vault still gets written
+            raise OSError(28, "No space left on device")
+        real(temp, text, mode)
+
+    monkeypatch.setattr(authoring_apply, "write_temp", disk_full)
     result = run(vault_root, "new", "take", "Half written")
     assert (result.exit_code, result.output) == (
         1, "error: could not write takes/half-written.md: No space left on device; "
@@ -293,7 +297,8 @@ def test_new_does_not_import_sympy_or_networkx(vault_root: Path) -> None:
     assert (vault_root / "concepts/light.md").is_file()
 
 
-@pytest.mark.parametrize("module", ["authoring", "authoring_files", "authoring_rename",
+@pytest.mark.parametrize("module", ["authoring", "authoring_apply", "authoring_files",
+                                    "authoring_lock", "authoring_rename",
                                     "authoring_list", "bibtex", "lint_rules", "slug"])
 def test_authoring_core_imports_no_framework(module: str) -> None:
     from tests.test_architecture import FORBIDDEN, closure

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lemma import authoring_files
+from lemma import authoring_apply
 from lemma.authoring_rename import apply_rename, plan_rename
 from lemma.cli import main
 from lemma.model import LemmaError
@@ -115,39 +115,37 @@ def test_dry_run_prints_the_plan_and_changes_nothing(root: Path) -> None:
 def test_a_write_failing_midway_changes_nothing(root: Path, monkeypatch) -> None:
     write_files(root, {"z.md": "[[Old name]]\n"})  # a third file, committed after notes/source
     before = snapshot(root)
-    real_replace = authoring_files.os.replace
-    calls = []
+    real = authoring_apply.keep_original
 
-    def flaky_replace(src, dst) -> None:
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError(5, "Input/output error", str(dst))
-        real_replace(src, dst)
+    def flaky(path: Path, backup: Path, moves: bool) -> None:
+        if path == root / "z.md":
+            raise OSError(5, "Input/output error", str(path))
+        real(path, backup, moves)
 
-    monkeypatch.setattr(authoring_files.os, "replace", flaky_replace)
+    monkeypatch.setattr(authoring_apply, "keep_original", flaky)
     result = run(root, "mv", "Old name", "New name")
     assert result.exit_code == 1
-    assert result.output.endswith(f"error: could not apply the change: Input/output error "
-                                  f"({root / 'z.md'}); nothing was changed\n")
+    assert result.output.endswith("error: could not write z.md: Input/output error; nothing was "
+                                  "changed\n")
     assert snapshot(root) == before  # moved note unmoved, replaced file restored, no temps
 
 
 def test_a_temp_write_failing_changes_nothing(root: Path, monkeypatch) -> None:
     before = snapshot(root)
-    real = authoring_files.write_temp
+    real = authoring_apply.write_temp
     count = []
 
-    def failing(folder, name, text):
-        count.append(name)
-        if len(count) == 2:
+    def failing(temp: Path, text: str, mode: int | None = None) -> None:
+        count.append(temp)
+        if len(count) == 3:  # the journal, one note, then this one
             raise OSError(28, "No space left on device")
-        return real(folder, name, text)
+        real(temp, text, mode)
 
-    monkeypatch.setattr(authoring_files, "write_temp", failing)
+    monkeypatch.setattr(authoring_apply, "write_temp", failing)
     result = run(root, "mv", "Old name", "New name")
     assert result.exit_code == 1
-    assert result.output.endswith("error: could not apply the change: No space left on device; "
-                                  "nothing was changed\n")
+    assert result.output.endswith("error: could not write notes/source.md: No space left on "
+                                  "device; nothing was changed\n")
     assert snapshot(root) == before
 
 

@@ -134,3 +134,31 @@ def test_fenced_code_lines(text: str, flags: list[bool]) -> None:
     from lemma.links import fenced_code_lines
 
     assert fenced_code_lines(text) == flags
+
+
+# (id, text, targets found): indented code and math hold no links (issue 18)
+CODE_AND_MATH_CASES = [
+    ("indented-code", "Text\n\n    [[no]] code\n\nafter [[yes]]", ["yes"]),
+    ("indented-code-at-start", "    [[no]]\n\n[[yes]]", ["yes"]),
+    ("indented-code-tab", "x\n\n\t[[no]]\n[[yes]]", ["yes"]),
+    ("indented-code-blank-inside", "x\n\n    [[no]]\n\n    [[no2]]\n[[yes]]", ["yes"]),
+    ("indented-after-heading", "# H\n    [[no]]\n", []),
+    ("indented-no-blank-is-paragraph", "Para\n    [[yes]] lazy\n", ["yes"]),
+    ("indented-in-list-continues-it", "- item\n\n    [[yes]] more\n\n[[yes2]]", ["yes", "yes2"]),
+    ("indented-after-list", "- item\n\npara\n\n    [[no]]\n", []),
+    ("indented-in-fence", "```\n    [[no]]\n```\n[[yes]]", ["yes"]),
+    ("display-math-inline", "a $$ [[no]] $$ b [[yes]]", ["yes"]),
+    ("display-math-block", "x\n$$\n[[no]]\n\n[[no2]]\n$$\n[[yes]]", ["yes"]),
+    ("display-math-unclosed", "$$\n[[yes]]", ["yes"]),
+    ("inline-math", "cost $[[no]]$ and $5 [[yes]] or $6", ["yes"]),
+    ("dollars-are-money", "$5 and [[yes]] and $10", ["yes"]),
+    ("escaped-dollars", r"\$[[yes]]\$", ["yes"]),
+    ("dollars-in-code", "`$$` [[yes]] `$$`", ["yes"]),
+    ("dollars-in-fence", "```\n$$\n```\n[[yes]]\n```\n$$\n```", ["yes"]),
+]
+
+
+@pytest.mark.parametrize(("text", "targets"), [c[1:] for c in CODE_AND_MATH_CASES],
+                         ids=[c[0] for c in CODE_AND_MATH_CASES])
+def test_indented_code_and_math_hold_no_links(text: str, targets: list[str]) -> None:
+    assert [link.target for link in parse_links(text, "n.md")] == targets

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from . import frontmatter as fm
-from .authoring_files import create_file
+from .authoring_apply import apply_changes
+from .authoring_files import FileChange
 from .links import Match, fold
 from .model import KIND_FOLDERS, LemmaError, NoteKind, Severity
 from .slug import slugify, unique_slug
@@ -84,16 +85,10 @@ def plan_new(vault: Vault, spec: NewNote, today: dt.date | None = None,
 
 
 def create_note(root: Path, creation: Creation) -> Path:
-    """Write the planned note atomically; an existing file is never overwritten (LemmaError)."""
-    target = root / creation.path
-    try:
-        create_file(target, creation.text)
-    except FileExistsError:
-        raise LemmaError(f"{creation.path} already exists; nothing was written") from None
-    except OSError as error:
-        raise LemmaError(f"could not write {creation.path}: {error.strerror or error}; "
-                         "nothing was written") from None
-    return target
+    """Write the planned note atomically, under the vault lock; never overwrites (LemmaError)."""
+    change = FileChange(creation.path, creation.path, None, creation.text)
+    apply_changes(root, [change], f"creation of {creation.path}")
+    return root / creation.path
 
 
 def _kinds() -> str:

@@ -1,20 +1,42 @@
-"""Atomic, never-overwriting file writes for `lemma new` and all-or-nothing ones for `lemma mv`.
+"""File primitives for `lemma new` and `lemma mv`: exact reads, hashes, temp files, exclusive links.
 
 Every write goes to a hidden temp file in the destination folder (the vault scan skips dot
-files), is flushed to disk, then renamed into place: an interrupted command leaves either the old
-state or the new one, never half a note.
+files), is flushed to disk, then renamed or linked into place, so no reader ever sees half a
+note. `authoring_apply` builds the all-or-nothing, recoverable apply on top of these.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
+import hashlib
 import os
-import tempfile
-from collections.abc import Iterable, Sequence
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .model import LemmaError
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file of a plan: its text before and after; `new_path` differs when the file moves.
+
+    `old_text` is None for a file the plan creates.
+    """
+
+    path: str
+    new_path: str
+    old_text: str | None
+    new_text: str
+
+    @property
+    def moves(self) -> bool:
+        return self.path != self.new_path
+
+    @property
+    def creates(self) -> bool:
+        return self.old_text is None
 
 
 def read_raw(path: Path) -> str:
@@ -23,19 +45,42 @@ def read_raw(path: Path) -> str:
         return handle.read()
 
 
-def write_temp(folder: Path, name: str, text: str) -> Path:
-    """Write `text` to a new hidden temp file in `folder` (flushed and fsynced); return its path."""
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+def digest(text: str) -> str:
+    """The SHA-256 of `text` as the bytes a file holding it contains."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None when there is no such file."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def file_mode(path: Path) -> int:
+    """The permission bits of `path`, to give its rewritten version the same ones."""
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def write_temp(temp: Path, text: str, mode: int | None = None) -> None:
+    """Create the file `temp` holding `text`, flushed and fsynced.
+
+    It gets `mode`, or when None the mode a new file gets from the umask (as any editor's would).
+    """
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    return Path(temp)
 
 
 def link_exclusive(temp: Path, path: Path) -> None:
@@ -51,121 +96,74 @@ def link_exclusive(temp: Path, path: Path) -> None:
         raise
     except OSError:
         pass  # no hard links on this file system
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     os.replace(temp, path)
 
 
-def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents; return the ones created, deepest first."""
-    created = []
-    probe = folder
-    while not probe.exists():
-        created.append(probe)
-        probe = probe.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    return created
+def keep_original(path: Path, backup: Path, moves: bool) -> None:
+    """Give the file at `path` the extra name `backup` (a moved file loses its old name)."""
+    if not moves:
+        try:
+            os.link(path, backup)
+            return
+        except (FileExistsError, FileNotFoundError):
+            raise
+        except OSError:
+            pass  # no hard links: the original steps aside, its new text takes the name next
+    os.rename(path, backup)
 
 
-def _remove_folders(folders: Sequence[Path]) -> None:
+def exchange(first: Path, second: Path) -> bool:
+    """Atomically swap what the two names hold (Linux `renameat2`); False where unsupported.
+
+    Unlike a rename over `second`, nothing saved there a moment earlier is lost: it ends up
+    under the name `first`, where the caller can check it.
+    """
+    swap = _renameat2()
+    if swap is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if swap(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    import ctypes
+
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOENT, errno.EXDEV, errno.ENOTSUP):
+        return False  # no support on this system or file system (or nothing to swap with)
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@functools.cache
+def _renameat2() -> Any:
+    import ctypes  # only `lemma mv` and `lemma new` need it
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """`folder` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove the given folders (deepest first) where they are empty."""
     for folder in folders:
         with contextlib.suppress(OSError):
             folder.rmdir()
 
 
-def create_file(path: Path, text: str) -> None:
-    """Atomically create `path` holding `text`; FileExistsError (nothing written) if it exists."""
-    created = _make_folders(path.parent)
-    temp = None
-    try:
-        temp = write_temp(path.parent, path.name, text)
-        link_exclusive(temp, path)
-    except BaseException:
-        _remove_folders(created)
-        raise
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """One file of a plan: its text before and after; `new_path` differs when the file moves."""
-
-    path: str
-    new_path: str
-    old_text: str
-    new_text: str
-
-    @property
-    def moves(self) -> bool:
-        return self.path != self.new_path
-
-
-def apply_changes(root: Path, changes: Sequence[FileChange]) -> None:
-    """Apply every change or none: temp files first, then renames; on failure undo and clean up.
-
-    Raises LemmaError if a file changed since the plan was made, if a destination exists, or if
-    a write fails (after restoring every file it had already replaced).
-    """
-    for change in changes:
-        current = root / change.path
-        if not current.is_file() or read_raw(current) != change.old_text:
-            raise LemmaError(f"{change.path} changed since the plan was made; nothing was "
-                             "written (run the command again)")
-    temps: dict[str, Path] = {}
-    folders: list[Path] = []
-    done: list[FileChange] = []
-    try:
-        for change in changes:
-            destination = root / change.new_path
-            folders += _make_folders(destination.parent)
-            temps[change.new_path] = write_temp(destination.parent, destination.name,
-                                                change.new_text)
-        for change in changes:
-            _commit(root, change, temps[change.new_path])
-            done.append(change)
-        for change in changes:
-            if change.moves:
-                (root / change.path).unlink()
-    except (OSError, LemmaError) as error:
-        problem = _undo(root, done)
-        _cleanup(temps.values(), folders)
-        what = error.message if isinstance(error, LemmaError) else f"{error.strerror or error}"
-        where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
-        raise LemmaError(f"could not apply the change: {what}{where}; " + (
-            problem or "nothing was changed")) from None
-    _cleanup(temps.values(), [])
-
-
-def _commit(root: Path, change: FileChange, temp: Path) -> None:
-    destination = root / change.new_path
-    if change.moves:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or create in `folder` durable (a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
         try:
-            link_exclusive(temp, destination)
-        except FileExistsError:
-            raise LemmaError(f"{change.new_path} already exists") from None
-    else:
-        os.replace(temp, destination)
-
-
-def _undo(root: Path, done: Sequence[FileChange]) -> str:
-    """Put back the files already changed; return '' or a description of what could not be."""
-    failed = []
-    for change in reversed(done):
-        try:
-            if change.moves:
-                (root / change.new_path).unlink()
-            else:
-                path = root / change.path
-                os.replace(write_temp(path.parent, path.name, change.old_text), path)
-        except OSError:
-            failed.append(change.path)
-    return f"could not restore {', '.join(failed)}: check them by hand" if failed else ""
-
-
-def _cleanup(temps: Iterable[Path], folders: Sequence[Path]) -> None:
-    for temp in temps:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-    _remove_folders(folders)
+            os.fsync(fd)
+        finally:
+            os.close(fd)

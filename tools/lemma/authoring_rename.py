@@ -2,7 +2,7 @@
 
 `plan_rename` reads files but writes nothing; it re-resolves every link of the vault as it will
 be after the rename and refuses a plan that would send any link somewhere else.
-`apply_rename` then writes all files or none (see `authoring_files.apply_changes`).
+`apply_rename` then writes all files or none (see `authoring_apply.apply_changes`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .authoring import name_clash, yaml_value
-from .authoring_files import FileChange, apply_changes, read_raw
+from .authoring_apply import apply_changes, check_writable
+from .authoring_files import FileChange, read_raw
 from .links import NameIndex, fold, markdown_link_text
 from .model import LemmaError, Note, WikiLink
 from .slug import slugify, unique_slug
-from .vault import Vault, parse_note
+from .vault import IGNORED_FOLDERS, Vault, parse_note
 
 _TITLE_LINE = re.compile(r"^title[ \t]*:.*$", re.MULTILINE)
 
@@ -86,12 +87,13 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
     plan = RenamePlan(note.path, target, note.title, title,
                       tuple(sorted(edits, key=lambda e: (e.path, e.line))), changes)
     _verify(vault, plan)
+    check_writable(vault.root, changes)
     return plan
 
 
 def apply_rename(root: Path, plan: RenamePlan) -> None:
-    """Write the plan: every file or none."""
-    apply_changes(root, plan.changes)
+    """Write the plan: every file or none (see `authoring_apply.apply_changes`)."""
+    apply_changes(root, plan.changes, f"rename of '{plan.old_title}' to '{plan.new_title}'")
 
 
 def _explicit_title(note: Note) -> bool:
@@ -102,15 +104,24 @@ def _explicit_title(note: Note) -> bool:
 def _target_path(note: Note, new: str) -> str:
     """The vault-relative path `new` names: a bare file name stays in the note's folder.
 
-    A leading `/` means the vault's top folder.
+    A leading `/` means the vault's top folder. A path the vault does not publish (hidden, or
+    in the templates folder) is refused: the note would silently drop out of the vault.
     """
     rooted = new.startswith(("/", "\\"))
     raw = PurePosixPath(new.replace("\\", "/").lstrip("/"))
     if ".." in raw.parts or not raw.name[:-3].strip():
         raise LemmaError(f"'{new}' is not a path inside the vault", exit_code=2)
-    if len(raw.parts) == 1 and note.folder and not rooted:
-        return f"{note.folder}/{raw}"
-    return str(raw)
+    raw = raw.with_name(raw.name[:-3] + ".md")  # `.MD` would not be read as a note
+    target = f"{note.folder}/{raw}" if len(raw.parts) == 1 and note.folder and not rooted \
+        else str(raw)
+    parts = target.split("/")
+    if any(part.startswith(".") for part in parts):
+        raise LemmaError(f"cannot move {note.path} to {target}: a name starting with '.' is "
+                         "hidden, and hidden files are not part of the vault", exit_code=2)
+    if len(parts) > 1 and parts[0].lower() in IGNORED_FOLDERS:
+        raise LemmaError(f"cannot move {note.path} to {target}: {parts[0]}/ holds note "
+                         "templates, not notes of the vault", exit_code=2)
+    return target
 
 
 def _title_path(vault: Vault, note: Note, title: str) -> str:

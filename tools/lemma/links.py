@@ -1,8 +1,8 @@
 """The one wikilink parser and the Obsidian resolution rules, used by CLI, plugin and tests alike.
 
-Parsing finds `[[…]]` / `![[…]]` and internal Markdown links `[x](note.md)` outside code, HTML
-comments and Obsidian `%%comments%%`, plus inline `#tags`; resolution maps a link's target to a
-note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
+Parsing finds `[[…]]` / `![[…]]` and internal Markdown links `[x](note.md)` outside code, math,
+HTML comments and Obsidian `%%comments%%`, plus inline `#tags`; resolution maps a link's target
+to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import unquote
 
+from .links_regions import indented_regions, math_regions
 from .model import Heading, SourcePos, WikiLink
 from .resolution import Match as Match
 from .resolution import NameIndex as NameIndex
@@ -56,16 +57,31 @@ class Regions:
         return i >= 0 and offset < self.spans[i][1]
 
 
+def may_have_code(text: str) -> bool:
+    """A cheap test: False means `code_regions(text)` is surely empty."""
+    return ("`" in text or "~~~" in text or "<!--" in text or "$" in text or "%%" in text
+            or "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")))
+
+
 def code_regions(text: str) -> Regions:
-    """Character ranges that are code, HTML comments or `%%comments%%` (never links or tags)."""
+    """Character ranges that are code (fenced, indented, inline), HTML comments, math or
+    `%%comments%%`.
+
+    None of them holds links, tags, headings or block ids.
+    """
     fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
     spans = list(fenced.spans)
+    if "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")):
+        spans += indented_regions(text, fenced)
+    blocks = Regions(list(spans))
     if "<!--" in text:
-        spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in fenced]
+        spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in blocks]
     if "`" in text:
         spans += _span_regions(text, Regions(list(spans)))
     if "%%" in text:
         spans += _comment_regions(text, Regions(list(spans)))
+    if "$" in text:
+        spans += math_regions(text, Regions(list(spans)))
     return Regions(spans)
 
 
@@ -194,8 +210,7 @@ def scan_markdown(text: str, path: str = "", first_line: int = 1,
 
     `slugify` is the site's configured toc slugify (None: Python-Markdown's default rule).
     """
-    skip = (code_regions(text) if ("`" in text or "~~~" in text or "<!--" in text or "%%" in text)
-            else None)
+    skip = code_regions(text) if may_have_code(text) else None
     lines = LineIndex(text, first_line)
     return Scan(
         tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text) else (),
@@ -307,7 +322,7 @@ def tag_spans(text: str, skip: Regions | None = None) -> list[tuple[int, int, st
     """
     if "#" not in text:
         return []
-    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
+    if skip is None and may_have_code(text):
         skip = code_regions(text)
     html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
     spans = []
@@ -383,7 +398,7 @@ def block_id_spans(text: str, skip: Regions | None = None) -> list[tuple[int, in
     """
     if "^" not in text:
         return []
-    if skip is None and ("`" in text or "~~~" in text or "<!--" in text or "%%" in text):
+    if skip is None and may_have_code(text):
         skip = code_regions(text)
     spans = []
     for match in _BLOCK_ID.finditer(text):

@@ -103,6 +103,23 @@ def load_mkdocs_yaml(path: Path) -> object:
 def main(ctx: click.Context, notes: Path | None) -> None:
     """Lemma: a knowledge base of linked notes with machine-checked derivations."""
     ctx.obj = Project(notes)
+    _recover(ctx.obj.notes_dir)
+
+
+def _recover(notes_dir: Path) -> None:
+    """Roll back (or complete) a `lemma mv`/`new` that was killed midway, with a one-line notice."""
+    from ..authoring_lock import CacheFiles
+
+    if not CacheFiles.of(notes_dir).pending():
+        return  # the usual case: one stat, no import of the apply machinery
+    from ..authoring_apply import recover_interrupted
+
+    try:
+        notice = recover_interrupted(notes_dir)
+    except LemmaError as error:
+        notice = f"warning: {error.message}"
+    if notice is not None:
+        click.echo(notice, err=True)
 
 
 pass_project = click.make_pass_decorator(Project)

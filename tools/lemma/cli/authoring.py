@@ -5,8 +5,10 @@ Imports only click and the core: `lemma new` must start fast (no sympy, no netwo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,21 @@ OPTION_KINDS = {
     "date": ("take", "digest"), "alias": KINDS, "tags": KINDS,
 }
 REQUIRED = {"paper": ("authors", "year", "source")}
+
+
+@contextlib.contextmanager
+def locked(project: Project) -> Iterator[None]:
+    """Hold the vault lock (finishing any interrupted change first) while planning and writing.
+
+    So a title is checked against the notes as they are, not as another command left them.
+    """
+    from ..authoring_apply import recover
+    from ..authoring_lock import vault_lock
+
+    with vault_lock(project.notes_dir):
+        if (notice := recover(project.notes_dir)) is not None:
+            click.echo(notice, err=True)
+        yield
 
 
 def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
@@ -79,9 +96,10 @@ def new(project: Project, kind: str, title: str | None, edit: bool, bibtex: Path
     if not title:
         raise LemmaError(f"missing TITLE: lemma new {kind} \"Title of the note\"", exit_code=2)
     fields = _fields(kind, options)
-    vault = project.load_vault()
-    creation = plan_new(vault, NewNote(NoteKind(kind), title, fields, slug))
-    path = create_note(vault.root, creation)
+    with locked(project):
+        vault = project.load_vault()
+        creation = plan_new(vault, NewNote(NoteKind(kind), title, fields, slug))
+        path = create_note(vault.root, creation)
     click.echo(str(path))
     if edit:
         click.edit(filename=str(path))
@@ -131,11 +149,12 @@ def _import_bibtex(project: Project, bibtex: Path, key: str | None) -> None:
     from ..authoring import create_note
     from ..bibtex import plan_bibtex
 
-    vault = project.load_vault()
-    plan = plan_bibtex(vault, bibtex, key)
-    for entry_key, creation in plan.creations:
-        path = create_note(vault.root, creation)
-        click.echo(f"created {path} ({entry_key})")
+    with locked(project):
+        vault = project.load_vault()
+        plan = plan_bibtex(vault, bibtex, key)
+        for entry_key, creation in plan.creations:
+            path = create_note(vault.root, creation)
+            click.echo(f"created {path} ({entry_key})")
     for entry_key, reason in plan.skipped:
         click.echo(f"skipped {entry_key}: {reason}")
     for problem in plan.problems:
@@ -155,16 +174,17 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
     """Rename NOTE to NEW (a title, or a file path ending in .md) and rewrite links to it."""
     from ..authoring_rename import apply_rename, plan_rename
 
-    vault = project.load_vault()
-    plan = plan_rename(vault, old, new)
-    for line in plan.lines():
-        click.echo(line)
-    links = sum(1 for edit in plan.edits if edit.old.lstrip("!").startswith("[["))
-    files = len(plan.changes)
-    if dry_run:
-        click.echo(f"dry run: {links} links in {files} files would change; nothing written")
-        return
-    apply_rename(vault.root, plan)
+    with contextlib.nullcontext() if dry_run else locked(project):
+        vault = project.load_vault()
+        plan = plan_rename(vault, old, new)
+        for line in plan.lines():
+            click.echo(line)
+        links = sum(1 for edit in plan.edits if edit.old.lstrip("!").startswith("[["))
+        files = len(plan.changes)
+        if dry_run:
+            click.echo(f"dry run: {links} links in {files} files would change; nothing written")
+            return
+        apply_rename(vault.root, plan)
     click.echo(f"renamed '{plan.old_title}' to '{plan.new_title}': {links} links rewritten "
                f"in {files} files")
 

@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from mkdocs.utils import get_relative_url
 
@@ -212,8 +213,8 @@ def default_url(path: str) -> str:
     stem = path[:-3] if path.endswith(".md") else path
     head, _, name = stem.rpartition("/")
     if name.lower() in ("index", "readme"):
-        return f"{head}/" if head else ""
-    return f"{stem}/"
+        return quote(f"{head}/") if head else ""
+    return quote(f"{stem}/")  # percent-encoded, as MkDocs encodes its URLs
 
 
 def relative(url: str, page_url: str) -> str:

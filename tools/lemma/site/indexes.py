@@ -217,9 +217,10 @@ def checked_knowledge(results: Iterable[Any], vault: Vault) -> str:
     out.append("| Derivation | Note | Links | Verdict |\n|---|---|---|---|")
     for r in results:
         note = vault.notes.get(r.path)
-        where = (f"[{escape_label(r.title or r.id)}]({md_url(relative_url(HOME, r.path))}#{r.id})"
+        url = md_url(relative_url(HOME, r.path))
+        where = (f"[{escape_label(r.title or r.id)}]({url}#{r.id})"
                  if note else escape_label(r.title or r.id))
-        source = f"[{escape_label(short_title(note))}]({md_url(r.path)})" if note else r.path
+        source = f"[{escape_label(short_title(note))}]({url})" if note else r.path
         counts = Counter(link.status for link in r.links)
         summary = ", ".join(f"{counts[s]} {s}" for s in LINK_STATUSES if counts[s])
         cells = (where, source, summary, verdict_html(r))

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from ..links import (
     Regions,
@@ -40,9 +41,13 @@ MAX_EMBED_DEPTH = 8
 
 
 def relative_url(source: str, target: str) -> str:
-    """The relative path from the file `source` to the vault file `target` (both vault paths)."""
+    """The relative URL from the file `source` to the vault file `target` (both vault paths).
+
+    Percent-encoded, so a file name with `?`, `#`, `%` or spaces is a path, not a query or
+    fragment (MkDocs decodes it to find the file).
+    """
     folder = posixpath.dirname(source) or "."
-    return posixpath.relpath(target, folder)
+    return quote(posixpath.relpath(target, folder))
 
 
 def md_url(url: str) -> str:

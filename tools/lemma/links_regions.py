@@ -1,0 +1,79 @@
+"""Where Markdown is code or math by indentation or dollars: character ranges that hold no links.
+
+`links.code_regions` joins these to fenced code, inline code and HTML comments. Each scanner
+skips offsets in `blocked` (ranges found before it), so dollars in code are not math.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+_HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+# `$$…$$`, then `$…$` as arithmatex's smart dollar reads it (no space inside the dollars);
+# each starts with a literal `$` (the look-behind follows it) so CPython scans for it fast
+_MATH = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
+                   r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
+
+
+def indented_regions(text: str, fenced: Container[int]) -> list[tuple[int, int]]:
+    """Indented code blocks: lines indented 4+ columns after a blank line or heading.
+
+    Inside a list, indented lines continue the list item instead (as Python-Markdown reads
+    them), so nothing in a list is taken for indented code.
+    """
+    regions: list[tuple[int, int]] = []
+    start = end = offset = 0
+    in_code, in_list, after_break = False, False, True
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        body = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(body)].expandtabs(4))
+        if in_code and (not body or indent >= 4):
+            end = line_start + len(line) if body else end
+            after_break = not body
+            continue
+        if in_code:
+            regions.append((start, end))
+            in_code = False
+        if line_start in fenced or not body:
+            after_break = not body
+            continue
+        if indent >= 4 and after_break and not in_list:
+            in_code, start, end = True, line_start, line_start + len(line)
+            continue
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif after_break and indent < 2:
+            in_list = False
+        after_break = indent < 4 and _HEADING_START.match(body) is not None
+    if in_code:
+        regions.append((start, end))
+    return regions
+
+
+def math_regions(text: str, blocked: Container[int]) -> list[tuple[int, int]]:
+    """Math, as the site's arithmatex reads it: `$…$` and `$$…$$` within a line, and `$$`
+    blocks from a line starting `$$` to the next line ending `$$` (an unclosed one is not math).
+    """
+    if "$$" not in text:
+        return [m.span() for m in _MATH.finditer(text) if m.start() not in blocked]
+    regions: list[tuple[int, int]] = []
+    opened = None
+    offset = 0
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        stripped = line.strip()
+        if opened is not None:
+            if stripped.endswith("$$"):
+                regions.append((opened, line_start + len(line)))
+                opened = None
+        elif "$" not in line or line_start in blocked:
+            continue
+        elif stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):
+            opened = line_start
+        else:
+            regions += [(line_start + m.start(), line_start + m.end())
+                        for m in _MATH.finditer(line) if line_start + m.start() not in blocked]
+    return regions
