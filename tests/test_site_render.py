@@ -151,9 +151,10 @@ def test_checked_knowledge_counts_link_statuses(vault):
                                verdict="invalid", expected="invalid@1", passed=True,
                                links=[link(status="failed")])]
     text = indexes.checked_knowledge(results, vault)
-    assert "2 derivations (1 teaching examples meant to fail) with 3 links" in text
-    assert "**1** proved, **1** verified, **1** failed" in text
-    assert "(papers/dnfa.md#d1)" in text and "fails as intended" in text
+    assert "1 derivation in the notes, with 2 checked links: **1** proved, **1** verified." in text
+    assert "(papers/dnfa.md#d1)" in text and "valid" in text
+    assert ("Also 1 teaching example, each a common slip that the checker rejects as intended: "
+            "[Slip](papers/dnfa.md#d2).") in text
 
 
 def test_unexpected_failure_points_at_the_failing_link():

@@ -27,11 +27,14 @@ def greek_abbreviations(latex: str) -> str:
 
 
 def name_tex(name: str) -> str:
-    """A declared name set in math as sympy sets it: `alpha` -> \\alpha, `W_1` -> W_{1}."""
+    """A declared name set in math: `alpha` -> \\alpha, `W_1` -> W_{1}, and a word such as
+    `second_moment` upright as one name rather than a product of italic letters."""
     base, _, sub = name.partition("_")
     if not sub and (digits := re.fullmatch(r"([A-Za-z]+?)(\d+)", base)):
         base, sub = digits.groups()  # s1 -> s_{1}, as sympy prints it
     base = GREEK_ABBREVIATIONS.get(base, base)
+    if len(base) > 1 and base not in _GREEK:  # a word (`tight`, `second_moment`): a name
+        return r"\mathrm{" + name.replace("_", r"\_") + "}"
     base_tex = "\\" + base if base in _GREEK else base
     return f"{base_tex}_{{{sub.replace('_', ' ')}}}" if sub else base_tex
 
@@ -69,6 +72,8 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
         return _wrap(_tex(node.left, level) + sign + right, level, parent)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _call(node.func.id, node.args)
+    if isinstance(node, ast.List):  # a matrix value as the checker prints it: [[1, 0], [0, 1]]
+        return _matrix(node)
     if isinstance(node, ast.Tuple):
         return r"\left(" + ", ".join(_tex(e) for e in node.elts) + r"\right)"
     raise ValueError("unsupported syntax")
@@ -97,6 +102,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
         return _tex(args[0], 5) + "^{-1}"
+    if name in ("zeros", "ones") and len(args) == 2:
+        return f"{0 if name == 'zeros' else 1}_{{{_tex(args[0])} \\times {_tex(args[1])}}}"
     if name == "eye" and len(args) == 1:
         return f"I_{{{inner}}}"
     if name == "sqrt" and len(args) == 1:

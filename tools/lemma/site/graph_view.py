@@ -169,14 +169,17 @@ def page_html(state: Any, note_path: str, page_url: str) -> str:
     graph = state.graph
     if graph is None or note_path not in graph.graph:
         return ""
-    heading = '<h2 class="lemma-h" id="lemma-neighbourhood">Neighbourhood</h2>'
+    heading = ('<h2 class="lemma-h" id="lemma-neighbourhood" data-search-exclude>'
+               "Neighbourhood</h2>")
     if not graph.adjacency().get(note_path):
-        return (f'<section class="lemma-local">{heading}<p class="lemma-graph-empty">'
+        return (f'<section class="lemma-local" data-search-exclude>{heading}'
+                '<p class="lemma-graph-empty">'
                 "No links to or from this note yet.</p></section>")
     data = local_data(graph, note_path, page_url, _urls(state))
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (
-        f'<section class="lemma-local" aria-labelledby="lemma-neighbourhood">{heading}'
+        f'<section class="lemma-local" aria-labelledby="lemma-neighbourhood" '
+        f'data-search-exclude>{heading}'
         f'<div class="lemma-graph lemma-graph-local" data-lemma-graph="local">'
         f'<script type="application/json" class="lemma-graph-data">{payload}</script></div>'
         f"{neighbour_list(graph, note_path, data)}</section>"

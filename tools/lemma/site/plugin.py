@@ -43,7 +43,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
-        self.kinds: dict[str, Any] = {}
+        self.active_index: Page | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -132,11 +132,34 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        parts = [render_notes.header_card(note, url_of), render_notes.style_sections(html)]
+        card = render_notes.header_card(note, url_of)
+        parts = list(render_notes.place_card(card, render_notes.style_sections(html)))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
-            parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
-        return "".join(parts)
+            backlinks = state.backlinks(path)
+            kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
+                     if b.source in state.vault.notes}
+            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
+        return math.searchable_math("".join(parts))
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        """A note's page (not itself in the nav) marks its kind's index as the active item."""
+        state = self._state()
+        note = state.vault.notes.get(page.file.src_uri) if state.vault else None
+        index = render_notes.KIND_INDEX.get(note.kind) if note is not None else None
+        if index:
+            for item in nav.pages:
+                if item.file.src_uri == index and item is not page:
+                    item.active = True
+                    self.active_index = item
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.active_index is not None:
+            self.active_index.active = False
+            self.active_index = None
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
