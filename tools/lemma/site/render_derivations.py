@@ -364,7 +364,9 @@ def derivation_html(derivation: Any, result: Any) -> str:
     """One derivation block, rendered: header, declarations, the chain, the checks, the source.
 
     Only the title and the source as written go to the search index; the typeset parts are
-    marked `data-search-exclude` (their LaTeX would read as noise there).
+    marked `data-search-exclude` (their LaTeX would read as noise there). Material's index
+    stops skipping at the first closing tag of the same name, so each excluded element holds
+    no element of its own tag.
     """
     title = prose_html(derivation.title or derivation.id)
     teaching = ""
@@ -377,13 +379,13 @@ def derivation_html(derivation: Any, result: Any) -> str:
         error = f'<div class="lemma-d-error">{code_html(result.error)}</div>'
     return (
         f'<div class="lemma-derivation" id="{html.escape(derivation.id)}">'
-        f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span>'
-        f"{verdict_html(result)}"
-        f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" '
+        f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span> '
+        f'<b data-search-exclude>{verdict_html(result)}</b> '
+        f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" data-search-exclude '
         f'title="Link to this derivation" aria-label="Link to this derivation">¶</a></div>'
         f"{teaching}{error}"
-        f'<div class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
-        f"{steps_html(derivation, result)}</div>"
+        f'<section class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
+        f"{steps_html(derivation, result)}</section>"
         f"{checks_html(derivation, result)}"
         f'<details class="lemma-d-source"><summary>Source</summary><pre><code>'
         f"{html.escape(derivation.source)}</code></pre></details></div>"

@@ -38,7 +38,26 @@
     for (var i = 0; i < count; i++) this.adj.push([]);
     this.edges = [];
     this.shown = new Uint8Array(count).fill(1);
+    this.hub = new Uint8Array(count);
   }
+  /* The HUBS most central notes (by size class, then order) are labelled whatever the zoom. */
+  var HUBS = 10;
+  Model.prototype.markHubs = function () {
+    var m = this, order = [];
+    for (var i = 0; i < m.n; i++) order.push(i);
+    order.sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
+    order.slice(0, Math.min(HUBS, Math.ceil(m.n / 4))).forEach(function (i) { if (m.size[i] > 0 || m.n < 12) m.hub[i] = 1; });
+  };
+  /* Turn the drawing a quarter so its long side runs along the stage's long side. */
+  Model.prototype.orient = function (w, h) {
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, i;
+    for (i = 0; i < this.n; i++) {
+      x0 = Math.min(x0, this.x[i]); x1 = Math.max(x1, this.x[i]); y0 = Math.min(y0, this.y[i]); y1 = Math.max(y1, this.y[i]);
+    }
+    if (this.n < 3 || (w >= h) === (x1 - x0 >= y1 - y0)) return false;
+    for (i = 0; i < this.n; i++) { var t = this.x[i]; this.x[i] = -this.y[i]; this.y[i] = t; }
+    return true;
+  };
   /* Turn the drawing so its longest extent runs across the (landscape) stage. */
   Model.prototype.level = function () {
     var n = this.n, mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0, i;
@@ -70,6 +89,7 @@
     });
     m.link(data.e);
     m.level();
+    m.markHubs();
     m.tagNames = data.tags;
     return m;
   }
@@ -90,6 +110,7 @@
     m.link(flat);
     placeLocal(m);
     m.level();
+    m.markHubs();
     return m;
   }
 
@@ -176,6 +197,7 @@
     if (!w || !h) return;
     var cx = this.w ? (this.w / 2 - this.tx) / this.k : null, cy = this.h ? (this.h / 2 - this.ty) / this.k : null;
     this.w = w; this.h = h;
+    if (this.widths) this.widths.fill(-1); /* labels are shortened to the stage's width */
     this.canvas.width = Math.round(w * ratio); this.canvas.height = Math.round(h * ratio);
     this.canvas.style.width = w + "px"; this.canvas.style.height = h + "px";
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -196,6 +218,10 @@
     }
     if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
     var pad = this.opts.local ? 48 : 28, w = this.w || 600, h = this.h || 400;
+    if (this.w && !this.oriented) {
+      this.oriented = true;
+      if (m.orient(w, h)) return this.fit(animate);
+    }
     if (this.opts.local && this.w && !this.stretched && x1 > x0 && y1 > y0) {
       /* a neighbourhood may be widened to fill the stage: labels run sideways anyway */
       var wide = Math.min(1.6, Math.max(1, ((w - 2 * pad) / (h - 2 * pad)) / ((x1 - x0) / (y1 - y0))));
@@ -330,8 +356,8 @@
     ctx.font = FONT; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     for (i = 0; i < m.n; i++) {
       if (!m.shown[i]) continue;
-      var priority = i === focus ? 3 : i === this.selected || (this.opts.local && !m.depth[i]) ? 2.5
-        : near && near[i] ? 2 : 0;
+      var priority = i === focus || (this.opts.local && !m.depth[i]) ? 3 : i === this.selected ? 2.5
+        : near && near[i] ? 2 : m.hub[i] ? 1 : 0;
       var wanted = this.opts.local ? m.depth[i] <= 1 || k > 1.6 : k * (1 + m.size[i] * 0.35) > 2;
       if (priority || (wanted && !near) || (wanted && this.opts.local)) order.push([priority, m.size[i], i]);
     }
@@ -344,20 +370,24 @@
     }
     var nodes = new Grid();
     placed = new Grid();
+    this.labelled = [];
     if (discs.length <= 300) discs.forEach(function (d) { nodes.add(d); });
     for (var n = 0; n < order.length && placed.count < 400; n++) {
       i = order[n][2];
       var sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
       if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20) continue;
-      var text = m.title[i].length > 42 ? m.title[i].slice(0, 40) + "…" : m.title[i];
+      var most = Math.max(14, Math.min(42, Math.floor(this.w / 7.5)));
+      var text = m.title[i].length > most ? m.title[i].slice(0, most - 2) + "…" : m.title[i];
       var bold = order[n][0] >= 2.5;
       ctx.font = bold ? "600 " + FONT : FONT;
       if (this.widths[i] < 0 || bold) this.widths[i] = ctx.measureText(text).width + (bold ? 0.01 : 0);
+      var hub = m.hub[i] && !near;
       var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3, nodes) ||
-        (m.size[i] >= 8 ? this.spot(i, this.widths[i], placed, false, null) : null);
+        (m.size[i] >= 8 || hub ? this.spot(i, this.widths[i], placed, hub, null) : null);
       if (bold) this.widths[i] = -1;
       if (!box) continue;
       placed.add(box);
+      this.labelled.push(i);
       ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
       ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
       ctx.font = FONT;
@@ -376,7 +406,9 @@
       if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
       if (force || !(placed.hits(b) || (nodes && nodes.hits(b)))) return b;
     }
-    return force ? [right[0], right[1], right[0] + w + 4, right[1] + 16] : null;
+    if (!force) return null;
+    var side = x > this.w / 2 ? left : right; /* nowhere fits: the side with more room */
+    return [side[0], side[1], side[0] + w + 4, side[1] + 16];
   };
 
   /* Boxes bucketed in 64 px cells, so checking a label against those placed is cheap. */
@@ -628,10 +660,25 @@
       button.addEventListener("click", function () {
         self.depth = self.depth === 1 ? 2 : 1;
         button.setAttribute("aria-pressed", String(self.depth === 2));
+        button.textContent = self.depth === 2 ? "Show direct links only" : "Show notes two links away";
         self.show();
       });
     }
     this.show();
+    this.legend = legend(host, data);
+  }
+
+  /* The kinds drawn, with their colours: the key to the local graph. */
+  function legend(host, data) {
+    var seen = {}, box = make("p", { "class": "lemma-graph-legend" });
+    data.n.forEach(function (row) { seen[data.kinds[row[2]]] = 1; });
+    data.kinds.forEach(function (kind) {
+      if (!seen[kind]) return;
+      var item = make("span", { "class": "lemma-graph-kind-" + kind }, box);
+      make("span", { "class": "lemma-graph-dot", "aria-hidden": "true" }, item);
+      item.appendChild(document.createTextNode(ONE[kind]));
+    });
+    return host.appendChild(box);
   }
 
   Local.prototype.show = function () {
@@ -639,6 +686,7 @@
     if (old) { old.destroy(); old.stage.remove(); }
     this.view = new View(this.host, m, { local: true,
       label: "Graph of " + m.title[0] + " and the " + (m.n - 1) + " notes around it; the list below gives the same links." });
+    if (this.legend) this.host.insertBefore(this.view.stage, this.legend);
     this.host.setAttribute("data-drawn", String(m.n));
     this.view.draw();
   };
@@ -662,6 +710,7 @@
         var script = host.querySelector("script.lemma-graph-data");
         var local = new Local(host, JSON.parse(script.textContent));
         ready(host, local);
+        dock(host);
       } else {
         data(host).then(function (d) { ready(host, new Global(host, d)); })
           .catch(function (err) {
@@ -670,6 +719,30 @@
       }
     });
   }
+  /* On a wide screen the local graph sits beside the text, above the table of contents; it
+     goes back under the text (next to its list of links) when the window narrows. */
+  var WIDE = window.matchMedia ? matchMedia("(min-width: 76.25em)") : null;
+  function dock(host) {
+    var section = host.closest(".lemma-local");
+    var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
+    if (!WIDE || !section || !side) return;
+    var panel = make("div", { "class": "lemma-local-side", role: "region", "aria-label": "Neighbourhood graph" });
+    make("p", { "class": "lemma-local-side-title" }, panel, "Neighbourhood");
+    side.insertBefore(panel, side.firstChild);
+    function place() {
+      var wide = WIDE.matches && getComputedStyle(side.closest(".md-sidebar")).display !== "none" &&
+        !side.closest("[hidden]");
+      if (wide && host.parentNode !== panel) panel.appendChild(host);
+      else if (!wide && host.parentNode === panel) section.insertBefore(host, section.querySelector(".lemma-graph-alt"));
+      panel.hidden = !wide;
+      section.classList.toggle("lemma-local-docked", wide);
+      var view = host.lemmaGraph && host.lemmaGraph.view;
+      if (view) { view.resize(); view.oriented = false; view.fit(false); }
+    }
+    place();
+    WIDE.addEventListener("change", place);
+  }
+
   function ready(host, graph) {
     views.push(graph);
     host.lemmaGraph = graph;
