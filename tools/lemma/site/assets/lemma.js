@@ -45,7 +45,20 @@
     clearTimeout(pending);
     pending = setTimeout(focusable, 150);
   });
-  function ready() { typeset(document); focusable(); }
+  /* Names for two theme widgets that have none (the search dialog, the progress bar). */
+  function label() {
+    [[".md-search", "Search"], [".md-progress", "Loading"]].forEach(function (pair) {
+      var el = document.querySelector(pair[0]);
+      if (el && !el.getAttribute("aria-label")) el.setAttribute("aria-label", pair[1]);
+    });
+  }
+  function ready() {
+    typeset(document);
+    label();
+    focusable();
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusable);
+  }
+  window.addEventListener("load", focusable);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(ready);
   } else if (document.readyState === "loading") {
