@@ -40,13 +40,18 @@
     this.shown = new Uint8Array(count).fill(1);
     this.hub = new Uint8Array(count);
   }
-  /* The HUBS most central notes (by size class, then order) are labelled whatever the zoom. */
+  /* The HUBS most central notes (by size class, ties included) are labelled whatever the zoom. */
   var HUBS = 10;
   Model.prototype.markHubs = function () {
     var m = this, order = [];
     for (var i = 0; i < m.n; i++) order.push(i);
     order.sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
-    order.slice(0, Math.min(HUBS, Math.ceil(m.n / 4))).forEach(function (i) { if (m.size[i] > 0 || m.n < 12) m.hub[i] = 1; });
+    var count = Math.min(HUBS, Math.ceil(m.n / 4));
+    if (!count) return;
+    var cut = m.size[order[count - 1]]; /* notes tied with the last hub are hubs too */
+    order.forEach(function (i, rank) {
+      if (rank < 2 * HUBS && (rank < count || m.size[i] === cut) && (m.size[i] > 0 || m.n < 12)) m.hub[i] = 1;
+    });
   };
   /* Turn the drawing a quarter so its long side runs along the stage's long side. */
   Model.prototype.orient = function (w, h) {
@@ -89,7 +94,8 @@
     });
     m.link(data.e);
     m.level();
-    m.markHubs();
+    if (data.h) data.h.forEach(function (i) { m.hub[i] = 1; });
+    else m.markHubs();
     m.tagNames = data.tags;
     return m;
   }
@@ -385,7 +391,18 @@
       var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3, nodes) ||
         (m.size[i] >= 8 || hub ? this.spot(i, this.widths[i], placed, hub, null) : null);
       if (bold) this.widths[i] = -1;
+      if (box && hub && placed.hits(box) && text.length > 16) {
+        /* a hub that only fits over another label: shortened, it may fit beside it */
+        var short = text.slice(0, 14).trim() + "…", sw = ctx.measureText(short).width;
+        var box2 = this.spot(i, sw, placed, true, null);
+        if (!placed.hits(box2)) { box = box2; text = short; }
+      }
       if (!box) continue;
+      if (box[2] > this.w || box[0] < 0) { /* a label forced past the edge: shortened to fit */
+        var room = box[0] < 0 ? box[2] - 4 : this.w - box[0] - 4;
+        while (text.length > 4 && ctx.measureText(text).width > room) text = text.slice(0, -2).trim() + "…";
+        if (box[0] < 0) box = [box[2] - ctx.measureText(text).width - 4, box[1], box[2], box[3]];
+      }
       placed.add(box);
       this.labelled.push(i);
       ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
@@ -398,18 +415,25 @@
      It must not cover another label, nor a node in `nodes` (hubs may, when nothing else fits). */
   View.prototype.spot = function (i, w, placed, force, nodes) {
     var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
-    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8];
+    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8], self = this;
     var tries = [x > this.w * 0.6 ? left : right, x > this.w * 0.6 ? right : left,
       [x - w / 2 - 2, y + r + 1], [x - w / 2 - 2, y - r - 17]];
-    for (var t = 0; t < tries.length; t++) {
-      var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
-      if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
-      if (force || !(placed.hits(b) || (nodes && nodes.hits(b)))) return b;
+    if (force) { /* a label that must be drawn may also sit a line higher or lower */
+      tries.push([right[0], y - 23], [right[0], y + 7], [left[0], y - 23], [left[0], y + 7],
+        [x - w / 2 - 2, y + r + 16], [x - w / 2 - 2, y - r - 32]);
     }
+    var boxes = tries.map(function (t) { return [t[0], t[1], t[0] + w + 4, t[1] + 16]; })
+      .filter(function (b) { return b[0] >= 0 && b[2] <= self.w && b[1] >= 0 && b[3] <= self.h; });
+    var free = boxes.filter(function (b) { return !placed.hits(b); });
+    var clear = free.filter(function (b) { return !(nodes && nodes.hits(b)); });
+    if (clear.length) return clear[0];
     if (!force) return null;
+    if (free.length) return free[0];
+    if (boxes.length) return boxes[0];
     var side = x > this.w / 2 ? left : right; /* nowhere fits: the side with more room */
     return [side[0], side[1], side[0] + w + 4, side[1] + 16];
   };
+
 
   /* Boxes bucketed in 64 px cells, so checking a label against those placed is cheap. */
   function Grid() { this.cells = {}; this.count = 0; }
@@ -698,6 +722,12 @@
   }
 
   function start() {
+    /* instant navigation may keep the sidebar: a graph docked there by the last page goes */
+    document.querySelectorAll(".lemma-local-side").forEach(function (panel) {
+      if (!panel.lemmaSection || !document.body.contains(panel.lemmaSection)) {
+        if (panel.lemmaUndock) panel.lemmaUndock(); else panel.remove();
+      }
+    });
     views = views.filter(function (v) {
       if (document.body.contains(v.host)) return true;
       if (v.view) v.view.destroy();
@@ -741,6 +771,8 @@
     }
     place();
     WIDE.addEventListener("change", place);
+    panel.lemmaUndock = function () { WIDE.removeEventListener("change", place); panel.remove(); };
+    panel.lemmaSection = section;
   }
 
   function ready(host, graph) {
