@@ -15,6 +15,9 @@ from lemma.derive.written import greek_abbreviations, name_tex, source_tex
     ("diff(g(W*h), h)", r"\frac{\partial}{\partial h} g\left(W \, h\right)"),
     ("Matrix([[1, a], [0, 1]])", r"\begin{pmatrix}1 & a \\ 0 & 1\end{pmatrix}"),
     ("f(x)[0]", None),
+    ("[[0, 1], [1, 0]]", r"\begin{pmatrix}0 & 1 \\ 1 & 0\end{pmatrix}"),
+    ("zeros(2, 3)", r"0_{2 \times 3}"),
+    ("second_moment - 2*tight", r"\mathrm{second\_moment} - 2 \, \mathrm{tight}"),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
     assert source_tex(text) == expected
@@ -23,6 +26,7 @@ def test_source_tex_prints_matrix_notation(text, expected):
 def test_name_tex():
     assert name_tex("W_1_2") == "W_{1 2}" and name_tex("sigma") == r"\sigma"
     assert name_tex("s1") == "s_{1}" and name_tex("lam") == r"\lambda"
+    assert name_tex("fullrank") == r"\mathrm{fullrank}"  # a word is one upright name
 
 
 @pytest.mark.parametrize(("latex", "expected"), [

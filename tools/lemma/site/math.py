@@ -186,11 +186,17 @@ def _drop_cut_display(text: str) -> str:
     """Remove the fragment of a display formula that a cut left without its other `$$`."""
     if text.count("$$") % 2 == 0:
         return text
-    at = text.find("$$")
-    if text.startswith("…") or at < len(text) - text.rfind("$$"):
-        return "…" + text[at + 2 :].lstrip()  # the cut fell inside a formula at the start
-    end = text.rfind("$$")
-    return text[:end].rstrip() + " …"
+    at, end = text.find("$$"), text.rfind("$$")
+    before, after = text[:at], text[end + 2 :]
+    cut_at_start = text.startswith("…") or (not text.endswith("…") and _looks_like_tex(before)
+                                             and not _looks_like_tex(after))
+    if cut_at_start:
+        return "…" + after.lstrip()
+    return before.rstrip() + " …"
+
+
+def _looks_like_tex(text: str) -> bool:
+    return bool(re.search(r"\\[A-Za-z]|[\^_{}]", text))
 
 
 def _plain(text: str) -> str:
