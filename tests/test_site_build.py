@@ -68,6 +68,10 @@ def test_build_renders_links_cards_backlinks_indexes_and_math(tmp_path):
     assert ('<a href="../authors/#author-a-rad">A. Rad</a>, '
             '<a href="../authors/#author-m-belkin">M. Belkin</a>') in paper
     assert "lemma-status-read" in paper
+    assert '<link rel="alternate" type="application/atom+xml" title="Recent notes" ' \
+           'href="../../feed.xml">' in paper
+    assert "<title>DNFA paper</title>" in (site / "feed.xml").read_text()
+    assert (site / "tags/ml/index.html").is_file()
     assert '<section class="lemma-section lemma-summary">' in paper
     assert '<span class="arithmatex" data-search-exclude>\\(x^2\\)</span>' in paper
     assert '<span class="lemma-search-text" hidden>x 2</span>' in paper

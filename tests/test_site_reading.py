@@ -115,3 +115,62 @@ def test_the_chain_shows_expressions_as_written_with_the_relation_inside():
     cell = rd._expr_cell(None, "(a + b)**2 - (a - b)**2", "=")
     assert cell == ('<span class="arithmatex lemma-display">\\[\\mathrel{=} '
                     '\\left(a + b\\right)^{2} - \\left(a - b\\right)^{2}\\]</span>')
+
+
+@pytest.mark.parametrize(("tag", "path"), [
+    ("ml", "tags/ml.md"),
+    ("ML/Theory", "tags/ml/theory.md"),
+    ("index", "tags/index-tag.md"),
+    ("état civil", "tags/etat-civil.md"),
+], ids=["plain", "nested", "not-the-index", "accents"])
+def test_each_tag_has_its_own_page(tag, path):
+    from lemma.site.tag_pages import tag_page
+
+    assert tag_page(tag) == path
+
+
+def test_a_nested_tag_counts_under_its_parent_and_both_have_pages(make_vault):
+    from lemma.site.tag_pages import generate
+
+    vault = make_vault({
+        "concepts/a.md": "---\ntitle: A\ntags: [ml/theory]\n---\nx\n",
+        "papers/b.md": "---\ntitle: B\ntags: [ML]\n---\nx\n",
+        "takes/c.md": "---\ntitle: C\ntags: [ml/practice, ethics]\n---\nx\n"})
+    pages = generate(vault)
+    assert set(pages) == {"tags/index.md", "tags/ml.md", "tags/ml/theory.md",
+                          "tags/ml/practice.md", "tags/ethics.md"}
+    parent = pages["tags/ml.md"][1]
+    assert "3 notes tagged #ml." in parent  # the shown name comes from the first note by path
+    assert "Subtags: [#ml/practice](ml/practice.md), [#ml/theory](ml/theory.md)." in parent
+    assert "## Papers" in parent and "[B](../papers/b.md)" in parent
+    child = pages["tags/ml/theory.md"][1]
+    assert "[Tags](../index.md) › [#ml](../ml.md)" in child and "1 note tagged" in child
+    index = pages["tags/index.md"][1]
+    assert "- [#ml](ml.md) <span class=\"lemma-meta\">3 notes</span>" in index
+    assert "    - [#theory](ml/theory.md)" in index
+
+
+def test_the_atom_feed_lists_dated_notes_newest_first_with_formulas_as_words(make_vault):
+    import xml.dom.minidom
+
+    from lemma.site.feed import atom
+
+    vault = make_vault({
+        "takes/old.md": "---\ntitle: Old\ndate: 2020-01-02\n---\nFirst $\\lambda > 0$ said.\n",
+        "papers/p.md": "---\ntitle: P & Q\nyear: 2022\nauthors: [A. B]\n---\n## Summary\nText.\n",
+        "concepts/c.md": "---\ntitle: Undated\n---\nNo date.\n"})
+    text = atom(vault, {"takes/old.md": "takes/old/"}, "Site", "https://ex.org/")
+    feed = xml.dom.minidom.parseString(text)
+    titles = [e.getElementsByTagName("title")[0].firstChild.data
+              for e in feed.getElementsByTagName("entry")]
+    assert titles == ["P & Q", "Old"]  # undated notes are left out
+    assert "<updated>2022-01-01T00:00:00Z</updated>" in text
+    assert '<link rel="alternate" type="text/html" href="https://ex.org/takes/old/"/>' in text
+    assert "<summary>First lambda &gt; 0 said.</summary>" in text
+    assert "<author><name>A. B</name></author>" in text
+    assert atom(vault, {}, "Site") == atom(vault, {}, "Site")  # the same notes, the same bytes
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, "1 min"), (220, "1 min"), (1000, "5 min")])
+def test_reading_time(words, minutes):
+    assert render_notes.reading_time("word " * words) == minutes

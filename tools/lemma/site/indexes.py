@@ -16,16 +16,15 @@ from typing import Any
 from ..frontmatter import as_list, parse_confidence
 from ..model import Note, NoteKind
 from ..vault import Vault
+from . import tag_pages
 from .render_derivations import verdict_html
 from .render_links import escape_label, md_url, relative_url
 from .render_notes import (
     KIND_INDEX,
     KIND_LABEL,
-    TAGS_INDEX,
     author_anchor,
     note_date,
     note_year,
-    tag_anchor,
 )
 
 HOME = "index.md"
@@ -66,8 +65,7 @@ def generate_pages(data: IndexInput) -> dict[str, tuple[str, str]]:
             "Digests", KIND_INDEX[NoteKind.DIGEST], by_kind[NoteKind.DIGEST]))
     if by_kind[NoteKind.NOTE]:
         pages[KIND_INDEX[NoteKind.NOTE]] = ("Notes", by_folder(by_kind[NoteKind.NOTE]))
-    if any(note.tags for note in vault):
-        pages[TAGS_INDEX] = ("Tags", tags_page(vault))
+    pages.update(tag_pages.generate(vault))
     return {path: page for path, page in pages.items() if path not in vault.notes}
 
 
@@ -172,22 +170,6 @@ def concepts_page(concepts: list[Note], usage: Mapping[str, int]) -> str:
 
 def _letter_anchor(letter: str) -> str:
     return "letter-" + (letter.lower() if letter.isalpha() else "other")
-
-
-def tags_page(vault: Vault) -> str:
-    """Every tag with the notes carrying it, most used first in the overview."""
-    tags: dict[str, list[Note]] = {}
-    for note in vault:
-        for tag in note.tags:
-            tags.setdefault(tag, []).append(note)
-    cloud = " · ".join(f"[#{escape_label(t)}](#{tag_anchor(t)}) ({len(tags[t])})"
-                       for t in sorted(tags, key=lambda t: (-len(tags[t]), _sort_key(t))))
-    out = [_front("Tags"), f"{len(tags)} tags. {cloud}\n"]
-    for tag in sorted(tags, key=_sort_key):
-        out.append(f"\n## #{escape_label(tag)} {{#{tag_anchor(tag)}}}\n")
-        for note in sorted(tags[tag], key=_title_key):
-            out.append(item(TAGS_INDEX, note, KIND_LABEL[note.kind]))
-    return "\n".join(out) + "\n"
 
 
 def home_page(data: IndexInput, by_kind: Mapping[NoteKind, list[Note]]) -> str:

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..vault import IGNORED_FOLDERS
-from . import indexes, math, render_derivations, render_notes
+from . import feed, indexes, math, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
@@ -91,7 +91,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.config.nav and config.nav is None:
             config.nav = self._navigation()
             for f in files.documentation_pages():
-                if f.src_uri not in self.generated and f.src_uri not in NAV_ORDER:
+                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
+                                                   or _tag_page(f.src_uri)):
                     f.inclusion = InclusionLevel.NOT_IN_NAV
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         return files
@@ -159,11 +160,19 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.active_index is not None:
             self.active_index.active = False
             self.active_index = None
+        if self.config.indexes:  # feed readers find the Atom feed from any page
+            href = get_relative_url(feed.FEED, page.url)
+            link = (f'<link rel="alternate" type="application/atom+xml" '
+                    f'title="Recent notes" href="{href}">')
+            output = output.replace("</head>", link + "</head>", 1)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
         site_dir = Path(config.site_dir)
+        if self.config.indexes and state.vault is not None:
+            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "")
+            (site_dir / feed.FEED).write_text(text, encoding="utf-8")
         for hook in self.extensions.files:
             for rel, content in sorted(hook(state).items()):
                 out = site_dir / rel
@@ -195,7 +204,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def _navigation(self) -> list[Any]:
         """Home, then the kind indexes, then extension pages: a nav of constant size."""
         order = [p for p in NAV_ORDER if p in self.generated]
-        order += sorted(p for p in self.generated if p not in NAV_ORDER)
+        order += sorted(p for p in self.generated if p not in NAV_ORDER and not _tag_page(p))
         return [{self.generated[p][0]: p} for p in order]
 
     def _index_link_problems(self, state: SiteState) -> None:
@@ -241,6 +250,11 @@ def write_if_changed(path: Path, text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return path
+
+
+def _tag_page(path: str) -> bool:
+    """A generated page of one tag (listed on the tags index, not in the navigation)."""
+    return path.startswith("tags/") and path != "tags/index.md"
 
 
 def _message(d: Any) -> str:

@@ -12,6 +12,7 @@ from ..frontmatter import as_list, parse_confidence, parse_date
 from ..links import fenced_code_lines, heading_anchor
 from ..model import Note, NoteKind
 from .math import prose_html
+from .tag_pages import tag_page
 
 #: Where each kind's generated index lives (vault paths of virtual pages).
 KIND_INDEX = {
@@ -28,7 +29,6 @@ KIND_LABEL = {
     NoteKind.DIGEST: "Digest",
     NoteKind.NOTE: "Note",
 }
-TAGS_INDEX = "tags/index.md"
 AUTHORS_INDEX = "papers/authors.md"
 
 #: h2 ids whose section gets its own look (summary: the source's claims; opinion: a judgement).
@@ -56,11 +56,6 @@ def note_year(note: Note) -> int | None:
         return year
     date = note_date(note)
     return date.year if date else None
-
-
-def tag_anchor(tag: str) -> str:
-    """The id of a tag's heading on the tags page."""
-    return heading_anchor(tag) or "tag"
 
 
 def author_anchor(author: str) -> str:
@@ -107,16 +102,46 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
     if note.aliases:
         rows.append(("Also called", html.escape(", ".join(note.aliases))))
     if note.tags:
-        tags_url = url_of(TAGS_INDEX)
-        chips = [_link(f"{tags_url}#{tag_anchor(t)}" if tags_url else None, "#" + t,
-                       "lemma-tag") for t in note.tags]
+        chips = [_link(url_of(tag_page(t)), "#" + t, "lemma-tag") for t in note.tags]
         rows.append(("Tags", " ".join(chips)))
-    index = KIND_INDEX.get(note.kind)
-    kind = _link(url_of(index) if index else None, KIND_LABEL[note.kind])
+    updated = next((d for key in UPDATED_KEYS if (d := parse_date(meta.get(key)))), None)
+    if updated:
+        rows.append(("Updated", f'<time datetime="{updated.isoformat()}">'
+                                f"{updated.isoformat()}</time>"))
+    rows.append(("Reading time", reading_time(note.body)))
     # the spaces between the parts keep the words apart in the search index
     fields = "".join(f"<div><dt>{key}</dt> <dd>{value}</dd></div> " for key, value in rows)
-    return (f'<div class="lemma-card lemma-card-{note.kind.value}"><div class="lemma-card-kind">'
-            f'{kind}</div> {f"<dl>{fields}</dl>" if fields else ""}</div>\n')
+    return (f'<div class="lemma-card lemma-card-{note.kind.value}">{breadcrumbs(note, url_of)} '
+            f'<dl>{fields}</dl></div>\n')
+
+
+#: Frontmatter keys that say when a note was last revised (the first one present is shown).
+UPDATED_KEYS = ("updated", "modified", "last_modified", "lastmod")
+WORDS_PER_MINUTE = 220
+
+
+def reading_time(body: str) -> str:
+    """About how long the note takes to read: its words at 220 a minute, at least 1 minute."""
+    minutes = max(1, round(len(body.split()) / WORDS_PER_MINUTE))
+    return f"{minutes} min"
+
+
+def breadcrumbs(note: Note, url_of: Callable[[str], str | None]) -> str:
+    """Where the note sits: Home › its kind's index › its folders below the kind's own."""
+    index = KIND_INDEX.get(note.kind)
+    parts = [_link(url_of("index.md"), "Home"),
+             _link(url_of(index) if index else None, KIND_LABEL[note.kind], "lemma-kind-name")]
+    folders = note.folder.split("/") if note.folder else []
+    if folders and folders[0] in KIND_FOLDERS:
+        folders = folders[1:]
+    parts += [html.escape(f.replace("-", " ")) for f in folders]
+    return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb">{CRUMB.join(parts)}</nav>')
+
+
+CRUMB = ' <span aria-hidden="true">›</span> '
+
+
+KIND_FOLDERS = frozenset({"papers", "takes", "concepts", "digests"})
 
 
 def confidence_meter(value: float) -> str:
