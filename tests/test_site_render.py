@@ -95,7 +95,7 @@ def test_paper_card_shows_authors_year_source_status_and_tags(vault):
     urls = {"tags/ml.md": "../../tags/ml/", "papers/index.md": "../", "index.md": "../../"}
     card = render_notes.header_card(vault.notes["papers/dnfa.md"], urls.get)
     for text in ("A. Rad", "2023", "arxiv.org ↗", "lemma-status-read", 'href="../../tags/ml/"',
-                 'aria-label="Breadcrumb"><a href="../../">Home</a>',
+                 'Breadcrumb" data-search-exclude><a href="../../">Home</a>',
                  'href="../" class="lemma-kind-name">Paper</a>',
                  "<dt>Reading time</dt> <dd>1 min</dd>"):
         assert text in card

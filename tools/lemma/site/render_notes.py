@@ -109,8 +109,10 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
         rows.append(("Updated", f'<time datetime="{updated.isoformat()}">'
                                 f"{updated.isoformat()}</time>"))
     rows.append(("Reading time", reading_time(note.body)))
-    # the spaces between the parts keep the words apart in the search index
-    fields = "".join(f"<div><dt>{key}</dt> <dd>{value}</dd></div> " for key, value in rows)
+    # the spaces between the parts keep the words apart in the search index, which skips
+    # the reading time and the breadcrumbs (words of every page)
+    fields = "".join(f"<div{' data-search-exclude' if key == 'Reading time' else ''}><dt>{key}"
+                     f"</dt> <dd>{value}</dd></div> " for key, value in rows)
     return (f'<div class="lemma-card lemma-card-{note.kind.value}">{breadcrumbs(note, url_of)} '
             f'<dl>{fields}</dl></div>\n')
 
@@ -135,7 +137,8 @@ def breadcrumbs(note: Note, url_of: Callable[[str], str | None]) -> str:
     if folders and folders[0] in KIND_FOLDERS:
         folders = folders[1:]
     parts += [html.escape(f.replace("-", " ")) for f in folders]
-    return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb">{CRUMB.join(parts)}</nav>')
+    return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb" data-search-exclude>'
+            f"{CRUMB.join(parts)}</nav>")
 
 
 CRUMB = ' <span aria-hidden="true">›</span> '
