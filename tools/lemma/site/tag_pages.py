@@ -99,7 +99,8 @@ def one_tag(path: str, tag: str, notes: list[Note],
 
 def _item(host: str, note: Note) -> str:
     own = ", ".join("#" + t for t in note.tags)
-    return (f"- [{escape_label(note.title)}]({md_url(relative_url(host, note.path))}) "
+    up = "../" * host.count("/")  # vault paths are root-relative: cheaper than relpath
+    return (f"- [{escape_label(note.title)}]({md_url(up + note.path)}) "
             f'<span class="lemma-meta">{escape_label(own)}</span>')
 
 
