@@ -122,7 +122,10 @@ def test_the_chain_shows_expressions_as_written_with_the_relation_inside():
     ("ML/Theory", "tags/ml/theory.md"),
     ("index", "tags/index-tag.md"),
     ("état civil", "tags/etat-civil.md"),
-], ids=["plain", "nested", "not-the-index", "accents"])
+    ("c++", "tags/c-2b-2b.md"),
+    ("c#", "tags/c-23.md"),
+    ("ai_safety", "tags/ai_safety.md"),
+], ids=["plain", "nested", "not-the-index", "accents", "plus", "hash", "underscore"])
 def test_each_tag_has_its_own_page(tag, path):
     from lemma.site.tag_pages import tag_page
 

@@ -8,9 +8,10 @@ order. Every page is Markdown with relative links, rebuilt from the vault on eac
 from __future__ import annotations
 
 import posixpath
+import re
+import unicodedata
 from collections.abc import Iterable
 
-from ..links import heading_anchor
 from ..model import Note, NoteKind
 from ..vault import Vault
 from .render_links import escape_label, md_url, relative_url
@@ -22,12 +23,26 @@ KIND_HEADING = {NoteKind.PAPER: "Papers", NoteKind.TAKE: "Quick takes",
 
 
 def tag_page(tag: str) -> str:
-    """The vault path of a tag's page: `ml/Theory` -> `tags/ml/theory.md`."""
-    parts = [heading_anchor(p) or "tag" for p in tag.strip("/").split("/") if p.strip()]
+    """The vault path of a tag's page: `ml/Theory` -> `tags/ml/theory.md`, `c++` ->
+    `tags/c-2b-2b.md` (tags that differ in more than case or accents get different pages)."""
+    parts = [_slug(p) for p in tag.strip("/").split("/") if p.strip()]
     parts = parts or ["tag"]
     if parts[-1] == "index":
         parts[-1] = "index-tag"  # never the tags index itself
     return "tags/" + "/".join(parts) + ".md"
+
+
+def _slug(segment: str) -> str:
+    out = []
+    for ch in segment.strip():
+        plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+        if ch.isspace():
+            out.append("-")
+        elif plain.isalnum() or plain in ("-", "_"):
+            out.append(plain.lower())
+        else:
+            out.append(f"-{ord(ch):x}-")
+    return re.sub(r"-+", "-", "".join(out)).strip("-") or "tag"
 
 
 def collect(vault: Vault) -> dict[str, tuple[str, list[Note]]]:
