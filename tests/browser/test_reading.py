@@ -68,7 +68,8 @@ def url_of(path: str) -> str:
 def wide_pages(vault) -> list[str]:
     """Pages most likely to overflow: generated ones, one note per kind, every note with a
     derivation or display math."""
-    pages = ["", "graph/", "tags/", "papers/", "concepts/"]
+    pages = ["", "graph/", "tags/", "papers/", "concepts/", "papers/authors/"]
+    pages += [f"tags/{t}/" for t in sorted({t for n in vault for t in n.tags})[:2]]
     kinds: dict[str, str] = {}
     for note in sorted(vault, key=lambda n: n.path):
         kinds.setdefault(note.kind.value, note.path)

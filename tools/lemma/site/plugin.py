@@ -145,10 +145,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
-        """A note's page (not itself in the nav) marks its kind's index as the active item."""
+        """A note's page (not itself in the nav) marks its kind's index as the active item, a
+        tag's page the tags index."""
         state = self._state()
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         index = render_notes.KIND_INDEX.get(note.kind) if note is not None else None
+        if _tag_page(page.file.src_uri):
+            index = "tags/index.md"
         if index:
             for item in nav.pages:
                 if item.file.src_uri == index and item is not page:

@@ -136,7 +136,7 @@ def breadcrumbs(note: Note, url_of: Callable[[str], str | None]) -> str:
     folders = note.folder.split("/") if note.folder else []
     if folders and folders[0] in KIND_FOLDERS:
         folders = folders[1:]
-    parts += [html.escape(f.replace("-", " ")) for f in folders]
+    parts += [html.escape(f.replace("-", " ").capitalize()) for f in folders]
     return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb" data-search-exclude>'
             f"{CRUMB.join(parts)}</nav>")
 
