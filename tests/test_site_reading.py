@@ -77,7 +77,8 @@ def test_badges_say_the_status_in_a_word_and_the_method_on_hover(status, method,
                                                                  words):
     assert rd.method_words(status, method, message) == words
     badge = rd.badge(status, words)
-    assert f">{status}</span>" in badge and f'title="{words}"' in badge
+    assert badge == (f'<span class="lemma-badge lemma-badge-{status}" title="{words}">{status}'
+                     f'<span class="lemma-sr">: {words}</span></span>')  # read out, not only hover
 
 
 def declaration(name, kind="real", lower=None, upper=None, strict=(False, False), shape=None):

@@ -14,6 +14,7 @@ from typing import Any
 from ..derive.parse import find_blocks
 from ..derive.written import greek_abbreviations, name_tex, source_tex
 from ..model import SourcePos
+from .derivation_words import badge, code_html, extra_notes_html, method_words, verdict_html
 from .math import display_math, inline_math, prose_html
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
@@ -83,48 +84,6 @@ def error_html(source: str, why: str) -> str:
     return (f'<div class="lemma-derivation lemma-derivation-error"><div class="lemma-d-head">'
             f'<span class="lemma-badge lemma-badge-failed">syntax error</span> '
             f"{html.escape(why)}</div><pre><code>{html.escape(source)}</code></pre></div>")
-
-
-STATUS_WORDS = {
-    "proved": "proved symbolically",
-    "verified": "verified at exact random points",
-    "numeric": "checked numerically only",
-    "unchecked": "not checked",
-    "failed": "the two sides differ",
-}
-
-
-def method_words(status: str, method: str, message: str = "") -> str:
-    """A link's status and method as a sentence for the badge's tooltip."""
-    words = STATUS_WORDS.get(status, status)
-    points = re.fullmatch(r"random (exact|numeric) x(\d+)", method.strip())
-    if points:
-        kind = "exact" if points.group(1) == "exact" else "floating-point"
-        words = f"{status}: equal at {points.group(2)} random {kind} points"
-    elif method:
-        words += f" ({method.replace('+', ', then ')})"
-    return words + (f"; {message}" if message else "")
-
-
-def badge(status: str, title: str = "") -> str:
-    """A link's status badge: one word (proved / verified / numeric / unchecked / failed), with
-    how it was decided on hover."""
-    return (f'<span class="lemma-badge lemma-badge-{html.escape(status)}" '
-            f'title="{html.escape(title or STATUS_WORDS.get(status, status))}">'
-            f"{html.escape(status)}</span>")
-
-
-def verdict_html(result: Any) -> str:
-    """The block's overall badge."""
-    if result is None:
-        return '<span class="lemma-badge lemma-badge-unchecked">not checked</span>'
-    if result.expected != "valid":
-        css, text = ("teaching", "fails as intended") if result.passed else ("failed",
-                                                                            "did not fail")
-    else:
-        css = {"valid": "proved", "incomplete": "unchecked"}.get(result.verdict, "failed")
-        text = result.verdict
-    return f'<span class="lemma-badge lemma-badge-{css}">{text}</span>'
 
 
 def declarations_html(derivation: Any) -> str:
@@ -224,6 +183,8 @@ def steps_html(derivation: Any, result: Any) -> str:
         title = (method_words(status, link.method, "" if status == "failed" else link.message)
                  if link is not None else "not checked: the checker did not run")
         why = _justification_html(step.justification) + (extra_notes_html(link) if link else "")
+        if link is not None and link.message and status in ("numeric", "unchecked"):
+            why += f'<span class="lemma-d-note">{code_html(link.message)}</span>'  # not just hover
         why = f'<div class="lemma-d-why">{why}</div>' if why else ""
         failing = ' lemma-d-failing' if status == "failed" else ""
         relation = RELATIONS.get(step.relation, step.relation)
@@ -238,43 +199,6 @@ def steps_html(derivation: Any, result: Any) -> str:
 
 
 FIRST = r"\phantom{=}"  # the chain's first expression: room for a relation, none shown
-#: LinkResult fields shown by their own code; any other text field is shown as a note.
-_SHOWN_FIELDS = frozenset({"index", "line", "relation", "status", "method", "lhs_text",
-                           "rhs_text", "justification", "residual", "counterexample",
-                           "lhs_value", "rhs_value", "hints", "message", "error", "seconds"})
-
-
-def extra_notes_html(link: Any) -> str:
-    """Text fields of a link result this page has no special place for (e.g. side conditions
-    a newer checker reports), each shown as a short note: "side conditions: …"."""
-    fields = getattr(link, "__dataclass_fields__", {})
-    notes = []
-    for name in fields:
-        value = getattr(link, name, None)
-        if name in _SHOWN_FIELDS or not value:
-            continue
-        if isinstance(value, str):
-            items = [value]
-        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            items = list(value)
-        else:
-            continue
-        label = html.escape(name.replace("_", " "))
-        notes.append(f'<span class="lemma-d-note">{label}: '
-                     f'{"; ".join(code_html(v) for v in items)}</span>')
-    return "".join(notes)
-
-
-def code_html(text: str) -> str:
-    """Checker prose with `code` spans typeset as formulas when they parse as expressions."""
-    out = []
-    for i, part in enumerate(re.split(r"`([^`]*)`", text)):
-        if i % 2 == 0:
-            out.append(html.escape(part))
-            continue
-        written = source_tex(part)
-        out.append(inline_math(written) if written else f"<code>{html.escape(part)}</code>")
-    return "".join(out)
 
 
 def _justification_html(justification: Any) -> str:
@@ -338,6 +262,8 @@ def checks_html(derivation: Any, result: Any) -> str:
         else:
             mark = "lemma-ok" if outcome.ok else "lemma-bad"
             got = "" if outcome.ok else f" — got {html.escape(outcome.actual)}"
+            if not outcome.ok and getattr(outcome, "message", ""):
+                got += f" ({code_html(outcome.message)})"
             approx = short_decimal(outcome.decimal, outcome.actual)
             tail = (f' <span class="lemma-d-decimal">≈ {html.escape(approx)}</span>'
                     if approx else "") + got
