@@ -751,7 +751,7 @@
   }
   /* On a wide screen the local graph sits beside the text, above the table of contents; it
      goes back under the text (next to its list of links) when the window narrows. */
-  var WIDE = window.matchMedia ? matchMedia("(min-width: 76.25em)") : null;
+  var WIDE = window.matchMedia ? matchMedia("(min-width: 60em)") : null; /* the theme shows its table of contents from 60em */
   function dock(host) {
     var section = host.closest(".lemma-local");
     var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
