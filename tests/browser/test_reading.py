@@ -135,6 +135,9 @@ def test_the_local_graph_labels_its_note_and_keys_its_colours(visit, base_url):
     assert toggle.inner_text() == "Show direct links only"
     toggle.click()
     assert toggle.inner_text() == "Show notes two links away"
+    v.page.set_viewport_size({"width": 390, "height": 844})  # narrow: back under the text
+    v.page.wait_for_selector("section.lemma-local [data-lemma-graph=local]", state="visible")
+    assert v.page.locator(".lemma-local-side").is_hidden()
     assert v.errors == []
 
 
