@@ -78,6 +78,7 @@ def wide_pages(vault) -> list[str]:
     return sorted(set(pages) | {url_of(p) for p in kinds.values()})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 def test_no_page_overflows_the_window_sideways(visit, base_url, vault, size):
     v = visit("light", SIZES[size])
@@ -141,6 +142,7 @@ def test_the_local_graph_labels_its_note_and_keys_its_colours(visit, base_url):
     assert v.errors == []
 
 
+@pytest.mark.slow
 def test_backlinks_typeset_their_math_and_name_the_kind_of_their_source(visit, base_url, vault):
     from lemma.graph import build_graph
 
@@ -210,6 +212,7 @@ AXE_PAGES = {"home": "", "paper": url_of(DNFA), "take": "takes/publish-your-note
              "concept": "concepts/tight-frame/", "graph": "graph/"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation(visit, base_url, scheme):
     v = visit(scheme, SIZES["desktop"])
@@ -227,6 +230,7 @@ def test_axe_finds_no_serious_violation(visit, base_url, scheme):
     assert found == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_of_home_dnfa_graph_and_a_search(visit, base_url, scheme):
     ARTIFACTS.mkdir(exist_ok=True)
