@@ -41,7 +41,7 @@ def test_new_note_is_on_the_site_with_its_backlinks(tmp_path: Path) -> None:
     page = (tmp_path / "site/concepts/fresh-idea/index.html").read_text(encoding="utf-8")
     assert "Not a page." in page  # the vault template was used …
     assert not (tmp_path / "site/templates").exists()  # … and is not published
-    backlinks = re.search(r'<section class="lemma-backlinks">(.*?)</section>', page, re.S)
+    backlinks = re.search(r'<section class="lemma-backlinks"[^>]*>(.*?)</section>', page, re.S)
     assert backlinks is not None
     assert re.search(r'<a href="[^"]*">Home</a>', backlinks.group(1))
     home = (tmp_path / "site/index.html").read_text(encoding="utf-8")

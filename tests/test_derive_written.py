@@ -15,6 +15,15 @@ from lemma.derive.written import greek_abbreviations, name_tex, source_tex
     ("diff(g(W*h), h)", r"\frac{\partial}{\partial h} g\left(W \, h\right)"),
     ("Matrix([[1, a], [0, 1]])", r"\begin{pmatrix}1 & a \\ 0 & 1\end{pmatrix}"),
     ("f(x)[0]", None),
+    ("[[0, 1], [1, 0]]", r"\begin{pmatrix}0 & 1 \\ 1 & 0\end{pmatrix}"),
+    ("zeros(2, 3)", r"0_{2 \times 3}"),
+    ("Integral(p**M, (p, 0, 1))", r"\int_{0}^{1} p^{M} \, dp"),
+    ("Sum(1/k**2, (k, 1, oo))", r"\sum_{k = 1}^{\infty} \frac{1}{k^{2}}"),
+    ("Limit(sin(x)/x, x, 0)", r"\lim_{x \to 0} \frac{\sin\left(x\right)}{x}"),
+    ("binomial(n, k)*factorial(n + 1)", r"\binom{n}{k} \, \left(n + 1\right)!"),
+    ("Rational(1, 3) + floor(x)", r"\frac{1}{3} + \lfloor x \rfloor"),
+    ("gamma(a)*E**x", r"\Gamma\left(a\right) \, e^{x}"),
+    ("second_moment - 2*tight", r"\mathrm{second\_moment} - 2 \, \mathrm{tight}"),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
     assert source_tex(text) == expected
@@ -23,6 +32,7 @@ def test_source_tex_prints_matrix_notation(text, expected):
 def test_name_tex():
     assert name_tex("W_1_2") == "W_{1 2}" and name_tex("sigma") == r"\sigma"
     assert name_tex("s1") == "s_{1}" and name_tex("lam") == r"\lambda"
+    assert name_tex("fullrank") == r"\mathrm{fullrank}"  # a word is one upright name
 
 
 @pytest.mark.parametrize(("latex", "expected"), [

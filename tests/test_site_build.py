@@ -65,9 +65,16 @@ def test_build_renders_links_cards_backlinks_indexes_and_math(tmp_path):
     assert '<img alt="fig.png" src="../../fig.png"' in concept
     assert (site / "fig.png").is_file()
     paper = (site / "papers/dnfa/index.html").read_text()
-    assert "A. Rad, M. Belkin" in paper and "lemma-status-read" in paper
+    assert ('<a href="../authors/#author-a-rad">A. Rad</a>, '
+            '<a href="../authors/#author-m-belkin">M. Belkin</a>') in paper
+    assert "lemma-status-read" in paper
+    assert '<link rel="alternate" type="application/atom+xml" title="Recent notes" ' \
+           'href="../../feed.xml">' in paper
+    assert "<title>DNFA paper</title>" in (site / "feed.xml").read_text()
+    assert (site / "tags/ml/index.html").is_file()
     assert '<section class="lemma-section lemma-summary">' in paper
-    assert '<span class="arithmatex">\\(x^2\\)</span>' in paper
+    assert '<span class="arithmatex" data-search-exclude>\\(x^2\\)</span>' in paper
+    assert '<span class="lemma-search-text" hidden>x 2</span>' in paper
     assert "lemma-backlinks" in paper and 'href="../../concepts/tight-frame/"' in paper
     for page in ("index.html", "papers/index.html", "papers/authors/index.html",
                  "takes/index.html", "concepts/index.html", "tags/index.html"):
@@ -174,7 +181,7 @@ def test_derivations_render_with_badges_checks_and_counterexamples(tmp_path):
     assert "\\frac{9}{4}" in page and "2.25" in page  # exact check value and its decimal
     assert "fails as intended" in page and "Counterexample" in page
     home = (site / "index.html").read_text()
-    assert "2 derivations (1 teaching examples meant to fail)" in home
+    assert "1 derivation in the notes" in home and "Also 1 teaching example" in home
 
 
 def test_unexpected_derivation_failure_fails_strict_with_path_and_line(tmp_path, caplog):
@@ -204,7 +211,7 @@ def test_display_math_on_one_line_and_align_environments(tmp_path):
     files = {**GOOD, "concepts/math.md": "---\ntitle: Math\n---\nText before\n$$a = b$$\n"
              "and after.\n\n\\begin{align}\nx &= 1 \\\\\ny &= 2\n\\end{align}\n"}
     page = (build_site(tmp_path / "p", files) / "concepts/math/index.html").read_text()
-    assert '<div class="arithmatex">\\[a = b\\]</div>' in page
+    assert '<div class="arithmatex" data-search-exclude>\\[a = b\\]</div>' in page
     assert "\\begin{align}" in page and page.count('class="arithmatex"') == 2
 
 

@@ -92,11 +92,12 @@ def test_embedded_section_is_transcluded_with_links_relative_to_the_host(make_va
 
 
 def test_paper_card_shows_authors_year_source_status_and_tags(vault):
-    card = render_notes.header_card(vault.notes["papers/dnfa.md"],
-                                    lambda p: {"tags/index.md": "../../tags/",
-                                               "papers/index.md": "../"}.get(p))
-    for text in ("A. Rad", "2023", "arxiv.org ↗", "lemma-status-read", 'href="../../tags/#ml"',
-                 'href="../">Paper</a>'):
+    urls = {"tags/ml.md": "../../tags/ml/", "papers/index.md": "../", "index.md": "../../"}
+    card = render_notes.header_card(vault.notes["papers/dnfa.md"], urls.get)
+    for text in ("A. Rad", "2023", "arxiv.org ↗", "lemma-status-read", 'href="../../tags/ml/"',
+                 'Breadcrumb" data-search-exclude><a href="../../">Home</a>',
+                 'href="../" class="lemma-kind-name">Paper</a>',
+                 "<dt>Reading time</dt> <dd>1 min</dd>"):
         assert text in card
 
 
@@ -133,7 +134,9 @@ def test_index_pages_list_notes_by_year_author_date_and_usage(vault):
     data = indexes.IndexInput(vault, {"papers/dnfa.md": 3, "concepts/tight-frame.md": 0})
     pages = indexes.generate_pages(data)
     assert set(pages) >= {"index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
-                          "concepts/index.md", "tags/index.md"}
+                          "concepts/index.md", "tags/index.md", "tags/ml.md"}
+    assert "- [#ml](ml.md) <span class=\"lemma-meta\">1 note</span>" in pages["tags/index.md"][1]
+    assert "[DNFA paper](../papers/dnfa.md)" in pages["tags/ml.md"][1]
     assert "## 2023" in pages["papers/index.md"][1]
     assert "[DNFA paper](dnfa.md)" in pages["papers/index.md"][1]
     assert "## A. Rad" in pages["papers/authors.md"][1]
@@ -151,9 +154,10 @@ def test_checked_knowledge_counts_link_statuses(vault):
                                verdict="invalid", expected="invalid@1", passed=True,
                                links=[link(status="failed")])]
     text = indexes.checked_knowledge(results, vault)
-    assert "2 derivations (1 teaching examples meant to fail) with 3 links" in text
-    assert "**1** proved, **1** verified, **1** failed" in text
-    assert "(papers/dnfa.md#d1)" in text and "fails as intended" in text
+    assert "1 derivation in the notes, with 2 checked links: **1** proved, **1** verified." in text
+    assert "(papers/dnfa.md#d1)" in text and "valid" in text
+    assert ("Also 1 teaching example, each a common slip that the checker rejects as intended: "
+            "[Slip](papers/dnfa.md#d2).") in text
 
 
 def test_unexpected_failure_points_at_the_failing_link():

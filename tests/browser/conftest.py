@@ -72,11 +72,12 @@ def browser() -> Iterator[object]:
 class Visit:
     """A page whose every request is recorded (and any non-local one blocked)."""
 
-    def __init__(self, browser: object, scheme: str = "light") -> None:
+    def __init__(self, browser: object, scheme: str = "light",
+                 size: tuple[int, int] = (1280, 900)) -> None:
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900},  # type: ignore[attr-defined]
-                                           color_scheme=scheme)
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": size[0], "height": size[1]}, color_scheme=scheme)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -98,11 +99,11 @@ class Visit:
 
 @pytest.fixture
 def visit(browser: object) -> Iterator[object]:
-    """`visit(scheme)` opens a fresh recorded page; contexts are closed after the test."""
+    """`visit(scheme, size)` opens a fresh recorded page; contexts are closed after the test."""
     opened: list[Visit] = []
 
-    def make(scheme: str = "light") -> Visit:
-        v = Visit(browser, scheme)
+    def make(scheme: str = "light", size: tuple[int, int] = (1280, 900)) -> Visit:
+        v = Visit(browser, scheme, size)
         opened.append(v)
         return v
 

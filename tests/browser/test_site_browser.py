@@ -32,7 +32,7 @@ def test_home_loads_without_console_errors_or_remote_requests(visit, base_url):
         v = visit(scheme)
         v.page.goto(base_url, wait_until="networkidle")
         assert v.page.locator("h1").first.inner_text().strip()
-        assert v.page.locator("text=Checked knowledge").count() >= 1
+        assert v.page.locator("text=Checked derivations").count() >= 1
         ARTIFACTS.mkdir(exist_ok=True)
         v.page.screenshot(path=str(ARTIFACTS / f"site-home-{scheme}.png"), full_page=False)
         assert v.errors == []

@@ -15,7 +15,8 @@ MAX_CHARS = 280
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\|)")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s")
 # Spans that sentence splitting must not cut: wikilinks, Markdown links, math, inline code.
-_PROTECTED = re.compile(r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)|\$[^$\n]+\$|`[^`\n]+`")
+_PROTECTED = re.compile(r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\]\n]*\]\([^)\n]*\)|\$\$[^$]+\$\$|\$[^$\n]+\$"
+                        r"|`[^`\n]+`")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]*_”’]*\s+")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "etc", "fig", "eq", "eqs", "dr", "mr",
                             "ms", "st", "no", "approx", "resp", "sec", "ch", "vol", "p", "pp"})
@@ -26,7 +27,7 @@ _MARKERS = re.compile(
     r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|>\s*|\[\^[^\]]+\]:\s*"
     r"|\[![\w-]+\][-+]?\s*)+")
 _CALLOUT = re.compile(r">\s*\[![\w-]+\]")
-_MATH = re.compile(r"(\$[^$\n]+\$)")
+_MATH = re.compile(r"(\$\$[^$]+\$\$|\$[^$\n]+\$)")
 _STRONG = re.compile(r"\*\*|__|~~")
 _EMPHASIS = re.compile(r"(?<![\w*\\])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")

@@ -27,11 +27,14 @@ def greek_abbreviations(latex: str) -> str:
 
 
 def name_tex(name: str) -> str:
-    """A declared name set in math as sympy sets it: `alpha` -> \\alpha, `W_1` -> W_{1}."""
+    """A declared name set in math: `alpha` -> \\alpha, `W_1` -> W_{1}, and a word such as
+    `second_moment` upright as one name rather than a product of italic letters."""
     base, _, sub = name.partition("_")
     if not sub and (digits := re.fullmatch(r"([A-Za-z]+?)(\d+)", base)):
         base, sub = digits.groups()  # s1 -> s_{1}, as sympy prints it
     base = GREEK_ABBREVIATIONS.get(base, base)
+    if len(base) > 1 and base not in _GREEK:  # a word (`tight`, `second_moment`): a name
+        return r"\mathrm{" + name.replace("_", r"\_") + "}"
     base_tex = "\\" + base if base in _GREEK else base
     return f"{base_tex}_{{{sub.replace('_', ' ')}}}" if sub else base_tex
 
@@ -49,9 +52,16 @@ def source_tex(text: str) -> str | None:
         return None
 
 
+_CONSTANTS = {"oo": r"\infty", "E": "e", "I": "i", "pi": r"\pi"}
+_NAMED = {"asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan", "cosh": r"\cosh",
+          "sinh": r"\sinh", "sech": r"\operatorname{sech}", "Max": r"\max", "Min": r"\min",
+          "sign": r"\operatorname{sign}", "gamma": r"\Gamma", "beta": r"\mathrm{B}"}
+_BIG = {"Sum": r"\sum", "Product": r"\prod"}
+
+
 def _tex(node: ast.AST, parent: int = 0) -> str:
     if isinstance(node, ast.Name):
-        return name_tex(node.id)
+        return _CONSTANTS.get(node.id) or name_tex(node.id)
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return str(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -69,6 +79,8 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
         return _wrap(_tex(node.left, level) + sign + right, level, parent)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _call(node.func.id, node.args)
+    if isinstance(node, ast.List):  # a matrix value as the checker prints it: [[1, 0], [0, 1]]
+        return _matrix(node)
     if isinstance(node, ast.Tuple):
         return r"\left(" + ", ".join(_tex(e) for e in node.elts) + r"\right)"
     raise ValueError("unsupported syntax")
@@ -85,9 +97,44 @@ def _matrix(rows: ast.expr) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(lines) + r"\end{pmatrix}"
 
 
+def _bounds(node: ast.expr) -> tuple[str, str | None, str | None]:
+    """A binder's `(x, a, b)` or `x` as (variable, lower, upper)."""
+    if isinstance(node, ast.Tuple) and len(node.elts) == 3:
+        return _tex(node.elts[0]), _tex(node.elts[1]), _tex(node.elts[2])
+    return _tex(node), None, None
+
+
+def _binder(name: str, args: list[ast.expr]) -> str | None:
+    """Integrals, sums, products and limits in their usual notation."""
+    if name == "Integral" and len(args) == 2:
+        var, low, high = _bounds(args[1])
+        limits = f"_{{{low}}}^{{{high}}}" if low is not None else ""
+        return rf"\int{limits} {_tex(args[0], 2)} \, d{var}"
+    if name in _BIG and len(args) == 2:
+        var, low, high = _bounds(args[1])
+        limits = f"_{{{var} = {low}}}^{{{high}}}" if low is not None else f"_{{{var}}}"
+        return rf"{_BIG[name]}{limits} {_tex(args[0], 2)}"
+    if name == "Limit" and len(args) == 3:
+        return rf"\lim_{{{_tex(args[1])} \to {_tex(args[2])}}} {_tex(args[0], 2)}"
+    return None
+
+
 def _call(name: str, args: list[ast.expr]) -> str:
     if name == "Matrix" and len(args) == 1:
         return _matrix(args[0])
+    if (big := _binder(name, args)) is not None:
+        return big
+    if name == "Rational" and len(args) == 2:
+        return rf"\frac{{{_tex(args[0])}}}{{{_tex(args[1])}}}"
+    if name == "binomial" and len(args) == 2:
+        return rf"\binom{{{_tex(args[0])}}}{{{_tex(args[1])}}}"
+    if name == "factorial" and len(args) == 1:
+        return _tex(args[0], 5) + "!"
+    if name in ("floor", "ceiling") and len(args) == 1:
+        side = "floor" if name == "floor" else "ceil"
+        return rf"\l{side} {_tex(args[0])} \r{side}"
+    if name in _NAMED:
+        return rf"{_NAMED[name]}\left({', '.join(_tex(a) for a in args)}\right)"
     if name in ("diff", "Derivative") and len(args) == 2:
         return rf"\frac{{\partial}}{{\partial {_tex(args[1])}}} {_tex(args[0], 5)}"
     if name == "Subs" and len(args) == 3:
@@ -97,6 +144,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
         return _tex(args[0], 5) + "^{-1}"
+    if name in ("zeros", "ones") and len(args) == 2:
+        return f"{0 if name == 'zeros' else 1}_{{{_tex(args[0])} \\times {_tex(args[1])}}}"
     if name == "eye" and len(args) == 1:
         return f"I_{{{inner}}}"
     if name == "sqrt" and len(args) == 1:

@@ -6,8 +6,9 @@ neighbourhood and its text alternative. Layouts are computed here, at build time
 draw the global graph without running any physics. The data is compact JSON with short keys:
 
 - global: `{"v": 1, "kinds": [...], "tags": [...], "n": [[x, y, size, kind, title, url,
-  [tag, ...]], ...], "e": [a, b, a, b, ...]}` — kind and tags index `kinds`/`tags`, `e` pairs
-  index `n`, `url` is site-relative, `size` 0–9 ranks PageRank.
+  [tag, ...]], ...], "e": [a, b, a, b, ...], "h": [i, ...]}` — kind and tags index
+  `kinds`/`tags`, `e` pairs index `n`, `url` is site-relative, `size` 0–9 ranks PageRank, `h`
+  lists the `HUBS` notes of highest PageRank (always labelled).
 - local: `{"kinds": [...], "n": [[title, url, kind, depth, size], ...], "e": [...]}` — node 0 is
   the page's note, `url` is relative to the page, depth 2 is capped at `LOCAL_MAX` nodes.
 """
@@ -30,6 +31,7 @@ from .render_notes import KIND_LABEL
 GRAPH_PAGE = "graph.md"
 DATA_FILE = "assets/lemma/graph.json"
 LOCAL_MAX = 60  # at most this many notes two links away in a local graph
+HUBS = 10  # the most central notes (PageRank), labelled on the global graph at any zoom
 KINDS = [k.value for k in NoteKind]
 
 _layout_cache: dict[str, Any] = {}
@@ -95,7 +97,10 @@ def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
         for q in sorted(adjacency[p]):
             if index[q] > i:
                 edges += (i, index[q])
-    return {"v": 1, "kinds": KINDS, "tags": tags, "n": rows, "e": edges}
+    ranks = graph.pagerank()
+    hubs = sorted(notes, key=lambda p: (-ranks.get(p, 0.0), p))[:HUBS]
+    return {"v": 1, "kinds": KINDS, "tags": tags, "n": rows, "e": edges,
+            "h": sorted(index[p] for p in hubs)}
 
 
 def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
@@ -170,14 +175,17 @@ def page_html(state: Any, note_path: str, page_url: str) -> str:
     graph = state.graph
     if graph is None or note_path not in graph.graph:
         return ""
-    heading = '<h2 class="lemma-h" id="lemma-neighbourhood">Neighbourhood</h2>'
+    heading = ('<h2 class="lemma-h" id="lemma-neighbourhood" data-search-exclude>'
+               "Neighbourhood</h2>")
     if not graph.adjacency().get(note_path):
-        return (f'<section class="lemma-local">{heading}<p class="lemma-graph-empty">'
+        return (f'<section class="lemma-local" data-search-exclude>{heading}'
+                '<p class="lemma-graph-empty">'
                 "No links to or from this note yet.</p></section>")
     data = local_data(graph, note_path, page_url, _urls(state))
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (
-        f'<section class="lemma-local" aria-labelledby="lemma-neighbourhood">{heading}'
+        f'<section class="lemma-local" aria-labelledby="lemma-neighbourhood" '
+        f'data-search-exclude>{heading}'
         f'<div class="lemma-graph lemma-graph-local" data-lemma-graph="local">'
         f'<script type="application/json" class="lemma-graph-data">{payload}</script></div>'
         f"{neighbour_list(graph, note_path, data)}</section>"

@@ -16,9 +16,16 @@ from typing import Any
 from ..frontmatter import as_list, parse_confidence
 from ..model import Note, NoteKind
 from ..vault import Vault
+from . import tag_pages
 from .render_derivations import verdict_html
 from .render_links import escape_label, md_url, relative_url
-from .render_notes import KIND_INDEX, KIND_LABEL, TAGS_INDEX, note_date, note_year, tag_anchor
+from .render_notes import (
+    KIND_INDEX,
+    KIND_LABEL,
+    author_anchor,
+    note_date,
+    note_year,
+)
 
 HOME = "index.md"
 AUTHORS_INDEX = "papers/authors.md"
@@ -57,9 +64,8 @@ def generate_pages(data: IndexInput) -> dict[str, tuple[str, str]]:
         pages[KIND_INDEX[NoteKind.DIGEST]] = ("Digests", dated_list(
             "Digests", KIND_INDEX[NoteKind.DIGEST], by_kind[NoteKind.DIGEST]))
     if by_kind[NoteKind.NOTE]:
-        pages[KIND_INDEX[NoteKind.NOTE]] = ("Other notes", by_folder(by_kind[NoteKind.NOTE]))
-    if any(note.tags for note in vault):
-        pages[TAGS_INDEX] = ("Tags", tags_page(vault))
+        pages[KIND_INDEX[NoteKind.NOTE]] = ("Notes", by_folder(by_kind[NoteKind.NOTE]))
+    pages.update(tag_pages.generate(vault))
     return {path: page for path, page in pages.items() if path not in vault.notes}
 
 
@@ -105,7 +111,7 @@ def papers_by_author(papers: list[Note]) -> str:
             authors.setdefault(author, []).append(note)
     out = [_front("Papers by author"), f"{len(authors)} authors of {len(papers)} papers.\n"]
     for author in sorted(authors, key=lambda a: (_sort_key(a.split()[-1]), _sort_key(a))):
-        out.append(f"\n## {escape_label(author)}\n")
+        out.append(f"\n## {escape_label(author)} {{#{author_anchor(author)}}}\n")
         for note in sorted(authors[author], key=lambda n: (-(note_year(n) or 0), _title_key(n))):
             year = note_year(note)
             out.append(item(host, note, str(year) if year else ""))
@@ -136,7 +142,7 @@ def by_folder(notes: list[Note]) -> str:
     folders: dict[str, list[Note]] = {}
     for note in notes:
         folders.setdefault(note.folder, []).append(note)
-    out = [_front("Other notes"), f"{len(notes)} notes that are not papers, takes, concepts "
+    out = [_front("Notes"), f"{len(notes)} notes that are not papers, takes, concepts "
            "or digests.\n"]
     for folder in sorted(folders):
         out.append(f"\n## {escape_label(folder.replace('-', ' ').capitalize() or 'Top level')}\n")
@@ -166,24 +172,8 @@ def _letter_anchor(letter: str) -> str:
     return "letter-" + (letter.lower() if letter.isalpha() else "other")
 
 
-def tags_page(vault: Vault) -> str:
-    """Every tag with the notes carrying it, most used first in the overview."""
-    tags: dict[str, list[Note]] = {}
-    for note in vault:
-        for tag in note.tags:
-            tags.setdefault(tag, []).append(note)
-    cloud = " · ".join(f"[#{escape_label(t)}](#{tag_anchor(t)}) ({len(tags[t])})"
-                       for t in sorted(tags, key=lambda t: (-len(tags[t]), _sort_key(t))))
-    out = [_front("Tags"), f"{len(tags)} tags. {cloud}\n"]
-    for tag in sorted(tags, key=_sort_key):
-        out.append(f"\n## #{escape_label(tag)} {{#{tag_anchor(tag)}}}\n")
-        for note in sorted(tags[tag], key=_title_key):
-            out.append(item(TAGS_INDEX, note, KIND_LABEL[note.kind]))
-    return "\n".join(out) + "\n"
-
-
 def home_page(data: IndexInput, by_kind: Mapping[NoteKind, list[Note]]) -> str:
-    """The front page: introduction, what is inside, checked knowledge, recent notes."""
+    """The front page: introduction, what is inside, recent notes, then checked derivations."""
     out = [_front("Lemma"), data.intro.strip() + "\n"]
     counts = [(kind, len(notes)) for kind, notes in by_kind.items() if notes]
     cards = []
@@ -193,40 +183,54 @@ def home_page(data: IndexInput, by_kind: Mapping[NoteKind, list[Note]]) -> str:
         link = f"[{label}]({relative_url(HOME, index)})" if index else label
         cards.append(f'<div class="lemma-stat" markdown="span">**{count}**<br>{link}</div>')
     out.append('<div class="lemma-stats" markdown="1">\n' + "\n".join(cards) + "\n</div>\n")
-    out.append(checked_knowledge(data.results, data.vault))
     out.append("## Recent notes\n")
     for note in sorted(data.vault, key=_recent_key)[: data.recent]:
         date = note_date(note)
         when = date.isoformat() if date else str(note_year(note) or "")
         out.append(item(HOME, note, " · ".join(x for x in (KIND_LABEL[note.kind], when) if x)))
+    out.append("")
+    out.append(checked_knowledge(data.results, data.vault))
     return "\n".join(out) + "\n"
 
 
 def checked_knowledge(results: Iterable[Any], vault: Vault) -> str:
-    """A table of every derivation with its verdict, and totals of link statuses."""
+    """A table of the derivations in the notes with their verdicts and link totals; the
+    teaching examples (blocks meant to fail) are listed apart, after it."""
     results = sorted(results, key=lambda r: (r.path, r.line))
-    out = ["## Checked knowledge\n"]
+    out = ["## Checked derivations\n"]
     if not results:
         return out[0] + "\nNo derivation blocks yet.\n"
-    statuses = Counter(link.status for r in results for link in r.links)
-    teaching = sum(1 for r in results if r.expected != "valid")
+    claims = [r for r in results if r.expected == "valid"]
+    teaching = [r for r in results if r.expected != "valid"]
+    statuses = Counter(link.status for r in claims for link in r.links)
     totals = ", ".join(f"**{statuses[s]}** {s}" for s in LINK_STATUSES if statuses[s])
-    out.append(f"{len(results)} derivations ({teaching} teaching examples meant to fail) with "
-               f"{sum(statuses.values())} links: {totals}.\n")
+    out.append(f"{_count(len(claims), 'derivation')} in the notes, with "
+               f"{_count(sum(statuses.values()), 'checked link')}: {totals}.\n")
     out.append('<div class="lemma-checked" markdown="1">\n')
     out.append("| Derivation | Note | Links | Verdict |\n|---|---|---|---|")
-    for r in results:
+    for r in claims:
         note = vault.notes.get(r.path)
         url = md_url(relative_url(HOME, r.path))
-        where = (f"[{escape_label(r.title or r.id)}]({url}#{r.id})"
-                 if note else escape_label(r.title or r.id))
         source = f"[{escape_label(short_title(note))}]({url})" if note else r.path
         counts = Counter(link.status for link in r.links)
         summary = ", ".join(f"{counts[s]} {s}" for s in LINK_STATUSES if counts[s])
-        cells = (where, source, summary, verdict_html(r))
+        cells = (_derivation_link(r, note), source, summary, verdict_html(r))
         out.append("| " + " | ".join(c.replace("|", "&#124;") for c in cells) + " |")
-    out.append("\n</div>")
-    return "\n".join(out) + "\n\n"
+    out.append("\n</div>\n")
+    if teaching:
+        shown = ", ".join(_derivation_link(r, vault.notes.get(r.path)) for r in teaching)
+        out.append(f"Also {_count(len(teaching), 'teaching example')}, each a common slip "
+                   f"that the checker rejects as intended: {shown}.\n")
+    return "\n".join(out) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _derivation_link(r: Any, note: Note | None) -> str:
+    title = escape_label(r.title or r.id)
+    return f"[{title}]({md_url(relative_url(HOME, r.path))}#{r.id})" if note else title
 
 
 def short_title(note: Note, limit: int = 40) -> str:

@@ -106,3 +106,101 @@ def _split_display(line: str) -> list[str]:
     if after:
         parts += [after, ""]
     return parts
+
+
+# -- math as words: for the search index and for places where typesetting is not wanted -------
+
+_TEX_WORDS = {"cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
+              "ne": "≠", "neq": "≠", "approx": "≈", "propto": "∝", "to": "→", "infty": "∞",
+              "in": "∈", "iff": "⇔", "implies": "⇒", "top": "T", "quad": " ", "qquad": " ",
+              "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "",
+              "displaystyle": "", "textstyle": "", "mathbb": "", "mathrm": "", "mathbf": "",
+              "mathit": "", "mathcal": "", "operatorname": "", "text": "", "textbf": "",
+              "textit": "", "boldsymbol": "", "bm": "", "tfrac": "", "frac": "", "dfrac": "",
+              "sqrt": "sqrt", "hat": "", "bar": "", "tilde": "", "vec": "", "dot": "",
+              "mid": "|", "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖",
+              "langle": "⟨", "rangle": "⟩", "ldots": "…", "cdots": "…", "dots": "…",
+              "begin": "", "end": "", "pmatrix": "", "bmatrix": "", "matrix": ""}
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)|\\(.)")
+_ARITHMATEX = re.compile(
+    r'<(span|div) class="arithmatex([^"]*)">(\\\(|\\\[)(.*?)(\\\)|\\\])</\1>', re.S)
+
+
+def tex_text(latex: str) -> str:
+    """Readable words for a formula: `\\nabla_W L` -> "nabla W L", `W^\\top` -> "W T".
+
+    Greek letters and operators keep their names, so a search for "nabla" or "lambda" finds
+    them; braces, sub- and superscript marks and layout commands go.
+    """
+    def word(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name is None:
+            return " " if m.group(2) in ",;:! " else m.group(2)
+        if name in ("begin", "end"):
+            return " "
+        return f" {_TEX_WORDS.get(name, name)} "
+    text = re.sub(r"\\(?:begin|end)\{[^}]*\}", " ", latex).replace("\\\\", " ")
+    text = _TEX_COMMAND.sub(word, text)
+    text = re.sub(r"[{}^_&$]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def searchable_math(content: str) -> str:
+    """Page HTML whose formulas the search index reads as words, not as raw LaTeX.
+
+    Each arithmatex element is kept out of the index (`data-search-exclude`) and followed by a
+    hidden span holding `tex_text` of it, which only the search plugin reads.
+    """
+    if "arithmatex" not in content:
+        return content
+
+    def swap(m: re.Match[str]) -> str:
+        tag, classes, opening, body, closing = m.groups()
+        words = html.escape(tex_text(html.unescape(body)), quote=False)
+        return (f'<{tag} class="arithmatex{classes}" data-search-exclude>{opening}{body}'
+                f'{closing}</{tag}><span class="lemma-search-text" hidden>{words}</span>')
+    return _ARITHMATEX.sub(swap, content)
+
+
+_PROSE_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?![\w$])",
+                         re.S)
+
+
+def prose_html(text: str) -> str:
+    """Plain text with `$…$` / `$$…$$` math, as HTML for KaTeX: formulas typeset, text escaped.
+
+    Text cut in the middle of a formula (a lone `$$` or `$`) loses the formula's fragment and
+    gets "…" instead, so no raw LaTeX is ever shown.
+    """
+    text = _drop_cut_display(text)
+    out: list[str] = []
+    pos = 0
+    for m in _PROSE_MATH.finditer(text):
+        out.append(_plain(text[pos : m.start()]))
+        latex = m.group(1) if m.group(1) is not None else m.group(2)
+        out.append(inline_math(latex.strip()))
+        pos = m.end()
+    out.append(_plain(text[pos:]))
+    return "".join(out)
+
+
+def _drop_cut_display(text: str) -> str:
+    """Remove the fragment of a display formula that a cut left without its other `$$`."""
+    if text.count("$$") % 2 == 0:
+        return text
+    at, end = text.find("$$"), text.rfind("$$")
+    before, after = text[:at], text[end + 2 :]
+    cut_at_start = text.startswith("…") or (not text.endswith("…") and _looks_like_tex(before)
+                                             and not _looks_like_tex(after))
+    if cut_at_start:
+        return "…" + after.lstrip()
+    return before.rstrip() + " …"
+
+
+def _looks_like_tex(text: str) -> bool:
+    return bool(re.search(r"\\[A-Za-z]|[\^_{}]", text))
+
+
+def _plain(text: str) -> str:
+    """Text outside formulas, escaped; a stray `$` (not a price) or `\\(` is dropped."""
+    return html.escape(re.sub(r"\$(?!\d)|\\[()\[\]]", "", text))

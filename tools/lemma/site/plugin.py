@@ -25,7 +25,7 @@ from ..config import toc_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
-from . import indexes, math, obsidian_markdown, render_derivations, render_notes
+from . import feed, indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
@@ -48,7 +48,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
-        self.kinds: dict[str, Any] = {}
+        self.active_index: Page | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -101,7 +101,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.config.nav and config.nav is None:
             config.nav = self._navigation()
             for f in files.documentation_pages():
-                if f.src_uri not in self.generated and f.src_uri not in NAV_ORDER:
+                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
+                                                   or _tag_page(f.src_uri)):
                     f.inclusion = InclusionLevel.NOT_IN_NAV
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         return files
@@ -152,16 +153,50 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
+        card = render_notes.header_card(note, url_of)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
-        parts = [render_notes.header_card(note, url_of), content]
+        parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
-            parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
-        return "".join(parts)
+            backlinks = state.backlinks(path)
+            kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
+                     if b.source in state.vault.notes}
+            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
+        return math.searchable_math("".join(parts))
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        """A note's page (not itself in the nav) marks its kind's index as the active item, a
+        tag's page the tags index."""
+        state = self._state()
+        note = state.vault.notes.get(page.file.src_uri) if state.vault else None
+        index = render_notes.KIND_INDEX.get(note.kind) if note is not None else None
+        if _tag_page(page.file.src_uri):
+            index = "tags/index.md"
+        if index:
+            for item in nav.pages:
+                if item.file.src_uri == index and item is not page:
+                    item.active = True
+                    self.active_index = item
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.active_index is not None:
+            self.active_index.active = False
+            self.active_index = None
+        if self.config.indexes:  # feed readers find the Atom feed from any page
+            href = get_relative_url(feed.FEED, page.url)
+            link = (f'<link rel="alternate" type="application/atom+xml" '
+                    f'title="Recent notes" href="{href}">')
+            output = output.replace("</head>", link + "</head>", 1)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._state()
         site_dir = Path(config.site_dir)
+        if self.config.indexes and state.vault is not None:
+            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "")
+            (site_dir / feed.FEED).write_text(text, encoding="utf-8")
         for hook in self.extensions.files:
             for rel, content in sorted(hook(state).items()):
                 out = site_dir / rel
@@ -193,7 +228,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def _navigation(self) -> list[Any]:
         """Home, then the kind indexes, then extension pages: a nav of constant size."""
         order = [p for p in NAV_ORDER if p in self.generated]
-        order += sorted(p for p in self.generated if p not in NAV_ORDER)
+        order += sorted(p for p in self.generated if p not in NAV_ORDER and not _tag_page(p))
         return [{self.generated[p][0]: p} for p in order]
 
     def _index_link_problems(self, state: SiteState) -> None:
@@ -248,6 +283,11 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, partial) and isinstance(b, partial):
         return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
     return a == b
+
+
+def _tag_page(path: str) -> bool:
+    """A generated page of one tag (listed on the tags index, not in the navigation)."""
+    return path.startswith("tags/") and path != "tags/index.md"
 
 
 def _message(d: Any) -> str:

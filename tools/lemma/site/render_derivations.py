@@ -14,7 +14,8 @@ from typing import Any
 from ..derive.parse import find_blocks
 from ..derive.written import greek_abbreviations, name_tex, source_tex
 from ..model import SourcePos
-from .math import display_math, inline_math
+from .derivation_words import badge, code_html, extra_notes_html, method_words, verdict_html
+from .math import display_math, inline_math, prose_html
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
@@ -85,36 +86,19 @@ def error_html(source: str, why: str) -> str:
             f"{html.escape(why)}</div><pre><code>{html.escape(source)}</code></pre></div>")
 
 
-def badge(status: str, detail: str = "") -> str:
-    """A link's status badge: proved (method) / verified (points) / numeric / unchecked / failed."""
-    label = status + (f" · {detail}" if detail else "")
-    return (f'<span class="lemma-badge lemma-badge-{html.escape(status)}" '
-            f'title="{html.escape(label)}">{html.escape(label)}</span>')
-
-
-def verdict_html(result: Any) -> str:
-    """The block's overall badge."""
-    if result is None:
-        return '<span class="lemma-badge lemma-badge-unchecked">not checked</span>'
-    if result.expected != "valid":
-        css, text = ("teaching", "fails as intended") if result.passed else ("failed",
-                                                                            "did not fail")
-    else:
-        css = {"valid": "proved", "incomplete": "unchecked"}.get(result.verdict, "failed")
-        text = result.verdict
-    return f'<span class="lemma-badge lemma-badge-{css}">{text}</span>'
-
-
 def declarations_html(derivation: Any) -> str:
-    """The `given:` names with their sets, and the `assume:` hypotheses."""
-    parts = []
+    """The `given:` names with their sets (names sharing one set together), then the
+    `assume:` hypotheses by name."""
+    groups: dict[str, list[str]] = {}
     for d in derivation.declarations:
         name = tex(d.value) if d.kind in SETS else name_tex(d.name)
-        parts.append(inline_math(_declaration_tex(d, name)))
+        groups.setdefault(_declaration_tex(d, "\0"), []).append(name)
+    parts = [inline_math(shape.replace("\0", ", ".join(names)))
+             for shape, names in groups.items()]
     rows = []
     if parts:
         rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Given</span> '
-                    f'{", ".join(parts)}</div>')
+                    f'{"; ".join(parts)}</div>')
     hyps = []
     for h in derivation.hypotheses:
         hyps.append(f'<span class="lemma-d-hyp"><span class="lemma-d-hname">'
@@ -144,6 +128,7 @@ def hypothesis_tex(h: Any) -> str:
 
 
 def _declaration_tex(d: Any, name: str) -> str:
+    """`name ∈ set`, said once: a bounded real reads `p ∈ (0, 1)` or `λ > 0`, not both."""
     if d.kind in ("matrix", "vector") and d.shape:
         rows, cols = d.shape
         shape = f"{rows}" if d.kind == "vector" else rf"{rows}\times {cols}"
@@ -152,39 +137,37 @@ def _declaration_tex(d: Any, name: str) -> str:
     if d.kind == "function":
         return rf"{name} : \mathbb{{R}}^{{{d.arity or 1}}} \to \mathbb{{R}}"
     domain = d.domain
-    text = name + r" \in " + SETS.get(d.kind, SETS["real"])
-    if domain is None:
-        return text
+    number_set = SETS.get(d.kind, SETS["real"])
+    if domain is None or (domain.lower is None and domain.upper is None):
+        return name + r" \in " + number_set
+    tail = "" if d.kind == "real" else rf"\ ({name} \in {number_set})"
     if domain.lower is not None and domain.upper is not None:
         left = "(" if domain.lower_strict else "["
         right = ")" if domain.upper_strict else "]"
-        return rf"{text},\ {name} \in {left}{tex(domain.lower)}, {tex(domain.upper)}{right}"
+        return rf"{name} \in {left}{tex(domain.lower)}, {tex(domain.upper)}{right}{tail}"
     if domain.lower is not None:
         rel = ">" if domain.lower_strict else r"\ge"
-        return rf"{text},\ {name} {rel} {tex(domain.lower)}"
-    if domain.upper is not None:
-        rel = "<" if domain.upper_strict else r"\le"
-        return rf"{text},\ {name} {rel} {tex(domain.upper)}"
-    return text
+        return rf"{name} {rel} {tex(domain.lower)}{tail}"
+    rel = "<" if domain.upper_strict else r"\le"
+    return rf"{name} {rel} {tex(domain.upper)}{tail}"
 
 
-def _expr_cell(obj: Any, text: str) -> str:
-    """An expression typeset from its checked sympy object.
-
-    An explicit matrix too long to read is shown as written (matrix notation) with the checked
-    entries one click away.
-    """
-    latex = tex(obj)
-    if len(latex) <= MAX_TEX and not (_is_matrix(obj) and len(latex) > MATRIX_TEX):
-        written = source_tex(text) if _is_matrix(obj) and re.search(r"[*+/.(-]", text) else None
-        caption = (f'<div class="lemma-d-written">as written {inline_math(written)}</div>'
-                   if written else "")
-        return display_math(latex) + caption
+def _expr_cell(obj: Any, text: str, relation: str) -> str:
+    """`relation expression` as the author wrote it, in one formula (so the relation sits on
+    the expression's axis); an explicit matrix also offers its entries as checked."""
     written = source_tex(text)
-    head = display_math(written) if written else (
-        f'<code class="lemma-d-src">{html.escape(text)}</code>')
-    return (f'{head}<details class="lemma-d-expanded"><summary>entries as checked</summary>'
-            f"{display_math(latex)}</details>")
+    checked = tex(obj)
+    if written is None and len(checked) <= MAX_TEX and not (
+            _is_matrix(obj) and len(checked) > MATRIX_TEX):
+        written = checked
+    if written is None:
+        shown = (inline_math(relation) + " " if relation != r"\phantom{=}" else "")
+        return f'{shown}<code class="lemma-d-src">{html.escape(text)}</code>'
+    cell = display_math(rf"\mathrel{{{relation}}} {written}")
+    if _is_matrix(obj) and checked != written and len(checked) <= MAX_TEX:
+        cell += (f'<details class="lemma-d-expanded"><summary>entries as checked</summary>'
+                 f"{display_math(checked)}</details>")
+    return cell
 
 
 def _is_matrix(obj: Any) -> bool:
@@ -192,40 +175,37 @@ def _is_matrix(obj: Any) -> bool:
     return isinstance(shape, tuple) and shape != (1, 1)
 
 
-def _link_detail(link: Any) -> str:
-    if link is None:
-        return ""
-    if link.status in ("proved", "verified", "numeric"):
-        return link.method
-    return ""
-
-
 def steps_html(derivation: Any, result: Any) -> str:
-    """The calc chain as a table: relation, expression, justification, badge per link."""
+    """The calc chain as a table: relation and expression as written, justification, badge."""
     links = {link.index: link for link in result.links} if result is not None else {}
     first = derivation.steps[0] if derivation.steps else None
     rows = []
     if first is not None:
-        rows.append('<tr class="lemma-d-start"><td class="lemma-d-rel"></td>'
-                    f'<td class="lemma-d-expr">{_expr_cell(first.lhs, first.lhs_text)}</td>'
-                    '<td class="lemma-d-status"></td></tr>')
+        rows.append('<tr class="lemma-d-start">'
+                    f'<td class="lemma-d-expr">{_expr_cell(first.lhs, first.lhs_text, FIRST)}'
+                    '</td><td class="lemma-d-status"></td></tr>')
     for step in derivation.steps:
         link = links.get(step.index)
         status = link.status if link is not None else "unchecked"
-        detail = _link_detail(link) if link is not None else "not run"
-        why = _justification_html(step.justification)
+        title = (method_words(status, link.method, "" if status == "failed" else link.message)
+                 if link is not None else "not checked: the checker did not run")
+        why = _justification_html(step.justification) + (extra_notes_html(link) if link else "")
+        if link is not None and link.message and status in ("numeric", "unchecked"):
+            why += f'<span class="lemma-d-note">{code_html(link.message)}</span>'  # not just hover
         why = f'<div class="lemma-d-why">{why}</div>' if why else ""
         failing = ' lemma-d-failing' if status == "failed" else ""
+        relation = RELATIONS.get(step.relation, step.relation)
         rows.append(
             f'<tr class="lemma-d-link lemma-d-{status}{failing}" id="{derivation.id}-{step.index}">'
-            f'<td class="lemma-d-rel">{inline_math(RELATIONS.get(step.relation, step.relation))}'
-            f'</td><td class="lemma-d-expr">{_expr_cell(step.rhs, step.rhs_text)}'
-            f"{why}</td>"
-            f'<td class="lemma-d-status">{badge(status, detail)}</td></tr>')
+            f'<td class="lemma-d-expr">{_expr_cell(step.rhs, step.rhs_text, relation)}{why}</td>'
+            f'<td class="lemma-d-status">{badge(status, title)}</td></tr>')
         if link is not None and status == "failed":
-            rows.append(f'<tr class="lemma-d-counter"><td></td><td colspan="2">'
+            rows.append(f'<tr class="lemma-d-counter"><td colspan="2">'
                         f"{counterexample_html(link)}</td></tr>")
     return f'<table class="lemma-calc"><tbody>{"".join(rows)}</tbody></table>'
+
+
+FIRST = r"\phantom{=}"  # the chain's first expression: room for a relation, none shown
 
 
 def _justification_html(justification: Any) -> str:
@@ -239,35 +219,39 @@ def _justification_html(justification: Any) -> str:
         shown = inline_math(written) if written else f"<code>{text}</code>"
         return f'<span class="lemma-d-lc">linear combination of the hypotheses: {shown}</span>'
     if kind in ("cite", "unchecked"):
-        return f'<span class="lemma-d-cite">{text}</span>'
-    return text
+        return f'<span class="lemma-d-cite">{prose_html(justification.text)}</span>'
+    return prose_html(justification.text)
 
 
 def counterexample_html(link: Any) -> str:
-    """Why a link fails: the exact point found and both sides' values there."""
+    """Why a link fails: the exact point found, both sides' values there, and hints."""
     parts = []
     if link.counterexample:
-        point = ", ".join(rf"{name_tex(k)} = {_value_tex(v)}"
-                          for k, v in sorted(link.counterexample.items()))
+        point = r",\ ".join(rf"{name_tex(k)} = {_value_tex(v)}"
+                            for k, v in sorted(link.counterexample.items()))
         parts.append(f"<strong>Counterexample</strong> {inline_math(point)}")
     if link.lhs_value is not None and link.rhs_value is not None:
         parts.append(f"left side {inline_math(_value_tex(link.lhs_value))}, right side "
                      f"{inline_math(_value_tex(link.rhs_value))}")
     if link.message and not parts:
-        parts.append(html.escape(link.message))
-    hints = "".join(f"<li>{html.escape(h)}</li>" for h in link.hints)
+        parts.append(code_html(link.message))
+    hints = "".join(f"<li>{code_html(h)}</li>" for h in link.hints)
     hint_html = f'<ul class="lemma-d-hints">{hints}</ul>' if hints else ""
     return f'<div class="lemma-d-why-fails">{": ".join(parts)}{hint_html}</div>'
 
 
 def _value_tex(value: str) -> str:
-    """An exact value string from the checker ("3/4", "-1", "sqrt(2)") as simple LaTeX."""
+    """An exact value string from the checker ("3/4", "-1", "sqrt(2)") as LaTeX."""
     match = re.fullmatch(r"(-?)(\d+)/(\d+)", value.strip())
     if match:
         return rf"{match.group(1)}\tfrac{{{match.group(2)}}}{{{match.group(3)}}}"
     if re.fullmatch(r"-?[\d.]+", value.strip()):
         return value.strip()
-    return r"\texttt{" + re.sub(r"[\\{}]", "", value) + "}"
+    arrow = re.fullmatch(r"\s*(\([^()]*\)|\w+)\s*->\s*(.+)", value)  # a function: (x1) -> x1
+    if arrow and (args := source_tex(arrow.group(1))) and (body := source_tex(arrow.group(2))):
+        return rf"{args} \mapsto {body}"
+    written = source_tex(value)
+    return written if written else r"\texttt{" + re.sub(r"[\\{}]", "", value) + "}"
 
 
 def checks_html(derivation: Any, result: Any) -> str:
@@ -285,15 +269,18 @@ def checks_html(derivation: Any, result: Any) -> str:
         else:
             mark = "lemma-ok" if outcome.ok else "lemma-bad"
             got = "" if outcome.ok else f" — got {html.escape(outcome.actual)}"
+            if not outcome.ok and getattr(outcome, "message", ""):
+                got += f" ({code_html(outcome.message)})"
             approx = short_decimal(outcome.decimal, outcome.actual)
             tail = (f' <span class="lemma-d-decimal">≈ {html.escape(approx)}</span>'
                     if approx else "") + got
         sign = "✓" if mark == "lemma-ok" else ("✗" if mark else "")
+        said = {"lemma-ok": "matches", "lemma-bad": "does not match"}.get(mark, "")
         formula = inline_math(point + r" \;\Rightarrow\; " + value)
-        items.append(f'<li class="{mark}">{formula}'
-                     f'{tail} <span class="lemma-d-mark">{sign}</span></li>')
-    return (f'<div class="lemma-d-checks"><span class="lemma-d-key">Check</span>'
-            f'<ul>{"".join(items)}</ul></div>')
+        items.append(f'<li class="{mark}">{formula}{tail} <span class="lemma-d-mark" '
+                     f'title="{said}">{sign}<span class="lemma-sr"> {said}</span></span></li>')
+    return (f'<div class="lemma-d-checks" data-search-exclude><span class="lemma-d-key">Check'
+            f'</span><ul>{"".join(items)}</ul></div>')
 
 
 def short_decimal(decimal: str, exact: str) -> str:
@@ -307,8 +294,14 @@ def short_decimal(decimal: str, exact: str) -> str:
 
 
 def derivation_html(derivation: Any, result: Any) -> str:
-    """One derivation block, rendered: header, declarations, the chain, the checks, the source."""
-    title = html.escape(derivation.title or derivation.id)
+    """One derivation block, rendered: header, declarations, the chain, the checks, the source.
+
+    Only the title and the source as written go to the search index; the typeset parts are
+    marked `data-search-exclude` (their LaTeX would read as noise there). Material's index
+    stops skipping at the first closing tag of the same name, so each excluded element holds
+    no element of its own tag.
+    """
+    title = prose_html(derivation.title or derivation.id)
     teaching = ""
     if derivation.expect_invalid_at:
         teaching = (f'<div class="lemma-d-teaching">A teaching example: link '
@@ -316,14 +309,16 @@ def derivation_html(derivation: Any, result: Any) -> str:
                     "expected to reject it.</div>")
     error = ""
     if result is not None and result.error:
-        error = f'<div class="lemma-d-error">{html.escape(result.error)}</div>'
+        error = f'<div class="lemma-d-error">{code_html(result.error)}</div>'
     return (
         f'<div class="lemma-derivation" id="{html.escape(derivation.id)}">'
-        f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span>'
-        f"{verdict_html(result)}"
-        f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" '
-        f'title="Link to this derivation">¶</a></div>{teaching}{error}'
-        f"{declarations_html(derivation)}{steps_html(derivation, result)}"
+        f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span> '
+        f'<b data-search-exclude>{verdict_html(result)}</b> '
+        f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" data-search-exclude '
+        f'title="Link to this derivation" aria-label="Link to this derivation">¶</a></div>'
+        f"{teaching}{error}"
+        f'<section class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
+        f"{steps_html(derivation, result)}</section>"
         f"{checks_html(derivation, result)}"
         f'<details class="lemma-d-source"><summary>Source</summary><pre><code>'
         f"{html.escape(derivation.source)}</code></pre></details></div>"

@@ -11,6 +11,8 @@ from typing import Any
 from ..frontmatter import as_list, parse_confidence, parse_date
 from ..links import fenced_code_lines, heading_anchor
 from ..model import Note, NoteKind
+from .math import prose_html
+from .tag_pages import tag_page
 
 #: Where each kind's generated index lives (vault paths of virtual pages).
 KIND_INDEX = {
@@ -27,7 +29,7 @@ KIND_LABEL = {
     NoteKind.DIGEST: "Digest",
     NoteKind.NOTE: "Note",
 }
-TAGS_INDEX = "tags/index.md"
+AUTHORS_INDEX = "papers/authors.md"
 
 #: h2 ids whose section gets its own look (summary: the source's claims; opinion: a judgement).
 SECTION_STYLES = {
@@ -56,9 +58,9 @@ def note_year(note: Note) -> int | None:
     return date.year if date else None
 
 
-def tag_anchor(tag: str) -> str:
-    """The id of a tag's heading on the tags page."""
-    return heading_anchor(tag) or "tag"
+def author_anchor(author: str) -> str:
+    """The id of an author's heading on the papers-by-author page."""
+    return "author-" + (heading_anchor(author) or "x")
 
 
 def _link(url: str | None, text: str, css: str = "") -> str:
@@ -74,7 +76,9 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
     meta = note.meta
     authors = as_list(meta.get("authors"))
     if authors:
-        rows.append(("Authors", html.escape(", ".join(authors))))
+        index = url_of(AUTHORS_INDEX) if note.kind is NoteKind.PAPER else None
+        names = [_link(f"{index}#{author_anchor(a)}" if index else None, a) for a in authors]
+        rows.append(("Authors", ", ".join(names)))
     if note.kind is NoteKind.PAPER:
         year = note_year(note)
         if year:
@@ -98,15 +102,49 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
     if note.aliases:
         rows.append(("Also called", html.escape(", ".join(note.aliases))))
     if note.tags:
-        tags_url = url_of(TAGS_INDEX)
-        chips = [_link(f"{tags_url}#{tag_anchor(t)}" if tags_url else None, "#" + t,
-                       "lemma-tag") for t in note.tags]
+        chips = [_link(url_of(tag_page(t)), "#" + t, "lemma-tag") for t in note.tags]
         rows.append(("Tags", " ".join(chips)))
+    updated = next((d for key in UPDATED_KEYS if (d := parse_date(meta.get(key)))), None)
+    if updated:
+        rows.append(("Updated", f'<time datetime="{updated.isoformat()}">'
+                                f"{updated.isoformat()}</time>"))
+    rows.append(("Reading time", reading_time(note.body)))
+    # the spaces between the parts keep the words apart in the search index, which skips
+    # the reading time and the breadcrumbs (words of every page)
+    fields = "".join(f"<div{' data-search-exclude' if key == 'Reading time' else ''}><dt>{key}"
+                     f"</dt> <dd>{value}</dd></div> " for key, value in rows)
+    return (f'<div class="lemma-card lemma-card-{note.kind.value}">{breadcrumbs(note, url_of)} '
+            f'<dl>{fields}</dl></div>\n')
+
+
+#: Frontmatter keys that say when a note was last revised (the first one present is shown).
+UPDATED_KEYS = ("updated", "modified", "last_modified", "lastmod")
+WORDS_PER_MINUTE = 220
+
+
+def reading_time(body: str) -> str:
+    """About how long the note takes to read: its words at 220 a minute, at least 1 minute."""
+    minutes = max(1, round(len(body.split()) / WORDS_PER_MINUTE))
+    return f"{minutes} min"
+
+
+def breadcrumbs(note: Note, url_of: Callable[[str], str | None]) -> str:
+    """Where the note sits: Home › its kind's index › its folders below the kind's own."""
     index = KIND_INDEX.get(note.kind)
-    kind = _link(url_of(index) if index else None, KIND_LABEL[note.kind])
-    fields = "".join(f"<div><dt>{key}</dt><dd>{value}</dd></div>" for key, value in rows)
-    return (f'<div class="lemma-card lemma-card-{note.kind.value}"><div class="lemma-card-kind">'
-            f'{kind}</div>{f"<dl>{fields}</dl>" if fields else ""}</div>')
+    parts = [_link(url_of("index.md"), "Home"),
+             _link(url_of(index) if index else None, KIND_LABEL[note.kind], "lemma-kind-name")]
+    folders = note.folder.split("/") if note.folder else []
+    if folders and folders[0] in KIND_FOLDERS:
+        folders = folders[1:]
+    parts += [html.escape(f.replace("-", " ").capitalize()) for f in folders]
+    return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb" data-search-exclude>'
+            f"{CRUMB.join(parts)}</nav>")
+
+
+CRUMB = ' <span aria-hidden="true">›</span> '
+
+
+KIND_FOLDERS = frozenset({"papers", "takes", "concepts", "digests"})
 
 
 def confidence_meter(value: float) -> str:
@@ -142,8 +180,9 @@ def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None]
         grouped.setdefault(b.source, []).append(b)
         titles[b.source] = b.title
     if not grouped:
-        return ('<section class="lemma-backlinks lemma-backlinks-empty"><h2 class="lemma-h">'
-                "Linked from</h2><p>No other note links here yet.</p></section>")
+        return ('<section class="lemma-backlinks lemma-backlinks-empty" data-search-exclude>'
+                '<h2 class="lemma-h" id="lemma-linked-from" data-search-exclude>Linked from</h2>'
+                "<p>No other note links here yet.</p></section>")
     items = []
     for source, entries in grouped.items():
         url = url_of(source)
@@ -151,12 +190,13 @@ def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None]
         kind = kinds.get(source, NoteKind.NOTE)
         anchor = f'<a href="{html.escape(url)}">{title}</a>' if url else title
         sentences = dict.fromkeys(e.sentence for e in entries if getattr(e, "sentence", ""))
-        quotes = "".join(f"<blockquote>{html.escape(s)}</blockquote>" for s in sentences)
+        quotes = "".join(f"<blockquote>{prose_html(s)}</blockquote>" for s in sentences)
         items.append(f'<li class="lemma-backlink"><span class="lemma-chip lemma-chip-'
                      f'{kind.value}">{KIND_LABEL[kind]}</span> {anchor}{quotes}</li>')
-    return (f'<section class="lemma-backlinks"><h2 class="lemma-h">Linked from '
-            f'<span class="lemma-count">{len(grouped)}</span></h2><ul>{"".join(items)}</ul>'
-            "</section>")
+    count = f'<span class="lemma-count">{len(grouped)}</span>'
+    return (f'<section class="lemma-backlinks" data-search-exclude><h2 class="lemma-h" '
+            f'id="lemma-linked-from" data-search-exclude>Linked from {count}</h2>'
+            f'<ul>{"".join(items)}</ul></section>')
 
 
 def _host_of(url: str) -> str:
@@ -189,3 +229,12 @@ def separate_lists(markdown: str) -> str:
         out.append(line)
         previous = "" if in_code else line
     return "\n".join(out)
+
+
+def place_card(card: str, content: str) -> tuple[str, str]:
+    """(before, after) the page's own H1: the card goes below a title the note wrote itself."""
+    if content.lstrip().startswith("<h1"):
+        end = content.find("</h1>")
+        if end >= 0:
+            return content[: end + 5] + card, content[end + 5 :]
+    return card, content

@@ -38,7 +38,31 @@
     for (var i = 0; i < count; i++) this.adj.push([]);
     this.edges = [];
     this.shown = new Uint8Array(count).fill(1);
+    this.hub = new Uint8Array(count);
   }
+  /* The HUBS most central notes (by size class, ties included) are labelled whatever the zoom. */
+  var HUBS = 10;
+  Model.prototype.markHubs = function () {
+    var m = this, order = [];
+    for (var i = 0; i < m.n; i++) order.push(i);
+    order.sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
+    var count = Math.min(HUBS, Math.ceil(m.n / 4));
+    if (!count) return;
+    var cut = m.size[order[count - 1]]; /* notes tied with the last hub are hubs too */
+    order.forEach(function (i, rank) {
+      if (rank < 2 * HUBS && (rank < count || m.size[i] === cut) && (m.size[i] > 0 || m.n < 12)) m.hub[i] = 1;
+    });
+  };
+  /* Turn the drawing a quarter so its long side runs along the stage's long side. */
+  Model.prototype.orient = function (w, h) {
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, i;
+    for (i = 0; i < this.n; i++) {
+      x0 = Math.min(x0, this.x[i]); x1 = Math.max(x1, this.x[i]); y0 = Math.min(y0, this.y[i]); y1 = Math.max(y1, this.y[i]);
+    }
+    if (this.n < 3 || (w >= h) === (x1 - x0 >= y1 - y0)) return false;
+    for (i = 0; i < this.n; i++) { var t = this.x[i]; this.x[i] = -this.y[i]; this.y[i] = t; }
+    return true;
+  };
   /* Turn the drawing so its longest extent runs across the (landscape) stage. */
   Model.prototype.level = function () {
     var n = this.n, mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0, i;
@@ -70,6 +94,8 @@
     });
     m.link(data.e);
     m.level();
+    if (data.h) data.h.forEach(function (i) { m.hub[i] = 1; });
+    else m.markHubs();
     m.tagNames = data.tags;
     return m;
   }
@@ -90,6 +116,7 @@
     m.link(flat);
     placeLocal(m);
     m.level();
+    m.markHubs();
     return m;
   }
 
@@ -176,6 +203,7 @@
     if (!w || !h) return;
     var cx = this.w ? (this.w / 2 - this.tx) / this.k : null, cy = this.h ? (this.h / 2 - this.ty) / this.k : null;
     this.w = w; this.h = h;
+    if (this.widths) this.widths.fill(-1); /* labels are shortened to the stage's width */
     this.canvas.width = Math.round(w * ratio); this.canvas.height = Math.round(h * ratio);
     this.canvas.style.width = w + "px"; this.canvas.style.height = h + "px";
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -196,6 +224,10 @@
     }
     if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
     var pad = this.opts.local ? 48 : 28, w = this.w || 600, h = this.h || 400;
+    if (this.w && !this.oriented) {
+      this.oriented = true;
+      if (m.orient(w, h)) return this.fit(animate);
+    }
     if (this.opts.local && this.w && !this.stretched && x1 > x0 && y1 > y0) {
       /* a neighbourhood may be widened to fill the stage: labels run sideways anyway */
       var wide = Math.min(1.6, Math.max(1, ((w - 2 * pad) / (h - 2 * pad)) / ((x1 - x0) / (y1 - y0))));
@@ -330,8 +362,8 @@
     ctx.font = FONT; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     for (i = 0; i < m.n; i++) {
       if (!m.shown[i]) continue;
-      var priority = i === focus ? 3 : i === this.selected || (this.opts.local && !m.depth[i]) ? 2.5
-        : near && near[i] ? 2 : 0;
+      var priority = i === focus || (this.opts.local && !m.depth[i]) ? 3 : i === this.selected ? 2.5
+        : near && near[i] ? 2 : m.hub[i] ? 1 : 0;
       var wanted = this.opts.local ? m.depth[i] <= 1 || k > 1.6 : k * (1 + m.size[i] * 0.35) > 2;
       if (priority || (wanted && !near) || (wanted && this.opts.local)) order.push([priority, m.size[i], i]);
     }
@@ -344,20 +376,35 @@
     }
     var nodes = new Grid();
     placed = new Grid();
+    this.labelled = [];
     if (discs.length <= 300) discs.forEach(function (d) { nodes.add(d); });
     for (var n = 0; n < order.length && placed.count < 400; n++) {
       i = order[n][2];
       var sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
       if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20) continue;
-      var text = m.title[i].length > 42 ? m.title[i].slice(0, 40) + "…" : m.title[i];
+      var most = Math.max(14, Math.min(42, Math.floor(this.w / 7.5)));
+      var text = m.title[i].length > most ? m.title[i].slice(0, most - 2) + "…" : m.title[i];
       var bold = order[n][0] >= 2.5;
       ctx.font = bold ? "600 " + FONT : FONT;
       if (this.widths[i] < 0 || bold) this.widths[i] = ctx.measureText(text).width + (bold ? 0.01 : 0);
+      var hub = m.hub[i] && !near;
       var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3, nodes) ||
-        (m.size[i] >= 8 ? this.spot(i, this.widths[i], placed, false, null) : null);
+        (m.size[i] >= 8 || hub ? this.spot(i, this.widths[i], placed, hub, null) : null);
       if (bold) this.widths[i] = -1;
+      if (box && hub && placed.hits(box) && text.length > 16) {
+        /* a hub that only fits over another label: shortened, it may fit beside it */
+        var short = text.slice(0, 14).trim() + "…", sw = ctx.measureText(short).width;
+        var box2 = this.spot(i, sw, placed, true, null);
+        if (!placed.hits(box2)) { box = box2; text = short; }
+      }
       if (!box) continue;
+      if (box[2] > this.w || box[0] < 0) { /* a label forced past the edge: shortened to fit */
+        var room = box[0] < 0 ? box[2] - 4 : this.w - box[0] - 4;
+        while (text.length > 4 && ctx.measureText(text).width > room) text = text.slice(0, -2).trim() + "…";
+        if (box[0] < 0) box = [box[2] - ctx.measureText(text).width - 4, box[1], box[2], box[3]];
+      }
       placed.add(box);
+      this.labelled.push(i);
       ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
       ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
       ctx.font = FONT;
@@ -368,16 +415,25 @@
      It must not cover another label, nor a node in `nodes` (hubs may, when nothing else fits). */
   View.prototype.spot = function (i, w, placed, force, nodes) {
     var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
-    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8];
+    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8], self = this;
     var tries = [x > this.w * 0.6 ? left : right, x > this.w * 0.6 ? right : left,
       [x - w / 2 - 2, y + r + 1], [x - w / 2 - 2, y - r - 17]];
-    for (var t = 0; t < tries.length; t++) {
-      var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
-      if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
-      if (force || !(placed.hits(b) || (nodes && nodes.hits(b)))) return b;
+    if (force) { /* a label that must be drawn may also sit a line higher or lower */
+      tries.push([right[0], y - 23], [right[0], y + 7], [left[0], y - 23], [left[0], y + 7],
+        [x - w / 2 - 2, y + r + 16], [x - w / 2 - 2, y - r - 32]);
     }
-    return force ? [right[0], right[1], right[0] + w + 4, right[1] + 16] : null;
+    var boxes = tries.map(function (t) { return [t[0], t[1], t[0] + w + 4, t[1] + 16]; })
+      .filter(function (b) { return b[0] >= 0 && b[2] <= self.w && b[1] >= 0 && b[3] <= self.h; });
+    var free = boxes.filter(function (b) { return !placed.hits(b); });
+    var clear = free.filter(function (b) { return !(nodes && nodes.hits(b)); });
+    if (clear.length) return clear[0];
+    if (!force) return null;
+    if (free.length) return free[0];
+    if (boxes.length) return boxes[0];
+    var side = x > this.w / 2 ? left : right; /* nowhere fits: the side with more room */
+    return [side[0], side[1], side[0] + w + 4, side[1] + 16];
   };
+
 
   /* Boxes bucketed in 64 px cells, so checking a label against those placed is cheap. */
   function Grid() { this.cells = {}; this.count = 0; }
@@ -628,10 +684,25 @@
       button.addEventListener("click", function () {
         self.depth = self.depth === 1 ? 2 : 1;
         button.setAttribute("aria-pressed", String(self.depth === 2));
+        button.textContent = self.depth === 2 ? "Show direct links only" : "Show notes two links away";
         self.show();
       });
     }
     this.show();
+    this.legend = legend(host, data);
+  }
+
+  /* The kinds drawn, with their colours: the key to the local graph. */
+  function legend(host, data) {
+    var seen = {}, box = make("p", { "class": "lemma-graph-legend" });
+    data.n.forEach(function (row) { seen[data.kinds[row[2]]] = 1; });
+    data.kinds.forEach(function (kind) {
+      if (!seen[kind]) return;
+      var item = make("span", { "class": "lemma-graph-kind-" + kind }, box);
+      make("span", { "class": "lemma-graph-dot", "aria-hidden": "true" }, item);
+      item.appendChild(document.createTextNode(ONE[kind]));
+    });
+    return host.appendChild(box);
   }
 
   Local.prototype.show = function () {
@@ -639,6 +710,7 @@
     if (old) { old.destroy(); old.stage.remove(); }
     this.view = new View(this.host, m, { local: true,
       label: "Graph of " + m.title[0] + " and the " + (m.n - 1) + " notes around it; the list below gives the same links." });
+    if (this.legend) this.host.insertBefore(this.view.stage, this.legend);
     this.host.setAttribute("data-drawn", String(m.n));
     this.view.draw();
   };
@@ -650,6 +722,12 @@
   }
 
   function start() {
+    /* instant navigation may keep the sidebar: a graph docked there by the last page goes */
+    document.querySelectorAll(".lemma-local-side").forEach(function (panel) {
+      if (!panel.lemmaSection || !document.body.contains(panel.lemmaSection)) {
+        if (panel.lemmaUndock) panel.lemmaUndock(); else panel.remove();
+      }
+    });
     views = views.filter(function (v) {
       if (document.body.contains(v.host)) return true;
       if (v.view) v.view.destroy();
@@ -662,6 +740,7 @@
         var script = host.querySelector("script.lemma-graph-data");
         var local = new Local(host, JSON.parse(script.textContent));
         ready(host, local);
+        dock(host);
       } else {
         data(host).then(function (d) { ready(host, new Global(host, d)); })
           .catch(function (err) {
@@ -670,6 +749,32 @@
       }
     });
   }
+  /* On a wide screen the local graph sits beside the text, above the table of contents; it
+     goes back under the text (next to its list of links) when the window narrows. */
+  var WIDE = window.matchMedia ? matchMedia("(min-width: 60em)") : null; /* the theme shows its table of contents from 60em */
+  function dock(host) {
+    var section = host.closest(".lemma-local");
+    var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
+    if (!WIDE || !section || !side) return;
+    var panel = make("div", { "class": "lemma-local-side", role: "region", "aria-label": "Neighbourhood graph" });
+    make("p", { "class": "lemma-local-side-title" }, panel, "Neighbourhood");
+    side.insertBefore(panel, side.firstChild);
+    function place() {
+      var wide = WIDE.matches && getComputedStyle(side.closest(".md-sidebar")).display !== "none" &&
+        !side.closest("[hidden]");
+      if (wide && host.parentNode !== panel) panel.appendChild(host);
+      else if (!wide && host.parentNode === panel) section.insertBefore(host, section.querySelector(".lemma-graph-alt"));
+      panel.hidden = !wide;
+      section.classList.toggle("lemma-local-docked", wide);
+      var view = host.lemmaGraph && host.lemmaGraph.view;
+      if (view) { view.resize(); view.oriented = false; view.fit(false); }
+    }
+    place();
+    WIDE.addEventListener("change", place);
+    panel.lemmaUndock = function () { WIDE.removeEventListener("change", place); panel.remove(); };
+    panel.lemmaSection = section;
+  }
+
   function ready(host, graph) {
     views.push(graph);
     host.lemmaGraph = graph;

@@ -1,9 +1,11 @@
-/* Lemma link previews: hovering or focusing an internal link shows the target's title and first
-   paragraph (or the linked heading's section), read from the target page of this static site.
-   The popover floats above the page (no layout shift); Escape or leaving the link closes it. */
+/* Lemma link previews: hovering or focusing an internal link shows the target's title and text
+   (from the linked heading when there is one), read from the target page of this static site.
+   The popover floats above the page (no layout shift) and scrolls through the whole note;
+   Escape or leaving the link closes it. */
 (function () {
   "use strict";
-  var SHOW_DELAY = 320, HIDE_DELAY = 220, MAX_CHARS = 700;
+  var SHOW_DELAY = 320, HIDE_DELAY = 220, MAX_CHARS = 12000, MAX_BLOCKS = 80;
+  var SKIP = ".lemma-card, .lemma-backlinks, .lemma-local, .lemma-search-text, script, style, .md-source-file, .md-content__button";
   var pages = new Map(), popover = null, current = null, showTimer = 0, hideTimer = 0, serial = 0;
 
   /* A link worth previewing: same site, an HTML page, inside the page's content. */
@@ -34,13 +36,13 @@
   function extract(doc, url) {
     var article = doc.querySelector("article.md-content__inner") || doc.querySelector("article") || doc.body;
     var h1 = article.querySelector("h1");
-    var kind = article.querySelector(".lemma-card-kind");
+    var kind = article.querySelector(".lemma-kind-name") || article.querySelector(".lemma-card-kind");
     var blocks = [], hash = decodeURIComponent(new URL(url).hash.slice(1)), heading = null;
     var target = hash ? doc.getElementById(hash) : null;
     if (target && /^H[2-6]$/.test(target.tagName)) {
       heading = target.cloneNode(true);
       var level = +target.tagName[1];
-      for (var el = target.nextElementSibling; el && blocks.length < 4; el = el.nextElementSibling) {
+      for (var el = target.nextElementSibling; el && blocks.length < MAX_BLOCKS; el = el.nextElementSibling) {
         if (/^H[1-6]$/.test(el.tagName) && +el.tagName[1] <= level) break;
         if (el.tagName === "SECTION" || el.tagName === "SCRIPT") break;
         blocks.push(el);
@@ -48,11 +50,13 @@
     } else if (target) {
       blocks.push(target.closest("p, li, blockquote, td, div") || target);
     } else {
-      var first = Array.prototype.find.call(article.querySelectorAll("p"), function (p) {
-        return !p.closest(".lemma-card, .lemma-derivation, .lemma-embed, nav, aside, .admonition, .lemma-backlinks, .lemma-local")
-          && p.textContent.trim().length > 20;
+      /* the whole note: every block of the article but its title, card, backlinks, graph */
+      var parts = article.querySelectorAll(":scope > *, :scope > section.lemma-section > *");
+      Array.prototype.forEach.call(parts, function (el) {
+        if (blocks.length >= MAX_BLOCKS || el.tagName === "H1" || el.matches(SKIP) ||
+            el.matches("section.lemma-section")) return;
+        blocks.push(el);
       });
-      if (first) blocks.push(first);
     }
     return { kind: kind ? kind.textContent.trim() : "", title: h1 ? h1.textContent.replace(/¶/g, "").trim() : url,
       heading: heading, blocks: blocks };
@@ -84,6 +88,7 @@
       body.appendChild(absolutise(document.importNode(b, true), url));
     });
     if (!parts.blocks.length) text(body, "p", "lemma-preview-more", "No text to preview.");
+    else body.setAttribute("tabindex", "0"); /* it scrolls: reachable by keyboard too */
     box.appendChild(body);
     if (window.lemmaTypeset) window.lemmaTypeset(body);
     box.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
