@@ -90,10 +90,10 @@ def test_unique_ids_renames_repeats_only() -> None:
 
 TAG_RENDER = [
     ("with-tags-page", "tags/index.md", "a #x/y b",
-     "a [#x/y](../tags/index.md#xy){: .lemma-tag .lemma-inline-tag } b"),
+     "a [#x/y](../tags/x/y.md){: .lemma-tag .lemma-inline-tag } b"),
     ("without-tags-page", None, "a #x b", 'a <span class="lemma-tag lemma-inline-tag">#x</span> b'),
     ("raw-html", "tags/index.md", "<div>\n#x\n</div>",
-     '<div>\n<a class="lemma-tag lemma-inline-tag" href="/t/#x">#x</a>\n</div>'),
+     '<div>\n<a class="lemma-tag lemma-inline-tag" href="/tags/x/">#x</a>\n</div>'),
     ("heading-line-stays", "tags/index.md", "# Title", "# Title"),
 ]
 
@@ -105,7 +105,7 @@ def test_inline_tags_render_as_chips(make_vault, page, text: str, expected: str)
 
     vault = make_vault({"n/a.md": text})
     renderer = LinkRenderer(vault, lambda pos, msg: None, tags_page=page,
-                            html_url=lambda target: "/t/")
+                            html_url=lambda target: "/" + target.removesuffix(".md") + "/")
     note = vault.notes["n/a.md"]
     assert renderer.render(note.body, note, note.body_line) == expected
 

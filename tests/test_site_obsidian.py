@@ -87,7 +87,7 @@ def test_backlinks_and_graph_leave_private_notes_out(site: Path) -> None:
 
 
 RENDERED = [
-    ("inline-tag", '<a class="lemma-tag lemma-inline-tag" href="../tags/#projectalpha">'
+    ("inline-tag", '<a class="lemma-tag lemma-inline-tag" href="../tags/project/alpha/">'
                    "#project/alpha</a>"),
     ("highlight", "<mark>marked</mark>"),
     ("strike", "<del>gone</del>"),
@@ -99,7 +99,7 @@ RENDERED = [
                         '<div class="admonition warning">'),
     ("image-size", 'height="60" src="../pic.png" width="120"'),
     ("link-in-raw-html", 'Raw HTML with <a class="lemma-wikilink" href="../Other/">Other</a> and '
-                         '<a class="lemma-tag lemma-inline-tag" href="../tags/#htmltag">'
+                         '<a class="lemma-tag lemma-inline-tag" href="../tags/htmltag/">'
                          "#htmltag</a>."),
     ("image-in-raw-html", '<img src="../pic.png" alt="pic.png" width="40">'),
     ("mermaid-source", '<pre class="lemma-mermaid" data-label="Mermaid diagram (source)"><code>'
@@ -127,7 +127,8 @@ def test_ids_are_unique_when_a_block_is_embedded_twice(site: Path) -> None:
 
 def test_inline_tags_are_on_the_tags_page(site: Path) -> None:
     tags = article(site, "tags")
-    assert 'id="projectalpha"' in tags and 'id="obsidian"' in tags
+    assert 'href="project/alpha/"' in tags and 'href="obsidian/"' in tags
+    assert "Welcome" in (site / "tags" / "project" / "alpha" / "index.html").read_text("utf-8")
 
 
 def test_mermaid_library_is_loaded_only_by_pages_with_a_diagram(site: Path) -> None:

@@ -30,6 +30,7 @@ from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
+from .tag_pages import TAGS_INDEX
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
@@ -123,7 +124,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             if url is None and target in state.vault.attachments:
                 url = get_relative_url(quote(target), page.url)
             return url
-        tags_page = indexes.TAGS_INDEX if indexes.TAGS_INDEX in self.urls else None
+        tags_page = TAGS_INDEX if TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
                                 prepare=self._derivations, html_url=html_url, tags_page=tags_page)
         if markdown != note.body and markdown.strip() == note.body.strip():

@@ -140,20 +140,19 @@ class LinkRenderer:
         return f'<a class="lemma-wikilink" href="{href}">{label}</a>'
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
-        """Inline `#tags` as chips, linking to their entry on the tags page when there is one."""
-        from .render_notes import tag_anchor
+        """Inline `#tags` as chips, linking to the tag's own page when the site has tag pages."""
+        from .tag_pages import tag_page
 
-        page = self.tags_page
-        html_page = self.html_url(page) if (page and self.html_url) else None
         edits = []
         for start, end, tag in tag_spans(text, code_regions(text)):
-            anchor, name = tag_anchor(tag), html.escape(tag)
-            if page is not None and start not in raw:
-                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))}#{anchor})"
+            page, name = tag_page(tag), html.escape(tag)
+            html_page = self.html_url(page) if (self.tags_page and self.html_url) else None
+            if self.tags_page is not None and start not in raw:
+                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
                        "{: .lemma-tag .lemma-inline-tag }")
-            elif page is not None and html_page is not None:
+            elif html_page is not None:
                 new = (f'<a class="lemma-tag lemma-inline-tag" '
-                       f'href="{html.escape(html_page)}#{anchor}">#{name}</a>')
+                       f'href="{html.escape(html_page)}">#{name}</a>')
             else:
                 new = f'<span class="lemma-tag lemma-inline-tag">#{name}</span>'
             edits.append((start, end, new))
