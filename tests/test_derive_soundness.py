@@ -233,3 +233,24 @@ def test_the_result_states_the_composed_conclusion() -> None:
 ], ids=["tiny-but-positive", "tiny-but-nonzero", "true-zero-by-cancellation"])
 def test_tiny_values_are_decided_by_precision_not_by_size(body: str, status: str) -> None:
     assert first_link(body).status == status
+
+
+#: A true identity whose sides are about e^-1746 at this block's points: the difference has no
+#: significant digits at any precision, and must not be taken for a counterexample.
+TANH_BLOCK = (
+    'title: variant 4\n'
+    'given:\n'
+    '  x, w, b, v: real    # input and θ (bounded: see the note below the block)\n'
+    '  dw, db, dv: real    # Δ\n'
+    'calc:\n'
+    '     Subs(diff((v + e*dv)*tanh((w + e*dw)*x + b + e*db), e, 2), e, 0)\n'
+    '  =  2*dv*(dw*x + db)*(1 - tanh(w*x + b)**2) - 2*v*(dw*x + db)**2*tanh'
+    '(w*x + b)*(1 - tanh(w*x + b)**2)\n'
+    'check:\n'
+    '  x=1, w=0, b=1, v=1, dw=1, db=0, dv=0 => -2*tanh(1)*(1 - tanh(1)**2)'
+)
+
+
+def test_cancellation_without_significant_digits_is_not_a_counterexample() -> None:
+    result = verdict(TANH_BLOCK, time_box=15.0)
+    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]

@@ -75,18 +75,19 @@ def _exactly_zero(value: sympy.Expr) -> bool:
 def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
     """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
     evaluated again at higher precision: a true zero shrinks (sympy's adaptive evaluation returns
-    it with no significant digits), a real difference -- even exp(-1000) -- stays the same."""
+    it with no significant digits), a real difference -- even exp(-1000) -- stays the same.
+    A result without significant digits is never taken for a difference."""
     first = _numeric(value, DIGITS)
     if first is None:
         return None
-    if abs(first) > TOLERANCE * scale:
+    if _significant(first) and abs(first) > TOLERANCE * scale:
         return False
     second = _numeric(value, RECHECK_DIGITS)
     if second is None:
         return None
-    if _significant(first) and _significant(second) and (
-        abs(second - first) <= sympy.Float("1e-20") * abs(second)
-    ):
+    if not _significant(second):
+        return True
+    if _significant(first) and abs(second - first) <= sympy.Float("1e-20") * abs(second):
         return False
     return bool(abs(second) <= RECHECK_TOLERANCE * scale)
 
@@ -103,8 +104,8 @@ def _significant(value: sympy.Expr) -> bool:
 
 def _scale(*values: object) -> sympy.Expr:
     """The size differences are measured against: the larger side, or 1 when both vanish."""
-    sizes = [_size(v) for v in values if isinstance(v, sympy.Basic)]
-    known = [s for s in sizes if s is not None and s != 0]
+    sizes = [_numeric(v, 15) for v in values if isinstance(v, sympy.Basic)]
+    known = [abs(s) for s in sizes if s is not None and _significant(s)]
     return max(known) if known else sympy.Integer(1)
 
 
