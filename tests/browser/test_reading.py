@@ -115,9 +115,11 @@ def test_the_graph_labels_every_hub(visit, base_url, vault, size):
             '[data-lemma-graph]').lemmaGraph, m = g.m; let x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
             for (let i = 0; i < m.n; i++) { x0 = Math.min(x0, m.x[i]); x1 = Math.max(x1, m.x[i]);
               y0 = Math.min(y0, m.y[i]); y1 = Math.max(y1, m.y[i]); }
-            return [(x1 - x0) * g.view.k, (y1 - y0) * g.view.k, g.view.h]; }""")
-        width, height, stage_height = extent
-        assert height > width and height > 0.7 * stage_height
+            return [(x1 - x0) * g.view.k, (y1 - y0) * g.view.k, g.view.w, g.view.h]; }""")
+        width, height, stage_width, stage_height = extent
+        # turned upright, and scaled until it meets the frame (less its 28 px padding) on one side
+        assert height > width
+        assert width >= 0.95 * (stage_width - 56) or height >= 0.95 * (stage_height - 56)
     assert v.errors == []
 
 
