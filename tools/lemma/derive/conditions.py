@@ -220,6 +220,10 @@ _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
 
 
 def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
+    from lemma.derive import cases  # a Piecewise branch's condition holds where it is taken
+
+    if cases.splittable(expr) and cases.all_cases(expr, lambda c: _proves(kind, c, known)):
+        return True
     for rewrite in _REWRITES:
         value = rewrite(expr)
         if kind == "nonzero" and _nonzero(value, known):
