@@ -175,3 +175,33 @@ def all_cases(expr: sympy.Expr, test: Callable[[sympy.Expr], bool]) -> bool:
     """True when `test` holds for every case of `expr` (False when it cannot be split)."""
     cases = split(expr)
     return cases is not None and all(test(case) for case in cases)
+
+
+def seams(expr: object) -> list[sympy.Expr]:
+    """Where a splittable node changes branch (`a - b` for Max(a, b), `u` for Heaviside(u), a
+    Piecewise condition's `lhs - rhs`): random points almost never land there."""
+    if not isinstance(expr, sympy.Basic):
+        return []
+    out: list[sympy.Expr] = []
+    items = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
+    for item in items:
+        for node in sorted(item.atoms(*_SPLIT), key=sympy.default_sort_key):
+            if not _eligible(node):
+                continue
+            if isinstance(node, sympy.Max | sympy.Min):
+                args = node.args
+                out += [a - b for i, a in enumerate(args) for b in args[i + 1:]]
+            elif isinstance(node, sympy.Piecewise):
+                out += [c.lhs - c.rhs for _, c in node.args
+                        if isinstance(c, sympy.core.relational.Relational)]
+            else:
+                out.append(node.args[0])
+    return [gap for gap in dict.fromkeys(out) if gap.free_symbols]
+
+
+def unguarded(expr: sympy.Expr) -> sympy.Expr:
+    """The expression of a side condition recorded inside a Piecewise branch (expr.py wraps it
+    as Piecewise((expr, guard), (neutral, True)))."""
+    if isinstance(expr, sympy.Piecewise) and len(expr.args) == 2 and expr.args[1][1] is sympy.true:
+        return expr.args[0][0]
+    return expr

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import sympy
 
-from lemma.derive import cases, workers
+from lemma.derive import cases, printing, workers
 from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
 from lemma.derive.conditions import discharged
@@ -45,7 +45,7 @@ def _all_zero(
 ) -> tuple[bool, str]:
     """Apply a simplification entrywise (after .doit() if asked); (all zero?, residual text)."""
     out = [fn(_doit(e) if doit else e) for e in _entries(expr)]
-    text = sympy.sstr(out if isinstance(expr, sympy.MatrixBase) else out[0])
+    text = printing.text(out if isinstance(expr, sympy.MatrixBase) else out[0])
     return all(e == 0 for e in out), truncate(text, RESIDUAL_CHARS)
 
 

@@ -17,7 +17,7 @@ import sympy
 from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 
-from lemma.derive import conditions, exprbind, exprcond, exprfun
+from lemma.derive import conditions, exprbind, exprcond, exprfun, printing
 from lemma.derive import exprmat as mat
 from lemma.derive import names as naming
 from lemma.derive.block import Binder, Condition, DerivationSyntaxError
@@ -149,8 +149,8 @@ def parse_with_conditions(
     except RecursionError:
         raise builder.fail(0, "expression is too deeply nested to build") from None
     except Exception as err:  # sympy rejecting a whitelisted construct: report, never a traceback
-        raise builder.fail(0, f"cannot build this expression: {type(err).__name__}: "
-                           f"{str(err)[:200]}") from None
+        raise builder.fail(0, "cannot build this expression: "
+                           + printing.plain_error(err)) from None
 
 
 class _Builder:

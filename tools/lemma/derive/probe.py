@@ -18,6 +18,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from lemma.derive import conditions as conds
+from lemma.derive import printing
 from lemma.derive.block import Condition, Derivation, Domain
 from lemma.derive.draw import draw_scalar, matrix_entry, random_function
 from lemma.derive.numeric import is_defined, sign_kind, zero_kind
@@ -203,12 +204,12 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
     """Counterexample text: declared name -> exact value (matrices as rows, functions as maps)."""
     out: dict[str, str] = {}
     for sym in sorted(space.scalars, key=lambda s: space.names.get(s, str(s))):
-        out[space.names.get(sym, str(sym))] = sympy.sstr(point.values[sym])
+        out[space.names.get(sym, str(sym))] = printing.with_decimal(point.values[sym])
     for name, matrix in space.matrices:
-        out[name] = sympy.sstr(matrix.xreplace(point.values).tolist())
+        out[name] = printing.text(matrix.xreplace(point.values))
     for slot in space.functions:
         args = ", ".join(str(v) for v in slot.variables)
-        out[slot.name] = f"({args}) -> {sympy.sstr(point.functions[slot.func])}"
+        out[slot.name] = f"({args}) -> {printing.text(point.functions[slot.func])}"
     return out
 
 
@@ -292,7 +293,8 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
             return Comparison("agree-numeric", left, right)
         return Comparison("refuted", left, right)
     except (ValueError, TypeError, ArithmeticError, AttributeError, NotImplementedError) as exc:
-        return Comparison("undefined", message=f"{type(exc).__name__}: {exc}"[:200])
+        return Comparison("undefined", message="could not be evaluated here: "
+                          + printing.plain_error(exc))
 
 
 def _side(expr: object, space: Space, point: Point) -> tuple[object, str]:
@@ -309,7 +311,7 @@ def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
     """The points a stream tests, deterministically: for the "test" stream, first the points
     where a side condition is most likely to fail (edge.py), then random ones."""
     rng = random.Random(f"{claim.seed}:{stream}")
-    if stream == "test" and claim.pointwise:
+    if stream == "test" and (claim.pointwise or _has_seams(claim)):
         from lemma.derive.edge import edge_points
 
         yield from edge_points(claim, rng)
@@ -317,6 +319,12 @@ def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
     while True:
         yield draw_point(claim.space, rng, index)
         index += 1
+
+
+def _has_seams(claim: Claim) -> bool:
+    from lemma.derive.cases import seams
+
+    return bool(seams(claim.left) or seams(claim.right))
 
 
 def replay(claim: Claim, stream: str, draw: int) -> Point:
@@ -346,7 +354,7 @@ def sample_points(claim: Claim, stream: str, wanted: int) -> Iterator[dict[str, 
 
 
 def _text(value: object) -> str:
-    return "" if value is None else sympy.sstr(value)
+    return "" if value is None else printing.text(value)
 
 
 def summarize(items: list[dict[str, object]]) -> dict[str, object]:
