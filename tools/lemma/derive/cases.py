@@ -67,7 +67,8 @@ def _branches(node: sympy.Basic) -> list[tuple[sympy.Expr, list[sympy.Basic]]]:
     return out
 
 
-def _parametrise(cond: sympy.Basic) -> dict[sympy.Symbol, sympy.Expr] | None:
+def _parametrise(cond: sympy.Basic, frozen: frozenset[sympy.Basic] = frozenset()
+                 ) -> dict[sympy.Symbol, sympy.Expr] | None:
     """A substitution that maps free parameters onto the region where `cond` holds, or onto
     more than it (empty when the condition cannot be built in); None when the region is empty."""
     if cond is sympy.false:
@@ -84,7 +85,7 @@ def _parametrise(cond: sympy.Basic) -> dict[sympy.Symbol, sympy.Expr] | None:
     symbols = sorted(gap.free_symbols, key=lambda s: (isinstance(s, CaseSymbol),
                                                       sympy.default_sort_key(s)))
     for sym in symbols:
-        if isinstance(sym, BoundSymbol) or not isinstance(sym, sympy.Symbol):
+        if isinstance(sym, BoundSymbol) or not isinstance(sym, sympy.Symbol) or sym in frozen:
             continue
         if not gap.is_polynomial(sym) or sympy.degree(gap, sym) != 1:
             continue
@@ -118,11 +119,44 @@ def _narrow(t: CaseSymbol, bound: sympy.Expr, above: bool,
     return {t: sympy.Integer(0)} if bound == 0 else {t: bound - CaseSymbol("t", nonnegative=True)}
 
 
+#: Nodes whose value at a point depends on values near it (or on a variable they bind): a node
+#: inside is not split, and their symbols are never re-parametrised.
+_NONLOCAL = (sympy.Derivative, sympy.Subs, sympy.Limit)
+
+
+def _local(expr: sympy.Basic) -> tuple[set[sympy.Basic], frozenset[sympy.Basic]]:
+    """(splittable nodes outside derivatives, limits and substitutions; symbols used inside
+    those, which a case must not rewrite)."""
+    found: set[sympy.Basic] = set()
+    frozen: set[sympy.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NONLOCAL):
+            frozen |= node.free_symbols | set().union(
+                *(getattr(v, "free_symbols", set()) for v in getattr(node, "variables", ())))
+            continue
+        if isinstance(node, _SPLIT):
+            found.add(node)
+        stack.extend(node.args)
+    return found, frozenset(frozen)
+
+
+def _swap(expr: sympy.Basic, node: sympy.Basic, value: sympy.Basic) -> sympy.Basic:
+    """`expr` with `node` replaced by `value`, except inside derivatives, limits and Subs."""
+    if expr == node:
+        return value
+    if isinstance(expr, _NONLOCAL) or not expr.args:
+        return expr
+    args = [_swap(arg, node, value) for arg in expr.args]
+    return expr.func(*args) if args != list(expr.args) else expr
+
+
 def _case(expr: sympy.Expr, conds: list[sympy.Basic]) -> sympy.Expr | None:
     """`expr` on the region where all `conds` hold; None when the region is empty."""
     pending = list(conds)
     while pending:
-        step = _parametrise(pending.pop(0))
+        step = _parametrise(pending.pop(0), _local(expr)[1])
         if step is None:
             return None
         expr = expr.xreplace(step)
@@ -144,7 +178,7 @@ def _without_unequal(value: sympy.Expr, conds: list[sympy.Basic]
 def split(expr: sympy.Expr, limit: int = MAX_CASES) -> list[sympy.Expr] | None:
     """Case expressions free of splittable nodes that together cover `expr`, or None when there
     is nothing to split or more than `limit` cases."""
-    nodes = sorted((n for n in expr.atoms(*_SPLIT) if _eligible(n)),
+    nodes = sorted((n for n in _local(expr)[0] if _eligible(n)),
                    key=lambda n: (sympy.count_ops(n), sympy.default_sort_key(n)))
     if not nodes:
         return None
@@ -153,10 +187,10 @@ def split(expr: sympy.Expr, limit: int = MAX_CASES) -> list[sympy.Expr] | None:
     for value, conds in _branches(node):
         if len(cases) + 1 > limit:
             return None
-        case = _case(expr.xreplace({node: value}), conds)
+        case = _case(_swap(expr, node, value), conds)
         if case is None:
             continue  # an empty region
-        inner = [n for n in case.atoms(*_SPLIT) if _eligible(n)]
+        inner = [n for n in _local(case)[0] if _eligible(n)]
         deeper = split(case, limit - len(cases)) if inner else None
         if inner and deeper is None:
             return None  # too many cases
@@ -168,7 +202,7 @@ def split(expr: sympy.Expr, limit: int = MAX_CASES) -> list[sympy.Expr] | None:
 
 def splittable(expr: object) -> bool:
     """True when the expression has a node a proof by cases could split."""
-    return isinstance(expr, sympy.Basic) and any(_eligible(n) for n in expr.atoms(*_SPLIT))
+    return isinstance(expr, sympy.Basic) and any(_eligible(n) for n in _local(expr)[0])
 
 
 def all_cases(expr: sympy.Expr, test: Callable[[sympy.Expr], bool]) -> bool:
