@@ -141,3 +141,30 @@ def test_a_failed_limit_link_prints_no_sympy_internals() -> None:
 def test_a_failed_check_shows_decimals() -> None:
     result = verdict("given:\n  x: real > 0\ncalc:\n  sqrt(x)\n  = sqrt(x)\ncheck:\n  x=2 => 3/2")
     assert result.checks[0].message == "expected 3/2, got sqrt(2) ≈ 1.41421356237"
+
+
+def test_greek_and_lambda_names_work_in_every_section() -> None:
+    result = verdict("given:\n  lambda: real\n  Σ: matrix 2x2 symmetric\n  θ: real in (0, 1)\n"
+                     "assume:\n  h: lambda*θ == 1\n"
+                     "calc:\n  lambda*θ*Σ\n  = Σ   # linear_combination(h*Σ)\n"
+                     "check:\n  lambda=2, θ=1/2, Σ=eye(2) => Matrix([[1, 0], [0, 1]])")
+    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+    assert result.links[0].lhs_text == "lambda*θ*Σ"
+
+
+@pytest.mark.parametrize("text", ["lambda x: x", "(lambda: 1)()", "lambda*(lambda q: q)"],
+                         ids=["lambda-expression", "called-lambda", "nested-lambda"])
+def test_lambda_the_name_never_makes_lambda_the_expression(text: str) -> None:
+    with pytest.raises(Exception) as err:
+        verdict(f"given:\n  lambda, x: real\ncalc:\n  {text}\n  = x")
+    assert "lambda expressions are not allowed" in str(err.value)
+
+
+@pytest.mark.parametrize(("value", "ok", "message"), [
+    ("Matrix([[1, 2], [2, 3]])", True, ""),
+    ("Matrix([[1, 2], [5, 3]])", False, "the value of S does not have its declared structure"),
+], ids=["symmetric", "not-symmetric"])
+def test_a_matrix_check_value_fills_its_entries(value: str, ok: bool, message: str) -> None:
+    result = verdict(f"given:\n  S: matrix 2x2 symmetric\ncalc:\n  S.T\n  = S\n"
+                     f"check:\n  S={value} => Matrix([[1, 2], [2, 3]])")
+    assert (result.checks[0].ok, result.checks[0].message) == (ok, message)

@@ -23,12 +23,20 @@ def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
 
 
 def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
-    values = {}
+    values: dict[object, object] = {}
     for name, value in chk.assignments:
         try:
-            values[d.symbol(name)] = value
+            target = d.symbol(name)
         except KeyError:
             return "", "", False, f"'{name}' is not declared in this block"
+        if not isinstance(target, sympy.MatrixBase):
+            values[target] = value
+            continue
+        for entry, given in zip(target, value, strict=True):  # type: ignore[call-overload]
+            # a diagonal matrix's zeros, a symmetric matrix's mirrored entries
+            fixed = entry if entry.is_number else values.setdefault(entry, given)
+            if fixed != given:
+                return "", "", False, f"the value of {name} does not have its declared structure"
     value = _at(d.steps[-1].rhs, values)
     if isinstance(value, sympy.Basic) and value.free_symbols:
         missing = ", ".join(sorted(str(s) for s in value.free_symbols))
