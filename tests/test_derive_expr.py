@@ -10,6 +10,7 @@ import sympy
 from lemma.derive.block import DerivationSyntaxError
 from lemma.derive.expr import parse_expression
 from lemma.derive.exprbind import BoundSymbol
+from lemma.derive.exprfun import Heaviside
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)
@@ -100,7 +101,7 @@ VALID = [
     ("complex-parts", "re(z) + I*im(z) - conjugate(conjugate(z))",
      sympy.re(z) + sympy.I * sympy.im(z) - z),
     ("heaviside", "Heaviside(0) + Heaviside(0, 1) + Heaviside(a)",
-     sympy.Rational(3, 2) + sympy.Heaviside(a)),
+     sympy.Rational(3, 2) + Heaviside(a)),
     ("sigmoid-at-zero", "sigmoid(0) + softplus(0)", sympy.Rational(1, 2) + sympy.log(2)),
     ("piecewise", "Piecewise((a, a > 0), (-a, a <= -1), (0, True))",
      sympy.Piecewise((a, a > 0), (-a, a <= -1), (0, True))),

@@ -13,6 +13,7 @@ import sympy
 from lemma.derive import printing
 from lemma.derive.cases import split
 from lemma.derive.check import check_derivation
+from lemma.derive.exprfun import Heaviside
 from lemma.derive.parse import find_blocks, parse_block
 from lemma.derive.results import DerivationResult, LinkResult
 
@@ -124,6 +125,12 @@ def test_cases_cover_every_point() -> None:
 ], ids=["two-sided-limit", "one-sided-limit", "complex-infinity", "heaviside", "heaviside-h0"])
 def test_values_are_printed_in_the_derivation_language(value: object, shown: str) -> None:
     assert printing.text(value) == shown
+
+
+def test_heaviside_is_set_as_h_not_theta() -> None:
+    x = sympy.Symbol("x", real=True)
+    assert sympy.latex(Heaviside(x) ** 2) == r"H^{2}\left(x\right)"
+    assert sympy.latex(Heaviside(x, 0)) == r"H\left(x, 0\right)"
 
 
 def test_an_irrational_counterexample_has_its_decimal() -> None:

@@ -21,6 +21,23 @@ if TYPE_CHECKING:
 HEAVISIDE_AT_ZERO = sympy.Rational(1, 2)
 
 
+class Heaviside(sympy.Heaviside):
+    """sympy's Heaviside step, set as H(x) in LaTeX (sympy writes theta(x), which reads as a
+    Greek name); H(x, h0) when H(0) is not the default 1/2."""
+
+    def __new__(cls, arg: sympy.Expr, at_zero: sympy.Expr = HEAVISIDE_AT_ZERO,
+                **options: object) -> sympy.Expr:
+        # sympy's own __new__ recurses forever in a subclass (super(cls, cls))
+        return sympy.Function.__new__(cls, arg, at_zero, **options)
+
+    def _latex(self, printer: object, exp: str | None = None) -> str:
+        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
+        at_zero = self.args[1] if len(self.args) > 1 else HEAVISIDE_AT_ZERO
+        extra = "" if at_zero == HEAVISIDE_AT_ZERO else ", " + printer._print(at_zero)  # type: ignore[attr-defined]
+        power = f"^{{{exp}}}" if exp else ""
+        return rf"H{power}\left({arg}{extra}\right)"
+
+
 class sigmoid(sympy.Function):
     """sigmoid(x) = 1/(1 + exp(-x)): printed as written, unfolded by doit and at numbers."""
 
@@ -116,7 +133,7 @@ def heaviside(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sy
         if not (at_zero.is_number and at_zero.is_real):
             raise builder.fail(node.args[1], "the value of Heaviside at 0 must be a real number",
                                "e.g. Heaviside(x, 0) or Heaviside(x, 1)")
-    return sympy.Heaviside(arg, at_zero)
+    return Heaviside(arg, at_zero)
 
 
 def piecewise(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
