@@ -207,9 +207,9 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
         out[space.names.get(sym, str(sym))] = printing.with_decimal(point.values[sym])
     for name, matrix in space.matrices:
         out[name] = printing.text(matrix.xreplace(point.values))
-    for slot in space.functions:
+    for slot in space.functions:  # g(x1, x2) = x1**2 + 1: the stand-in as a definition
         args = ", ".join(str(v) for v in slot.variables)
-        out[slot.name] = f"({args}) -> {printing.text(point.functions[slot.func])}"
+        out[f"{slot.name}({args})"] = printing.text(point.functions[slot.func])
     return out
 
 
