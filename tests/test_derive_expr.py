@@ -10,7 +10,7 @@ import sympy
 from lemma.derive.block import DerivationSyntaxError
 from lemma.derive.expr import parse_expression
 from lemma.derive.exprbind import BoundSymbol
-from lemma.derive.exprfun import Heaviside
+from lemma.derive.exprfun import Heaviside, sigmoid, softplus
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)
@@ -102,7 +102,7 @@ VALID = [
      sympy.re(z) + sympy.I * sympy.im(z) - z),
     ("heaviside", "Heaviside(0) + Heaviside(0, 1) + Heaviside(a)",
      sympy.Rational(3, 2) + Heaviside(a)),
-    ("sigmoid-at-zero", "sigmoid(0) + softplus(0)", sympy.Rational(1, 2) + sympy.log(2)),
+    ("abbreviations", "sigmoid(a) + softplus(a)", sigmoid(a) + softplus(a)),
     ("piecewise", "Piecewise((a, a > 0), (-a, a <= -1), (0, True))",
      sympy.Piecewise((a, a > 0), (-a, a <= -1), (0, True))),
     ("piecewise-equality", "Piecewise((1, a == 0), (2, a != 1), (3, True))",
@@ -115,6 +115,13 @@ def test_valid_expressions(text: str, expected: object) -> None:
     got = parse(text)
     assert same(got, expected)
     assert isinstance(got, sympy.MatrixBase) == isinstance(expected, sympy.MatrixBase)
+
+
+def test_abbreviations_unfold_to_their_definitions() -> None:
+    value = parse("sigmoid(0) + softplus(0)")
+    assert str(value) == "sigmoid(0) + softplus(0)"
+    assert value.doit() == sympy.Rational(1, 2) + sympy.log(2)  # type: ignore[attr-defined]
+    assert abs(sympy.N(value) - sympy.N(sympy.Rational(1, 2) + sympy.log(2))) < 1e-12
 
 
 def test_decimal_is_exact_rational() -> None:

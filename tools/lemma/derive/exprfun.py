@@ -39,15 +39,9 @@ class Heaviside(sympy.Heaviside):
 
 
 class sigmoid(sympy.Function):
-    """sigmoid(x) = 1/(1 + exp(-x)): printed as written, unfolded by doit and at numbers."""
+    """sigmoid(x) = 1/(1 + exp(-x)): printed as written, unfolded by doit (and so at points)."""
 
     nargs = 1
-
-    @classmethod
-    def eval(cls, x: sympy.Expr) -> sympy.Expr | None:
-        if x.is_number:
-            return 1 / (1 + sympy.exp(-x))
-        return None
 
     def doit(self, **hints: object) -> sympy.Expr:
         x = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
@@ -55,6 +49,9 @@ class sigmoid(sympy.Function):
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return self * (1 - self)
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr:
+        return self.doit()._eval_evalf(prec)
 
     def _eval_rewrite_as_exp(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return 1 / (1 + sympy.exp(-x))
@@ -67,15 +64,9 @@ class sigmoid(sympy.Function):
 
 
 class softplus(sympy.Function):
-    """softplus(x) = log(1 + exp(x)): printed as written, unfolded by doit and at numbers."""
+    """softplus(x) = log(1 + exp(x)): printed as written, unfolded by doit (and so at points)."""
 
     nargs = 1
-
-    @classmethod
-    def eval(cls, x: sympy.Expr) -> sympy.Expr | None:
-        if x.is_number:
-            return sympy.log(1 + sympy.exp(x))
-        return None
 
     def doit(self, **hints: object) -> sympy.Expr:
         x = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
@@ -83,6 +74,9 @@ class softplus(sympy.Function):
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return sigmoid(self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr:
+        return self.doit()._eval_evalf(prec)
 
     def _eval_rewrite_as_exp(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return sympy.log(1 + sympy.exp(x))
