@@ -175,3 +175,28 @@ def test_a_matrix_check_value_fills_its_entries(value: str, ok: bool, message: s
     result = verdict(f"given:\n  S: matrix 2x2 symmetric\ncalc:\n  S.T\n  = S\n"
                      f"check:\n  S={value} => Matrix([[1, 2], [2, 3]])")
     assert (result.checks[0].ok, result.checks[0].message) == (ok, message)
+
+
+def test_the_cli_reports_a_branch_condition_in_the_notes_own_words(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from lemma.cli import main
+    from tests.conftest import write_files
+
+    block = ("```derivation id=pw\ngiven:\n  x: real\ncalc:\n"
+             "  Piecewise((1/(x - 1), x > 0), (0, True))\n  = 0\n```\n")
+    root = write_files(tmp_path / "notes", {"a.md": "# A\n\n" + block})
+    result = CliRunner().invoke(main, ["--notes", str(root), "check", "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:10] == [
+        "a.md:3  pw  invalid FAIL  (1 failed)",
+        "a.md:8: pw, link 1 (=) failed",
+        "    Piecewise((1/(x - 1), x > 0), (0, True))",
+        "    = 0",
+        "    undefined here: x - 1 != 0 where x > 0 fails",
+        "    counterexample: x = 1",
+        "    left side there:  undefined",
+        "    right side there: 0",
+        "    residual (left - right): Piecewise((1/(x - 1), x > 0), (0, True))",
+        "    hint: holds where x - 1 != 0 where x > 0 — declare it under assume:?",
+    ]
