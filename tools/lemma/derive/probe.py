@@ -133,6 +133,8 @@ def instantiate(expr: object, space: Space, point: Point) -> object:
             e = finite_sums(e)
         if e.has(sympy.Integral):
             e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
+        if e.has(sympy.erfc):  # exactly 1 - erf: no cancellation of two values near 1 to test
+            e = e.replace(lambda n: isinstance(n, sympy.erfc), lambda n: 1 - sympy.erf(n.args[0]))
         return e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
 
     return _map(expr, one)
