@@ -56,6 +56,11 @@ CASES = [
     ("softplus-derivative",
      "given:\n  x: real\ncalc:\n  diff(softplus(x), x)\n  = sigmoid(-x)",
      "given:\n  x: real\ncalc:\n  diff(softplus(x), x)\n  = sigmoid(x)"),
+    ("cross-entropy-gradient-sign",
+     "given:\n  x, y: real\ncalc:\n  diff(-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x)), x)\n"
+     "  = y - sigmoid(x)",
+     "given:\n  x, y: real\ncalc:\n  diff(-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x)), x)\n"
+     "  = sigmoid(x) - y"),
     ("erf-is-odd",
      "given:\n  x: real\ncalc:\n  erf(-x)\n  = erf(x)",
      "given:\n  x: real\ncalc:\n  erf(-x)\n  = -erf(x)"),
@@ -93,6 +98,15 @@ def test_a_false_derivation_is_never_valid_and_its_twin_is(invalid: str, valid: 
 def test_max_min_piecewise_are_proved_by_cases(body: str, method: str) -> None:
     link = first_link(body)
     assert (link.status, link.method) == ("proved", method), link.message
+
+
+def test_a_cancellation_far_out_is_not_a_counterexample() -> None:
+    # at x = 600, 1 - sigmoid(x) is exp(-600)/(1 + exp(-600)): floating evaluation loses it
+    link = first_link("given:\n  x, y: real\ncalc:\n"
+                      "  diff(-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x)), x)\n"
+                      "  = sigmoid(x) - y")
+    assert (link.status, link.method) == ("proved", "doit+cancel")
+    assert "exact" in link.message
 
 
 def test_a_branch_condition_holds_only_where_the_branch_is_taken() -> None:

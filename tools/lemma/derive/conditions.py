@@ -216,7 +216,14 @@ _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
     sympy.expand,
     lambda e: sympy.factor(sympy.cancel(e)),
     lambda e: _integrals_signed(e.rewrite(sympy.gamma)),
+    lambda e: sympy.factor(sympy.together(_unfold(e))),
 )
+
+
+def _unfold(expr: sympy.Expr) -> sympy.Expr:
+    from lemma.derive.exprfun import unfold  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
+
+    return unfold(expr)
 
 
 def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:

@@ -89,6 +89,11 @@ class softplus(sympy.Function):
 
 
 ABBREVIATIONS = {"sigmoid": sigmoid, "softplus": softplus}
+
+
+def unfold(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with sigmoid and softplus written out as their definitions."""
+    return expr.replace(lambda n: isinstance(n, sigmoid | softplus), lambda n: n.doit(deep=False))
 _RELATIONS = {ast.Lt: (sympy.Lt, "<", ">="), ast.LtE: (sympy.Le, "<=", ">"),
               ast.Gt: (sympy.Gt, ">", "<="), ast.GtE: (sympy.Ge, ">=", "<"),
               ast.Eq: (sympy.Eq, "==", "!="), ast.NotEq: (sympy.Ne, "!=", "==")}

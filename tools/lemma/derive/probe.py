@@ -193,6 +193,8 @@ def condition_fails(condition: Condition, space: Space, point: Point) -> bool:
     if condition.kind == "nonzero":
         return zero_kind(value) == "zero"
     sign = sign_kind(value)  # type: ignore[arg-type]
+    if sign == "numeric-zero":  # 1 - 1/(1 + exp(-714)): near-equal terms, one fraction exactly
+        sign = sign_kind(sympy.together(value))
     if condition.kind == "positive":
         return sign in ("negative", "zero", "numeric-zero", "complex")
     if condition.kind == "nonnegative":
@@ -279,6 +281,8 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
         if claim.relation == "=":
             diff = left - right  # type: ignore[operator]
             kind = zero_kind(diff, left, right)
+            if kind == "nonzero" and _zero_as_one_fraction(diff):
+                kind = "zero"
             if kind == "unknown":
                 return Comparison("undefined", left, right, "could not evaluate the difference")
             verdict = {"zero": "agree-exact", "numeric-zero": "agree-numeric"}.get(kind, "refuted")
@@ -297,6 +301,14 @@ def compare_at(claim: Claim, point: Point) -> Comparison:
     except (ValueError, TypeError, ArithmeticError, AttributeError, NotImplementedError) as exc:
         return Comparison("undefined", message="could not be evaluated here: "
                           + printing.plain_error(exc))
+
+
+def _zero_as_one_fraction(diff: object) -> bool:
+    """A difference that floating evaluation calls nonzero but that is exactly 0 written over one
+    denominator: 1/(1 - 1/(1 + exp(-600))) loses exp(-600) to rounding, `together` does not."""
+    if not isinstance(diff, sympy.Expr) or diff.is_Rational:
+        return False
+    return sympy.cancel(sympy.together(diff)) == 0
 
 
 def _side(expr: object, space: Space, point: Point) -> tuple[object, str]:
