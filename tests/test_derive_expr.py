@@ -124,6 +124,16 @@ def test_abbreviations_unfold_to_their_definitions() -> None:
     assert abs(sympy.N(value) - sympy.N(sympy.Rational(1, 2) + sympy.log(2))) < 1e-12
 
 
+@pytest.mark.parametrize("text", ["Piecewise((a, (a > 0) & (a < 1)), (0, True))",
+                                  "Piecewise((a, a > 0 or a < -1), (0, True))",
+                                  "Piecewise((a, 0 < a < 1), (0, True))"],
+                         ids=["bitwise-and", "or", "chain"])
+def test_a_combined_condition_is_told_to_nest(text: str) -> None:
+    with pytest.raises(DerivationSyntaxError) as info:
+        parse(text)
+    assert info.value.hint == "nest Piecewise for a combined condition"
+
+
 def test_decimal_is_exact_rational() -> None:
     assert parse("0.1 + 0.2") == sympy.Rational(3, 10)
 

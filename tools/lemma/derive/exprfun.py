@@ -176,7 +176,7 @@ def relation(builder: _Builder, node: ast.AST, scope: dict[str, object]
         raise builder.fail(node, "a condition of Piecewise is one comparison, e.g. x > 0"
                            + (", not a chain" if chained else ""),
                            "nest Piecewise for a combined condition" if chained or isinstance(
-                               node, ast.BoolOp) else "use <, <=, >, >=, == or !=")
+                               node, ast.BoolOp | ast.BinOp) else "use <, <=, >, >=, == or !=")
     make, symbol, opposite = _RELATIONS.get(type(node.ops[0]), (None, "", ""))
     if make is None:
         raise builder.fail(node, "a condition of Piecewise compares with <, <=, >, >=, == or !=")
