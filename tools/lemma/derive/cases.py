@@ -93,8 +93,10 @@ def _parametrise(cond: sympy.Basic, frozen: frozenset[sympy.Basic] = frozenset()
         if not (coeff.is_number and coeff != 0):
             continue
         rest = sympy.expand(gap - coeff * sym)
-        if isinstance(sym, CaseSymbol):
+        if isinstance(sym, CaseSymbol) and (-rest / coeff).is_number:
             return _narrow(sym, -rest / coeff, coeff > 0, isinstance(cond, sympy.Eq))
+        # otherwise (a declared symbol, or a region parameter given up for a new one: its own
+        # sign is lost, so the case covers more points than it needs -- still sound)
         if isinstance(cond, sympy.Eq):
             param: sympy.Expr = sympy.Integer(0)
         else:
@@ -108,8 +110,6 @@ def _narrow(t: CaseSymbol, bound: sympy.Expr, above: bool,
             equal: bool) -> dict[sympy.Symbol, sympy.Expr] | None:
     """A region parameter `t >= 0` further restricted to `t >= bound` (`above`), `t <= bound`,
     or `t == bound`; None when nothing is left."""
-    if not bound.is_number:
-        return {}
     if equal:
         return None if bound < 0 else {t: bound}
     if above:

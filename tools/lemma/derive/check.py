@@ -61,7 +61,8 @@ LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
     ("cancel", lambda e: sympy.cancel(sympy.together(e)), True),
     ("doit+expand", sympy.expand, True),
     ("doit+cancel", lambda e: sympy.cancel(sympy.together(e)), True),
-    ("cases", lambda e: _by_cases(e), False),
+    ("doit+cases", lambda e: _by_cases(e, _QUICK_CASE_RUNGS), True),
+    ("cases+simplify", lambda e: _by_cases(e, _CASE_RUNGS), False),
     ("gammasimp", sympy.gammasimp, False),
     ("combsimp", sympy.combsimp, False),
     ("simplify", sympy.simplify, False),
@@ -72,15 +73,18 @@ LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
     ("fu", sympy.fu, False),
 )
 
-_CASE_RUNGS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
-    sympy.expand, lambda e: sympy.cancel(sympy.together(e)), sympy.simplify)
+#: How each case of a proof by cases is closed: quickly (a cheap rung), or with simplify too.
+_QUICK_CASE_RUNGS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    sympy.expand, lambda e: sympy.cancel(sympy.together(e)))
+_CASE_RUNGS = (*_QUICK_CASE_RUNGS, sympy.simplify)
 
 
-def _by_cases(e: sympy.Expr) -> sympy.Expr:
+def _by_cases(e: sympy.Expr, rungs: tuple[Callable[[sympy.Expr], sympy.Expr], ...]
+              ) -> sympy.Expr:
     """0 when every case of a split on Max/Min/Piecewise/Heaviside/Abs closes (cases.py)."""
     if not cases.splittable(e):
         return e
-    closes = cases.all_cases(e, lambda c: any(rung(c) == 0 for rung in _CASE_RUNGS))
+    closes = cases.all_cases(e, lambda c: any(rung(c) == 0 for rung in rungs))
     return sympy.Integer(0) if closes else e
 
 
