@@ -94,7 +94,11 @@ def test_a_false_derivation_is_never_valid_and_its_twin_is(invalid: str, valid: 
     ("given:\n  x: real\ncalc:\n  Heaviside(x) + Heaviside(-x)\n  = 1", "doit+cases"),
     ("given:\n  x: real\ncalc:\n  Piecewise((x, x > 0), (0, True))\n  = (x + Abs(x))/2",
      "doit+cases"),
-], ids=["max-plus-min", "max-by-abs", "max-above-min", "heaviside-symmetric", "relu-by-abs"])
+    ("given:\n  p1, p2, q1, q2: real in (0, 1)\ncalc:\n"
+     "  Min(p1, q1) + Min(p2, q2) + Min(1 - p1 - p2, 1 - q1 - q2)\n"
+     "  = 1 - (Abs(p1 - q1) + Abs(p2 - q2) + Abs(p1 + p2 - q1 - q2))/2", "doit+cases"),
+], ids=["max-plus-min", "max-by-abs", "max-above-min", "heaviside-symmetric", "relu-by-abs",
+        "overlap-is-one-minus-total-variation"])
 def test_max_min_piecewise_are_proved_by_cases(body: str, method: str) -> None:
     link = first_link(body)
     assert (link.status, link.method) == ("proved", method), link.message
