@@ -100,7 +100,7 @@ def test_each_slip_exits_1_naming_the_link_with_a_counterexample(tmp_path, slip:
 def test_expected_invalid_block_passes(tmp_path) -> None:
     result = run(tmp_path, {"n.md": corpus_block("cohen-min-slip")})
     assert result.exit_code == 0, result.output
-    line = "cohen-min-slip  invalid (expected invalid@2: ok)  (1 verified, 1 failed)"
+    line = "cohen-min-slip  invalid (expected invalid@2: ok)  (1 proved, 1 failed)"
     assert line in result.output
 
 

@@ -10,6 +10,7 @@ import sympy
 from lemma.derive.block import DerivationSyntaxError
 from lemma.derive.expr import parse_expression
 from lemma.derive.exprbind import BoundSymbol
+from lemma.derive.exprfun import Heaviside, sigmoid, softplus
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)
@@ -27,7 +28,10 @@ X = sympy.ImmutableMatrix(3, 1, lambda i, _: sympy.Symbol(f"x_{i + 1}", real=Tru
 M = sympy.ImmutableMatrix(2, 2, lambda i, k: sympy.Symbol(f"M_{i + 1}_{k + 1}", real=True))
 g = sympy.Function("g", nargs=2, real=True)
 f = sympy.Function("f", nargs=1, real=True)
-NAMES = {"a": a, "n": n, "W": W, "x": X, "M": M, "g": g, "f": f}
+z = sympy.Symbol("z", complex=True)
+lam = sympy.Symbol("lambda", real=True)
+sig = sympy.Symbol("σ", positive=True)
+NAMES = {"a": a, "n": n, "W": W, "x": X, "M": M, "g": g, "f": f, "z": z, "lambda": lam, "σ": sig}
 
 
 def parse(text: str, names: dict[str, object] | None = None) -> object:
@@ -89,6 +93,20 @@ VALID = [
     ("subs-vector-point", "Subs(Derivative(g(u, v), u), (u, v), W*x)",
      sympy.Subs(sympy.Derivative(g(u, v), u), (u, v), tuple(W * X))),
     ("multi-line", "a +\n        a", 2 * a),
+    ("greek-name", "σ**2 + 2*π", sig**2 + 2 * sympy.pi),
+    ("keyword-name", "lambda*a + Sum(lambda, (lambda, 1, 2))", lam * a + 3),
+    ("keyword-inside-a-longer-name", "lambda + a", lam + a),
+    ("matmul", "W.T @ W @ x", W.T * W * X),
+    ("erf", "erf(a) + erfc(a)", sympy.erf(a) + sympy.erfc(a)),
+    ("complex-parts", "re(z) + I*im(z) - conjugate(conjugate(z))",
+     sympy.re(z) + sympy.I * sympy.im(z) - z),
+    ("heaviside", "Heaviside(0) + Heaviside(0, 1) + Heaviside(a)",
+     sympy.Rational(3, 2) + Heaviside(a)),
+    ("abbreviations", "sigmoid(a) + softplus(a)", sigmoid(a) + softplus(a)),
+    ("piecewise", "Piecewise((a, a > 0), (-a, a <= -1), (0, True))",
+     sympy.Piecewise((a, a > 0), (-a, a <= -1), (0, True))),
+    ("piecewise-equality", "Piecewise((1, a == 0), (2, a != 1), (3, True))",
+     sympy.Piecewise((1, sympy.Eq(a, 0)), (2, sympy.Ne(a, 1)), (3, True))),
 ]
 
 
@@ -97,6 +115,23 @@ def test_valid_expressions(text: str, expected: object) -> None:
     got = parse(text)
     assert same(got, expected)
     assert isinstance(got, sympy.MatrixBase) == isinstance(expected, sympy.MatrixBase)
+
+
+def test_abbreviations_unfold_to_their_definitions() -> None:
+    value = parse("sigmoid(0) + softplus(0)")
+    assert str(value) == "sigmoid(0) + softplus(0)"
+    assert value.doit() == sympy.Rational(1, 2) + sympy.log(2)  # type: ignore[attr-defined]
+    assert abs(sympy.N(value) - sympy.N(sympy.Rational(1, 2) + sympy.log(2))) < 1e-12
+
+
+@pytest.mark.parametrize("text", ["Piecewise((a, (a > 0) & (a < 1)), (0, True))",
+                                  "Piecewise((a, a > 0 or a < -1), (0, True))",
+                                  "Piecewise((a, 0 < a < 1), (0, True))"],
+                         ids=["bitwise-and", "or", "chain"])
+def test_a_combined_condition_is_told_to_nest(text: str) -> None:
+    with pytest.raises(DerivationSyntaxError) as info:
+        parse(text)
+    assert info.value.hint == "nest Piecewise for a combined condition"
 
 
 def test_decimal_is_exact_rational() -> None:
@@ -145,7 +180,10 @@ REJECTED = [
     ("sympy-internals", "Symbol('x')", "unknown function 'Symbol'"),
     # language rules
     ("caret", "a^2", "'^' is not a power here"),
-    ("matmul-operator", "M @ M", "'@' is not allowed"),
+    ("matmul-of-scalars", "a @ a", "'@' is the matrix product, but both operands are scalars"),
+    ("matmul-scalar-matrix", "a @ M", "'@' is the matrix product, but the left operand is a "
+     "scalar"),
+    ("matmul-shapes", "x @ W", "matrix product of a 3x1 and a 2x3 matrix"),
     ("modulo", "a % 2", "only + - * / ** are allowed as operators"),
     ("undeclared", "q + 1", "undeclared name 'q'"),
     ("bare-function", "sqrt + 1", "'sqrt' is a function; call it with its arguments"),
@@ -158,7 +196,33 @@ REJECTED = [
     ("bool", "True", "the literal True is not allowed"),
     ("division-by-zero", "1/0", "division by zero"),
     ("zero-power", "0**(-1)", "the value is undefined"),
-    ("non-ascii", "a \u2212 1", "non-ASCII character '\u2212' in an expression"),
+    ("unicode-minus", "a \u2212 1", "the character '\u2212' (MINUS SIGN) is not allowed"),
+    ("fullwidth-letter", "\uff41 + 1", "the character '\uff41' (FULLWIDTH LATIN SMALL LETTER A) "
+     "is a variant of 'a'"),
+    ("fullwidth-digit", "a + \uff11", "is a variant of '1'"),
+    ("math-italic", "\U0001d44e", "is a variant of 'a'"),
+    ("cyrillic-a", "\u0430", "the letter '\u0430' (CYRILLIC SMALL LETTER A) is not allowed"),
+    ("combining-mark", "a\u0301", "(COMBINING ACUTE ACCENT) is not allowed"),
+    ("lambda-placeholder", "_lambd", "undeclared name '_lambd'"),
+    ("lambda-keyword-call", "lambda(a)", "'lambda' is declared as a scalar, not a function"),
+    ("piecewise-no-otherwise", "Piecewise((a, a > 0), (0, a < 0))", "the last branch of "
+     "Piecewise, and only the last, is (value, True)"),
+    ("piecewise-true-early", "Piecewise((a, True), (0, True))", "(value, True) must be the last "
+     "branch"),
+    ("piecewise-chain", "Piecewise((a, 0 < a < 1), (0, True))", "a condition of Piecewise is one "
+     "comparison, e.g. x > 0, not a chain"),
+    ("piecewise-and", "Piecewise((a, (a > 0) & (a < 1)), (0, True))", "a condition of Piecewise "
+     "is one comparison"),
+    ("piecewise-bool-op", "Piecewise((a, a > 0 and a < 1), (0, True))", "a condition of "
+     "Piecewise is one comparison"),
+    ("piecewise-pair", "Piecewise(a, (0, True))", "each branch of Piecewise is a pair"),
+    ("piecewise-complex", "Piecewise((1, z > 0), (0, True))", "a condition of Piecewise "
+     "compares real values, but this may be complex"),
+    ("heaviside-complex", "Heaviside(z)", "Heaviside compares real values"),
+    ("max-complex", "Max(z, 1)", "Max compares real values"),
+    ("heaviside-symbolic-at-zero", "Heaviside(a, a)", "the value of Heaviside at 0 must be a "
+     "real number"),
+    ("sigmoid-arity", "sigmoid(a, a)", "sigmoid takes 1 argument, got 2"),
     ("empty", "   ", "expected an expression, found nothing"),
     ("syntax", "a + (1", "invalid expression"),
     # shapes

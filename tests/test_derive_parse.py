@@ -301,8 +301,14 @@ ERRORS = [
      "matrix size 9x2 is out of range (1 to 8)"),
     ("nonsquare-symmetric", "given:\n  W: matrix 2x3 symmetric\ncalc:\n  W\n  = W\n", None, 3,
      "a symmetric matrix must be square"),
-    ("keyword-name", "given:\n  lambda: real\ncalc:\n  1\n  = 1\n", None, 3,
-     "'lambda' is a Python keyword and cannot be a name"),
+    ("keyword-name", "given:\n  if: real\ncalc:\n  1\n  = 1\n", None, 3,
+     "'if' is a Python keyword and cannot be a name"),
+    ("fullwidth-name", "given:\n  x\uff58: real\ncalc:\n  1\n  = 1\n", None, 3,
+     "the character '\uff58' (FULLWIDTH LATIN SMALL LETTER X) is a variant of 'x' and is not "
+     "allowed"),
+    ("greek-look-alike", "given:\n  \u0391: real\ncalc:\n  1\n  = 1\n", None, 3,
+     "the letter '\u0391' (GREEK CAPITAL LETTER ALPHA) is not allowed in a name (it looks like "
+     "a Latin letter)"),
     ("reserved-name", "given:\n  E: real\ncalc:\n  1\n  = 1\n", None, 3,
      "'E' is a built-in name and cannot be declared"),
     ("entry-clash", "given:\n  v: vector 2\n  v_1: real\ncalc:\n  v\n  = v\n", None, 4,

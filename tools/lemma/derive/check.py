@@ -14,7 +14,7 @@ from collections.abc import Callable
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import workers
+from lemma.derive import cases, printing, workers
 from lemma.derive.block import Condition, Derivation, Step
 from lemma.derive.checklines import check_value
 from lemma.derive.conditions import discharged
@@ -47,7 +47,7 @@ def _all_zero(
 ) -> tuple[bool, str]:
     """Apply a simplification entrywise (after .doit() if asked); (all zero?, residual text)."""
     out = [fn(_doit(e) if doit else e) for e in _entries(expr)]
-    text = sympy.sstr(out if isinstance(expr, sympy.MatrixBase) else out[0])
+    text = printing.text(out if isinstance(expr, sympy.MatrixBase) else out[0])
     return all(e == 0 for e in out), truncate(text, RESIDUAL_CHARS)
 
 
@@ -63,26 +63,54 @@ LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
     ("cancel", lambda e: sympy.cancel(sympy.together(e)), True),
     ("doit+expand", sympy.expand, True),
     ("doit+cancel", lambda e: sympy.cancel(sympy.together(e)), True),
+    ("doit+cases", lambda e: _by_cases(e, _QUICK_CASE_RUNGS), True),
+    ("cases+simplify", lambda e: _by_cases(e, _CASE_RUNGS), False),
     ("gammasimp", sympy.gammasimp, False),
     ("combsimp", sympy.combsimp, False),
     ("simplify", sympy.simplify, False),
     ("rewrite(exp)", lambda e: sympy.simplify(e.rewrite(sympy.exp)), False),
+    ("expand_complex", lambda e: sympy.expand(sympy.expand_complex(e.rewrite(sympy.erf))),
+     False),
     ("trigsimp", sympy.trigsimp, False),
     ("fu", sympy.fu, False),
 )
 
-#: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict).
-SIGN_LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr]], ...] = (
-    ("sign via assumptions", lambda e: e),
-    ("sign via assumptions after expand", sympy.expand),
-    ("sign via assumptions after factor", lambda e: sympy.factor(sympy.cancel(e))),
-    ("sign via assumptions after simplify", sympy.simplify),
+#: How each case of a proof by cases is closed: quickly (a cheap rung), or with simplify too.
+_QUICK_CASE_RUNGS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    sympy.expand, lambda e: sympy.cancel(sympy.together(e)))
+_CASE_RUNGS = (*_QUICK_CASE_RUNGS, sympy.simplify)
+
+
+def _by_cases(e: sympy.Expr, rungs: tuple[Callable[[sympy.Expr], sympy.Expr], ...]
+              ) -> sympy.Expr:
+    """0 when every case of a split on Max/Min/Piecewise/Heaviside/Abs closes (cases.py)."""
+    if not cases.splittable(e):
+        return e
+    closes = cases.all_cases(e, lambda c: any(rung(c) == 0 for rung in rungs))
+    return sympy.Integer(0) if closes else e
+
+
+def _signed(value: sympy.Expr, strict: bool) -> bool:
+    return bool(value.is_positive if strict else value.is_nonnegative)
+
+
+#: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict); each maps
+#: the margin to the expressions whose sign is read from sympy's assumptions (all must pass).
+SIGN_LADDER: tuple[tuple[str, Callable[[sympy.Expr], list[sympy.Expr]]], ...] = (
+    ("sign via assumptions", lambda e: [e]),
+    ("sign via assumptions after expand", lambda e: [sympy.expand(e)]),
+    ("sign via assumptions after factor", lambda e: [sympy.factor(sympy.cancel(e))]),
+    ("sign by cases", lambda e: (cases.split(e) or [e]) if cases.splittable(e) else [e]),
+    ("sign via assumptions after simplify", lambda e: [sympy.simplify(e)]),
 )
 
 
-def _sign_proved(margin: sympy.Expr, fn: Callable[[sympy.Expr], sympy.Expr], strict: bool) -> bool:
-    value = fn(_doit(margin))
-    return bool(value.is_positive if strict else value.is_nonnegative)
+def _sign_proved(margin: sympy.Expr, fn: Callable[[sympy.Expr], list[sympy.Expr]],
+                 strict: bool) -> bool:
+    values = fn(_doit(margin))
+    return bool(values) and all(
+        any(_signed(form, strict) for form in (v, sympy.expand(v), sympy.factor(sympy.cancel(v))))
+        if len(values) > 1 else _signed(v, strict) for v in values)
 
 
 def _shape(expr: object) -> tuple[int, int] | None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive import workers
+from lemma.derive import printing, workers
 from lemma.derive.block import Check, Derivation
 from lemma.derive.results import CheckResult
 
 
 def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
     """Evaluate the chain's last expression exactly at a `check:` point and compare."""
-    expected = sympy.sstr(chk.expected)
+    expected = printing.text(chk.expected)
     if not d.steps:
         return CheckResult(chk.text, chk.pos.line, expected, "", "", False, "no calc chain")
     out = workers.run(_evaluate_check, d, chk, timeout=time_box)
@@ -23,27 +23,36 @@ def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:
 
 
 def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
-    values = {}
+    values: dict[object, object] = {}
     for name, value in chk.assignments:
         try:
-            values[d.symbol(name)] = value
+            target = d.symbol(name)
         except KeyError:
             return "", "", False, f"'{name}' is not declared in this block"
+        if not isinstance(target, sympy.MatrixBase):
+            values[target] = value
+            continue
+        for entry, given in zip(target, value, strict=True):  # type: ignore[call-overload]
+            # a diagonal matrix's zeros, a symmetric matrix's mirrored entries
+            fixed = entry if entry.is_number else values.setdefault(entry, given)
+            if fixed != given:
+                return "", "", False, f"the value of {name} does not have its declared structure"
     value = _at(d.steps[-1].rhs, values)
     if isinstance(value, sympy.Basic) and value.free_symbols:
         missing = ", ".join(sorted(str(s) for s in value.free_symbols))
-        return sympy.sstr(value), "", False, f"no value given for {missing}"
+        return printing.text(value), "", False, f"no value given for {missing}"
     matrix = isinstance(value, sympy.MatrixBase)
     if matrix != isinstance(chk.expected, sympy.MatrixBase) or (
         matrix and value.shape != chk.expected.shape  # type: ignore[union-attr]
     ):
-        return sympy.sstr(value), "", False, "the value and the expected value differ in shape"
+        return printing.text(value), "", False, "the value and the expected value differ in shape"
     value = value.applyfunc(sympy.simplify) if matrix else sympy.simplify(value)
     diff = value - chk.expected  # type: ignore[operator]
     ok = all(sympy.simplify(e) == 0 for e in (diff if matrix else [diff]))
-    text = sympy.sstr(value.tolist() if matrix else value)
-    decimal = "" if matrix else sympy.sstr(sympy.N(value, 15))
-    message = "" if ok else f"expected {sympy.sstr(chk.expected)}, got {text}"
+    text = printing.text(value)
+    decimal = "" if matrix else printing.text(sympy.N(value, 15))
+    message = "" if ok else (f"expected {printing.with_decimal(chk.expected)}, got "
+                            f"{printing.with_decimal(value) if not matrix else text}")
     return text, decimal, ok, message
 
 

@@ -252,10 +252,21 @@ _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
     sympy.expand,
     lambda e: sympy.factor(sympy.cancel(e)),
     lambda e: _integrals_signed(e.rewrite(sympy.gamma)),
+    lambda e: sympy.factor(sympy.together(_unfold(e))),
 )
 
 
+def _unfold(expr: sympy.Expr) -> sympy.Expr:
+    from lemma.derive.exprfun import unfold  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
+
+    return unfold(expr)
+
+
 def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
+    from lemma.derive import cases  # a Piecewise branch's condition holds where it is taken
+
+    if cases.splittable(expr) and cases.all_cases(expr, lambda c: _proves(kind, c, known)):
+        return True
     for rewrite in _REWRITES:
         value = rewrite(expr)
         if kind == "nonzero" and _nonzero(value, known):

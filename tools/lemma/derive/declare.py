@@ -16,10 +16,10 @@ import sympy
 from lemma.derive.block import Check, Declaration, DerivationSyntaxError, Domain
 from lemma.derive.expr import CONSTANTS, FUNCTIONS, is_matrix, parse_expression
 from lemma.derive.exprmat import MAX_MATRIX, shape_text
+from lemma.derive.names import KEYWORD_NAMES, NAME, NAME_PATTERN, character_problem
 from lemma.model import SourcePos
 
 SECTIONS = ("title", "given", "assume", "calc", "check")
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SCALAR = re.compile(r"(real|integer|complex)")
 _COMPARE = re.compile(r"(real|integer)\s*(>=|<=|>|<)(.+)")
 _INTERVAL = re.compile(r"(real|integer)\s+in\s*([(\[])(.*)([)\]])")
@@ -84,10 +84,14 @@ def check_new_name(lines: Lines, idx: int, col: int, name: str, names: dict[str,
                    seen: dict[str, int], *, hypothesis: bool = False) -> None:
     """Reject a new declaration or hypothesis name that is invalid, reserved or taken."""
     where = lines.pos(idx, col)
-    if not _NAME.fullmatch(name):
+    if not NAME.fullmatch(name):
+        for i, ch in enumerate(name):
+            if problem := character_problem(ch):
+                raise DerivationSyntaxError(lines.pos(idx, col + i), *problem)
         raise DerivationSyntaxError(where, f"invalid name {name!r}",
-                                    "names are ASCII letters, digits and _, starting with a letter")
-    if keyword.iskeyword(name):
+                                    "names are ASCII or Greek letters, digits and _, starting "
+                                    "with a letter")
+    if keyword.iskeyword(name) and name not in KEYWORD_NAMES:
         raise DerivationSyntaxError(where, f"{name!r} is a Python keyword and cannot be a name",
                                     "choose another name, e.g. lam for lambda")
     if name in CONSTANTS or (hypothesis and name in FUNCTIONS):
@@ -286,7 +290,7 @@ def check_lines(lines: Lines, entries: list[int], decls: list[Declaration]) -> l
 
 def _assignment(lines: Lines, idx: int, start: int, part: str, by_name: dict[str, Declaration],
                 done: list[tuple[str, object]]) -> tuple[str, object]:
-    match = re.fullmatch(r"(\s*)([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)", part, re.S)
+    match = re.fullmatch(rf"(\s*)({NAME_PATTERN})\s*=(?!=)(.*)", part, re.S)
     if not match:
         raise DerivationSyntaxError(lines.pos(idx, start + len(part) - len(part.lstrip())),
                                     "expected NAME=value in a check", "e.g. g=300, k=65 => 4/95")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 import sympy
 
+from lemma.derive import cases
 from lemma.derive.block import Condition
 from lemma.derive.probe import Claim, Point, Space, draw_point, instantiate
 
@@ -26,7 +28,9 @@ _NUDGES = (sympy.Rational(1, 7), sympy.Rational(-1, 7), sympy.Integer(1), sympy.
 def edge_points(claim: Claim, rng: random.Random) -> Iterator[Point]:
     """Candidate points for every pointwise side condition of the claim, at most a budget."""
     made = 0
-    for condition in claim.pointwise:
+    seams = [Condition("nonzero", gap, "")
+             for side in (claim.left, claim.right) for gap in cases.seams(side)]
+    for condition in (*claim.pointwise, *seams):
         for point in _for_condition(claim.space, condition, rng):
             yield point
             made += 1
@@ -38,7 +42,8 @@ _HEAVY = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivativ
 
 
 def _for_condition(space: Space, condition: Condition, rng: random.Random) -> Iterator[Point]:
-    expr = condition.expr
+    expr = cases.unguarded(condition.expr)
+    condition = replace(condition, expr=expr)
     if expr.has(*_HEAVY):
         return  # solving through an integral or a sum is no quick search
     used = expr.free_symbols

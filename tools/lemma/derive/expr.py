@@ -7,8 +7,10 @@ Python, and sympy only ever sees constructors whose arguments have been bounded 
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 import sympy
@@ -16,8 +18,9 @@ from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import conditions, exprbind, exprcond, exprsym
+from lemma.derive import conditions, exprbind, exprcond, exprfun, exprsym, printing
 from lemma.derive import exprmat as mat
+from lemma.derive import names as naming
 from lemma.derive.block import Binder, Condition, DerivationSyntaxError
 from lemma.model import SourcePos
 
@@ -33,7 +36,8 @@ MAX_FACTORIAL = 1000  # numeric arguments of factorial, binomial, gamma, beta
 MAX_TERMS = 1000  # terms of a Sum/Product whose bounds are both numbers
 MAX_DIFF_ORDER = 8  # total order of a derivative
 
-CONSTANTS: dict[str, sympy.Basic] = {"pi": sympy.pi, "E": sympy.E, "I": sympy.I, "oo": sympy.oo}
+CONSTANTS: dict[str, sympy.Basic] = {"pi": sympy.pi, "π": sympy.pi, "E": sympy.E, "I": sympy.I,
+                                     "oo": sympy.oo}
 
 #: name -> (constructor, least and most number of arguments); all arguments are scalars.
 SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
@@ -60,11 +64,19 @@ SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
     "beta": (sympy.beta, 2, 2),
     "floor": (sympy.floor, 1, 1),
     "ceiling": (sympy.ceiling, 1, 1),
+    "erf": (sympy.erf, 1, 1),
+    "erfc": (sympy.erfc, 1, 1),
+    "re": (sympy.re, 1, 1),
+    "im": (sympy.im, 1, 1),
+    "conjugate": (sympy.conjugate, 1, 1),
 }
 BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
 BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
 MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix"})
-FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS
+SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(exprfun.ABBREVIATIONS)
+FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
+#: What a guarded side condition is replaced by outside its branch: a value where it holds.
+_NEUTRAL = {"nonzero": 1, "positive": 1, "nonnegative": 1, "unit": 0, "gamma": 1}
 RESERVED = frozenset(CONSTANTS)
 
 _DECIMAL = re.compile(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
@@ -138,8 +150,8 @@ def parse_with_conditions(
     except RecursionError:
         raise builder.fail(0, "expression is too deeply nested to build") from None
     except Exception as err:  # sympy rejecting a whitelisted construct: report, never a traceback
-        raise builder.fail(0, f"cannot build this expression: {type(err).__name__}: "
-                           f"{str(err)[:200]}") from None
+        raise builder.fail(0, "cannot build this expression: "
+                           + printing.plain_error(err)) from None
 
 
 class _Builder:
@@ -156,6 +168,7 @@ class _Builder:
         self.flat = ""
         self.conditions: list[Condition] = []
         self.binders: list[Binder] = []
+        self.guards: list[tuple[sympy.Basic, str]] = []  # the Piecewise branch being built
 
     # -- side conditions ------------------------------------------------------------------
 
@@ -168,9 +181,26 @@ class _Builder:
                 defines: bool = True) -> None:
         """Record that the expression is defined only where `expr` satisfies `kind`."""
         text = node if isinstance(node, str) else self.segment(node)
+        if self.guards and isinstance(expr, sympy.Expr):
+            where = sympy.And(*(guard for guard, _ in self.guards))
+            if where is sympy.false:
+                return
+            expr = sympy.Piecewise((expr, where), (_NEUTRAL[kind], True))
         condition = conditions.make(kind, expr, text, tuple(self.binders), defines)
+        if condition is not None and self.guards:
+            shown = " and ".join(words for _, words in self.guards if words)
+            condition = replace(condition, text=f"{condition.text} where {shown}")
         if condition is not None and condition not in self.conditions:
             self.conditions.append(condition)
+
+    @contextlib.contextmanager
+    def guarded(self, guards: list[tuple[sympy.Basic, str]]) -> Iterator[None]:
+        """Side conditions recorded inside hold only where all `guards` hold."""
+        saved, self.guards = self.guards, list(guards)
+        try:
+            yield
+        finally:
+            self.guards = saved
 
     def transparent(self, node: ast.AST, value: object, what: str) -> None:
         """Reject a hypothesis of a linear combination used other than by + - *."""
@@ -204,11 +234,8 @@ class _Builder:
                             f"{MAX_CHARS})", "split the link into smaller steps")
         depth = 0
         for i, ch in enumerate(text):
-            if ord(ch) > 127:
-                raise self.fail(i, f"non-ASCII character {ch!r} in an expression",
-                                "write names and operators in ASCII, e.g. alpha, -, <=")
-            if ord(ch) < 32 and ch not in "\t\n\r":
-                raise self.fail(i, f"control character {ch!r} in an expression")
+            if problem := naming.character_problem(ch):
+                raise self.fail(i, *problem)
             if ch in "([{":
                 depth += 1
                 if depth > MAX_BRACKETS:
@@ -222,13 +249,18 @@ class _Builder:
         if not self.flat.strip():
             raise self.fail(0, "expected an expression, found nothing")
         try:
-            tree = ast.parse(self.flat, mode="eval")
+            tree = ast.parse(naming.protect_keywords(self.flat), mode="eval")
         except SyntaxError as err:
+            if re.search(r"(?<!\w)lambda(?!\w)[^:]*:", self.flat):
+                raise self.fail(self.shift + self.flat.find("lambda"), "lambda expressions are "
+                                "not allowed", "lambda may only be a declared name") from None
             hint = "use ** for powers" if "^" in text else "expressions use Python syntax"
             raise self.fail(self.shift + max((err.offset or 1) - 1, 0),
                             f"invalid expression: {err.msg}", hint) from None
         except (RecursionError, MemoryError, ValueError):
             raise self.fail(0, "expression is too deeply nested to parse") from None
+        naming.char_offsets(tree, self.flat)
+        naming.restore_keywords(tree, self.flat)
         self._measure(tree)
         return self.conv(tree.body, {})
 
@@ -271,7 +303,8 @@ class _Builder:
             return self.call(node, scope)
         if isinstance(node, ast.Attribute):
             if node.attr != "T":
-                raise self.fail(node, f"attribute access .{node.attr} is not allowed",
+                attr = self.segment(node).rpartition(".")[2].strip()
+                raise self.fail(node, f"attribute access .{attr} is not allowed",
                                 "only .T (transpose) is allowed")
             value = self.conv(node.value, scope)
             if not is_matrix(value):
@@ -340,8 +373,7 @@ class _Builder:
             raise self.fail(self.operator_offset(node), "'^' is not a power here",
                             "use ** for powers, e.g. x**2")
         if op is ast.MatMult:
-            raise self.fail(self.operator_offset(node), "'@' is not allowed",
-                            "use * for the matrix product")
+            return self.matmul(node, scope)
         if op not in _OPS:
             raise self.fail(node, "only + - * / ** are allowed as operators")
         # a long flat chain a + b - c * d ... is folded left to right without recursion
@@ -352,6 +384,19 @@ class _Builder:
         for link in reversed(spine):
             value = self.apply(link, value, self.conv(link.right, scope))
         return value
+
+    def matmul(self, node: ast.BinOp, scope: dict[str, object]) -> object:
+        """`A @ B`: the matrix product, as `A*B`; with a scalar operand it is an error."""
+        left, right = self.conv(node.left, scope), self.conv(node.right, scope)
+        if not (is_matrix(left) and is_matrix(right)):
+            which = "both operands are scalars" if not (is_matrix(left) or is_matrix(right)) \
+                else f"the {'left' if not is_matrix(left) else 'right'} operand is a scalar"
+            raise self.fail(self.operator_offset(node), f"'@' is the matrix product, but {which}",
+                            "use * to multiply by a scalar")
+        try:
+            return self.defined(node, mat.combine("*", left, right))
+        except mat.ShapeProblem as err:
+            raise self.fail(self.operator_offset(node), err.message, err.hint) from None
 
     def apply(self, node: ast.BinOp, left: object, right: object) -> object:
         """One binary operation on converted operands, with its side conditions."""
@@ -443,6 +488,8 @@ class _Builder:
                             f"declare it as `{name}: function N` to call it")
         if name in SCALAR_FUNCTIONS:
             return self.scalar_call(node, name, scope)
+        if name in SPECIAL_FUNCTIONS:
+            return self.special_call(node, name, scope)
         if name in BINDERS:
             built = exprbind.binder(self, node, name, scope)
             self.transparent(node, built, name)
@@ -463,6 +510,9 @@ class _Builder:
             want = str(least) if least == most else f"{least} to {most}"
             raise self.fail(node, f"{name} takes {want} argument(s), got {count}")
         args = [self.scalar(arg, scope, name) for arg in node.args]
+        if name in ("Max", "Min"):
+            for arg, sub in zip(args, node.args, strict=True):
+                exprfun.real_argument(self, sub, arg, name)
         exprcond.call_conditions(self, node, name, args)
         if name in BOUNDED_ARGS:
             for arg, sub in zip(args, node.args, strict=True):
@@ -471,6 +521,20 @@ class _Builder:
                     raise self.fail(sub, f"{name} of a number larger than {MAX_FACTORIAL} is "
                                     "not computed", "keep the argument symbolic")
         return self.defined(node, fn(*args))
+
+    def special_call(self, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+        """Piecewise, Heaviside, and the abbreviations sigmoid and softplus."""
+        if name == "Piecewise":
+            built = exprfun.piecewise(self, node, scope)
+        elif name == "Heaviside":
+            built = exprfun.heaviside(self, node, scope)
+        else:
+            if len(node.args) != 1:
+                raise self.fail(node, f"{name} takes 1 argument, got {len(node.args)}")
+            arg = self.scalar(node.args[0], scope, name)
+            built = exprfun.abbreviation(self, node, name, arg)
+        self.transparent(node, built, name)
+        return self.defined(node, built)
 
     def undefined_call(
         self, node: ast.Call, name: str, fn: UndefinedFunction, scope: dict[str, object]

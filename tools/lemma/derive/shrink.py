@@ -14,6 +14,7 @@ from typing import Any
 
 import sympy
 
+from lemma.derive import printing
 from lemma.derive.block import Domain
 from lemma.derive.draw import simple_functions
 from lemma.derive.numeric import is_defined
@@ -97,10 +98,7 @@ def truncate(text: str, limit: int = RESIDUAL_CHARS) -> str:
 
 def show(value: object) -> str:
     """Exact text of a value, with a decimal when it is not rational."""
-    text = sympy.sstr(value.tolist() if isinstance(value, sympy.MatrixBase) else value)
-    if isinstance(value, sympy.Expr) and value.is_number and not value.is_Rational:
-        return f"{text} ≈ {sympy.sstr(sympy.N(value, 12))}"
-    return text
+    return printing.with_decimal(value)
 
 
 def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
@@ -113,9 +111,9 @@ def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
     if why.startswith("undefined"):
         residual_text = ""  # the sides are not numbers here: a residual would mislead
     elif isinstance(residual, sympy.MatrixBase):
-        residual_text = sympy.sstr(residual.applyfunc(sympy.expand).tolist())
+        residual_text = printing.text(residual.applyfunc(sympy.expand))
     else:
-        residual_text = sympy.sstr(sympy.expand(residual))
+        residual_text = printing.text(sympy.expand(residual))
     return {
         "point": point_text(claim.space, point),
         "left": show(left) if left is not None else "undefined",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 import re
 
-_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+from lemma.derive.names import char_offsets, protect_keywords, restore_keywords
+
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 2, ast.Div: 2, ast.Pow: 4}
 _GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda",
                     "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
                     "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega"})
@@ -46,7 +48,10 @@ def source_tex(text: str) -> str | None:
     only parsed into a syntax tree and printed, never evaluated. None when it has other syntax.
     """
     try:
-        tree = ast.parse(" ".join(text.split()), mode="eval")
+        flat = " ".join(text.split())
+        tree = ast.parse(protect_keywords(flat), mode="eval")
+        char_offsets(tree, flat)
+        restore_keywords(tree, flat)
         return _tex(tree.body)
     except (SyntaxError, ValueError, RecursionError):
         return None
@@ -74,7 +79,8 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
             return rf"\frac{{{_tex(node.left)}}}{{{_tex(node.right)}}}"
         if isinstance(node.op, ast.Pow):
             return f"{_tex(node.left, 5)}^{{{_tex(node.right)}}}"
-        sign = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: r" \, "}[type(node.op)]
+        sign = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: r" \, ", ast.MatMult: r" \, "}[
+            type(node.op)]
         right = _tex(node.right, level + (1 if isinstance(node.op, ast.Sub) else 0))
         return _wrap(_tex(node.left, level) + sign + right, level, parent)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
@@ -150,6 +156,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return f"I_{{{inner}}}"
     if name == "sqrt" and len(args) == 1:
         return rf"\sqrt{{{inner}}}"
+    if name == "Heaviside" and len(args) == 1:
+        return rf"H\left({inner}\right)"
     if name == "Abs" and len(args) == 1:
         return rf"\left|{inner}\right|"
     if name in ("det", "exp", "log", "sin", "cos", "tan", "tanh"):
