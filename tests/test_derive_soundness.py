@@ -254,3 +254,10 @@ TANH_BLOCK = (
 def test_cancellation_without_significant_digits_is_not_a_counterexample() -> None:
     result = verdict(TANH_BLOCK, time_box=15.0)
     assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+
+
+def test_a_sum_up_to_a_real_number_is_refused_not_proved() -> None:
+    with pytest.raises(DerivationSyntaxError) as err:
+        parse("given:\n  x: real > 0\ncalc:\n  Sum(k, (k, 1, x))\n  = x*(x + 1)/2")
+    assert err.value.message == "a bound of Sum must be an integer, and x is not known to be one"
+    assert parse("given:\n  x: real > 0\ncalc:\n  Sum(k, (k, 1, floor(x)))\n  = 0").steps

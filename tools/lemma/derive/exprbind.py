@@ -95,6 +95,11 @@ def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
         var = _variable(builder, lim.elts[0], inner, name, integer=True)
         low = builder.scalar(lim.elts[1], inner, f"a bound of {name}")
         high = builder.scalar(lim.elts[2], inner, f"a bound of {name}")
+        for bound, sub in ((low, lim.elts[1]), (high, lim.elts[2])):
+            if not (bound.is_integer or bound in (sympy.oo, -sympy.oo)):
+                raise builder.fail(sub, f"a bound of {name} must be an integer, and "
+                                   f"{builder.segment(sub)} is not known to be one",
+                                   "declare it as an integer, or round it with floor(...)")
         builder.require("nonnegative", high - low + 1,
                         f"{builder.segment(lim.elts[2])} - ({builder.segment(lim.elts[1])}) + 1",
                         defines=False)
