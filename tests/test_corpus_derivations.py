@@ -30,7 +30,7 @@ REQUIRED = {
     "cross-entropy-decreasing", "cross-entropy-infimum", "random-graph-union-bound",
     "random-graph-union-threshold", "exp-taylor-remainder", "double-counting-log-odds",
     "kinda-okay-worlds-share", "quantilizer-cost-bound",
-    "guide-matrix-ring", "guide-inequality-hypotheses",
+    "guide-matrix-ring", "guide-inequality-hypotheses", "guide-jacobian",
 } | set(EXPECTED_INVALID)
 
 

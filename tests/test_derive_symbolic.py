@@ -112,3 +112,19 @@ def test_the_ring_cancels_an_inverse_only_next_to_its_argument() -> None:
     assert ring_zero(sympy.Inverse(a) * b * a - b) != 0
     ring = Ring()
     assert ring.normal((a * b).T) == ring.normal(b.T * a.T)
+
+
+@pytest.mark.parametrize(("valid", "invalid"), [
+    ("given:\n  x: vector 2\n  W: matrix 2x2\ncalc:\n  jacobian(W*x, x)\n  = W",
+     "given:\n  x: vector 2\n  W: matrix 2x2\ncalc:\n  jacobian(W*x, x)\n  = W.T"),
+    ("given:\n  x: vector 2\ncalc:\n  jacobian(x.T*x, x)\n  = 2*x.T",
+     "given:\n  x: vector 2\ncalc:\n  jacobian(x.T*x, x)\n  = x.T"),
+    ("given:\n  v: vector 2\n  c: real\ncalc:\n  norm(c*v)\n  = Abs(c)*norm(v)",
+     "given:\n  v: vector 2\n  c: real\ncalc:\n  norm(c*v)\n  = c*norm(v)"),
+    ("given:\n  A: matrix 2x2\ncalc:\n  norm(A)**2\n  = trace(A.T*A)",
+     "given:\n  A: matrix 2x2\ncalc:\n  norm(A)**2\n  = trace(A*A)"),
+], ids=["jacobian-of-a-linear-map", "gradient-of-a-square", "norm-scales", "frobenius"])
+def test_jacobian_and_norm(valid: str, invalid: str) -> None:
+    good = verdict(valid)
+    assert good.verdict == "valid", [(x.status, x.method, x.message) for x in good.links]
+    assert verdict(invalid).verdict != "valid"

@@ -72,7 +72,8 @@ SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
 }
 BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
 BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
-MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix"})
+MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
+                              "norm"})
 SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(exprfun.ABBREVIATIONS)
 FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
 #: What a guarded side condition is replaced by outside its branch: a value where it holds.

@@ -237,6 +237,10 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
         return sympy.ImmutableMatrix(made)
     if name == "Matrix":
         return _literal(builder, node, scope)
+    if name == "jacobian":
+        return _jacobian(builder, node, scope)
+    if name == "norm":
+        return _norm(builder, node, scope)
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
@@ -282,3 +286,43 @@ def _literal(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> Mat
         raise builder.fail(node, "Matrix rows must all have the same, non-zero length")
     entries = [[builder.scalar(cell, scope, "a Matrix entry") for cell in row] for row in rows]
     return sympy.ImmutableMatrix(entries)
+
+
+def _explicit(builder: _Builder, node: ast.AST, scope: dict[str, object], what: str) -> object:
+    from lemma.derive import exprsym
+
+    value = builder.conv(node, scope)
+    if exprsym.is_symbolic(value):
+        raise builder.fail(node, f"{what} of a matrix of symbolic size is not supported",
+                           "declare it with a literal size, e.g. vector 3")
+    return value
+
+
+def _jacobian(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
+    """jacobian(F, x): the m x n matrix of dF_i/dx_j, for F a scalar or an m-vector and x a
+    declared n-vector (a scalar F gives the 1 x n row of its gradient)."""
+    if len(node.args) != 2:
+        raise builder.fail(node, "jacobian takes two arguments: jacobian(F, x)")
+    f = _explicit(builder, node.args[0], scope, "jacobian")
+    x = _explicit(builder, node.args[1], scope, "jacobian")
+    if not (isinstance(x, MatrixBase) and x.cols == 1 and all(e.is_Symbol for e in x)):
+        raise builder.fail(node.args[1], "the variable of jacobian must be a declared vector",
+                           "declare it as `x: vector n`")
+    if isinstance(f, MatrixBase) and f.cols != 1:
+        raise builder.fail(node.args[0], f"jacobian takes a vector or a scalar, but this is a "
+                           f"{shape_text(f)} matrix")
+    builder.transparent(node.args[0], f, "jacobian")
+    entries = list(f) if isinstance(f, MatrixBase) else [f]
+    return sympy.ImmutableMatrix(len(entries), x.rows,
+                                 lambda i, j: sympy.Derivative(entries[i], x[j]))
+
+
+def _norm(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
+    """norm(v): the Euclidean norm of a vector, the Frobenius norm of a matrix (explicit sizes)."""
+    if len(node.args) != 1:
+        raise builder.fail(node, "norm takes one argument: norm(v)")
+    value = _explicit(builder, node.args[0], scope, "norm")
+    if not isinstance(value, MatrixBase):
+        raise builder.fail(node.args[0], "norm takes a vector or a matrix; for a scalar use Abs")
+    builder.transparent(node.args[0], value, "norm")
+    return sympy.sqrt(sympy.Add(*(e**2 for e in value)))
