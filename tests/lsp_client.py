@@ -68,12 +68,14 @@ class StdioClient:
             raise LspError(message["error"]["message"])
         return message.get("result")
 
-    def diagnostics(self, uri: str, until=None, timeout: float | None = None) -> list[dict]:
-        """The next `publishDiagnostics` for `uri` whose list satisfies `until` (default: any);
-        earlier ones are dropped."""
+    def diagnostics(self, uri: str, until=None, timeout: float | None = None,
+                    version: int | None = None) -> list[dict]:
+        """The next `publishDiagnostics` for `uri` whose list satisfies `until` (default: any)
+        and, if given, that is for document `version`."""
         def match(m: dict) -> bool:
             return (m.get("method") == "textDocument/publishDiagnostics"
                     and m["params"]["uri"] == uri
+                    and (version is None or m["params"].get("version") == version)
                     and (until is None or until(m["params"]["diagnostics"])))
         for i, seen in enumerate(self.notifications):
             if match(seen):

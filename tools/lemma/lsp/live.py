@@ -46,6 +46,20 @@ class LiveVault:
         self.every_note = every_note  # `style_rules: all`
         self.cross: dict[str, list[Diagnostic]] = {}
         self.names_dirty = True  # the vault-wide rules need recomputing
+        self._by_key: dict[str, set[str]] = {}  # link lookup key -> notes with such links
+        for note in vault:
+            self._index_keys(note.path, None, note)
+
+    def _index_keys(self, path: str, old: Note | None, new: Note | None) -> None:
+        """Keep `_by_key` in step: which notes have links looked up under which key."""
+        for note, add in ((old, False), (new, True)):
+            for link in note.links if note is not None else ():
+                for key in _lookup_keys(link.target):
+                    sources = self._by_key.setdefault(key, set())
+                    if add:
+                        sources.add(path)
+                    else:
+                        sources.discard(path)
 
     @property
     def root(self) -> Path:
@@ -97,11 +111,13 @@ class LiveVault:
             self.names_dirty = True
         moved = old is not None and note is not None and (
             (old.headings, old.block_ids) != (note.headings, note.block_ids))
-        for source, links in list(vault.resolved.items()):
-            if source == path:
-                continue
-            if any((r.target == path and (moved or keys)) or (keys and _hits(r.link.target, keys))
-                   for r in links):
+        self._index_keys(path, old, note)
+        stale = {s for k in keys for s in self._by_key.get(k, ())} if keys else set()
+        if moved or keys:
+            stale |= {source for source, links in vault.resolved.items()
+                      if any(r.target == path for r in links)}
+        for source in sorted(stale - {path}):
+            if source in vault.notes:
                 vault.resolved[source] = vault._resolve_all(vault.notes[source])
         if note is not None:
             vault.resolved[path] = vault._resolve_all(note)
@@ -180,9 +196,9 @@ class LiveVault:
         return sorted(found, key=Diagnostic.sort_key)
 
 
-def _hits(target: str, keys: set[str]) -> bool:
-    """Whether a link target is looked up under one of `keys` (or a path ending in one)."""
+def _lookup_keys(target: str) -> tuple[str, ...]:
+    """The name-index keys a link target's resolution reads (a path also reads its file name)."""
     if not target:
-        return False
+        return ()
     key = _key(target)
-    return key in keys or ("/" in key and key.rsplit("/", 1)[-1] in keys)
+    return (key, key.rsplit("/", 1)[-1]) if "/" in key else (key,)

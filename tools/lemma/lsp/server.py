@@ -9,6 +9,7 @@ that hands each block to the checker's forked, time-boxed workers.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,9 @@ class LemmaServer(LanguageServer):
     def _load(self, loader: Callable[[], Vault]) -> None:
         try:
             self.live = LiveVault(loader(), self._every_note)
+            # the loaded notes live as long as the server: keep the collector from walking
+            # their million objects again and again (a full collection would cost ~1 s a time)
+            gc.freeze()
         except LemmaError as error:
             self.load_error = error.message
         self.loaded.set()
@@ -135,8 +139,10 @@ class LemmaServer(LanguageServer):
                                                   self.to_client(lines, line, end)),
                                     message=message, severity=_SEVERITY[d.severity],
                                     code=d.code, source="lemma"))
-        self.text_document_publish_diagnostics(
-            t.PublishDiagnosticsParams(uri=self.uri(path), diagnostics=out))
+        uri = self.uri(path)
+        document = self.workspace.text_documents.get(uri)
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
+            uri=uri, diagnostics=out, version=document.version if document else None))
 
     def open_paths(self) -> list[str]:
         return [p for uri in list(self.workspace.text_documents) if (p := self.path(uri))]
