@@ -314,3 +314,20 @@ def test_cli_lists_lsp_without_importing_pygls() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_a_note_created_on_disk_fixes_the_link(client: StdioClient, vault: Path) -> None:
+    assert [d["code"] for d in open_note(client, vault, "papers/p.md")] == ["broken-link"]
+    write_files(vault, {"concepts/missing-note.md": "---\ntitle: Missing note\n---\nNow here.\n"})
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [
+        {"uri": uri(vault, "concepts/missing-note.md"), "type": 1}]})
+    assert client.diagnostics(uri(vault, "papers/p.md")) == []
+
+
+def test_rename_asks_to_save_unsaved_buffers_first(client: StdioClient, vault: Path) -> None:
+    open_note(client, vault, "papers/p.md")
+    append_line(client, vault, "papers/p.md", PAPER, "Unsaved words.")
+    with pytest.raises(LspError) as refused:
+        ask(client, vault, "textDocument/rename", "papers/p.md", at(PAPER, "[[Alpha]]", 3),
+            newName="Alef")
+    assert str(refused.value) == "lemma mv works on the files: save papers/p.md first"

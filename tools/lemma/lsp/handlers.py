@@ -26,11 +26,17 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.INITIALIZED)
     async def initialized(ls: LemmaServer, params: t.InitializedParams) -> None:
-        live = await ls.vault()
+        await ls.vault()
         for uri in list(ls.workspace.text_documents):  # opened while the vault was loading
             ls.sync(uri)
         _spawn(ls.refresh_cross())
-        del live
+        watching = ls.client_capabilities.workspace and \
+            ls.client_capabilities.workspace.did_change_watched_files
+        if watching and watching.dynamic_registration:  # notes made or changed outside
+            ls.client_register_capability(t.RegistrationParams([t.Registration(
+                "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                t.DidChangeWatchedFilesRegistrationOptions(
+                    [t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LemmaServer, params: t.DidOpenTextDocumentParams) -> None:
@@ -146,6 +152,10 @@ def register(server: LemmaServer) -> None:
         if found is None:
             raise JsonRpcException("lemma: put the cursor on a link or on the note's title",
                                    code=REQUEST_FAILED)
+        unsaved = [p for p in ls.open_paths() if ls.unsaved(p)]
+        if unsaved:
+            raise JsonRpcException(f"lemma mv works on the files: save {', '.join(unsaved)} "
+                                   "first", code=REQUEST_FAILED)
         try:
             planned = edits.rename_edits(live.vault, found[0], params.new_name)
         except LemmaError as error:

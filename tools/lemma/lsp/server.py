@@ -101,6 +101,17 @@ class LemmaServer(LanguageServer):
             return []
         return [""] * (note.body_line - 1) + note.body.split("\n")
 
+    def unsaved(self, path: str) -> bool:
+        """Whether the buffer of `path` differs from the file on disk."""
+        assert self.live is not None
+        document = self.workspace.text_documents.get(self.uri(path))
+        try:
+            disk = (self.live.root / path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return True
+        return document is not None and document.source.replace("\r\n", "\n") != \
+            disk.replace("\r\n", "\n")
+
     def span(self, path: str, span: features.Span) -> t.Range:
         lines = self.lines_of(path)
         return t.Range(self.to_client(lines, span.line, span.col),
