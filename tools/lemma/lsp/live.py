@@ -124,7 +124,8 @@ class LiveVault:
             if old is None:
                 vault.resolved = dict(sorted(vault.resolved.items()))
         vault.__dict__.pop("diagnostics", None)
-        return bool(keys) or moved
+        privacy = old is not None and note is not None and is_private(old) != is_private(note)
+        return bool(keys) or moved or privacy
 
     def _reindex_names(self, path: str, old: Note | None, new: Note | None) -> set[str]:
         """Update the name index for one note in place; the folded names whose meaning changed."""
@@ -179,6 +180,7 @@ class LiveVault:
         """Recompute the vault-wide rules now (in this thread)."""
         self.cross = self.cross_rules(self.snapshot())
         self.names_dirty = False
+        self.vault._names = None  # "did you mean" learns the new names too
 
     def diagnostics(self, path: str) -> list[Diagnostic]:
         """What `lemma lint` reports for this note, sorted by position."""

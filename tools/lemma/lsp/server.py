@@ -176,6 +176,7 @@ class LemmaServer(LanguageServer):
         snapshot = live.snapshot()
         live.names_dirty = False
         live.cross = await asyncio.to_thread(live.cross_rules, snapshot)
+        live.vault._names = None  # "did you mean" hints learn the new names (rebuilt lazily)
         for path in self.open_paths():
             self.publish(path)
 
