@@ -331,3 +331,19 @@ def test_rename_asks_to_save_unsaved_buffers_first(client: StdioClient, vault: P
         ask(client, vault, "textDocument/rename", "papers/p.md", at(PAPER, "[[Alpha]]", 3),
             newName="Alef")
     assert str(refused.value) == "lemma mv works on the files: save papers/p.md first"
+
+
+def test_a_missing_notes_folder_is_one_clear_message(tmp_path: Path) -> None:
+    client = StdioClient(tmp_path / "nowhere", cwd=tmp_path, timeout=30)
+    try:
+        client.initialize(tmp_path)
+        message = client._wait(lambda m: m.get("method") == "window/showMessage", None,
+                               "showMessage")
+        assert message["params"] == {
+            "type": 1, "message": f"lemma: notes folder '{tmp_path / 'nowhere'}' does not exist"}
+        with pytest.raises(LspError, match="does not exist"):
+            client.request("textDocument/hover", {
+                "textDocument": {"uri": (tmp_path / "a.md").as_uri()},
+                "position": {"line": 0, "character": 0}})
+    finally:
+        client.close()

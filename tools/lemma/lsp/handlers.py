@@ -26,7 +26,11 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.INITIALIZED)
     async def initialized(ls: LemmaServer, params: t.InitializedParams) -> None:
-        await ls.vault()
+        try:
+            await ls.vault()
+        except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
+            ls.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
+            return
         for uri in list(ls.workspace.text_documents):  # opened while the vault was loading
             ls.sync(uri)
         _spawn(ls.refresh_cross())
