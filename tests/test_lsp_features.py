@@ -88,3 +88,12 @@ def test_text_changes_turn_old_into_new(old: str, new: str) -> None:
         end = starts[change.span.end_line] + change.span.end_col
         text = text[:start] + change.text + text[end:]
     assert text == new
+
+
+@pytest.mark.slow
+def test_check_note_stops_when_superseded(vault, tmp_path: Path) -> None:
+    found = edits.check_note(vault, "concepts/wrong.md", cache_dir=tmp_path / "cache")
+    assert [(d.code, d.pos.line) for d in found] == [("derivation-failed", 11)]
+    with pytest.raises(edits.Superseded):
+        edits.check_note(vault, "concepts/wrong.md", cache_dir=tmp_path / "other",
+                         cancelled=lambda: True)

@@ -347,3 +347,17 @@ def test_a_missing_notes_folder_is_one_clear_message(tmp_path: Path) -> None:
                 "position": {"line": 0, "character": 0}})
     finally:
         client.close()
+
+
+@pytest.mark.slow
+def test_a_second_save_supersedes_the_first_check(client: StdioClient, vault: Path) -> None:
+    open_note(client, vault, "concepts/wrong.md")
+    for _ in range(2):
+        client.notify("textDocument/didSave", {"textDocument": {"uri": uri(vault,
+                                                                           "concepts/wrong.md")}})
+    shown = client.diagnostics(uri(vault, "concepts/wrong.md"), until=bool, timeout=120)
+    assert [d["code"] for d in shown] == ["derivation-failed"]
+    hover = client.request("textDocument/hover", {  # the server is still answering
+        "textDocument": {"uri": uri(vault, "papers/p.md")},
+        "position": at(PAPER, "[[Alpha]]", 2)})
+    assert hover["contents"]["value"].startswith("**Alpha**")

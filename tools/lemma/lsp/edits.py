@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,12 +148,18 @@ def _after_place(text: str) -> str:
     return re.sub(r"^\S+?:\d+:?\s+", "", text, count=1)
 
 
+class Superseded(Exception):
+    """A newer save of the note made this check pointless."""
+
+
 def check_note(vault: Vault, path: str, time_box: float = 10.0,
-               cache_dir: Path | None = None) -> list[Diagnostic]:
+               cache_dir: Path | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[Diagnostic]:
     """Check the derivations of one note in the checker's killable workers (sympy loads here).
 
     Always at least two workers, so every block runs in a forked, time-boxed child process and
-    a runaway expression is killed rather than blocking the server.
+    a runaway expression is killed rather than blocking the server. When `cancelled()` turns
+    true, the run stops after the next block (its workers are killed) with `Superseded`.
     """
     from ..derive.api import check_derivations, find_derivations
     from ..derive.cache import ResultCache, default_cache_dir
@@ -162,5 +169,10 @@ def check_note(vault: Vault, path: str, time_box: float = 10.0,
         return []
     found = find_derivations(vault, [path])
     cache = ResultCache(cache_dir or default_cache_dir(vault.root))
-    results = check_derivations(found.derivations, jobs=2, cache=cache, time_box=time_box)
+    def progress(_result: object) -> None:
+        if cancelled is not None and cancelled():
+            raise Superseded(path)
+
+    results = check_derivations(found.derivations, jobs=2, cache=cache, time_box=time_box,
+                                progress=progress)
     return derivation_diagnostics(results, found.diagnostics)

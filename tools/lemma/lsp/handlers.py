@@ -9,8 +9,11 @@ from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
 from . import edits, features
-from .server import _KIND, REQUEST_FAILED, LemmaServer
+from .server import REQUEST_FAILED, LemmaServer
 
+_KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
+         "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
+         "tag": t.CompletionItemKind.Keyword, "name": t.CompletionItemKind.Variable}
 _tasks: set[asyncio.Task] = set()
 
 

@@ -28,9 +28,6 @@ from .live import LiveVault
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
              Severity.INFO: t.DiagnosticSeverity.Information}
-_KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
-         "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
-         "tag": t.CompletionItemKind.Keyword, "name": t.CompletionItemKind.Variable}
 REQUEST_FAILED = -32803
 
 
@@ -185,8 +182,15 @@ class LemmaServer(LanguageServer):
         live = await self.vault()
         generation = self.generation[path] = self.generation.get(path, 0) + 1
         snapshot = live.snapshot(only=path)
+
+        def cancelled() -> bool:
+            return self.generation.get(path) != generation
+
         try:
-            found = await asyncio.to_thread(edits.check_note, snapshot, path, self.time_box)
+            found = await asyncio.to_thread(edits.check_note, snapshot, path, self.time_box,
+                                            None, cancelled)
+        except edits.Superseded:
+            return
         except LemmaError as error:
             found = [Diagnostic(SourcePos(path, 1, 1), Severity.ERROR, "derivation-error",
                                 error.message)]
