@@ -97,3 +97,16 @@ def test_check_note_stops_when_superseded(vault, tmp_path: Path) -> None:
     with pytest.raises(edits.Superseded):
         edits.check_note(vault, "concepts/wrong.md", cache_dir=tmp_path / "other",
                          cancelled=lambda: True)
+
+
+def test_symbols_nest_by_heading_level(tmp_path: Path) -> None:
+    text = ("# Top\n\n## A\n\n```derivation id=d\ncalc:\n  x\n  = x\n```\n### A1\n\n"
+            "## B\nend\n")
+    vault = load_vault(write_files(tmp_path / "v", {"n.md": text}))
+
+    def outline(symbols) -> list:
+        return [(s.name, s.span.line, s.span.end_line, outline(s.children)) for s in symbols]
+
+    assert outline(features.symbols(vault, "n.md")) == [
+        ("Top", 0, 13, [("A", 2, 10, [("derivation d", 4, 8, []), ("A1", 9, 10, [])]),
+                        ("B", 11, 13, [])])]

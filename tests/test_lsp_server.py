@@ -230,8 +230,11 @@ def test_document_symbols(client: StdioClient, vault: Path) -> None:
     open_note(client, vault, "concepts/alpha.md")
     found = client.request("textDocument/documentSymbol",
                            {"textDocument": {"uri": uri(vault, "concepts/alpha.md")}})
-    assert [(s["name"], s["range"]["start"]["line"], s.get("detail")) for s in found] == [
-        ("Part one", 7, "H2"), ("derivation square", 11, "A square")]
+    [part] = found
+    assert (part["name"], part["detail"], part["range"]["start"]["line"],
+            part["range"]["end"]["line"]) == ("Part one", "H2", 7, ALPHA.count("\n"))
+    assert [(s["name"], s["detail"], s["range"]["start"]["line"], s["range"]["end"]["line"])
+            for s in part["children"]] == [("derivation square", "A square", 11, 20)]
 
 
 def apply(text: str, edits: list[dict]) -> str:

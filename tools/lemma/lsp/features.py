@@ -52,13 +52,15 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Symbol:
-    """A document symbol: a heading (with its level) or a derivation block."""
+    """A document symbol: a heading (its section as span) or a derivation block, with the
+    symbols inside it."""
 
     name: str
     kind: str  # "heading" | "derivation"
     detail: str
     span: Span
-    level: int = 0
+    level: int = 7  # a heading's level; blocks nest under any heading
+    children: tuple[Symbol, ...] = ()
 
 
 def link_span(link: WikiLink) -> Span:
@@ -177,16 +179,38 @@ def references(vault: Vault, path: str, line: int, col: int) -> list[Place]:
 
 
 def symbols(vault: Vault, path: str) -> list[Symbol]:
-    """Headings and derivation blocks of a note, in file order."""
+    """Headings (each spanning its section) and derivation blocks of a note, as an outline:
+    a heading holds the lower-level headings and the blocks of its section."""
     note = vault.notes.get(path)
     if note is None:
         return []
-    found = [Symbol(h.text, "heading", f"H{h.level}", Span(h.line - 1, 0, h.line - 1, 0),
-                    h.level) for h in note.headings]
+    last = note.body_line - 1 + note.body.count("\n")
+    flat = [Symbol(h.text, "heading", f"H{h.level}", Span(h.line - 1, 0, h.line - 1, 0),
+                   h.level) for h in note.headings]
     for block in derivation_blocks(note):
         name = f"derivation {block.id}" if block.id else "derivation"
-        found.append(Symbol(name, "derivation", block.title, Span(block.start, 0, block.end, 0)))
-    return sorted(found, key=lambda s: (s.span.line, s.kind))
+        flat.append(Symbol(name, "derivation", block.title, Span(block.start, 0, block.end, 0)))
+    flat.sort(key=lambda s: (s.span.line, s.level))
+    roots: list[tuple[Symbol, list]] = []
+    stack: list[tuple[Symbol, list]] = []
+    for i, symbol in enumerate(flat):
+        if symbol.kind == "heading":
+            end = next((o.span.line - 1 for o in flat[i + 1:]
+                        if o.kind == "heading" and o.level <= symbol.level), last)
+            symbol = Symbol(symbol.name, symbol.kind, symbol.detail,
+                            Span(symbol.span.line, 0, max(end, symbol.span.line), 0), symbol.level)
+        while stack and stack[-1][0].level >= symbol.level:
+            stack.pop()
+        node: tuple[Symbol, list] = (symbol, [])
+        (stack[-1][1] if stack else roots).append(node)
+        stack.append(node)
+    return [_tree(node) for node in roots]
+
+
+def _tree(node: tuple[Symbol, list]) -> Symbol:
+    symbol, children = node
+    return Symbol(symbol.name, symbol.kind, symbol.detail, symbol.span, symbol.level,
+                  tuple(_tree(child) for child in children))
 
 
 def complete(vault: Vault, path: str, line: int, before: str) -> tuple[list[Item], bool]:

@@ -134,12 +134,16 @@ def register(server: LemmaServer) -> None:
         path = ls.path(params.text_document.uri)
         found = features.symbols(live.vault, path) if path else []
         kinds = {"heading": t.SymbolKind.String, "derivation": t.SymbolKind.Function}
-        out = []
-        for symbol in found:
+
+        def convert(symbol: features.Symbol) -> t.DocumentSymbol:
             span = ls.span(path, symbol.span)  # type: ignore[arg-type]
-            out.append(t.DocumentSymbol(name=symbol.name, kind=kinds[symbol.kind], range=span,
-                                        selection_range=span, detail=symbol.detail or None))
-        return out
+            start = features.Span(symbol.span.line, 0, symbol.span.line, 0)
+            return t.DocumentSymbol(name=symbol.name, kind=kinds[symbol.kind], range=span,
+                                    selection_range=ls.span(path, start),  # type: ignore[arg-type]
+                                    detail=symbol.detail or None,
+                                    children=[convert(c) for c in symbol.children] or None)
+
+        return [convert(symbol) for symbol in found]
 
     @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare_rename(ls: LemmaServer, params: t.PrepareRenameParams):
