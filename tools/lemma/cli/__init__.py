@@ -22,6 +22,7 @@ COMMANDS = {
     "new": "lemma.cli.authoring:new",
     "mv": "lemma.cli.authoring:mv",
     "list": "lemma.cli.authoring:list_notes",
+    "lsp": "lemma.cli.lsp:lsp",
 }
 
 
