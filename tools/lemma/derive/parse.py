@@ -32,57 +32,15 @@ from lemma.derive.declare import (
 )
 from lemma.derive.expr import is_matrix, parse_expression, parse_with_conditions
 from lemma.derive.exprmat import shape_text
-from lemma.model import Diagnostic, Severity, SourcePos
+from lemma.derive.fences import RawBlock, find_blocks
+from lemma.model import Diagnostic, Severity
 
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _SECTION = re.compile(r"([A-Za-z_]+)\s*:(.*)")
 _HYPOTHESIS = re.compile(r"(\s*)([A-Za-z][A-Za-z0-9_]*)\s*:(.*)")
 _LINEAR = re.compile(r"linear_combination\s*\((.*)\)\s*", re.S)
 _RELATIONS = ("<=", ">=", "=", "<", ">")
 _HEADER_HINT = "write ```derivation id=NAME, optionally followed by expect=invalid@K"
-
-
-@dataclass(frozen=True)
-class RawBlock:
-    """One fenced derivation block as found in a note, before parsing."""
-
-    info: str  # the info string after the fence, e.g. "derivation id=x expect=invalid@2"
-    source: str  # the text between the fences
-    pos: SourcePos  # the opening fence line
-    body_first_line: int  # the file line of the source's first line
-    closed: bool = True
-
-
-def find_blocks(text: str, path: str, first_line: int = 1) -> list[RawBlock]:
-    """Every fenced block whose info string starts with the word `derivation`, outside others."""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    blocks: list[RawBlock] = []
-    i = 0
-    while i < len(lines):
-        opening = _FENCE.fullmatch(lines[i])
-        if not opening or (opening[2][0] == "`" and "`" in opening[3]):
-            i += 1
-            continue
-        indent, fence, info = opening.groups()
-        j = i + 1
-        while j < len(lines):
-            closing = _FENCE.fullmatch(lines[j])
-            if (closing and closing[2][0] == fence[0] and len(closing[2]) >= len(fence)
-                    and not closing[3].strip()):
-                break
-            j += 1
-        words = info.split()
-        if words and words[0] == "derivation":
-            blocks.append(RawBlock(
-                info=info.strip(),
-                source="\n".join(lines[i + 1:j]),
-                pos=SourcePos(path, first_line + i, len(indent) + 1),
-                body_first_line=first_line + i + 1,
-                closed=j < len(lines),
-            ))
-        i = j + 1
-    return blocks
 
 
 def parse_note(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..derive.fences import find_blocks
 from ..model import Note
 
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _SECTION = re.compile(r"([A-Za-z_]+)[ \t]*:(.*)")
 _ID = re.compile(r"\bid=([A-Za-z0-9][A-Za-z0-9_.-]*)")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -34,30 +34,16 @@ class Block:
 
 
 def derivation_blocks(note: Note) -> list[Block]:
-    """Every ```derivation block of a note, in order."""
-    lines = note.body.split("\n")
+    """Every ```derivation block of a note, in order (found by the checker's own fence scan)."""
     blocks = []
-    i = 0
-    while i < len(lines):
-        opening = _FENCE.fullmatch(lines[i])
-        if not opening or (opening[2][0] == "`" and "`" in opening[3]):
-            i += 1
-            continue
-        fence, info = opening[2], opening[3].strip()
-        j = i + 1
-        while j < len(lines):
-            closing = _FENCE.fullmatch(lines[j])
-            if (closing and closing[2][0] == fence[0] and len(closing[2]) >= len(fence)
-                    and not closing[3].strip()):
-                break
-            j += 1
-        if info.split()[:1] == ["derivation"]:
-            found = _ID.search(info)
-            title, names = _sections(lines[i + 1:j])
-            first = note.body_line - 1
-            blocks.append(Block(found[1] if found else "", title, first + i,
-                                first + min(j, len(lines) - 1), tuple(names)))
-        i = j + 1
+    last = note.body_line - 1 + note.body.count("\n")
+    for raw in find_blocks(note.body, note.path, note.body_line):
+        found = _ID.search(raw.info)
+        lines = raw.source.split("\n")
+        title, names = _sections(lines)
+        start = raw.pos.line - 1
+        end = start + len(lines) + 1 if raw.closed else last
+        blocks.append(Block(found[1] if found else "", title, start, end, tuple(names)))
     return blocks
 
 
