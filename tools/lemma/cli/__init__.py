@@ -58,8 +58,9 @@ class Project:
     def load_vault(self):  # -> Vault (imported lazily to keep start-up small)
         """Load the vault at the configured notes folder."""
         from ..vault import load_vault
+        from ..vault_fs import max_bytes_option
 
-        return load_vault(self.notes_dir)
+        return load_vault(self.notes_dir, max_bytes_option(self.options.get("max_note_size")))
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

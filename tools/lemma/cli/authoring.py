@@ -154,6 +154,10 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
     from ..authoring_rename import apply_rename, plan_rename
 
     vault = project.load_vault()
+    for problem in vault.unread_notes():  # its links to NOTE could not be rewritten
+        raise LemmaError(f"cannot rename safely: {problem.pos.path} could not be read "
+                         f"({problem.code}: {problem.message}); fix or move it first, "
+                         "then run 'lemma mv' again")
     plan = plan_rename(vault, old, new)
     for line in plan.lines():
         click.echo(line)

@@ -20,7 +20,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..vault import IGNORED_FOLDERS
-from . import indexes, math, render_derivations, render_notes
+from ..vault_fs import max_bytes_option
+from . import docs_files, indexes, math, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .render_links import LinkRenderer
@@ -28,6 +29,7 @@ from .state import SiteState, log_problem
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
+REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
              "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
@@ -68,14 +70,23 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = base / self.config.cache_dir / "site-pages"
         if self.state is None or self.state.root != root:
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
-                                   self.config.time_box)
+                                   self.config.time_box,
+                                   max_bytes_option(self.config.max_note_size))
+        docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._state()
         state.refresh()
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(state.epoch()))
+        epoch, odd = state.epoch()
+        if odd is not None:
+            log_problem(odd.pos, _message(odd))
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
         self._report_vault_problems(state)
+        assert state.vault is not None
+        for path in state.vault.skipped:  # reported above; MkDocs must not read them
+            if (skipped := files.get_file_from_path(path)) is not None:
+                files.remove(skipped)
         self._index_link_problems(state)
         for f in list(files):
             if f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri:
@@ -100,6 +111,17 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                files: Files) -> jinja2.Environment:
         env.bytecode_cache = self.templates  # serve rebuilds skip recompiling the theme
         return env
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A note whose frontmatter the vault rejected (invalid, an alias bomb) is built from
+        its body alone, so that text never reaches MkDocs' YAML reader or Markdown."""
+        state = self._state()
+        path = page.file.src_uri
+        note = state.vault.notes.get(path) if state.vault else None
+        if note is None or not any(d.code in REJECTED_FRONTMATTER
+                                   for d in state.vault.problems_of(path)):
+            return None
+        return note.body
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -138,7 +160,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
         return "".join(parts)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        docs_files.uninstall()
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        docs_files.uninstall()
         state = self._state()
         site_dir = Path(config.site_dir)
         for hook in self.extensions.files:
