@@ -16,17 +16,17 @@ SIZE_LIMIT_MB = 0.2
 
 def bomb(field: str, levels: int = 9) -> str:
     """A "billion laughs" frontmatter whose `field` expands to 9**levels strings."""
-    lines = ["---", "title: Bomb", 'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lols = ",".join(['"lol"'] * 9)
+    lines = ["---", "title: Bomb", f"l0: &l0 [{lols}]"]
     for i in range(1, levels):
         lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]")
     if field == "title":
-        lines[1] = f"title: *l{levels - 1}"
-    else:
-        lines.append(f"{field}: *l{levels - 1}")
+        del lines[1]
+    lines.append(f"{field}: *l{levels - 1}")
     return "\n".join([*lines, "---", "Body of a bomb.", ""])
 
 
-def nested(field: str, depth: int = 20000) -> str:
+def nested(field: str, depth: int = 500) -> str:
     """A frontmatter field nested `depth` lists deep."""
     return f"---\ntitle: Deep\n{field}: {'[' * depth}x{']' * depth}\n---\nbody\n"
 
@@ -105,6 +105,10 @@ def _huge(path: str, megabytes: float) -> Callable[[Path], None]:
     return _text(path, "---\ntitle: Huge\n---\n" + line * int(megabytes * 1e6 / len(line)))
 
 
+def _dated(title: str, date: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n---\nDated {date}.\n"
+
+
 def cases(unreadable: bool = True) -> list[Case]:
     """Every hostile case (the unreadable ones only make sense for a non-root reader)."""
     found = [Case(f"bomb-{field}", _text(f"bomb-{field}.md", bomb(field)),
@@ -113,6 +117,8 @@ def cases(unreadable: bool = True) -> list[Case]:
     found += [
         Case("nested-tags", _text("nested-tags.md", nested("tags")), "frontmatter-too-large",
              "nested-tags.md"),
+        Case("nested-20000", _text("nested-deep.md", nested("tags", 20000)),
+             "frontmatter-invalid", "nested-deep.md"),
         Case("folder-loop", _symlink("sub/loop", "..", folder="sub"), "symlinked-folder",
              "sub/loop"),
         Case("root-loop", _symlink("up", "."), "symlinked-folder", "up"),
@@ -137,7 +143,7 @@ def cases(unreadable: bool = True) -> list[Case]:
         Case("fifo-note", _fifo("pipe.md"), "not-a-file", "pipe.md"),
         Case("fifo-attachment", _fifo("pipe.png"), "not-a-file", "pipe.png"),
         Case("huge-note", _huge("huge.md", SIZE_LIMIT_MB * 1.5), "too-large", "huge.md"),
-        Case("deep-path", _deep(), "unreadable", "n" * 100),
+        Case("deep-path", _deep(), "unreadable-folder", "n" * 100),
         Case("latin-1", _text("latin.md", "---\ntitle: Caf\xe9\n---\n".encode("latin-1")),
              "unreadable", "latin.md"),
         Case("utf-16", _text("utf16.md", "# Wide\n".encode("utf-16")), "unreadable",
@@ -146,11 +152,11 @@ def cases(unreadable: bool = True) -> list[Case]:
         Case("nul-bytes", _text("nul.md", b"# Title\n\0\0\0\n"), "unreadable", "nul.md"),
         Case("bom", _text("bom.md", "\ufeff---\ntitle: With BOM\n---\nfine\n".encode()),
              "none", "bom.md"),
-        Case("year-99999", _text("takes/far.md", "---\ntitle: Far\ndate: 99999-01-01\n---\nA.\n"),
+        Case("year-99999", _text("takes/far.md", _dated("Far", "99999-01-01")),
              "invalid-field", "takes/far.md"),
-        Case("year-2200", _text("notes/future.md", "---\ntitle: Future\ndate: 2200-01-01\n---\nB.\n"),
+        Case("year-2200", _text("notes/future.md", _dated("Future", "2200-01-01")),
              "none", "notes/future.md"),
-        Case("year-9999", _text("notes/late.md", "---\ntitle: Late\ndate: 9999-12-31\n---\nC.\n"),
+        Case("year-9999", _text("notes/late.md", _dated("Late", "9999-12-31")),
              "none", "notes/late.md"),
         Case("impossible-date", _text("notes/bad-date.md",
                                       "---\ntitle: Bad date\ndate: 2024-02-30\n---\nD.\n"),
@@ -161,7 +167,7 @@ def cases(unreadable: bool = True) -> list[Case]:
             Case("unreadable-note", _unreadable("secret.md", "# Secret\n"), "unreadable",
                  "secret.md"),
             Case("unreadable-folder", _unreadable("private/p.md", "# P\n", folder=True),
-                 "unreadable", "private"),
+                 "unreadable-folder", "private"),
         ]
     return found
 

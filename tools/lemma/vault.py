@@ -281,9 +281,9 @@ class Vault:
         return list(self._problems.get(path, ()))
 
     def unread_notes(self) -> list[Diagnostic]:
-        """The errors of `.md` entries that could not be read: links in them are unknown."""
-        return [d for p, d in self.skipped.items()
-                if d.severity is Severity.ERROR and p.endswith(".md")]
+        """Errors of notes and folders that could not be read: links in them are unknown."""
+        return [d for p, d in self.skipped.items() if d.severity is Severity.ERROR
+                and (p.endswith(".md") or d.code == "unreadable-folder")]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -186,7 +186,7 @@ def list_vault(root: str | os.PathLike[str]) -> Listing:
         except OSError as exc:
             if prefix:  # the root itself is checked by the caller
                 problem = os_problem(exc, folder)
-                problem.message = "folder " + problem.message
+                problem.code, problem.message = "unreadable-folder", "folder " + problem.message
                 _skip(found, prefix.rstrip("/"), problem)
             continue
         for entry in entries:
