@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..vault import IGNORED_FOLDERS
-from ..vault_fs import max_bytes_option
+from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import docs_files, indexes, math, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
@@ -113,15 +113,20 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """A note whose frontmatter the vault rejected (invalid, an alias bomb) is built from
-        its body alone, so that text never reaches MkDocs' YAML reader or Markdown."""
+        """A note's source, read by the vault's one safe reader (never a FIFO, never past the
+        size limit); a note whose frontmatter the vault rejected (invalid, an alias bomb) is
+        built from its body alone, so that text never reaches MkDocs' YAML reader or Markdown."""
         state = self._state()
         path = page.file.src_uri
         note = state.vault.notes.get(path) if state.vault else None
-        if note is None or not any(d.code in REJECTED_FRONTMATTER
-                                   for d in state.vault.problems_of(path)):
+        if note is None:
             return None
-        return note.body
+        if any(d.code in REJECTED_FRONTMATTER for d in state.vault.problems_of(path)):
+            return note.body
+        try:
+            return read_note_text(state.root, path, state.max_bytes)
+        except NoteFileError:  # changed since the vault read it: show what the vault read
+            return note.body
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
