@@ -221,3 +221,29 @@ def test_every_command_survives_the_hostile_vault(hostile_project: Path, name: s
     if name == "mv":
         assert output.startswith("error: cannot rename safely: ")
         assert tree_digest(hostile_project / "notes") == before
+
+
+def test_a_link_to_a_skipped_note_names_why_it_is_missing(tmp_path: Path):
+    root = make_vault(tmp_path / "v", [c for c in cases(unreadable=False) if c.id == "latin-1"])
+    (root / "linker.md").write_text("See [[latin]].\n", encoding="utf-8")
+    vault = load_vault(root)
+    [problem] = [d for d in vault.diagnostics if d.pos.path == "linker.md"]
+    assert problem.format() == (
+        "linker.md:1:5: error broken-link: [[latin]]: 'latin.md' was skipped (unreadable) "
+        "(fix the unreadable error reported for latin.md)")
+
+
+def test_mv_refuses_while_a_note_cannot_be_read_and_changes_nothing(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from lemma.cli import main
+
+    root = make_vault(tmp_path / "v", [c for c in cases(unreadable=False) if c.id == "fifo-note"])
+    before = tree_digest(root)
+    with time_limit(10):
+        result = CliRunner().invoke(main, ["--notes", str(root), "mv", "Good", "Better"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: cannot rename safely: pipe.md could not be read (not-a-file: is a named pipe "
+        "(FIFO), not a file); fix or move it first, then run 'lemma mv' again\n")
+    assert tree_digest(root) == before
