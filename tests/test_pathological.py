@@ -126,30 +126,43 @@ def fetch(url: str) -> int:
         return error.code
 
 
+def wait_for(url: str, wanted: int, seconds: float, server: subprocess.Popen) -> int | None:
+    """Poll `url` until it answers `wanted` (or `seconds` pass); the last status seen."""
+    deadline = time.monotonic() + seconds
+    status = None
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            status = fetch(url)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            status = None
+        if status == wanted:
+            break
+        time.sleep(0.3)
+    return status
+
+
 @pytest.mark.slow
 def test_serve_keeps_answering_with_a_non_utf8_note(tmp_path: Path):
     project = tmp_path / "p"
     write_files(project, {"mkdocs.yml": "site_name: S\ndocs_dir: notes\nplugins:\n  - lemma:\n"
                                         "      check: false\n"})
-    write_files(project / "notes", {"good.md": "# Good\n\nFine.\n", "bad.md": b"caf\xe9\n"})
+    write_files(project / "notes", {"good.md": "# Good\n\nFine.\n", "bad.md": b"caf\xe9\n",
+                                    "other.md": "# Other\n\nSee [[Good]].\n"})
     port = free_port()
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
-    server = subprocess.Popen([mkdocs, "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    server = subprocess.Popen([mkdocs, "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status = fetch(f"http://127.0.0.1:{port}/good/")
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.3)
-        assert status == 200
-        assert fetch(f"http://127.0.0.1:{port}/bad/") == 404
+        assert wait_for(f"{url}/good/", 200, 60, server) == 200
+        assert fetch(f"{url}/bad/") == 404
+        time.sleep(1.1)  # a distinct modification time
+        (project / "notes/other.md").write_bytes(b"# Other\n\nNow caf\xe9.\n")
+        assert wait_for(f"{url}/other/", 404, 60, server) == 404  # rebuilt without it
+        assert fetch(f"{url}/good/") == 200
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert "bad.md:1: unreadable: file is not valid UTF-8 text (byte 0xe9)" in output
+    assert "other.md:3: unreadable: file is not valid UTF-8 text (byte 0xe9)" in output
     assert "Traceback" not in output
