@@ -193,6 +193,7 @@ def hostile_project() -> Iterator[Path]:
 COMMANDS = {
     "lint": (["lemma", "lint"], 1),
     "list": (["lemma", "list"], 0),
+    "check": (["lemma", "check"], 0),
     "graph-stats": (["lemma", "graph", "stats"], 0),
     "graph-backlinks": (["lemma", "graph", "backlinks", "Good"], 0),
     "build": (["mkdocs", "build", "-q"], 0),
@@ -247,3 +248,23 @@ def test_mv_refuses_while_a_note_cannot_be_read_and_changes_nothing(tmp_path: Pa
         "error: cannot rename safely: pipe.md could not be read (not-a-file: is a named pipe "
         "(FIFO), not a file); fix or move it first, then run 'lemma mv' again\n")
     assert tree_digest(root) == before
+
+
+def test_an_unreadable_notes_folder_is_one_error_for_cli_and_build():
+    project = Path(tempfile.mkdtemp(prefix="lemma-locked-"))
+    try:
+        (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+        (project / "notes").mkdir()
+        (project / "notes/a.md").write_text("# A\n", encoding="utf-8")
+        os.chmod(project / "notes", 0)
+        os.chmod(project, 0o777)
+        status, output, _ = run(project, str(BIN / "lemma"), "lint")
+        assert (status, output) == (2, f"error: notes folder '{project}/notes': folder cannot be "
+                                       "read: permission denied (make it readable (chmod u+r), "
+                                       "or move it out of the vault)\n")
+        status, output, _ = run(project, str(BIN / "mkdocs"), "build")
+        assert status == 1 and "Traceback" not in output
+        assert f"ERROR   -  docs_dir '{project}/notes': folder cannot be read" in output
+    finally:
+        os.chmod(project / "notes", 0o755)
+        shutil.rmtree(project, ignore_errors=True)

@@ -348,7 +348,11 @@ def load_vault(root: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES)
     if not root.is_dir():
         raise LemmaError(f"notes folder '{root}' does not exist",
                          exit_code=2) from None
-    listing = list_vault(root)
+    try:
+        listing = list_vault(root)
+    except NoteFileError as problem:
+        raise LemmaError(f"notes folder '{root}': {problem.message} ({problem.hint})",
+                         exit_code=2) from None
     notes: dict[str, Note] = {}
     problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
     with gc_paused():

@@ -174,7 +174,7 @@ def list_vault(root: str | os.PathLike[str]) -> Listing:
     Symlinked folders are not followed (a note is read once, by its real path, and a link back
     up the tree cannot loop); a folder that cannot be listed, a symlinked folder named `x.md`,
     a special file (FIFO, socket, device) and a broken or out-of-vault attachment symlink are
-    reported in `problems` and left out.
+    reported in `problems` and left out. Raises NoteFileError when `root` cannot be listed.
     """
     found = Listing()
     todo = [(os.fspath(root), "")]
@@ -184,10 +184,11 @@ def list_vault(root: str | os.PathLike[str]) -> Listing:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as exc:
-            if prefix:  # the root itself is checked by the caller
-                problem = os_problem(exc, folder)
-                problem.code, problem.message = "unreadable-folder", "folder " + problem.message
-                _skip(found, prefix.rstrip("/"), problem)
+            problem = os_problem(exc, folder)
+            problem.code, problem.message = "unreadable-folder", "folder " + problem.message
+            if not prefix:
+                raise problem from None
+            _skip(found, prefix.rstrip("/"), problem)
             continue
         for entry in entries:
             if entry.name.startswith("."):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 
-from ..vault_fs import list_vault
+from ..vault_fs import NoteFileError, list_vault
 
 _MKDOCS_GET_FILES = mkdocs_build.get_files
 
@@ -20,7 +21,10 @@ _MKDOCS_GET_FILES = mkdocs_build.get_files
 def get_files(config: MkDocsConfig) -> Files:
     """Every note and attachment of `docs_dir` as a File, in MkDocs' order and with its
     exclusions (a `README.md` next to an `index.md` is dropped, as MkDocs does)."""
-    listing = list_vault(config.docs_dir)
+    try:
+        listing = list_vault(config.docs_dir)
+    except NoteFileError as problem:
+        raise PluginError(f"docs_dir '{config.docs_dir}': {problem.message}") from None
     files = [File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
              for path in listing.notes + listing.attachments]
     files.sort(key=file_sort_key)
