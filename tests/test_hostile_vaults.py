@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from lemma.frontmatter import split_frontmatter
 from lemma.vault import load_vault
 from lemma.vault_fs import NoteFileError, read_note_text
-from tests.hostile import SIZE_LIMIT_MB, Case, bomb, cases, make_vault, nested
+from tests.hostile import GOOD_NOTE, SIZE_LIMIT_MB, Case, bomb, cases, make_vault, nested
 
 AS_ROOT = os.geteuid() == 0
 MAX_BYTES = int(SIZE_LIMIT_MB * 1e6)
@@ -268,3 +269,32 @@ def test_an_unreadable_notes_folder_is_one_error_for_cli_and_build():
     finally:
         os.chmod(project / "notes", 0o755)
         shutil.rmtree(project, ignore_errors=True)
+
+
+def test_serve_answers_and_reloads_on_the_hostile_vault(hostile_project: Path):
+    from tests.test_pathological import fetch, free_port, wait_for
+
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if AS_ROOT else []
+    port = free_port()
+    server = subprocess.Popen([*prefix, str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=hostile_project, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:  # the symlink loops made the watcher walk forever: no request was ever answered
+        assert wait_for(f"{url}/good/", 200, 60, server) == 200
+        assert fetch(f"{url}/pipe/") == 404
+        time.sleep(1.1)
+        (hostile_project / "notes/good.md").write_text("# Good, edited\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{url}/good/", timeout=10) as page:
+                if b"Good, edited" in page.read():
+                    break
+            time.sleep(0.3)
+        else:
+            pytest.fail("the edit was not rebuilt")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+        (hostile_project / "notes/good.md").write_text(GOOD_NOTE, encoding="utf-8")
+    assert "Traceback" not in output

@@ -1,16 +1,22 @@
-"""The docs folder as MkDocs files, walked the way the vault is walked.
+"""The docs folder as MkDocs files, walked (and watched) the way the vault is walked.
 
 MkDocs' own `get_files` follows every symlinked folder (`os.walk(followlinks=True)`), so a link
 back to a parent folder makes the build walk forever, and it lists FIFOs and broken symlinks that
 later block or crash the build. While the plugin builds, `mkdocs.commands.build.get_files` is
 this walker instead: the vault's listing (`lemma.vault_fs.list_vault`), nothing else changed.
+`mkdocs serve` polls the folder the same way: symlinked folders are not followed.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Iterator
+
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 
 from ..vault_fs import NoteFileError, list_vault
@@ -45,3 +51,32 @@ def install() -> None:
 def uninstall() -> None:
     mkdocs_build.get_files = _MKDOCS_GET_FILES
 
+
+
+def watch_without_following_links(server: LiveReloadServer, path: str) -> None:
+    """Re-watch `path` with a poller that does not descend into symlinked folders.
+
+    MkDocs' poller stats with `os.stat`, so a link to a parent folder makes its first snapshot
+    walk forever and `mkdocs serve` never answers. Nothing changes if watchdog's internals differ.
+    """
+    top = os.path.abspath(path)
+    observer = server.observer
+    emitter = getattr(observer, "_emitter_class", None)
+    if emitter is None or top not in getattr(server, "_watched_paths", {}):
+        return
+
+    def stat(name: str) -> os.stat_result:
+        return os.stat(name) if os.path.abspath(name) == top else os.lstat(name)
+
+    observer._emitter_class = functools.partial(emitter, stat=stat, listdir=_listdir)
+    server.unwatch(top)
+    server.watch(top)
+
+
+def _listdir(folder: str | None) -> Iterator[os.DirEntry[str]]:
+    """`os.scandir`, but a folder that cannot be listed (too long, unreadable) is empty."""
+    try:
+        with os.scandir(folder) as entries:
+            return iter(list(entries))
+    except OSError:
+        return iter(())

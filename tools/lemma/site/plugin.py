@@ -165,6 +165,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             parts.append(render_notes.backlinks_html(state.backlinks(path), url_of, self.kinds))
         return "".join(parts)
 
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        docs_files.watch_without_following_links(server, config.docs_dir)
+        return server
+
     def on_build_error(self, *, error: Exception) -> None:
         docs_files.uninstall()
 
