@@ -206,10 +206,12 @@ class Vault:
         """Every problem in the vault, sorted by position (computed on first use)."""
         found = [d for problems in self._problems.values() for d in problems]
         found += self._duplicate_names()
-        found += [d for r in self.links() if (d := self._link_problem(r)) is not None]
+        skipped = self._skipped_by_name()
+        found += [d for r in self.links() if (d := self._link_problem(r, skipped)) is not None]
         return sorted(found, key=Diagnostic.sort_key)
 
-    def _link_problem(self, r: ResolvedLink) -> Diagnostic | None:
+    def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
+                      ) -> Diagnostic | None:
         link = r.link
         if r.status == "ok":
             return None
@@ -226,24 +228,24 @@ class Vault:
             return Diagnostic(link.pos, Severity.ERROR, "missing-attachment",
                               f"{link.raw}: no file '{link.target}' in the vault",
                               "add the file to the vault or fix the name")
-        skipped = self._skipped_named(link.target)
-        if skipped is not None:
+        unread = skipped.get(fold(link.target.removesuffix(".md")))
+        if unread is not None:
             return Diagnostic(link.pos, Severity.ERROR, "broken-link",
-                              f"{link.raw}: '{skipped.pos.path}' was skipped ({skipped.code})",
-                              f"fix the {skipped.code} error reported for {skipped.pos.path}")
+                              f"{link.raw}: '{unread.pos.path}' was skipped ({unread.code})",
+                              f"fix the {unread.code} error reported for {unread.pos.path}")
         suggestion = self.suggest(link.target)
         hint = f"did you mean {suggestion}?" if suggestion else "create the note or fix the name"
         return Diagnostic(link.pos, Severity.ERROR, "broken-link",
                           f"{link.raw}: no note named '{link.target}'", hint)
 
-    def _skipped_named(self, target: str) -> Diagnostic | None:
-        """The skip diagnostic of an unreadable note that `target` names by path or file name."""
-        wanted = fold(target.removesuffix(".md"))
+    def _skipped_by_name(self) -> dict[str, Diagnostic]:
+        """Skip diagnostics of unreadable notes by folded path and file name (no `.md`)."""
+        found: dict[str, Diagnostic] = {}
         for path, problem in self.skipped.items():
             stem = fold(path.removesuffix(".md"))
-            if wanted in (stem, stem.rsplit("/", 1)[-1]):
-                return problem
-        return None
+            found.setdefault(stem, problem)
+            found.setdefault(stem.rsplit("/", 1)[-1], problem)
+        return found
 
     def _heading_hint(self, r: ResolvedLink) -> str:
         note = self.notes[r.target] if r.target else None
