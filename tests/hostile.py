@@ -166,6 +166,8 @@ def cases(unreadable: bool = True) -> list[Case]:
         found += [
             Case("unreadable-note", _unreadable("secret.md", "# Secret\n"), "unreadable",
                  "secret.md"),
+            Case("unreadable-attachment", _unreadable("locked.png", "png"), "unreadable",
+                 "locked.png"),
             Case("unreadable-folder", _unreadable("private/p.md", "# P\n", folder=True),
                  "unreadable-folder", "private"),
         ]

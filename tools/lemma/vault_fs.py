@@ -213,6 +213,9 @@ def _classify(root: str | os.PathLike[str], entry: os.DirEntry[str], rel: str, p
             todo.append((entry.path, rel + "/"))
         return
     if entry.is_file(follow_symlinks=False):
+        if not (is_note or os.access(entry.path, os.R_OK)):  # notes: read_note_text reports
+            raise NoteFileError("unreadable", "cannot be read: permission denied",
+                                "make it readable (chmod u+r), or move it out of the vault")
         (found.notes if is_note else found.attachments).append(rel)
         return
     if not entry.is_symlink():
