@@ -166,3 +166,29 @@ def test_serve_keeps_answering_with_a_non_utf8_note(tmp_path: Path):
     assert "bad.md:1: unreadable: file is not valid UTF-8 text (byte 0xe9)" in output
     assert "other.md:3: unreadable: file is not valid UTF-8 text (byte 0xe9)" in output
     assert "Traceback" not in output
+
+
+ORDINARY = ("# T\n\n" + "See [a](b.md) and [[x]] <b>bold</b> \\(x\\) $[0, 1)$ `a[`.\n\n" * 100
+            + "```\n" + "code [ < \\(\n" * 100 + "```\n")
+
+
+def test_the_markdown_guard_leaves_ordinary_pages_alone():
+    from lemma.site.markdown_guard import defuse_unclosed
+
+    assert defuse_unclosed(ORDINARY) == ORDINARY
+
+
+@pytest.mark.parametrize("token", ["[[", "[x](", "<a ", "\\( ", "<!-- ", "[^"])
+def test_the_markdown_guard_escapes_unclosed_openers_of_a_pathological_paragraph(token: str):
+    import markdown
+
+    from lemma.site.markdown_guard import defuse_unclosed
+
+    text = "Intro `[ code <` and $[0, 1)$.\n\n" + (token + "word ") * 5000
+    guarded, seconds = timed(defuse_unclosed, text)
+    assert seconds < 1.0
+    assert guarded.startswith("Intro `[ code <` and $[0, 1)$.\n\n")
+    html, seconds = timed(markdown.markdown, guarded)
+    assert seconds < 5.0  # several seconds to minutes unguarded
+    shown = html.replace("&lt;", "<").replace("&amp;", "&")
+    assert shown.count(token.strip()) >= 5000

@@ -24,6 +24,7 @@ from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import docs_files, indexes, math, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
+from .markdown_guard import defuse_unclosed
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 
@@ -138,7 +139,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                 prepare=self._derivations)
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
-        return math.separate_display_math(render_notes.separate_lists(markdown))
+        markdown = math.separate_display_math(render_notes.separate_lists(markdown))
+        return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
         """`markdown` (text of `note` from file line `first_line`) with derivations rendered."""
