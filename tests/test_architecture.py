@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "lemma"
-CORE = ["model", "links", "frontmatter", "vault", "config"]
+CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config"]
 FORBIDDEN = {"click", "mkdocs", "networkx", "sympy", "material", "pymdownx"}
 
 

@@ -24,6 +24,9 @@ _OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 STATUSES = ("read", "skimmed", "to-read")
+#: Items (plus characters) a frontmatter may expand to beyond twice its own length.
+EXPANSION_BUDGET = 100_000
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,8 @@ def split_frontmatter(text: str, path: str) -> Split:
     body = text[body_start:]
     try:
         data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
+    except RecursionError:
+        return Split({}, body, body_line, (_too_large(path, raw, None),))
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. `date: 2021-13-45`
         error = _error(path, _value_error_line(raw), "frontmatter-invalid",
                        f"frontmatter has an impossible value: {exc}",
@@ -71,12 +76,44 @@ def split_frontmatter(text: str, path: str) -> Split:
                        f"frontmatter is not valid YAML: {problem}",
                        "quote values that contain ':' or '#', and indent lists consistently")
         return Split({}, body, body_line, (error,))
+    if isinstance(data, dict) and (key := _oversized_key(data, raw)) != "":
+        return Split({}, body, body_line, (_too_large(path, raw, key),))
     if not isinstance(data, dict):
         error = _error(path, 2, "frontmatter-invalid",
                        "frontmatter must be a mapping of keys to values",
                        "write it as 'key: value' lines")
         return Split({}, body, body_line, (error,))
     return Split({str(k): v for k, v in data.items()}, body, body_line)
+
+
+def _oversized_key(data: dict[Any, Any], raw: str) -> str | None:
+    """The first key whose value, with YAML aliases expanded, is far larger than the text that
+    wrote it (a "billion laughs" bomb) or nested too deeply; '' when every value is fine.
+
+    The walk stops as soon as the budget is spent, so checking a bomb costs only the budget.
+    """
+    budget = EXPANSION_BUDGET + 2 * len(raw)
+    for key, value in data.items():
+        todo: list[tuple[Any, int]] = [(key, 0), (value, 0)]
+        while todo:
+            item, depth = todo.pop()
+            budget -= 1 + (len(item) if isinstance(item, str) else 0)
+            if budget < 0 or depth > MAX_DEPTH:
+                return str(key) if isinstance(key, str) else None
+            if isinstance(item, dict):
+                todo += [(x, depth + 1) for pair in item.items() for x in pair]
+            elif isinstance(item, list | tuple | set):
+                todo += [(x, depth + 1) for x in item]
+    return ""
+
+
+def _too_large(path: str, raw: str, key: str | None) -> Diagnostic:
+    line = key_line(raw, key) + 1 if key else 2
+    where = f"'{key}'" if key else "a value"
+    return _error(path, line, "frontmatter-too-large",
+                  f"frontmatter {where} is too large or too deeply nested once YAML aliases "
+                  "(&anchor, *alias) are expanded; the frontmatter is ignored",
+                  "write the values out plainly instead of repeating aliases")
 
 
 def _value_error_line(raw: str) -> int:

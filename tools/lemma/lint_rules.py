@@ -75,7 +75,7 @@ def lead_paragraph(body: str) -> str | None:
 
     A body that opens with a section heading, a list, a quote, a table, code or math has none.
     """
-    body = strip_comments(re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL))
+    body = strip_comments(strip_html_comments(body))  # HTML and %% comments, linear time
     for block in re.split(r"\n[ \t]*\n", body):
         block = block.strip("\n")
         if block.lstrip().startswith("# "):  # an H1 title, possibly followed by text
@@ -86,6 +86,24 @@ def lead_paragraph(body: str) -> str | None:
             return None
         return block
     return None
+
+
+def strip_html_comments(text: str) -> str:
+    """`text` without its closed HTML comments, in one pass (an unclosed `<!--` stays).
+
+    A lazy regex (`<!--.*?-->`) rescans the rest of the text from every unclosed opener:
+    quadratic on `"<!-- " * 100_000`.
+    """
+    parts: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts.append(text[pos:start])
+        pos = end + 3
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def title_key(title: str) -> str:
@@ -229,9 +247,12 @@ def _emit(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
+# Each alternative stops at the next opener of its kind, so unclosed openers (`\\(` * 10**5,
+# `<a ` * 10**5 on one line) cost linear time instead of rescanning the rest of the text each.
 _EXCLUDED = re.compile(
-    r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+\$|\\\(.*?\\\)|\\\[.*?\\\]"  # math
-    r"|\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>|https?://\S+"  # Markdown links, HTML, URLs
+    r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+\$"  # display and inline math
+    r"|\\\((?:(?!\\\().)*?\\\)|\\\[(?:(?!\\\[).)*?\\\]"  # \( \) and \[ \] math
+    r"|\[[^\[\]\n]*\]\([^()\[\n]*\)|<[^<>\n]+>|https?://\S+"  # Markdown links, HTML, URLs
     r"|^[ \t]{0,3}#{1,6}[ \t][^\n]*$",  # headings
     re.DOTALL | re.MULTILINE)
 

@@ -18,9 +18,11 @@ from pathlib import Path
 from . import frontmatter as fm
 from .links import NameIndex, Resolution, Slugify, find_heading, fold, scan_markdown
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
+from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_note_text
 
-#: Folders of the vault that hold no notes: note templates (see `lemma new`).
-IGNORED_FOLDERS = frozenset({"templates"})
+__all__ = ["IGNORED_FOLDERS", "ResolvedLink", "Vault", "load_vault", "parse_note", "read_note",
+           "scan"]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +45,17 @@ class ResolvedLink:
         return self.link.is_attachment
 
 
-def read_note(root: Path, path: str,
-              slugify: Slugify | None = None) -> tuple[Note, list[Diagnostic]]:
-    """Parse one vault file (vault-relative `path`) into a Note and its frontmatter problems.
+def read_note(root: Path, path: str, slugify: Slugify | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Note | None, list[Diagnostic]]:
+    """Read and parse one vault file (vault-relative `path`): the Note and its problems.
 
-    `slugify` is the toc extension's, so heading anchors are the ids the site gives them.
+    `slugify` is the toc extension's, so heading anchors are the ids the site gives them. A file
+    that cannot be read as a note (see `read_note_text`) gives None and one diagnostic.
     """
-    try:  # bytes + decode: half the cost of read_text's text-mode machinery
-        with open(os.path.join(root, path), "rb") as file:
-            text = file.read().decode("utf-8")
-        if "\r" in text:  # the universal-newline translation text mode would have done
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError:
-        text = ""
-        problem = Diagnostic(SourcePos(path), Severity.ERROR, "unreadable",
-                             "file is not valid UTF-8 text", "re-save it as UTF-8")
-        return _make_note(path, fm.Split({}, "", 1), NoteKind.NOTE), [problem]
+    try:
+        text = read_note_text(root, path, max_bytes)
+    except NoteFileError as problem:
+        return None, [problem.diagnostic(path)]
     return parse_note(path, text, slugify)
 
 
@@ -100,35 +97,20 @@ def _make_note(path: str, split: fm.Split, kind: NoteKind, slugify: Slugify | No
 
 
 def scan(root: Path) -> tuple[list[str], list[str]]:
-    """Vault-relative paths of notes (`.md`) and attachments, sorted; hidden folders skipped."""
-    notes: list[str] = []
-    attachments: list[str] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if not (prefix == "" and entry.name.lower() in IGNORED_FOLDERS):
-                        walk(entry.path, rel + "/")
-                elif entry.name.endswith(".md"):
-                    notes.append(rel)
-                else:
-                    attachments.append(rel)
-
-    walk(str(root), "")
-    return sorted(notes), sorted(attachments)
+    """Vault-relative paths of notes (`.md`) and attachments, sorted (see `list_vault`)."""
+    listing = list_vault(root)
+    return listing.notes, listing.attachments
 
 
 class Vault:
     """All notes of a folder, their name index and their resolved links."""
 
     def __init__(self, root: Path, notes: dict[str, Note], attachments: list[str],
-                 problems: dict[str, list[Diagnostic]], slugify: Slugify | None = None) -> None:
+                 problems: dict[str, list[Diagnostic]], slugify: Slugify | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root
         self.slugify = slugify
+        self.max_bytes = max_bytes
         self.notes = notes
         self.attachments = attachments
         self._problems = problems
@@ -203,14 +185,14 @@ class Vault:
         rebuilt) or its headings and block ids change (then the links into it are re-resolved).
         """
         old = self.notes.get(path)
-        if (self.root / path).exists():
-            note, problems = read_note(self.root, path, self.slugify)
-            self.notes[path] = note
+        note = None
+        self.notes.pop(path, None)
+        self._problems.pop(path, None)
+        if os.path.lexists(self.root / path):
+            note, problems = read_note(self.root, path, self.slugify, self.max_bytes)
             self._problems[path] = problems
-        else:
-            note = None
-            self.notes.pop(path, None)
-            self._problems.pop(path, None)
+            if note is not None:
+                self.notes[path] = note
         if old is None or note is None or (old.title, old.aliases) != (note.title, note.aliases):
             self.notes = dict(sorted(self.notes.items()))
             with gc_paused():
@@ -229,10 +211,12 @@ class Vault:
         """Every problem in the vault, sorted by position (computed on first use)."""
         found = [d for problems in self._problems.values() for d in problems]
         found += self._duplicate_names()
-        found += [d for r in self.links() if (d := self._link_problem(r)) is not None]
+        skipped = self._skipped_by_name()
+        found += [d for r in self.links() if (d := self._link_problem(r, skipped)) is not None]
         return sorted(found, key=Diagnostic.sort_key)
 
-    def _link_problem(self, r: ResolvedLink) -> Diagnostic | None:
+    def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
+                      ) -> Diagnostic | None:
         link = r.link
         if r.status == "ok":
             return None
@@ -249,10 +233,24 @@ class Vault:
             return Diagnostic(link.pos, Severity.ERROR, "missing-attachment",
                               f"{link.raw}: no file '{link.target}' in the vault",
                               "add the file to the vault or fix the name")
+        unread = skipped.get(fold(link.target.removesuffix(".md")))
+        if unread is not None:
+            return Diagnostic(link.pos, Severity.ERROR, "broken-link",
+                              f"{link.raw}: '{unread.pos.path}' was skipped ({unread.code})",
+                              f"fix the {unread.code} error reported for {unread.pos.path}")
         suggestion = self.suggest(link.target.removesuffix(".md"))
         hint = f"did you mean {suggestion}?" if suggestion else "create the note or fix the name"
         return Diagnostic(link.pos, Severity.ERROR, "broken-link",
                           f"{link.raw}: no note named '{link.target}'", hint)
+
+    def _skipped_by_name(self) -> dict[str, Diagnostic]:
+        """Skip diagnostics of unreadable notes by folded path and file name (no `.md`)."""
+        found: dict[str, Diagnostic] = {}
+        for path, problem in self.skipped.items():
+            stem = fold(path.removesuffix(".md"))
+            found.setdefault(stem, problem)
+            found.setdefault(stem.rsplit("/", 1)[-1], problem)
+        return found
 
     def _heading_hint(self, r: ResolvedLink) -> str:
         note = self.notes[r.target] if r.target else None
@@ -289,6 +287,20 @@ class Vault:
                                            f"title or alias '{name}' is also used by {others}",
                                            "give each note its own title and aliases"))
         return problems
+
+    @property
+    def skipped(self) -> dict[str, Diagnostic]:
+        """Vault entries left out because they cannot be read as notes: path -> why."""
+        return {p: ds[0] for p, ds in self._problems.items() if ds and p not in self.notes}
+
+    def problems_of(self, path: str) -> list[Diagnostic]:
+        """The problems found while reading one file (frontmatter, encoding, size...)."""
+        return list(self._problems.get(path, ()))
+
+    def unread_notes(self) -> list[Diagnostic]:
+        """Errors of notes and folders that could not be read: links in them are unknown."""
+        return [d for p, d in self.skipped.items() if d.severity is Severity.ERROR
+                and (p.endswith(".md") or d.code == "unreadable-folder")]
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -343,19 +355,28 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_vault(root: str | os.PathLike[str], slugify: Slugify | None = None) -> Vault:
+def load_vault(root: str | os.PathLike[str], slugify: Slugify | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Vault:
     """Read every note under `root` once, index names, resolve links. Writes nothing.
 
-    `slugify` is the site's toc slugify, so `#Heading` links get the ids the pages have.
+    `slugify` is the site's toc slugify, so `#Heading` links get the ids the pages have. Files
+    that cannot be read as notes (special files, broken symlinks, unreadable, not UTF-8, above
+    `max_bytes`) are left out, each with one diagnostic.
     """
     root = Path(root)
     if not root.is_dir():
         raise LemmaError(f"notes folder '{root}' does not exist",
                          exit_code=2) from None
-    note_paths, attachments = scan(root)
+    try:
+        listing = list_vault(root)
+    except NoteFileError as problem:
+        raise LemmaError(f"notes folder '{root}': {problem.message} ({problem.hint})",
+                         exit_code=2) from None
     notes: dict[str, Note] = {}
-    problems: dict[str, list[Diagnostic]] = {}
+    problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
     with gc_paused():
-        for path in note_paths:
-            notes[path], problems[path] = read_note(root, path, slugify)
-        return Vault(root, notes, attachments, problems, slugify)
+        for path in listing.notes:
+            note, problems[path] = read_note(root, path, slugify, max_bytes)
+            if note is not None:
+                notes[path] = note
+        return Vault(root, notes, listing.attachments, problems, slugify, max_bytes)

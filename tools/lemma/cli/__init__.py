@@ -62,8 +62,10 @@ class Project:
         """Load the vault at the configured notes folder, heading ids as the site makes them."""
         from ..config import toc_slugify
         from ..vault import load_vault
+        from ..vault_fs import max_bytes_option
 
-        return load_vault(self.notes_dir, toc_slugify(self.toc))
+        return load_vault(self.notes_dir, toc_slugify(self.toc),
+                          max_bytes_option(self.options.get("max_note_size")))
 
 
 def load_mkdocs_yaml(path: Path) -> object:

@@ -176,6 +176,10 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
 
     with contextlib.nullcontext() if dry_run else locked(project):
         vault = project.load_vault()
+        for problem in vault.unread_notes():  # its links to NOTE could not be rewritten
+            raise LemmaError(f"cannot rename safely: {problem.pos.path} could not be read "
+                             f"({problem.code}: {problem.message}); fix or move it first, "
+                             "then run 'lemma mv' again")
         plan = plan_rename(vault, old, new)
         for line in plan.lines():
             click.echo(line)

@@ -87,8 +87,8 @@ class LiveVault:
     def revert(self, path: str) -> bool:
         """Back to the file on disk (a closed buffer), or out of the vault if there is none."""
         if (self.root / path).is_file():
-            note, problems = read_note(self.root, path, self.vault.slugify)
-            return self._replace(path, note, problems)
+            note, problems = read_note(self.root, path, self.vault.slugify, self.vault.max_bytes)
+            return self._replace(path, note, problems)  # an unreadable file: out, with its line
         return self._replace(path, None, [])
 
     def _replace(self, path: str, note: Note | None, problems: list[Diagnostic]) -> bool:
@@ -98,6 +98,8 @@ class LiveVault:
             vault.notes.pop(path, None)
             vault._problems.pop(path, None)
             vault.resolved.pop(path, None)
+            if problems:  # a file that could not be read as a note keeps its one diagnostic
+                vault._problems[path] = problems
         else:
             vault.notes[path] = note
             vault._problems[path] = problems
@@ -189,7 +191,9 @@ class LiveVault:
         if note is None:
             return []
         found = list(vault._problems.get(path, ()))
-        found += [d for r in vault.resolved[path] if (d := vault._link_problem(r)) is not None]
+        skipped = vault._skipped_by_name()
+        found += [d for r in vault.resolved[path]
+                  if (d := vault._link_problem(r, skipped)) is not None]
         found += self.cross.get(path, [])
         found += extra_diagnostics(_One(note))  # type: ignore[arg-type]
         if not is_private(note):

@@ -33,3 +33,6 @@ class LemmaPluginConfig(base.Config):
     cache_dir = c.Type(str, default=".lemma-cache")  # relative to mkdocs.yml
     time_box = c.Type(float, default=10.0)  # seconds per derivation
 
+    # robustness
+    max_note_size = c.Type((int, float), default=5)  # MB; larger notes are reported and skipped
+

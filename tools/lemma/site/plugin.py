@@ -25,15 +25,18 @@ from ..config import toc_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
-from . import feed, indexes, math, obsidian_markdown, render_derivations, render_notes
+from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
+from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
+from .markdown_guard import defuse_unclosed
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
+REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
              "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
@@ -76,14 +79,23 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         slugify = toc_slugify(config.mdx_configs.get("toc") or {})
         if self.state is None or self.state.root != root or not same(self.state.slugify, slugify):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
-                                   self.config.time_box, slugify)
+                                   self.config.time_box, slugify,
+                                   max_bytes_option(self.config.max_note_size))
+        docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._state()
         state.refresh()
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(state.epoch()))
+        epoch, odd = state.epoch()
+        if odd is not None:
+            log_problem(odd.pos, _message(odd))
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
         self._report_vault_problems(state)
+        assert state.vault is not None
+        for path in state.vault.skipped:  # reported above; MkDocs must not read them
+            if (skipped := files.get_file_from_path(path)) is not None:
+                files.remove(skipped)
         self._index_link_problems(state)
         # publish: false / draft: true notes, and the attachments only they embed
         hidden = set(state.vault.private) | state.vault.private_attachments()
@@ -113,6 +125,22 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         env.bytecode_cache = self.templates  # serve rebuilds skip recompiling the theme
         return env
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A note's source, read by the vault's one safe reader (never a FIFO, never past the
+        size limit); a note whose frontmatter the vault rejected (invalid, an alias bomb) is
+        built from its body alone, so that text never reaches MkDocs' YAML reader or Markdown."""
+        state = self._state()
+        path = page.file.src_uri
+        note = state.vault.notes.get(path) if state.vault else None
+        if note is None:
+            return None
+        if any(d.code in REJECTED_FRONTMATTER for d in state.vault.problems_of(path)):
+            return note.body
+        try:
+            return read_note_text(state.root, path, state.max_bytes)
+        except NoteFileError:  # changed since the vault read it: show what the vault read
+            return note.body
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         state = self._state()
@@ -133,7 +161,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
-        return math.separate_display_math(render_notes.separate_lists(markdown))
+        markdown = math.separate_display_math(render_notes.separate_lists(markdown))
+        return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
         """`markdown` (text of `note` from file line `first_line`) with derivations rendered."""
@@ -192,7 +221,15 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             output = output.replace("</head>", link + "</head>", 1)
         return output
 
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        docs_files.watch_without_following_links(server, config.docs_dir)
+        return server
+
+    def on_build_error(self, *, error: Exception) -> None:
+        docs_files.uninstall()
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        docs_files.uninstall()
         state = self._state()
         site_dir = Path(config.site_dir)
         if self.config.indexes and state.vault is not None:

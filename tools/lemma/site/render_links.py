@@ -4,7 +4,8 @@ turns into URLs (inside raw HTML, where Markdown is not read, `<a>` with the fin
 Links are found with THE parser (`lemma.links.parse_links`) and resolved by the vault, so the
 site, the linter and the graph agree on every link. Broken links render visibly and are reported
 through `warn(pos, message)`; links to private notes are plain text; embeds transclude the
-target's text (cycles are cut and reported).
+target's text, each rendered once per page (cycles, the depth limit and the page's size budget
+are reported and shown as links).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 _SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
 MAX_EMBED_DEPTH = 8
+#: Most characters of embedded notes one page shows; further embeds become links.
+MAX_EMBED_CHARS = 200_000
 
 
 def relative_url(source: str, target: str) -> str:
@@ -74,6 +77,12 @@ class LinkRenderer:
     html_url: Callable[[str], str | None] | None = None
     #: the tags page (a vault path) that inline `#tags` link to; None: they are plain chips
     tags_page: str | None = None
+    # embeds rendered on this page: (host, note, heading, depth) -> (text, what it embeds,
+    # what was being shown above it then); what the embed being rendered now reaches
+    _embeds: dict[tuple[str, str, str | None, int], tuple[str, frozenset[str], frozenset[str]]] \
+        = field(default_factory=dict, init=False, repr=False)
+    _reached: list[set[str]] = field(default_factory=list, init=False, repr=False)
+    _embedded_chars: int = field(default=0, init=False, repr=False)
 
     def render(self, text: str, note: Note, first_line: int, host: str | None = None,
                stack: tuple[str, ...] = (), report: bool = True) -> str:
@@ -173,19 +182,53 @@ class LinkRenderer:
         target = self.vault.notes[r.target or ""]
         # what is being shown, as "path" or "path#heading": a note may embed its own sections
         shown = f"{target.path}#{link.heading}" if link.heading else target.path
-        if shown in stack or len(stack) > MAX_EMBED_DEPTH:
-            self.warn(link.pos, f"{link.raw}: embed cycle "
-                      f"({' -> '.join((*stack, shown))}); the embed is shown as a link")
+        for reached in self._reached:
+            reached.add(shown)
+        chain = " -> ".join((*stack, shown))
+        if shown in stack:
+            self.warn(link.pos, f"{link.raw}: embed cycle ({chain}); the embed is shown as a link")
             return broken_html(link, "embed cycle: this note is already being shown above")
-        fragment, first = embedded_text(target, link.heading)
-        if self.prepare is not None:
-            fragment = self.prepare(fragment, target, first)
-        inner = demote_headings(self.render(fragment, target, first, host, (*stack, shown),
-                                            report=False))
+        if len(stack) > MAX_EMBED_DEPTH:
+            self.warn(link.pos, f"{link.raw}: embed depth limit: more than {MAX_EMBED_DEPTH} "
+                      f"nested embeds ({chain}); the embed is shown as a link")
+            return broken_html(link, f"embed depth limit: more than {MAX_EMBED_DEPTH} nested "
+                               "embeds")
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
         title = escape_label(link.label or link.display)
+        inner = self._embedded(target, link.heading, host, (*stack, shown), report)
+        if self._embedded_chars + len(inner) > MAX_EMBED_CHARS:
+            self.warn(link.pos, f"{link.raw}: embed size limit: this page already shows "
+                      f"{self._embedded_chars:,} characters of embedded notes; the embed is "
+                      "shown as a link")
+            return f"[{title}]({md_url(source)}){{: .lemma-wikilink }}"
+        self._embedded_chars += len(inner)
         return (f'\n\n<div class="lemma-embed" markdown="1">\n<div class="lemma-embed-title" '
-                f'markdown="span">[{title}]({md_url(source)})</div>\n\n{inner.strip()}\n\n</div>\n\n')
+                f'markdown="span">[{title}]({md_url(source)})</div>\n\n{inner}\n\n</div>\n\n')
+
+    def _embedded(self, target: Note, heading: str | None, host: str, stack: tuple[str, ...],
+                  report: bool) -> str:
+        """The rendered text an embed of `target` shows, rendered once per page and depth and
+        reused while the notes it embeds do not include one of the embedding notes above."""
+        key = (host, target.path, heading, len(stack))
+        above = frozenset(stack)
+        cached = self._embeds.get(key)
+        if cached is not None and cached[1] & above == cached[1] & cached[2]:
+            for reached in self._reached:
+                reached.update(cached[1])
+            return cached[0]
+        self._reached.append(set())
+        try:
+            fragment, first = embedded_text(target, heading)
+            if self.prepare is not None:
+                fragment = self.prepare(fragment, target, first)
+            inner = demote_headings(self.render(fragment, target, first, host, stack,
+                                                report=False)).strip()
+        finally:
+            reached = self._reached.pop()
+        for outer in self._reached:
+            outer.update(reached)
+        self._embeds[key] = (inner, frozenset(reached), above)
+        return inner
 
 
 def image_size(label: str) -> tuple[str, str]:

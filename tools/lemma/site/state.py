@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..frontmatter import parse_date
+from ..frontmatter import key_line, parse_date
 from ..links import Slugify, comment_spans
-from ..model import Diagnostic, SourcePos
+from ..model import Diagnostic, Severity, SourcePos
 from ..publish import PublicVault
 from ..vault import Vault, load_vault, scan
+from ..vault_fs import DEFAULT_MAX_BYTES, NoteFileError, read_note_text
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 
@@ -30,6 +31,7 @@ class SiteState:
     jobs: int = 1
     time_box: float = 10.0
     slugify: Slugify | None = None  # the toc extension's, so heading links get the page's ids
+    max_bytes: int = DEFAULT_MAX_BYTES
     vault: PublicVault | None = None  # private notes are named but never published
     graph: Any = None  # lemma.graph.ConceptGraph
     derivations: dict[str, list[Any]] = field(default_factory=dict)  # note path -> Derivations
@@ -43,7 +45,7 @@ class SiteState:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
         mtimes, attachments = _scan(self.root)
         if self.vault is None:
-            self.vault = PublicVault(load_vault(self.root, self.slugify))
+            self.vault = PublicVault(load_vault(self.root, self.slugify, self.max_bytes))
             self.graph = _build_graph(self.vault)
             self.changed = sorted(self.vault.notes)
             self._check(None)
@@ -128,16 +130,45 @@ class SiteState:
             return []
         return self.graph.backlinks(path)
 
-    def epoch(self) -> int:
-        """A build timestamp that depends only on the notes' text: their newest `date`.
+    def epoch(self) -> tuple[int, Diagnostic | None]:
+        """A build timestamp that depends only on the notes' text: their newest `date`, and
+        the diagnostic of that date when it had to be clamped into what gzip can store.
 
         File modification times differ between clones of the same notes, so they are not used.
+        Gzip (the sitemap) stores 32-bit seconds: 1970-01-01 to 2106-02-07.
         """
-        dates = [d for n in self.vault.notes.values() if (d := parse_date(n.meta.get("date")))]
-        newest = max(dates, default=None)
-        if newest is None:
-            return 0
-        return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+        assert self.vault is not None
+        dated = [(d, n) for n in self.vault.notes.values()
+                 if (d := parse_date(n.meta.get("date"))) is not None]
+        if not dated:
+            return 0, None
+        newest, note = max(dated, key=lambda pair: (pair[0], pair[1].path))
+        if newest < _FIRST_DAY or newest > _LAST_DAY:
+            clamped = min(max(newest, _FIRST_DAY), _LAST_DAY)
+            line = key_line(_frontmatter_text(self.root, note, self.max_bytes), "date")
+            problem = Diagnostic(SourcePos(note.path, line, 1), Severity.WARNING, "odd-date",
+                                 f"date {newest.isoformat()} is outside 1970-01-01..2106-02-07; "
+                                 f"the site's build date is clamped to {clamped.isoformat()}",
+                                 "check the year of this date")
+            return _timestamp(clamped), problem
+        return _timestamp(newest), None
+
+
+_FIRST_DAY = dt.date(1970, 1, 1)
+_LAST_DAY = dt.date(2106, 2, 7)
+
+
+def _frontmatter_text(root: Path, note: Any, max_bytes: int) -> str:
+    """The lines of `note`'s file before its body (its frontmatter), '' if unreadable now."""
+    try:
+        text = read_note_text(root, note.path, max_bytes)
+    except NoteFileError:
+        return ""
+    return "\n".join(text.split("\n", note.body_line)[: note.body_line - 1])
+
+
+def _timestamp(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def commented_lines(vault: Vault) -> dict[str, set[int]]:
@@ -163,7 +194,15 @@ def _build_graph(vault: Vault) -> Any:
 def _scan(root: Path) -> tuple[dict[str, int], list[str]]:
     """Note path -> mtime (ns) of every note, and the attachments (the walk the vault does)."""
     notes, attachments = scan(root)
-    return {p: os.stat(root / p).st_mtime_ns for p in notes}, attachments
+    return {p: _mtime(root / p) for p in notes}, attachments
+
+
+def _mtime(path: Path) -> int:
+    """A file's modification time (ns); -1 for one that cannot be stat'ed (a broken symlink)."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def log_problem(pos: SourcePos, message: str, emit: Callable[[str], None] | None = None) -> None:
