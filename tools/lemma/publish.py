@@ -56,7 +56,7 @@ class PublicVault(Vault):
     def __init__(self, vault: Vault) -> None:
         self.private: dict[str, Note] = {}
         super().__init__(vault.root, dict(vault.notes), vault.attachments,
-                         dict(vault._problems), vault.slugify)
+                         dict(vault._problems), vault.slugify, vault.max_bytes)
 
     def _reindex(self) -> None:
         for path, note in list(self.notes.items()):
@@ -76,10 +76,11 @@ class PublicVault(Vault):
             return ResolvedLink(source.path, link, PRIVATE)
         return resolved
 
-    def _link_problem(self, r: ResolvedLink) -> Diagnostic | None:
+    def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
+                      ) -> Diagnostic | None:
         if r.status == PRIVATE:
             return private_link_problem(r)
-        return super()._link_problem(r)
+        return super()._link_problem(r, skipped)
 
     def update_note(self, path: str) -> Note | None:
         """Re-read one note; a note that turned private (or public) moves, and links follow."""
