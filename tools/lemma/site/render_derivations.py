@@ -171,8 +171,10 @@ def _expr_cell(obj: Any, text: str, relation: str) -> str:
 
 
 def _is_matrix(obj: Any) -> bool:
+    """An explicit matrix of entries (a matrix of symbolic size has none to show)."""
     shape = getattr(obj, "shape", None)
-    return isinstance(shape, tuple) and shape != (1, 1)
+    return (isinstance(shape, tuple) and shape != (1, 1)
+            and all(isinstance(n, int) or getattr(n, "is_Integer", False) for n in shape))
 
 
 def steps_html(derivation: Any, result: Any) -> str:
