@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.conftest import write_files
+
 GOOD_NOTE = "---\ntitle: Good\n---\nA good note linking [[Other]].\n"
 OTHER_NOTE = "---\ntitle: Other\ndate: 2024-01-02\n---\nThe other note, back to [[Good]].\n"
 #: `max_note_size` (MB) used for generated vaults, so a "huge" note is small enough to write fast.
@@ -43,12 +45,7 @@ class Case:
 
 def _text(path: str, content: str | bytes) -> Callable[[Path], None]:
     def make(root: Path) -> None:
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        write_files(root, {path: content})
     return make
 
 

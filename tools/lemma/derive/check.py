@@ -97,9 +97,6 @@ def _signed(value: sympy.Expr, strict: bool) -> bool:
 #: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict); each maps
 #: the margin to the expressions whose sign is read from sympy's assumptions (all must pass).
 SIGN_LADDER: tuple[tuple[str, Callable[[sympy.Expr], list[sympy.Expr]]], ...] = (
-    ("sign via assumptions", lambda e: [e]),
-    ("sign via assumptions after expand", lambda e: [sympy.expand(e)]),
-    ("sign via assumptions after factor", lambda e: [sympy.factor(sympy.cancel(e))]),
     ("sign by cases", lambda e: (cases.split(e) or [e]) if cases.splittable(e) else [e]),
     ("sign via assumptions after simplify", lambda e: [sympy.simplify(e)]),
 )
@@ -235,7 +232,7 @@ def _sign_from_declarations(margin: sympy.Expr, strict: bool, space: Space) -> b
     """The margin of an inequality link is a condition like any other: prove it from the
     domains, `!= 0` hypotheses and inequality hypotheses."""
     kind = "positive" if strict else "nonnegative"
-    return discharged(Condition(kind, margin, ""), space.conditions, space.scalars,
+    return discharged(Condition(kind, _doit(margin), ""), space.conditions, space.scalars,
                       space.inequalities)
 
 

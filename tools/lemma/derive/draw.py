@@ -20,7 +20,7 @@ from lemma.derive.block import Domain
 #: derivative order the language allows, so `diff(f(x), x, 8) = 0` is refuted).
 FUNCTION_DEGREE = 9
 LARGE_INTEGER = 400
-_SPECIAL = (0, 1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3)
+_SPECIAL = (0, 1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3, -3, 4)
 
 
 def special_values(domain: Domain) -> list[sympy.Rational]:

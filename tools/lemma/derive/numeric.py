@@ -50,20 +50,6 @@ def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
     return approx if approx.is_number and not approx.has(*UNDEFINED) else None
 
 
-def _size(value: sympy.Expr, digits: int = 15) -> sympy.Expr | None:
-    approx = _numeric(value, digits)
-    return None if approx is None else abs(approx)
-
-
-def approximate(value: sympy.Expr) -> complex | None:
-    """A 50-digit evaluation rounded to a Python complex, or None when it cannot be evaluated."""
-    approx = _numeric(value, DIGITS)
-    try:
-        return None if approx is None else complex(approx)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _exactly_zero(value: sympy.Expr) -> bool:
     """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
     for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):

@@ -14,6 +14,7 @@ import random
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -288,13 +289,13 @@ class Claim:
     conditions: tuple[Condition, ...] = ()
     guards: tuple[object, ...] = ()  # must be defined at a point (a combination's hypotheses)
 
-    @property
+    @cached_property
     def real(self) -> bool:
         sides = (self.left, self.right)
         return self.space.real and not any(getattr(s, "has", lambda *_: False)(sympy.I)
                                            for s in sides)
 
-    @property
+    @cached_property
     def pointwise(self) -> tuple[Condition, ...]:
         """Conditions that can be tested at a point: those that define values, free of binders."""
         return tuple(c for c in self.conditions if c.defines and not c.binders)

@@ -16,7 +16,7 @@ import sympy
 
 from lemma.derive import printing
 from lemma.derive.block import Domain
-from lemma.derive.draw import simple_functions
+from lemma.derive.draw import simple_functions, special_values
 from lemma.derive.numeric import is_defined
 from lemma.derive.probe import (
     Claim,
@@ -28,7 +28,6 @@ from lemma.derive.probe import (
     sample,
 )
 
-_BASE = (0, 1, -1, 2, -2, sympy.Rational(1, 2), sympy.Rational(-1, 2), 3, -3, 4)
 HINT_POINTS = 6
 RESIDUAL_CHARS = 300
 
@@ -38,17 +37,15 @@ def _simplicity(value: sympy.Rational) -> tuple[int, int, bool]:
 
 
 def candidates(domain: Domain | None) -> list[sympy.Rational]:
-    """Simple values inside a domain, simplest first (bounds and their neighbours included)."""
-    pool = {sympy.Rational(v) for v in _BASE}
-    if domain is not None:
-        for bound, step in ((domain.lower, 1), (domain.upper, -1)):
-            if bound is not None:
-                pool.update(bound + k * step for k in (0, 1, 2, sympy.Rational(1, 2)))
-        if domain.lower is not None and domain.upper is not None:
-            width = domain.upper - domain.lower
-            pool.update(domain.lower + width * sympy.Rational(k, 4) for k in range(5))
-            pool.update(domain.lower + width * sympy.Rational(k, 3) for k in range(1, 3))
-        pool = {v for v in pool if domain.contains(v)}
+    """Simple values inside a domain, simplest first: the sampler's special values (0, ±1, the
+    bounds and their neighbours) plus the quarters and thirds of a bounded interval."""
+    domain = domain or Domain("real")
+    pool = set(special_values(domain))
+    if domain.lower is not None and domain.upper is not None:
+        width = domain.upper - domain.lower
+        inner = [domain.lower + width * sympy.Rational(k, 4) for k in range(5)]
+        inner += [domain.lower + width * sympy.Rational(k, 3) for k in range(1, 3)]
+        pool.update(v for v in inner if domain.contains(v))
     return sorted(pool, key=_simplicity)
 
 
