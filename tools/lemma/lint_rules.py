@@ -249,9 +249,9 @@ def _emit(node: dict) -> str:
 
 # Each alternative stops at the next opener of its kind, so unclosed openers (`\\(` * 10**5,
 # `<a ` * 10**5 on one line) cost linear time instead of rescanning the rest of the text each.
+# ($…$ and $$…$$ math is already in the note's code regions: the one scanner, links_regions)
 _EXCLUDED = re.compile(
-    r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+\$"  # display and inline math
-    r"|\\\((?:(?!\\\().)*?\\\)|\\\[(?:(?!\\\[).)*?\\\]"  # \( \) and \[ \] math
+    r"\\\((?:(?!\\\().)*?\\\)|\\\[(?:(?!\\\[).)*?\\\]"  # \( \) and \[ \] math
     r"|\[[^\[\]\n]*\]\([^()\[\n]*\)|<[^<>\n]+>|https?://\S+"  # Markdown links, HTML, URLs
     r"|^[ \t]{0,3}#{1,6}[ \t][^\n]*$",  # headings
     re.DOTALL | re.MULTILINE)
