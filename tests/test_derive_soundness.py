@@ -261,3 +261,9 @@ def test_a_sum_up_to_a_real_number_is_refused_not_proved() -> None:
         parse("given:\n  x: real > 0\ncalc:\n  Sum(k, (k, 1, x))\n  = x*(x + 1)/2")
     assert err.value.message == "a bound of Sum must be an integer, and x is not known to be one"
     assert parse("given:\n  x: real > 0\ncalc:\n  Sum(k, (k, 1, floor(x)))\n  = 0").steps
+
+
+def test_check_lines_use_the_same_semantics_as_the_links() -> None:
+    result = verdict("given:\n  n: integer\ncalc:\n  Sum(2*k - 1, (k, 1, n))\n"
+                     "  = Sum(2*k - 1, (k, 1, n))\ncheck:\n  n=-3 => 0\n  n=3 => 9")
+    assert [c.ok for c in result.checks] == [True, True]  # an empty sum is 0, not sympy's -9

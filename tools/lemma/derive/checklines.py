@@ -6,6 +6,7 @@ import sympy
 
 from lemma.derive import printing, workers
 from lemma.derive.block import Check, Derivation
+from lemma.derive.probe import Point, build_space, instantiate
 from lemma.derive.results import CheckResult
 
 
@@ -37,7 +38,8 @@ def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
             fixed = entry if entry.is_number else values.setdefault(entry, given)
             if fixed != given:
                 return "", "", False, f"the value of {name} does not have its declared structure"
-    value = _at(d.steps[-1].rhs, values)
+    # the sampler's own evaluation: derivatives first, then values; an empty Sum is 0
+    value = instantiate(d.steps[-1].rhs, build_space(d), Point(values))  # type: ignore[arg-type]
     if isinstance(value, sympy.Basic) and value.free_symbols:
         missing = ", ".join(sorted(str(s) for s in value.free_symbols))
         return printing.text(value), "", False, f"no value given for {missing}"
@@ -54,17 +56,3 @@ def _evaluate_check(d: Derivation, chk: Check) -> tuple[str, str, bool, str]:
     message = "" if ok else (f"expected {printing.with_decimal(chk.expected)}, got "
                             f"{printing.with_decimal(value) if not matrix else text}")
     return text, decimal, ok, message
-
-
-def _at(expr: object, values: dict[object, object]) -> object:
-    """The expression at the point: derivatives first, then the values, then sums/integrals."""
-
-    def one(e: sympy.Expr) -> sympy.Expr:
-        if e.has(sympy.Derivative, sympy.Subs):
-            calculus = (sympy.Derivative, sympy.Subs)
-            e = e.replace(lambda n: isinstance(n, calculus), lambda n: n.doit())
-        return e.xreplace(values).doit()
-
-    if isinstance(expr, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], [one(e) for e in expr])
-    return one(expr) if isinstance(expr, sympy.Basic) else expr
