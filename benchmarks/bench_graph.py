@@ -53,7 +53,7 @@ def _edit_timed(vault, graph, path: str, edit) -> float:
 
 def measure(root: Path, repeat: int) -> dict[str, object]:
     """Time every phase on the vault at `root` (run in a child process)."""
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
     from lemma.vault import load_vault
 
     load, vault = _timed(lambda: load_vault(root), repeat)

@@ -58,7 +58,7 @@ def build(notes: int, work: Path) -> tuple[Path, float, float]:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
     from lemma.site import graph_view
     from lemma.synth import write_synthetic_vault
     from lemma.vault import load_vault

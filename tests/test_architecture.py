@@ -15,16 +15,30 @@ CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config"]
 FORBIDDEN = {"click", "mkdocs", "networkx", "sympy", "material", "pymdownx"}
 
 
+def module_file(name: str) -> Path:
+    """The source file of `lemma.<name>` (a dotted name may be a module or a package)."""
+    base = PACKAGE.joinpath(*name.split("."))
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
 def imported_modules(path: Path) -> set[str]:
-    """Top-level names of every module a file imports (relative imports resolved in-package)."""
+    """Every module a file imports: `lemma.<dotted>` for its own, top-level names for others."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = path.relative_to(PACKAGE).parent.parts
+    if path.name == "__init__.py":
+        package = path.relative_to(PACKAGE).parts[:-1]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                found |= {f"lemma.{node.module or alias.name}" for alias in node.names}
+                base = list(package[: len(package) - node.level + 1])
+                base += node.module.split(".") if node.module else []
+                for alias in node.names:
+                    whole = ".".join((*base, alias.name))
+                    exists = module_file(whole).exists() if whole else False
+                    found.add("lemma." + (whole if exists else ".".join(base)).strip("."))
             else:
                 found.add((node.module or "").split(".")[0])
     return found
@@ -35,12 +49,12 @@ def closure(module: str) -> set[str]:
     seen, todo, external = set(), [module], set()
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or not name:
             continue
         seen.add(name)
-        for imported in imported_modules(PACKAGE / f"{name}.py"):
+        for imported in imported_modules(module_file(name)):
             if imported.startswith("lemma."):
-                todo.append(imported.removeprefix("lemma.").split(".")[0])
+                todo.append(imported.removeprefix("lemma."))
             else:
                 external.add(imported)
     return external

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from lemma import authoring_apply, authoring_files
-from lemma.authoring import Creation, NewNote, create_note, plan_new, yaml_value
+from lemma.authoring import apply as authoring_apply
+from lemma.authoring import files as authoring_files
+from lemma.authoring.new import Creation, NewNote, create_note, plan_new, yaml_value
 from lemma.cli import main
 from lemma.lint_rules import extra_diagnostics
 from lemma.model import LemmaError, NoteKind
@@ -297,9 +298,9 @@ def test_new_does_not_import_sympy_or_networkx(vault_root: Path) -> None:
     assert (vault_root / "concepts/light.md").is_file()
 
 
-@pytest.mark.parametrize("module", ["authoring", "authoring_apply", "authoring_files",
-                                    "authoring_lock", "authoring_rename",
-                                    "authoring_list", "bibtex", "lint_rules", "slug"])
+@pytest.mark.parametrize("module", ["authoring.new", "authoring.apply", "authoring.files",
+                                    "authoring.lock", "authoring.rename",
+                                    "authoring.listing", "bibtex", "lint_rules", "slug"])
 def test_authoring_core_imports_no_framework(module: str) -> None:
     from tests.test_architecture import FORBIDDEN, closure
 

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lemma import authoring_apply, authoring_lock
-from lemma.authoring_apply import recover_interrupted
-from lemma.authoring_lock import CacheFiles
+from lemma.authoring import apply as authoring_apply
+from lemma.authoring import lock as authoring_lock
+from lemma.authoring.apply import recover_interrupted
+from lemma.authoring.lock import CacheFiles
 from lemma.cli import main
 from tests.conftest import write_files
 
@@ -338,7 +339,7 @@ def test_a_recovery_killed_at_any_point_is_finished_by_the_next_command(
 def test_a_kill_midway_is_rolled_back_by_the_next_command(tmp_path: Path) -> None:
     root = hub_vault(tmp_path / "vault", notes=20, linking=12)
     before = snapshot(root)
-    code = ("import os, signal, sys\nfrom lemma import authoring_apply\n"
+    code = ("import os, signal, sys\nfrom lemma.authoring import apply as authoring_apply\n"
             "from lemma.cli import main\n"
             "real = authoring_apply._commit\ncount = []\n"
             "def commit(*args):\n    count.append(1)\n"
@@ -362,7 +363,8 @@ def test_a_kill_midway_is_rolled_back_by_the_next_command(tmp_path: Path) -> Non
 def test_ctrl_c_and_sigterm_roll_back_at_once(tmp_path: Path, sig: signal.Signals) -> None:
     root = hub_vault(tmp_path / "vault", notes=20, linking=12)
     before = snapshot(root)
-    code = ("import os, sys\nfrom lemma import authoring_apply\nfrom lemma.cli import main\n"
+    code = ("import os, sys\nfrom lemma.authoring import apply as authoring_apply\n"
+            "from lemma.cli import main\n"
             "real = authoring_apply._commit\ncount = []\n"
             "def commit(*args):\n    count.append(1)\n"
             f"    if len(count) == 6:\n        os.kill(os.getpid(), {int(sig)})\n"
@@ -525,7 +527,7 @@ def test_mv_without_hard_links_or_atomic_swap(vault: Path, monkeypatch,
 
 
 def test_apply_refuses_a_note_made_read_only_after_the_plan(vault: Path) -> None:
-    from lemma.authoring_rename import apply_rename, plan_rename
+    from lemma.authoring.rename import apply_rename, plan_rename
     from lemma.model import LemmaError
     from lemma.vault import load_vault
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lemma import authoring_apply
-from lemma.authoring_rename import apply_rename, plan_rename
+from lemma.authoring import apply as authoring_apply
+from lemma.authoring.rename import apply_rename, plan_rename
 from lemma.cli import main
 from lemma.model import LemmaError
 from lemma.vault import load_vault

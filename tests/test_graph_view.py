@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lemma.graph import build_graph
+from lemma.graph.concept import build_graph
 from lemma.site import graph_view
 from lemma.site.graph_layout import layout
 from lemma.synth import write_synthetic_vault

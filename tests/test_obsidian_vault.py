@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from lemma.cli import main
-from lemma.graph import build_graph
+from lemma.graph.concept import build_graph
 from lemma.publish import PublicVault, is_private
 from tests.conftest import write_files
 

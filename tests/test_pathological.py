@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from mkdocs.exceptions import Abort
 
 from lemma.cli import main
-from lemma.graph import build_graph
+from lemma.graph.concept import build_graph
 from lemma.site.state import SiteState
 from lemma.vault import load_vault
 from tests.conftest import write_files

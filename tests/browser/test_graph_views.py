@@ -36,7 +36,7 @@ def page(recorded):
 
 @pytest.fixture(scope="module")
 def corpus_graph():
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
     from lemma.vault import load_vault
 
     vault = load_vault(REPO / "notes")

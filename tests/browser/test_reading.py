@@ -99,7 +99,7 @@ def test_no_page_overflows_the_window_sideways(visit, base_url, vault, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 def test_the_graph_labels_every_hub(visit, base_url, vault, size):
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
 
     ranks = build_graph(vault).pagerank()
     hubs = {vault.notes[p].title for p in sorted(ranks, key=lambda p: (-ranks[p], p))[:8]}
@@ -146,7 +146,7 @@ def test_the_local_graph_labels_its_note_and_keys_its_colours(visit, base_url):
 
 @pytest.mark.slow
 def test_backlinks_typeset_their_math_and_name_the_kind_of_their_source(visit, base_url, vault):
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
 
     graph = build_graph(vault)
     pages = sorted(p for p in vault.notes if any("$" in b.sentence for b in graph.backlinks(p)))
@@ -166,7 +166,7 @@ def test_backlinks_typeset_their_math_and_name_the_kind_of_their_source(visit, b
 
 
 def test_a_link_preview_shows_math_typeset(visit, base_url, vault):
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
 
     graph = build_graph(vault)
     target = next(p for p in sorted(vault.notes) if "$" in first_paragraph(vault.notes[p].body)

@@ -57,7 +57,7 @@ def test_clicking_a_wikilink_opens_the_note_at_its_heading(visit, base_url, vaul
 
 
 def test_backlinks_list_the_notes_that_link_here(visit, base_url, vault):
-    from lemma.graph import build_graph
+    from lemma.graph.concept import build_graph
 
     path = dnfa_path(vault)
     expected = sorted({b.title for b in build_graph(vault).backlinks(path)})

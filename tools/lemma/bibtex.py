@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .authoring import Creation, NewNote, name_clash, plan_new
+from .authoring.new import Creation, NewNote, name_clash, plan_new
 from .links import fold
 from .model import LemmaError, NoteKind
 from .vault import Vault

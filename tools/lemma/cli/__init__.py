@@ -111,11 +111,11 @@ def main(ctx: click.Context, notes: Path | None) -> None:
 
 def _recover(notes_dir: Path) -> None:
     """Roll back (or complete) a `lemma mv`/`new` that was killed midway, with a one-line notice."""
-    from ..authoring_lock import CacheFiles
+    from ..authoring.lock import CacheFiles
 
     if not CacheFiles.of(notes_dir).pending():
         return  # the usual case: one stat, no import of the apply machinery
-    from ..authoring_apply import recover_interrupted
+    from ..authoring.apply import recover_interrupted
 
     try:
         notice = recover_interrupted(notes_dir)

@@ -34,8 +34,8 @@ def locked(project: Project) -> Iterator[None]:
 
     So a title is checked against the notes as they are, not as another command left them.
     """
-    from ..authoring_apply import recover
-    from ..authoring_lock import vault_lock
+    from ..authoring.apply import recover
+    from ..authoring.lock import vault_lock
 
     with vault_lock(project.notes_dir):
         if (notice := recover(project.notes_dir)) is not None:
@@ -85,7 +85,7 @@ def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -
 def new(project: Project, kind: str, title: str | None, edit: bool, bibtex: Path | None,
         key: str | None, slug: str | None, **options: Any) -> None:
     """Create a KIND note titled TITLE from its template, never overwriting anything."""
-    from ..authoring import NewNote, create_note, plan_new
+    from ..authoring.new import NewNote, create_note, plan_new
 
     if bibtex is not None:
         if kind != "paper" or title:
@@ -146,7 +146,7 @@ def _confidence(text: str) -> float | str:
 
 
 def _import_bibtex(project: Project, bibtex: Path, key: str | None) -> None:
-    from ..authoring import create_note
+    from ..authoring.new import create_note
     from ..bibtex import plan_bibtex
 
     with locked(project):
@@ -172,7 +172,7 @@ def _import_bibtex(project: Project, bibtex: Path, key: str | None) -> None:
 @pass_project
 def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
     """Rename NOTE to NEW (a title, or a file path ending in .md) and rewrite links to it."""
-    from ..authoring_rename import apply_rename, plan_rename
+    from ..authoring.rename import apply_rename, plan_rename
 
     with contextlib.nullcontext() if dry_run else locked(project):
         vault = project.load_vault()
@@ -206,7 +206,7 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
 def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
                orphans: bool, broken: bool, fmt: str) -> None:
     """List notes, filtered by kind, tag, date, orphans or broken links."""
-    from ..authoring_list import NoteFilter, select_notes
+    from ..authoring.listing import NoteFilter, select_notes
 
     start = None
     if since is not None:

@@ -29,7 +29,7 @@ def graph() -> None:
 
 def _load(project: Project) -> tuple[Any, Any]:
     """The vault and its concept graph."""
-    from ..graph import build_graph
+    from ..graph.concept import build_graph
 
     vault = project.load_vault()
     return vault, build_graph(vault)

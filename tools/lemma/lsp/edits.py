@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..authoring import CREATABLE, NewNote, plan_new
-from ..authoring_rename import plan_rename
+from ..authoring.new import CREATABLE, NewNote, plan_new
+from ..authoring.rename import plan_rename
 from ..links import LineIndex
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from ..vault import Vault

@@ -33,7 +33,7 @@ class SiteState:
     slugify: Slugify | None = None  # the toc extension's, so heading links get the page's ids
     max_bytes: int = DEFAULT_MAX_BYTES
     vault: PublicVault | None = None  # private notes are named but never published
-    graph: Any = None  # lemma.graph.ConceptGraph
+    graph: Any = None  # lemma.graph.concept.ConceptGraph
     derivations: dict[str, list[Any]] = field(default_factory=dict)  # note path -> Derivations
     results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (path, id) -> result
     syntax: dict[str, list[Diagnostic]] = field(default_factory=dict)  # note path -> errors
@@ -184,7 +184,7 @@ def commented_lines(vault: Vault) -> dict[str, set[int]]:
 
 def _build_graph(vault: Vault) -> Any:
     try:
-        from lemma.graph import build_graph
+        from lemma.graph.concept import build_graph
     except ImportError:
         log.info("lemma: the concept graph is unavailable; pages show no backlinks")
         return None

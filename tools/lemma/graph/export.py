@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from .model import LemmaError
+from ..model import LemmaError
 
 FORMATS = ("json", "graphml", "gexf", "dot")
 SEPARATOR = "; "

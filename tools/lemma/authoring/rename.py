@@ -2,7 +2,7 @@
 
 `plan_rename` reads files but writes nothing; it re-resolves every link of the vault as it will
 be after the rename and refuses a plan that would send any link somewhere else.
-`apply_rename` then writes all files or none (see `authoring_apply.apply_changes`).
+`apply_rename` then writes all files or none (see `authoring.apply.apply_changes`).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .authoring import name_clash, yaml_value
-from .authoring_apply import apply_changes, check_writable
-from .authoring_files import FileChange, read_raw
-from .links import NameIndex, fold, markdown_link_text
-from .model import LemmaError, Note, WikiLink
-from .slug import slugify, unique_slug
-from .vault import IGNORED_FOLDERS, Vault, parse_note
+from ..links import NameIndex, fold, markdown_link_text
+from ..model import LemmaError, Note, WikiLink
+from ..slug import slugify, unique_slug
+from ..vault import IGNORED_FOLDERS, Vault, parse_note
+from .apply import apply_changes, check_writable
+from .files import FileChange, read_raw
+from .new import name_clash, yaml_value
 
 _TITLE_LINE = re.compile(r"^title[ \t]*:.*$", re.MULTILINE)
 
@@ -92,7 +92,7 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
 
 
 def apply_rename(root: Path, plan: RenamePlan) -> None:
-    """Write the plan: every file or none (see `authoring_apply.apply_changes`)."""
+    """Write the plan: every file or none (see `authoring.apply.apply_changes`)."""
     apply_changes(root, plan.changes, f"rename of '{plan.old_title}' to '{plan.new_title}'")
 
 

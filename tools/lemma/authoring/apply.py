@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .authoring_files import (
+from ..model import LemmaError
+from .files import (
     FileChange,
     digest,
     exchange,
@@ -29,8 +30,7 @@ from .authoring_files import (
     remove_folders,
     write_temp,
 )
-from .authoring_lock import CacheFiles, interrupts_raise, try_vault_lock, uninterrupted, vault_lock
-from .model import LemmaError
+from .lock import CacheFiles, interrupts_raise, try_vault_lock, uninterrupted, vault_lock
 
 _EMPTY = digest("")
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import networkx as nx
 
-from . import graph_algo as algo
-from .frontmatter import as_list, parse_confidence
-from .graph_text import link_sentence
-from .model import LemmaError, Note, WikiLink
-from .vault import ResolvedLink, Vault, gc_paused
+from ..frontmatter import as_list, parse_confidence
+from ..model import LemmaError, Note, WikiLink
+from ..vault import ResolvedLink, Vault, gc_paused
+from . import algo
+from .text import link_sentence
 
 __all__ = ["Backlink", "ConceptGraph", "Hop", "Occurrence", "build_graph"]
 
@@ -345,7 +345,7 @@ class ConceptGraph:
 
     def render(self, fmt: str) -> str:
         """The graph as text in `fmt` (json | graphml | gexf | dot)."""
-        from .graph_export import render
+        from .export import render
 
         return render(self.graph, fmt)
 

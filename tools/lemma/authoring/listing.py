@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .frontmatter import parse_date
-from .model import Note
-from .vault import Vault
+from ..frontmatter import parse_date
+from ..model import Note
+from ..vault import Vault
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 Every write goes to a hidden temp file in the destination folder (the vault scan skips dot
 files), is flushed to disk, then renamed or linked into place, so no reader ever sees half a
-note. `authoring_apply` builds the all-or-nothing, recoverable apply on top of these.
+note. `authoring.apply` builds the all-or-nothing, recoverable apply on top of these.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The lock is an flock on `.lemma-cache/<vault>.lock` beside the notes folder: the kernel drops it
 when its holder dies, however it dies, so a lock is never stale. `.lemma-cache/` also holds the
-journal of the apply in progress (see `authoring_apply`).
+journal of the apply in progress (see `authoring.apply`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import LemmaError
+from ..model import LemmaError
 
 try:
     import fcntl

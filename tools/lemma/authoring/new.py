@@ -1,7 +1,7 @@
 """New notes: render a kind's template, refuse any name clash, pick a unique slug, write atomically.
 
 `plan_new` does no I/O besides reading the template and returns a `Creation`; `create_note`
-writes it without ever overwriting a file. Renames live in `authoring_rename.py`.
+writes it without ever overwriting a file. Renames live in `authoring/rename.py`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 
 import yaml
 
-from . import frontmatter as fm
-from .authoring_apply import apply_changes
-from .authoring_files import FileChange
-from .links import Match, fold
-from .model import KIND_FOLDERS, LemmaError, NoteKind, Severity
-from .slug import slugify, unique_slug
-from .vault import Vault, parse_note
+from .. import frontmatter as fm
+from ..links import Match, fold
+from ..model import KIND_FOLDERS, LemmaError, NoteKind, Severity
+from ..slug import slugify, unique_slug
+from ..vault import Vault, parse_note
+from .apply import apply_changes
+from .files import FileChange
 
 #: kind -> the folder its notes go in (the inverse of KIND_FOLDERS).
 KIND_FOLDER: dict[NoteKind, str] = {kind: folder for folder, kind in KIND_FOLDERS.items()}

@@ -1,0 +1,1 @@
+"""Authoring: new notes, safe renames, listing, and the locked, journalled writes they share."""

@@ -1,0 +1,1 @@
+"""The concept graph: built from the vault with networkx, its algorithms, text and exports."""
