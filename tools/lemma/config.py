@@ -64,6 +64,14 @@ def toc_slugify(options: dict[str, Any]) -> Callable[[str, str], str]:
     return function if separator == "-" else _with_separator(function, str(separator))
 
 
+def configured_slugify(options: dict[str, Any]) -> Callable[[str, str], str] | None:
+    """`toc_slugify`, or None when the toc extension's default applies (Lemma's built-in copy
+    of that rule then makes the same ids without importing Markdown)."""
+    if options.get("slugify") is None and options.get("separator", "-") == "-":
+        return None
+    return toc_slugify(options)
+
+
 @lru_cache(maxsize=8)
 def _with_separator(function: Callable[[str, str], str],
                     separator: str) -> Callable[[str, str], str]:

@@ -23,6 +23,8 @@ from .resolution import Match as Match
 from .resolution import NameIndex as NameIndex
 from .resolution import Resolution as Resolution
 from .resolution import fold as fold
+from .resolution import link_key as link_key
+from .resolution import name_keys as name_keys
 from .resolution import nearest as nearest
 
 _FENCE_OPEN = re.compile(r"\n( {0,3})(`{3,}|~{3,})([^\n]*)")

@@ -64,7 +64,7 @@ class PublicVault(Vault):
                 self.private[path] = self.notes.pop(path)
                 self._problems.pop(path, None)
         named = [*self.notes.values(), *self.private.values()]
-        self.index = NameIndex.build(((n.path, n.title, n.aliases) for n in named),
+        self._index = NameIndex.build(((n.path, n.title, n.aliases) for n in named),
                                      self.attachments)
         self._names = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}

@@ -103,6 +103,25 @@ class NameIndex:
         return nearest(found, source_path) if found else Resolution("broken")
 
 
+def link_key(target: str, attachment: bool = False) -> str:
+    """The name a link target is looked up by: its folded last path segment (no `.md`).
+
+    A link's resolution can only change when a note or attachment gains or loses this name
+    (see `name_keys`), which is what lets an index re-resolve only the links a change touches.
+    """
+    key = fold(target).lstrip("/")
+    if not attachment:
+        key = key.removesuffix(".md")
+    return key.rsplit("/", 1)[-1]
+
+
+def name_keys(path: str, title: str = "", aliases: Iterable[str] = ()) -> set[str]:
+    """Every `link_key` under which a note (path, title, aliases) or an attachment can be found."""
+    stem = path.rsplit("/", 1)[-1]
+    stem = stem.removesuffix(".md") if path.endswith(".md") else stem
+    return {fold(name).rsplit("/", 1)[-1] for name in (stem, title, *aliases) if name}
+
+
 def nearest(candidates: Sequence[str], source_path: str) -> Resolution:
     """Pick among same-named candidates: the linking note's folder, else the nearest ancestor."""
     if len(candidates) == 1:

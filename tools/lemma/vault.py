@@ -9,14 +9,23 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter as fm
-from .links import NameIndex, Resolution, Slugify, find_heading, fold, scan_markdown
+from .links import (
+    NameIndex,
+    Resolution,
+    Slugify,
+    find_heading,
+    fold,
+    link_key,
+    name_keys,
+    scan_markdown,
+)
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
 from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_note_text
 
@@ -102,24 +111,48 @@ def scan(root: Path) -> tuple[list[str], list[str]]:
     return listing.notes, listing.attachments
 
 
+#: What re-reading one file gave: its note (None if unreadable) and problems; None if it is gone.
+FileRead = tuple[Note | None, list[Diagnostic]] | None
+
+
 class Vault:
-    """All notes of a folder, their name index and their resolved links."""
+    """All notes of a folder, their name index and their resolved links.
+
+    `resolved`, when given (an index restoring a vault it saved), is trusted as the links'
+    resolution; otherwise every link is resolved here.
+    """
 
     def __init__(self, root: Path, notes: dict[str, Note], attachments: list[str],
                  problems: dict[str, list[Diagnostic]], slugify: Slugify | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 resolved: dict[str, tuple[ResolvedLink, ...]] | None = None) -> None:
         self.root = root
         self.slugify = slugify
         self.max_bytes = max_bytes
         self.notes = notes
         self.attachments = attachments
         self._problems = problems
-        self._reindex()
+        self._index: NameIndex | None = None
+        self._names: NameSuggester | None = None
+        if resolved is None:
+            self._reindex()
+        else:
+            self.resolved = resolved
+
+    @property
+    def index(self) -> NameIndex:
+        """Notes and attachments by name (built on first use)."""
+        if self._index is None:
+            self._index = self._build_index()
+        return self._index
+
+    def _build_index(self) -> NameIndex:
+        triples = ((n.path, n.title, n.aliases) for n in self.notes.values())
+        return NameIndex.build(triples, self.attachments)
 
     def _reindex(self) -> None:
-        triples = ((n.path, n.title, n.aliases) for n in self.notes.values())
-        self.index = NameIndex.build(triples, self.attachments)
-        self._names: NameSuggester | None = None
+        self._index = self._build_index()
+        self._names = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
         self.__dict__.pop("diagnostics", None)
 
@@ -162,15 +195,7 @@ class Vault:
 
         Raises LemmaError with "did you mean" suggestions when nothing or several notes match.
         """
-        found = self.index.resolve(name, "", attachment=False)
-        if found.status == "ok" and found.path in self.notes:
-            return self.notes[found.path]
-        if found.status == "ambiguous":
-            raise LemmaError(f"'{name}' matches several notes: {', '.join(found.candidates)}",
-                             exit_code=2)
-        hint = self.suggest(name)
-        raise LemmaError(f"no note named '{name}'" + (f" (did you mean {hint}?)" if hint else ""),
-                         exit_code=2)
+        return self.notes[find_path(self.index, name, self.notes.__contains__, self.suggest)]
 
     def suggest(self, name: str) -> str:
         """A "did you mean" phrase for a name that resolved to nothing ('' if nothing is close)."""
@@ -179,32 +204,70 @@ class Vault:
         return " or ".join(f"'{c}'" for c in self._names.close(fold(name)))
 
     def update_note(self, path: str) -> Note | None:
-        """Re-read one note after an edit (or its deletion) and re-resolve what it can affect.
-
-        Other notes' links change only when this note's names change (then the whole index is
-        rebuilt) or its headings and block ids change (then the links into it are re-resolved).
-        """
-        old = self.notes.get(path)
-        note = None
-        self.notes.pop(path, None)
-        self._problems.pop(path, None)
+        """Re-read one note after an edit (or its deletion); see `apply_changes`."""
+        read: FileRead = None
         if os.path.lexists(self.root / path):
-            note, problems = read_note(self.root, path, self.slugify, self.max_bytes)
-            self._problems[path] = problems
-            if note is not None:
+            read = read_note(self.root, path, self.slugify, self.max_bytes)
+        self.apply_changes({path: read})
+        return self.notes.get(path)
+
+    def apply_changes(self, reads: dict[str, FileRead],
+                      attachments: list[str] | None = None) -> set[str]:
+        """Take in re-read files (and a new attachment list); return the notes re-resolved.
+
+        Only links that can have changed are resolved again: those of the re-read notes, those
+        whose looked-up name (`link_key`) a note or attachment gained or lost, and those into a
+        note whose headings or block ids changed. Everything else keeps its resolution.
+        """
+        keys: set[str] = set()
+        retargeted: set[str] = set()
+        added = False
+        for path, read in reads.items():
+            old = self.notes.get(path)
+            note, problems = read if read is not None else (None, None)
+            if problems is None:
+                self._problems.pop(path, None)
+            else:
+                self._problems[path] = problems
+            if note is None:
+                self.notes.pop(path, None)
+                self.resolved.pop(path, None)
+            else:
+                added = added or old is None
                 self.notes[path] = note
-        if old is None or note is None or (old.title, old.aliases) != (note.title, note.aliases):
+            keys |= _names_of(old) ^ _names_of(note)
+            if old is not None and note is not None and (
+                    (old.headings, old.block_ids) != (note.headings, note.block_ids)):
+                retargeted.add(path)
+        if attachments is not None and attachments != self.attachments:
+            keys |= {k for p in set(attachments) ^ set(self.attachments) for k in name_keys(p)}
+            self.attachments = attachments
+        if keys:
+            self._index = None
+            self._names = None
+        if added and isinstance(self.notes, dict):
             self.notes = dict(sorted(self.notes.items()))
-            with gc_paused():
-                self._reindex()
-        else:
-            self.resolved[path] = self._resolve_all(note)
-            if (old.headings, old.block_ids) != (note.headings, note.block_ids):
-                for source, links in self.resolved.items():
-                    if source != path and any(r.target == path for r in links):
-                        self.resolved[source] = self._resolve_all(self.notes[source])
-            self.__dict__.pop("diagnostics", None)
-        return note
+        todo = {p for p in reads if p in self.notes}
+        todo |= self._sources_naming(keys) | self._sources_linking_to(retargeted)
+        for source in sorted(todo):
+            note = self.notes.get(source)
+            if note is not None:
+                self.resolved[source] = self._resolve_all(note)
+        self.__dict__.pop("diagnostics", None)
+        return todo
+
+    def _sources_naming(self, keys: set[str]) -> set[str]:
+        """Notes with a link looked up by one of `keys`."""
+        if not keys:
+            return set()
+        return {r.source for r in self.links()
+                if link_key(r.link.target, r.link.is_attachment) in keys}
+
+    def _sources_linking_to(self, targets: set[str]) -> set[str]:
+        """Notes with a link whose target is one of `targets`."""
+        if not targets:
+            return set()
+        return {r.source for r in self.links() if r.target in targets}
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
@@ -307,6 +370,20 @@ class Vault:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
+def find_path(index: NameIndex, name: str, is_note: Callable[[str], bool],
+              suggest: Callable[[str], str]) -> str:
+    """The path of the note `name` means in `index`; LemmaError (exit 2) when none or several."""
+    found = index.resolve(name, "", attachment=False)
+    if found.status == "ok" and found.path is not None and is_note(found.path):
+        return found.path
+    if found.status == "ambiguous":
+        raise LemmaError(f"'{name}' matches several notes: {', '.join(found.candidates)}",
+                         exit_code=2)
+    hint = suggest(name)
+    raise LemmaError(f"no note named '{name}'" + (f" (did you mean {hint}?)" if hint else ""),
+                     exit_code=2)
+
+
 class NameSuggester:
     """Close matches among many names: a trigram index picks candidates, difflib ranks them.
 
@@ -333,6 +410,10 @@ class NameSuggester:
 def _trigrams(name: str) -> set[str]:
     padded = f"  {name} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _names_of(note: Note | None) -> set[str]:
+    return name_keys(note.path, note.title, note.aliases) if note is not None else set()
 
 
 def _stem_path(path: str) -> str:

@@ -1,14 +1,19 @@
-"""Finding notes for `lemma list`: filter by kind, tag, date, orphans and broken links."""
+"""Finding notes for `lemma list`: filter by kind, tag, date, orphans and broken links.
+
+The filters work on `NoteRow`s, which the index gives without loading the vault;
+`vault_rows` makes the same rows from a loaded vault.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..frontmatter import parse_date
-from ..model import Note
-from ..vault import Vault
+from ..index.queries import NoteRow
+
+if TYPE_CHECKING:
+    from ..vault import Vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +44,16 @@ class Row:
                 "date": self.date.isoformat()}
 
 
-def note_date(vault: Vault, note: Note) -> dt.date:
+def note_date(written: str | None, mtime_ns: int) -> dt.date:
     """The note's frontmatter `date` if it has a valid one, else its file's modification day."""
-    written = parse_date(note.meta.get("date"))
     if written is not None:
-        return written
-    try:
-        return dt.date.fromtimestamp((vault.root / note.path).stat().st_mtime)
-    except OSError:
-        return dt.date.today()
+        return dt.date.fromisoformat(written)
+    return dt.date.fromtimestamp(mtime_ns / 1e9) if mtime_ns >= 0 else dt.date.today()
 
 
-def _has_tag(note: Note, tag: str) -> bool:
+def _has_tag(tags: tuple[str, ...], tag: str) -> bool:
     wanted = tag.lstrip("#").casefold()
-    return any(t.casefold() == wanted or t.casefold().startswith(wanted + "/") for t in note.tags)
+    return any(t.casefold() == wanted or t.casefold().startswith(wanted + "/") for t in tags)
 
 
 def linked_paths(vault: Vault) -> set[str]:
@@ -61,21 +62,39 @@ def linked_paths(vault: Vault) -> set[str]:
             and r.status in ("ok", "missing-heading")}
 
 
-def select_notes(vault: Vault, wanted: NoteFilter) -> list[Row]:
-    """The notes passing every filter, in path order."""
-    linked = linked_paths(vault) if wanted.orphans else set()
+def vault_rows(vault: Vault) -> list[NoteRow]:
+    """The index's `note_rows`, computed from a loaded vault instead (same values)."""
+    from ..frontmatter import parse_date
+
+    linked = linked_paths(vault)
     rows = []
     for note in vault:
-        if wanted.kind and note.kind.value != wanted.kind:
+        written = parse_date(note.meta.get("date"))
+        try:
+            mtime = (vault.root / note.path).stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        rows.append(NoteRow(note.path, note.kind.value, note.title, note.aliases, note.tags,
+                            written.isoformat() if written else None, mtime,
+                            not all(r.ok for r in vault.resolved[note.path]),
+                            note.path in linked))
+    return rows
+
+
+def select_notes(rows: list[NoteRow], wanted: NoteFilter) -> list[Row]:
+    """The notes passing every filter, in path order."""
+    found = []
+    for row in rows:
+        if wanted.kind and row.kind != wanted.kind:
             continue
-        if wanted.tag and not _has_tag(note, wanted.tag):
+        if wanted.tag and not _has_tag(row.tags, wanted.tag):
             continue
-        if wanted.orphans and note.path in linked:
+        if wanted.orphans and row.linked:
             continue
-        if wanted.broken and all(r.ok for r in vault.resolved[note.path]):
+        if wanted.broken and not row.broken:
             continue
-        date = note_date(vault, note)
+        date = note_date(row.date, row.mtime_ns)
         if wanted.since and date < wanted.since:
             continue
-        rows.append(Row(note.path, note.kind.value, note.title, note.tags, note.aliases, date))
-    return rows
+        found.append(Row(row.path, row.kind, row.title, row.tags, row.aliases, date))
+    return found

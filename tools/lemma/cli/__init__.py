@@ -6,7 +6,9 @@ networkx) are imported inside the commands that need them, so `lemma --help` sta
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from ..model import LemmaError
 #: command name -> "module:attribute"; each module imports only click and the core at top level.
 COMMANDS = {
     "lint": "lemma.cli.lint:lint",
+    "search": "lemma.cli.search:search",
     "check": "lemma.cli.check:check",
     "graph": "lemma.cli.graph:graph",
     "new": "lemma.cli.authoring:new",
@@ -58,14 +61,27 @@ class Project:
         self.config_file = config.config_file
         self.toc = config.toc
 
-    def load_vault(self):  # -> Vault (imported lazily to keep start-up small)
-        """Load the vault at the configured notes folder, heading ids as the site makes them."""
-        from ..config import toc_slugify
-        from ..vault import load_vault
+    @contextlib.contextmanager
+    def index(self, quiet: bool = False) -> Iterator[Any]:  # VaultIndex, imported lazily
+        """The vault's index; a notice (rebuilt, not writable) goes to stderr at the end."""
+        from ..config import configured_slugify
+        from ..index.refresh import VaultIndex
         from ..vault_fs import max_bytes_option
 
-        return load_vault(self.notes_dir, toc_slugify(self.toc),
-                          max_bytes_option(self.options.get("max_note_size")))
+        index = VaultIndex(self.notes_dir, configured_slugify(self.toc),
+                           max_bytes_option(self.options.get("max_note_size")))
+        try:
+            yield index
+        finally:
+            index.close()
+            if index.notice and not quiet:
+                click.echo(index.notice, err=True)
+
+    def load_vault(self) -> Any:  # Vault
+        """The vault at the configured notes folder, read through its index, heading ids as
+        the site makes them."""
+        with self.index() as index:
+            return index.vault()
 
 
 def load_mkdocs_yaml(path: Path) -> object:

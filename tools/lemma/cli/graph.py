@@ -110,14 +110,19 @@ def stats(project: Project, fmt: str, top: int) -> None:
 @pass_project
 def backlinks(project: Project, note: str, fmt: str) -> None:
     """Who links to NOTE, with the linking sentence."""
-    vault, cg = _load(project)
-    path = vault.find(note).path
-    found = cg.backlinks(path)
+    from ..index.queries import backlinks as query_backlinks
+    from ..index.queries import find_note, title_of
+
+    with project.index() as index:
+        index.refresh()
+        path = find_note(index.db, note)
+        found = query_backlinks(index.db, path)
+        title = title_of(index.db, path)
     if fmt == "json":
         _echo_json([{"source": b.source, "title": b.title, "line": b.line,
                      "sentence": b.sentence} for b in found])
         return
-    click.echo(f"{cg.title(path)} — {_plural(len(found), 'backlink')}")
+    click.echo(f"{title} — {_plural(len(found), 'backlink')}")
     for b in found:
         click.echo(f"\n{b.title}  ({b.source}:{b.line})")
         click.echo(_wrap(b.sentence, "    "))

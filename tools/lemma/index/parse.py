@@ -1,0 +1,115 @@
+"""Reading and parsing many notes at once, in worker processes when there are many.
+
+Each file is stat-ed before it is read, so a change made while it is parsed leaves a signature
+the next refresh sees as different. Workers are forked (they inherit the slugify function and
+need no pickling of it) and return each note already pickled: the bytes the index stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..links import Slugify
+from ..model import Diagnostic, Note
+from ..vault import gc_paused, parse_note
+from ..vault_fs import NoteFileError, read_note_text
+from .store import NOTE_BLOB, NoteRows, note_rows
+
+#: Below this many files, parsing in this process beats starting workers.
+PARALLEL_MIN = 400
+NO_FILE = (-1, -1, -1, -1)
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One file as read now: its note (None if unreadable), problems and index rows."""
+
+    path: str
+    note: Note | None
+    problems: list[Diagnostic]
+    rows: NoteRows
+
+
+def signature(file: Path | str) -> tuple[int, int, int, int]:
+    """Size, modification and change times (ns) and inode: what changes when a file does."""
+    try:
+        info = os.stat(file)
+    except OSError:
+        return NO_FILE
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def content_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def read_text(root: Path, path: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
+    """A note's text, or None and the one problem that kept it from being read."""
+    try:
+        return read_note_text(root, path, max_bytes), []
+    except NoteFileError as problem:
+        return None, [problem.diagnostic(path)]
+
+
+def parse_file(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
+               indexed_ns: int) -> Parsed:
+    """Stat, read, hash and parse one note file, and make its index rows."""
+    sig = signature(f"{root}/{path}")
+    text, problems = read_text(root, path, max_bytes)
+    if text is None:
+        return Parsed(path, None, problems,
+                      note_rows(path, sig, b"", None, None, problems, indexed_ns))
+    note, problems = parse_note(path, text, slugify)
+    rows = note_rows(path, sig, content_digest(text), note, None, problems, indexed_ns)
+    return Parsed(path, note, problems, rows)
+
+
+_job: tuple[Path, list[str], Slugify | None, int, int] | None = None
+
+
+def _work(bounds: tuple[int, int]) -> bytes:
+    """In a worker: parse paths[lo:hi] of the job; the results pickled in one piece."""
+    assert _job is not None
+    root, paths, slugify, max_bytes, indexed_ns = _job
+    with gc_paused():
+        out = []
+        for path in paths[bounds[0]:bounds[1]]:
+            parsed = parse_file(root, path, slugify, max_bytes, indexed_ns)
+            out.append((parsed.path, parsed.problems, parsed.rows))
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def parse_files(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
+                indexed_ns: int, jobs: int | None = None) -> list[Parsed]:
+    """Parse `paths` (in that order), in `jobs` forked workers when there are many.
+
+    A worker sends each note as the pickle the index stores (`rows.note[NOTE_BLOB]`), so the note
+    crosses the process boundary once and is not pickled again for storing.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(paths) < PARALLEL_MIN or threading.active_count() > 1 or (
+            not hasattr(os, "fork")):
+        with gc_paused():
+            return [parse_file(root, p, slugify, max_bytes, indexed_ns) for p in paths]
+    import multiprocessing
+
+    global _job
+    _job = (root, paths, slugify, max_bytes, indexed_ns)
+    step = max(50, len(paths) // (jobs * 8))
+    chunks = [(lo, min(lo + step, len(paths))) for lo in range(0, len(paths), step)]
+    found: list[Parsed] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool, gc_paused():
+            for batch in pool.imap(_work, chunks):
+                for path, problems, rows in pickle.loads(batch):
+                    blob = rows.note[NOTE_BLOB]
+                    note = pickle.loads(blob) if blob is not None else None
+                    found.append(Parsed(path, note, problems, rows))
+    finally:
+        _job = None
+    return found

@@ -1,0 +1,201 @@
+"""Answers read straight from the index tables, without building the vault model.
+
+Each returns what the model-based code returns for the same vault (tests compare the two):
+`find_note` is `Vault.find`, `backlinks` is `ConceptGraph.backlinks`, `note_rows` feeds
+`lemma list`, `names_starting` is completion; `search` ranks full text with FTS5's bm25.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import LemmaError
+from . import store
+
+#: bm25 weights of the search columns: title, aliases, tags, body.
+WEIGHTS = (10.0, 6.0, 4.0, 1.0)
+
+
+def find_note(db: sqlite3.Connection, name: str) -> str:
+    """The path of the note a user means by `name`, with `Vault.find`'s rules and messages."""
+    from ..links import NameIndex, fold, link_key
+    from ..vault import NameSuggester, find_path
+
+    key = link_key(name)
+    rows = db.execute("SELECT DISTINCT n.path, n.title, n.aliases FROM names k "
+                      "JOIN notes n ON n.path = k.path WHERE k.key = ? ORDER BY n.path", (key,))
+    triples = [(p, t, store.split(a)) for p, t, a in rows]
+    attachments = [r[0] for r in db.execute("SELECT path FROM attachments")
+                   if link_key(r[0], attachment=True) == key]
+    index = NameIndex.build(triples, attachments)
+    paths = {t[0] for t in triples}
+
+    def suggest(wanted: str) -> str:
+        names = sorted({fold(r[0]) for r in db.execute("SELECT name FROM names")})
+        return " or ".join(f"'{c}'" for c in NameSuggester(names).close(fold(wanted)))
+
+    return find_path(index, name, paths.__contains__, suggest)
+
+
+@dataclass(frozen=True, slots=True)
+class BacklinkRow:
+    """One link into a note: the linking note, its title, the line and the sentence."""
+
+    source: str
+    title: str
+    line: int
+    sentence: str
+
+
+def backlinks(db: sqlite3.Connection, path: str) -> list[BacklinkRow]:
+    """Every link into `path` from another note (broken-heading ones too), sorted by the
+    linking note's title, as the concept graph lists them."""
+    from ..graph.text import link_sentence
+
+    exists = db.execute("SELECT 1 FROM notes WHERE path = ? AND note IS NOT NULL",
+                        (path,)).fetchone()
+    if exists is None:
+        raise LemmaError(f"'{path}' is not a note of this vault", exit_code=2)
+    rows = db.execute(
+        'SELECT l.source, n.title, l.line, l.start, l."end", n.note FROM links l '
+        "JOIN notes n ON n.path = l.source WHERE l.target = ? AND l.source != ?",
+        (path, path)).fetchall()
+    bodies: dict[str, str] = {}
+    found = []
+    for source, title, line, start, end, blob in rows:
+        if source not in bodies:
+            bodies[source] = store.load(blob).body
+        found.append(BacklinkRow(source, title, line, link_sentence(bodies[source], start, end)))
+    return sorted(found, key=lambda b: (b.title.casefold(), b.source, b.line))
+
+
+def title_of(db: sqlite3.Connection, path: str) -> str:
+    row = db.execute("SELECT title FROM notes WHERE path = ?", (path,)).fetchone()
+    return row[0] if row else path.rsplit("/", 1)[-1]
+
+
+@dataclass(slots=True)
+class NoteRow:
+    """What `lemma list` needs of a note (not frozen: 3x faster to make 10k of)."""
+
+    path: str
+    kind: str
+    title: str
+    aliases: tuple[str, ...]
+    tags: tuple[str, ...]
+    date: str | None  # the frontmatter date, ISO, if valid
+    mtime_ns: int
+    broken: bool
+    linked: bool  # another note links to it
+
+
+def note_rows(db: sqlite3.Connection, links: bool = True) -> list[NoteRow]:
+    """Every readable note, in path order (`linked` is left False unless `links`)."""
+    linked: set[str] = set()
+    if links:
+        linked = {r[0] for r in db.execute(
+            "SELECT DISTINCT target FROM links WHERE target IS NOT NULL AND target != source "
+            "AND status IN ('ok', 'missing-heading')")}
+    rows = db.execute("SELECT path, kind, title, aliases, tags, date, mtime_ns, broken "
+                      "FROM notes WHERE note IS NOT NULL ORDER BY path")
+    split = store.split
+    return [NoteRow(p, k, t, split(a), split(g), d, m, bool(b), p in linked)
+            for p, k, t, a, g, d, m, b in rows]
+
+
+def names_starting(db: sqlite3.Connection, typed: str) -> list[str]:
+    """Titles and aliases that start with `typed` (any case), sorted: shell completion."""
+    wanted = typed.casefold()
+    return sorted({name for (name,) in db.execute(
+        "SELECT name FROM names WHERE how != 'file'") if name.casefold().startswith(wanted)})
+
+
+#: How a snippet marks a matched word (control characters, so no note text can forge one).
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the note, its rank score (higher is better) and a snippet whose
+    matched words are wrapped in MATCH_START/MATCH_END."""
+
+    path: str
+    title: str
+    kind: str
+    score: float
+    snippet: str
+
+    @property
+    def plain_snippet(self) -> str:
+        return self.snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+
+    @property
+    def matches(self) -> list[str]:
+        return re.findall(f"{MATCH_START}(.*?){MATCH_END}", self.snippet)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "title": self.title, "kind": self.kind,
+                "score": round(self.score, 4), "snippet": self.plain_snippet,
+                "matches": self.matches}
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """The user's words as an FTS5 query: every word must appear; a trailing `*` keeps a
+    prefix, `"quoted words"` stay a phrase, `OR` and a leading `-` work as people expect."""
+    parts: list[str] = []
+    for match in re.finditer(r'(-?)"([^"]*)"|(\S+)', text):
+        negate, phrase, word = match.group(1), match.group(2), match.group(3)
+        if phrase is not None:
+            words = _WORD.findall(phrase)
+            if words:
+                parts.append(("NOT " if negate else "") + '"' + " ".join(words) + '"')
+            continue
+        if word == "OR" and parts and not parts[-1].startswith("NOT "):
+            parts.append("OR")
+            continue
+        negate = word.startswith("-") and len(word) > 1
+        prefix = word.endswith("*")
+        for w in _WORD.findall(word):
+            parts.append(("NOT " if negate else "") + f'"{w}"' + ("*" if prefix else ""))
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    query = " ".join(parts)
+    query = re.sub(r"^(NOT [^ ]+ ?)+", "", query).strip()  # FTS5 needs a positive term first
+    if not query and parts:
+        raise LemmaError("a search needs at least one word that must appear", exit_code=2)
+    return query
+
+
+def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str | None = None,
+           limit: int = 20) -> list[Hit]:
+    """Notes matching `text`, best first (title and alias matches weigh most)."""
+    query = fts_query(text)
+    if not query:
+        return []
+    store.ensure_search(db)
+    where, args = ["search MATCH ?"], [query]
+    if kind:
+        where.append("n.kind = ?")
+        args.append(kind)
+    if tag:
+        wanted = tag.lstrip("#").casefold()
+        where.append("EXISTS (SELECT 1 FROM tags t WHERE t.path = n.path AND "
+                     "(casefold(t.tag) = ? OR casefold(t.tag) LIKE ? ESCAPE '\\'))")
+        args += [wanted, wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                 + "/%"]
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    sql = (f"SELECT n.path, n.title, n.kind, bm25(search, {weights}) AS rank, "
+           f"snippet(search, 3, '{MATCH_START}', '{MATCH_END}', '…', 14) "
+           "FROM search JOIN notes n ON n.id = search.rowid "
+           f"WHERE {' AND '.join(where)} ORDER BY rank, n.path LIMIT ?")
+    try:
+        rows = db.execute(sql, (*args, limit)).fetchall()
+    except sqlite3.OperationalError as error:
+        raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
+    return [Hit(p, t, k, -r, " ".join(s.split())) for p, t, k, r, s in rows]

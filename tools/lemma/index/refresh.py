@@ -1,0 +1,302 @@
+"""`VaultIndex`: the persistent index of one vault, brought up to date before every use.
+
+A refresh lists the vault, compares each note's stat signature (size, mtime, ctime, inode)
+with the stored one, confirms doubtful ones by content hash, parses only what changed (in
+worker processes when many did) and lets `Vault.apply_changes` decide which stored
+resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
+re-hashed, so an edit in the same clock tick as the indexing is still seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Diagnostic, LemmaError, Note
+from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
+from . import store
+
+if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
+    from ..links import Slugify
+    from ..vault import FileRead, ResolvedLink, Vault
+
+#: A file changed less than this before it was indexed is confirmed by content hash next time.
+RACY_NS = 50_000_000
+#: On a file system with whole-second times (FAT, some network shares) the tick is coarser.
+COARSE_RACY_NS = 2_000_000_000
+
+
+@dataclass(slots=True)
+class Refresh:
+    """What a refresh found: paths parsed again, removed, and re-resolved; and the listing."""
+
+    listing: Listing
+    parsed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    resolved: set[str] = field(default_factory=set)
+    rebuilt: bool = False
+    vault: Vault | None = None  # the whole vault, when a first build made it in memory
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.parsed or self.removed or self.resolved or self.rebuilt)
+
+
+class VaultIndex:
+    """The SQLite index of the vault at `root`; `notice` says if it had to be rebuilt."""
+
+    def __init__(self, root: str | os.PathLike[str], slugify: Slugify | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, file: Path | None = None,
+                 jobs: int | None = None) -> None:
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise LemmaError(f"notes folder '{self.root}' does not exist", exit_code=2)
+        self.slugify = slugify
+        self.max_bytes = max_bytes
+        self.jobs = jobs
+        self.file = file or store.index_file(self.root)
+        self.notice: str | None = None
+        self.rebuilt = False
+        self.db = self._open(store.fingerprint(slugify, max_bytes))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> VaultIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open(self, wanted: str) -> sqlite3.Connection:
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with _file_lock(Path(f"{self.file}.lock")):
+                return self._open_file(wanted)
+        except (OSError, sqlite3.Error) as error:
+            self.notice = (f"note: the index {self.file} cannot be written ({error}); "
+                           "working without it")
+            db = store.connect(":memory:")
+            store.create(db, wanted)
+            return db
+
+    def _open_file(self, wanted: str) -> sqlite3.Connection:
+        db = store.connect(self.file)
+        reason = store.check_schema(db, wanted)
+        if reason is None:
+            return db
+        if reason.startswith("it is damaged") or reason == "it was not made by Lemma":
+            db.close()
+            store.remove_files(self.file)
+            db = store.connect(self.file)
+        with store.transaction(db):
+            store.create(db, wanted)
+        self.rebuilt = True
+        if reason:
+            self.notice = f"note: rebuilding the index {self.file}: {reason}"
+        return db
+
+    # -- refreshing ----------------------------------------------------------------------------
+
+    def refresh(self) -> Refresh:
+        """Bring the index up to date with the files; cheap when nothing changed."""
+        listing = self._list()
+        if not self._differences(listing, time.time_ns()):
+            return Refresh(listing)
+        try:
+            with store.transaction(self.db):
+                return self._apply(self._list())
+        except store.IndexCorrupt as error:
+            self._rebuild(f"it holds unreadable data ({error})")
+            return self.refresh()
+
+    def _list(self) -> Listing:
+        try:
+            return list_vault(self.root)
+        except NoteFileError as problem:
+            raise LemmaError(f"notes folder '{self.root}': {problem.message} ({problem.hint})",
+                             exit_code=2) from None
+
+    def _differences(self, listing: Listing, now: int
+                     ) -> tuple[list[str], list[str], list[str], bool] | None:
+        """(new or changed notes, removed notes, racy notes to hash, attachments changed), or
+        None when the index matches the files."""
+        stored = store.signatures(self.db)
+        changed, doubtful = [], []
+        prefix = f"{self.root}/"
+        stat = os.stat
+        for path in listing.notes:
+            old = stored.pop(path, None)
+            try:
+                info = stat(prefix + path)
+            except OSError:  # e.g. a broken symlink: changed unless it was broken already
+                if old is None or old[0] != -1:
+                    changed.append(path)
+                continue
+            if old is None or old[0] != info.st_size or old[1] != info.st_mtime_ns or (
+                    old[2] != info.st_ctime_ns or old[3] != info.st_ino):
+                changed.append(path)
+            elif _racy(info.st_mtime_ns, info.st_ctime_ns, old[4]):
+                doubtful.append(path)
+        attachments = [r[0] for r in self.db.execute("SELECT path FROM attachments ORDER BY path")]
+        moved = attachments != listing.attachments
+        if changed or stored or doubtful or moved:
+            return changed, sorted(stored), doubtful, moved
+        return None
+
+    def _apply(self, listing: Listing) -> Refresh:
+        from ..vault import gc_paused
+
+        now = time.time_ns()
+        found = self._differences(listing, now)
+        report = Refresh(listing)
+        if found is None:
+            return report
+        changed, removed, doubtful, moved = found
+        changed += self._confirm(doubtful, now)
+        with gc_paused():
+            return self._store(listing, changed, removed, moved, now)
+
+    def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
+               now: int) -> Refresh:
+        from ..vault import Vault
+        from .parse import parse_files
+        from .stored import StoredVault
+
+        report = Refresh(listing)
+        parsed = parse_files(self.root, sorted(changed), self.slugify, self.max_bytes, now,
+                             self.jobs)
+        first = not self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone()
+        reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
+        reads.update({path: None for path in removed})
+        if first:  # a first build: resolve everything in memory, and keep the vault
+            vault: Vault = Vault(self.root, {p.path: p.note for p in parsed if p.note},
+                                 listing.attachments,
+                                 {**{p: [d] for p, d in listing.problems.items()},
+                                  **{p.path: p.problems for p in parsed}},
+                                 self.slugify, self.max_bytes)
+            report.resolved = set(vault.notes)
+            report.vault = vault
+        else:
+            vault = StoredVault(self.db, self.root, self.slugify, self.max_bytes)
+            report.resolved = vault.apply_changes(reads, listing.attachments)
+        store.delete_notes(self.db, [*reads])
+        store.write_notes(self.db, [p.rows for p in parsed])
+        store.write_links(self.db, ((s, vault.resolved[s]) for s in sorted(report.resolved)
+                                    if s in vault.resolved))
+        if moved:
+            self.db.execute("DELETE FROM attachments")
+            self.db.executemany("INSERT INTO attachments VALUES (?)",
+                                [(a,) for a in listing.attachments])
+        report.parsed, report.removed = [p.path for p in parsed], removed
+        return report
+
+    def _confirm(self, paths: list[str], now: int) -> list[str]:
+        """Of notes whose stat looks unchanged but whose times are racy, those whose content
+        hash differs; the others are stamped as indexed now."""
+        from .parse import content_digest, read_text, signature
+
+        changed = []
+        for path in paths:
+            sig = signature(self.root / path)
+            text, _ = read_text(self.root, path, self.max_bytes)
+            row = self.db.execute("SELECT hash FROM notes WHERE path = ?", (path,)).fetchone()
+            if text is None or row is None or content_digest(text) != row[0]:
+                changed.append(path)
+            else:
+                self.db.execute("UPDATE notes SET indexed_ns = ?, size = ?, mtime_ns = ?, "
+                                "ctime_ns = ?, ino = ? WHERE path = ?", (now, *sig, path))
+        if len(changed) < len(paths):
+            store.save_signatures(self.db)
+        return changed
+
+    def _rebuild(self, reason: str) -> None:
+        with store.transaction(self.db):
+            store.create(self.db, store.fingerprint(self.slugify, self.max_bytes))
+        self.notice = f"note: rebuilding the index {self.file}: {reason}"
+
+    # -- the whole vault -----------------------------------------------------------------------
+
+    def vault(self) -> Vault:
+        """The vault model, as `load_vault` would build it, from the refreshed index."""
+        report = self.refresh()
+        if report.vault is not None:
+            return report.vault
+        listing = report.listing
+        from ..vault import gc_paused
+
+        try:
+            with _snapshot(self.db), gc_paused():
+                return self._restore(listing)
+        except store.IndexCorrupt as error:
+            self._rebuild(f"it holds unreadable data ({error})")
+            return self.vault()
+
+    def _restore(self, listing: Listing) -> Vault:
+        from ..vault import ResolvedLink, Vault
+
+        notes: dict[str, Note] = {}
+        problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
+        for path, blob, problem_blob in self.db.execute(
+                "SELECT path, note, problems FROM notes ORDER BY path"):
+            if blob is not None:
+                notes[path] = store.load(blob)
+            problems[path] = store.load(problem_blob) if problem_blob is not None else []
+        resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
+        rows = self.db.execute("SELECT source, ord, status, target, anchor, candidates "
+                               "FROM links ORDER BY source, ord")
+        for source, ord_, status, target, anchor, candidates in rows:
+            links = notes[source].links
+            if ord_ >= len(links):
+                raise store.IndexCorrupt(f"link {ord_} of {source} is not in its note")
+            resolved[source].append(ResolvedLink(
+                source, links[ord_], status, target, anchor,
+                tuple(candidates.split("\n")) if candidates else ()))
+        complete = {path: tuple(links) for path, links in resolved.items()}
+        if any(len(complete[p]) != len(n.links) for p, n in notes.items()):
+            raise store.IndexCorrupt("links missing from the index")
+        return Vault(self.root, notes, listing.attachments, problems, self.slugify,
+                     self.max_bytes, resolved=complete)
+
+
+def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
+    """Whether a stat-clean file may still have changed within the timestamp's tick."""
+    if indexed_ns is None:
+        return True
+    coarse = mtime_ns % 1_000_000_000 == 0
+    return max(mtime_ns, ctime_ns) >= indexed_ns - (COARSE_RACY_NS if coarse else RACY_NS)
+
+
+@contextlib.contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction: every query inside sees the same committed state."""
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive flock while an index file is checked or rebuilt (no-op without fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+

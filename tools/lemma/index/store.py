@@ -1,0 +1,338 @@
+"""The index's SQLite file: schema, opening (WAL), rebuilding, and rows in and out.
+
+One database per vault at `.lemma-cache/<vault>.index.sqlite` beside the notes folder. Parsed
+notes are kept as pickles read back by an unpickler that admits only Lemma's model classes and
+plain data, so a tampered cache file cannot run code; anything else makes the index "corrupt",
+and a corrupt, old-schema or other-version index is rebuilt with a one-line notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..model import Diagnostic, Note
+
+if TYPE_CHECKING:
+    from ..vault import ResolvedLink
+
+#: Bump when the tables change; `PRAGMA user_version` holds it.
+SCHEMA_VERSION = 1
+#: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
+PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
+                   "vault.py", "vault_fs.py", "slug.py", "index/store.py")
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
+CREATE TABLE notes(
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+    size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, hash BLOB, indexed_ns INTEGER,
+    note BLOB, problems BLOB,
+    kind TEXT, title TEXT, aliases TEXT, tags TEXT, date TEXT, broken INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE names(path TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, how TEXT NOT NULL);
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_path ON names(path);
+CREATE TABLE headings(path TEXT NOT NULL, level INTEGER, text TEXT, anchor TEXT, line INTEGER);
+CREATE INDEX headings_path ON headings(path);
+CREATE TABLE blocks(path TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX blocks_path ON blocks(path);
+CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE INDEX tags_path ON tags(path);
+CREATE TABLE attachments(path TEXT PRIMARY KEY);
+CREATE TABLE links(
+    source TEXT NOT NULL, ord INTEGER NOT NULL, key TEXT NOT NULL,
+    status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
+    line INTEGER, col INTEGER, start INTEGER, "end" INTEGER, embed INTEGER,
+    PRIMARY KEY(source, ord)) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target);
+CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='unicode61');
+"""
+TABLES = ("meta", "notes", "names", "headings", "blocks", "tags", "attachments", "links", "search")
+
+_ALLOWED = {
+    "lemma.model": {"Note", "WikiLink", "SourcePos", "Heading", "Diagnostic", "Severity",
+                    "NoteKind"},
+    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
+}
+
+
+class IndexCorrupt(Exception):
+    """The index file cannot be trusted (unreadable, wrong schema, foreign objects)."""
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Admits Lemma's model classes and plain data only (Python's "restricting globals")."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise IndexCorrupt(f"unexpected object {module}.{name}")
+
+
+def dump(value: object) -> bytes:
+    """Pickle a note or its problems for the `notes` table."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(blob: bytes) -> Any:
+    """Read back what `dump` wrote; IndexCorrupt on anything else."""
+    try:
+        return _ModelUnpickler(io.BytesIO(blob)).load()
+    except IndexCorrupt:
+        raise
+    except Exception as error:  # a truncated or garbled pickle: any of a dozen exception types
+        raise IndexCorrupt(f"unreadable note record ({type(error).__name__})") from None
+
+
+def index_file(root: Path) -> Path:
+    """Where the index of the vault at `root` lives (beside the lock and journal)."""
+    from ..authoring.lock import CacheFiles
+
+    files = CacheFiles.of(root)
+    return files.folder / f"{files.name}.index.sqlite"
+
+
+def fingerprint(slugify: Callable[..., str] | None, max_bytes: int) -> str:
+    """What the stored parses depend on: Lemma's parsing code, the toc slugify, the size limit."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for name in PARSING_MODULES:
+        digest.update((package / name).read_bytes())
+    digest.update(f"{SCHEMA_VERSION}|{max_bytes}|{describe(slugify)}".encode())
+    return digest.hexdigest()
+
+
+def describe(function: object) -> str:
+    """A stable description of a (possibly configured) slugify function."""
+    if function is None:
+        return "default"
+    if not callable(function):
+        return repr(function)
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+    cells = getattr(function, "__closure__", None) or ()
+    inner = [describe(c.cell_contents) for c in cells if _has_contents(c)]
+    for attribute in ("func", "args", "keywords"):  # functools.partial
+        if hasattr(function, attribute):
+            inner.append(describe(getattr(function, attribute)))
+    return f"{name}({','.join(inner)})" if inner else name
+
+
+def _has_contents(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """An SQLite connection in WAL mode that waits for another writer instead of failing."""
+    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA busy_timeout = 60000")
+    db.create_function("casefold", 1, _casefold, deterministic=True)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def check_schema(db: sqlite3.Connection, wanted: str) -> str | None:
+    """Why the database cannot be used as is ('' for a new empty one), or None when it can."""
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            return "" if tables == 0 else "it was not made by Lemma"
+        if version != SCHEMA_VERSION:
+            return f"its schema is version {version}, this Lemma uses {SCHEMA_VERSION}"
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    except sqlite3.DatabaseError as error:
+        return f"it is damaged ({error})"
+    if row is None or row[0] != wanted:
+        return "it was built by another Lemma version or with other settings"
+    return None
+
+
+def create(db: sqlite3.Connection, wanted: str) -> None:
+    """Drop whatever is there and create the empty tables (inside the caller's transaction)."""
+    for (kind, name) in db.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_%'").fetchall():
+        db.execute(f'DROP {kind} IF EXISTS "{name}"')
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def remove_files(path: Path) -> None:
+    """Delete an index file and its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{path}{suffix}")
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once so two refreshing processes queue, not deadlock."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def delete_notes(db: sqlite3.Connection, paths: Iterable[str]) -> None:
+    """Remove every row about these notes (their links included)."""
+    rows = [(p,) for p in paths]
+    db.executemany("DELETE FROM search WHERE rowid = (SELECT id FROM notes WHERE path = ?)", rows)
+    for table, column in (("notes", "path"), ("names", "path"), ("headings", "path"),
+                          ("blocks", "path"), ("tags", "path"), ("links", "source")):
+        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", rows)
+
+
+#: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
+NOTE_BLOB = 7
+
+
+@dataclass(slots=True)
+class NoteRows:
+    """One note's rows for every table but `links` (computed where the note was parsed)."""
+
+    note: tuple[Any, ...]
+    names: list[tuple[str, str, str, str]]
+    headings: list[tuple[str, int, str, str, int]]
+    blocks: list[tuple[str, str]]
+    tags: list[tuple[str, str]]
+
+
+def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
+              blob: bytes | None, problems: list[Diagnostic], indexed_ns: int) -> NoteRows:
+    """The rows that store one parsed (or unreadable) note file."""
+    from ..frontmatter import parse_date
+    from ..links import fold
+
+    problem_blob = dump(problems) if problems else None
+    if note is None:
+        return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
+                         None, None), [], [], [], [])
+    date = parse_date(note.meta.get("date"))
+    named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
+    return NoteRows(
+        (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
+         note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None),
+        [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
+        [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
+        [(path, b) for b in sorted(note.block_ids)],
+        [(path, tag) for tag in note.tags])
+
+
+#: Joins a note's aliases or tags in one column (no title or tag can hold this character).
+SEPARATOR = "\x1f"
+
+
+def join(values: tuple[str, ...]) -> str:
+    return SEPARATOR.join(values)
+
+
+def split(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split(SEPARATOR)) if value else ()
+
+
+def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
+    """Insert notes' rows, table by table (the caller deleted the old ones).
+
+    Their links are written by `write_links` once resolved; their search rows only when the
+    search table has been built (`ensure_search`).
+    """
+    db.executemany("INSERT INTO notes(path, size, mtime_ns, ctime_ns, ino, hash, indexed_ns, "
+                   "note, problems, kind, title, aliases, tags, date) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.note for r in rows])
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", [x for r in rows for x in r.names])
+    db.executemany("INSERT INTO headings VALUES (?, ?, ?, ?, ?)",
+                   [x for r in rows for x in r.headings])
+    db.executemany("INSERT INTO blocks VALUES (?, ?)", [x for r in rows for x in r.blocks])
+    db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
+    if search_built(db):
+        _index_text(db, [r.note[0] for r in rows if r.note[NOTE_BLOB] is not None])
+    save_signatures(db)
+
+
+def save_signatures(db: sqlite3.Connection) -> None:
+    """Keep the one-row copy of every note's stat signature that a refresh checks first."""
+    rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
+    blob = marshal.dumps({r[0]: r[1:] for r in rows})
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)", (blob,))
+
+
+def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, int]]:
+    """path -> (size, mtime_ns, ctime_ns, inode, indexed_ns) of every stored note file."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'signatures'").fetchone()
+    try:
+        found = marshal.loads(row[0]) if row is not None else {}
+    except (EOFError, ValueError, TypeError) as error:
+        raise IndexCorrupt(f"unreadable signatures ({error})") from None
+    if not isinstance(found, dict):
+        raise IndexCorrupt("unreadable signatures")
+    return found
+
+
+def search_built(db: sqlite3.Connection) -> bool:
+    """Whether the full-text table is filled (it is built by the first search, then kept)."""
+    return db.execute("SELECT 1 FROM meta WHERE key = 'search'").fetchone() is not None
+
+
+def ensure_search(db: sqlite3.Connection) -> None:
+    """Fill the full-text table from the stored notes if no search has done it yet."""
+    if search_built(db):
+        return
+    with transaction(db):
+        if search_built(db):  # another process did it meanwhile
+            return
+        _index_text(db, [r[0] for r in db.execute("SELECT path FROM notes "
+                                                  "WHERE note IS NOT NULL")])
+        db.execute("INSERT INTO meta VALUES ('search', '1')")
+
+
+def _index_text(db: sqlite3.Connection, paths: list[str]) -> None:
+    rows = []
+    for path in paths:
+        row_id, blob = db.execute("SELECT id, note FROM notes WHERE path = ?", (path,)).fetchone()
+        note: Note = load(blob)
+        rows.append((row_id, note.title, " ".join(note.aliases), " ".join(note.tags), note.body))
+    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
+                   rows)
+
+
+def write_links(db: sqlite3.Connection,
+                resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]]) -> None:
+    """Replace the resolved links of these notes (and their `broken` flags)."""
+    from ..links import link_key
+
+    rows, flags = [], []
+    for source, links in resolved:
+        rows += [(source, i, link_key(r.link.target, r.link.is_attachment), r.status, r.target,
+                  r.anchor, "\n".join(r.candidates) or None, r.link.pos.line, r.link.pos.col,
+                  r.link.start, r.link.end, int(r.link.embed))
+                 for i, r in enumerate(links)]
+        flags.append((int(any(not r.ok for r in links)), source))
+    db.executemany("DELETE FROM links WHERE source = ?", [(s,) for _, s in flags])
+    db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("UPDATE notes SET broken = ? WHERE path = ?", flags)
