@@ -6,9 +6,10 @@ networkx is imported only when one of these commands runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,15 @@ def graph() -> None:
     """Explore the concept graph of the notes."""
 
 
-def _load(project: Project) -> tuple[Any, Any]:
-    """The vault and its concept graph."""
-    from ..graph.concept import build_graph
+@contextlib.contextmanager
+def _load(project: Project) -> Iterator[tuple[Callable[[str], str], Any]]:
+    """A finder of notes by name and the concept graph, both read from the vault's index."""
+    from ..graph.indexed import graph_from_index
+    from ..index.queries import find_note
 
-    vault = project.load_vault()
-    return vault, build_graph(vault)
+    with project.index() as index:
+        index.refresh()
+        yield (lambda name: find_note(index.db, name)), graph_from_index(index.db)
 
 
 def _echo_json(data: object) -> None:
@@ -76,32 +80,32 @@ def stats(project: Project, fmt: str, top: int) -> None:
     Notes by kind, links, embeds, broken links, orphans, components and the top notes by
     PageRank.
     """
-    _, cg = _load(project)
-    data = cg.stats(top=top)
-    if fmt == "json":
-        _echo_json(data)
-        return
-    kinds = ", ".join(_plural(n, k) for k, n in data["by_kind"].items())
-    rows = [
-        ("Notes", data["notes"], f"({kinds})" if kinds else ""),
-        ("Attachments", data["attachments"], "linked from notes"),
-        ("Links", data["links"], "wikilinks written, broken ones included"),
-        ("Embeds", data["embeds"], "![[…]] embeds"),
-        ("Linked pairs", data["edges"], "graph edges: note → note or attachment"),
-        ("Broken links", data["broken"], "point to no note (see `lemma lint`)"),
-        ("Missing headings", data["missing_headings"], "note exists, heading does not"),
-        ("Orphans", data["orphans"], "no links in or out"),
-        ("Components", data["components"], "connected groups of notes"),
-    ]
-    rows = [(label, f"{n:,}", detail) for label, n, detail in rows]
-    for line in _table(rows, right=(1,)):
-        click.echo(line)
-    if data["top"]:
-        click.echo("\nTop notes by PageRank")
-        ranked = [(f"{i}.", f"{t['pagerank']:.4f}", _short(t["title"]), t["note"])
-                  for i, t in enumerate(data["top"], 1)]
-        for line in _table(ranked, right=(0,)):
-            click.echo("  " + line)
+    with _load(project) as (_, cg):
+        data = cg.stats(top=top)
+        if fmt == "json":
+            _echo_json(data)
+            return
+        kinds = ", ".join(_plural(n, k) for k, n in data["by_kind"].items())
+        rows = [
+            ("Notes", data["notes"], f"({kinds})" if kinds else ""),
+            ("Attachments", data["attachments"], "linked from notes"),
+            ("Links", data["links"], "wikilinks written, broken ones included"),
+            ("Embeds", data["embeds"], "![[…]] embeds"),
+            ("Linked pairs", data["edges"], "graph edges: note → note or attachment"),
+            ("Broken links", data["broken"], "point to no note (see `lemma lint`)"),
+            ("Missing headings", data["missing_headings"], "note exists, heading does not"),
+            ("Orphans", data["orphans"], "no links in or out"),
+            ("Components", data["components"], "connected groups of notes"),
+        ]
+        rows = [(label, f"{n:,}", detail) for label, n, detail in rows]
+        for line in _table(rows, right=(1,)):
+            click.echo(line)
+        if data["top"]:
+            click.echo("\nTop notes by PageRank")
+            ranked = [(f"{i}.", f"{t['pagerank']:.4f}", _short(t["title"]), t["note"])
+                      for i, t in enumerate(data["top"], 1)]
+            for line in _table(ranked, right=(0,)):
+                click.echo("  " + line)
 
 
 @graph.command()
@@ -139,16 +143,16 @@ def neighbors(project: Project, note: str, depth: int, fmt: str) -> None:
 
     Links are followed in either direction.
     """
-    vault, cg = _load(project)
-    path = vault.find(note).path
-    found = cg.neighbors(path, depth)
-    if fmt == "json":
-        _echo_json([{"note": p, "title": cg.title(p)} for p in found])
-        return
-    within = "linked with" if depth == 1 else f"within {depth} links of"
-    click.echo(f"{_plural(len(found), 'note')} {within} {cg.title(path)}")
-    for line in _table([(_short(cg.title(p)), cg.graph.nodes[p]["kind"], p) for p in found]):
-        click.echo("  " + line)
+    with _load(project) as (find, cg):
+        path = find(note)
+        found = cg.neighbors(path, depth)
+        if fmt == "json":
+            _echo_json([{"note": p, "title": cg.title(p)} for p in found])
+            return
+        within = "linked with" if depth == 1 else f"within {depth} links of"
+        click.echo(f"{_plural(len(found), 'note')} {within} {cg.title(path)}")
+        for line in _table([(_short(cg.title(p)), cg.graph.nodes[p]["kind"], p) for p in found]):
+            click.echo("  " + line)
 
 
 @graph.command()
@@ -161,27 +165,27 @@ def path(project: Project, a: str, b: str, fmt: str) -> None:
 
     Each hop is printed with the sentence that makes it; links are followed either way.
     """
-    vault, cg = _load(project)
-    start, end = vault.find(a).path, vault.find(b).path
-    hops = cg.shortest_path(start, end)
-    if fmt == "json":
-        _echo_json(None if hops is None else [
-            {"source": h.source, "target": h.target, "line": h.line, "sentence": h.sentence}
-            for h in hops])
-        return
-    if hops is None:
-        click.echo(f"No path connects {cg.title(start)} and {cg.title(end)}.")
-        raise SystemExit(1)
-    click.echo(f"{cg.title(start)} → {cg.title(end)}: {_plural(len(hops), 'hop')}\n")
-    here = start
-    click.echo(cg.title(here))
-    for hop in hops:
-        forward = hop.source == here
-        verb = "links to" if forward else "is linked from"
-        click.echo(f"  │ {verb} ({hop.source}:{hop.line})")
-        click.echo(_wrap(f"“{hop.sentence}”", "  │   "))
-        here = hop.target if forward else hop.source
+    with _load(project) as (find, cg):
+        start, end = find(a), find(b)
+        hops = cg.shortest_path(start, end)
+        if fmt == "json":
+            _echo_json(None if hops is None else [
+                {"source": h.source, "target": h.target, "line": h.line, "sentence": h.sentence}
+                for h in hops])
+            return
+        if hops is None:
+            click.echo(f"No path connects {cg.title(start)} and {cg.title(end)}.")
+            raise SystemExit(1)
+        click.echo(f"{cg.title(start)} → {cg.title(end)}: {_plural(len(hops), 'hop')}\n")
+        here = start
         click.echo(cg.title(here))
+        for hop in hops:
+            forward = hop.source == here
+            verb = "links to" if forward else "is linked from"
+            click.echo(f"  │ {verb} ({hop.source}:{hop.line})")
+            click.echo(_wrap(f"“{hop.sentence}”", "  │   "))
+            here = hop.target if forward else hop.source
+            click.echo(cg.title(here))
 
 
 @graph.command()
@@ -196,19 +200,19 @@ def related(project: Project, note: str, limit: int, fmt: str) -> None:
     Notes not yet linked with NOTE, ranked by the neighbours they share with it
     (Adamic–Adar: a shared neighbour with few links counts more).
     """
-    vault, cg = _load(project)
-    path = vault.find(note).path
-    found = cg.related(path, limit)
-    if fmt == "json":
-        _echo_json([{"note": p, "title": cg.title(p), "score": round(s, 6)} for p, s in found])
-        return
-    if not found:
-        click.echo(f"No suggestions for {cg.title(path)}: no unlinked note shares a neighbour.")
-        return
-    click.echo(f"Notes to consider linking from {cg.title(path)} (by shared neighbours)")
-    rows = [(f"{s:.3f}", _short(cg.title(p)), p) for p, s in found]
-    for line in _table(rows, right=(0,)):
-        click.echo("  " + line)
+    with _load(project) as (find, cg):
+        path = find(note)
+        found = cg.related(path, limit)
+        if fmt == "json":
+            _echo_json([{"note": p, "title": cg.title(p), "score": round(s, 6)} for p, s in found])
+            return
+        if not found:
+            click.echo(f"No suggestions for {cg.title(path)}: no unlinked note shares a neighbour.")
+            return
+        click.echo(f"Notes to consider linking from {cg.title(path)} (by shared neighbours)")
+        rows = [(f"{s:.3f}", _short(cg.title(p)), p) for p, s in found]
+        for line in _table(rows, right=(0,)):
+            click.echo("  " + line)
 
 
 @graph.command()
@@ -220,17 +224,17 @@ def hubs(project: Project, limit: int, fmt: str) -> None:
 
     Notes linking in, notes linked out, and PageRank.
     """
-    _, cg = _load(project)
-    ranks = cg.pagerank()
-    found = cg.hubs(limit)
-    if fmt == "json":
-        _echo_json([{"note": p, "title": cg.title(p), "in": i, "out": o,
-                     "pagerank": round(ranks[p], 6)} for p, i, o in found])
-        return
-    rows = [("in", "out", "pagerank", "title", "path")]
-    rows += [(i, o, f"{ranks[p]:.4f}", _short(cg.title(p)), p) for p, i, o in found]
-    for line in _table(rows, right=(0, 1, 2)):
-        click.echo(line)
+    with _load(project) as (_, cg):
+        ranks = cg.pagerank()
+        found = cg.hubs(limit)
+        if fmt == "json":
+            _echo_json([{"note": p, "title": cg.title(p), "in": i, "out": o,
+                         "pagerank": round(ranks[p], 6)} for p, i, o in found])
+            return
+        rows = [("in", "out", "pagerank", "title", "path")]
+        rows += [(i, o, f"{ranks[p]:.4f}", _short(cg.title(p)), p) for p, i, o in found]
+        for line in _table(rows, right=(0, 1, 2)):
+            click.echo(line)
 
 
 @graph.command()
@@ -238,14 +242,14 @@ def hubs(project: Project, limit: int, fmt: str) -> None:
 @pass_project
 def orphans(project: Project, fmt: str) -> None:
     """Notes with no links in or out."""
-    _, cg = _load(project)
-    found = cg.orphans()
-    if fmt == "json":
-        _echo_json([{"note": p, "title": cg.title(p)} for p in found])
-        return
-    click.echo(f"{_plural(len(found), 'orphan note')}" + (":" if found else ""))
-    for line in _table([(_short(cg.title(p)), p) for p in found]):
-        click.echo("  " + line)
+    with _load(project) as (_, cg):
+        found = cg.orphans()
+        if fmt == "json":
+            _echo_json([{"note": p, "title": cg.title(p)} for p in found])
+            return
+        click.echo(f"{_plural(len(found), 'orphan note')}" + (":" if found else ""))
+        for line in _table([(_short(cg.title(p)), p) for p in found]):
+            click.echo("  " + line)
 
 
 @graph.command()
@@ -258,18 +262,18 @@ def communities(project: Project, min_size: int, fmt: str) -> None:
 
     Louvain communities with a fixed seed: the same answer on every run.
     """
-    _, cg = _load(project)
-    groups = [g for g in cg.communities() if len(g) >= min_size]
-    if fmt == "json":
-        _echo_json([[{"note": p, "title": cg.title(p)} for p in g] for g in groups])
-        return
-    ranks = cg.pagerank()
-    click.echo(_plural(len(groups), "community", "communities") + f" of {min_size}+ notes")
-    for i, group in enumerate(groups, 1):
-        centre = max(group, key=lambda p: (ranks.get(p, 0.0), p))
-        click.echo(f"\n{i}. {_plural(len(group), 'note')}, around {cg.title(centre)}")
-        titles = sorted((cg.title(p) for p in group), key=str.casefold)
-        click.echo(_wrap(", ".join(titles), "   "))
+    with _load(project) as (_, cg):
+        groups = [g for g in cg.communities() if len(g) >= min_size]
+        if fmt == "json":
+            _echo_json([[{"note": p, "title": cg.title(p)} for p in g] for g in groups])
+            return
+        ranks = cg.pagerank()
+        click.echo(_plural(len(groups), "community", "communities") + f" of {min_size}+ notes")
+        for i, group in enumerate(groups, 1):
+            centre = max(group, key=lambda p: (ranks.get(p, 0.0), p))
+            click.echo(f"\n{i}. {_plural(len(group), 'note')}, around {cg.title(centre)}")
+            titles = sorted((cg.title(p) for p in group), key=str.casefold)
+            click.echo(_wrap(", ".join(titles), "   "))
 
 
 @graph.command()
@@ -284,16 +288,16 @@ def export(project: Project, fmt: str, out: Path) -> None:
     json keeps everything (each link with its path:line and sentence); graphml and gexf
     load in Gephi and Cytoscape; dot renders with Graphviz.
     """
-    _, cg = _load(project)
-    text = cg.render(fmt)
-    if str(out) == "-":
-        click.echo(text, nl=False)
-        return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise LemmaError(f"cannot write {out}: {exc.strerror or exc}", exit_code=2) from None
-    g = cg.graph
-    click.echo(f"wrote {out}: {_plural(g.number_of_nodes(), 'node')}, "
-               f"{_plural(g.number_of_edges(), 'edge')} ({fmt})", err=True)
+    with _load(project) as (_, cg):
+        text = cg.render(fmt)
+        if str(out) == "-":
+            click.echo(text, nl=False)
+            return
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise LemmaError(f"cannot write {out}: {exc.strerror or exc}", exit_code=2) from None
+        g = cg.graph
+        click.echo(f"wrote {out}: {_plural(g.number_of_nodes(), 'node')}, "
+                   f"{_plural(g.number_of_edges(), 'edge')} ({fmt})", err=True)

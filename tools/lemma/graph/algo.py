@@ -63,9 +63,12 @@ def adamic_adar(undirected: nx.Graph, path: str) -> list[tuple[str, float]]:
     return sorted(((c, s) for _, c, s in scores), key=lambda kv: (-round(kv[1], 12), kv[0]))
 
 
-def component_count(undirected: nx.Graph) -> int:
-    """The number of connected components (isolated notes count one each)."""
-    return nx.number_connected_components(undirected)
+def component_count(note_graph: nx.DiGraph) -> int:
+    """The number of connected components, links followed either way (isolated notes count
+    one each)."""
+    if note_graph.number_of_nodes() == 0:
+        return 0
+    return nx.number_weakly_connected_components(note_graph)
 
 
 def pagerank(note_graph: nx.DiGraph) -> dict[str, float]:

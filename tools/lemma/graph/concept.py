@@ -8,7 +8,7 @@ note graph, PageRank, communities) is derived from it on demand and cached until
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -16,13 +16,24 @@ from typing import Any
 
 import networkx as nx
 
-from ..frontmatter import as_list, parse_confidence
-from ..model import LemmaError, Note, WikiLink
+from ..model import LemmaError
 from ..vault import ResolvedLink, Vault, gc_paused
 from . import algo
+from .attributes import attachment_attributes, note_attributes
 from .text import link_sentence
 
 __all__ = ["Backlink", "ConceptGraph", "Hop", "Occurrence", "build_graph"]
+
+
+#: One written link as the graph needs it: (source, target or None, status, embed, line, col,
+#: start, end) — the same from a loaded vault (`link_rows`) or from the index's `links` table.
+LinkRow = tuple[str, "str | None", str, bool, int, int, int, int]
+
+
+def link_rows(resolved: Iterable[ResolvedLink]) -> list[LinkRow]:
+    """A note's resolved links as LinkRows."""
+    return [(r.source, r.target, r.status, r.link.embed, r.link.pos.line, r.link.pos.col,
+             r.link.start, r.link.end) for r in resolved]
 
 
 @dataclass(slots=True)
@@ -30,6 +41,7 @@ class Occurrence:
     """One link from `source` to `target` as written: where it is, and (lazily) its sentence.
 
     Not frozen: a frozen dataclass's __init__ is 3x slower, and 10k notes make 50k of these.
+    `bodies` gives a note's body by path, so a sentence costs nothing until it is asked for.
     """
 
     source: str
@@ -37,8 +49,9 @@ class Occurrence:
     line: int
     col: int
     embed: bool
-    link: WikiLink
-    body: str = field(compare=False, repr=False)
+    start: int
+    end: int
+    bodies: Callable[[str], str] = field(compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -48,7 +61,7 @@ class Occurrence:
     @property
     def sentence(self) -> str:
         """The plain-text sentence the link sits in (computed on each call; cheap for one)."""
-        return link_sentence(self.body, self.link.start, self.link.end)
+        return link_sentence(self.bodies(self.source), self.start, self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,47 +87,21 @@ class Hop:
     sentence: str
 
 
-def note_attributes(note: Note) -> dict[str, Any]:
-    """The node attributes of a note (None where a field does not apply or is invalid)."""
-    meta = note.meta
-    year = meta.get("year")
-    return {
-        "type": "note",
-        "kind": note.kind.value,
-        "title": note.title,
-        "path": note.path,
-        "tags": list(note.tags),
-        "aliases": list(note.aliases),
-        "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
-        "authors": list(as_list(meta.get("authors"))) if "authors" in meta else [],
-        "confidence": parse_confidence(meta.get("confidence")),
-    }
-
-
-def attachment_attributes(path: str) -> dict[str, Any]:
-    """The node attributes of a linked attachment (an image, a PDF…)."""
-    return {"type": "attachment", "kind": "attachment", "title": path.rsplit("/", 1)[-1],
-            "path": path}
-
-
-def _out_edges(note: Note, resolved: Iterable[ResolvedLink]
-               ) -> tuple[dict[str, dict[str, Any]], list[ResolvedLink]]:
+def _out_edges(rows: Iterable[LinkRow], bodies: Callable[[str], str]
+               ) -> tuple[dict[str, dict[str, Any]], list[LinkRow]]:
     """A note's out-edge attributes by target (self-links dropped), and its non-ok links.
 
     An edge's `type` is "embed" only when every occurrence on it embeds.
     """
     edges: dict[str, dict[str, Any]] = {}
     problems = []
-    source, body = note.path, note.body
-    for r in resolved:
-        if r.status != "ok":
-            problems.append(r)
-        target = r.target
+    for row in rows:
+        source, target, status, embed, line, col, start, end = row
+        if status != "ok":
+            problems.append(row)
         if target is None or target == source:
             continue
-        link = r.link
-        embed = link.embed
-        occ = Occurrence(source, target, link.pos.line, link.pos.col, embed, link, body)
+        occ = Occurrence(source, target, line, col, embed, start, end, bodies)
         edge = edges.get(target)
         if edge is None:
             edges[target] = {"count": 1, "type": "embed" if embed else "link",
@@ -129,36 +116,49 @@ def _out_edges(note: Note, resolved: Iterable[ResolvedLink]
 
 def build_graph(vault: Vault) -> ConceptGraph:
     """The concept graph of a loaded vault (reads no files)."""
-    with gc_paused():  # 50k edge dicts and occurrences: no cycles, so skip the GC's walks
-        return _build(vault)
-
-
-def _build(vault: Vault) -> ConceptGraph:
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from((path, note_attributes(note)) for path, note in vault.notes.items())
-    edges = []
-    problems: dict[str, list[ResolvedLink]] = {}
     notes = vault.notes
-    for path, resolved in vault.resolved.items():
-        out, bad = _out_edges(notes[path], resolved)
+    with gc_paused():  # 50k edge dicts and occurrences: no cycles, so skip the GC's walks
+        nodes = [(path, note_attributes(note)) for path, note in notes.items()]
+        rows = {path: link_rows(resolved) for path, resolved in vault.resolved.items()}
+        graph = graph_from_rows(nodes, rows, lambda path: notes[path].body)
+    graph._resolved = dict(vault.resolved)
+    return graph
+
+
+def graph_from_rows(nodes: Iterable[tuple[str, dict[str, Any]]],
+                    rows: dict[str, list[LinkRow]], bodies: Callable[[str], str]
+                    ) -> ConceptGraph:
+    """The concept graph of notes (path, attributes) and their links by source note.
+
+    `bodies` gives a note's body for link sentences; it is called only when one is asked for.
+    """
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    edges = []
+    problems: dict[str, list[LinkRow]] = {}
+    for path, links in rows.items():
+        out, bad = _out_edges(links, bodies)
         if bad:
             problems[path] = bad
         edges.extend((path, target, attrs) for target, attrs in out.items())
-    attachments = {t for _, t, _ in edges if t not in notes}
+    attachments = {t for _, t, _ in edges if t not in graph}
     graph.add_nodes_from((a, attachment_attributes(a)) for a in sorted(attachments))
     graph.add_edges_from(edges)
-    return ConceptGraph(graph, problems, dict(vault.resolved))
+    return ConceptGraph(graph, problems, rows, bodies)
 
 
 class ConceptGraph:
     """Notes and linked attachments as a DiGraph (edges carry count, type, occurrences)."""
 
-    def __init__(self, graph: nx.DiGraph, problems: dict[str, list[ResolvedLink]],
-                 resolved: dict[str, tuple[ResolvedLink, ...]]) -> None:
+    def __init__(self, graph: nx.DiGraph, problems: dict[str, list[LinkRow]],
+                 rows: dict[str, list[LinkRow]], bodies: Callable[[str], str]) -> None:
         self.graph = graph
         #: source note -> its links that are broken, ambiguous or miss a heading
         self.problems = problems
-        self._resolved = resolved
+        self._rows = rows
+        self._bodies = bodies
+        #: the vault's resolution the graph was built from (None when built from the index)
+        self._resolved: dict[str, tuple[ResolvedLink, ...]] | None = None
         self._cache: dict[str, Any] = {}
 
     # -- derived views -------------------------------------------------------------------------
@@ -168,9 +168,23 @@ class ConceptGraph:
         return sorted(n for n, d in self.graph.nodes(data=True) if d["type"] == "note")
 
     def note_graph(self) -> nx.DiGraph:
-        """A read-only view of the graph without attachment nodes (cached until an update)."""
+        """The note-to-note links with their counts, no attachments (cached; do not modify).
+
+        A plain graph, not a subgraph view: PageRank walks it several times, and a view filters
+        every step.
+        """
         if "note_graph" not in self._cache:
-            self._cache["note_graph"] = self.graph.subgraph(self.notes())
+            notes = self.notes()
+            if len(notes) == self.graph.number_of_nodes():
+                self._cache["note_graph"] = self.graph
+            else:
+                keep = set(notes)
+                only = nx.DiGraph()
+                only.add_nodes_from(notes)  # attributes stay on self.graph
+                only.add_edges_from((u, v, {"count": d["count"]})
+                                    for u, v, d in self.graph.edges(data=True)
+                                    if u in keep and v in keep)
+                self._cache["note_graph"] = only
         return self._cache["note_graph"]
 
     def adjacency(self) -> dict[str, set[str]]:
@@ -247,7 +261,7 @@ class ConceptGraph:
 
     def components(self) -> int:
         """The number of connected components of the undirected note graph."""
-        return algo.component_count(self.undirected())
+        return algo.component_count(self.note_graph())
 
     def hubs(self, limit: int = 10) -> list[tuple[str, int, int]]:
         """The most connected notes as (path, notes linking in, notes linked out)."""
@@ -264,8 +278,8 @@ class ConceptGraph:
         """Counts of notes, links, embeds, broken links, orphans, components; top by PageRank."""
         notes = self.notes()
         kinds = Counter(self.graph.nodes[n]["kind"] for n in notes)
-        written = Counter(r.link.embed for rs in self._resolved.values() for r in rs)
-        statuses = Counter(r.status for rs in self.problems.values() for r in rs)
+        written = Counter(row[3] for rows in self._rows.values() for row in rows)
+        statuses = Counter(row[2] for rows in self.problems.values() for row in rows)
         ranks = self.pagerank()
         best = sorted(ranks.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         return {
@@ -290,6 +304,9 @@ class ConceptGraph:
         Other notes' out-edges are replaced only where the vault's resolution of their links
         changed (a rename, a deletion, or headings that links point into).
         """
+        if self._resolved is None:
+            raise TypeError("a graph built from the index is not updated in place")
+        self._bodies = lambda source: vault.notes[source].body
         g = self.graph
         note = vault.notes.get(path)
         if note is None:
@@ -299,6 +316,7 @@ class ConceptGraph:
                 g.remove_node(path)
                 self._drop_unlinked(stale)
             self.problems.pop(path, None)
+            self._rows.pop(path, None)
             self._resolved.pop(path, None)
         else:
             old = g.nodes[path] if path in g else None
@@ -315,6 +333,7 @@ class ConceptGraph:
     def _changed_sources(self, vault: Vault) -> list[str]:
         """Notes whose resolved links differ from what the graph was built with."""
         old = self._resolved
+        assert old is not None
         return [p for p, rs in vault.resolved.items() if old.get(p) != rs]
 
     def _replace_out_edges(self, vault: Vault, source: str) -> None:
@@ -322,7 +341,8 @@ class ConceptGraph:
         old_targets = list(g.successors(source))
         g.remove_edges_from([(source, t) for t in old_targets])
         resolved = vault.resolved[source]
-        out, bad = _out_edges(vault.notes[source], resolved)
+        rows = link_rows(resolved)
+        out, bad = _out_edges(rows, self._bodies)
         for target in out:
             if target not in g:
                 g.add_node(target, **attachment_attributes(target))
@@ -332,6 +352,8 @@ class ConceptGraph:
             self.problems[source] = bad
         else:
             self.problems.pop(source, None)
+        self._rows[source] = rows
+        assert self._resolved is not None
         self._resolved[source] = resolved
 
     def _drop_unlinked(self, paths: Iterable[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import marshal
 import os
 import pickle
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..vault import ResolvedLink
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
                    "vault.py", "vault_fs.py", "slug.py", "index/store.py")
@@ -37,7 +38,8 @@ CREATE TABLE notes(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,
     size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, hash BLOB, indexed_ns INTEGER,
     note BLOB, problems BLOB,
-    kind TEXT, title TEXT, aliases TEXT, tags TEXT, date TEXT, broken INTEGER NOT NULL DEFAULT 0);
+    kind TEXT, title TEXT, aliases TEXT, tags TEXT, date TEXT, attrs TEXT,
+    broken INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE names(path TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX names_key ON names(key);
 CREATE INDEX names_path ON names(path);
@@ -227,17 +229,19 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
               blob: bytes | None, problems: list[Diagnostic], indexed_ns: int) -> NoteRows:
     """The rows that store one parsed (or unreadable) note file."""
     from ..frontmatter import parse_date
+    from ..graph.attributes import note_attributes
     from ..links import fold
 
     problem_blob = dump(problems) if problems else None
     if note is None:
         return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
-                         None, None), [], [], [], [])
+                         None, None, None), [], [], [], [])
     date = parse_date(note.meta.get("date"))
     named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
     return NoteRows(
         (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
-         note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None),
+         note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None,
+         json.dumps(note_attributes(note), ensure_ascii=False, sort_keys=True)),
         [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
@@ -263,8 +267,8 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
     search table has been built (`ensure_search`).
     """
     db.executemany("INSERT INTO notes(path, size, mtime_ns, ctime_ns, ino, hash, indexed_ns, "
-                   "note, problems, kind, title, aliases, tags, date) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.note for r in rows])
+                   "note, problems, kind, title, aliases, tags, date, attrs) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.note for r in rows])
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", [x for r in rows for x in r.names])
     db.executemany("INSERT INTO headings VALUES (?, ?, ?, ?, ?)",
                    [x for r in rows for x in r.headings])

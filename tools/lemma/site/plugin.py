@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..config import toc_slugify
+from ..config import configured_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
@@ -76,7 +76,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         root = Path(config.docs_dir).resolve()
         cache_dir = base / self.config.cache_dir / "derive"
         self.pages_dir = base / self.config.cache_dir / "site-pages"
-        slugify = toc_slugify(config.mdx_configs.get("toc") or {})
+        slugify = configured_slugify(config.mdx_configs.get("toc") or {})
         if self.state is None or self.state.root != root or not same(self.state.slugify, slugify):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify,

@@ -15,7 +15,7 @@ from ..frontmatter import key_line, parse_date
 from ..links import Slugify, comment_spans
 from ..model import Diagnostic, Severity, SourcePos
 from ..publish import PublicVault
-from ..vault import Vault, load_vault, scan
+from ..vault import Vault, scan
 from ..vault_fs import DEFAULT_MAX_BYTES, NoteFileError, read_note_text
 
 log = logging.getLogger("mkdocs.plugins.lemma")
@@ -45,7 +45,7 @@ class SiteState:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
         mtimes, attachments = _scan(self.root)
         if self.vault is None:
-            self.vault = PublicVault(load_vault(self.root, self.slugify, self.max_bytes))
+            self.vault = PublicVault(_indexed_vault(self.root, self.slugify, self.max_bytes))
             self.graph = _build_graph(self.vault)
             self.changed = sorted(self.vault.notes)
             self._check(None)
@@ -169,6 +169,17 @@ def _frontmatter_text(root: Path, note: Any, max_bytes: int) -> str:
 
 def _timestamp(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def _indexed_vault(root: Path, slugify: Slugify | None, max_bytes: int) -> Vault:
+    """The vault read through the index the CLI shares (only changed notes are parsed)."""
+    from ..index.refresh import VaultIndex
+
+    with VaultIndex(root, slugify, max_bytes) as index:
+        vault = index.vault()
+        if index.notice:
+            log.info(index.notice.removeprefix("note: "))
+        return vault
 
 
 def commented_lines(vault: Vault) -> dict[str, set[int]]:

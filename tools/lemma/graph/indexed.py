@@ -1,0 +1,44 @@
+"""The concept graph read from the index: no note is parsed or unpickled to build it.
+
+Nodes come from the `notes` table (their attributes as `graph.attributes` made them when the
+note was indexed), edges from the resolved `links` table; a link's sentence unpickles its
+note's body only when asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from ..index import store
+from ..vault import gc_paused
+from .concept import ConceptGraph, LinkRow, graph_from_rows
+
+
+def graph_from_index(db: sqlite3.Connection) -> ConceptGraph:
+    """The concept graph of the indexed vault, equal to `build_graph(index.vault())`."""
+    with gc_paused():
+        nodes: list[tuple[str, dict[str, Any]]] = [
+            (path, json.loads(attrs)) for path, attrs in db.execute(
+                "SELECT path, attrs FROM notes WHERE note IS NOT NULL ORDER BY path")]
+        rows: dict[str, list[LinkRow]] = {path: [] for path, _ in nodes}
+        for source, target, status, embed, line, col, start, end in db.execute(
+                'SELECT source, target, status, embed, line, col, start, "end" FROM links '
+                "ORDER BY source, ord"):
+            rows[source].append((source, target, status, bool(embed), line, col, start, end))
+        return graph_from_rows(nodes, rows, _Bodies(db))
+
+
+class _Bodies:
+    """Note bodies by path, unpickled from the index on first use."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        if path not in self.cache:
+            row = self.db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
+            self.cache[path] = store.load(row[0]).body if row and row[0] else ""
+        return self.cache[path]
