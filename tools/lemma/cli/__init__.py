@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,22 @@ class LazyGroup(click.Group):
         except LemmaError as error:
             click.echo(f"error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except sqlite3.DatabaseError as error:  # the index went bad while in use (disk, I/O)
+            click.echo(f"error: {_drop_index(ctx, error)}", err=True)
+            ctx.exit(1)
+
+
+def _drop_index(ctx: click.Context, error: Exception) -> str:
+    """Remove a failing index (the next command rebuilds it) and say so."""
+    from ..index.store import index_file, remove_files
+
+    project = ctx.obj
+    if not isinstance(project, Project):
+        return f"the index failed: {error}"
+    file = index_file(project.notes_dir)
+    remove_files(file)
+    return (f"the index {file} failed ({error}); it was removed and the next command "
+            "rebuilds it: run the command again")
 
 
 class Project:

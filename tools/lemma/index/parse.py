@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,32 +85,34 @@ def _work(bounds: tuple[int, int]) -> bytes:
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def parse_files(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
-                indexed_ns: int, jobs: int | None = None) -> list[Parsed]:
-    """Parse `paths` (in that order), in `jobs` forked workers when there are many.
+def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
+                  indexed_ns: int, jobs: int | None = None) -> Iterator[list[Parsed]]:
+    """Parse `paths` (in that order) batch by batch, in `jobs` forked workers when there are
+    many, so the caller can store one batch while the workers parse the next.
 
-    A worker sends each note as the pickle the index stores (`rows.note[NOTE_BLOB]`), so the note
-    crosses the process boundary once and is not pickled again for storing.
+    A worker sends each note as the pickle the index stores (`rows.note[NOTE_BLOB]`), so the
+    note crosses the process boundary once and is not pickled again for storing.
     """
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(paths) < PARALLEL_MIN or threading.active_count() > 1 or (
             not hasattr(os, "fork")):
         with gc_paused():
-            return [parse_file(root, p, slugify, max_bytes, indexed_ns) for p in paths]
+            yield [parse_file(root, p, slugify, max_bytes, indexed_ns) for p in paths]
+        return
     import multiprocessing
 
     global _job
     _job = (root, paths, slugify, max_bytes, indexed_ns)
     step = max(50, len(paths) // (jobs * 8))
     chunks = [(lo, min(lo + step, len(paths))) for lo in range(0, len(paths), step)]
-    found: list[Parsed] = []
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool, gc_paused():
             for batch in pool.imap(_work, chunks):
+                found = []
                 for path, problems, rows in pickle.loads(batch):
                     blob = rows.note[NOTE_BLOB]
                     note = pickle.loads(blob) if blob is not None else None
                     found.append(Parsed(path, note, problems, rows))
+                yield found
     finally:
         _job = None
-    return found

@@ -165,6 +165,9 @@ def fts_query(text: str) -> str:
             parts.append(("NOT " if negate else "") + f'"{w}"' + ("*" if prefix else ""))
     while parts and parts[-1] == "OR":
         parts.pop()
+    if not parts:
+        raise LemmaError(f"'{text}' has no word to search for (letters or digits)",
+                         exit_code=2)
     query = " ".join(parts)
     query = re.sub(r"^(NOT [^ ]+ ?)+", "", query).strip()  # FTS5 needs a positive term first
     if not query and parts:

@@ -168,16 +168,27 @@ class VaultIndex:
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
                now: int) -> Refresh:
         from ..vault import Vault
-        from .parse import parse_files
+        from .parse import parse_batches
         from .stored import StoredVault
 
         report = Refresh(listing)
-        parsed = parse_files(self.root, sorted(changed), self.slugify, self.max_bytes, now,
-                             self.jobs)
         first = not self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone()
+        stored = None if first else StoredVault(self.db, self.root, self.slugify,
+                                                self.max_bytes)
+        if stored is not None:
+            for path in [*changed, *removed]:
+                stored.notes.get(path)  # keep the old version: its names and headings count
+            store.delete_notes(self.db, [*changed, *removed])
+        if first:
+            store.drop_secondary_indexes(self.db)  # a bulk load indexes faster afterwards
+        parsed = []
+        for batch in parse_batches(self.root, sorted(changed), self.slugify, self.max_bytes,
+                                   now, self.jobs):
+            store.write_notes(self.db, [p.rows for p in batch])  # while workers parse on
+            parsed += batch
         reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
         reads.update({path: None for path in removed})
-        if first:  # a first build: resolve everything in memory, and keep the vault
+        if first:  # resolve everything in memory, and keep the vault for the caller
             vault: Vault = Vault(self.root, {p.path: p.note for p in parsed if p.note},
                                  listing.attachments,
                                  {**{p: [d] for p, d in listing.problems.items()},
@@ -186,16 +197,19 @@ class VaultIndex:
             report.resolved = set(vault.notes)
             report.vault = vault
         else:
-            vault = StoredVault(self.db, self.root, self.slugify, self.max_bytes)
+            assert stored is not None
+            vault = stored
             report.resolved = vault.apply_changes(reads, listing.attachments)
-        store.delete_notes(self.db, [*reads])
-        store.write_notes(self.db, [p.rows for p in parsed])
+        columns = {p.path: p.rows.links for p in parsed}
         store.write_links(self.db, ((s, vault.resolved[s]) for s in sorted(report.resolved)
-                                    if s in vault.resolved))
+                                    if s in vault.resolved), columns)
+        if first:
+            store.create_secondary_indexes(self.db)
         if moved:
             self.db.execute("DELETE FROM attachments")
             self.db.executemany("INSERT INTO attachments VALUES (?)",
                                 [(a,) for a in listing.attachments])
+        store.save_signatures(self.db)
         report.parsed, report.removed = [p.path for p in parsed], removed
         return report
 

@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Diagnostic, Note
+from ..model import Diagnostic, Note, WikiLink
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
-                   "vault.py", "vault_fs.py", "slug.py", "index/store.py")
+                   "vault.py", "vault_fs.py", "slug.py", "index/store.py", "graph/attributes.py",
+                   "graph/text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
@@ -42,23 +43,23 @@ CREATE TABLE notes(
     broken INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE names(path TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, how TEXT NOT NULL);
 CREATE INDEX names_key ON names(key);
-CREATE INDEX names_path ON names(path);
 CREATE TABLE headings(path TEXT NOT NULL, level INTEGER, text TEXT, anchor TEXT, line INTEGER);
-CREATE INDEX headings_path ON headings(path);
 CREATE TABLE blocks(path TEXT NOT NULL, id TEXT NOT NULL);
-CREATE INDEX blocks_path ON blocks(path);
 CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_tag ON tags(tag);
-CREATE INDEX tags_path ON tags(path);
 CREATE TABLE attachments(path TEXT PRIMARY KEY);
 CREATE TABLE links(
     source TEXT NOT NULL, ord INTEGER NOT NULL, key TEXT NOT NULL,
-    status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
     line INTEGER, col INTEGER, start INTEGER, "end" INTEGER, embed INTEGER,
+    status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
     PRIMARY KEY(source, ord)) WITHOUT ROWID;
-CREATE INDEX links_target ON links(target);
 CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='unicode61');
 """
+#: Indexes kept apart so a first build can create them after its bulk insert.
+SECONDARY_INDEXES = {
+    "names_path": "names(path)", "headings_path": "headings(path)",
+    "blocks_path": "blocks(path)", "tags_path": "tags(path)", "links_target": "links(target)",
+}
 TABLES = ("meta", "notes", "names", "headings", "blocks", "tags", "attachments", "links", "search")
 
 _ALLOWED = {
@@ -137,10 +138,15 @@ def _has_contents(cell: Any) -> bool:
     return True
 
 
+#: How long a command waits for another one's refresh (a cold 100k-note build takes minutes).
+BUSY_SECONDS = 900
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """An SQLite connection in WAL mode that waits for another writer instead of failing."""
-    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA busy_timeout = 60000")
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None,
+                         check_same_thread=False)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
     db.create_function("casefold", 1, _casefold, deterministic=True)
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode = WAL")
@@ -178,8 +184,19 @@ def create(db: sqlite3.Connection, wanted: str) -> None:
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
+    create_secondary_indexes(db)
     db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def drop_secondary_indexes(db: sqlite3.Connection) -> None:
+    for name in SECONDARY_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def create_secondary_indexes(db: sqlite3.Connection) -> None:
+    for name, on in SECONDARY_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
 
 
 def remove_files(path: Path) -> None:
@@ -223,6 +240,7 @@ class NoteRows:
     headings: list[tuple[str, int, str, str, int]]
     blocks: list[tuple[str, str]]
     tags: list[tuple[str, str]]
+    links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
 
 
 def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
@@ -235,7 +253,7 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
     problem_blob = dump(problems) if problems else None
     if note is None:
         return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
-                         None, None, None), [], [], [], [])
+                         None, None, None), [], [], [], [], [])
     date = parse_date(note.meta.get("date"))
     named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
     return NoteRows(
@@ -245,7 +263,16 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
         [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
-        [(path, tag) for tag in note.tags])
+        [(path, tag) for tag in note.tags],
+        [link_columns(path, i, link) for i, link in enumerate(note.links)])
+
+
+def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
+    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
+    from ..links import link_key
+
+    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
+            link.pos.col, link.start, link.end, int(link.embed))
 
 
 #: Joins a note's aliases or tags in one column (no title or tag can hold this character).
@@ -276,7 +303,6 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
     db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
     if search_built(db):
         _index_text(db, [r.note[0] for r in rows if r.note[NOTE_BLOB] is not None])
-    save_signatures(db)
 
 
 def save_signatures(db: sqlite3.Connection) -> None:
@@ -316,27 +342,35 @@ def ensure_search(db: sqlite3.Connection) -> None:
 
 
 def _index_text(db: sqlite3.Connection, paths: list[str]) -> None:
+    """Search rows of these notes: the body as a reader sees it (links as their text)."""
+    from ..graph.text import plain_text
+
     rows = []
     for path in paths:
         row_id, blob = db.execute("SELECT id, note FROM notes WHERE path = ?", (path,)).fetchone()
         note: Note = load(blob)
-        rows.append((row_id, note.title, " ".join(note.aliases), " ".join(note.tags), note.body))
+        rows.append((row_id, note.title, " ".join(note.aliases), " ".join(note.tags),
+                     plain_text(note.body)))
     db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
                    rows)
 
 
 def write_links(db: sqlite3.Connection,
-                resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]]) -> None:
-    """Replace the resolved links of these notes (and their `broken` flags)."""
-    from ..links import link_key
+                resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]],
+                columns: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+    """Replace the resolved links of these notes (and their `broken` flags).
 
+    `columns` has the resolution-free columns of notes parsed just now (`NoteRows.links`);
+    other notes' are made here.
+    """
     rows, flags = [], []
+    columns = columns or {}
     for source, links in resolved:
-        rows += [(source, i, link_key(r.link.target, r.link.is_attachment), r.status, r.target,
-                  r.anchor, "\n".join(r.candidates) or None, r.link.pos.line, r.link.pos.col,
-                  r.link.start, r.link.end, int(r.link.embed))
-                 for i, r in enumerate(links)]
-        flags.append((int(any(not r.ok for r in links)), source))
+        fixed = columns.get(source) or [link_columns(source, i, r.link)
+                                        for i, r in enumerate(links)]
+        rows += [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
+                 for f, r in zip(fixed, links, strict=True)]
+        flags.append((int(any(r.status != "ok" for r in links)), source))
     db.executemany("DELETE FROM links WHERE source = ?", [(s,) for _, s in flags])
     db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("UPDATE notes SET broken = ? WHERE path = ?", flags)
