@@ -8,8 +8,9 @@ For each size a synthetic vault is written to a temp dir (`lemma.synth`, not tim
 - CLI: whole `lemma` processes from a cwd without mkdocs.yml. "cold" deletes the index
   (`.lemma-cache/notes.index.sqlite*`) before each run; "warm" runs with it in place; "after 1 edit"
   appends a line to one note first. Completion is click's protocol for `lemma mv pap<Tab>`;
-- in-process: a child imports lemma and times load_vault (first run without an index), build_graph,
-  stats and one-note updates (these edit notes, so they run last).
+- in-process: a child imports lemma and times the index-backed load cold (index deleted first;
+  parse in worker processes, then write the index) and warm, the plain one-process load_vault,
+  build_graph, stats and one-note updates (these edit notes, so they run last).
 Times are the best of `--repeat` (cold: first and best), with each child's peak RSS (`os.wait4`).
 The files are in the OS page cache: warm-page-cache figures. A failing command prints its exit code
 and error line in its cell. Targets (issue 14, 2 cores): cold load 10k ≤ 1.5 s; warm `graph stats`
@@ -30,17 +31,18 @@ import time
 from pathlib import Path
 
 BARE_SCRIPT = r"""
-import re, sys
-from pathlib import Path
+import os, re, sys
 import networkx as nx
 link = re.compile(r"\[\[([^\]|#]+)")
-root = Path(sys.argv[1])
-files = sorted(root.rglob("*.md"))
-by_stem = {f.stem.lower(): f for f in files}
+root = sys.argv[1]
+files = sorted(os.path.join(d, n) for d, _, ns in os.walk(root) for n in ns if n.endswith(".md"))
+by_stem = {os.path.basename(f)[:-3].lower(): f for f in files}
 graph = nx.DiGraph()
 graph.add_nodes_from(files)
 for f in files:
-    for target in link.findall(f.read_text(encoding="utf-8")):
+    with open(f, encoding="utf-8") as text:
+        found = link.findall(text.read())
+    for target in found:
         hit = by_stem.get(target.strip().rsplit("/", 1)[-1].lower())
         if hit is not None:
             graph.add_edge(f, hit)
@@ -81,9 +83,19 @@ def _edit_timed(vault, graph, path: str, edit) -> float:
 def measure(root: Path, repeat: int) -> dict[str, object]:
     """Time the in-process phases on the vault at `root` (run in a child process)."""
     from lemma.graph.concept import build_graph
+    from lemma.index.refresh import VaultIndex
     from lemma.vault import load_vault
 
-    load, vault = _timed(lambda: load_vault(root), repeat)
+    def indexed(cold: bool):
+        if cold:
+            for file in _index_files(root.parent):
+                file.unlink()
+        with VaultIndex(root) as index:
+            return index.vault()
+
+    load, vault = _timed(lambda: indexed(cold=True), repeat)
+    warm, vault = _timed(lambda: indexed(cold=False), repeat)
+    plain, _ = _timed(lambda: load_vault(root), 1)
     build, graph = _timed(lambda: build_graph(vault), repeat)
 
     def fresh_stats():
@@ -99,7 +111,8 @@ def measure(root: Path, repeat: int) -> dict[str, object]:
     rename = _edit_timed(vault, graph, middle, lambda t: t.replace(title, title + " 2", 1))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"notes": len(vault), "links": sum(len(n.links) for n in vault), "load": load,
-            "build": build, "stats": stats, "update": updates[len(updates) // 2],
+            "warm": warm, "plain": plain, "build": build, "stats": stats,
+            "update": updates[len(updates) // 2],
             "rename": rename, "rss_mb": rss}
 
 
@@ -212,8 +225,12 @@ def report(results: list[dict], repeat: int) -> list[tuple[str, ...]]:
     rows += [("warm graph stats / bare script", *(_ratio(r) for r in results)),
              ("index on disk (with -wal, -shm)",
               *("none" if r["index_mb"] is None else f"{r['index_mb']:.1f} MB" for r in results)),
-             ("in-process load_vault, first (no index)", *(_pair(r["load"]["first"]) for r in inp)),
-             (f"in-process load_vault, best of {repeat}", *(_pair(r["load"]["best"]) for r in inp)),
+             (f"in-process cold load (no index; builds it), best of {repeat}",
+              *(_pair(r["load"]["best"]) for r in inp)),
+             (f"in-process warm load (index up to date), best of {repeat}",
+              *(_pair(r["warm"]["best"]) for r in inp)),
+             ("in-process load_vault (no index at all, one process)",
+              *(_pair(r["plain"]["first"]) for r in inp)),
              (f"in-process graph build, best of {repeat}",
               *(_pair(r["build"]["best"]) for r in inp)),
              ("in-process stats (PageRank, components)", *(_pair(r["stats"]["best"]) for r in inp)),

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "lemma"
-CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config"]
+CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config", "index.store",
+        "index.parse", "index.refresh", "index.stored", "index.queries", "graph.attributes",
+        "graph.text"]
 FORBIDDEN = {"click", "mkdocs", "networkx", "sympy", "material", "pymdownx"}
 
 

@@ -109,9 +109,9 @@ class VaultIndex:
     def refresh(self) -> Refresh:
         """Bring the index up to date with the files; cheap when nothing changed."""
         listing = self._list()
-        if not self._differences(listing, time.time_ns()):
-            return Refresh(listing)
         try:
+            if not self._differences(listing, time.time_ns()):
+                return Refresh(listing)
             with store.transaction(self.db):
                 return self._apply(self._list())
         except store.IndexCorrupt as error:

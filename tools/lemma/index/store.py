@@ -42,11 +42,9 @@ CREATE TABLE notes(
     kind TEXT, title TEXT, aliases TEXT, tags TEXT, date TEXT, attrs TEXT,
     broken INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE names(path TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, how TEXT NOT NULL);
-CREATE INDEX names_key ON names(key);
 CREATE TABLE headings(path TEXT NOT NULL, level INTEGER, text TEXT, anchor TEXT, line INTEGER);
 CREATE TABLE blocks(path TEXT NOT NULL, id TEXT NOT NULL);
 CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL);
-CREATE INDEX tags_tag ON tags(tag);
 CREATE TABLE attachments(path TEXT PRIMARY KEY);
 CREATE TABLE links(
     source TEXT NOT NULL, ord INTEGER NOT NULL, key TEXT NOT NULL,
@@ -56,10 +54,8 @@ CREATE TABLE links(
 CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='unicode61');
 """
 #: Indexes kept apart so a first build can create them after its bulk insert.
-SECONDARY_INDEXES = {
-    "names_path": "names(path)", "headings_path": "headings(path)",
-    "blocks_path": "blocks(path)", "tags_path": "tags(path)", "links_target": "links(target)",
-}
+SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
+                     "links_target": "links(target)"}
 TABLES = ("meta", "notes", "names", "headings", "blocks", "tags", "attachments", "links", "search")
 
 _ALLOWED = {
@@ -219,12 +215,22 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
 
 
 def delete_notes(db: sqlite3.Connection, paths: Iterable[str]) -> None:
-    """Remove every row about these notes (their links included)."""
+    """Remove every row about these notes (their links included).
+
+    The small per-note tables are not indexed by path (a first build inserts faster without):
+    they are scanned once for the whole set of paths.
+    """
     rows = [(p,) for p in paths]
-    db.executemany("DELETE FROM search WHERE rowid = (SELECT id FROM notes WHERE path = ?)", rows)
-    for table, column in (("notes", "path"), ("names", "path"), ("headings", "path"),
-                          ("blocks", "path"), ("tags", "path"), ("links", "source")):
-        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", rows)
+    if not rows:
+        return
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS gone(path TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM gone")
+    db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", rows)
+    db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM notes WHERE path IN gone)")
+    for table in ("names", "headings", "blocks", "tags"):
+        db.execute(f"DELETE FROM {table} WHERE path IN gone")
+    db.executemany("DELETE FROM notes WHERE path = ?", rows)
+    db.executemany("DELETE FROM links WHERE source = ?", rows)
 
 
 #: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
