@@ -33,3 +33,23 @@ def make_vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], object]:
         return load_vault(root)
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def corpus_index() -> None:
+    """Bring the repository's own index up to date once, quietly, before any test runs.
+
+    Tests that run the CLI on `notes/` compare its whole output; a one-time "rebuilding the
+    index" notice (after Lemma's parsing code changed) would otherwise land in the first one.
+    """
+    import os
+
+    from lemma.cli import Project
+
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        with Project(None).index(quiet=True) as index:
+            index.refresh()
+    finally:
+        os.chdir(here)
