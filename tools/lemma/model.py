@@ -40,6 +40,10 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"
 
+    def __reduce_ex__(self, protocol: Any) -> tuple[type, tuple[str]]:
+        """Pickled by value: the same bytes under every Python 3.11+ (see `pickled_by_fields`)."""
+        return type(self), (self.value,)
+
 
 class NoteKind(StrEnum):
     """The schema a note follows; `note` is a plain note with no required fields."""
@@ -49,6 +53,10 @@ class NoteKind(StrEnum):
     CONCEPT = "concept"
     DIGEST = "digest"
     NOTE = "note"
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[type, tuple[str]]:
+        """Pickled by value: the same bytes under every Python 3.11+ (see `pickled_by_fields`)."""
+        return type(self), (self.value,)
 
 
 #: The folder (first path component under the vault root) that implies a kind.

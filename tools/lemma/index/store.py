@@ -16,6 +16,7 @@ import marshal
 import os
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,7 @@ _ALLOWED = {
 }
 
 
-class IndexCorrupt(Exception):
+class IndexCorrupt(sqlite3.DatabaseError):
     """The index file cannot be trusted (unreadable, wrong schema, foreign objects)."""
 
 
@@ -107,7 +108,8 @@ def fingerprint(slugify: Callable[..., str] | None, max_bytes: int) -> str:
     package = Path(__file__).resolve().parent.parent
     for name in PARSING_MODULES:
         digest.update((package / name).read_bytes())
-    digest.update(f"{SCHEMA_VERSION}|{max_bytes}|{describe(slugify)}".encode())
+    version = f"{SCHEMA_VERSION}|{sys.version}|{max_bytes}|{describe(slugify)}"
+    digest.update(version.encode())
     return digest.hexdigest()
 
 
