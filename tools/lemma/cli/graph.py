@@ -31,12 +31,16 @@ def graph() -> None:
 @contextlib.contextmanager
 def _load(project: Project) -> Iterator[tuple[Callable[[str], str], Any]]:
     """A finder of notes by name and the concept graph, both read from the vault's index."""
+    from ..graph.concept import build_graph
     from ..graph.indexed import graph_from_index
     from ..index.queries import find_note
 
     with project.index() as index:
-        index.refresh()
-        yield (lambda name: find_note(index.db, name)), graph_from_index(index.db)
+        vault = index.refresh().vault
+        if vault is not None:  # a first build made the whole vault: no need to wait for it
+            yield (lambda name: vault.find(name).path), build_graph(vault)
+        else:
+            yield (lambda name: find_note(index.db, name)), graph_from_index(index.db)
 
 
 def _echo_json(data: object) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +64,8 @@ class VaultIndex:
         self.file = file or store.index_file(self.root)
         self.notice: str | None = None
         self.rebuilt = False
-        self.db = self._open(store.fingerprint(slugify, max_bytes))
+        self._writer: _Writer | None = None
+        self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
         self.db.close()
@@ -112,11 +114,29 @@ class VaultIndex:
         try:
             if not self._differences(listing, time.time_ns()):
                 return Refresh(listing)
-            with store.transaction(self.db):
-                return self._apply(self._list())
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                report, rest = self._apply(self._list())
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self.refresh()
+        if report.vault is None:
+            rest()
+            self._db.execute("COMMIT")
+        else:  # a first build: the caller has its vault; the index is finished meanwhile
+            self._writer = _Writer(self._db, rest)
+        return report
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, once a first build's background writing has finished."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.finish()
+        return self._db
 
     def _list(self) -> Listing:
         try:
@@ -152,21 +172,22 @@ class VaultIndex:
             return changed, sorted(stored), doubtful, moved
         return None
 
-    def _apply(self, listing: Listing) -> Refresh:
+    def _apply(self, listing: Listing) -> tuple[Refresh, Callable[[], None]]:
+        """Parse and store what changed; returns the report and the writing left to do."""
         from ..vault import gc_paused
 
         now = time.time_ns()
         found = self._differences(listing, now)
         report = Refresh(listing)
         if found is None:
-            return report
+            return report, lambda: None
         changed, removed, doubtful, moved = found
         changed += self._confirm(doubtful, now)
         with gc_paused():
             return self._store(listing, changed, removed, moved, now)
 
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
-               now: int) -> Refresh:
+               now: int) -> tuple[Refresh, Callable[[], None]]:
         from ..vault import Vault
         from .parse import parse_batches
         from .stored import StoredVault
@@ -201,17 +222,22 @@ class VaultIndex:
             vault = stored
             report.resolved = vault.apply_changes(reads, listing.attachments)
         columns = {p.path: p.rows.links for p in parsed}
-        store.write_links(self.db, ((s, vault.resolved[s]) for s in sorted(report.resolved)
-                                    if s in vault.resolved), columns)
-        if first:
-            store.create_secondary_indexes(self.db)
-        if moved:
-            self.db.execute("DELETE FROM attachments")
-            self.db.executemany("INSERT INTO attachments VALUES (?)",
-                                [(a,) for a in listing.attachments])
-        store.save_signatures(self.db)
+        resolved = [(s, vault.resolved[s]) for s in sorted(report.resolved)
+                    if s in vault.resolved]
+        db = self._db
+
+        def rest() -> None:  # may run in a thread: it touches only `db` and plain data
+            store.write_links(db, resolved, columns)
+            if first:
+                store.create_secondary_indexes(db)
+            if moved:
+                db.execute("DELETE FROM attachments")
+                db.executemany("INSERT INTO attachments VALUES (?)",
+                               [(a,) for a in listing.attachments])
+            store.save_signatures(db)
+
         report.parsed, report.removed = [p.path for p in parsed], removed
-        return report
+        return report, rest
 
     def _confirm(self, paths: list[str], now: int) -> list[str]:
         """Of notes whose stat looks unchanged but whose times are racy, those whose content
@@ -279,6 +305,32 @@ class VaultIndex:
             raise store.IndexCorrupt("links missing from the index")
         return Vault(self.root, notes, listing.attachments, problems, self.slugify,
                      self.max_bytes, resolved=complete)
+
+
+class _Writer:
+    """Finishes a first build's transaction in a thread (SQLite works without the GIL), so
+    the command that asked for the vault runs meanwhile; `finish` waits and re-raises."""
+
+    def __init__(self, db: sqlite3.Connection, rest: Callable[[], None]) -> None:
+        self.db = db
+        self.rest = rest
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="lemma-index-writer")
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.rest()
+            self.db.execute("COMMIT")
+        except BaseException as error:  # handed to the thread that waits for it
+            self.error = error
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def finish(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
