@@ -11,24 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .model import LemmaError
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """A safe loader that reads MkDocs' `!!python/name:` and `!ENV` tags as plain values."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 
 @dataclass(frozen=True)
@@ -101,6 +84,8 @@ def read_project_config(directory: Path | None = None,
     config_file = directory / "mkdocs.yml"
     if not config_file.is_file():
         return ProjectConfig(directory / "notes")
+    import yaml  # only when there is a file: a vault without one starts a command faster
+
     try:
         data = (load or _safe_load)(config_file) or {}
     except yaml.YAMLError as exc:
@@ -115,4 +100,18 @@ def read_project_config(directory: Path | None = None,
 
 
 def _safe_load(config_file: Path) -> Any:
-    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    """A safe load that reads MkDocs' `!!python/name:` and `!ENV` tags as plain values."""
+    import yaml
+
+    class TolerantLoader(yaml.SafeLoader):
+        pass
+
+    def ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+    TolerantLoader.add_multi_constructor("", ignore_tag)
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader)

@@ -27,23 +27,6 @@ class NoteFilter:
     broken: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One listed note."""
-
-    path: str
-    kind: str
-    title: str
-    tags: tuple[str, ...]
-    aliases: tuple[str, ...]
-    date: dt.date
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "kind": self.kind, "title": self.title,
-                "tags": list(self.tags), "aliases": list(self.aliases),
-                "date": self.date.isoformat()}
-
-
 def note_date(written: str | None, mtime_ns: int) -> dt.date:
     """The note's frontmatter `date` if it has a valid one, else its file's modification day."""
     if written is not None:
@@ -81,7 +64,7 @@ def vault_rows(vault: Vault) -> list[NoteRow]:
     return rows
 
 
-def select_notes(rows: list[NoteRow], wanted: NoteFilter) -> list[Row]:
+def select_notes(rows: list[NoteRow], wanted: NoteFilter) -> list[NoteRow]:
     """The notes passing every filter, in path order."""
     found = []
     for row in rows:
@@ -93,8 +76,13 @@ def select_notes(rows: list[NoteRow], wanted: NoteFilter) -> list[Row]:
             continue
         if wanted.broken and not row.broken:
             continue
-        date = note_date(row.date, row.mtime_ns)
-        if wanted.since and date < wanted.since:
+        if wanted.since and note_date(row.date, row.mtime_ns) < wanted.since:
             continue
-        found.append(Row(row.path, row.kind, row.title, row.tags, row.aliases, date))
+        found.append(row)
     return found
+
+
+def row_json(row: NoteRow) -> dict[str, Any]:
+    """A listed note as `lemma list --format json` prints it."""
+    return {"path": row.path, "kind": row.kind, "title": row.title, "tags": list(row.tags),
+            "aliases": list(row.aliases), "date": note_date(row.date, row.mtime_ns).isoformat()}

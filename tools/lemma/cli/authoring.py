@@ -207,7 +207,7 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
 def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
                orphans: bool, broken: bool, fmt: str) -> None:
     """List notes, filtered by kind, tag, date, orphans or broken links."""
-    from ..authoring.listing import NoteFilter, select_notes
+    from ..authoring.listing import NoteFilter, row_json, select_notes
     from ..index.queries import note_rows
 
     start = None
@@ -222,7 +222,7 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
         rows = select_notes(note_rows(index.db, links=orphans),
                             NoteFilter(kind, tag, start, orphans, broken))
     if fmt == "json":
-        click.echo(json.dumps([row.to_json() for row in rows], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False))
         return
     width = max((len(row.path) for row in rows), default=0)
     if rows:
