@@ -181,7 +181,6 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
     query = fts_query(text)
     if not query:
         return []
-    store.ensure_search(db)
     where, args = ["search MATCH ?"], [query]
     if kind:
         where.append("n.kind = ?")
@@ -201,4 +200,15 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
         rows = db.execute(sql, (*args, limit)).fetchall()
     except sqlite3.OperationalError as error:
         raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
-    return [Hit(p, t, k, -r, " ".join(s.split())) for p, t, k, r, s in rows]
+    return [Hit(p, t, k, -r, readable_snippet(s)) for p, t, k, r, s in rows]
+
+
+def readable_snippet(snippet: str) -> str:
+    """A snippet of Markdown as a reader sees it: links by their text, markup gone (links cut
+    by the snippet's edges too)."""
+    from ..graph.text import plain_text
+
+    text = plain_text(snippet.replace("\n", " "))
+    text = re.sub(r"^[^\[\]|]*\|(?=[^\[\]]*\]\])", "", text)  # a cut link's "target|"
+    text = re.sub(r"!?\[\[|\]\]", "", text)
+    return " ".join(text.split())

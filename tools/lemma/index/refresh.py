@@ -226,7 +226,10 @@ class VaultIndex:
                     if s in vault.resolved]
         db = self._db
 
+        rows = [p.rows for p in parsed]
+
         def rest() -> None:  # may run in a thread: it touches only `db` and plain data
+            store.write_search(db, rows)
             store.write_links(db, resolved, columns)
             if first:
                 store.create_secondary_indexes(db)

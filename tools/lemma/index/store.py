@@ -249,6 +249,7 @@ class NoteRows:
     blocks: list[tuple[str, str]]
     tags: list[tuple[str, str]]
     links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
+    text: tuple[str, str, str, str] | None  # the search row: title, aliases, tags, body
 
 
 def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
@@ -261,7 +262,7 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
     problem_blob = dump(problems) if problems else None
     if note is None:
         return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
-                         None, None, None), [], [], [], [], [])
+                         None, None, None), [], [], [], [], [], None)
     date = parse_date(note.meta.get("date"))
     named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
     return NoteRows(
@@ -272,7 +273,8 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
         [(path, tag) for tag in note.tags],
-        [link_columns(path, i, link) for i, link in enumerate(note.links)])
+        [link_columns(path, i, link) for i, link in enumerate(note.links)],
+        (note.title, " ".join(note.aliases), " ".join(note.tags), note.body))
 
 
 def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
@@ -298,8 +300,8 @@ def split(value: str | None) -> tuple[str, ...]:
 def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
     """Insert notes' rows, table by table (the caller deleted the old ones).
 
-    Their links are written by `write_links` once resolved; their search rows only when the
-    search table has been built (`ensure_search`).
+    Their links are written by `write_links` once resolved, their search rows by
+    `write_search`.
     """
     db.executemany("INSERT INTO notes(path, size, mtime_ns, ctime_ns, ino, hash, indexed_ns, "
                    "note, problems, kind, title, aliases, tags, date, attrs) "
@@ -309,8 +311,6 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
                    [x for r in rows for x in r.headings])
     db.executemany("INSERT INTO blocks VALUES (?, ?)", [x for r in rows for x in r.blocks])
     db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
-    if search_built(db):
-        _index_text(db, [r.note[0] for r in rows if r.note[NOTE_BLOB] is not None])
 
 
 def save_signatures(db: sqlite3.Connection) -> None:
@@ -332,35 +332,15 @@ def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, in
     return found
 
 
-def search_built(db: sqlite3.Connection) -> bool:
-    """Whether the full-text table is filled (it is built by the first search, then kept)."""
-    return db.execute("SELECT 1 FROM meta WHERE key = 'search'").fetchone() is not None
-
-
-def ensure_search(db: sqlite3.Connection) -> None:
-    """Fill the full-text table from the stored notes if no search has done it yet."""
-    if search_built(db):
-        return
-    with transaction(db):
-        if search_built(db):  # another process did it meanwhile
-            return
-        _index_text(db, [r[0] for r in db.execute("SELECT path FROM notes "
-                                                  "WHERE note IS NOT NULL")])
-        db.execute("INSERT INTO meta VALUES ('search', '1')")
-
-
-def _index_text(db: sqlite3.Connection, paths: list[str]) -> None:
-    """Search rows of these notes: the body as a reader sees it (links as their text)."""
-    from ..graph.text import plain_text
-
-    rows = []
-    for path in paths:
-        row_id, blob = db.execute("SELECT id, note FROM notes WHERE path = ?", (path,)).fetchone()
-        note: Note = load(blob)
-        rows.append((row_id, note.title, " ".join(note.aliases), " ".join(note.tags),
-                     plain_text(note.body)))
+def write_search(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
+    """The full-text rows of these notes (their `notes` rows are written: they give the ids)."""
+    found = []
+    for r in rows:
+        if r.text is not None:
+            row = db.execute("SELECT id FROM notes WHERE path = ?", (r.note[0],)).fetchone()
+            found.append((row[0], *r.text))
     db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
-                   rows)
+                   found)
 
 
 def write_links(db: sqlite3.Connection,
