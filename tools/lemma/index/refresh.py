@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sqlite3
 import threading
 import time
@@ -109,25 +110,30 @@ class VaultIndex:
     # -- refreshing ----------------------------------------------------------------------------
 
     def refresh(self) -> Refresh:
-        """Bring the index up to date with the files; cheap when nothing changed."""
+        """Bring the index up to date with the files; cheap when nothing changed.
+
+        A first build hands its writing to a thread (SQLite works without the GIL) and returns
+        the vault it made in memory at once; the connection waits for that thread (`db`).
+        """
         listing = self._list()
         try:
             if not self._differences(listing, time.time_ns()):
                 return Refresh(listing)
             self.db.execute("BEGIN IMMEDIATE")
+            writer = _Writer(self._db)
             try:
-                report, rest = self._apply(self._list())
+                report = self._apply(self._list(), writer)
             except BaseException:
-                self._db.execute("ROLLBACK")
+                writer.abandon()
                 raise
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self.refresh()
+        writer.commit()
         if report.vault is None:
-            rest()
-            self._db.execute("COMMIT")
-        else:  # a first build: the caller has its vault; the index is finished meanwhile
-            self._writer = _Writer(self._db, rest)
+            writer.finish()
+        else:
+            self._writer = writer
         return report
 
     @property
@@ -172,22 +178,21 @@ class VaultIndex:
             return changed, sorted(stored), doubtful, moved
         return None
 
-    def _apply(self, listing: Listing) -> tuple[Refresh, Callable[[], None]]:
-        """Parse and store what changed; returns the report and the writing left to do."""
+    def _apply(self, listing: Listing, writer: _Writer) -> Refresh:
+        """Parse and store what changed (the writes of a first build go to `writer`)."""
         from ..vault import gc_paused
 
         now = time.time_ns()
         found = self._differences(listing, now)
-        report = Refresh(listing)
         if found is None:
-            return report, lambda: None
+            return Refresh(listing)
         changed, removed, doubtful, moved = found
         changed += self._confirm(doubtful, now)
         with gc_paused():
-            return self._store(listing, changed, removed, moved, now)
+            return self._store(listing, changed, removed, moved, now, writer)
 
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
-               now: int) -> tuple[Refresh, Callable[[], None]]:
+               now: int, writer: _Writer) -> Refresh:
         from ..vault import Vault
         from .parse import parse_batches
         from .stored import StoredVault
@@ -200,12 +205,14 @@ class VaultIndex:
             for path in [*changed, *removed]:
                 stored.notes.get(path)  # keep the old version: its names and headings count
             store.delete_notes(self.db, [*changed, *removed])
+        db = self._db
         if first:
-            store.drop_secondary_indexes(self.db)  # a bulk load indexes faster afterwards
+            store.drop_secondary_indexes(db)  # a bulk load indexes faster afterwards
         parsed = []
         for batch in parse_batches(self.root, sorted(changed), self.slugify, self.max_bytes,
                                    now, self.jobs):
-            store.write_notes(self.db, [p.rows for p in batch])  # while workers parse on
+            rows = [p.rows for p in batch]
+            writer.run(lambda rows=rows: store.write_notes(db, rows), background=first)
             parsed += batch
         reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
         reads.update({path: None for path in removed})
@@ -224,11 +231,9 @@ class VaultIndex:
         columns = {p.path: p.rows.links for p in parsed}
         resolved = [(s, vault.resolved[s]) for s in sorted(report.resolved)
                     if s in vault.resolved]
-        db = self._db
-
         rows = [p.rows for p in parsed]
 
-        def rest() -> None:  # may run in a thread: it touches only `db` and plain data
+        def rest() -> None:  # may run in the writer thread: it touches only `db`, plain data
             store.write_search(db, rows)
             store.write_links(db, resolved, columns)
             if first:
@@ -239,8 +244,9 @@ class VaultIndex:
                                [(a,) for a in listing.attachments])
             store.save_signatures(db)
 
+        writer.run(rest, background=first)
         report.parsed, report.removed = [p.path for p in parsed], removed
-        return report, rest
+        return report
 
     def _confirm(self, paths: list[str], now: int) -> list[str]:
         """Of notes whose stat looks unchanged but whose times are racy, those whose content
@@ -311,29 +317,59 @@ class VaultIndex:
 
 
 class _Writer:
-    """Finishes a first build's transaction in a thread (SQLite works without the GIL), so
-    the command that asked for the vault runs meanwhile; `finish` waits and re-raises."""
+    """Runs one refresh's writes: here and now, or (a first build) in a thread fed by a queue,
+    so storing overlaps parsing and the command that asked for the vault. Ends the transaction
+    with `commit` or `abandon`; `finish` waits for the thread and re-raises its error."""
 
-    def __init__(self, db: sqlite3.Connection, rest: Callable[[], None]) -> None:
+    def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.rest = rest
+        self.jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="lemma-index-writer")
-        self.thread.start()
 
-    def _run(self) -> None:
-        try:
-            self.rest()
+    def run(self, job: Callable[[], None], background: bool = False) -> None:
+        if background and self.thread is None:  # started only now: parse workers are forked
+            self.thread = threading.Thread(target=self._drain, name="lemma-index-writer")
+            self.thread.start()
+        if self.thread is not None:
+            self.jobs.put(job)
+        else:
+            job()
+
+    def _drain(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None or job == self._end:
+                try:
+                    job()
+                except BaseException as error:  # handed to the thread that waits for it
+                    self.error = error
+
+    def commit(self) -> None:
+        self.run(self._end)
+
+    def abandon(self) -> None:
+        self.error = self.error or _Abandoned()
+        self.run(self._end)
+        with contextlib.suppress(BaseException):  # the caller re-raises what went wrong
+            self.finish()
+
+    def _end(self) -> None:
+        if self.error is None:
             self.db.execute("COMMIT")
-        except BaseException as error:  # handed to the thread that waits for it
-            self.error = error
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
+        else:
+            self.db.execute("ROLLBACK")
 
     def finish(self) -> None:
-        self.thread.join()
+        if self.thread is not None:
+            self.jobs.put(None)
+            self.thread.join()
+            self.thread = None
         if self.error is not None:
             raise self.error
+
+
+class _Abandoned(Exception):
+    """The refresh failed in the main thread: the writer rolls back."""
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
