@@ -6,6 +6,7 @@ each problem becomes a Diagnostic with `path:line:col`.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import gc
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from . import frontmatter as fm
 from .links import (
+    Match,
     NameIndex,
     Resolution,
     Slugify,
@@ -134,6 +136,7 @@ class Vault:
         self._problems = problems
         self._index: NameIndex | None = None
         self._names: NameSuggester | None = None
+        self._by_key: dict[str, set[str]] | None = None  # see `_link_keys`
         if resolved is None:
             self._reindex()
         else:
@@ -221,10 +224,13 @@ class Vault:
         """
         keys: set[str] = set()
         retargeted: set[str] = set()
+        renamed: list[tuple[str, Note | None, Note | None]] = []
         added = False
         for path, read in reads.items():
             old = self.notes.get(path)
             note, problems = read if read is not None else (None, None)
+            if self._by_key is not None:
+                self._track_keys(path, old, note)
             if problems is None:
                 self._problems.pop(path, None)
             else:
@@ -236,14 +242,19 @@ class Vault:
                 added = added or old is None
                 self.notes[path] = note
             keys |= _names_of(old) ^ _names_of(note)
+            if _titles_of(old) != _titles_of(note):
+                renamed.append((path, old, note))
             if old is not None and note is not None and (
                     (old.headings, old.block_ids) != (note.headings, note.block_ids)):
                 retargeted.add(path)
         if attachments is not None and attachments != self.attachments:
             keys |= {k for p in set(attachments) ^ set(self.attachments) for k in name_keys(p)}
             self.attachments = attachments
-        if keys:
             self._index = None
+        for path, old, note in renamed if self._index is not None else ():
+            self._index_names(path, old, add=False)  # a keystroke in a title: a few names
+            self._index_names(path, note, add=True)
+        if keys or renamed:
             self._names = None
         if added and isinstance(self.notes, dict):
             self.notes = dict(sorted(self.notes.items()))
@@ -253,6 +264,8 @@ class Vault:
             note = self.notes.get(source)
             if note is not None:
                 self.resolved[source] = self._resolve_all(note)
+        if added:  # `links()` goes note by note in path order
+            self.resolved = dict(sorted(self.resolved.items()))
         self.__dict__.pop("diagnostics", None)
         return todo
 
@@ -260,8 +273,55 @@ class Vault:
         """Notes with a link looked up by one of `keys`."""
         if not keys:
             return set()
-        return {r.source for r in self.links()
-                if link_key(r.link.target, r.link.is_attachment) in keys}
+        by_key = self._link_keys()
+        return {s for key in keys for s in by_key.get(key, ()) if s in self.notes}
+
+    def _link_keys(self) -> dict[str, set[str]]:
+        """`link_key` -> the notes with a link looked up by it: built on first use (one pass
+        over every link), then kept in step by `apply_changes`, so a renamed note costs the
+        links naming it, not a scan of the vault."""
+        if self._by_key is None:
+            self._by_key = {}
+            for path, note in self.notes.items():
+                self._track_keys(path, None, note)
+        return self._by_key
+
+    def _track_keys(self, path: str, old: Note | None, new: Note | None) -> None:
+        """Move note `path`'s entries in `_by_key` from its old links to its new ones."""
+        assert self._by_key is not None
+        for note, add in ((old, False), (new, True)):
+            for link in note.links if note is not None else ():
+                if not link.target:
+                    continue
+                key = link_key(link.target, link.is_attachment)
+                if add:
+                    self._by_key.setdefault(key, set()).add(path)
+                elif key in self._by_key:
+                    self._by_key[key].discard(path)
+
+    def _index_names(self, path: str, note: Note | None, add: bool) -> None:
+        """Add (or remove) one note's path, file name, title and aliases in the built index,
+        each table in path order as `NameIndex.build` makes it."""
+        if note is None or self._index is None:
+            return
+        index = self._index
+        path_key = fold(path.removesuffix(".md"))
+        if add:
+            index.by_path[path_key] = path
+        elif index.by_path.get(path_key) == path:
+            del index.by_path[path_key]
+        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        names = [(Match.FILE, stem), (Match.TITLE, note.title),
+                 *((Match.ALIAS, alias) for alias in note.aliases)]
+        for how, name in names:
+            table = index.by_name[how]
+            bucket = table.setdefault(fold(name), [])
+            if add and path not in bucket:
+                bisect.insort(bucket, path)
+            elif not add and path in bucket:
+                bucket.remove(path)
+            if not bucket:
+                del table[fold(name)]
 
     def _sources_linking_to(self, targets: set[str]) -> set[str]:
         """Notes with a link whose target is one of `targets`."""
@@ -277,6 +337,12 @@ class Vault:
         skipped = self._skipped_by_name()
         found += [d for r in self.links() if (d := self._link_problem(r, skipped)) is not None]
         return sorted(found, key=Diagnostic.sort_key)
+
+    def link_problems(self, path: str) -> list[Diagnostic]:
+        """The problems of one note's links (broken, ambiguous...), as `diagnostics` has them."""
+        skipped = self._skipped_by_name()
+        return [d for r in self.resolved.get(path, ())
+                if (d := self._link_problem(r, skipped)) is not None]
 
     def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
                       ) -> Diagnostic | None:
@@ -414,6 +480,10 @@ def _trigrams(name: str) -> set[str]:
 
 def _names_of(note: Note | None) -> set[str]:
     return name_keys(note.path, note.title, note.aliases) if note is not None else set()
+
+
+def _titles_of(note: Note | None) -> tuple[str, tuple[str, ...]] | None:
+    return (note.title, tuple(note.aliases)) if note is not None else None
 
 
 def _stem_path(path: str) -> str:
