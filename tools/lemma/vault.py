@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import gc
+import heapq
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -254,8 +255,10 @@ class Vault:
         for path, old, note in renamed if self._index is not None else ():
             self._index_names(path, old, add=False)  # a keystroke in a title: a few names
             self._index_names(path, note, add=True)
-        if keys or renamed:
+        if self._index is None:
             self._names = None
+        elif self._names is not None:
+            self._suggest_names(renamed)
         if added and isinstance(self.notes, dict):
             self.notes = dict(sorted(self.notes.items()))
         todo = {p for p in reads if p in self.notes}
@@ -275,6 +278,13 @@ class Vault:
             return set()
         by_key = self._link_keys()
         return {s for key in keys for s in by_key.get(key, ()) if s in self.notes}
+
+    def prepare_edits(self) -> None:
+        """Build now what edits and hints otherwise build on first use: the name index, the
+        link keys and the "did you mean" names (~0.2 s at 10k notes), e.g. while an editor
+        is idle, so that no keystroke pays for them."""
+        self._link_keys()
+        self.suggest("")
 
     def _link_keys(self) -> dict[str, set[str]]:
         """`link_key` -> the notes with a link looked up by it: built on first use (one pass
@@ -298,6 +308,17 @@ class Vault:
                     self._by_key.setdefault(key, set()).add(path)
                 elif key in self._by_key:
                     self._by_key[key].discard(path)
+
+    def _suggest_names(self, renamed: list[tuple[str, Note | None, Note | None]]) -> None:
+        """Keep the "did you mean" names in step with the (updated) index."""
+        assert self._index is not None and self._names is not None
+        tables = self._index.by_name.values()
+        for path, old, new in renamed:
+            for name in _folded_names(path, old):
+                if not any(name in table for table in tables):
+                    self._names.discard(name)
+            for name in _folded_names(path, new):
+                self._names.add(name)
 
     def _index_names(self, path: str, note: Note | None, add: bool) -> None:
         """Add (or remove) one note's path, file name, title and aliases in the built index,
@@ -458,19 +479,45 @@ class NameSuggester:
     """
 
     def __init__(self, names: list[str]) -> None:
-        self.names = names
+        self.names = list(names)
         self.postings: dict[str, list[int]] = {}
+        self.gone: set[int] = set()  # names discarded since (their postings stay)
+        self._where: dict[str, int] | None = None
         for i, name in enumerate(names):
             for gram in _trigrams(name):
                 self.postings.setdefault(gram, []).append(i)
+
+    def add(self, name: str) -> None:
+        """Take in one name (a keystroke in a title need not rebuild the trigrams of all)."""
+        i = self._positions().get(name)
+        if i is None:
+            i = self._positions()[name] = len(self.names)
+            self.names.append(name)
+            for gram in _trigrams(name):
+                self.postings.setdefault(gram, []).append(i)
+        self.gone.discard(i)
+
+    def discard(self, name: str) -> None:
+        """Suggest `name` no more."""
+        i = self._positions().get(name)
+        if i is not None:
+            self.gone.add(i)
+
+    def _positions(self) -> dict[str, int]:
+        if self._where is None:
+            self._where = {name: i for i, name in enumerate(self.names)}
+        return self._where
 
     def close(self, query: str, n: int = 3, shortlist: int = 64) -> list[str]:
         hits: dict[int, int] = {}
         for gram in _trigrams(query):
             for i in self.postings.get(gram, ()):
                 hits[i] = hits.get(i, 0) + 1
-        best = sorted(hits, key=lambda i: (-hits[i], i))[:shortlist]
-        return difflib.get_close_matches(query, [self.names[i] for i in best], n=n, cutoff=0.6)
+        for i in self.gone:
+            hits.pop(i, None)
+        names = self.names  # ties in name order, as the names are given (sorted) or added
+        best = heapq.nsmallest(shortlist, hits, key=lambda i: (-hits[i], names[i]))
+        return difflib.get_close_matches(query, [names[i] for i in best], n=n, cutoff=0.6)
 
 
 def _trigrams(name: str) -> set[str]:
@@ -484,6 +531,14 @@ def _names_of(note: Note | None) -> set[str]:
 
 def _titles_of(note: Note | None) -> tuple[str, tuple[str, ...]] | None:
     return (note.title, tuple(note.aliases)) if note is not None else None
+
+
+def _folded_names(path: str, note: Note | None) -> set[str]:
+    """A note's names as the name index holds them: file name, title, aliases (folded)."""
+    if note is None:
+        return set()
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return {fold(name) for name in (stem, note.title, *note.aliases)}
 
 
 def _stem_path(path: str) -> str:

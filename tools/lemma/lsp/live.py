@@ -64,6 +64,8 @@ class LiveVault:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
         whether other notes' links may have changed too."""
         note, problems = parse_note(path, text, self.vault.slugify)
+        if note == self.vault.notes.get(path) and problems == self.vault.problems_of(path):
+            return False  # e.g. a note opened as it is on disk: nothing to re-resolve
         return self._replace(path, note, problems)
 
     def revert(self, path: str) -> bool:
