@@ -365,3 +365,65 @@ def test_a_second_save_supersedes_the_first_check(client: StdioClient, vault: Pa
         "textDocument": {"uri": uri(vault, "papers/p.md")},
         "position": at(PAPER, "[[Alpha]]", 2)})
     assert hover["contents"]["value"].startswith("**Alpha**")
+
+
+def test_the_vault_comes_from_the_index(vault: Path) -> None:
+    """The first start builds the index every command uses; the next start reads it back,
+    refreshed for the files changed on disk meanwhile (and stores that refresh)."""
+    from lemma.index.refresh import VaultIndex
+
+    index_file = vault.parent / ".lemma-cache" / "notes.index.sqlite"
+    assert not index_file.exists()
+    for expected in (["broken-link"], []):
+        client = StdioClient(vault, timeout=30)
+        try:
+            client.initialize(vault)
+            shown = open_note(client, vault, "papers/p.md")
+        finally:
+            client.close()
+        assert [d["code"] for d in shown] == expected
+        assert index_file.is_file()
+        with VaultIndex(vault) as index:  # what the server read is what a command reads
+            refresh = index.refresh()
+            assert (refresh.parsed, refresh.removed, refresh.changed) == ([], [], False)
+        # retitled on disk while no server runs: the next start must see [[Missing note]] resolve
+        write_files(vault, {"concepts/alpha.md": ALPHA.replace("title: Alpha",
+                                                               "title: Missing note")})
+
+
+def test_an_index_that_cannot_be_written_is_one_log_line(tmp_path: Path) -> None:
+    vault = write_files(tmp_path / "notes", FILES)
+    (tmp_path / ".lemma-cache").write_text("a file where the cache folder would go\n")
+    client = StdioClient(vault, timeout=30)
+    try:
+        client.initialize(vault)
+        logged = client._wait(lambda m: m.get("method") == "window/logMessage", None,
+                              "logMessage")["params"]
+        assert [d["code"] for d in open_note(client, vault, "papers/p.md")] == ["broken-link"]
+    finally:
+        client.close()
+    assert logged["type"] == 3
+    assert logged["message"].startswith(
+        f"note: the index {tmp_path / '.lemma-cache' / 'notes.index.sqlite'} cannot be written (")
+    assert logged["message"].endswith("); working without it")
+    assert "\n" not in logged["message"]
+
+
+def test_a_retitle_in_an_unsaved_buffer_updates_other_open_notes(client: StdioClient,
+                                                                 vault: Path) -> None:
+    paper, alpha = uri(vault, "papers/p.md"), uri(vault, "concepts/alpha.md")
+    assert [d["code"] for d in open_note(client, vault, "papers/p.md")] == ["broken-link"]
+    open_note(client, vault, "concepts/alpha.md")
+    title = {"start": {"line": 1, "character": len("title: ")},
+             "end": {"line": 1, "character": len("title: Alpha")}}
+    # [[Missing note]] in the paper resolves to the retitled note, then breaks again
+    for version, new, expected in [(2, "Missing note", []), (3, "Alpha", ["broken-link"])]:
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": alpha, "version": version},
+            "contentChanges": [{"range": title, "text": new}]})
+        title["end"]["character"] = len("title: ") + len(new)
+        assert client.diagnostics(alpha, version=version) == []
+        shown = client.diagnostics(paper, until=lambda ds, e=expected: [
+            d["code"] for d in ds] == e, timeout=10)
+        assert [d["code"] for d in shown] == expected
+    assert (vault / "concepts/alpha.md").read_text(encoding="utf-8") == ALPHA  # nothing saved
