@@ -57,6 +57,8 @@ class VaultLoad:
             gc.freeze()
         except LemmaError as error:
             self.error = error.message
+        except Exception as error:  # the thread's end: one message for the client, no traceback
+            self.error = f"the vault could not be loaded ({type(error).__name__}: {error})"
         finally:
             if enabled:
                 gc.enable()
