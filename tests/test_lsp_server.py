@@ -371,9 +371,10 @@ def test_the_vault_comes_from_the_index(vault: Path) -> None:
     """The first start builds the index every command uses; the next start reads it back,
     refreshed for the files changed on disk meanwhile (and stores that refresh)."""
     from lemma.index.refresh import VaultIndex
+    from lemma.index.store import index_file as index_file_of
 
-    index_file = vault.parent / ".lemma-cache" / "notes.index.sqlite"
-    assert not index_file.exists()
+    index_file = index_file_of(vault)
+    assert index_file.parent == vault.parent / ".lemma-cache" and not index_file.exists()
     for expected in (["broken-link"], []):
         client = StdioClient(vault, timeout=30)
         try:
@@ -392,6 +393,8 @@ def test_the_vault_comes_from_the_index(vault: Path) -> None:
 
 
 def test_an_index_that_cannot_be_written_is_one_log_line(tmp_path: Path) -> None:
+    from lemma.index.store import index_file
+
     vault = write_files(tmp_path / "notes", FILES)
     (tmp_path / ".lemma-cache").write_text("a file where the cache folder would go\n")
     client = StdioClient(vault, timeout=30)
@@ -404,7 +407,7 @@ def test_an_index_that_cannot_be_written_is_one_log_line(tmp_path: Path) -> None
         client.close()
     assert logged["type"] == 3
     assert logged["message"].startswith(
-        f"note: the index {tmp_path / '.lemma-cache' / 'notes.index.sqlite'} cannot be written (")
+        f"note: the index {index_file(vault)} cannot be written (")
     assert logged["message"].endswith("); working without it")
     assert "\n" not in logged["message"]
 
