@@ -91,11 +91,10 @@ class LiveVault:
     def snapshot(self, only: str | None = None) -> Vault:
         """A vault sharing today's notes (all, or just `only`) but none of the live tables, for
         work in another thread while the editor keeps changing this one."""
-        copy = object.__new__(Vault)
-        copy.root, copy.slugify = self.vault.root, self.vault.slugify
-        notes = self.vault.notes
-        copy.notes = {only: notes[only]} if only is not None else dict(notes)
-        return copy
+        vault, notes = self.vault, self.vault.notes
+        return Vault(vault.root, {only: notes[only]} if only is not None else dict(notes),
+                     list(vault.attachments), {}, vault.slugify, vault.max_bytes,
+                     resolved={})  # nothing resolved: these rules and the checker need none
 
     def cross_rules(self, snapshot: Vault) -> dict[str, list[Diagnostic]]:
         """The rules that compare notes with each other, by path (seconds on 10k notes)."""
