@@ -221,7 +221,8 @@ class Vault:
 
         Only links that can have changed are resolved again: those of the re-read notes, those
         whose looked-up name (`link_key`) a note or attachment gained or lost, and those into a
-        note whose headings or block ids changed. Everything else keeps its resolution.
+        note whose headings or block ids changed. Everything else keeps its resolution. The
+        name index, link keys and "did you mean" names, once built, are updated in place.
         """
         keys: set[str] = set()
         retargeted: set[str] = set()
