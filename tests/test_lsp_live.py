@@ -64,17 +64,27 @@ EDITS = [
 ]
 
 
+@pytest.mark.parametrize("prepared", [False, True], ids=["lazy", "prepared"])
 @pytest.mark.parametrize(("path", "text"), [e[1:] for e in EDITS], ids=[e[0] for e in EDITS])
-def test_edits_keep_diagnostics_equal_to_a_fresh_load(tmp_path: Path, path: str,
-                                                      text: str) -> None:
+def test_edits_keep_diagnostics_equal_to_a_fresh_load(tmp_path: Path, path: str, text: str,
+                                                      prepared: bool) -> None:
+    """Lazy: the edit builds the vault's lookup tables; prepared: they were built before and
+    the edit updates them in place (name index, link keys, "did you mean" names)."""
     root = write_files(tmp_path / "v", FILES)
     live = LiveVault(load_vault(root))
+    if prepared:
+        live.vault.prepare_edits()
     live.set_text(path, text)
     write_files(root, {path: text})
     assert live_lint(live) == lint(root)
     fresh = load_vault(root)
     assert {p: [(r.status, r.target) for r in links] for p, links in live.vault.resolved.items()} \
         == {p: [(r.status, r.target) for r in links] for p, links in fresh.resolved.items()}
+    assert list(live.vault.resolved) == list(fresh.resolved)  # path order, as links() promises
+    assert (live.vault.index.by_path, live.vault.index.by_name) == (fresh.index.by_path,
+                                                                   fresh.index.by_name)
+    for typo in ("alpa", "alfa", "gama", "bet", "betaz", "a2", "delt"):
+        assert live.vault.suggest(typo) == fresh.suggest(typo), typo
 
 
 def test_revert_drops_an_unsaved_new_note(tmp_path: Path) -> None:
@@ -87,3 +97,32 @@ def test_revert_drops_an_unsaved_new_note(tmp_path: Path) -> None:
     assert "concepts/gamma.md" not in live.vault.notes
     assert [d.code for d in live.diagnostics("concepts/beta.md")] == [
         "missing-definition", "missing-heading", "broken-link"]
+
+
+# Edits one after another: the tables an edit updates in place must be right for the next one.
+SEQUENCE = [
+    ("concepts/alpha.md", "---\ntitle: Alpha\naliases: [A1]\n---\nAlpha. ^def [[Zeta]]\n"),
+    ("concepts/zeta.md", "---\ntitle: Zeta\n---\nLast letter. [[alfa]]\n"),
+    ("concepts/zeta.md", "---\ntitle: Zed\naliases: [Alfa]\n---\nLast letter. [[alfa]]\n"),
+    ("concepts/alpha.md", "---\ntitle: Alpha\n---\nAlpha. [[Zed]] [[A1]]\n"),
+    ("concepts/zeta.md", "---\ntitle: Zeta\naliases: [A1]\n---\n## Part\n"),
+    ("concepts/a0.md", "---\ntitle: Zeta\naliases: [A1]\n---\nFirst of two.\n"),  # ambiguous
+]
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["lazy", "prepared"])
+def test_a_sequence_of_edits_stays_equal_to_a_fresh_load(tmp_path: Path, prepared: bool) -> None:
+    root = write_files(tmp_path / "v", FILES)
+    live = LiveVault(load_vault(root))
+    if prepared:
+        live.vault.prepare_edits()
+    for step, (path, text) in enumerate(SEQUENCE):
+        live.set_text(path, text)
+        write_files(root, {path: text})
+        fresh = load_vault(root)
+        assert live_lint(live) == lint(root), step
+        assert {p: [(r.status, r.target) for r in links]
+                for p, links in live.vault.resolved.items()} == {
+            p: [(r.status, r.target) for r in links] for p, links in fresh.resolved.items()}, step
+        assert live.vault.suggest("zetta") == fresh.suggest("zetta"), step
+        assert live.vault.index.by_name == fresh.index.by_name, step

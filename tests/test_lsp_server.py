@@ -145,7 +145,7 @@ def test_diagnostics_on_open_are_lemma_lints(client: StdioClient, vault: Path) -
 def test_diagnostics_follow_each_change(client: StdioClient, vault: Path) -> None:
     open_note(client, vault, "papers/p.md")
     end = append_line(client, vault, "papers/p.md", PAPER, "Also [[Nowhere]].")
-    shown = client.diagnostics(uri(vault, "papers/p.md"))
+    shown = client.diagnostics(uri(vault, "papers/p.md"), version=2)
     assert [(d["code"], d["range"]["start"]["line"]) for d in shown] == [
         ("broken-link", 13), ("broken-link", end["line"])]
     assert shown[1]["message"] == ("[[Nowhere]]: no note named 'Nowhere' "
@@ -153,7 +153,7 @@ def test_diagnostics_follow_each_change(client: StdioClient, vault: Path) -> Non
     client.notify("textDocument/didChange", {
         "textDocument": {"uri": uri(vault, "papers/p.md"), "version": 3},
         "contentChanges": [{"text": PAPER.replace("[[Missing note]]", "[[Alpha]]")}]})
-    assert client.diagnostics(uri(vault, "papers/p.md")) == []
+    assert client.diagnostics(uri(vault, "papers/p.md"), version=3) == []
 
 
 COMPLETIONS = [
@@ -324,7 +324,8 @@ def test_a_note_created_on_disk_fixes_the_link(client: StdioClient, vault: Path)
     write_files(vault, {"concepts/missing-note.md": "---\ntitle: Missing note\n---\nNow here.\n"})
     client.notify("workspace/didChangeWatchedFiles", {"changes": [
         {"uri": uri(vault, "concepts/missing-note.md"), "type": 1}]})
-    assert client.diagnostics(uri(vault, "papers/p.md")) == []
+    # the next diagnostics without the broken link (earlier ones may still be in flight)
+    assert client.diagnostics(uri(vault, "papers/p.md"), until=lambda ds: not ds) == []
 
 
 def test_rename_asks_to_save_unsaved_buffers_first(client: StdioClient, vault: Path) -> None:
@@ -364,3 +365,68 @@ def test_a_second_save_supersedes_the_first_check(client: StdioClient, vault: Pa
         "textDocument": {"uri": uri(vault, "papers/p.md")},
         "position": at(PAPER, "[[Alpha]]", 2)})
     assert hover["contents"]["value"].startswith("**Alpha**")
+
+
+def test_the_vault_comes_from_the_index(vault: Path) -> None:
+    """The first start builds the index every command uses; the next start reads it back,
+    refreshed for the files changed on disk meanwhile (and stores that refresh)."""
+    from lemma.index.refresh import VaultIndex
+    from lemma.index.store import index_file as index_file_of
+
+    index_file = index_file_of(vault)
+    assert index_file.parent == vault.parent / ".lemma-cache" and not index_file.exists()
+    for expected in (["broken-link"], []):
+        client = StdioClient(vault, timeout=30)
+        try:
+            client.initialize(vault)
+            shown = open_note(client, vault, "papers/p.md")
+        finally:
+            client.close()
+        assert [d["code"] for d in shown] == expected
+        assert index_file.is_file()
+        with VaultIndex(vault) as index:  # what the server read is what a command reads
+            refresh = index.refresh()
+            assert (refresh.parsed, refresh.removed, refresh.changed) == ([], [], False)
+        # retitled on disk while no server runs: the next start must see [[Missing note]] resolve
+        write_files(vault, {"concepts/alpha.md": ALPHA.replace("title: Alpha",
+                                                               "title: Missing note")})
+
+
+def test_an_index_that_cannot_be_written_is_one_log_line(tmp_path: Path) -> None:
+    from lemma.index.store import index_file
+
+    vault = write_files(tmp_path / "notes", FILES)
+    (tmp_path / ".lemma-cache").write_text("a file where the cache folder would go\n")
+    client = StdioClient(vault, timeout=30)
+    try:
+        client.initialize(vault)
+        logged = client._wait(lambda m: m.get("method") == "window/logMessage", None,
+                              "logMessage")["params"]
+        assert [d["code"] for d in open_note(client, vault, "papers/p.md")] == ["broken-link"]
+    finally:
+        client.close()
+    assert logged["type"] == 3
+    assert logged["message"].startswith(
+        f"note: the index {index_file(vault)} cannot be written (")
+    assert logged["message"].endswith("); working without it")
+    assert "\n" not in logged["message"]
+
+
+def test_a_retitle_in_an_unsaved_buffer_updates_other_open_notes(client: StdioClient,
+                                                                 vault: Path) -> None:
+    paper, alpha = uri(vault, "papers/p.md"), uri(vault, "concepts/alpha.md")
+    assert [d["code"] for d in open_note(client, vault, "papers/p.md")] == ["broken-link"]
+    open_note(client, vault, "concepts/alpha.md")
+    title = {"start": {"line": 1, "character": len("title: ")},
+             "end": {"line": 1, "character": len("title: Alpha")}}
+    # [[Missing note]] in the paper resolves to the retitled note, then breaks again
+    for version, new, expected in [(2, "Missing note", []), (3, "Alpha", ["broken-link"])]:
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": alpha, "version": version},
+            "contentChanges": [{"range": title, "text": new}]})
+        title["end"]["character"] = len("title: ") + len(new)
+        assert client.diagnostics(alpha, version=version) == []
+        shown = client.diagnostics(paper, until=lambda ds, e=expected: [
+            d["code"] for d in ds] == e, timeout=10)
+        assert [d["code"] for d in shown] == expected
+    assert (vault / "concepts/alpha.md").read_text(encoding="utf-8") == ALPHA  # nothing saved

@@ -13,9 +13,14 @@ from . import Project, pass_project
 @pass_project
 def lsp(project: Project, time_box: float) -> None:
     """Serve the Language Server Protocol on stdin/stdout for an editor (see the README)."""
-    from ..config import toc_slugify
+    from ..config import configured_slugify
+    from ..lsp.loading import VaultLoad, index_loader
     from ..lsp.server import make_server
+    from ..vault_fs import max_bytes_option
 
-    every_note = project.options.get("style_rules") == "all"
-    server = make_server(project.notes_dir, toc_slugify(project.toc), every_note, time_box)
-    server.start_io()
+    # the vault loads in a thread, from the index as every command reads it (same slugify and
+    # size limit, so the same index file), while the client initializes
+    load = VaultLoad(index_loader(project.notes_dir, configured_slugify(project.toc),
+                                  max_bytes_option(project.options.get("max_note_size"))),
+                     every_note=project.options.get("style_rules") == "all")
+    make_server(load, time_box).start_io()

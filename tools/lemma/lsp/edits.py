@@ -1,5 +1,6 @@
 """Edits an editor applies: rename (`lemma mv`'s plan), "create note" on a broken link, and
-derivation results turned into diagnostics on the lines they concern. No pygls here.
+derivation results turned into diagnostics on the lines they concern. No pygls here; the
+authoring modules load on the first rename or code action, not while the server starts.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..authoring.new import CREATABLE, NewNote, plan_new
-from ..authoring.rename import plan_rename
 from ..links import LineIndex
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from ..vault import Vault
@@ -69,6 +68,8 @@ def rename_target(vault: Vault, path: str, line: int, col: int) -> tuple[str, Sp
 
 def rename_edits(vault: Vault, note_path: str, new_name: str) -> list[FileEdit]:
     """`lemma mv NOTE NEW`'s plan as edits to the files' current text (LemmaError if refused)."""
+    from ..authoring.rename import plan_rename
+
     plan = plan_rename(vault, note_path, new_name)
     return [FileEdit(change.path, tuple(text_changes(change.old_text, change.new_text)),
                      change.new_path) for change in plan.changes]
@@ -96,6 +97,8 @@ def text_changes(old: str, new: str) -> list[TextChange]:
 def create_note_actions(vault: Vault, path: str, line: int, col: int) -> list[NewFile]:
     """For a broken link under the cursor: one planned note per kind whose template accepts
     the link's target as a title (a paper needs authors, year and source, so it is left out)."""
+    from ..authoring.new import CREATABLE, NewNote, plan_new
+
     resolved = link_at(vault, path, line, col)
     if resolved is None or resolved.status != "broken" or resolved.link.is_attachment:
         return []

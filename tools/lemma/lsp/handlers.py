@@ -34,9 +34,12 @@ def register(server: LemmaServer) -> None:
         except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
             ls.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
             return
+        if ls.load.notice:  # the index was rebuilt, or cannot be written: one line in the log
+            ls.window_log_message(t.LogMessageParams(t.MessageType.Info, ls.load.notice))
         for uri in list(ls.workspace.text_documents):  # opened while the vault was loading
             ls.sync(uri)
         _spawn(ls.refresh_cross())
+        _spawn(ls.prepare_edits())
         watching = ls.client_capabilities.workspace and \
             ls.client_capabilities.workspace.did_change_watched_files
         if watching and watching.dynamic_registration:  # notes made or changed outside

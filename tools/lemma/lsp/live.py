@@ -1,10 +1,11 @@
 """The vault as the editor sees it: notes updated from buffer text, one note at a time.
 
-`LiveVault.set_text` re-parses one note and re-resolves only the links its change can affect
-(links naming one of its old or new names, links into it when its headings change), so a
-keystroke costs one note, not the vault. Diagnostics per note are exactly `lemma lint`'s for
-that note; the rules comparing notes with each other (shared names, near-duplicate titles) are
-computed vault-wide by `refresh_cross` and reused between keystrokes.
+`LiveVault.set_text` re-parses one note and hands it to `Vault.apply_changes`, which re-resolves
+only the links the change can affect (links naming one of its old or new names, links into it
+when its headings change), so a keystroke costs one note, not the vault. Diagnostics per note
+are exactly `lemma lint`'s for that note; the rules comparing notes with each other (shared
+names, near-duplicate titles) are computed vault-wide by `refresh_cross` and reused between
+keystrokes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..links import Match, fold
+from ..links import fold
 from ..lint_rules import extra_diagnostics, near_duplicates
 from ..model import Diagnostic, Note
 from ..publish import is_private, private_link_problem
@@ -29,13 +30,8 @@ class _One:
         return iter((self.note,))
 
 
-def _key(target: str) -> str:
-    """The index key a link target is looked up under (see NameIndex.resolve)."""
-    return fold(target).lstrip("/").removesuffix(".md")
-
-
-def _names(note: Note) -> set[str]:
-    return {fold(n) for n in (note.title, *note.aliases)}
+def _names(note: Note | None) -> set[str]:
+    return {fold(n) for n in (note.title, *note.aliases)} if note is not None else set()
 
 
 class LiveVault:
@@ -46,20 +42,6 @@ class LiveVault:
         self.every_note = every_note  # `style_rules: all`
         self.cross: dict[str, list[Diagnostic]] = {}
         self.names_dirty = True  # the vault-wide rules need recomputing
-        self._by_key: dict[str, set[str]] = {}  # link lookup key -> notes with such links
-        for note in vault:
-            self._index_keys(note.path, None, note)
-
-    def _index_keys(self, path: str, old: Note | None, new: Note | None) -> None:
-        """Keep `_by_key` in step: which notes have links looked up under which key."""
-        for note, add in ((old, False), (new, True)):
-            for link in note.links if note is not None else ():
-                for key in _lookup_keys(link.target):
-                    sources = self._by_key.setdefault(key, set())
-                    if add:
-                        sources.add(path)
-                    else:
-                        sources.discard(path)
 
     @property
     def root(self) -> Path:
@@ -82,6 +64,8 @@ class LiveVault:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
         whether other notes' links may have changed too."""
         note, problems = parse_note(path, text, self.vault.slugify)
+        if note == self.vault.notes.get(path) and problems == self.vault.problems_of(path):
+            return False  # e.g. a note opened as it is on disk: nothing to re-resolve
         return self._replace(path, note, problems)
 
     def revert(self, path: str) -> bool:
@@ -92,79 +76,25 @@ class LiveVault:
         return self._replace(path, None, [])
 
     def _replace(self, path: str, note: Note | None, problems: list[Diagnostic]) -> bool:
-        vault = self.vault
-        old = vault.notes.get(path)
-        if note is None:
-            vault.notes.pop(path, None)
-            vault._problems.pop(path, None)
-            vault.resolved.pop(path, None)
-            if problems:  # a file that could not be read as a note keeps its one diagnostic
-                vault._problems[path] = problems
-        else:
-            vault.notes[path] = note
-            vault._problems[path] = problems
-            if old is None:
-                vault.notes = dict(sorted(vault.notes.items()))
-        keys: set[str] = set()
-        if old is None or note is None or _names(old) != _names(note):
-            keys = self._reindex_names(path, old, note)
+        """Put the note (None: out of the vault, keeping `problems`) in place; whether other
+        notes' diagnostics may have changed: links re-resolved, a name or privacy changed."""
+        old = self.vault.notes.get(path)
+        read = (note, problems) if note is not None or problems else None
+        resolved = self.vault.apply_changes({path: read})
+        renamed = (old is None) != (note is None) or _names(old) != _names(note)
+        if renamed or (old is not None and note is not None and (
+                (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")))):
             self.names_dirty = True
-        elif (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")):
-            self.names_dirty = True
-        moved = old is not None and note is not None and (
-            (old.headings, old.block_ids) != (note.headings, note.block_ids))
-        self._index_keys(path, old, note)
-        stale = {s for k in keys for s in self._by_key.get(k, ())} if keys else set()
-        if moved or keys:
-            stale |= {source for source, links in vault.resolved.items()
-                      if any(r.target == path for r in links)}
-        for source in sorted(stale - {path}):
-            if source in vault.notes:
-                vault.resolved[source] = vault._resolve_all(vault.notes[source])
-        if note is not None:
-            vault.resolved[path] = vault._resolve_all(note)
-            if old is None:
-                vault.resolved = dict(sorted(vault.resolved.items()))
-        vault.__dict__.pop("diagnostics", None)
         privacy = old is not None and note is not None and is_private(old) != is_private(note)
-        return bool(keys) or moved or privacy
-
-    def _reindex_names(self, path: str, old: Note | None, new: Note | None) -> set[str]:
-        """Update the name index for one note in place; the folded names whose meaning changed."""
-        index = self.vault.index
-        stem_key = fold(path.rsplit("/", 1)[-1].removesuffix(".md"))
-        path_key = fold(path.removesuffix(".md"))
-        changed: set[str] = set()
-        for note, add in ((old, False), (new, True)):
-            if note is None:
-                continue
-            changed |= _names(note)
-            tables = [(Match.TITLE, note.title), *((Match.ALIAS, a) for a in note.aliases)]
-            if (old is None) != (new is None):  # the file itself appears or goes
-                tables.append((Match.FILE, stem_key))
-                changed |= {stem_key, path_key}
-                if add:
-                    index.by_path[path_key] = path
-                else:
-                    index.by_path.pop(path_key, None)
-            for how, name in tables:
-                bucket = index.by_name[how].setdefault(fold(name), [])
-                if add and path not in bucket:
-                    bucket.append(path)
-                elif not add and path in bucket:
-                    bucket.remove(path)
-                if not bucket:
-                    del index.by_name[how][fold(name)]
-        return changed
+        return renamed or privacy or bool(resolved - {path})
 
     def snapshot(self, only: str | None = None) -> Vault:
         """A vault sharing today's notes (all, or just `only`) but none of the live tables, for
         work in another thread while the editor keeps changing this one."""
-        copy = object.__new__(Vault)
-        copy.root, copy.slugify = self.vault.root, self.vault.slugify
-        notes = self.vault.notes
-        copy.notes = {only: notes[only]} if only is not None else dict(notes)
-        return copy
+        vault, notes = self.vault, self.vault.notes
+        return Vault(vault.root, {only: notes[only]} if only is not None else dict(notes),
+                     list(vault.attachments), {}, vault.slugify, vault.max_bytes,
+                     resolved={})  # nothing resolved: these rules and the checker need none
 
     def cross_rules(self, snapshot: Vault) -> dict[str, list[Diagnostic]]:
         """The rules that compare notes with each other, by path (seconds on 10k notes)."""
@@ -182,7 +112,6 @@ class LiveVault:
         """Recompute the vault-wide rules now (in this thread)."""
         self.cross = self.cross_rules(self.snapshot())
         self.names_dirty = False
-        self.vault._names = None  # "did you mean" learns the new names too
 
     def diagnostics(self, path: str) -> list[Diagnostic]:
         """What `lemma lint` reports for this note, sorted by position."""
@@ -190,10 +119,7 @@ class LiveVault:
         note = vault.notes.get(path)
         if note is None:
             return []
-        found = list(vault._problems.get(path, ()))
-        skipped = vault._skipped_by_name()
-        found += [d for r in vault.resolved[path]
-                  if (d := vault._link_problem(r, skipped)) is not None]
+        found = vault.problems_of(path) + vault.link_problems(path)
         found += self.cross.get(path, [])
         found += extra_diagnostics(_One(note))  # type: ignore[arg-type]
         if not is_private(note):
@@ -201,10 +127,3 @@ class LiveVault:
                       if r.target in vault.notes and is_private(vault.notes[r.target])]
         return sorted(found, key=Diagnostic.sort_key)
 
-
-def _lookup_keys(target: str) -> tuple[str, ...]:
-    """The name-index keys a link target's resolution reads (a path also reads its file name)."""
-    if not target:
-        return ()
-    key = _key(target)
-    return (key, key.rsplit("/", 1)[-1]) if "/" in key else (key,)

@@ -1,6 +1,7 @@
 """The pygls adapter: LSP messages in, calls into `live`, `features` and `edits`, LSP types out.
 
-The vault loads in a thread while the client initializes; requests that need it wait for it.
+The vault loads in a thread (see `loading`) while pygls starts and the client initializes, read
+back from the persistent index; requests that need it wait for it.
 Lint diagnostics are recomputed for the edited note on every change; the rules comparing notes
 run in a thread after a save that changed names; derivations are checked on save in a thread
 that hands each block to the checker's forked, time-boxed workers.
@@ -9,9 +10,6 @@ that hands each block to the checker's forked, time-boxed workers.
 from __future__ import annotations
 
 import asyncio
-import gc
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -21,9 +19,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
-from ..vault import Vault, load_vault
 from . import edits, features
 from .live import LiveVault
+from .loading import VaultLoad
 
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
@@ -34,37 +32,28 @@ REQUEST_FAILED = -32803
 class LemmaServer(LanguageServer):
     """A language server over one vault (loaded once, then kept in step with the buffers)."""
 
-    def __init__(self, loader: Callable[[], Vault], every_note: bool = False,
-                 time_box: float = 10.0) -> None:
+    def __init__(self, load: VaultLoad, time_box: float = 10.0) -> None:
         from importlib.metadata import version
 
         super().__init__("lemma", version("lemma"))
-        self.live: LiveVault | None = None
-        self.loaded = threading.Event()
-        self.load_error: str | None = None
+        self.load = load
+        self.loaded = load.done
         self.time_box = time_box
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
         self.generation: dict[str, int] = {}
-        self._every_note = every_note
-        threading.Thread(target=self._load, args=(loader,), daemon=True).start()
 
-    def _load(self, loader: Callable[[], Vault]) -> None:
-        try:
-            self.live = LiveVault(loader(), self._every_note)
-            # the loaded notes live as long as the server: keep the collector from walking
-            # their million objects again and again (a full collection would cost ~1 s a time)
-            gc.freeze()
-        except LemmaError as error:
-            self.load_error = error.message
-        self.loaded.set()
+    @property
+    def live(self) -> LiveVault | None:
+        """The live vault, None while loading (or when it could not load)."""
+        return self.load.live if self.loaded.is_set() else None
 
     async def vault(self) -> LiveVault:
         """The live vault, once loaded (a request that comes first waits for it)."""
         if not self.loaded.is_set():
             await asyncio.to_thread(self.loaded.wait)
-        if self.live is None:
-            raise JsonRpcException(f"lemma: {self.load_error}", code=REQUEST_FAILED)
-        return self.live
+        if self.load.live is None:
+            raise JsonRpcException(f"lemma: {self.load.error}", code=REQUEST_FAILED)
+        return self.load.live
 
     # positions: the core counts characters, the client counts its negotiated units
     def _units(self, text: str) -> int:
@@ -173,9 +162,15 @@ class LemmaServer(LanguageServer):
         snapshot = live.snapshot()
         live.names_dirty = False
         live.cross = await asyncio.to_thread(live.cross_rules, snapshot)
-        live.vault._names = None  # "did you mean" hints learn the new names (rebuilt lazily)
         for path in self.open_paths():
             self.publish(path)
+
+    async def prepare_edits(self, delay: float = 0.3) -> None:
+        """Once the first requests are answered, build the tables the first edit would build
+        (in the event loop: edits change them there)."""
+        live = await self.vault()
+        await asyncio.sleep(delay)
+        live.vault.prepare_edits()
 
     async def check(self, path: str) -> None:
         """Check the note's derivations in worker processes; publish when they are done."""
@@ -199,10 +194,9 @@ class LemmaServer(LanguageServer):
             self.publish(path)
 
 
-def make_server(notes: Path, slugify=None, every_note: bool = False,
-                time_box: float = 10.0) -> LemmaServer:
-    """A server for the vault at `notes` (loading starts at once, in a thread)."""
-    server = LemmaServer(lambda: load_vault(notes, slugify), every_note, time_box)
+def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`)."""
+    server = LemmaServer(load, time_box)
     from . import handlers
 
     handlers.register(server)

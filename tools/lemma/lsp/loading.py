@@ -1,0 +1,65 @@
+"""The vault loading for `lemma lsp`, in a thread, from the persistent index (no pygls here).
+
+At 10k notes a warm index reads back in about half a second (a full parse takes seconds). The
+load is GIL-bound: started before pygls is imported it only slows the import down, so the
+server starts it once pygls is there, while the client initializes.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..links import Slugify
+from ..model import LemmaError
+from ..vault import Vault
+from ..vault_fs import DEFAULT_MAX_BYTES
+from .live import LiveVault
+
+#: What loads the vault: the vault and a one-line notice for the user (or None).
+Loader = Callable[[], tuple[Vault, str | None]]
+
+
+def index_loader(notes: Path, slugify: Slugify | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Loader:
+    """Load the vault at `notes` through its persistent index, as every command does (only
+    files changed since the last command are parsed again)."""
+    def load() -> tuple[Vault, str | None]:
+        from ..index.refresh import VaultIndex
+
+        with VaultIndex(notes, slugify, max_bytes) as index:
+            return index.vault(), index.notice
+
+    return load
+
+
+class VaultLoad:
+    """A vault loading in a thread: `done` is set when `live` (or `error`) is there."""
+
+    def __init__(self, loader: Loader, every_note: bool = False) -> None:
+        self.live: LiveVault | None = None
+        self.error: str | None = None
+        self.notice: str | None = None  # e.g. the index was rebuilt: for the client's log
+        self.done = threading.Event()
+        threading.Thread(target=self._run, args=(loader, every_note), daemon=True).start()
+
+    def _run(self, loader: Loader, every_note: bool) -> None:
+        # The loaded notes live as long as the server: the collector stays off while they are
+        # made, then they are frozen, so no collection ever walks their million objects
+        # (one would cost 0.1-1 s, right when the first request waits).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            vault, self.notice = loader()
+            self.live = LiveVault(vault, every_note)
+            gc.freeze()
+        except LemmaError as error:
+            self.error = error.message
+        except Exception as error:  # the thread's end: one message for the client, no traceback
+            self.error = f"the vault could not be loaded ({type(error).__name__}: {error})"
+        finally:
+            if enabled:
+                gc.enable()
+            self.done.set()
