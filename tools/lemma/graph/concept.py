@@ -338,6 +338,8 @@ class ConceptGraph:
 
     def _replace_out_edges(self, vault: Vault, source: str) -> None:
         g = self.graph
+        if source not in g:  # a note added with others: its own update comes next
+            g.add_node(source, **note_attributes(vault.notes[source]))
         old_targets = list(g.successors(source))
         g.remove_edges_from([(source, t) for t in old_targets])
         resolved = vault.resolved[source]

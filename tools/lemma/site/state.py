@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ class SiteState:
     derivations: dict[str, list[Any]] = field(default_factory=dict)  # note path -> Derivations
     results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (path, id) -> result
     syntax: dict[str, list[Diagnostic]] = field(default_factory=dict)  # note path -> errors
-    mtimes: dict[str, int] = field(default_factory=dict)
+    mtimes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # signatures
     changed: list[str] = field(default_factory=list)  # notes re-read by the last refresh
     urls: dict[str, str] = field(default_factory=dict)  # vault path -> site URL (plugin)
 
@@ -202,18 +201,13 @@ def _build_graph(vault: Vault) -> Any:
     return build_graph(vault)
 
 
-def _scan(root: Path) -> tuple[dict[str, int], list[str]]:
-    """Note path -> mtime (ns) of every note, and the attachments (the walk the vault does)."""
+def _scan(root: Path) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+    """Note path -> stat signature (size, mtime, ctime, inode: a same-size rewrite within the
+    same mtime still changes ctime) of every note, and the attachments."""
+    from ..index.parse import signature
+
     notes, attachments = scan(root)
-    return {p: _mtime(root / p) for p in notes}, attachments
-
-
-def _mtime(path: Path) -> int:
-    """A file's modification time (ns); -1 for one that cannot be stat'ed (a broken symlink)."""
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return -1
+    return {p: signature(root / p) for p in notes}, attachments
 
 
 def log_problem(pos: SourcePos, message: str, emit: Callable[[str], None] | None = None) -> None:
