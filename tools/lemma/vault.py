@@ -548,10 +548,12 @@ def _stem_path(path: str) -> str:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic objects.
+    """Pause the cyclic garbage collector while building many acyclic objects, then freeze them.
 
     Loading 10k notes allocates about a million objects, and each automatic full collection
-    walks all of them: a quarter of the load time. Nothing built here forms reference cycles.
+    walks all of them: a quarter of the load time. Nothing built here forms reference cycles,
+    so what survives is moved out of the collector's sight (`gc.freeze`) before it is switched
+    back on: otherwise its first collection walks them all once more (0.25 s at 10k notes).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -559,6 +561,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 

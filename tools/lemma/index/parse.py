@@ -105,8 +105,10 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
     _job = (root, paths, slugify, max_bytes, indexed_ns)
     step = max(50, len(paths) // (jobs * 8))
     chunks = [(lo, min(lo + step, len(paths))) for lo in range(0, len(paths), step)]
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    finished = False
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool, gc_paused():
+        with gc_paused():
             for batch in pool.imap(_work, chunks):
                 found = []
                 for path, problems, rows in pickle.loads(batch):
@@ -114,5 +116,11 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
                     note = pickle.loads(blob) if blob is not None else None
                     found.append(Parsed(path, note, problems, rows))
                 yield found
+        finished = True
     finally:
+        if finished:
+            pool.close()  # idle workers leave at once: far quicker than terminate()
+        else:
+            pool.terminate()
+        pool.join()
         _job = None

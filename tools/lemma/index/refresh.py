@@ -211,8 +211,8 @@ class VaultIndex:
         parsed = []
         for batch in parse_batches(self.root, sorted(changed), self.slugify, self.max_bytes,
                                    now, self.jobs):
-            rows = [p.rows for p in batch]
-            writer.run(lambda rows=rows: store.write_notes(db, rows), background=first)
+            if not first:  # a first build stores everything once its vault is handed back
+                store.write_notes(db, [p.rows for p in batch])
             parsed += batch
         reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
         reads.update({path: None for path in removed})
@@ -234,6 +234,8 @@ class VaultIndex:
         rows = [p.rows for p in parsed]
 
         def rest() -> None:  # may run in the writer thread: it touches only `db`, plain data
+            if first:
+                store.write_notes(db, rows)
             store.write_search(db, rows)
             store.write_links(db, resolved, columns)
             if first:
@@ -317,9 +319,10 @@ class VaultIndex:
 
 
 class _Writer:
-    """Runs one refresh's writes: here and now, or (a first build) in a thread fed by a queue,
-    so storing overlaps parsing and the command that asked for the vault. Ends the transaction
-    with `commit` or `abandon`; `finish` waits for the thread and re-raises its error."""
+    """Runs one refresh's writes: here and now, or (a first build) in a thread, so storing
+    overlaps the work of the command that asked for the vault (SQLite runs without the GIL).
+    Ends the transaction with `commit` or `abandon`; `finish` waits for the thread and
+    re-raises its error."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
