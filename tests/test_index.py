@@ -1,0 +1,781 @@
+"""The persistent index (`lemma.index`) against the reference, a fresh `load_vault`.
+
+A seeded random sequence of edits (create, edit, rename, delete, names, headings, block ids,
+attachments, unreadable files, bad frontmatter, a rewrite within the same mtime) is applied to
+a small vault; after each step the index-backed vault, graph, diagnostics and the SQL-only
+queries must equal what a fresh load gives. Then: incrementality, two processes at once,
+corrupt / old / foreign index files, an unwritable cache folder, and the restricted unpickler.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lemma.authoring.listing import vault_rows
+from lemma.graph.concept import build_graph
+from lemma.index import queries, store
+from lemma.index.refresh import VaultIndex
+from lemma.model import LemmaError
+from lemma.synth import write_synthetic_vault
+from lemma.vault import Vault, load_vault
+from tests.conftest import REPO, write_files
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+
+# -- comparing the index with a fresh load ------------------------------------------------------
+
+
+def diagnostics_key(vault: Vault) -> list[tuple]:
+    return sorted((d.sort_key(), repr(d)) for d in vault.diagnostics)
+
+
+def graph_view(vault: Vault) -> tuple:
+    """Everything of the concept graph a command can show: stats, nodes, edges (with data)."""
+    cg = build_graph(vault)
+    g = cg.graph
+    nodes = {n: dict(data) for n, data in g.nodes(data=True)}
+    edges = {(u, v): sorted((o.line, o.col, o.embed, o.link.raw, o.sentence)
+                            for o in data["occurrences"]) for u, v, data in g.edges(data=True)}
+    return cg.stats(), nodes, edges
+
+
+def assert_same_vault(got: Vault, want: Vault) -> None:
+    assert list(got.notes) == list(want.notes)
+    assert got.notes == want.notes
+    assert got.resolved == want.resolved
+    assert got.attachments == want.attachments
+    assert diagnostics_key(got) == diagnostics_key(want)
+    assert got.skipped == want.skipped
+    assert graph_view(got) == graph_view(want)
+
+
+def names_to_find(vault: Vault, rng: random.Random) -> list[str]:
+    """Titles, aliases, stems and paths of some notes, plus names that match nothing."""
+    names = ["no such note anywhere", "Zzq"]
+    for note in rng.sample(list(vault), min(6, len(vault))):
+        names += [note.title, note.stem, note.path, note.path.removesuffix(".md").upper()]
+        names += list(note.aliases[:1])
+    return names
+
+
+def assert_queries_agree(db: sqlite3.Connection, vault: Vault, rng: random.Random) -> None:
+    """The SQL-only answers equal the model's for listing, backlinks, find and completion."""
+    assert queries.note_rows(db) == vault_rows(vault)
+    graph = build_graph(vault)
+    for path in rng.sample(sorted(vault.notes), min(5, len(vault))):
+        want = [(b.source, b.title, b.line, b.sentence) for b in graph.backlinks(path)]
+        got = [(b.source, b.title, b.line, b.sentence) for b in queries.backlinks(db, path)]
+        assert got == want, path
+    for name in names_to_find(vault, rng):
+        assert outcome(queries.find_note, db, name) == outcome(
+            lambda n: vault.find(n).path, name), name
+    for prefix in ("", "m", "Gr", "t", "the", "Q", rng.choice(list(vault)).title[:3]):
+        want = sorted({n for note in vault for n in (note.title, *note.aliases)
+                       if n.casefold().startswith(prefix.casefold())})
+        assert queries.names_starting(db, prefix) == want, prefix
+
+
+def outcome(call: Callable[..., str], *args: object) -> tuple[str, str]:
+    """What a lookup gives: ('ok', path) or ('error', exit code and message)."""
+    try:
+        return "ok", call(*args)
+    except LemmaError as error:
+        return "error", f"{error.exit_code}: {error.message}"
+
+
+# -- a vault and random edits of it ---------------------------------------------------------------
+
+HAND_MADE = {
+    "hub.md": "---\ntitle: Hub\naliases: [Centre, Middle]\n---\n# Hub\n\n## Overview\n\n"
+              "See [[Gradient notes]] and [[Shared]] and [[lone#Part one]].\n\n"
+              "A claim. ^hub-claim\n",
+    "misc/lone.md": "# Lone\n\n## Part one\n\nText with [[hub#^hub-claim]] and ![[diagram.png]].\n",
+    "misc/shared.md": "---\ntitle: Shared\n---\nOne of two notes called Shared.\n",
+    "other/shared.md": "---\ntitle: Shared copy\n---\n[[Shared]] is ambiguous from here? "
+                       "[[misc/shared]] is not.\n",
+    "gradient.md": "---\ntitle: Gradient notes\naliases: [Grad]\ntags: [ml/optim]\n---\n"
+                   "## Descent\n\nBody [[Hub#Overview]] [[Missing one]]. ^grad-1\n",
+    "diagram.png": PNG,
+}
+
+WORDS = ("gradient", "kernel", "descent", "prior", "limit", "scaling", "noise", "lemma")
+FOLDERS = ("", "misc", "other", "papers", "concepts", "extra/deep")
+
+
+def split_front(text: str) -> tuple[dict | None, str]:
+    """A note's frontmatter (None if it has none or it is not valid YAML) and its body."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end >= 0:
+            try:
+                meta = yaml.safe_load(text[4:end])
+            except yaml.YAMLError:
+                return None, text[end + 5:]
+            return (meta if isinstance(meta, dict) else None), text[end + 5:]
+    return None, text
+
+
+def join_front(meta: dict | None, body: str) -> str:
+    if not meta:
+        return body
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body
+
+
+class Editor:
+    """Random edits of the vault at `root`, chosen with a seeded generator."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root = root
+        self.rng = rng
+        self.counter = 0
+
+    # what is there
+    def notes(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.md")
+                      if p.is_file())
+
+    def attachments(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
+                      if p.is_file() and p.suffix != ".md")
+
+    def read(self, path: str) -> str:
+        return (self.root / path).read_bytes().decode("utf-8", "replace")
+
+    def write(self, path: str, text: str | bytes) -> None:
+        file = self.root / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(text.encode() if isinstance(text, str) else text)
+
+    def fresh_name(self) -> str:
+        self.counter += 1
+        return f"{self.rng.choice(WORDS)}-{self.counter}"
+
+    def some_note(self) -> str:
+        return self.rng.choice(self.notes())
+
+    def names(self) -> list[tuple[str, list[str], list[str], list[str]]]:
+        """(stem-path, names, headings, block ids) of each note as the files say now."""
+        found = []
+        for path in self.notes():
+            text = self.read(path)
+            meta, body = split_front(text)
+            names = [path.rsplit("/", 1)[-1][:-3], path[:-3]]
+            if meta:
+                names += [str(meta["title"])] if meta.get("title") else []
+                aliases = meta.get("aliases") or []
+                names += [str(a) for a in (aliases if isinstance(aliases, list) else [aliases])]
+            headings = re.findall(r"^#{1,6} +(.+?) *$", body, re.M)
+            blocks = re.findall(r"\^([\w-]+)\s*$", body, re.M)
+            found.append((path[:-3], names, headings, blocks))
+        return found
+
+    def random_link(self) -> str:
+        """A link in one of the forms people write, to a note, heading, block, attachment or
+        nothing at all."""
+        rng = self.rng
+        stem, names, headings, blocks = rng.choice(self.names())
+        name = rng.choice(names)
+        form = rng.randrange(12)
+        if form == 0 and headings:
+            return f"[[{name}#{rng.choice(headings)}]]"
+        if form == 1 and blocks:
+            return f"[[{name}#^{rng.choice(blocks)}]]"
+        if form == 2:
+            return f"![[{name}]]"
+        if form == 3:
+            attachments = self.attachments()
+            target = rng.choice(attachments).rsplit("/", 1)[-1] if attachments else "gone.png"
+            return f"![[{target}]]"
+        if form == 4:
+            return f"[[{rng.choice(['Nowhere', 'missing-9', 'ghost.pdf', name + ' 2'])}]]"
+        if form == 5:
+            return f"[[{name}#No such heading]]"
+        if form == 6:
+            return f"[[{name}|a label]]"
+        if form == 7:
+            return f"[text]({stem.rsplit('/', 1)[-1]}.md)"
+        if form == 8:
+            return "[[#Overview]]"
+        if form == 9:
+            return f"[[{stem}]]"
+        return f"[[{name}]]"
+
+    def random_body(self) -> str:
+        rng = self.rng
+        parts = []
+        for _ in range(rng.randrange(1, 4)):
+            parts.append(f"## {rng.choice(WORDS).capitalize()} {rng.randrange(5)}\n")
+            words = [rng.choice(WORDS) for _ in range(rng.randrange(3, 9))]
+            for _ in range(rng.randrange(0, 3)):
+                words.insert(rng.randrange(len(words) + 1), self.random_link())
+            block = f" ^b{rng.randrange(100)}" if rng.random() < 0.3 else ""
+            parts.append(" ".join(words) + "." + block + "\n")
+        return "\n".join(parts)
+
+    def random_meta(self) -> dict | None:
+        rng = self.rng
+        if rng.random() < 0.25:
+            return None
+        meta: dict = {}
+        if rng.random() < 0.7:
+            known = [n for _, names, _, _ in self.names() for n in names[2:]]
+            meta["title"] = (rng.choice(known) if known and rng.random() < 0.2
+                             else f"{rng.choice(WORDS).capitalize()} {self.fresh_name()}")
+        if rng.random() < 0.5:
+            meta["aliases"] = [self.fresh_name() for _ in range(rng.randrange(1, 3))]
+        if rng.random() < 0.3:
+            meta["tags"] = [rng.choice(["ml", "ml/optim", "maths"])]
+        return meta
+
+    # the edits
+    def create(self) -> str:
+        folder = self.rng.choice(FOLDERS)
+        path = f"{folder}/{self.fresh_name()}.md".lstrip("/")
+        self.write(path, join_front(self.random_meta(), self.random_body()))
+        return f"create {path}"
+
+    def edit_body(self) -> str:
+        path = self.some_note()
+        meta, _ = split_front(self.read(path))
+        self.write(path, join_front(meta, self.random_body()))
+        return f"edit body {path}"
+
+    def add_link(self) -> str:
+        path = self.some_note()
+        self.write(path, self.read(path) + f"\nAlso {self.random_link()} here.\n")
+        return f"add link {path}"
+
+    def remove_link(self) -> str:
+        path = self.some_note()
+        text = self.read(path)
+        links = list(re.finditer(r"!?\[\[[^\]]*\]\]", text))
+        if not links:
+            return self.add_link()
+        link = self.rng.choice(links)
+        self.write(path, text[:link.start()] + text[link.end():])
+        return f"remove {link.group()} from {path}"
+
+    def rename(self) -> str:
+        path = self.some_note()
+        folder = self.rng.choice([path.rsplit("/", 1)[0] if "/" in path else "", *FOLDERS])
+        new = f"{folder}/{self.fresh_name()}.md".lstrip("/")
+        (self.root / new).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.root / path, self.root / new)
+        return f"rename {path} -> {new}"
+
+    def delete(self) -> str:
+        if len(self.notes()) < 10:
+            return self.create()
+        path = self.some_note()
+        os.remove(self.root / path)
+        return f"delete {path}"
+
+    def rename_names(self) -> str:
+        path = self.some_note()
+        meta, body = split_front(self.read(path))
+        self.write(path, join_front(self.random_meta() or {"title": self.fresh_name()}, body))
+        return f"names of {path} ({meta and meta.get('title')!r} before)"
+
+    def headings(self) -> str:
+        path = self.some_note()
+        text = self.read(path)
+        rng = self.rng
+        found = list(re.finditer(r"^(#{1,6}) +(.+)$", text, re.M))
+        choice = rng.randrange(3)
+        if choice == 0 or not found:
+            text += f"\n## {self.fresh_name()}\n\nMore text.\n"
+        elif choice == 1:
+            h = rng.choice(found)
+            text = text[:h.start()] + text[h.end():]
+        else:
+            h = rng.choice(found)
+            text = text[:h.start(2)] + self.fresh_name() + text[h.end(2):]
+        self.write(path, text)
+        return f"heading edit {choice} in {path}"
+
+    def block_ids(self) -> str:
+        path = self.some_note()
+        text = self.read(path)
+        found = list(re.finditer(r" \^([\w-]+)$", text, re.M))
+        if found and self.rng.random() < 0.5:
+            b = self.rng.choice(found)
+            text = text[:b.start()] + (f" ^{self.fresh_name()}" if self.rng.random() < 0.5
+                                       else "") + text[b.end():]
+        else:
+            text = text.rstrip("\n") + f" ^{self.fresh_name()}\n"
+        self.write(path, text)
+        return f"block id edit in {path}"
+
+    def attachment(self) -> str:
+        attachments = self.attachments()
+        choice = self.rng.randrange(3)
+        if choice == 0 or not attachments:
+            path = f"{self.rng.choice(FOLDERS)}/{self.rng.choice(['diagram', 'figure-001', 'x'])}"
+            path = (path + self.rng.choice([".png", ".pdf"])).lstrip("/")
+            self.write(path, PNG)
+            return f"add attachment {path}"
+        path = self.rng.choice(attachments)
+        if choice == 1:
+            os.remove(self.root / path)
+            return f"remove attachment {path}"
+        new = f"{self.rng.choice(FOLDERS)}/{self.fresh_name()}.png".lstrip("/")
+        (self.root / new).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.root / path, self.root / new)
+        return f"move attachment {path} -> {new}"
+
+    def unreadable(self) -> str:
+        path = self.some_note() if self.rng.random() < 0.7 else f"{self.fresh_name()}.md"
+        self.write(path, b"---\ntitle: Broken \xff\xfe bytes\n---\nText \xc3\x28.\n")
+        return f"invalid UTF-8 in {path}"
+
+    def bad_frontmatter(self) -> str:
+        path = self.some_note()
+        _, body = split_front(self.read(path))
+        bad = self.rng.choice(["title: [unclosed\n", "title: Fine\naliases: {a: 1}\n",
+                               "- a list\n- not a mapping\n", "kind: nonsense\n"])
+        self.write(path, f"---\n{bad}---\n{body}")
+        return f"bad frontmatter in {path}"
+
+    def same_mtime(self) -> str:
+        """Rewrite a note with other content of the same size and put its times back."""
+        path = self.some_note()
+        file = self.root / path
+        data = file.read_bytes()
+        info = file.stat()
+        spans = [m.span(1) for m in re.finditer(rb"\[\[([a-z][^\]|#]*)", data)]
+        spans = spans or [m.span() for m in re.finditer(rb"[a-z]", data)]
+        if not spans:
+            return self.edit_body()
+        lo, hi = self.rng.choice(spans)
+        at = self.rng.randrange(lo, hi)
+        new = b"q" if data[at:at + 1] != b"q" else b"z"
+        changed = data[:at] + new + data[at + 1:]
+        assert len(changed) == len(data) and changed != data
+        file.write_bytes(changed)
+        os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert file.stat().st_mtime_ns == info.st_mtime_ns
+        return f"same-size same-mtime rewrite of {path} at byte {at}"
+
+    EDITS = ("create", "edit_body", "add_link", "remove_link", "rename", "delete",
+             "rename_names", "headings", "block_ids", "attachment", "unreadable",
+             "bad_frontmatter", "same_mtime", "same_mtime")
+
+    def step(self) -> str:
+        return getattr(self, self.rng.choice(self.EDITS))()
+
+
+def make_random_vault(root: Path) -> None:
+    write_synthetic_vault(root, 40)
+    write_files(root, HAND_MADE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(6))
+def test_random_edits_keep_the_index_equal_to_a_fresh_load(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "vault"
+    make_random_vault(root)
+    rng = random.Random(seed)
+    editor = Editor(root, rng)
+    kept = VaultIndex(root)  # one long-lived instance, like an editor session
+    history = []
+    try:
+        for step in range(25):
+            history.append(editor.step())
+            fresh = load_vault(root)
+            reuse = rng.random() < 0.4
+            index = kept if reuse else VaultIndex(root)  # else a new "CLI process"
+            try:
+                got = index.vault()
+                assert index.notice is None, index.notice
+                context = f"seed {seed} step {step}: " + " / ".join(history[-3:])
+                try:
+                    assert_same_vault(got, fresh)
+                    assert_queries_agree(index.db, fresh, rng)
+                except AssertionError as error:
+                    raise AssertionError(f"{context}\n{error}") from None
+            finally:
+                if not reuse:
+                    index.close()
+    finally:
+        kept.close()
+
+
+def test_a_same_mtime_rewrite_right_after_indexing_is_seen(tmp_path: Path) -> None:
+    """The racy case: the file changes in the clock tick it was indexed in, same size, and
+    its mtime is put back; the next refresh must still parse it."""
+    root = write_files(tmp_path / "vault", {"a.md": "Link to [[bbb]].\n", "bbb.md": "B\n",
+                                            "ccc.md": "C\n"})
+    with VaultIndex(root) as index:
+        index.vault()
+    file = root / "a.md"
+    info = file.stat()
+    file.write_text("Link to [[ccc]].\n")
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+    with VaultIndex(root) as index:
+        report = index.refresh()
+        assert report.parsed == ["a.md"]
+        got = index.vault()
+    assert [r.target for r in got.resolved["a.md"]] == ["ccc.md"]
+    assert_same_vault(got, load_vault(root))
+
+
+# -- incrementality -------------------------------------------------------------------------------
+
+INCREMENTAL = {
+    "a.md": "---\ntitle: Alpha\n---\nSee [[Beta]] and [[gamma]].\n",
+    "b.md": "---\ntitle: Beta\naliases: [Bee]\n---\n## Part\nSee [[Alpha]].\n",
+    "gamma.md": "Links [[Bee]] and [[New name]].\n",
+    "d.md": "Only [[a]] by path.\n",
+    "e.md": "No links at all.\n",
+    "f.md": "Heading link [[b#Part]].\n",
+}
+
+
+@pytest.fixture
+def warm(tmp_path: Path) -> tuple[Path, VaultIndex]:
+    root = write_files(tmp_path / "vault", INCREMENTAL)
+    index = VaultIndex(root)
+    first = index.refresh()
+    assert first.rebuilt is False and sorted(first.parsed) == sorted(INCREMENTAL)
+    yield root, index
+    index.close()
+
+
+def test_an_unchanged_vault_refreshes_nothing(warm: tuple[Path, VaultIndex]) -> None:
+    root, index = warm
+    time.sleep(0.06)  # past the racy window, so nothing needs hashing either
+    for _ in range(2):
+        report = index.refresh()
+        assert (report.changed, report.parsed, report.removed, report.resolved) == (
+            False, [], [], set())
+    with VaultIndex(root) as other:
+        assert other.refresh().changed is False
+
+
+@pytest.mark.parametrize(("path", "text", "parsed", "resolved"), [
+    ("e.md", "Now with [[Alpha]].\n", ["e.md"], {"e.md"}),
+    ("a.md", "---\ntitle: Alpha\n---\nSee [[Beta]] only.\n", ["a.md"], {"a.md"}),
+    # a new title: the notes whose links name the old title (b) or the new one (gamma) redo
+    ("a.md", "---\ntitle: New name\n---\nSee [[Beta]] and [[gamma]].\n", ["a.md"],
+     {"a.md", "b.md", "gamma.md"}),
+    # an alias dropped (same line count, so the heading's line stays): only gamma names it
+    ("b.md", "---\ntitle: Beta\naliases: []\n---\n## Part\nSee [[Alpha]].\n", ["b.md"],
+     {"b.md", "gamma.md"}),
+    # a heading renamed: the links into b (a, gamma by alias, f by heading) redo
+    ("b.md", "---\ntitle: Beta\naliases: [Bee]\n---\n## Piece\nSee [[Alpha]].\n", ["b.md"],
+     {"a.md", "b.md", "f.md", "gamma.md"}),
+], ids=["body-edit", "link-removed", "title-change", "alias-removed", "heading-renamed"])
+def test_one_edit_parses_one_note_and_redoes_only_affected_links(
+        warm: tuple[Path, VaultIndex], path: str, text: str, parsed: list[str],
+        resolved: set[str]) -> None:
+    root, index = warm
+    (root / path).write_text(text)
+    report = index.refresh()
+    assert (report.parsed, report.removed, report.resolved) == (parsed, [], resolved)
+    assert_same_vault(index.vault(), load_vault(root))
+
+
+def test_a_new_note_and_a_deletion_redo_only_links_naming_them(
+        warm: tuple[Path, VaultIndex]) -> None:
+    root, index = warm
+    (root / "new name.md").write_text("Hello.\n")  # gamma's [[New name]] now resolves
+    report = index.refresh()
+    assert (report.parsed, report.resolved) == (["new name.md"], {"new name.md", "gamma.md"})
+    os.remove(root / "d.md")  # nobody links to d
+    report = index.refresh()
+    assert (report.parsed, report.removed, report.resolved) == ([], ["d.md"], set())
+    assert_same_vault(index.vault(), load_vault(root))
+
+
+# -- two processes at once ------------------------------------------------------------------------
+
+WORKER = textwrap.dedent("""
+    import json, os, sys, time
+    from pathlib import Path
+    from lemma.index.refresh import VaultIndex
+    from lemma.index import queries
+    root, go, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    while not go.exists():
+        time.sleep(0.002)
+    if mode == "refresh":
+        with VaultIndex(root) as index:
+            vault = index.vault()
+            print(json.dumps({"notes": len(vault.notes), "notice": index.notice}))
+    else:  # a reader: list the stored notes over and over while the other one writes
+        seen = set()
+        with VaultIndex(root) as index:
+            for _ in range(60):
+                seen.add(len(queries.note_rows(index.db)))
+                time.sleep(0.005)
+        print(json.dumps({"seen": sorted(seen), "notice": index.notice}))
+""")
+
+
+def run_together(root: Path, tmp_path: Path, modes: list[str]) -> list[dict]:
+    """Start one process per mode, release them at the same instant, wait for all."""
+    import json
+
+    go = tmp_path / f"go-{time.monotonic_ns()}"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(root), str(go), mode],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for mode in modes]
+    time.sleep(0.8)  # let both import lemma and wait at the gate
+    go.touch()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert err == "", err
+        results.append(json.loads(out))
+    return results
+
+
+@pytest.mark.slow
+def test_two_processes_refreshing_at_once_leave_a_sound_index(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    write_synthetic_vault(root, 300)
+    rng = random.Random(7)
+    editor = Editor(root, rng)
+    for round_ in range(3):
+        if round_ == 0:
+            pass  # cold: no index yet
+        else:
+            for _ in range(30):
+                editor.edit_body()
+            editor.create()
+            editor.delete()
+        results = run_together(root, tmp_path, ["refresh", "refresh"])
+        fresh = load_vault(root)
+        assert [r["notes"] for r in results] == [len(fresh.notes)] * 2
+        assert [r["notice"] for r in results] == [None, None]
+        with VaultIndex(root) as index:
+            assert not index.refresh().changed  # the last writer left everything current
+            assert_same_vault(index.vault(), fresh)
+
+
+@pytest.mark.slow
+def test_a_reader_during_a_refresh_sees_the_old_or_the_new_vault(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    write_synthetic_vault(root, 300)
+    with VaultIndex(root) as index:
+        index.vault()
+    before = len(load_vault(root).notes)
+    for k in range(150):
+        (root / f"added-{k}.md").write_text(f"New note {k} links [[paper-00001]].\n")
+    reader, writer = run_together(root, tmp_path, ["read", "refresh"])
+    assert writer["notes"] == before + 150
+    assert set(reader["seen"]) <= {before, before + 150}
+    with VaultIndex(root) as index:
+        assert_same_vault(index.vault(), load_vault(root))
+
+
+# -- corrupt, old and foreign index files --------------------------------------------------------
+
+SMALL = {
+    "a.md": "---\ntitle: Alpha\n---\nSee [[Beta]].\n",
+    "b.md": "---\ntitle: Beta\n---\n## Part\nBack to [[Alpha#Nowhere]].\n",
+}
+
+
+def spoil_garbage(file: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+    file.write_bytes(b"this is not a database at all\x00" * 200)
+
+
+def spoil_truncated(file: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+    data = file.read_bytes()
+    file.write_bytes(data[: len(data) // 3])
+
+
+def _sql(file: Path, *statements: str, args: tuple = ()) -> None:
+    db = sqlite3.connect(file)
+    for statement in statements:
+        db.execute(statement, args if "?" in statement else ())
+    db.commit()
+    db.close()
+
+
+def spoil_version_zero(file: Path) -> None:
+    _sql(file, "PRAGMA user_version = 0")
+
+
+def spoil_old_version(file: Path) -> None:
+    _sql(file, f"PRAGMA user_version = {store.SCHEMA_VERSION + 41}")
+
+
+def spoil_fingerprint(file: Path) -> None:
+    _sql(file, "UPDATE meta SET value = 'another lemma' WHERE key = 'fingerprint'")
+
+
+def spoil_blob(file: Path) -> None:
+    _sql(file, "UPDATE notes SET note = ? WHERE path = 'b.md'", args=(pickle.dumps(os.getcwd),))
+
+
+def spoil_links(file: Path) -> None:
+    _sql(file, "DELETE FROM links WHERE source = 'a.md'")
+
+
+def spoil_foreign(file: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+    _sql(file, "CREATE TABLE photos(id INTEGER, data BLOB)", "INSERT INTO photos VALUES (1, x'00')")
+
+
+#: store.connect runs `PRAGMA journal_mode = WAL` before check_schema, so a file that is not a
+#: database raises sqlite3.DatabaseError in VaultIndex._open, which takes it for an unwritable
+#: folder: "cannot be written (file is not a database); working without it", on every command,
+#: and the bad file is never replaced.
+DAMAGED_NOT_REBUILT = pytest.mark.xfail(strict=True, reason="bug: a damaged index file is "
+                                        "never rebuilt (store.connect fails before check_schema)")
+
+SPOILERS = {
+    "garbage-bytes": pytest.param(spoil_garbage, "it is damaged", marks=DAMAGED_NOT_REBUILT),
+    "truncated": pytest.param(spoil_truncated, "it is damaged", marks=DAMAGED_NOT_REBUILT),
+    "user-version-0": (spoil_version_zero, "it was not made by Lemma"),
+    "other-schema-version": (spoil_old_version,
+                             f"its schema is version {store.SCHEMA_VERSION + 41}, this Lemma "
+                             f"uses {store.SCHEMA_VERSION}"),
+    "fingerprint": (spoil_fingerprint,
+                    "it was built by another Lemma version or with other settings"),
+    "foreign-database": (spoil_foreign, "it was not made by Lemma"),
+    "disallowed-pickle": (spoil_blob,
+                          "it holds unreadable data (unexpected object posix.getcwd)"),
+    "links-missing": (spoil_links, "it holds unreadable data (links missing from the index)"),
+}
+
+
+@pytest.mark.parametrize(("spoiler", "reason"), SPOILERS.values(), ids=SPOILERS.keys())
+def test_a_bad_index_is_rebuilt_with_a_one_line_notice(tmp_path: Path, spoiler: Callable,
+                                                       reason: str) -> None:
+    root = write_files(tmp_path / "vault", SMALL)
+    with VaultIndex(root) as index:
+        index.vault()
+        file = index.file
+    spoiler(file)
+    with VaultIndex(root) as index:
+        got = index.vault()
+        notice = index.notice
+    assert notice is not None and "\n" not in notice
+    assert notice.startswith(f"note: rebuilding the index {file}: {reason}"), notice
+    assert_same_vault(got, load_vault(root))
+    with VaultIndex(root) as index:  # and the rebuilt index is good: no notice the next time
+        assert_same_vault(index.vault(), load_vault(root))
+        assert index.notice is None
+
+
+def test_an_unwritable_cache_folder_still_gives_the_vault(tmp_path: Path) -> None:
+    """A `.lemma-cache` that cannot be a folder (a plain file there: fails even for root)."""
+    root = write_files(tmp_path / "vault", SMALL)
+    (tmp_path / ".lemma-cache").write_text("a file, not a folder")
+    with VaultIndex(root) as index:
+        got = index.vault()
+        notice = index.notice
+    assert notice is not None and "\n" not in notice
+    assert notice.startswith("note: the index "), notice
+    assert notice.endswith("cannot be written ([Errno 17] File exists: "
+                           f"'{tmp_path / '.lemma-cache'}'); working without it"), notice
+    assert_same_vault(got, load_vault(root))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions; the test above covers "
+                    "an unwritable cache folder for root too")
+def test_a_read_only_parent_folder_still_gives_the_vault(tmp_path: Path) -> None:
+    parent = tmp_path / "ro"
+    root = write_files(parent / "vault", SMALL)
+    parent.chmod(0o555)
+    try:
+        with VaultIndex(root) as index:
+            got = index.vault()
+            assert index.notice is not None and "cannot be written" in index.notice
+        assert_same_vault(got, load_vault(root))
+    finally:
+        parent.chmod(0o755)
+
+
+def test_an_index_file_path_that_cannot_exist_works_in_memory(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "vault", SMALL)
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    with VaultIndex(root, file=blocker / "index.sqlite") as index:
+        got = index.vault()
+        assert index.notice is not None and "cannot be written" in index.notice
+        assert queries.find_note(index.db, "beta") == "b.md"
+    assert_same_vault(got, load_vault(root))
+
+
+# -- the restricted unpickler ---------------------------------------------------------------------
+
+
+def global_pickle(module: str, name: str, *args: str) -> bytes:
+    """A protocol-0 pickle that looks up module.name and calls it with string args."""
+    call = "(" + "".join(f"V{a}\n" for a in args) + "tR" if args else ""
+    return f"c{module}\n{name}\n{call}.".encode()
+
+
+@pytest.mark.parametrize(("module", "name"), [
+    ("os", "system"), ("posix", "system"), ("builtins", "eval"), ("builtins", "open"),
+    ("subprocess", "Popen"), ("lemma.vault", "load_vault"), ("lemma.model", "LemmaError"),
+    ("lemma.model", "pickled_by_fields"), ("datetime", "sys"), ("pathlib", "Path"),
+    ("builtins", "getattr"), ("copyreg", "_reconstructor"),
+], ids=lambda v: v)
+def test_the_unpickler_refuses_anything_but_model_and_datetime(
+        tmp_path: Path, module: str, name: str) -> None:
+    marker = tmp_path / "ran"
+    blob = global_pickle(module, name, f"touch {marker}")
+    with pytest.raises(store.IndexCorrupt, match=f"unexpected object {module}.{name}"):
+        store.load(blob)
+    assert not marker.exists()
+
+
+def test_the_unpickler_refuses_a_callable_that_would_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    with pytest.raises(store.IndexCorrupt):
+        store.load(pickle.dumps(Evil()))
+    with pytest.raises(store.IndexCorrupt):
+        store.load(pickle.dumps(os.getcwd))
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("blob", [b"", b"\x80\x05garbage", pickle.dumps(list(range(5)))[:-3]],
+                         ids=["empty", "garbled", "truncated"])
+def test_an_unreadable_record_is_index_corrupt(blob: bytes) -> None:
+    with pytest.raises(store.IndexCorrupt, match=r"unreadable note record \(\w+\)"):
+        store.load(blob)
+
+
+def test_the_unpickler_admits_notes_diagnostics_and_dates(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "vault", {
+        "papers/p.md": "---\ntitle: P\ndate: 2024-01-02\nwhen: 2024-01-02T10:00:00+02:00\n"
+                       "authors: [A]\nyear: 2020\nsource: https://e.org\n---\n"
+                       "## Head\n[[q#^blk]] ![[img.png]] [[q#Nope]]\n",
+        "q.md": "---\naliases: [Q]\ntitle: [bad\n---\nBody ^blk\n",
+    })
+    vault = load_vault(root)
+    for note in vault:
+        assert store.load(store.dump(note)) == note
+    problems = [d for path in vault.notes for d in vault.problems_of(path)]
+    assert problems, "the fixture should have frontmatter problems"
+    assert store.load(store.dump(problems)) == problems
+    assert store.load(store.dump(vault.diagnostics)) == vault.diagnostics
