@@ -432,6 +432,39 @@ def test_a_same_mtime_rewrite_right_after_indexing_is_seen(tmp_path: Path) -> No
     assert_same_vault(got, load_vault(root))
 
 
+@pytest.mark.slow
+def test_parsing_in_worker_processes_gives_the_same_vault(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough changed notes (PARALLEL_MIN) to parse in forked workers: cold, then warm."""
+    import multiprocessing
+
+    from lemma.index.parse import PARALLEL_MIN
+
+    pools = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method=None: pools.append(method) or real(method))
+
+    root = tmp_path / "vault"
+    paths = write_synthetic_vault(root, PARALLEL_MIN + 40)
+    write_files(root, {**HAND_MADE, "bad.md": b"\xff\xfe not UTF-8", "papers/x.md":
+                       "---\ntitle: [unclosed\n---\n[[Hub]]\n"})
+    with VaultIndex(root, jobs=2) as index:
+        report = index.refresh()
+        assert len(report.parsed) == len(paths) + 7
+        assert_same_vault(index.vault(), load_vault(root))
+    assert pools == ["fork"]
+    for path in paths[:PARALLEL_MIN + 10]:
+        with open(root / path, "a") as file:
+            file.write("\nNow also [[Hub#Overview]] and [[Gradient notes#^grad-1]].\n")
+    os.remove(root / "hub.md")
+    with VaultIndex(root, jobs=2) as index:
+        report = index.refresh()
+        assert (len(report.parsed), report.removed) == (PARALLEL_MIN + 10, ["hub.md"])
+        assert_same_vault(index.vault(), load_vault(root))
+    assert pools == ["fork", "fork"]
+
+
 # -- incrementality -------------------------------------------------------------------------------
 
 INCREMENTAL = {
@@ -508,19 +541,23 @@ WORKER = textwrap.dedent("""
     from lemma.index.refresh import VaultIndex
     from lemma.index import queries
     root, go, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    Path(f"{go}.ready.{os.getpid()}").touch()
     while not go.exists():
         time.sleep(0.002)
+    start = time.time()
     if mode == "refresh":
         with VaultIndex(root) as index:
             vault = index.vault()
-            print(json.dumps({"notes": len(vault.notes), "notice": index.notice}))
-    else:  # a reader: list the stored notes over and over while the other one writes
-        seen = set()
+        print(json.dumps({"notes": len(vault.notes), "notice": index.notice,
+                          "during": [start, time.time()]}))
+    else:  # a reader: list the stored notes over and over until the writer's are there
+        seen, wanted = set(), int(mode.split(":")[1])
         with VaultIndex(root) as index:
-            for _ in range(60):
+            while wanted not in seen and time.time() < start + 30:
                 seen.add(len(queries.note_rows(index.db)))
-                time.sleep(0.005)
-        print(json.dumps({"seen": sorted(seen), "notice": index.notice}))
+                time.sleep(0.002)
+        print(json.dumps({"seen": sorted(seen), "notice": index.notice,
+                          "during": [start, time.time()]}))
 """)
 
 
@@ -533,7 +570,10 @@ def run_together(root: Path, tmp_path: Path, modes: list[str]) -> list[dict]:
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(root), str(go), mode],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for mode in modes]
-    time.sleep(0.8)  # let both import lemma and wait at the gate
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob(f"{go.name}.ready.*"))) < len(procs):  # all at the gate
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.005)
     go.touch()
     results = []
     for proc in procs:
@@ -549,19 +589,29 @@ def test_two_processes_refreshing_at_once_leave_a_sound_index(tmp_path: Path) ->
     root = tmp_path / "vault"
     write_synthetic_vault(root, 300)
     rng = random.Random(7)
-    editor = Editor(root, rng)
-    for round_ in range(3):
-        if round_ == 0:
-            pass  # cold: no index yet
-        else:
-            for _ in range(30):
-                editor.edit_body()
-            editor.create()
-            editor.delete()
+    notes = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    for round_ in ("cold", "edits", "more edits", "index of another version"):
+        if "edits" in round_:  # 40 bodies, a new note, a deletion, a rename
+            for path in rng.sample(notes, 40):
+                with open(root / path, "a") as file:
+                    file.write(f"\n{round_}: [[{rng.choice(notes)[:-3]}]] [[Gone]]\n")
+            (root / f"new {round_}.md").write_text(f"# New {round_}\n[[paper-00002]]\n")
+            os.remove(root / notes.pop(rng.randrange(len(notes))))
+            moved = notes.pop(rng.randrange(len(notes)))
+            os.rename(root / moved, root / f"moved {round_}.md")
+        if round_ == "index of another version":
+            spoil_fingerprint(store.index_file(root))
         results = run_together(root, tmp_path, ["refresh", "refresh"])
+        starts, ends = zip(*(r["during"] for r in results), strict=True)
+        assert max(starts) < min(ends)  # they did run at the same time
         fresh = load_vault(root)
         assert [r["notes"] for r in results] == [len(fresh.notes)] * 2
-        assert [r["notice"] for r in results] == [None, None]
+        notices = sorted(r["notice"] or "" for r in results)
+        if round_ == "index of another version":  # one rebuilds; the other finds it rebuilt
+            assert notices == ["", f"note: rebuilding the index {store.index_file(root)}: "
+                               "it was built by another Lemma version or with other settings"]
+        else:
+            assert notices == ["", ""]
         with VaultIndex(root) as index:
             assert not index.refresh().changed  # the last writer left everything current
             assert_same_vault(index.vault(), fresh)
@@ -576,9 +626,10 @@ def test_a_reader_during_a_refresh_sees_the_old_or_the_new_vault(tmp_path: Path)
     before = len(load_vault(root).notes)
     for k in range(150):
         (root / f"added-{k}.md").write_text(f"New note {k} links [[paper-00001]].\n")
-    reader, writer = run_together(root, tmp_path, ["read", "refresh"])
+    reader, writer = run_together(root, tmp_path, [f"read:{before + 150}", "refresh"])
     assert writer["notes"] == before + 150
-    assert set(reader["seen"]) <= {before, before + 150}
+    assert reader["seen"] in ([before, before + 150], [before + 150])  # never a half-written one
+    assert reader["notice"] is None
     with VaultIndex(root) as index:
         assert_same_vault(index.vault(), load_vault(root))
 
