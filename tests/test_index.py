@@ -675,8 +675,8 @@ def spoil_fingerprint(file: Path) -> None:
     _sql(file, "UPDATE meta SET value = 'another lemma' WHERE key = 'fingerprint'")
 
 
-def spoil_blob(file: Path) -> None:
-    _sql(file, "UPDATE notes SET note = ? WHERE path = 'b.md'", args=(pickle.dumps(os.getcwd),))
+def spoil_blob(file: Path, path: str = "b.md") -> None:
+    _sql(file, "UPDATE notes SET note = ? WHERE path = ?", args=(pickle.dumps(os.getcwd), path))
 
 
 def spoil_links(file: Path) -> None:

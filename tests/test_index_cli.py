@@ -1,0 +1,353 @@
+"""The index seen from the command line: `lemma search`, notices about a bad or unwritable
+index, and shell completion of note names read from the index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lemma.cli import main
+from lemma.index import store
+from tests.conftest import REPO, write_files
+from tests.test_index import (
+    DAMAGED_NOT_REBUILT,
+    spoil_blob,
+    spoil_fingerprint,
+    spoil_foreign,
+    spoil_garbage,
+    spoil_old_version,
+)
+
+FILLER = {f"misc/filler-{k}.md": f"# Filler {k}\n\nCooking, gardening and walking, day {k}.\n"
+          for k in range(8)}
+NOTES = {
+    **FILLER,
+    "concepts/gradient-flow.md": "---\ntitle: Gradient flow\ntags: [ml/optim]\n---\n"
+                                 "A continuous-time limit of descent.\n",
+    "papers/sharpness.md": "---\ntitle: Sharpness paper\nauthors: [A]\nyear: 2020\n"
+                           "source: https://e.org\ntags: [ml/optim/sharp]\n---\n"
+                           "We measure the gradient of the loss near minima.\n",
+    "concepts/curvature.md": "---\ntitle: Curvature\naliases: [Hessian spectrum]\n"
+                             "tags: [maths]\n---\nCurvature controls the step sizes of "
+                             "gradient methods, see [[Gradient flow]].\n",
+    "takes/kernel.md": "---\ntitle: Kernel regime take\ntags: [ml]\ndate: 2024-01-01\n---\n"
+                       "Two words matter here: wide networks behave like kernels in the kernel "
+                       "regime, with [[Curvature]] fixed. Gradients barely move.\n",
+    "takes/words.md": "---\ntitle: On words\ndate: 2024-01-02\n---\n"
+                      "Words two at a time; words, two.\n",
+}
+
+
+def lemma(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--notes", str(root), *args])
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "vault", NOTES)
+
+
+def found(result: Result) -> list[str]:
+    """The paths of a text-format search result, in rank order."""
+    assert result.exit_code == 0, result.output
+    return [line.split("(")[1].split(",")[0] for line in result.stdout.splitlines()
+            if line[:3].strip().rstrip(".").isdigit()]
+
+
+# -- lemma search --------------------------------------------------------------------------------
+
+
+def test_search_prints_ranked_hits_with_snippets(root: Path) -> None:
+    result = lemma(root, "search", "gradient")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        " 1. Gradient flow  (concepts/gradient-flow.md, concept)\n"
+        "    A continuous-time limit of descent.\n"
+        " 2. Curvature  (concepts/curvature.md, concept)\n"
+        "    Curvature controls the step sizes of gradient methods, see [[Gradient flow]].\n"
+        " 3. Sharpness paper  (papers/sharpness.md, paper)\n"
+        "    We measure the gradient of the loss near minima.\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "paths"), [
+    # a title match outranks body-only ones (curvature says "gradient" twice, sharpness once)
+    (("gradient",), ["concepts/gradient-flow.md", "concepts/curvature.md",
+                     "papers/sharpness.md"]),
+    (("hessian",), ["concepts/curvature.md"]),  # an alias is searched too
+    (("grad*",), ["concepts/gradient-flow.md", "concepts/curvature.md", "papers/sharpness.md",
+                  "takes/kernel.md"]),
+    (("GRADIENT", "loss"), ["papers/sharpness.md"]),  # every word must appear, any case
+    (("gradient", "loss"), ["papers/sharpness.md"]),
+    (('"two words"',), ["takes/kernel.md"]),  # a phrase: not words.md's "Words two"
+    (("two", "words"), ["takes/words.md", "takes/kernel.md"]),
+    (("cooking", "OR", "curvature"), None),  # checked below: the fillers and two notes
+    (("gradient -curvature",), ["concepts/gradient-flow.md", "papers/sharpness.md"]),
+    (("gradient -curvature -descent",), ["papers/sharpness.md"]),
+    (("gradient", "--", "-curvature"), ["concepts/gradient-flow.md", "papers/sharpness.md"]),
+    (("gradient", "--kind", "concept"), ["concepts/gradient-flow.md", "concepts/curvature.md"]),
+    (("gradient", "--tag", "ml"), ["concepts/gradient-flow.md", "papers/sharpness.md"]),
+    (("gradient", "--tag", "#ML/optim"), ["concepts/gradient-flow.md", "papers/sharpness.md"]),
+    (("gradient", "--tag", "ml/optim/sharp"), ["papers/sharpness.md"]),
+    (("gradient", "--tag", "ml/opt"), []),  # a tag, not a prefix of one
+    (("grad*", "--limit", "2"), ["concepts/gradient-flow.md", "concepts/curvature.md"]),
+    (("grad*", "-n", "1", "--kind", "take"), ["takes/kernel.md"]),
+], ids=["title-first", "alias", "prefix", "case", "all-words", "phrase", "words", "or",
+        "exclude", "exclude-two", "exclude-after-dashes", "kind", "tag-and-sub-tags",
+        "tag-hash-case", "sub-tag", "tag-not-prefix", "limit", "limit-kind"])
+def test_search_finds_and_filters(root: Path, args: tuple[str, ...],
+                                  paths: list[str] | None) -> None:
+    result = lemma(root, "search", *args)
+    if paths == []:
+        assert (result.exit_code, result.stdout) == (1, "")
+        return
+    got = found(result)
+    if paths is None:
+        assert sorted(got) == sorted(["concepts/curvature.md", "takes/kernel.md", *FILLER])
+        return
+    assert got == paths
+
+
+EXCLUDE_FIRST = pytest.mark.xfail(strict=True, reason="bug: fts_query strips every leading NOT "
+                                  "term, so a leading -word is ignored and a leading -\"phrase\" "
+                                  "is cut mid-quote")
+
+
+@pytest.mark.parametrize(("args", "paths"), [
+    pytest.param(("--", "-curvature", "gradient"),
+                 ["concepts/gradient-flow.md", "papers/sharpness.md"], marks=EXCLUDE_FIRST,
+                 id="leading-word"),
+    pytest.param(("--", '-"two words"', "kernel*"), [], marks=EXCLUDE_FIRST,
+                 id="leading-phrase"),
+    pytest.param(('kernel* -"two words"',), [], id="trailing-phrase"),
+    pytest.param(('words -"two words"',), ["takes/words.md"], id="phrase-excluded"),
+])
+def test_search_exclusions_anywhere_in_the_query(root: Path, args: tuple[str, ...],
+                                                 paths: list[str]) -> None:
+    result = lemma(root, "search", *args)
+    if not paths:
+        assert (result.exit_code, result.stderr) == (
+            1, f"error: no note matches '{' '.join(a for a in args if a != '--')}'\n")
+    else:
+        assert found(result) == paths
+
+
+def test_search_json_gives_every_field(root: Path) -> None:
+    result = lemma(root, "search", "gradient", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    hits = json.loads(result.stdout)
+    assert [list(h) for h in hits] == [["path", "title", "kind", "score", "snippet",
+                                        "matches"]] * 3
+    assert [(h["path"], h["title"], h["kind"]) for h in hits] == [
+        ("concepts/gradient-flow.md", "Gradient flow", "concept"),
+        ("concepts/curvature.md", "Curvature", "concept"),
+        ("papers/sharpness.md", "Sharpness paper", "paper")]
+    scores = [h["score"] for h in hits]
+    assert all(isinstance(s, float) for s in scores)
+    assert scores[0] > scores[1] > scores[2] > 0
+    assert [h["snippet"] for h in hits] == [
+        "A continuous-time limit of descent.",  # a title match: the body's start
+        "Curvature controls the step sizes of gradient methods, see [[Gradient flow]].",
+        "We measure the gradient of the loss near minima."]
+    assert [h["matches"] for h in hits] == [[], ["gradient", "Gradient"], ["gradient"]]
+
+
+def test_search_json_prefix_matches_name_the_words_found(root: Path) -> None:
+    hits = json.loads(lemma(root, "search", "kern*", "--format", "json").stdout)
+    assert [(h["path"], h["matches"]) for h in hits] == [
+        ("takes/kernel.md", ["kernels", "kernel"])]
+
+
+def test_search_with_no_match_says_so(root: Path) -> None:
+    result = lemma(root, "search", "zebra", "crossing")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", "error: no note matches 'zebra crossing'\n")
+    result = lemma(root, "search", "zebra", "--format", "json")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_search_of_only_exclusions_is_refused(root: Path) -> None:
+    result = lemma(root, "search", "--", "-gradient", "-curvature")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "error: a search needs at least one word that must appear\n")
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a query with no word (only punctuation) is run as "
+                   "an empty search: 'no note matches', exit 1, not a usage error")
+@pytest.mark.parametrize("query", ["...", "*", '"', "-", "?!"])
+def test_search_of_only_punctuation_is_a_clear_error(root: Path, query: str) -> None:
+    result = lemma(root, "search", "--", query)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "no note matches" not in result.stderr
+
+
+@pytest.mark.parametrize("query", [
+    '"unclosed phrase', "NEAR(kernel", "title:kernel", "a AND", "kernel OR", "OR kernel",
+    "(kernel)", "^kernel", "kernel +", "kernel AND NOT regime",
+    *(pytest.param(query, marks=pytest.mark.xfail(
+        strict=True, reason="bug: fts_query emits 'a OR NOT b' / 'a OR OR b', FTS5 syntax "
+        "errors shown as 'fts5: syntax error near ...' (exit 2)"))
+      for query in ("kernel OR -curvature", "kernel OR OR regime")),
+])
+def test_search_syntax_of_fts5_is_never_passed_through(root: Path, query: str) -> None:
+    """Whatever is typed, the result is hits or one error line: no traceback, no FTS error."""
+    result = lemma(root, "search", "--", query)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1), result.output
+    assert "fts5" not in result.stderr and "Traceback" not in result.output
+
+
+def test_search_sees_edits_made_after_the_first_search(root: Path) -> None:
+    assert found(lemma(root, "search", "gradient")) == [
+        "concepts/gradient-flow.md", "concepts/curvature.md", "papers/sharpness.md"]
+    (root / "misc/filler-3.md").write_text("# Filler 3\n\nNow about the gradient too.\n")
+    os.remove(root / "papers/sharpness.md")
+    os.rename(root / "concepts/curvature.md", root / "concepts/bend.md")
+    (root / "new.md").write_text("---\ntitle: Natural gradient\n---\nFisher metric.\n")
+    (root / "concepts/gradient-flow.md").write_text("---\ntitle: Flow\n---\nContinuous.\n")
+    assert found(lemma(root, "search", "gradient")) == [
+        "new.md", "concepts/bend.md", "misc/filler-3.md"]
+    assert found(lemma(root, "search", "continuous")) == ["concepts/gradient-flow.md"]
+    result = lemma(root, "search", "sharpness")
+    assert (result.exit_code, result.stderr) == (1, "error: no note matches 'sharpness'\n")
+
+
+# -- a bad or unwritable index, seen from the CLI ------------------------------------------------
+
+COMMANDS = {
+    "list": ("list",),
+    "list-json": ("list", "--format", "json"),
+    "backlinks": ("graph", "backlinks", "Gradient flow"),
+    "search": ("search", "gradient"),
+    "stats": ("graph", "stats"),
+    "lint": ("lint",),
+}
+
+QUERY_LOADS_BAD_BLOB = pytest.mark.xfail(
+    strict=True, reason="bug: IndexCorrupt raised by a query (queries.backlinks, "
+    "store.ensure_search) is not caught: traceback instead of a rebuild")
+
+BAD_INDEXES = {
+    "garbage": (spoil_garbage, "it is damaged", [DAMAGED_NOT_REBUILT]),
+    "old-schema": (spoil_old_version, f"its schema is version {store.SCHEMA_VERSION + 41}", []),
+    "fingerprint": (spoil_fingerprint, "it was built by another Lemma version", []),
+    "foreign": (spoil_foreign, "it was not made by Lemma", []),
+}
+
+
+def bad_index_cases() -> list:
+    cases = []
+    for spoil_id, (spoil, reason, marks) in BAD_INDEXES.items():
+        for command_id, command in COMMANDS.items():
+            cases.append(pytest.param(spoil, reason, command, marks=marks,
+                                      id=f"{spoil_id}-{command_id}"))
+    for command_id in ("backlinks", "search", "stats", "lint"):
+        marks = [QUERY_LOADS_BAD_BLOB] if command_id in ("backlinks", "search") else []
+        cases.append(pytest.param(spoil_words_blob, "it holds unreadable data",
+                                  COMMANDS[command_id], marks=marks,
+                                  id=f"disallowed-pickle-{command_id}"))
+    return cases
+
+
+def spoil_words_blob(file: Path) -> None:
+    """A note that links to Gradient flow stored as a pickle the unpickler must refuse."""
+    spoil_blob(file, "takes/words.md")
+
+
+def two_vaults(tmp_path: Path) -> tuple[Path, Path]:
+    """The same notes twice, each with its own index: one kept sound, one to spoil."""
+    good = write_files(tmp_path / "good" / "vault", NOTES)
+    bad = write_files(tmp_path / "bad" / "vault", NOTES)
+    (bad / "takes/words.md").write_text(NOTES["takes/words.md"] + "Also [[Gradient flow]].\n")
+    (good / "takes/words.md").write_text(NOTES["takes/words.md"] + "Also [[Gradient flow]].\n")
+    return good, bad
+
+
+@pytest.mark.parametrize(("spoil", "reason", "command"), bad_index_cases())
+def test_a_bad_index_gives_one_notice_and_the_same_output(
+        tmp_path: Path, spoil: Callable[[Path], None], reason: str,
+        command: tuple[str, ...]) -> None:
+    good, bad = two_vaults(tmp_path)
+    want = lemma(good, *command)
+    assert (want.exit_code in (0, 1) and want.exception is None) or isinstance(
+        want.exception, SystemExit), want.output
+    assert lemma(bad, "list").exit_code == 0  # builds the index (no search table yet)
+    file = store.index_file(bad)
+    spoil(file)
+    got = lemma(bad, *command)
+    assert (got.exit_code, got.stdout) == (want.exit_code, want.stdout.replace(
+        str(good), str(bad)))
+    notice = got.stderr.replace(want.stderr, "")
+    assert notice.startswith(f"note: rebuilding the index {file}: {reason}"), got.stderr
+    assert notice.count("\n") == 1 and notice.endswith("\n")
+    again = lemma(bad, *command)  # rebuilt: quiet from now on
+    assert (again.exit_code, again.stdout, again.stderr) == (got.exit_code, got.stdout,
+                                                             want.stderr)
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_an_unwritable_cache_folder_gives_a_notice_and_the_same_output(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    good, bad = two_vaults(tmp_path)
+    want = lemma(good, *command)
+    (bad.parent / ".lemma-cache").write_text("not a folder")  # fails for root too
+    got = lemma(bad, *command)
+    assert (got.exit_code, got.stdout) == (want.exit_code, want.stdout)
+    assert got.stderr.replace(want.stderr, "") == (
+        f"note: the index {bad.parent / '.lemma-cache' / 'vault.index.sqlite'} cannot be "
+        f"written ([Errno 17] File exists: '{bad.parent / '.lemma-cache'}'); "
+        "working without it\n")
+
+
+# -- shell completion through click's protocol --------------------------------------------------
+
+
+def complete(cwd: Path, words: str, cword: int) -> subprocess.CompletedProcess:
+    env = {**os.environ, "_LEMMA_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword), "PYTHONPATH": str(REPO / "tools")}
+    code = "from lemma.cli import main; main(prog_name='lemma')"
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("typed", "names"), [
+    ("Gra", ["Gradient flow"]),
+    ("cu", ["Curvature"]),
+    ("hess", ["Hessian spectrum"]),  # aliases too
+    ("Filler", [f"Filler {k}" for k in range(8)]),
+    ("", None),  # everything: checked below
+    ("zz", []),
+], ids=["title", "any-case", "alias", "many", "empty", "none"])
+def test_completion_of_note_names_reads_the_index(root: Path, typed: str,
+                                                  names: list[str] | None) -> None:
+    done = complete(root.parent, f"lemma --notes {root} mv {typed}", 4)
+    assert (done.returncode, done.stderr) == (0, "")
+    got = [line.removeprefix("plain,") for line in done.stdout.splitlines() if line]
+    if names is None:
+        assert len(got) == len(NOTES) + 1  # every title, and Curvature's alias
+        return
+    assert got == names
+
+
+def test_completion_follows_edits_and_needs_no_mkdocs_yml(root: Path) -> None:
+    assert complete(root.parent, f"lemma --notes {root} mv Gra", 4).stdout == (
+        "plain,Gradient flow\n")
+    (root / "grading.md").write_text("---\ntitle: Grading rubric\naliases: [Grades]\n---\n")
+    os.remove(root / "concepts/gradient-flow.md")
+    done = complete(root.parent, f"lemma --notes {root} mv gra", 4)
+    assert done.stdout == "plain,Grades\nplain,Grading rubric\n"
+
+
+def test_completion_with_an_unwritable_cache_is_quiet(root: Path) -> None:
+    (root.parent / ".lemma-cache").write_text("not a folder")
+    done = complete(root.parent, f"lemma --notes {root} mv Gra", 4)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "plain,Gradient flow\n", "")
