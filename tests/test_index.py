@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from lemma.authoring.listing import vault_rows
+from lemma.config import configured_slugify
 from lemma.graph.concept import build_graph
 from lemma.index import queries, store
 from lemma.index.refresh import VaultIndex
@@ -64,10 +65,11 @@ def assert_same_vault(got: Vault, want: Vault) -> None:
 
 def names_to_find(vault: Vault, rng: random.Random) -> list[str]:
     """Titles, aliases, stems and paths of some notes, plus names that match nothing."""
-    names = ["no such note anywhere", "Zzq"]
+    names = ["no such note anywhere", "Zzq", "diagram.png"]
     for note in rng.sample(list(vault), min(6, len(vault))):
         names += [note.title, note.stem, note.path, note.path.removesuffix(".md").upper()]
         names += list(note.aliases[:1])
+        names.append(note.title[:-1] + "x")  # a typo: "did you mean" suggestions
     return names
 
 
@@ -369,9 +371,44 @@ class Editor:
         assert file.stat().st_mtime_ns == info.st_mtime_ns
         return f"same-size same-mtime rewrite of {path} at byte {at}"
 
+    def symlink(self) -> str:
+        """A note that is a symbolic link: to another note, or to nothing."""
+        path = f"{self.rng.choice(FOLDERS)}/{self.fresh_name()}.md".lstrip("/")
+        target = self.some_note() if self.rng.random() < 0.6 else "nowhere/gone.md"
+        (self.root / path).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.path.relpath(self.root / target, (self.root / path).parent),
+                   self.root / path)
+        return f"symlink {path} -> {target}"
+
+    def case_twin(self) -> str:
+        """A second note whose path differs from another's only in case."""
+        path = self.some_note()
+        folder, _, name = path.rpartition("/")
+        twin = f"{folder}/{name[:-3].swapcase()}.md".lstrip("/")
+        if (self.root / twin).exists():
+            return self.create()
+        self.write(twin, f"Twin of [[{name[:-3]}]] and [[{twin[:-3].upper()}]].\n")
+        return f"case twin {twin} of {path}"
+
+    def rename_folder(self) -> str:
+        folders = sorted({p.rsplit("/", 1)[0] for p in self.notes() if "/" in p})
+        if not folders:
+            return self.rename()
+        folder = self.rng.choice(folders)
+        new = f"{folder.rsplit('/', 1)[0]}/{self.fresh_name()}" if "/" in folder else (
+            self.fresh_name())
+        os.rename(self.root / folder, self.root / new)
+        return f"rename folder {folder} -> {new}"
+
+    def touch(self) -> str:
+        path = self.some_note()
+        os.utime(self.root / path)
+        return f"touch {path}"
+
     EDITS = ("create", "edit_body", "add_link", "remove_link", "rename", "delete",
              "rename_names", "headings", "block_ids", "attachment", "unreadable",
-             "bad_frontmatter", "same_mtime", "same_mtime")
+             "bad_frontmatter", "same_mtime", "same_mtime", "symlink", "case_twin",
+             "rename_folder", "touch")
 
     def step(self) -> str:
         return getattr(self, self.rng.choice(self.EDITS))()
@@ -382,6 +419,12 @@ def make_random_vault(root: Path) -> None:
     write_files(root, HAND_MADE)
 
 
+#: Settings the stored parses depend on: seed 4 skips notes above 2 kB (about half of them;
+#: edits cross the limit), seed 5 makes heading anchors with another separator.
+SETTINGS: dict[int, dict] = {4: {"max_bytes": 2000},
+                             5: {"slugify": configured_slugify({"separator": "_"})}}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_random_edits_keep_the_index_equal_to_a_fresh_load(tmp_path: Path, seed: int) -> None:
@@ -389,14 +432,15 @@ def test_random_edits_keep_the_index_equal_to_a_fresh_load(tmp_path: Path, seed:
     make_random_vault(root)
     rng = random.Random(seed)
     editor = Editor(root, rng)
-    kept = VaultIndex(root)  # one long-lived instance, like an editor session
+    settings = SETTINGS.get(seed, {})
+    kept = VaultIndex(root, **settings)  # one long-lived instance, like an editor session
     history = []
     try:
         for step in range(25):
             history.append(editor.step())
-            fresh = load_vault(root)
+            fresh = load_vault(root, **settings)
             reuse = rng.random() < 0.4
-            index = kept if reuse else VaultIndex(root)  # else a new "CLI process"
+            index = kept if reuse else VaultIndex(root, **settings)  # else a new "process"
             try:
                 got = index.vault()
                 assert index.notice is None, index.notice
@@ -729,6 +773,35 @@ def test_a_bad_index_is_rebuilt_with_a_one_line_notice(tmp_path: Path, spoiler: 
     with VaultIndex(root) as index:  # and the rebuilt index is good: no notice the next time
         assert_same_vault(index.vault(), load_vault(root))
         assert index.notice is None
+
+
+def test_other_settings_rebuild_the_index(tmp_path: Path) -> None:
+    """The size limit and the toc slugify decide what a parse gives: changing either rebuilds."""
+    root = tmp_path / "vault"
+    make_random_vault(root)
+    (root / "anchors.md").write_text("[[hub#Overview]] [[#Two words]]\n\n## Two words\n")
+    underscore = configured_slugify({"separator": "_"})
+    rebuilt = (f"note: rebuilding the index {store.index_file(root)}: it was built by another "
+               "Lemma version or with other settings")
+    for step, settings in enumerate(({}, {"max_bytes": 2000}, {"slugify": underscore}, {})):
+        with VaultIndex(root, **settings) as index:
+            got = index.vault()
+            notice = index.notice
+        assert_same_vault(got, load_vault(root, **settings))
+        assert notice == (rebuilt if step else None)
+    assert {r.anchor for r in got.resolved["anchors.md"]} == {"overview", "two-words"}
+
+
+def test_a_deleted_cache_folder_is_rebuilt_quietly(tmp_path: Path) -> None:
+    import shutil
+
+    root = write_files(tmp_path / "vault", SMALL)
+    with VaultIndex(root) as index:
+        index.vault()
+    shutil.rmtree(tmp_path / ".lemma-cache")
+    with VaultIndex(root) as index:
+        assert_same_vault(index.vault(), load_vault(root))
+        assert (index.notice, index.file.exists()) == (None, True)
 
 
 def test_an_unwritable_cache_folder_still_gives_the_vault(tmp_path: Path) -> None:
