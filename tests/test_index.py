@@ -77,7 +77,7 @@ def assert_queries_agree(db: sqlite3.Connection, vault: Vault, rng: random.Rando
     """The SQL-only answers equal the model's for listing, backlinks, find and completion."""
     assert queries.note_rows(db) == vault_rows(vault)
     graph = build_graph(vault)
-    for path in rng.sample(sorted(vault.notes), min(5, len(vault))):
+    for path in vault.notes:
         want = [(b.source, b.title, b.line, b.sentence) for b in graph.backlinks(path)]
         got = [(b.source, b.title, b.line, b.sentence) for b in queries.backlinks(db, path)]
         assert got == want, path
@@ -390,6 +390,16 @@ class Editor:
         self.write(twin, f"Twin of [[{name[:-3]}]] and [[{twin[:-3].upper()}]].\n")
         return f"case twin {twin} of {path}"
 
+    def same_stem(self) -> str:
+        """A note with another note's file name in another folder: links pick the nearest."""
+        stem = self.some_note().rsplit("/", 1)[-1]
+        folder = self.rng.choice(FOLDERS)
+        path = f"{folder}/{stem}".lstrip("/")
+        if (self.root / path).exists():
+            return self.create()
+        self.write(path, join_front(self.random_meta(), self.random_body()))
+        return f"same file name {path}"
+
     def rename_folder(self) -> str:
         folders = sorted({p.rsplit("/", 1)[0] for p in self.notes() if "/" in p})
         if not folders:
@@ -408,7 +418,7 @@ class Editor:
     EDITS = ("create", "edit_body", "add_link", "remove_link", "rename", "delete",
              "rename_names", "headings", "block_ids", "attachment", "unreadable",
              "bad_frontmatter", "same_mtime", "same_mtime", "symlink", "case_twin",
-             "rename_folder", "touch")
+             "same_stem", "rename_folder", "touch")
 
     def step(self) -> str:
         return getattr(self, self.rng.choice(self.EDITS))()
@@ -507,6 +517,39 @@ def test_parsing_in_worker_processes_gives_the_same_vault(
         assert (len(report.parsed), report.removed) == (PARALLEL_MIN + 10, ["hub.md"])
         assert_same_vault(index.vault(), load_vault(root))
     assert pools == ["fork", "fork"]
+
+
+@pytest.mark.parametrize("when", ["before-reading", "after-reading"])
+def test_a_file_changed_while_it_is_parsed_is_parsed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """An editor saving during a refresh: the stored stat must not hide the newer content."""
+    from lemma.index import parse
+
+    root = write_files(tmp_path / "vault", SMALL)
+    real = parse.read_text
+    file = root / "a.md"
+
+    def save_meanwhile(vault_root: Path, path: str, max_bytes: int):
+        if path == "a.md" and when == "before-reading":
+            info = file.stat()
+            file.write_text(file.read_text().replace("Beta", "Gamm"))  # same size
+            os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+        found = real(vault_root, path, max_bytes)
+        if path == "a.md" and when == "after-reading":
+            info = file.stat()
+            file.write_text(file.read_text().replace("Beta", "Gamm"))
+            os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+        return found
+
+    monkeypatch.setattr(parse, "read_text", save_meanwhile)
+    with VaultIndex(root) as index:
+        index.vault()
+    monkeypatch.setattr(parse, "read_text", real)
+    assert "[[Gamm]]" in file.read_text()
+    with VaultIndex(root) as index:
+        got = index.vault()
+    assert_same_vault(got, load_vault(root))
+    assert got.resolved["a.md"][0].status == "broken"
 
 
 # -- incrementality -------------------------------------------------------------------------------
