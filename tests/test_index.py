@@ -26,7 +26,8 @@ import yaml
 
 from lemma.authoring.listing import vault_rows
 from lemma.config import configured_slugify
-from lemma.graph.concept import build_graph
+from lemma.graph.concept import ConceptGraph, build_graph
+from lemma.graph.indexed import graph_from_index
 from lemma.index import queries, store
 from lemma.index.refresh import VaultIndex
 from lemma.model import LemmaError
@@ -43,12 +44,11 @@ def diagnostics_key(vault: Vault) -> list[tuple]:
     return sorted((d.sort_key(), repr(d)) for d in vault.diagnostics)
 
 
-def graph_view(vault: Vault) -> tuple:
-    """Everything of the concept graph a command can show: stats, nodes, edges (with data)."""
-    cg = build_graph(vault)
+def graph_view(cg: ConceptGraph) -> tuple:
+    """Everything of a concept graph a command can show: stats, nodes, edges (with data)."""
     g = cg.graph
     nodes = {n: dict(data) for n, data in g.nodes(data=True)}
-    edges = {(u, v): sorted((o.line, o.col, o.embed, o.link.raw, o.sentence)
+    edges = {(u, v): sorted((o.line, o.col, o.embed, o.start, o.end, o.sentence)
                             for o in data["occurrences"]) for u, v, data in g.edges(data=True)}
     return cg.stats(), nodes, edges
 
@@ -60,7 +60,7 @@ def assert_same_vault(got: Vault, want: Vault) -> None:
     assert got.attachments == want.attachments
     assert diagnostics_key(got) == diagnostics_key(want)
     assert got.skipped == want.skipped
-    assert graph_view(got) == graph_view(want)
+    assert graph_view(build_graph(got)) == graph_view(build_graph(want))
 
 
 def names_to_find(vault: Vault, rng: random.Random) -> list[str]:
@@ -74,9 +74,11 @@ def names_to_find(vault: Vault, rng: random.Random) -> list[str]:
 
 
 def assert_queries_agree(db: sqlite3.Connection, vault: Vault, rng: random.Random) -> None:
-    """The SQL-only answers equal the model's for listing, backlinks, find and completion."""
-    assert queries.note_rows(db) == vault_rows(vault)
+    """The SQL-only answers equal the model's: the concept graph, listing, backlinks, find
+    and completion."""
     graph = build_graph(vault)
+    assert graph_view(graph_from_index(db)) == graph_view(graph)
+    assert queries.note_rows(db) == vault_rows(vault)
     for path in vault.notes:
         want = [(b.source, b.title, b.line, b.sentence) for b in graph.backlinks(path)]
         got = [(b.source, b.title, b.line, b.sentence) for b in queries.backlinks(db, path)]
