@@ -115,6 +115,8 @@ HAND_MADE = {
     "gradient.md": "---\ntitle: Gradient notes\naliases: [Grad]\ntags: [ml/optim]\n---\n"
                    "## Descent\n\nBody [[Hub#Overview]] [[Missing one]]. ^grad-1\n",
     "diagram.png": PNG,
+    "misc/cafe\u0301.md": "---\ntitle: Caf\u00e9 notes\n---\nDecomposed file name.\n",
+    "other/links.md": "[[caf\u00e9]] [[CAFE\u0301]] [[misc/café]] [[Café notes#Nothing]]\n",
 }
 
 WORDS = ("gradient", "kernel", "descent", "prior", "limit", "scaling", "noise", "lemma")
@@ -404,6 +406,17 @@ class Editor:
         self.write(path, join_front(self.random_meta(), self.random_body()))
         return f"same file name {path}"
 
+    def special_file(self) -> str:
+        """A FIFO named like a note, or a note symlinked to one: reported, never opened."""
+        path = f"{self.rng.choice(FOLDERS)}/{self.fresh_name()}".lstrip("/")
+        (self.root / path).parent.mkdir(parents=True, exist_ok=True)
+        if self.rng.random() < 0.5:
+            os.mkfifo(self.root / f"{path}.md")
+            return f"fifo {path}.md"
+        os.mkfifo(self.root / f"{path}.pipe")
+        os.symlink(f"{path.rsplit('/', 1)[-1]}.pipe", self.root / f"{path}.md")
+        return f"symlink {path}.md to a fifo"
+
     def rename_folder(self) -> str:
         folders = sorted({p.rsplit("/", 1)[0] for p in self.notes() if "/" in p})
         if not folders:
@@ -422,7 +435,7 @@ class Editor:
     EDITS = ("create", "edit_body", "add_link", "remove_link", "rename", "delete",
              "rename_names", "headings", "block_ids", "attachment", "unreadable",
              "bad_frontmatter", "same_mtime", "same_mtime", "symlink", "case_twin",
-             "same_stem", "rename_folder", "touch")
+             "same_stem", "special_file", "rename_folder", "touch")
 
     def step(self) -> str:
         return getattr(self, self.rng.choice(self.EDITS))()
@@ -887,6 +900,20 @@ def test_other_settings_rebuild_the_index(tmp_path: Path) -> None:
         assert_same_vault(got, load_vault(root, **settings))
         assert notice == (rebuilt if step else None)
     assert {r.anchor for r in got.resolved["anchors.md"]} == {"overview", "two-words"}
+
+
+def test_every_spelling_of_the_vault_path_shares_one_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_files(tmp_path / "vault", SMALL)
+    (tmp_path / "link").symlink_to(root)
+    with VaultIndex(root) as index:
+        index.vault()
+    monkeypatch.chdir(tmp_path)
+    for spelling in ("vault", "vault/", "./vault", str(root), "link", str(tmp_path / "link")):
+        with VaultIndex(spelling) as index:
+            assert index.file == store.index_file(root)
+            assert (index.refresh().changed, index.notice) == (False, None), spelling
+            assert_same_vault(index.vault(), load_vault(root), graph=False)
 
 
 def test_a_deleted_cache_folder_is_rebuilt_quietly(tmp_path: Path) -> None:
