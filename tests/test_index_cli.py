@@ -411,3 +411,41 @@ def test_a_cold_run_of_the_console_script_leaves_a_complete_index(
         report = index.refresh()
         assert (report.parsed, report.resolved, index.notice) == ([], set(), None)
         assert_same_vault(index.vault(), load_vault(root))
+
+
+# -- after random edits, every command answers from the warm index as from a cold one ------------
+
+WARM_COMMANDS = [
+    ("list", "--format", "json"), ("list", "--orphans"), ("list", "--broken"),
+    ("list", "--tag", "ml"), ("graph", "stats", "--format", "json"), ("graph", "orphans"),
+    ("graph", "hubs"), ("graph", "communities"), ("lint",), ("search", "gradient"),
+    ("search", "kern*", "--format", "json"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12])
+def test_commands_on_a_warm_index_print_what_a_cold_run_prints(tmp_path: Path,
+                                                               seed: int) -> None:
+    import random
+    import shutil
+
+    from tests.test_index import Editor, make_random_vault
+
+    root = tmp_path / "warm" / "vault"
+    make_random_vault(root)
+    editor = Editor(root, random.Random(seed))
+    editor.EDITS = tuple(e for e in Editor.EDITS if e != "special_file")  # copytree: no FIFOs
+    for step in range(6):
+        history = [editor.step() for _ in range(3)]
+        cold = tmp_path / f"cold-{step}" / "vault"
+        shutil.copytree(root, cold, symlinks=True)
+        some = sorted(p for p in editor.notes() if (root / p).is_file())
+        commands = [*WARM_COMMANDS, ("graph", "backlinks", editor.rng.choice(some)),
+                    ("graph", "neighbors", editor.rng.choice(some))]
+        for command in commands:
+            want, got = lemma(cold, *command), lemma(root, *command)
+            context = f"seed {seed} step {step} {command}: {history}"
+            assert got.exit_code == want.exit_code, context
+            assert got.stdout == want.stdout.replace(str(cold), str(root)), context
+            assert got.stderr == want.stderr.replace(str(cold), str(root)), context
