@@ -1089,17 +1089,73 @@ def test_a_site_built_on_a_warm_index_after_edits_equals_a_cold_build(tmp_path: 
     assert (cold / ".lemma-cache").is_dir()  # the cold build made its own index
 
 
+SERVE_EDITS = {
+    "two-new-notes": lambda root: write_files(root, {"c.md": "# C\n[[a]]\n",
+                                                     "d.md": "# D\n[[a]]\n"}),
+    "rename-to-a-later-name": lambda root: os.rename(root / "a.md", root / "z.md"),
+    "new-folder-of-notes": lambda root: write_files(root, {"new/x.md": "[[b]]\n",
+                                                           "new/y.md": "[[x]]\n"}),
+}
+
+
 @pytest.mark.xfail(strict=True, reason="bug (before the index too): ConceptGraph.update_note "
                    "replaces the out-edges of every note whose resolution changed, including a "
-                   "second new note not yet in the graph: NetworkXError")
-def test_serve_rebuild_with_two_new_notes(tmp_path: Path) -> None:
+                   "new note the graph does not hold yet: NetworkXError",
+                   raises=__import__("networkx").NetworkXError)
+@pytest.mark.parametrize("edit", SERVE_EDITS.values(), ids=SERVE_EDITS.keys())
+def test_serve_rebuild_after_new_notes(tmp_path: Path, edit: Callable[[Path], object]) -> None:
     """`mkdocs serve` keeps the vault and graph between rebuilds and updates them note by note."""
     from lemma.site.state import SiteState
 
-    root = write_files(tmp_path / "notes", {"a.md": "# A\n[[b]]\n", "b.md": "# B\n"})
+    root = write_files(tmp_path / "notes", {"a.md": "[[b]]\n", "b.md": "# B\n[[a]]\n"})
     state = SiteState(root, None, check=False)
     state.refresh()
-    write_files(root, {"c.md": "# C\n[[a]]\n", "d.md": "# D\n[[a]]\n"})
+    edit(root)
     state.refresh()
-    assert sorted(state.graph.graph.nodes) == ["a.md", "b.md", "c.md", "d.md"]
     assert graph_view(state.graph) == graph_view(build_graph(load_vault(root)))
+
+
+@pytest.mark.xfail(strict=True, reason="bug: SiteState.refresh (mkdocs serve) finds changed "
+                   "notes by mtime alone, so a same-size rewrite within the same mtime is "
+                   "never re-read (the index would see it: ctime, inode, content hash)")
+def test_serve_rebuild_sees_a_same_mtime_rewrite(tmp_path: Path) -> None:
+    from lemma.site.state import SiteState
+
+    root = write_files(tmp_path / "notes", {"a.md": "# A\n[[bb]]\n", "bb.md": "# B\n",
+                                            "cc.md": "# C\n"})
+    state = SiteState(root, None, check=False)
+    state.refresh()
+    file = root / "a.md"
+    info = file.stat()
+    file.write_text("# A\n[[cc]]\n")
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+    state.refresh()
+    assert [r.target for r in state.vault.resolved["a.md"]] == ["cc.md"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_serve_rebuilds_after_random_edits_equal_a_fresh_load(tmp_path: Path,
+                                                              seed: int) -> None:
+    """The site's state kept between `mkdocs serve` rebuilds (first loaded through the index)
+    follows edits as a fresh load does; the known gaps above (new names, same mtime) are left
+    out."""
+    from lemma.site.state import SiteState
+
+    root = tmp_path / "vault"
+    make_random_vault(root)
+    editor = Editor(root, random.Random(seed))
+    editor.EDITS = tuple(e for e in Editor.EDITS
+                         if e not in ("special_file", "same_mtime", "rename_folder", "rename",
+                                      "case_twin", "same_stem", "symlink"))
+    state = SiteState(root, None, check=False)
+    state.refresh()
+    for step in range(20):
+        done = editor.step()
+        state.refresh()
+        fresh = load_vault(root)
+        context = f"seed {seed} step {step}: {done}"
+        assert dict(state.vault.notes) == fresh.notes, context
+        assert dict(state.vault.resolved) == fresh.resolved, context
+        assert diagnostics_key(state.vault) == diagnostics_key(fresh), context
+        assert graph_view(state.graph) == graph_view(build_graph(fresh)), context
