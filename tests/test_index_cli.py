@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from lemma.cli import main
 from lemma.index import store
 from tests.conftest import REPO, write_files
-from tests.test_index import (
+from tests.index_vaults import (
     DAMAGED_NOT_REBUILT,
     spoil_blob,
     spoil_fingerprint,
@@ -400,7 +400,7 @@ def test_a_cold_run_of_the_console_script_leaves_a_complete_index(
         root: Path, command: tuple[str, ...]) -> None:
     from lemma.index.refresh import VaultIndex
     from lemma.vault import load_vault
-    from tests.test_index import assert_same_vault
+    from tests.index_vaults import assert_same_vault
 
     done = subprocess.run([sys.executable, "-c", "from lemma.cli import entry; entry()",
                            "--notes", str(root), *command], capture_output=True, text=True,
@@ -430,7 +430,7 @@ def test_commands_on_a_warm_index_print_what_a_cold_run_prints(tmp_path: Path,
     import random
     import shutil
 
-    from tests.test_index import Editor, make_random_vault
+    from tests.index_vaults import Editor, make_random_vault
 
     root = tmp_path / "warm" / "vault"
     make_random_vault(root)
