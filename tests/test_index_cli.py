@@ -349,9 +349,10 @@ def test_an_unwritable_cache_folder_gives_a_notice_and_the_same_output(
 
 
 def complete(cwd: Path, words: str, cword: int) -> subprocess.CompletedProcess:
+    """Ask the console script for completions as bash does (click's protocol)."""
     env = {**os.environ, "_LEMMA_COMPLETE": "bash_complete", "COMP_WORDS": words,
            "COMP_CWORD": str(cword), "PYTHONPATH": str(REPO / "tools")}
-    code = "from lemma.cli import main; main(prog_name='lemma')"
+    code = "import sys; sys.argv[0] = 'lemma'; from lemma.cli import entry; entry()"
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=60)
 
