@@ -450,3 +450,36 @@ def test_commands_on_a_warm_index_print_what_a_cold_run_prints(tmp_path: Path,
             assert got.exit_code == want.exit_code, context
             assert got.stdout == want.stdout.replace(str(cold), str(root)), context
             assert got.stderr == want.stderr.replace(str(cold), str(root)), context
+
+
+@pytest.mark.slow
+def test_lemma_new_and_mv_keep_the_warm_index_equal_to_a_cold_run(tmp_path: Path) -> None:
+    """Lemma's own writing commands (new, mv by title and by path, a rename that rewrites
+    links in many notes) followed by reading commands on the warm index."""
+    import shutil
+
+    root = write_files(tmp_path / "warm" / "vault", NOTES)
+    edits = [
+        ("new", "concept", "Natural gradient"),
+        ("mv", "Gradient flow", "Gradient flows"),  # rewrites the links in curvature, words
+        ("mv", "concepts/curvature.md", "maths/curvature.md"),
+        ("mv", "Natural gradient", "concepts/fisher.md"),
+        ("new", "take", "Gradient flows are fast"),
+        ("mv", "Kernel regime take", "Kernel take"),
+    ]
+    reads = [("list", "--format", "json"), ("list", "--orphans"), ("graph", "stats"),
+             ("graph", "backlinks", "Gradient flows"), ("lint",), ("search", "gradient"),
+             ("search", "kern*", "--format", "json")]
+    lemma(root, "list")  # a warm index from the start
+    for step, edit in enumerate(edits):
+        done = lemma(root, *edit)
+        assert done.exit_code == 0, done.output
+        cold = tmp_path / f"cold-{step}" / "vault"
+        shutil.copytree(root, cold, symlinks=True)
+        for command in reads:
+            want, got = lemma(cold, *command), lemma(root, *command)
+            assert (got.exit_code, got.stdout) == (want.exit_code, want.stdout), (edit, command)
+        done = complete(root.parent, f"lemma --notes {root} mv Gra", 4)
+        titles = ["Gradient flow" if step == 0 else "Gradient flows"]
+        titles += ["Gradient flows are fast"] if step >= 4 else []
+        assert done.stdout == "".join(f"plain,{n}\n" for n in titles)
