@@ -15,18 +15,21 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from lemma.authoring.listing import vault_rows
 from lemma.config import configured_slugify
-from lemma.index import store
+from lemma.index import queries, store
 from lemma.index.refresh import VaultIndex
 from lemma.synth import write_synthetic_vault
 from lemma.vault import load_vault
 from tests.conftest import REPO, write_files
 from tests.index_vaults import (
     HAND_MADE,
+    PNG,
     SETTINGS,
     SMALL,
     Editor,
@@ -290,3 +293,25 @@ def test_a_deleted_cache_folder_is_rebuilt_quietly(tmp_path: Path) -> None:
         assert (index.notice, index.file.exists()) == (None, True)
 
 
+
+
+def test_an_empty_vault_and_one_emptied_again(tmp_path: Path) -> None:
+    """No notes, only an attachment, only unreadable notes, none again: each is a vault."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("empty", lambda: None),
+        ("attachment only", lambda: (root / "img.png").write_bytes(PNG)),
+        ("one note", lambda: (root / "a.md").write_text("[[b]] ![[img.png]]\n")),
+        ("unreadable b", lambda: (root / "b.md").write_bytes(b"\xff\xfe")),
+        ("only unreadable", lambda: os.remove(root / "a.md")),
+        ("nothing", lambda: (os.remove(root / "b.md"), os.remove(root / "img.png"))),
+        ("two again", lambda: write_files(root, {"b.md": "[[a]]\n", "a.md": "# A\n"})),
+    ]
+    for name, edit in steps:
+        edit()
+        with VaultIndex(root) as index:
+            got = index.vault()
+            assert index.notice is None, name
+            assert queries.note_rows(index.db) == vault_rows(got), name
+        assert_same_vault(got, load_vault(root))

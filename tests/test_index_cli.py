@@ -483,3 +483,14 @@ def test_lemma_new_and_mv_keep_the_warm_index_equal_to_a_cold_run(tmp_path: Path
         titles = ["Gradient flow" if step == 0 else "Gradient flows"]
         titles += ["Gradient flows are fast"] if step >= 4 else []
         assert done.stdout == "".join(f"plain,{n}\n" for n in titles)
+
+
+@pytest.mark.parametrize("command", [("list",), ("search", "x"), ("graph", "stats"),
+                                     ("graph", "backlinks", "x"), ("lint",)],
+                         ids=["list", "search", "stats", "backlinks", "lint"])
+def test_a_missing_notes_folder_is_one_error_and_makes_no_cache(tmp_path: Path,
+                                                                command: tuple[str, ...]) -> None:
+    result = lemma(tmp_path / "missing", *command)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"error: notes folder '{tmp_path / 'missing'}' does not exist\n")
+    assert list(tmp_path.iterdir()) == []
