@@ -72,13 +72,19 @@ def index_tables(db: sqlite3.Connection) -> dict[str, list]:
 
 
 def names_to_find(vault: Vault, rng: random.Random) -> list[str]:
-    """Titles, aliases, stems and paths of some notes, plus names that match nothing."""
-    names = ["no such note anywhere", "Zzq", "diagram.png"]
+    """Titles, aliases, stems and paths of some notes, names several notes share (ambiguous
+    unless one kind of name wins), and names that match nothing."""
+    names = ["no such note anywhere", "Zzq", "diagram.png", "shared", "misc/shared"]
     for note in rng.sample(list(vault), min(6, len(vault))):
         names += [note.title, note.stem, note.path, note.path.removesuffix(".md").upper()]
         names += list(note.aliases[:1])
         names.append(note.title[:-1] + "x")  # a typo: "did you mean" suggestions
-    return names
+    owners: dict[str, set[str]] = {}
+    for note in vault:
+        for name in (note.title, note.stem, *note.aliases):
+            owners.setdefault(name.casefold(), set()).add(note.path)
+    shared = sorted(name for name, paths in owners.items() if len(paths) > 1)
+    return names + rng.sample(shared, min(4, len(shared)))
 
 
 def assert_queries_agree(db: sqlite3.Connection, vault: Vault, rng: random.Random) -> None:
