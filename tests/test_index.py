@@ -273,12 +273,17 @@ def test_every_spelling_of_the_vault_path_shares_one_index(
     (tmp_path / "link").symlink_to(root)
     with VaultIndex(root) as index:
         index.vault()
-    monkeypatch.chdir(tmp_path)
-    for spelling in ("vault", "vault/", "./vault", str(root), "link", str(tmp_path / "link")):
+    spellings = [(tmp_path, s) for s in ("vault", "vault/", "./vault", str(root), "link",
+                                         str(tmp_path / "link"), "vault/../vault")]
+    spellings += [(root, "."), (root, "../vault"), (root / "misc", "..")]
+    (root / "misc").mkdir()
+    for cwd, spelling in spellings:
+        monkeypatch.chdir(cwd)
         with VaultIndex(spelling) as index:
-            assert index.file == store.index_file(root)
-            assert (index.refresh().changed, index.notice) == (False, None), spelling
-            assert_same_vault(index.vault(), load_vault(root), graph=False)
+            assert index.file == store.index_file(root), (cwd, spelling)
+            assert (index.refresh().changed, index.notice) == (False, None), (cwd, spelling)
+            assert_same_vault(index.vault(), load_vault(spelling), graph=False)
+    assert sorted(tmp_path.rglob("*.index.sqlite")) == [store.index_file(root)]
 
 
 def test_a_deleted_cache_folder_is_rebuilt_quietly(tmp_path: Path) -> None:
