@@ -119,9 +119,6 @@ def test_serve_rebuilds_after_random_edits_equal_a_fresh_load(tmp_path: Path,
 
 
 
-@pytest.mark.xfail(strict=True, reason="bug (since 3544869, vault.py): the name index updated "
-                   "in place lets the newest of two notes whose paths differ only in case own "
-                   "the folded path; a fresh load gives it to the last in path order")
 def test_an_in_place_update_resolves_case_twins_as_a_fresh_load(tmp_path: Path) -> None:
     """`Vault.update_note` (mkdocs serve, the language server) against `load_vault`."""
     root = write_files(tmp_path / "vault", {"note.md": "# lower\n",

@@ -327,11 +327,6 @@ class Vault:
         if note is None or self._index is None:
             return
         index = self._index
-        path_key = fold(path.removesuffix(".md"))
-        if add:
-            index.by_path[path_key] = path
-        elif index.by_path.get(path_key) == path:
-            del index.by_path[path_key]
         stem = path.rsplit("/", 1)[-1].removesuffix(".md")
         names = [(Match.FILE, stem), (Match.TITLE, note.title),
                  *((Match.ALIAS, alias) for alias in note.aliases)]
@@ -344,6 +339,21 @@ class Vault:
                 bucket.remove(path)
             if not bucket:
                 del table[fold(name)]
+        self._index_path(fold(path.removesuffix(".md")))
+
+    def _index_path(self, key: str) -> None:
+        """Who owns a folded path after a change, as `NameIndex.build` decides: an attachment
+        of that path, else the last note in path order (case twins `a.md`/`A.md` share one)."""
+        index = self._index
+        assert index is not None
+        twins = [p for p in index.by_name[Match.FILE].get(key.rsplit("/", 1)[-1], ())
+                 if fold(p.removesuffix(".md")) == key]
+        owner = next((a for a in reversed(self.attachments) if fold(a) == key),
+                     twins[-1] if twins else None)
+        if owner is None:
+            index.by_path.pop(key, None)
+        else:
+            index.by_path[key] = owner
 
     def _sources_linking_to(self, targets: set[str]) -> set[str]:
         """Notes with a link whose target is one of `targets`."""

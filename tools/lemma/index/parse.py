@@ -19,7 +19,7 @@ from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..vault import gc_paused, parse_note
 from ..vault_fs import NoteFileError, read_note_text
-from .store import NOTE_BLOB, NoteRows, note_rows
+from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
 PARALLEL_MIN = 400

@@ -147,31 +147,45 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def fts_query(text: str) -> str:
     """The user's words as an FTS5 query: every word must appear; a trailing `*` keeps a
-    prefix, `"quoted words"` stay a phrase, `OR` and a leading `-` work as people expect."""
-    parts: list[str] = []
-    for match in re.finditer(r'(-?)"([^"]*)"|(\S+)', text):
+    prefix, `"quoted words"` stay a phrase, `OR` between two terms accepts either, and a
+    leading `-` excludes a word or phrase (wherever it is written).
+
+    Every term is quoted, so no word the user types is ever read as FTS5 syntax.
+    """
+    groups: list[list[str]] = []  # each group: terms joined by OR; groups joined by AND
+    excluded: list[str] = []
+    pending_or = False
+    seen_any = False
+    for match in re.finditer(r'(-?)"([^"]*)"?|(\S+)', text):
         negate, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word == "OR":
+            pending_or = bool(groups)
+            continue
         if phrase is not None:
-            words = _WORD.findall(phrase)
-            if words:
-                parts.append(("NOT " if negate else "") + '"' + " ".join(words) + '"')
+            words, prefix = _WORD.findall(phrase), False
+        else:
+            negate = "-" if word.startswith("-") and len(word) > 1 else ""
+            words, prefix = _WORD.findall(word), word.endswith("*")
+        if not words:
             continue
-        if word == "OR" and parts and not parts[-1].startswith("NOT "):
-            parts.append("OR")
-            continue
-        negate = word.startswith("-") and len(word) > 1
-        prefix = word.endswith("*")
-        for w in _WORD.findall(word):
-            parts.append(("NOT " if negate else "") + f'"{w}"' + ("*" if prefix else ""))
-    while parts and parts[-1] == "OR":
-        parts.pop()
-    if not parts:
+        seen_any = True
+        term = '"' + " ".join(words) + '"' + ("*" if prefix else "")  # `a-b`: the phrase a b
+        if negate:
+            excluded.append(term)
+        elif pending_or:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    if not seen_any:
         raise LemmaError(f"'{text}' has no word to search for (letters or digits)",
                          exit_code=2)
-    query = " ".join(parts)
-    query = re.sub(r"^(NOT [^ ]+ ?)+", "", query).strip()  # FTS5 needs a positive term first
-    if not query and parts:
+    if not groups:
         raise LemmaError("a search needs at least one word that must appear", exit_code=2)
+    query = " AND ".join("(" + " OR ".join(group) + ")" if len(group) > 1 else group[0]
+                         for group in groups)
+    if excluded:
+        query = f"({query}) NOT (" + " OR ".join(excluded) + ")"
     return query
 
 

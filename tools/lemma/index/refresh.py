@@ -92,8 +92,16 @@ class VaultIndex:
             return db
 
     def _open_file(self, wanted: str) -> sqlite3.Connection:
-        db = store.connect(self.file)
-        reason = store.check_schema(db, wanted)
+        try:
+            db = store.connect(self.file)
+        except sqlite3.DatabaseError as error:  # not an SQLite file at all (garbage, truncated)
+            if isinstance(error, sqlite3.OperationalError) and not self.file.is_file():
+                raise  # the folder is the problem, not the file: work without an index
+            store.remove_files(self.file)
+            db = store.connect(self.file)
+            reason: str | None = f"it is damaged ({error})"
+        else:
+            reason = store.check_schema(db, wanted)
         if reason is None:
             return db
         if reason.startswith("it is damaged") or reason == "it was not made by Lemma":

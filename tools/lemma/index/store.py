@@ -11,27 +11,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import marshal
 import os
 import pickle
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Diagnostic, Note, WikiLink
+from ..model import WikiLink
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
+    from .rows import NoteRows
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
 SCHEMA_VERSION = 3
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
-                   "vault.py", "vault_fs.py", "slug.py", "index/store.py", "graph/attributes.py",
+                   "vault.py", "vault_fs.py", "slug.py", "index/store.py", "index/rows.py",
+                   "graph/attributes.py",
                    "graph/text.py")
 
 SCHEMA = """
@@ -235,56 +235,6 @@ def delete_notes(db: sqlite3.Connection, paths: Iterable[str]) -> None:
     db.executemany("DELETE FROM links WHERE source = ?", rows)
 
 
-#: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
-NOTE_BLOB = 7
-
-
-@dataclass(slots=True)
-class NoteRows:
-    """One note's rows for every table but `links` (computed where the note was parsed)."""
-
-    note: tuple[Any, ...]
-    names: list[tuple[str, str, str, str]]
-    headings: list[tuple[str, int, str, str, int]]
-    blocks: list[tuple[str, str]]
-    tags: list[tuple[str, str]]
-    links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
-    text: tuple[str, str, str, str] | None  # the search row: title, aliases, tags, body
-
-
-def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
-              blob: bytes | None, problems: list[Diagnostic], indexed_ns: int) -> NoteRows:
-    """The rows that store one parsed (or unreadable) note file."""
-    from ..frontmatter import parse_date
-    from ..graph.attributes import note_attributes
-    from ..links import fold
-
-    problem_blob = dump(problems) if problems else None
-    if note is None:
-        return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
-                         None, None, None), [], [], [], [], [], None)
-    date = parse_date(note.meta.get("date"))
-    named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
-    return NoteRows(
-        (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
-         note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None,
-         json.dumps(note_attributes(note), ensure_ascii=False, sort_keys=True)),
-        [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
-        [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
-        [(path, b) for b in sorted(note.block_ids)],
-        [(path, tag) for tag in note.tags],
-        [link_columns(path, i, link) for i, link in enumerate(note.links)],
-        (note.title, " ".join(note.aliases), " ".join(note.tags), note.body))
-
-
-def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
-    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
-    from ..links import link_key
-
-    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
-            link.pos.col, link.start, link.end, int(link.embed))
-
-
 #: Joins a note's aliases or tags in one column (no title or tag can hold this character).
 SEPARATOR = "\x1f"
 
@@ -343,6 +293,12 @@ def write_search(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
                    found)
 
 
+def _link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
+    from .rows import link_columns
+
+    return link_columns(source, ord_, link)
+
+
 def write_links(db: sqlite3.Connection,
                 resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]],
                 columns: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
@@ -354,7 +310,7 @@ def write_links(db: sqlite3.Connection,
     rows, flags = [], []
     columns = columns or {}
     for source, links in resolved:
-        fixed = columns.get(source) or [link_columns(source, i, r.link)
+        fixed = columns.get(source) or [_link_columns(source, i, r.link)
                                         for i, r in enumerate(links)]
         rows += [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
                  for f, r in zip(fixed, links, strict=True)]

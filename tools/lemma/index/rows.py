@@ -1,0 +1,67 @@
+"""A parsed note as rows of the index's tables, made where the note was parsed (in a worker).
+
+Kept apart from `store` so that commands which only query the index do not import the parser.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..frontmatter import parse_date
+from ..graph.attributes import note_attributes
+from ..links import fold, link_key
+from ..model import Diagnostic, Note, WikiLink
+from .store import dump, join
+
+#: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
+NOTE_BLOB = 7
+
+
+@dataclass(slots=True)
+class NoteRows:
+    """One note's rows for every table but `links` (computed where the note was parsed)."""
+
+    note: tuple[Any, ...]
+    names: list[tuple[str, str, str, str]]
+    headings: list[tuple[str, int, str, str, int]]
+    blocks: list[tuple[str, str]]
+    tags: list[tuple[str, str]]
+    links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
+    text: tuple[str, str, str, str] | None  # the search row: title, aliases, tags, body
+
+
+def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
+              blob: bytes | None, problems: list[Diagnostic], indexed_ns: int) -> NoteRows:
+    """The rows that store one parsed (or unreadable) note file."""
+    problem_blob = dump(problems) if problems else None
+    if note is None:
+        return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
+                         None, None, None), [], [], [], [], [], None)
+    date = parse_date(note.meta.get("date"))
+    named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
+    return NoteRows(
+        (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
+         note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None,
+         json.dumps(note_attributes(note), ensure_ascii=False, sort_keys=True)),
+        [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
+        [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
+        [(path, b) for b in sorted(note.block_ids)],
+        [(path, tag) for tag in note.tags],
+        [link_columns(path, i, link) for i, link in enumerate(note.links)],
+        tuple(_unmarked(x) for x in (note.title, " ".join(note.aliases), " ".join(note.tags),
+                                     note.body)))
+
+
+def _unmarked(text: str) -> str:
+    """Text for the search table without the two control characters that mark matched words
+    in snippets, so no note can forge a match."""
+    return text.replace("\x02", "").replace("\x03", "") if "\x02" in text or "\x03" in text \
+        else text
+
+
+def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
+    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
+    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
+            link.pos.col, link.start, link.end, int(link.embed))
