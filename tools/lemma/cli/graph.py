@@ -17,6 +17,7 @@ import click
 
 from ..model import LemmaError
 from . import Project, pass_project
+from .authoring import complete_note
 
 WIDTH = 100
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -113,7 +114,7 @@ def stats(project: Project, fmt: str, top: int) -> None:
 
 
 @graph.command()
-@click.argument("note")
+@click.argument("note", shell_complete=complete_note)
 @_FORMAT
 @pass_project
 def backlinks(project: Project, note: str, fmt: str) -> None:
@@ -137,7 +138,7 @@ def backlinks(project: Project, note: str, fmt: str) -> None:
 
 
 @graph.command()
-@click.argument("note")
+@click.argument("note", shell_complete=complete_note)
 @click.option("--depth", "-k", default=1, show_default=True, type=click.IntRange(1, 10),
               help="How many links away to look.")
 @_FORMAT
@@ -160,8 +161,8 @@ def neighbors(project: Project, note: str, depth: int, fmt: str) -> None:
 
 
 @graph.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=complete_note)
+@click.argument("b", shell_complete=complete_note)
 @_FORMAT
 @pass_project
 def path(project: Project, a: str, b: str, fmt: str) -> None:
@@ -193,7 +194,7 @@ def path(project: Project, a: str, b: str, fmt: str) -> None:
 
 
 @graph.command()
-@click.argument("note")
+@click.argument("note", shell_complete=complete_note)
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1),
               help="How many suggestions.")
 @_FORMAT
