@@ -79,7 +79,7 @@ class NameIndex:
             return self._resolve_attachment(key, source_path)
         key = key.removesuffix(".md")
         if key in self.by_path:
-            return Resolution("ok", self.by_path[key])
+            return resolved_to(self.by_path[key])
         if "/" in key:
             return self._by_suffix(key, source_path)
         for how in (Match.FILE, Match.TITLE, Match.ALIAS):
@@ -122,10 +122,16 @@ def name_keys(path: str, title: str = "", aliases: Iterable[str] = ()) -> set[st
     return {fold(name).rsplit("/", 1)[-1] for name in (stem, title, *aliases) if name}
 
 
+@lru_cache(maxsize=1 << 17)
+def resolved_to(path: str) -> Resolution:
+    """The (immutable, shared) resolution to `path`: 50k links make 50k of them otherwise."""
+    return Resolution("ok", path)
+
+
 def nearest(candidates: Sequence[str], source_path: str) -> Resolution:
     """Pick among same-named candidates: the linking note's folder, else the nearest ancestor."""
     if len(candidates) == 1:
-        return Resolution("ok", candidates[0])
+        return resolved_to(candidates[0])
     folder = source_path.rsplit("/", 1)[0] if "/" in source_path else ""
     best: list[str] = []
     best_depth = -1

@@ -103,7 +103,7 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
 
     global _job
     _job = (root, paths, slugify, max_bytes, indexed_ns)
-    step = max(50, len(paths) // (jobs * 8))
+    step = max(50, len(paths) // (jobs * 16))
     chunks = [(lo, min(lo + step, len(paths))) for lo in range(0, len(paths), step)]
     pool = multiprocessing.get_context("fork").Pool(jobs)
     finished = False

@@ -125,12 +125,18 @@ class VaultIndex:
         """
         listing = self._list()
         try:
-            if not self._differences(listing, time.time_ns()):
+            now = time.time_ns()
+            found = self._differences(listing, now)
+            if found is None:
                 return Refresh(listing)
+            first = self._empty()
             self.db.execute("BEGIN IMMEDIATE")
             writer = _Writer(self._db)
             try:
-                report = self._apply(self._list(), writer)
+                if not (first and self._empty()):  # another process may have refreshed since
+                    listing, now = self._list(), time.time_ns()
+                    found = self._differences(listing, now)
+                report = self._apply(listing, found, now, writer)
             except BaseException:
                 writer.abandon()
                 raise
@@ -186,12 +192,14 @@ class VaultIndex:
             return changed, sorted(stored), doubtful, moved
         return None
 
-    def _apply(self, listing: Listing, writer: _Writer) -> Refresh:
+    def _empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is None
+
+    def _apply(self, listing: Listing, found: tuple[list[str], list[str], list[str], bool] | None,
+               now: int, writer: _Writer) -> Refresh:
         """Parse and store what changed (the writes of a first build go to `writer`)."""
         from ..vault import gc_paused
 
-        now = time.time_ns()
-        found = self._differences(listing, now)
         if found is None:
             return Refresh(listing)
         changed, removed, doubtful, moved = found
@@ -206,7 +214,7 @@ class VaultIndex:
         from .stored import StoredVault
 
         report = Refresh(listing)
-        first = not self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone()
+        first = self._empty()
         stored = None if first else StoredVault(self.db, self.root, self.slugify,
                                                 self.max_bytes)
         if stored is not None:
@@ -244,7 +252,7 @@ class VaultIndex:
         def rest() -> None:  # may run in the writer thread: it touches only `db`, plain data
             if first:
                 store.write_notes(db, rows)
-            store.write_search(db, rows)
+            store.write_search(db, [p.note for p in parsed if p.note is not None])
             store.write_links(db, resolved, columns)
             if first:
                 store.create_secondary_indexes(db)

@@ -29,7 +29,6 @@ class NoteRows:
     blocks: list[tuple[str, str]]
     tags: list[tuple[str, str]]
     links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
-    text: tuple[str, str, str, str] | None  # the search row: title, aliases, tags, body
 
 
 def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
@@ -38,7 +37,7 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
     problem_blob = dump(problems) if problems else None
     if note is None:
         return NoteRows((path, *sig, digest, indexed_ns, None, problem_blob, None, None, None,
-                         None, None, None), [], [], [], [], [], None)
+                         None, None, None), [], [], [], [], [])
     date = parse_date(note.meta.get("date"))
     named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
     return NoteRows(
@@ -49,16 +48,7 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
         [(path, tag) for tag in note.tags],
-        [link_columns(path, i, link) for i, link in enumerate(note.links)],
-        tuple(_unmarked(x) for x in (note.title, " ".join(note.aliases), " ".join(note.tags),
-                                     note.body)))
-
-
-def _unmarked(text: str) -> str:
-    """Text for the search table without the two control characters that mark matched words
-    in snippets, so no note can forge a match."""
-    return text.replace("\x02", "").replace("\x03", "") if "\x02" in text or "\x03" in text \
-        else text
+        [link_columns(path, i, link) for i, link in enumerate(note.links)])
 
 
 def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:

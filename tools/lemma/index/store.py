@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import WikiLink
+from ..model import Note, WikiLink
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
@@ -282,15 +282,25 @@ def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, in
     return found
 
 
-def write_search(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
-    """The full-text rows of these notes (their `notes` rows are written: they give the ids)."""
+def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
+    """The full-text rows of these notes (their `notes` rows are written: they give the ids).
+
+    The two control characters that mark matched words in snippets are left out of the text,
+    so no note can forge a match.
+    """
     found = []
-    for r in rows:
-        if r.text is not None:
-            row = db.execute("SELECT id FROM notes WHERE path = ?", (r.note[0],)).fetchone()
-            found.append((row[0], *r.text))
+    for note in notes:
+        row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
+        text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
+        found.append((row[0], *(_unmarked(x) for x in text)))
     db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
                    found)
+
+
+def _unmarked(text: str) -> str:
+    if "\x02" in text or "\x03" in text:
+        return text.replace("\x02", "").replace("\x03", "")
+    return text
 
 
 def _link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
