@@ -228,7 +228,7 @@ class VaultIndex:
         for batch in parse_batches(self.root, sorted(changed), self.slugify, self.max_bytes,
                                    now, self.jobs):
             if not first:  # a first build stores everything once its vault is handed back
-                store.write_notes(db, [p.rows for p in batch])
+                store.write_notes(db, [p.stored_rows(now) for p in batch])
             parsed += batch
         reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
         reads.update({path: None for path in removed})
@@ -244,12 +244,12 @@ class VaultIndex:
             assert stored is not None
             vault = stored
             report.resolved = vault.apply_changes(reads, listing.attachments)
-        columns = {p.path: p.rows.links for p in parsed}
         resolved = [(s, vault.resolved[s]) for s in sorted(report.resolved)
                     if s in vault.resolved]
-        rows = [p.rows for p in parsed]
 
         def rest() -> None:  # may run in the writer thread: it touches only `db`, plain data
+            rows = [p.stored_rows(now) for p in parsed]
+            columns = {r.note[0]: r.links for r in rows}
             if first:
                 store.write_notes(db, rows)
             store.write_search(db, [p.note for p in parsed if p.note is not None])
