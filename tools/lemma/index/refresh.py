@@ -268,15 +268,23 @@ class VaultIndex:
 
     def _confirm(self, paths: list[str], now: int) -> list[str]:
         """Of notes whose stat looks unchanged but whose times are racy, those whose content
-        hash differs; the others are stamped as indexed now."""
+        hash differs (or, unreadable, whose reason differs); the others are stamped as indexed
+        now."""
         from .parse import content_digest, read_text, signature
 
         changed = []
         for path in paths:
             sig = signature(self.root / path)
-            text, _ = read_text(self.root, path, self.max_bytes)
-            row = self.db.execute("SELECT hash FROM notes WHERE path = ?", (path,)).fetchone()
-            if text is None or row is None or content_digest(text) != row[0]:
+            text, problems = read_text(self.root, path, self.max_bytes)
+            row = self.db.execute("SELECT hash, note, problems FROM notes WHERE path = ?",
+                                  (path,)).fetchone()
+            if row is None:
+                same = False
+            elif text is None:  # still unreadable: unchanged if for the same reason
+                same = row[1] is None and row[2] is not None and store.load(row[2]) == problems
+            else:
+                same = content_digest(text) == row[0]
+            if not same:
                 changed.append(path)
             else:
                 self.db.execute("UPDATE notes SET indexed_ns = ?, size = ?, mtime_ns = ?, "
