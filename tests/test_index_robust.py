@@ -107,6 +107,29 @@ def test_two_processes_refreshing_at_once_leave_a_sound_index(tmp_path: Path) ->
             assert_same_vault(index.vault(), fresh)
 
 
+UNCLOSED = textwrap.dedent("""
+    import sys
+    from lemma.index.refresh import VaultIndex
+    vault = VaultIndex(sys.argv[1]).vault()  # never closed: its writer must still finish
+    print(len(vault.notes))
+""")
+
+
+def test_a_process_that_never_closes_its_index_exits_with_the_index_written(
+        tmp_path: Path) -> None:
+    """A first build writes the index in a thread; a script that drops its VaultIndex
+    without closing it must neither hang at exit nor leave the index half written."""
+    root = tmp_path / "vault"
+    write_synthetic_vault(root, 500)  # above PARALLEL_MIN: the forked-worker path
+    done = subprocess.run([sys.executable, "-c", UNCLOSED, str(root)], capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "500\n", "")
+    with VaultIndex(root) as index:
+        assert not index.refresh().changed
+        assert_same_vault(index.vault(), load_vault(root))
+
+
 @pytest.mark.slow
 def test_a_reader_during_a_refresh_sees_the_old_or_the_new_vault(tmp_path: Path) -> None:
     root = tmp_path / "vault"

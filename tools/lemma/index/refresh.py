@@ -372,13 +372,20 @@ class _Writer:
                     self.error = error
 
     def commit(self) -> None:
-        self.run(self._end)
+        self._close_with(self._end)
 
     def abandon(self) -> None:
         self.error = self.error or _Abandoned()
-        self.run(self._end)
+        self._close_with(self._end)
         with contextlib.suppress(BaseException):  # the caller re-raises what went wrong
             self.finish()
+
+    def _close_with(self, job: Callable[[], None]) -> None:
+        """The last job: the thread ends after it, so a process that never closes its index
+        still exits once the index is written."""
+        self.run(job)
+        if self.thread is not None:
+            self.jobs.put(None)
 
     def _end(self) -> None:
         if self.error is None:
@@ -388,7 +395,6 @@ class _Writer:
 
     def finish(self) -> None:
         if self.thread is not None:
-            self.jobs.put(None)
             self.thread.join()
             self.thread = None
         if self.error is not None:
