@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, LemmaError, Note
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
 from . import store
+from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
     from ..links import Slugify
@@ -65,7 +64,7 @@ class VaultIndex:
         self.file = file or store.index_file(self.root)
         self.notice: str | None = None
         self.rebuilt = False
-        self._writer: _Writer | None = None
+        self._writer: Writer | None = None
         self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
@@ -131,7 +130,7 @@ class VaultIndex:
                 return Refresh(listing)
             first = self._empty()
             self.db.execute("BEGIN IMMEDIATE")
-            writer = _Writer(self._db)
+            writer = Writer(self._db)
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
                     listing, now = self._list(), time.time_ns()
@@ -196,7 +195,7 @@ class VaultIndex:
         return self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is None
 
     def _apply(self, listing: Listing, found: tuple[list[str], list[str], list[str], bool] | None,
-               now: int, writer: _Writer) -> Refresh:
+               now: int, writer: Writer) -> Refresh:
         """Parse and store what changed (the writes of a first build go to `writer`)."""
         from ..vault import gc_paused
 
@@ -208,7 +207,7 @@ class VaultIndex:
             return self._store(listing, changed, removed, moved, now, writer)
 
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
-               now: int, writer: _Writer) -> Refresh:
+               now: int, writer: Writer) -> Refresh:
         from ..vault import Vault
         from .parse import parse_batches
         from .stored import StoredVault
@@ -340,69 +339,6 @@ class VaultIndex:
             raise store.IndexCorrupt("links missing from the index")
         return Vault(self.root, notes, listing.attachments, problems, self.slugify,
                      self.max_bytes, resolved=complete)
-
-
-class _Writer:
-    """Runs one refresh's writes: here and now, or (a first build) in a thread, so storing
-    overlaps the work of the command that asked for the vault (SQLite runs without the GIL).
-    Ends the transaction with `commit` or `abandon`; `finish` waits for the thread and
-    re-raises its error."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-
-    def run(self, job: Callable[[], None], background: bool = False) -> None:
-        if background and self.thread is None:  # started only now: parse workers are forked
-            self.thread = threading.Thread(target=self._drain, name="lemma-index-writer")
-            self.thread.start()
-        if self.thread is not None:
-            self.jobs.put(job)
-        else:
-            job()
-
-    def _drain(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            if self.error is None or job == self._end:
-                try:
-                    job()
-                except BaseException as error:  # handed to the thread that waits for it
-                    self.error = error
-
-    def commit(self) -> None:
-        self._close_with(self._end)
-
-    def abandon(self) -> None:
-        self.error = self.error or _Abandoned()
-        self._close_with(self._end)
-        with contextlib.suppress(BaseException):  # the caller re-raises what went wrong
-            self.finish()
-
-    def _close_with(self, job: Callable[[], None]) -> None:
-        """The last job: the thread ends after it, so a process that never closes its index
-        still exits once the index is written."""
-        self.run(job)
-        if self.thread is not None:
-            self.jobs.put(None)
-
-    def _end(self) -> None:
-        if self.error is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
-
-    def finish(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        if self.error is not None:
-            raise self.error
-
-
-class _Abandoned(Exception):
-    """The refresh failed in the main thread: the writer rolls back."""
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
