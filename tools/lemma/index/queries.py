@@ -222,7 +222,7 @@ def readable_snippet(snippet: str) -> str:
     by the snippet's edges too)."""
     from ..graph.text import plain_text
 
-    text = plain_text(snippet.replace("\n", " "))
+    text = plain_text(snippet)  # line by line: list and heading markers go too
     text = re.sub(r"^[^\[\]|]*\|(?=[^\[\]]*\]\])", "", text)  # a cut link's "target|"
     text = re.sub(r"!?\[\[|\]\]", "", text)
     return " ".join(text.split())
