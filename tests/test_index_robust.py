@@ -7,8 +7,10 @@ import contextlib
 import os
 import pickle
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable
@@ -231,19 +233,44 @@ def test_an_unwritable_cache_folder_still_gives_the_vault(tmp_path: Path) -> Non
     assert_same_vault(got, load_vault(root))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions; the test above covers "
-                    "an unwritable cache folder for root too")
-def test_a_read_only_parent_folder_still_gives_the_vault(tmp_path: Path) -> None:
-    parent = tmp_path / "ro"
-    root = write_files(parent / "vault", SMALL)
-    parent.chmod(0o555)
+READ_ONLY_PARENT = textwrap.dedent("""
+    import sys
+    from lemma.index.refresh import VaultIndex
+    with VaultIndex(sys.argv[1]) as index:
+        vault = index.vault()
+    print(len(vault.notes))
+    print(index.notice)
+""")
+
+
+def test_a_read_only_parent_folder_still_gives_the_vault() -> None:
+    """The folder holding the notes is read-only: no `.lemma-cache/` can be made beside them.
+    Run as user nobody when the tests run as root (root ignores permissions)."""
+    base = Path(tempfile.mkdtemp(prefix="lemma-ro-"))
     try:
-        with VaultIndex(root) as index:
-            got = index.vault()
-            assert index.notice is not None and "cannot be written" in index.notice
-        assert_same_vault(got, load_vault(root))
+        base.chmod(0o755)
+        parent = base / "ro"
+        root = write_files(parent / "vault", SMALL)
+        for folder, _dirs, files in os.walk(parent):
+            os.chmod(folder, 0o755)
+            for name in files:
+                os.chmod(Path(folder, name), 0o644)
+        parent.chmod(0o555)
+        prefix = (["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+                  if os.geteuid() == 0 else [])
+        done = subprocess.run([*prefix, sys.executable, "-c", READ_ONLY_PARENT, str(root)],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+        assert done.returncode == 0, done.stderr
+        count, notice = done.stdout.splitlines()
+        assert int(count) == len(load_vault(root).notes)
+        assert notice.startswith(f"note: the index {parent / '.lemma-cache'}"), notice
+        assert notice.endswith("Permission denied: "
+                               f"'{parent / '.lemma-cache'}'); working without it"), notice
+        assert not (parent / ".lemma-cache").exists()
     finally:
-        parent.chmod(0o755)
+        subprocess.run(["chmod", "-R", "u+rwx", str(base)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_an_index_file_path_that_cannot_exist_works_in_memory(tmp_path: Path) -> None:
