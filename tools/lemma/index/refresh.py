@@ -13,7 +13,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,23 +130,22 @@ class VaultIndex:
                 return Refresh(listing)
             first = self._empty()
             self.db.execute("BEGIN IMMEDIATE")
-            writer = Writer(self._db)
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
                     listing, now = self._list(), time.time_ns()
                     found = self._differences(listing, now)
-                report = self._apply(listing, found, now, writer)
+                report, rest = self._apply(listing, found, now)
+                if report.vault is None:
+                    rest()
+                    self._db.execute("COMMIT")
             except BaseException:
-                writer.abandon()
+                self._db.execute("ROLLBACK")
                 raise
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self.refresh()
-        writer.commit()
-        if report.vault is None:
-            writer.finish()
-        else:
-            self._writer = writer
+        if report.vault is not None:  # a first build: the caller has its vault already
+            self._writer = Writer(self._db, rest)
         return report
 
     @property
@@ -195,19 +194,20 @@ class VaultIndex:
         return self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is None
 
     def _apply(self, listing: Listing, found: tuple[list[str], list[str], list[str], bool] | None,
-               now: int, writer: Writer) -> Refresh:
-        """Parse and store what changed (the writes of a first build go to `writer`)."""
+               now: int) -> tuple[Refresh, Callable[[], None]]:
+        """Parse what changed and store what the resolution does not need; returns the
+        report and the writing left (a first build does it in a thread)."""
         from ..vault import gc_paused
 
         if found is None:
-            return Refresh(listing)
+            return Refresh(listing), lambda: None
         changed, removed, doubtful, moved = found
         changed += self._confirm(doubtful, now)
         with gc_paused():
-            return self._store(listing, changed, removed, moved, now, writer)
+            return self._store(listing, changed, removed, moved, now)
 
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
-               now: int, writer: Writer) -> Refresh:
+               now: int) -> tuple[Refresh, Callable[[], None]]:
         from ..vault import Vault
         from .parse import parse_batches
         from .stored import StoredVault
@@ -261,9 +261,8 @@ class VaultIndex:
                                [(a,) for a in listing.attachments])
             store.save_signatures(db)
 
-        writer.run(rest, background=first)
         report.parsed, report.removed = [p.path for p in parsed], removed
-        return report
+        return report, rest
 
     def _confirm(self, paths: list[str], now: int) -> list[str]:
         """Of notes whose stat looks unchanged but whose times are racy, those whose content
