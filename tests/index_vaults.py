@@ -13,11 +13,12 @@ from pathlib import Path
 
 import yaml
 
-from lemma.authoring.listing import vault_rows
 from lemma.config import configured_slugify
+from lemma.frontmatter import parse_date
 from lemma.graph.concept import ConceptGraph, build_graph
 from lemma.graph.indexed import graph_from_index
 from lemma.index import queries, store
+from lemma.index.queries import NoteRow
 from lemma.model import LemmaError
 from lemma.synth import write_synthetic_vault
 from lemma.vault import Vault
@@ -534,3 +535,24 @@ SPOILERS = {
 }
 
 
+def linked_paths(vault: Vault) -> set[str]:
+    """Notes that some other note links to (so not orphans)."""
+    return {r.target for r in vault.links() if r.target and r.target != r.source
+            and r.status in ("ok", "missing-heading")}
+
+
+def vault_rows(vault: Vault) -> list[NoteRow]:
+    """The index's `note_rows`, computed from a loaded vault instead: the oracle they must equal."""
+    linked = linked_paths(vault)
+    rows = []
+    for note in vault:
+        written = parse_date(note.meta.get("date"))
+        try:
+            mtime = (vault.root / note.path).stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        rows.append(NoteRow(note.path, note.kind.value, note.title, note.aliases, note.tags,
+                            written.isoformat() if written else None, mtime,
+                            not all(r.ok for r in vault.resolved[note.path]),
+                            note.path in linked))
+    return rows

@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "lemma"
 CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config", "index.store",
         "index.parse", "index.rows", "index.refresh", "index.stored", "index.queries",
-        "index.writer",
+        "index.writer", "names",
         "graph.attributes",
         "graph.text"]
 FORBIDDEN = {"click", "mkdocs", "networkx", "sympy", "material", "pymdownx"}

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from lemma.authoring.listing import vault_rows
 from lemma.config import configured_slugify
 from lemma.index import queries, store
 from lemma.index.refresh import VaultIndex
@@ -37,6 +36,7 @@ from tests.index_vaults import (
     assert_same_vault,
     index_tables,
     make_random_vault,
+    vault_rows,
 )
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import bisect
 import difflib
 import gc
-import heapq
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +29,7 @@ from .links import (
     scan_markdown,
 )
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
+from .names import NameSuggester, find_path
 from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_note_text
 
 __all__ = ["IGNORED_FOLDERS", "ResolvedLink", "Vault", "load_vault", "parse_note", "read_note",
@@ -205,7 +205,7 @@ class Vault:
         """A "did you mean" phrase for a name that resolved to nothing ('' if nothing is close)."""
         if self._names is None:
             self._names = NameSuggester(self.index.names())
-        return " or ".join(f"'{c}'" for c in self._names.close(fold(name)))
+        return self._names.phrase(name)
 
     def update_note(self, path: str) -> Note | None:
         """Re-read one note after an edit (or its deletion); see `apply_changes`."""
@@ -466,74 +466,6 @@ class Vault:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-
-def find_path(index: NameIndex, name: str, is_note: Callable[[str], bool],
-              suggest: Callable[[str], str]) -> str:
-    """The path of the note `name` means in `index`; LemmaError (exit 2) when none or several."""
-    found = index.resolve(name, "", attachment=False)
-    if found.status == "ok" and found.path is not None and is_note(found.path):
-        return found.path
-    if found.status == "ambiguous":
-        raise LemmaError(f"'{name}' matches several notes: {', '.join(found.candidates)}",
-                         exit_code=2)
-    hint = suggest(name)
-    raise LemmaError(f"no note named '{name}'" + (f" (did you mean {hint}?)" if hint else ""),
-                     exit_code=2)
-
-
-class NameSuggester:
-    """Close matches among many names: a trigram index picks candidates, difflib ranks them.
-
-    Plain difflib over every name costs ~0.2 s per query at 30,000 names; the index keeps a
-    broken-link report on a 10,000-note vault to milliseconds per link.
-    """
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = list(names)
-        self.postings: dict[str, list[int]] = {}
-        self.gone: set[int] = set()  # names discarded since (their postings stay)
-        self._where: dict[str, int] | None = None
-        for i, name in enumerate(names):
-            for gram in _trigrams(name):
-                self.postings.setdefault(gram, []).append(i)
-
-    def add(self, name: str) -> None:
-        """Take in one name (a keystroke in a title need not rebuild the trigrams of all)."""
-        i = self._positions().get(name)
-        if i is None:
-            i = self._positions()[name] = len(self.names)
-            self.names.append(name)
-            for gram in _trigrams(name):
-                self.postings.setdefault(gram, []).append(i)
-        self.gone.discard(i)
-
-    def discard(self, name: str) -> None:
-        """Suggest `name` no more."""
-        i = self._positions().get(name)
-        if i is not None:
-            self.gone.add(i)
-
-    def _positions(self) -> dict[str, int]:
-        if self._where is None:
-            self._where = {name: i for i, name in enumerate(self.names)}
-        return self._where
-
-    def close(self, query: str, n: int = 3, shortlist: int = 64) -> list[str]:
-        hits: dict[int, int] = {}
-        for gram in _trigrams(query):
-            for i in self.postings.get(gram, ()):
-                hits[i] = hits.get(i, 0) + 1
-        for i in self.gone:
-            hits.pop(i, None)
-        names = self.names  # ties in name order, as the names are given (sorted) or added
-        best = heapq.nsmallest(shortlist, hits, key=lambda i: (-hits[i], names[i]))
-        return difflib.get_close_matches(query, [names[i] for i in best], n=n, cutoff=0.6)
-
-
-def _trigrams(name: str) -> set[str]:
-    padded = f"  {name} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def _names_of(note: Note | None) -> set[str]:

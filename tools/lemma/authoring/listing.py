@@ -1,19 +1,15 @@
 """Finding notes for `lemma list`: filter by kind, tag, date, orphans and broken links.
 
-The filters work on `NoteRow`s, which the index gives without loading the vault;
-`vault_rows` makes the same rows from a loaded vault.
+The filters work on `NoteRow`s, which the index gives without loading the vault.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..index.queries import NoteRow
-
-if TYPE_CHECKING:
-    from ..vault import Vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,31 +33,6 @@ def note_date(written: str | None, mtime_ns: int) -> dt.date:
 def _has_tag(tags: tuple[str, ...], tag: str) -> bool:
     wanted = tag.lstrip("#").casefold()
     return any(t.casefold() == wanted or t.casefold().startswith(wanted + "/") for t in tags)
-
-
-def linked_paths(vault: Vault) -> set[str]:
-    """Notes that some other note links to (so not orphans)."""
-    return {r.target for r in vault.links() if r.target and r.target != r.source
-            and r.status in ("ok", "missing-heading")}
-
-
-def vault_rows(vault: Vault) -> list[NoteRow]:
-    """The index's `note_rows`, computed from a loaded vault instead (same values)."""
-    from ..frontmatter import parse_date
-
-    linked = linked_paths(vault)
-    rows = []
-    for note in vault:
-        written = parse_date(note.meta.get("date"))
-        try:
-            mtime = (vault.root / note.path).stat().st_mtime_ns
-        except OSError:
-            mtime = -1
-        rows.append(NoteRow(note.path, note.kind.value, note.title, note.aliases, note.tags,
-                            written.isoformat() if written else None, mtime,
-                            not all(r.ok for r in vault.resolved[note.path]),
-                            note.path in linked))
-    return rows
 
 
 def select_notes(rows: list[NoteRow], wanted: NoteFilter) -> list[NoteRow]:

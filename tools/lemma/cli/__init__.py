@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +49,11 @@ class LazyGroup(click.Group):
         except LemmaError as error:
             click.echo(f"error: {error.message}", err=True)
             ctx.exit(error.exit_code)
-        except sqlite3.DatabaseError as error:  # the index went bad while in use (disk, I/O)
+        except Exception as error:
+            sqlite3 = sys.modules.get("sqlite3")  # loaded only by commands that use the index
+            if sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
+                raise
+            # the index went bad while in use (disk, I/O): drop it, the next command rebuilds
             click.echo(f"error: {_drop_index(ctx, error)}", err=True)
             ctx.exit(1)
 

@@ -21,8 +21,8 @@ WEIGHTS = (10.0, 6.0, 4.0, 1.0)
 
 def find_note(db: sqlite3.Connection, name: str) -> str:
     """The path of the note a user means by `name`, with `Vault.find`'s rules and messages."""
-    from ..links import NameIndex, fold, link_key
-    from ..vault import NameSuggester, find_path
+    from ..names import NameSuggester, find_path
+    from ..resolution import NameIndex, fold, link_key
 
     key = link_key(name)
     rows = db.execute("SELECT DISTINCT n.path, n.title, n.aliases FROM names k "
@@ -35,7 +35,7 @@ def find_note(db: sqlite3.Connection, name: str) -> str:
 
     def suggest(wanted: str) -> str:
         names = sorted({fold(r[0]) for r in db.execute("SELECT name FROM names")})
-        return " or ".join(f"'{c}'" for c in NameSuggester(names).close(fold(wanted)))
+        return NameSuggester(names).phrase(wanted)
 
     return find_path(index, name, paths.__contains__, suggest)
 

@@ -7,14 +7,13 @@ server starts it once pygls is there, while the client initializes.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from ..links import Slugify
 from ..model import LemmaError
-from ..vault import Vault
+from ..vault import Vault, gc_paused
 from ..vault_fs import DEFAULT_MAX_BYTES
 from .live import LiveVault
 
@@ -46,20 +45,16 @@ class VaultLoad:
         threading.Thread(target=self._run, args=(loader, every_note), daemon=True).start()
 
     def _run(self, loader: Loader, every_note: bool) -> None:
-        # The loaded notes live as long as the server: the collector stays off while they are
-        # made, then they are frozen, so no collection ever walks their million objects
-        # (one would cost 0.1-1 s, right when the first request waits).
-        enabled = gc.isenabled()
-        gc.disable()
+        # The loaded notes live as long as the server: `gc_paused` keeps the collector off
+        # while they are made and then freezes them, so no collection walks their million
+        # objects (one would cost 0.1-1 s, right when the first request waits).
         try:
-            vault, self.notice = loader()
-            self.live = LiveVault(vault, every_note)
-            gc.freeze()
+            with gc_paused():
+                vault, self.notice = loader()
+                self.live = LiveVault(vault, every_note)
         except LemmaError as error:
             self.error = error.message
         except Exception as error:  # the thread's end: one message for the client, no traceback
             self.error = f"the vault could not be loaded ({type(error).__name__}: {error})"
         finally:
-            if enabled:
-                gc.enable()
             self.done.set()
