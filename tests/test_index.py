@@ -153,7 +153,7 @@ def test_a_file_changed_while_it_is_parsed_is_parsed_again(
     from lemma.index import parse
 
     root = write_files(tmp_path / "vault", SMALL)
-    real = parse.read_text
+    real = parse.read_or_problem
     file = root / "a.md"
 
     def save_meanwhile(vault_root: Path, path: str, max_bytes: int):
@@ -168,10 +168,10 @@ def test_a_file_changed_while_it_is_parsed_is_parsed_again(
             os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
         return found
 
-    monkeypatch.setattr(parse, "read_text", save_meanwhile)
+    monkeypatch.setattr(parse, "read_or_problem", save_meanwhile)
     with VaultIndex(root) as index:
         index.vault()
-    monkeypatch.setattr(parse, "read_text", real)
+    monkeypatch.setattr(parse, "read_or_problem", real)
     assert "[[Gamm]]" in file.read_text()
     with VaultIndex(root) as index:
         got = index.vault()

@@ -30,7 +30,7 @@ from .links import (
 )
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
 from .names import NameSuggester, find_path
-from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_note_text
+from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_or_problem
 
 __all__ = ["IGNORED_FOLDERS", "ResolvedLink", "Vault", "load_vault", "parse_note", "read_note",
            "scan"]
@@ -64,11 +64,8 @@ def read_note(root: Path, path: str, slugify: Slugify | None = None,
     `slugify` is the toc extension's, so heading anchors are the ids the site gives them. A file
     that cannot be read as a note (see `read_note_text`) gives None and one diagnostic.
     """
-    try:
-        text = read_note_text(root, path, max_bytes)
-    except NoteFileError as problem:
-        return None, [problem.diagnostic(path)]
-    return parse_note(path, text, slugify)
+    text, problems = read_or_problem(root, path, max_bytes)
+    return parse_note(path, text, slugify) if text is not None else (None, problems)
 
 
 def parse_note(path: str, text: str,

@@ -61,6 +61,15 @@ def read_note_text(root: str | os.PathLike[str], path: str,
     return decode_note(data)
 
 
+def read_or_problem(root: str | os.PathLike[str], path: str,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """`read_note_text`, or None and the one problem that kept the file from being read."""
+    try:
+        return read_note_text(root, path, max_bytes), []
+    except NoteFileError as problem:
+        return None, [problem.diagnostic(path)]
+
+
 def decode_note(data: bytes) -> str:
     """Note bytes as text: UTF-8 with an optional BOM, universal newlines; NUL bytes refused."""
     try:

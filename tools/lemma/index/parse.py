@@ -18,7 +18,7 @@ from pathlib import Path
 from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..vault import gc_paused, parse_note
-from ..vault_fs import NoteFileError, read_note_text
+from ..vault_fs import read_or_problem
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
@@ -62,20 +62,12 @@ def content_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def read_text(root: Path, path: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
-    """A note's text, or None and the one problem that kept it from being read."""
-    try:
-        return read_note_text(root, path, max_bytes), []
-    except NoteFileError as problem:
-        return None, [problem.diagnostic(path)]
-
-
 def parse_file(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
                indexed_ns: int, rows: bool = True) -> Parsed:
     """Stat, read, hash and parse one note file, and make its index rows (or leave them for
     `Parsed.stored_rows`)."""
     sig = signature(f"{root}/{path}")
-    text, problems = read_text(root, path, max_bytes)
+    text, problems = read_or_problem(root, path, max_bytes)
     if text is None:
         parsed = Parsed(path, None, problems, None, sig)
     else:

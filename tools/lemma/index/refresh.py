@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, LemmaError, Note
-from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
+from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
 from . import store
 from .writer import Writer
 
@@ -268,12 +268,12 @@ class VaultIndex:
         """Of notes whose stat looks unchanged but whose times are racy, those whose content
         hash differs (or, unreadable, whose reason differs); the others are stamped as indexed
         now."""
-        from .parse import content_digest, read_text, signature
+        from .parse import content_digest, signature
 
         changed = []
         for path in paths:
             sig = signature(self.root / path)
-            text, problems = read_text(self.root, path, self.max_bytes)
+            text, problems = read_or_problem(self.root, path, self.max_bytes)
             row = self.db.execute("SELECT hash, note, problems FROM notes WHERE path = ?",
                                   (path,)).fetchone()
             if row is None:

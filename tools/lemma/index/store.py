@@ -57,7 +57,6 @@ CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='uni
 #: Indexes kept apart so a first build can create them after its bulk insert.
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
                      "links_target": "links(target)"}
-TABLES = ("meta", "notes", "names", "headings", "blocks", "tags", "attachments", "links", "search")
 
 _ALLOWED = {
     "lemma.model": {"Note", "WikiLink", "SourcePos", "Heading", "Diagnostic", "Severity",
