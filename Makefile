@@ -1,15 +1,23 @@
 # Two commands on a fresh machine: `make site` and `make test`. Every target sets itself up.
+# The virtual environment gets the exact versions of requirements.lock (what CI tested);
+# `make test-latest` tries the newest versions pyproject.toml allows, `make lock` records them.
+SHELL   := /bin/bash
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
 PYTHON  ?= python3
+LOCK    := requirements.lock
+LATEST  := .venv-latest
+PIP     := -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install lint check site serve test bench clean
+.PHONY: install lint check site serve test test-latest lock bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python $(PIP) "$$(grep '^pip==' $(LOCK))"
+	$(BIN)/python $(PIP) --requirement $(LOCK)
+	$(BIN)/python $(PIP) --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,8 +38,28 @@ test: $(STAMP)   ## ruff + the whole pytest suite (browser tests included when c
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/pytest
 
+test-latest:   ## the suite on the newest versions pyproject.toml allows (run before `make lock`)
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python $(PIP) --upgrade pip setuptools
+	$(LATEST)/bin/python $(PIP) --upgrade --upgrade-strategy eager --editable '.[test]'
+	$(LATEST)/bin/python -m pip list --format freeze --exclude-editable \
+		| diff <(grep -v '^#' $(LOCK)) - || true  # what the newest versions change
+	$(LATEST)/bin/ruff check tools tests benchmarks
+	$(LATEST)/bin/pytest
+
+lock:   ## rewrite requirements.lock with the newest versions pyproject.toml allows
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python $(PIP) --upgrade pip setuptools
+	$(LATEST)/bin/python $(PIP) --upgrade --upgrade-strategy eager --editable '.[test]'
+	echo "# Exact versions CI tested: written by 'make lock' from pyproject.toml; do not edit." \
+		> $(LOCK).new
+	$(LATEST)/bin/python -m pip list --format freeze --exclude-editable >> $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+
 bench: $(STAMP)   ## benchmarks: print their figures
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf site .lemma-cache
+	rm -rf site .lemma-cache $(LATEST)

@@ -1,12 +1,14 @@
 """Pathological but legal notes at 1x, 2x and 4x size: every command should grow linearly.
 
 Inputs: one long paragraph full of links (backlink sentences), one long line full of links,
-a chain of notes each embedding the next four times, `"<!-- " * n` in a concept note, unclosed
-openers of every kind (`$$`, `\\(`, `[[`, fences, `<`...), and a large note below the size limit.
+a chain of notes each embedding the next four times, `"<!-- " * n` in a concept note, one
+paragraph per token (`opener-N`: unclosed openers of every kind, `$$`, `\\(`, `[[`, fences, `<`...,
+inline `#tags`, highlights, closed wikilinks and Markdown links), and a large note below the size
+limit.
 Each (input, command) runs in a fresh process (killed after the timeout), which times only the
-command itself; the last column is time(4x) / time(1x): about 4 means linear. (Building one
-paragraph with n inline elements stays O(n^2) inside Python-Markdown, which rebuilds the paragraph
-string per element; Lemma removes the far costlier rescans from every unclosed opener.)
+command itself; the last columns are time(2x) / time(1x) and time(4x) / time(2x): about 2 means
+linear. Lemma hands Python-Markdown no link syntax it would rescan (links and tags are stashed
+HTML) and escapes unclosed openers in pathological paragraphs.
 Usage: `python benchmarks/bench_pathological.py [--scale 1] [--timeout 120] [INPUT ...]`.
 """
 
@@ -20,6 +22,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 MKDOCS_YML = """site_name: Bench
@@ -33,7 +37,7 @@ plugins:
       check: false
 """
 TOKENS = ["$$ ", "\\( ", "\\[ ", "[[", "![[", "```x ", "<a ", "[x](", "**", "_a ", "$a ",
-          "| ", "<!-- ", "[^", "> ", "#"]
+          "| ", "<!-- ", "[^", "> ", "#", "==", "[[Target phrase]] ", "[t](concepts/target.md) "]
 
 
 def paragraph(scale: int) -> dict[str, str]:
@@ -64,12 +68,10 @@ def comments(scale: int) -> dict[str, str]:
     return {"concepts/c.md": "---\ntitle: C\n---\n" + "<!-- " * (25_000 * scale) + "\n"}
 
 
-def openers(scale: int) -> dict[str, str]:
-    """One note per kind of unclosed opener, 5,000*scale of them in one paragraph."""
-    files = {"concepts/target.md": "---\ntitle: Target phrase\n---\nA concept.\n"}
-    for i, token in enumerate(TOKENS):
-        files[f"open{i}.md"] = f"# Open {i}\n\n" + (token + "target phrase ") * (5_000 * scale)
-    return files
+def opener(token: str, scale: int) -> dict[str, str]:
+    """One paragraph of 5,000*scale `token`s (an unclosed opener, an inline tag, a link...)."""
+    return {"concepts/target.md": "---\ntitle: Target phrase\n---\nA concept.\n",
+            "open.md": "# Open\n\n" + (token + "target phrase ") * (5_000 * scale)}
 
 
 def big_note(scale: int) -> dict[str, str]:
@@ -87,7 +89,8 @@ INPUTS: dict[str, tuple[Callable[[int], dict[str, str]], tuple[str, ...]]] = {
     "one-line": (one_line, ("backlinks", "lint")),
     "embed-fanout": (embed_fanout, ("build",)),
     "comments": (comments, ("lint",)),
-    "openers": (openers, ("lint", "stats", "build")),
+    **{f"opener-{i}": (partial(opener, token), ("lint", "stats", "build"))
+       for i, token in enumerate(TOKENS)},
     "big-note": (big_note, ("lint", "stats", "backlinks", "build")),
 }
 
@@ -154,15 +157,18 @@ def main() -> None:
     unknown = set(args.inputs) - set(INPUTS)
     if unknown:
         parser.error(f"unknown input {', '.join(sorted(unknown))}; choose from {', '.join(INPUTS)}")
-    print(f"{'input':14} {'command':10} {'1x':>8} {'2x':>8} {'4x':>8}  4x/1x")
+    print(f"{'input':14} {'token':22} {'command':10} {'1x':>8} {'2x':>8} {'4x':>8}  2x/1x 4x/2x")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.inputs or INPUTS:
             for command in INPUTS[name][1]:
                 times = [measure(name, command, args.scale * k, args.timeout, Path(tmp))
                          for k in (1, 2, 4)]
                 shown = [f"{t:8.2f}" if t is not None else f">{args.timeout:6.0f}s" for t in times]
-                ratio = f"{times[2] / times[0]:5.1f}" if None not in times and times[0] else "  -"
-                print(f"{name:14} {command:10} {' '.join(shown)}  {ratio}", flush=True)
+                ratios = [f"{b / a:5.1f}" if a and b else "    -"
+                          for a, b in pairwise(times)]
+                token = repr(TOKENS[int(name.split("-")[1])]) if name.startswith("opener-") else ""
+                print(f"{name:14} {token:22} {command:10} {' '.join(shown)}  {' '.join(ratios)}",
+                      flush=True)
 
 
 if __name__ == "__main__":

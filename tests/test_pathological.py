@@ -194,10 +194,45 @@ def test_the_markdown_guard_escapes_unclosed_openers_of_a_pathological_paragraph
     assert shown.count(token.strip()) >= 5000
 
 
-def test_building_unclosed_openers_of_every_kind_is_fast(tmp_path: Path):
-    from bench_pathological import openers
+def test_building_a_paragraph_of_every_token_shows_it_as_written(tmp_path: Path):
+    """One site with a paragraph of 1,000 of each token (unclosed openers, tags, links); the
+    1x-2x-4x figures are benchmarks/bench_pathological.py's (issue 23: 1,000 tags took 70 s)."""
+    from bench_pathological import opener
 
-    _, seconds = timed(build_site, tmp_path / "p", openers(1), False)
-    assert seconds < 30  # minutes before: every unclosed [ < \( <!-- rescanned the paragraph
-    page = (tmp_path / "p/site/open3/index.html").read_text(encoding="utf-8")
-    assert page.count("[[target phrase") == 5000  # shown as written
+    files = {"concepts/target.md": "---\ntitle: Target phrase\n---\nA concept.\n"}
+    for i, token in enumerate(TOKENS):
+        note = opener(token, 1)["open.md"].replace("# Open", f"# Open {i}")
+        files[f"open{i}.md"] = note.replace("target phrase ", "target phrase\n", 4000)[:30_000]
+    _, seconds = timed(build_site, tmp_path / "p", files, False)
+    assert seconds < 120  # a hang guard only: minutes per note before
+    site = tmp_path / "p/site"
+    page = (site / f"open{TOKENS.index('[[')}/index.html").read_text(encoding="utf-8")
+    assert page.count("[[target phrase") >= 900  # unclosed: shown as written
+    tags = (site / f"open{TOKENS.index('#')}/index.html").read_text(encoding="utf-8")
+    assert tags.count('<a class="lemma-tag lemma-inline-tag" href="../tags/target/">#target</a>') \
+        >= 900
+    links = (site / f"open{TOKENS.index('[[Target phrase]] ')}/index.html").read_text("utf-8")
+    assert links.count('<a class="lemma-wikilink" href="../concepts/target/">Target phrase</a>') \
+        >= 900
+
+
+def test_links_and_tags_reach_markdown_as_stashed_html_not_link_syntax(tmp_path: Path):
+    """What Python-Markdown would rescan per link never reaches it: links and tags become
+    fragments, their labels stay Markdown between them, and a note cannot forge a fragment."""
+    from lemma.site.fragments import MARK, Fragments
+    from lemma.site.render_links import LinkRenderer
+
+    vault = load_vault(write_files(tmp_path, {
+        "target.md": "# Target\n", "pic.png": "x",
+        "para.md": "# P\n\n" + "[[Target]] [[Target|*t*]] [t](target.md) #tag ![[pic.png]] "
+                   "[[gone]] " * 50 + f"forged {MARK}0{MARK}\n"}))
+    fragments = Fragments()
+    renderer = LinkRenderer(vault, lambda pos, message: None, html_url=lambda path: f"/{path}/",
+                            tags_page="tags/index.md", fragments=fragments)
+    note = vault.notes["para.md"]
+    text = renderer.render(note.body, note, note.body_line)
+    assert "](" not in text and "[[" not in text and "{:" not in text
+    assert text.count(MARK) == 2 * len(fragments.pieces)  # the forged marker was replaced
+    assert text.count(r"\*t\*") == 50 and "forged \ufffd0\ufffd" in text  # labels as written
+    assert fragments.pieces.count('<a class="lemma-wikilink" href="/target.md/">') == 100
+    assert fragments.pieces.count('<img alt="pic.png" src="/pic.png/" />') == 50

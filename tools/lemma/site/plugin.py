@@ -29,6 +29,7 @@ from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
+from .fragments import Fragments, FragmentsExtension
 from .markdown_guard import defuse_unclosed
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
@@ -46,6 +47,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def __init__(self) -> None:
         self.state: SiteState | None = None
+        self.fragments = FragmentsExtension()
         self.extensions: Extensions = load_extensions()
         self.generated: dict[str, tuple[str, str]] = {}
         self.urls: dict[str, str] = {}
@@ -63,6 +65,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
         obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs)
+        self.fragments = FragmentsExtension()  # the HTML of links, out of Markdown's rescans
+        config.markdown_extensions.append(self.fragments)
         theme = config.theme
         if theme.name == "material":
             features = theme.setdefault("features", [])
@@ -144,6 +148,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         state = self._state()
+        self.fragments.current = fragments = Fragments()
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         if note is None:
             return markdown
@@ -154,7 +159,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return url
         tags_page = TAGS_INDEX if TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
-                                prepare=self._derivations, html_url=html_url, tags_page=tags_page)
+                                prepare=self._derivations, html_url=html_url, tags_page=tags_page,
+                                fragments=fragments)
         if markdown != note.body and markdown.strip() == note.body.strip():
             markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page

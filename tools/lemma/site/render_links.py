@@ -29,6 +29,7 @@ from ..links import (
 )
 from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
+from .fragments import Fragments
 from .raw_html import raw_html_regions
 
 #: warn(pos, message): report a problem found while rendering (the plugin logs it as a warning).
@@ -77,6 +78,9 @@ class LinkRenderer:
     html_url: Callable[[str], str | None] | None = None
     #: the tags page (a vault path) that inline `#tags` link to; None: they are plain chips
     tags_page: str | None = None
+    #: where the HTML of links goes (with `html_url`): the Markdown then holds inert markers
+    #: instead of link syntax, which Python-Markdown would rescan per link (see fragments.py)
+    fragments: Fragments | None = None
     # embeds rendered on this page: (host, note, heading, depth) -> (text, what it embeds,
     # what was being shown above it then); what the embed being rendered now reaches
     _embeds: dict[tuple[str, str, str | None, int], tuple[str, frozenset[str], frozenset[str]]] \
@@ -88,6 +92,8 @@ class LinkRenderer:
                stack: tuple[str, ...] = (), report: bool = True) -> str:
         """`text` (written in `note`, starting at file line `first_line`) with links replaced."""
         host = host or note.path
+        if self.fragments is not None:
+            text = Fragments.clean(text)
         raw = raw_html_regions(text) if "<" in text else Regions([])
         edits: list[tuple[int, int, str]] = []
         for link in parse_links(text, note.path, first_line):
@@ -110,17 +116,45 @@ class LinkRenderer:
         if r.status == "private":  # never a link: the note is not on the site
             return link.label if link.markdown and link.label else escape_label(link.display)
         if not r.ok or r.target is None:
-            return broken_html(link, _problem(r))
+            return self._stashed(broken_html(link, _problem(r)))
         url = self._url(r, host)
         if link.embed and r.is_attachment:
-            return self._embed_attachment(link, url)
+            return self._embed_attachment(link, url, self._final_url(r, url))
         if link.embed:
             return self._embed_note(r, host, stack, report)
+        final = self._final_url(r, url)
         if link.markdown:  # keep the author's label Markdown; only the URL changes
-            return f"[{link.label or escape_label(link.display)}]({md_url(url or '#')})"
+            label = link.label or escape_label(link.display)
+            if final is not None:
+                return self._wrapped(label, final, "")
+            return f"[{label}]({md_url(url or '#')})"
         text = escape_label(link.display)
         css = "lemma-wikilink lemma-attachment" if r.is_attachment else "lemma-wikilink"
+        if final is not None:
+            return self._wrapped(text, final, css)
         return f"[{text}]({md_url(url or '#')}){{: .{css.replace(' ', ' .')} }}"
+
+    def _final_url(self, r: ResolvedLink, url: str) -> str | None:
+        """The URL a reader's browser follows (`url` is the relative `.md` URL MkDocs would
+        convert); None when links are left to Markdown (no fragments) or the target is not on
+        the site."""
+        if self.fragments is None or self.html_url is None:
+            return None
+        path, _, fragment = url.partition("#")
+        if not path:
+            return url  # an anchor on this page
+        page = self.html_url(r.target or "")
+        return None if page is None else page + (f"#{fragment}" if fragment else "")
+
+    def _wrapped(self, label: str, href: str, css: str) -> str:
+        """`label` (Markdown, rendered as before) between the stashed tags of a link."""
+        assert self.fragments is not None
+        attrs = (f' class="{attribute(css)}"' if css else "") + f' href="{attribute(href)}"'
+        return self.fragments.mark(f"<a{attrs}>") + label + self.fragments.mark("</a>")
+
+    def _stashed(self, html_text: str) -> str:
+        """`html_text` as a fragment when the page collects them (raw inline HTML otherwise)."""
+        return self.fragments.mark(html_text) if self.fragments is not None else html_text
 
     def _url(self, r: ResolvedLink, host: str) -> str:
         """The relative `.md` URL of a resolved link, with its heading or block anchor."""
@@ -156,24 +190,29 @@ class LinkRenderer:
         for start, end, tag in tag_spans(text, code_regions(text)):
             page, name = tag_page(tag), html.escape(tag)
             html_page = self.html_url(page) if (self.tags_page and self.html_url) else None
-            if self.tags_page is not None and start not in raw:
-                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
-                       "{: .lemma-tag .lemma-inline-tag }")
-            elif html_page is not None:
+            if html_page is not None and (start in raw or self.fragments is not None):
                 new = (f'<a class="lemma-tag lemma-inline-tag" '
                        f'href="{html.escape(html_page)}">#{name}</a>')
+                new = new if start in raw else self._stashed(new)
+            elif self.tags_page is not None and start not in raw:
+                new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
+                       "{: .lemma-tag .lemma-inline-tag }")
             else:
                 new = f'<span class="lemma-tag lemma-inline-tag">#{name}</span>'
             edits.append((start, end, new))
         return edits
 
-    def _embed_attachment(self, link: WikiLink, url: str) -> str:
+    def _embed_attachment(self, link: WikiLink, url: str, final: str | None) -> str:
         name = link.target.rsplit("/", 1)[-1]
         ext = name.rsplit(".", 1)[-1].lower()
         label = escape_label(link.label or name)
         if ext in IMAGE_EXTENSIONS:
             alt, size = image_size(link.label or "")
+            if final is not None:
+                return self._stashed(image_html(alt or name, final, size))
             return f"![{escape_label(alt or name)}]({md_url(url)}){size}"
+        if final is not None:
+            return self._wrapped(label, final, "lemma-wikilink lemma-attachment")
         return f"[{label}]({md_url(url)}){{: .lemma-wikilink .lemma-attachment }}"
 
     def _embed_note(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
@@ -239,6 +278,19 @@ def image_size(label: str) -> tuple[str, str]:
     width, height = size.group(2), size.group(3)
     attrs = f'width="{width}"' + (f' height="{height}"' if height else "")
     return (size.group(1) or "").strip(), f"{{: {attrs} }}"
+
+
+def image_html(alt: str, src: str, size: str) -> str:
+    """An `<img>` as Python-Markdown writes `![alt](src){: width=… height=… }` (attributes in
+    name order)."""
+    attrs = {"alt": alt, "src": src, **dict(re.findall(r'(width|height)="(\d+)"', size))}
+    return "<img" + "".join(f' {k}="{attribute(v)}"' for k, v in sorted(attrs.items())) + " />"
+
+
+def attribute(text: str) -> str:
+    """`text` escaped for a double-quoted HTML attribute."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
 
 
 def embedded_text(note: Note, heading: str | None) -> tuple[str, int]:
