@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from lemma.cli import main
 from lemma.lint_rules import (
     extra_diagnostics,
+    is_search_url,
     lead_paragraph,
     near_duplicates,
     phrase_pattern,
@@ -74,6 +75,56 @@ def test_take_without_confidence_is_info(make_vault) -> None:
     assert [d.format() for d in extra_diagnostics(vault)] == [
         "takes/t.md:1:1: info no-confidence: take has no confidence (say how sure you are: "
         "'confidence: 0.8' in the frontmatter)"]
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("https://www.lesswrong.com/search?query=Low-stakes", id="forum-search"),
+    pytest.param("https://www.google.com/search?q=grokking", id="google"),
+    pytest.param("https://www.google.co.uk/?q=grokking", id="google-country-query"),
+    pytest.param("https://scholar.google.com/scholar?q=lottery+ticket", id="scholar"),
+    pytest.param("https://duckduckgo.com/?q=semi-informative+priors", id="duckduckgo"),
+    pytest.param("https://www.bing.com/search?q=ntk", id="bing"),
+    pytest.param("https://search.yahoo.com/search?p=ntk", id="yahoo"),
+    pytest.param("https://www.baidu.com/s?wd=ntk", id="baidu"),
+    pytest.param("https://yandex.ru/search/?text=ntk", id="yandex-trailing-slash"),
+    pytest.param("https://arxiv.org/search/?query=grokking&searchtype=all", id="arxiv-search"),
+    pytest.param("https://www.youtube.com/results?search_query=ntk", id="youtube-results"),
+    pytest.param("  HTTPS://www.google.com/search?q=x  ", id="spaces-and-case"),
+])
+def test_search_result_pages_are_search_urls(url: str) -> None:
+    assert is_search_url(url)
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("https://arxiv.org/abs/2212.13881", id="arxiv-abstract"),
+    pytest.param("https://www.alignmentforum.org/posts/TPan9sQFuPP6jgEJo/low-stakes-alignment",
+                 id="forum-post"),
+    pytest.param("https://www.openphilanthropy.org/research/semi-informative-priors-over-ai-"
+                 "timelines/", id="research-is-not-search"),
+    pytest.param("https://en.wikipedia.org/wiki/Search", id="article-titled-search"),
+    pytest.param("https://books.google.com/books?id=abc", id="google-books"),
+    pytest.param("https://docs.google.com/document/d/abc/edit", id="google-doc"),
+    pytest.param("https://example.org/2020/results", id="results-without-a-query"),
+    pytest.param("ftp://example.org/search", id="not-http"),
+    pytest.param("https://[::1/search", id="malformed"),
+    pytest.param("search?q=x", id="relative"),
+])
+def test_documents_are_not_search_urls(url: str) -> None:
+    assert not is_search_url(url)
+
+
+def test_search_page_as_source_is_a_warning(make_vault) -> None:
+    vault = make_vault({
+        "takes/t.md": "---\ntitle: T\ndate: 2024-01-01\nconfidence: 0.9\n"
+                      "source: https://www.google.com/search?q=t\n---\nClaim.\n",
+        "papers/p.md": PAPER.format(title="P", body="## Summary\nx\n## Opinion\ny\n"),
+        "digests/d.md": "---\ntitle: D\nsource: [not, a, string]\n---\nText.\n",
+    })
+    assert [d.format() for d in extra_diagnostics(vault)] == [
+        "takes/t.md:1:1: warning search-url-source: 'source' is a search-results page, not the "
+        "work itself: https://www.google.com/search?q=t (link the work's own page (its arXiv "
+        "abstract, forum post or report), or omit 'source:' and name where you read it in the "
+        "note)"]
 
 
 @pytest.mark.parametrize(("first", "second", "duplicate"), [
@@ -193,4 +244,6 @@ def test_lint_cli_adds_the_rules_and_keeps_the_exit_code(tmp_path: Path) -> None
 def test_corpus_has_no_authoring_errors() -> None:
     corpus = Path(__file__).resolve().parent.parent / "notes"
     vault = load_vault(corpus)
-    assert all(d.severity.value != "error" for d in extra_diagnostics(vault, suggest=True))
+    found = extra_diagnostics(vault, suggest=True)
+    assert all(d.severity.value != "error" for d in found)
+    assert [d.pos.path for d in found if d.code == "search-url-source"] == []

@@ -1,5 +1,5 @@
-"""The authoring lint rules: required sections per kind, take confidence, near-duplicate titles,
-and (on request) phrases that name a concept but are not linked to it.
+"""The authoring lint rules: required sections per kind, take confidence, search-page sources,
+near-duplicate titles, and (on request) phrases that name a concept but are not linked to it.
 
 Each rule is linear in the vault's size: duplicates use a deletion index instead of comparing all
 pairs, and concept names are found by one trie-shaped regex per vault, not one search per concept.
@@ -11,6 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 from .links import LineIndex, code_regions, fold, strip_comments
 from .model import Diagnostic, Note, NoteKind, Severity, SourcePos
@@ -25,6 +26,13 @@ _NOT_PROSE = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|>|\||```|~~~|\$\$|<|!\[|\
 _MIN_PHRASE = 3
 _MIN_FUZZY = 8  # shorter titles are compared exactly (one edit apart is a different word)
 _MAX_BUCKET = 50
+#: Last path segments of a search-results page (site search and search engines alike).
+_SEARCH_PAGES = frozenset({"search", "scholar", "websearch"})
+#: Hosts that are search engines: a query on them is a search, whatever the path.
+_SEARCH_HOSTS = re.compile(r"(?:^|\.)(?:google|bing|duckduckgo|yandex|baidu|ecosia|startpage|"
+                           r"kagi|qwant|search\.yahoo|search\.brave)\.[a-z.]+$")
+#: Query keys that carry the search terms (q=, query=, YouTube's search_query=, Baidu's wd= ...).
+_QUERY_KEYS = frozenset({"q", "query", "search_query", "wd", "p", "text", "as_q"})
 
 
 def extra_diagnostics(vault: Vault, suggest: bool = False,
@@ -38,6 +46,7 @@ def extra_diagnostics(vault: Vault, suggest: bool = False,
     found: list[Diagnostic] = []
     for note in vault:
         found += section_problems(note)
+        found += source_problems(note)
         if note.kind is NoteKind.TAKE and note.meta.get("confidence") is None:
             found.append(Diagnostic(SourcePos(note.path, 1, 1), Severity.INFO, "no-confidence",
                                     "take has no confidence",
@@ -68,6 +77,36 @@ def section_problems(note: Note) -> list[Diagnostic]:
             f"{note.kind.value} note does not open with {what}",
             f"start the body with {what}, before any '##' heading"))
     return problems
+
+
+def source_problems(note: Note) -> list[Diagnostic]:
+    """A `source:` that is a search-results page: a placeholder, not the work it should cite."""
+    source = note.meta.get("source")
+    if not isinstance(source, str) or not is_search_url(source):
+        return []
+    return [Diagnostic(SourcePos(note.path, 1, 1), Severity.WARNING, "search-url-source",
+                       f"'source' is a search-results page, not the work itself: {source.strip()}",
+                       "link the work's own page (its arXiv abstract, forum post or report), or "
+                       "omit 'source:' and name where you read it in the note")]
+
+
+def is_search_url(url: str) -> bool:
+    """Whether `url` is a page of search results (Google, Scholar, Bing, DuckDuckGo, a forum's
+    own /search ...) rather than a document: judged by host, last path segment and query keys."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed URL (e.g. a bad IPv6 host) is the schema check's business
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return False
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1] in _SEARCH_PAGES:
+        return True
+    keys = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if segments and segments[-1] == "results" and keys & _QUERY_KEYS:
+        return True  # YouTube's /results?search_query=
+    return bool(_SEARCH_HOSTS.search(host)) and bool(keys & _QUERY_KEYS)
 
 
 def lead_paragraph(body: str) -> str | None:
