@@ -4,7 +4,9 @@ Its inline patterns rescan the rest of a paragraph from every `[` that never clo
 `[x](` whose `(` never closes), every `<` with no later `>` (inline HTML) and every `\\(` with
 no later `\\)` (math): 20,000 unclosed `[[` in one paragraph took minutes to build. In a
 paragraph with more than `LIMIT` such openers, each one is escaped, which renders the same
-characters; code and `$math$` are left alone. Ordinary paragraphs are never changed.
+characters; code and `$math$` are left alone. Ordinary paragraphs are never changed. On a site
+page the escapes are fragments (stashed HTML): a backslash escape is itself an inline pattern,
+and thousands of them made Python-Markdown rebuild the paragraph once per escape.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import re
 from bisect import bisect_right
 
 from ..links import code_regions
+from .fragments import Fragments
 
 #: Unclosed openers a paragraph may hold before they are escaped.
 LIMIT = 64
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _MATH = re.compile(r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+\$", re.DOTALL)
+#: The HTML an escaped opener stands for: `<`, `[`, and the backslash of `\(`.
+_SHOWN = {"<": "&lt;", "[": "[", "\\": "\\"}
 
 
-def defuse_unclosed(markdown: str) -> str:
-    """`markdown` with the unclosed `[`, `<` and `\\(` of pathological paragraphs escaped."""
+def defuse_unclosed(markdown: str, fragments: Fragments | None = None) -> str:
+    """`markdown` with the unclosed `[`, `<` and `\\(` of pathological paragraphs escaped (as
+    `fragments` when given, else with Markdown's own escapes)."""
     if max(markdown.count("["), markdown.count("<"), markdown.count("\\(")) <= LIMIT:
         return markdown
     edits: list[int] = []
@@ -41,8 +47,12 @@ def defuse_unclosed(markdown: str) -> str:
         i = bisect_right(starts, at) - 1
         if i >= 0 and skip[i][0] <= at < skip[i][1]:
             continue
-        out += [markdown[pos:at], "&lt;" if markdown[at] == "<" else "\\"]
-        pos = at + (1 if markdown[at] == "<" else 0)
+        if fragments is not None:
+            out += [markdown[pos:at], fragments.mark(_SHOWN[markdown[at]])]
+            pos = at + 1
+        else:
+            out += [markdown[pos:at], "&lt;" if markdown[at] == "<" else "\\"]
+            pos = at + (1 if markdown[at] == "<" else 0)
     out.append(markdown[pos:])
     return "".join(out)
 

@@ -168,7 +168,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = renderer.render(markdown, note, note.body_line)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(render_notes.separate_lists(markdown))
-        return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
+        return defuse_unclosed(markdown, fragments)  # Markdown rescans from unclosed openers
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
         """`markdown` (text of `note` from file line `first_line`) with derivations rendered."""
