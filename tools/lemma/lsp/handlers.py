@@ -9,6 +9,7 @@ from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
 from . import edits, features
+from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
@@ -17,7 +18,7 @@ _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Refere
 _tasks: set[asyncio.Task] = set()
 
 
-def _spawn(coroutine) -> None:
+def spawn(coroutine) -> None:
     """Run in the background (a reference is kept so the task is not collected early)."""
     task = asyncio.ensure_future(coroutine)
     _tasks.add(task)
@@ -27,43 +28,34 @@ def _spawn(coroutine) -> None:
 def register(server: LemmaServer) -> None:
     """Attach every handler to `server`."""
 
+    @server.feature(t.INITIALIZE)
+    def initialize(ls: LemmaServer, params: t.InitializeParams) -> None:
+        folders = [f.uri for f in params.workspace_folders or ()]
+        ls.choose_vault(client_roots(params.root_uri, params.root_path, folders))
+
     @server.feature(t.INITIALIZED)
     async def initialized(ls: LemmaServer, params: t.InitializedParams) -> None:
-        try:
-            await ls.vault()
-        except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
-            ls.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
-            return
-        if ls.load.notice:  # the index was rebuilt, or cannot be written: one line in the log
-            ls.window_log_message(t.LogMessageParams(t.MessageType.Info, ls.load.notice))
-        for uri in list(ls.workspace.text_documents):  # opened while the vault was loading
-            ls.sync(uri)
-        _spawn(ls.refresh_cross())
-        _spawn(ls.prepare_edits())
-        watching = ls.client_capabilities.workspace and \
-            ls.client_capabilities.workspace.did_change_watched_files
-        if watching and watching.dynamic_registration:  # notes made or changed outside
-            ls.client_register_capability(t.RegistrationParams([t.Registration(
-                "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                t.DidChangeWatchedFilesRegistrationOptions(
-                    [t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
+        ls.started = True
+        if ls.load is not None:  # else the first note opened names the vault
+            await ls.after_load()
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LemmaServer, params: t.DidOpenTextDocumentParams) -> None:
-        if ls.loaded.is_set():
+        ls.vault_of_file(params.text_document.uri)
+        if ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LemmaServer, params: t.DidChangeTextDocumentParams) -> None:
-        if ls.loaded.is_set():
+        if ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE, t.SaveOptions(include_text=False))
     def did_save(ls: LemmaServer, params: t.DidSaveTextDocumentParams) -> None:
-        path = ls.sync(params.text_document.uri) if ls.loaded.is_set() else None
+        path = ls.sync(params.text_document.uri) if ls.ready else None
         if path is not None:
-            _spawn(ls.refresh_cross())
-            _spawn(ls.check(path))
+            spawn(ls.refresh_cross())
+            spawn(ls.check(path))
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LemmaServer, params: t.DidCloseTextDocumentParams) -> None:
@@ -78,16 +70,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LemmaServer, params: t.DidChangeWatchedFilesParams) -> None:
-        if ls.live is None:
-            return
-        opened = set(ls.open_paths())
-        changed = False
-        for event in params.changes:
-            path = ls.path(event.uri)
-            if path is not None and path not in opened:
-                changed |= ls.live.revert(path)
-        for path in opened if changed else ():
-            ls.publish(path)
+        ls.disk_changed([uri_path(event.uri) for event in params.changes])
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
                     t.CompletionOptions(trigger_characters=["[", "#", "^"]))

@@ -21,7 +21,8 @@ from pygls.uris import from_fs_path
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from . import edits, features
 from .live import LiveVault
-from .loading import VaultLoad
+from .loading import Opener, VaultLoad
+from .roots import find_project, uri_path
 
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
@@ -32,28 +33,100 @@ REQUEST_FAILED = -32803
 class LemmaServer(LanguageServer):
     """A language server over one vault (loaded once, then kept in step with the buffers)."""
 
-    def __init__(self, load: VaultLoad, time_box: float = 10.0) -> None:
+    def __init__(self, load: VaultLoad | None, opener: Opener | None = None,
+                 time_box: float = 10.0) -> None:
         from importlib.metadata import version
 
         super().__init__("lemma", version("lemma"))
         self.load = load
-        self.loaded = load.done
+        self.opener = opener  # None: the vault is fixed (`--notes`)
+        self.settled = opener is None  # the vault came from `--notes` or the client's root
+        self.started = False  # `initialized` was received
         self.time_box = time_box
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
         self.generation: dict[str, int] = {}
+        self.watch: object | None = None  # the disk watcher, when the client has none
+
+    @property
+    def ready(self) -> bool:
+        """Whether the vault is there (or failed to load)."""
+        return self.load is not None and self.load.done.is_set()
 
     @property
     def live(self) -> LiveVault | None:
         """The live vault, None while loading (or when it could not load)."""
-        return self.load.live if self.loaded.is_set() else None
+        return self.load.live if self.load is not None and self.ready else None
 
     async def vault(self) -> LiveVault:
         """The live vault, once loaded (a request that comes first waits for it)."""
-        if not self.loaded.is_set():
-            await asyncio.to_thread(self.loaded.wait)
-        if self.load.live is None:
-            raise JsonRpcException(f"lemma: {self.load.error}", code=REQUEST_FAILED)
-        return self.load.live
+        load = self.load
+        if load is None:
+            raise JsonRpcException("lemma: no vault here: open a note inside a folder with "
+                                   "mkdocs.yml, a notes/ folder or .obsidian/",
+                                   code=REQUEST_FAILED)
+        if not load.done.is_set():
+            await asyncio.to_thread(load.done.wait)
+        if load.live is None:
+            raise JsonRpcException(f"lemma: {load.error}", code=REQUEST_FAILED)
+        return load.live
+
+    def choose_vault(self, roots: list[Path]) -> bool:
+        """Serve the vault of the first client root that is in one; whether one was."""
+        if self.opener is None:
+            return False
+        for root in roots:
+            place = find_project(root)
+            if place is not None:
+                self.adopt(self.opener(place.directory, place.notes))
+                self.settled = True
+                return True
+        return False
+
+    def vault_of_file(self, uri: str) -> None:
+        """No vault from the client's root: take the one around the first note opened."""
+        file = uri_path(uri)
+        if self.settled or file is None:
+            return
+        self.settled = True
+        if self.load is not None and self.load.notes is not None and \
+                file.resolve().is_relative_to(self.load.notes.resolve()):
+            return  # the working directory's vault holds it
+        place = find_project(file)
+        if place is not None and self.opener is not None:
+            self.adopt(self.opener(place.directory, place.notes))
+
+    def adopt(self, load: VaultLoad) -> None:
+        """Serve `load` unless the same notes folder is loading already."""
+        if self.load is not None and load.notes is not None and self.load.serves(load.notes):
+            return
+        self.load = load.start()
+        self.derived.clear()
+        if self.started:
+            from .handlers import spawn
+
+            spawn(self.after_load())
+
+    async def after_load(self) -> None:
+        """Once the vault is there: say what went wrong or was rebuilt, publish the open
+        notes, start the vault-wide rules, and follow the disk."""
+        load = self.load
+        try:
+            await self.vault()
+        except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
+            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
+            return
+        if load is not self.load:
+            return  # another vault was chosen meanwhile
+        if load.notice:  # the index was rebuilt, or cannot be written: one line in the log
+            self.window_log_message(t.LogMessageParams(t.MessageType.Info, load.notice))
+        for uri in list(self.workspace.text_documents):  # opened while the vault was loading
+            self.sync(uri)
+        from .handlers import spawn
+        from .watch import follow_disk
+
+        spawn(self.refresh_cross())
+        spawn(self.prepare_edits())
+        follow_disk(self)
 
     # positions: the core counts characters, the client counts its negotiated units
     def _units(self, text: str) -> int:
@@ -69,11 +142,15 @@ class LemmaServer(LanguageServer):
         return t.Position(line, self._units(text[:col]))
 
     def from_client(self, lines: list[str], position: t.Position) -> int:
+        """The character column of a client position (clamped to the line; linear time)."""
         text = lines[position.line] if position.line < len(lines) else ""
-        col = 0
-        while col < len(text) and self._units(text[:col + 1]) <= position.character:
-            col += 1
-        return col
+        wanted = max(position.character, 0)
+        encoding = self.server_capabilities.position_encoding or t.PositionEncodingKind.Utf16
+        if encoding == t.PositionEncodingKind.Utf32 or text.isascii():
+            return min(wanted, len(text))
+        if encoding == t.PositionEncodingKind.Utf8:  # a cut inside a character stops before it
+            return len(text.encode("utf-8")[:wanted].decode("utf-8", errors="ignore"))
+        return len(text.encode("utf-16-le")[:2 * wanted].decode("utf-16-le", errors="ignore"))
 
     def lines_of(self, path: str) -> list[str]:
         """The file's current lines: the buffer when open, else the note as loaded."""
@@ -154,6 +231,41 @@ class LemmaServer(LanguageServer):
             self.publish(other)
         return path
 
+    def disk_changed(self, files: list[Path | None]) -> None:
+        """Re-read notes changed on disk (a folder: every note in or below it), except those
+        open in the editor, whose buffers win; republish when other notes are affected."""
+        live = self.live
+        if live is None:
+            return
+        opened = set(self.open_paths())
+        paths: set[str] = set()
+        root = live.root.resolve()
+        for file in files:
+            if file is None:
+                continue
+            path = live.relative(file)
+            if path is not None:
+                paths.add(path)
+                continue
+            try:
+                folder = file.resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue
+            prefix = "" if folder == "." else folder + "/"
+            paths.update(p for p in live.vault.notes if p.startswith(prefix))
+            paths.update(p for p in live.vault.skipped() if p.startswith(prefix))
+            if file.is_dir():
+                paths.update(q for f in file.rglob("*.md") if (q := live.relative(f)))
+        changed = False
+        for path in sorted(paths - opened):
+            changed |= live.revert(path)
+        if changed:
+            from .handlers import spawn
+
+            spawn(self.refresh_cross())
+            for path in opened:
+                self.publish(path)
+
     async def refresh_cross(self) -> None:
         """Recompute the vault-wide rules off the event loop, then republish open notes."""
         live = await self.vault()
@@ -194,9 +306,11 @@ class LemmaServer(LanguageServer):
             self.publish(path)
 
 
-def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
-    """A server over the vault `load` is loading (see `loading.VaultLoad`)."""
-    server = LemmaServer(load, time_box)
+def make_server(load: VaultLoad | None, opener: Opener | None = None,
+                time_box: float = 10.0) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`); with `opener`, the
+    client's root or first opened note may name another vault, which `opener` then loads."""
+    server = LemmaServer(load, opener, time_box)
     from . import handlers
 
     handlers.register(server)

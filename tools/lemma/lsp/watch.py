@@ -1,0 +1,95 @@
+"""Following the disk: notes made, changed, moved or deleted outside the editor (a `git pull`,
+`lemma mv`, another program). The client's own file watcher when it offers one to register,
+else watchdog's (inotify on Linux) on the notes folder. Events are batched on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as t
+
+if TYPE_CHECKING:
+    from .server import LemmaServer
+
+#: Seconds events are gathered before the vault re-reads them (a pull touches many files).
+SETTLE = 0.05
+
+
+def client_watches(server: LemmaServer) -> bool:
+    """Whether the client lets the server register a file watcher."""
+    workspace = server.client_capabilities.workspace
+    watching = workspace.did_change_watched_files if workspace else None
+    return bool(watching and watching.dynamic_registration)
+
+
+def follow_disk(server: LemmaServer) -> None:
+    """Have the disk's changes reach `server.disk_changed`, by the client or by watchdog."""
+    stop_watching(server)
+    live = server.live
+    if live is None:
+        return
+    if client_watches(server):
+        server.client_register_capability(t.RegistrationParams([t.Registration(
+            "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            t.DidChangeWatchedFilesRegistrationOptions([
+                t.FileSystemWatcher(glob_pattern="**/*.md"),
+                t.FileSystemWatcher(glob_pattern="**/")]))]))
+        return
+    server.watch = DiskWatch(live.root, server, asyncio.get_running_loop())
+
+
+def stop_watching(server: LemmaServer) -> None:
+    """Stop the watchdog observer of a vault no longer served."""
+    watch, server.watch = server.watch, None
+    if isinstance(watch, DiskWatch):
+        watch.stop()
+
+
+class DiskWatch:
+    """A watchdog observer on the notes folder handing changed paths to the event loop."""
+
+    def __init__(self, root: Path, server: LemmaServer, loop: asyncio.AbstractEventLoop) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.loop, self.server = loop, server
+        self.pending: set[Path] = set()
+        watch = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type in ("opened", "closed", "closed_no_write"):
+                    return
+                paths = [event.src_path, getattr(event, "dest_path", "")]
+                found = [Path(os.fsdecode(p)) for p in paths if p]
+                loop.call_soon_threadsafe(watch.add, found)
+
+        self.observer = Observer()
+        self.observer.daemon = True
+        try:
+            self.observer.schedule(Handler(), str(root), recursive=True)
+            self.observer.start()
+        except OSError as error:  # e.g. out of inotify watches: say so once
+            server.window_log_message(t.LogMessageParams(
+                t.MessageType.Warning, f"lemma: cannot watch {root} ({error}); changes made "
+                "outside the editor are seen after a restart"))
+
+    def add(self, paths: list[Path]) -> None:
+        """Gather paths; the first one schedules the batch."""
+        if not self.pending:
+            self.loop.call_later(SETTLE, self.flush)
+        self.pending.update(paths)
+
+    def flush(self) -> None:
+        paths, self.pending = list(self.pending), set()
+        if self.server.watch is self:
+            self.server.disk_changed(paths)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.observer.stop()
