@@ -29,7 +29,9 @@ def lsp(project: Project, time_box: float) -> None:
     here = project.config_file is not None or project.notes_dir.is_dir()
     first = _load(project.notes_dir, project.options, project.toc).start() \
         if explicit or here else None
-    make_server(first, None if explicit else open_vault, time_box).start_io()
+    server = make_server(first, None if explicit else open_vault, time_box)
+    server.start_io()
+    raise SystemExit(server.exit_code)  # 1 after an `exit` without `shutdown`
 
 
 def open_vault(directory: Path, notes: Path | None = None) -> Any:  # VaultLoad

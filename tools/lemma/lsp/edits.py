@@ -16,6 +16,9 @@ from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from ..vault import Vault
 from .features import Span, link_at, link_span
 
+#: The longest file name (in bytes) the usual file systems accept.
+NAME_MAX = 255
+
 
 @dataclass(frozen=True, slots=True)
 class TextChange:
@@ -66,11 +69,20 @@ def rename_target(vault: Vault, path: str, line: int, col: int) -> tuple[str, Sp
     return None
 
 
-def rename_edits(vault: Vault, note_path: str, new_name: str) -> list[FileEdit]:
-    """`lemma mv NOTE NEW`'s plan as edits to the files' current text (LemmaError if refused)."""
+def rename_edits(vault: Vault, note_path: str, new_name: str,
+                 keep_path: bool = False) -> list[FileEdit]:
+    """`lemma mv NOTE NEW`'s plan as edits to the files' current text (LemmaError if refused);
+    with `keep_path`, a new title leaves the file where it is (no file operation needed)."""
     from ..authoring.rename import plan_rename
 
-    plan = plan_rename(vault, note_path, new_name)
+    too_long = [part for part in new_name.strip().split("/") if len(part.encode()) > NAME_MAX]
+    if new_name.strip().lower().endswith(".md") and too_long:
+        raise LemmaError(f"the file name '{too_long[0][:40]}…' is {len(too_long[0].encode())} "
+                         f"bytes long; file systems allow {NAME_MAX}: choose a shorter name")
+    try:
+        plan = plan_rename(vault, note_path, new_name, keep_path)
+    except OSError as error:  # e.g. a name the file system refuses
+        raise LemmaError(f"cannot rename to that name: {error.strerror or error}") from None
     return [FileEdit(change.path, tuple(text_changes(change.old_text, change.new_text)),
                      change.new_path) for change in plan.changes]
 

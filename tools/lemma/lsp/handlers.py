@@ -11,6 +11,7 @@ from ..model import LemmaError
 from . import edits, features
 from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
+from .transport import TolerantWorkspace
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
          "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
@@ -30,6 +31,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.INITIALIZE)
     def initialize(ls: LemmaServer, params: t.InitializeParams) -> None:
+        ls.workspace.__class__ = TolerantWorkspace  # the same state, kinder to stray changes
         folders = [f.uri for f in params.workspace_folders or ()]
         ls.choose_vault(client_roots(params.root_uri, params.root_path, folders))
 
@@ -153,26 +155,30 @@ def register(server: LemmaServer) -> None:
         if unsaved:
             raise JsonRpcException(f"lemma mv works on the files: save {', '.join(unsaved)} "
                                    "first", code=REQUEST_FAILED)
+        moves = ls.can_edit_files("rename")
+        if not moves and params.new_name.strip().lower().endswith(".md"):
+            raise JsonRpcException("lemma: this editor cannot rename files; run lemma mv "
+                                   f"'{found[2]}' '{params.new_name.strip()}'",
+                                   code=REQUEST_FAILED)
         try:
-            planned = edits.rename_edits(live.vault, found[0], params.new_name)
+            planned = edits.rename_edits(live.vault, found[0], params.new_name,
+                                         keep_path=not moves)
         except LemmaError as error:
             raise JsonRpcException(f"lemma mv: {error.message}", code=REQUEST_FAILED) from None
-        changes: list = []
-        for file in planned:
-            uri = ls.uri(file.path)
-            text_edits = [t.TextEdit(ls.span(file.path, c.span), c.text) for c in file.changes]
-            changes.append(t.TextDocumentEdit(
-                t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), text_edits))
-            if file.new_path != file.path:
-                changes.append(t.RenameFile(old_uri=uri, new_uri=ls.uri(file.new_path)))
-        return t.WorkspaceEdit(document_changes=changes)
+        if not moves:  # the links and title change; the file keeps its name, and we say so
+            ls.window_show_message(t.ShowMessageParams(t.MessageType.Info, (
+                f"lemma: this editor cannot rename files, so the note keeps its file "
+                f"{found[0]}; run lemma mv '{params.new_name.strip()}' NEW-NAME.md to "
+                "rename it")))
+        return ls.workspace_edit(planned)
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
                     t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
     async def code_action(ls: LemmaServer, params: t.CodeActionParams) -> list[t.CodeAction]:
         live = await ls.vault()
         where = ls.cursor(params.text_document.uri, params.range.start)
-        planned = edits.create_note_actions(live.vault, *where) if where else []
+        creates = ls.can_edit_files("create")
+        planned = edits.create_note_actions(live.vault, *where) if where and creates else []
         actions = []
         for i, new in enumerate(planned):
             uri = ls.uri(new.path)

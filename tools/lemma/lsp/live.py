@@ -63,6 +63,12 @@ class LiveVault:
     def set_text(self, path: str, text: str) -> bool:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
         whether other notes' links may have changed too."""
+        if path in self.vault.skipped:  # too large, not UTF-8...: the file decides, not the
+            note, problems = read_note(self.root, path, self.vault.slugify,  # editor's decoding
+                                       self.vault.max_bytes)  # (fixed and saved: a note again)
+            if note is None and problems == self.vault.problems_of(path):
+                return False
+            return self._replace(path, note, problems)
         note, problems = parse_note(path, text, self.vault.slugify)
         if note == self.vault.notes.get(path) and problems == self.vault.problems_of(path):
             return False  # e.g. a note opened as it is on disk: nothing to re-resolve
@@ -118,7 +124,7 @@ class LiveVault:
         vault = self.vault
         note = vault.notes.get(path)
         if note is None:
-            return []
+            return vault.problems_of(path)  # e.g. a file lint skips: its one problem
         found = vault.problems_of(path) + vault.link_problems(path)
         found += self.cross.get(path, [])
         found += extra_diagnostics(_One(note))  # type: ignore[arg-type]

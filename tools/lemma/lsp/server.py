@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
@@ -46,6 +47,39 @@ class LemmaServer(LanguageServer):
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
         self.generation: dict[str, int] = {}
         self.watch: object | None = None  # the disk watcher, when the client has none
+        self.exit_code = 0
+
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        """pygls' stdio server with Lemma's reading loop (see `transport`); the exit code is
+        kept for `lemma lsp` (0 after `shutdown`, else 1)."""
+        import sys
+        import threading
+
+        from pygls.io_ import StdinAsyncReader, StdoutWriter
+
+        from .transport import serve
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        try:
+            asyncio.run(serve(self, reader))
+        except SystemExit as done:  # the `exit` notification
+            self.exit_code = done.code if isinstance(done.code, int) else 1
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass
+        finally:
+            self.shutdown()
+
+    def report_server_error(self, error: Exception, source: object) -> None:
+        """An error outside a request: its traceback to stderr (the client's LSP log), one line
+        to the user."""
+        import sys
+        import traceback
+
+        handled = sys.exc_info()[1]  # inside pygls' `except`: the original exception
+        traceback.print_exception(handled or error, file=sys.stderr)
+        super().report_server_error(error, source)  # type: ignore[arg-type]
 
     @property
     def ready(self) -> bool:
@@ -167,6 +201,8 @@ class LemmaServer(LanguageServer):
     def unsaved(self, path: str) -> bool:
         """Whether the buffer of `path` differs from the file on disk."""
         assert self.live is not None
+        if path not in self.live.vault.notes:
+            return False  # a file lint skips: lemma mv says what to do about it
         document = self.workspace.text_documents.get(self.uri(path))
         try:
             disk = (self.live.root / path).read_text(encoding="utf-8-sig")
@@ -195,6 +231,32 @@ class LemmaServer(LanguageServer):
         if path is None or self.live is None or path not in self.live.vault.notes:
             return None
         return path, position.line, self.from_client(self.lines_of(path), position)
+
+    def can_edit_files(self, operation: str) -> bool:
+        """Whether the client applies this file operation ("create", "rename") in an edit."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        kinds = (edit.resource_operations or []) if edit and edit.document_changes else []
+        return operation in kinds
+
+    def workspace_edit(self, planned: list[edits.FileEdit]) -> t.WorkspaceEdit:
+        """File edits (and moves) as a workspace edit the client can apply: document changes
+        with file renames when it takes them, else plain text edits per file."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        if not (edit and edit.document_changes):  # then no file moves were planned either
+            return t.WorkspaceEdit(changes={self.uri(f.path): [
+                t.TextEdit(self.span(f.path, c.span), c.text) for c in f.changes]
+                for f in planned})
+        changes: list = []
+        for file in planned:
+            uri = self.uri(file.path)
+            text_edits = [t.TextEdit(self.span(file.path, c.span), c.text) for c in file.changes]
+            changes.append(t.TextDocumentEdit(
+                t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), text_edits))
+            if file.new_path != file.path:
+                changes.append(t.RenameFile(old_uri=uri, new_uri=self.uri(file.new_path)))
+        return t.WorkspaceEdit(document_changes=changes)
 
     # diagnostics
     def publish(self, path: str) -> None:
@@ -253,7 +315,7 @@ class LemmaServer(LanguageServer):
                 continue
             prefix = "" if folder == "." else folder + "/"
             paths.update(p for p in live.vault.notes if p.startswith(prefix))
-            paths.update(p for p in live.vault.skipped() if p.startswith(prefix))
+            paths.update(p for p in live.vault.skipped if p.startswith(prefix))
             if file.is_dir():
                 paths.update(q for f in file.rglob("*.md") if (q := live.relative(f)))
         changed = False
