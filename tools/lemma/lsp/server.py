@@ -236,15 +236,15 @@ class LemmaServer(LanguageServer):
         """Whether the client applies this file operation ("create", "rename") in an edit."""
         workspace = self.client_capabilities.workspace
         edit = workspace.workspace_edit if workspace else None
-        kinds = (edit.resource_operations or []) if edit and edit.document_changes else []
-        return operation in kinds
+        # listing resource operations implies document changes (Neovim lists only the former)
+        return operation in ((edit.resource_operations or []) if edit else [])
 
     def workspace_edit(self, planned: list[edits.FileEdit]) -> t.WorkspaceEdit:
         """File edits (and moves) as a workspace edit the client can apply: document changes
         with file renames when it takes them, else plain text edits per file."""
         workspace = self.client_capabilities.workspace
         edit = workspace.workspace_edit if workspace else None
-        if not (edit and edit.document_changes):  # then no file moves were planned either
+        if not (edit and (edit.document_changes or edit.resource_operations)):  # no moves either
             return t.WorkspaceEdit(changes={self.uri(f.path): [
                 t.TextEdit(self.span(f.path, c.span), c.text) for c in f.changes]
                 for f in planned})
