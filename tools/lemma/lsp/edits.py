@@ -170,24 +170,44 @@ class Superseded(Exception):
 def check_note(vault: Vault, path: str, time_box: float = 10.0,
                cache_dir: Path | None = None,
                cancelled: Callable[[], bool] | None = None) -> list[Diagnostic]:
-    """Check the derivations of one note in the checker's killable workers (sympy loads here).
+    """The diagnostics of `check_note_verdicts`."""
+    return check_note_verdicts(vault, path, time_box, cache_dir, cancelled)[0]
+
+
+def check_note_verdicts(vault: Vault, path: str, time_box: float = 10.0,
+                        cache_dir: Path | None = None,
+                        cancelled: Callable[[], bool] | None = None,
+                        done: Callable[[int, int], None] | None = None,
+                        ) -> tuple[list[Diagnostic], list[tuple[int, str]]]:
+    """Check the derivations of one note in the checker's killable workers (sympy loads here):
+    the diagnostics, and one verdict line per block (0-based file line of its fence, text).
 
     Always at least two workers, so every block runs in a forked, time-boxed child process and
-    a runaway expression is killed rather than blocking the server. When `cancelled()` turns
-    true, the run stops after the next block (its workers are killed) with `Superseded`.
+    a runaway expression is killed rather than blocking the server. `done(k, n)` hears of each
+    finished block. When `cancelled()` turns true, the run stops after the next block (its
+    workers are killed) with `Superseded`.
     """
     from ..derive.api import check_derivations, find_derivations
     from ..derive.cache import ResultCache, default_cache_dir
+    from ..derive.report import derivation_line
 
     note = vault.notes.get(path)
     if note is None or "derivation" not in note.body:
-        return []
+        return [], []
     found = find_derivations(vault, [path])
     cache = ResultCache(cache_dir or default_cache_dir(vault.root))
+    finished = 0
+
     def progress(_result: object) -> None:
+        nonlocal finished
+        finished += 1
+        if done is not None:
+            done(finished, len(found.derivations))
         if cancelled is not None and cancelled():
             raise Superseded(path)
 
     results = check_derivations(found.derivations, jobs=2, cache=cache, time_box=time_box,
                                 progress=progress)
-    return derivation_diagnostics(results, found.diagnostics)
+    verdicts = [(result.line - 1, ("✓ " if result.passed else "✗ ")
+                 + _after_place(derivation_line(result))) for result in results]
+    return derivation_diagnostics(results, found.diagnostics), verdicts

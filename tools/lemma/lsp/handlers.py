@@ -8,7 +8,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
-from . import edits, features
+from . import edits, features, handlers_nav
 from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
 from .transport import TolerantWorkspace
@@ -72,7 +72,8 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LemmaServer, params: t.DidChangeWatchedFilesParams) -> None:
-        ls.disk_changed([uri_path(event.uri) for event in params.changes])
+        ls.disk_changed([path for event in params.changes if (path := uri_path(event.uri))
+                         and not (event.type == t.FileChangeType.Changed and path.is_dir())])
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
                     t.CompletionOptions(trigger_characters=["[", "#", "^"]))
@@ -84,7 +85,7 @@ def register(server: LemmaServer) -> None:
         path, line, col = where
         lines = ls.lines_of(path)
         before = lines[line][:col] if line < len(lines) else ""
-        items, cut = features.complete(live.vault, path, line, before)
+        items, cut = features.complete(live.vault, path, line, before, live.name_list())
         return t.CompletionList(is_incomplete=cut, items=[
             t.CompletionItem(label=item.label, kind=_KIND[item.kind], detail=item.detail,
                              sort_text=item.sort or None, filter_text=item.label,
@@ -105,6 +106,8 @@ def register(server: LemmaServer) -> None:
         live = await ls.vault()
         where = ls.cursor(params.text_document.uri, params.position)
         text = features.hover(live.vault, *where) if where else None
+        if text is None and where is not None:
+            text = handlers_nav.hover(live, ls, where)  # a tag: the notes carrying it
         if text is None:
             return None
         return t.Hover(t.MarkupContent(t.MarkupKind.Markdown, text))
@@ -113,7 +116,10 @@ def register(server: LemmaServer) -> None:
     async def references(ls: LemmaServer, params: t.ReferenceParams) -> list[t.Location]:
         live = await ls.vault()
         where = ls.cursor(params.text_document.uri, params.position)
-        places = features.references(live.vault, *where) if where else []
+        places = handlers_nav.references(ls, live, where, params.context.include_declaration) \
+            if where else None
+        if places is None:  # not a heading or a tag: backlinks
+            places = features.references(live.vault, *where) if where else []
         return [t.Location(ls.uri(p.path), ls.span(p.path, p.span)) for p in places]
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -139,7 +145,7 @@ def register(server: LemmaServer) -> None:
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
         if found is None:
-            return None
+            return handlers_nav.prepare(ls, live, where) if where else None
         _note, span, title = found
         return t.PrepareRenamePlaceholder(range=ls.span(where[0], span), placeholder=title)
 
@@ -148,9 +154,8 @@ def register(server: LemmaServer) -> None:
         live = await ls.vault()
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
-        if found is None:
-            raise JsonRpcException("lemma: put the cursor on a link or on the note's title",
-                                   code=REQUEST_FAILED)
+        if found is None:  # a heading or a tag, else an error that says where to stand
+            return handlers_nav.rename(ls, live, where, params.new_name) if where else None
         unsaved = [p for p in ls.open_paths() if ls.unsaved(p)]
         if unsaved:
             raise JsonRpcException(f"lemma mv works on the files: save {', '.join(unsaved)} "

@@ -18,6 +18,7 @@ from ..lint_rules import extra_diagnostics, near_duplicates
 from ..model import Diagnostic, Note
 from ..publish import is_private, private_link_problem
 from ..vault import Vault, parse_note, read_note
+from .names import NameList
 
 
 class _One:
@@ -42,6 +43,13 @@ class LiveVault:
         self.every_note = every_note  # `style_rules: all`
         self.cross: dict[str, list[Diagnostic]] = {}
         self.names_dirty = True  # the vault-wide rules need recomputing
+        self._names: NameList | None = None  # titles and aliases, built on first use
+
+    def name_list(self) -> NameList:
+        """Every title and alias, sorted (rebuilt after a change of names)."""
+        if self._names is None:
+            self._names = NameList(self.vault)
+        return self._names
 
     @property
     def root(self) -> Path:
@@ -91,6 +99,9 @@ class LiveVault:
         if renamed or (old is not None and note is not None and (
                 (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")))):
             self.names_dirty = True
+        if renamed or (old is not None and note is not None and (
+                (old.title, old.aliases) != (note.title, note.aliases))):
+            self._names = None
         privacy = old is not None and note is not None and is_private(old) != is_private(note)
         return renamed or privacy or bool(resolved - {path})
 

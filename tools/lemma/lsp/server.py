@@ -19,7 +19,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
-from ..model import Diagnostic, LemmaError, Severity, SourcePos
+from ..model import Diagnostic, Severity
 from . import edits, features
 from .live import LiveVault
 from .loading import Opener, VaultLoad
@@ -45,6 +45,7 @@ class LemmaServer(LanguageServer):
         self.started = False  # `initialized` was received
         self.time_box = time_box
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
+        self.checked: dict[str, list[str]] = {}  # path -> last verdict per derivation block
         self.generation: dict[str, int] = {}
         self.watch: object | None = None  # the disk watcher, when the client has none
         self.exit_code = 0
@@ -294,39 +295,10 @@ class LemmaServer(LanguageServer):
         return path
 
     def disk_changed(self, files: list[Path | None]) -> None:
-        """Re-read notes changed on disk (a folder: every note in or below it), except those
-        open in the editor, whose buffers win; republish when other notes are affected."""
-        live = self.live
-        if live is None:
-            return
-        opened = set(self.open_paths())
-        paths: set[str] = set()
-        root = live.root.resolve()
-        for file in files:
-            if file is None:
-                continue
-            path = live.relative(file)
-            if path is not None:
-                paths.add(path)
-                continue
-            try:
-                folder = file.resolve().relative_to(root).as_posix()
-            except ValueError:
-                continue
-            prefix = "" if folder == "." else folder + "/"
-            paths.update(p for p in live.vault.notes if p.startswith(prefix))
-            paths.update(p for p in live.vault.skipped if p.startswith(prefix))
-            if file.is_dir():
-                paths.update(q for f in file.rglob("*.md") if (q := live.relative(f)))
-        changed = False
-        for path in sorted(paths - opened):
-            changed |= live.revert(path)
-        if changed:
-            from .handlers import spawn
+        """Re-read what changed on disk (see `watch.reread`)."""
+        from .watch import reread
 
-            spawn(self.refresh_cross())
-            for path in opened:
-                self.publish(path)
+        reread(self, files)
 
     async def refresh_cross(self) -> None:
         """Recompute the vault-wide rules off the event loop, then republish open notes."""
@@ -347,25 +319,28 @@ class LemmaServer(LanguageServer):
         live.vault.prepare_edits()
 
     async def check(self, path: str) -> None:
-        """Check the note's derivations in worker processes; publish when they are done."""
-        live = await self.vault()
-        generation = self.generation[path] = self.generation.get(path, 0) + 1
-        snapshot = live.snapshot(only=path)
+        """Check the note's derivations (see `checking`)."""
+        from .checking import check
 
-        def cancelled() -> bool:
-            return self.generation.get(path) != generation
+        await check(self, path)
 
-        try:
-            found = await asyncio.to_thread(edits.check_note, snapshot, path, self.time_box,
-                                            None, cancelled)
-        except edits.Superseded:
-            return
-        except LemmaError as error:
-            found = [Diagnostic(SourcePos(path, 1, 1), Severity.ERROR, "derivation-error",
-                                error.message)]
-        if self.generation.get(path) == generation:  # a newer save supersedes this run
-            self.derived[path] = found
-            self.publish(path)
+    def verdicts(self, path: str) -> list[tuple[int, str]]:
+        """Each derivation block's last verdict, for code lenses (see `checking`)."""
+        from .checking import verdicts
+
+        return verdicts(self, path)
+
+    def file_lines(self, path: str) -> list[str]:
+        """The file's current lines: the open buffer, else the file on disk (frontmatter
+        included, which `lines_of` leaves blank for a closed note)."""
+        document = self.workspace.text_documents.get(self.uri(path))
+        if document is not None:
+            return document.source.split("\n")
+        from ..vault_fs import read_or_problem
+
+        assert self.live is not None
+        text, _problems = read_or_problem(self.live.root, path, self.live.vault.max_bytes)
+        return text.split("\n") if text is not None else self.lines_of(path)
 
 
 def make_server(load: VaultLoad | None, opener: Opener | None = None,
@@ -373,7 +348,8 @@ def make_server(load: VaultLoad | None, opener: Opener | None = None,
     """A server over the vault `load` is loading (see `loading.VaultLoad`); with `opener`, the
     client's root or first opened note may name another vault, which `opener` then loads."""
     server = LemmaServer(load, opener, time_box)
-    from . import handlers
+    from . import handlers, handlers_nav
 
     handlers.register(server)
+    handlers_nav.register(server)
     return server

@@ -37,10 +37,45 @@ def follow_disk(server: LemmaServer) -> None:
         server.client_register_capability(t.RegistrationParams([t.Registration(
             "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             t.DidChangeWatchedFilesRegistrationOptions([
-                t.FileSystemWatcher(glob_pattern="**/*.md"),
-                t.FileSystemWatcher(glob_pattern="**/")]))]))
+                t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
         return
     server.watch = DiskWatch(live.root, server, asyncio.get_running_loop())
+
+
+def reread(server: LemmaServer, files: list[Path | None]) -> None:
+    """Re-read notes changed on disk (a folder: every note in or below it), except those
+    open in the editor, whose buffers win; republish when other notes are affected."""
+    live = server.live
+    if live is None:
+        return
+    opened = set(server.open_paths())
+    paths: set[str] = set()
+    root = live.root.resolve()
+    for file in files:
+        if file is None:
+            continue
+        path = live.relative(file)
+        if path is not None:
+            paths.add(path)
+            continue
+        try:
+            folder = file.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        prefix = "" if folder == "." else folder + "/"
+        paths.update(p for p in live.vault.notes if p.startswith(prefix))
+        paths.update(p for p in live.vault.skipped if p.startswith(prefix))
+        if file.is_dir():
+            paths.update(q for f in file.rglob("*.md") if (q := live.relative(f)))
+    changed = False
+    for path in sorted(paths - opened):
+        changed |= live.revert(path)
+    if changed:
+        from .handlers import spawn
+
+        spawn(server.refresh_cross())
+        for path in opened:
+            server.publish(path)
 
 
 def stop_watching(server: LemmaServer) -> None:
@@ -63,8 +98,9 @@ class DiskWatch:
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.event_type in ("opened", "closed", "closed_no_write"):
-                    return
+                if event.event_type in ("opened", "closed", "closed_no_write") or (
+                        event.is_directory and event.event_type == "modified"):
+                    return  # a folder is "modified" whenever a file in it comes or goes
                 paths = [event.src_path, getattr(event, "dest_path", "")]
                 found = [Path(os.fsdecode(p)) for p in paths if p]
                 loop.call_soon_threadsafe(watch.add, found)
