@@ -40,7 +40,9 @@ NVIM = shutil.which("nvim", path=str(BIN)) or shutil.which("nvim")
 SCRIPT = r"""
 local out = { messages = {}, steps = {} }
 local function record(name, value) out.steps[name] = value end
-vim.lsp.handlers["window/showMessage"] = function(_, result) table.insert(out.messages, result.message) end
+vim.lsp.handlers["window/showMessage"] = function(_, result)
+  table.insert(out.messages, result.message)
+end
 vim.notify = function(message) table.insert(out.messages, message) end
 local function codes(buf)
   local found = {}
@@ -53,7 +55,10 @@ local function finish()
   vim.cmd("qa!")
 end
 local paper = vim.api.nvim_get_current_buf()
-record("diagnostics", vim.wait(30000, function() return #codes(paper) == 1 end, 20) and codes(paper))
+local function settles(count, ms)
+  return vim.wait(ms, function() return #codes(paper) == count end, 20) and codes(paper)
+end
+record("diagnostics", settles(1, 30000))
 vim.api.nvim_win_set_cursor(0, { 9, 7 })
 vim.lsp.buf.definition()
 record("definition", vim.wait(10000, function()
@@ -64,7 +69,7 @@ vim.wait(5000, function() return #vim.lsp.get_clients({ bufnr = 0 }) == 1 end, 2
 record("servers", #vim.lsp.get_clients({ name = "lemma" }))
 vim.fn.writefile({ "---", "title: Missing note", "---", "Now it exists." },
                  vim.env.LEMMA_VAULT .. "/notes/concepts/missing-note.md")
-record("created on disk", vim.wait(15000, function() return #codes(paper) == 0 end, 20) and codes(paper))
+record("created on disk", settles(0, 15000))
 vim.api.nvim_win_set_cursor(0, { 2, 8 })
 vim.lsp.buf.rename("Alef")
 record("renamed", vim.wait(15000, function()

@@ -35,11 +35,11 @@ def tag_at(note: Note, lines: list[str], line: int, col: int) -> tuple[str, Span
             if pos.line - 1 == line and pos.col - 1 <= col <= pos.col - 1 + end - start:
                 return tag, Span(line, pos.col, line, pos.col - 1 + end - start)
         return None
-    text = lines[line] if line < len(lines) else ""
     tags = {fold(t) for t in note.tags}
-    for word in _WORD.finditer(text):
-        if word.start() <= col <= word.end() and fold(word[0]) in tags:
-            return word[0], Span(line, word.start(), line, word.end())
+    for span in _frontmatter_tags(lines[:note.body_line - 1], _WORD):
+        word = lines[span.line][span.col:span.end_col]
+        if span.line == line and span.col <= col <= span.end_col and fold(word) in tags:
+            return word, span
     return None
 
 
