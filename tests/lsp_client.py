@@ -34,6 +34,7 @@ class StdioClient:
         self.timeout = timeout
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []  # requests from the server (answered null)
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -118,6 +119,7 @@ class StdioClient:
             except queue.Empty:
                 continue
             if "method" in message and "id" in message:  # a request from the server
+                self.requests.append(message)
                 self.send({"id": message["id"], "result": None})
             elif match(message):
                 return message
@@ -125,8 +127,9 @@ class StdioClient:
                 self.notifications.append(message)
 
     def initialize(self, root: Path | None, workspace: dict | None = None,
-                   folders: list[Path] | None = None) -> dict:
-        """initialize + initialized; `workspace` replaces the client's workspace capabilities."""
+                   folders: list[Path] | None = None, window: dict | None = None) -> dict:
+        """initialize + initialized; `workspace` replaces the client's workspace capabilities,
+        `window` sets its window capabilities."""
         params: dict[str, Any] = {
             "processId": None, "rootUri": root.as_uri() if root else None, "capabilities": {
                 "general": {"positionEncodings": ["utf-16"]},
@@ -134,6 +137,8 @@ class StdioClient:
                     "workspaceEdit": {"documentChanges": True,
                                       "resourceOperations": ["create", "rename"]}},
                 "textDocument": {"rename": {"prepareSupport": True}}}}
+        if window is not None:
+            params["capabilities"]["window"] = window
         if folders is not None:
             params["workspaceFolders"] = [{"uri": f.as_uri(), "name": f.name} for f in folders]
         result = self.request("initialize", params)

@@ -79,6 +79,9 @@ def rename_edits(vault: Vault, note_path: str, new_name: str,
     if new_name.strip().lower().endswith(".md") and too_long:
         raise LemmaError(f"the file name '{too_long[0][:40]}…' is {len(too_long[0].encode())} "
                          f"bytes long; file systems allow {NAME_MAX}: choose a shorter name")
+    for problem in vault.unread_notes():  # as `lemma mv`: its links could not be rewritten
+        raise LemmaError(f"cannot rename safely: {problem.pos.path} could not be read "
+                         f"({problem.code}: {problem.message}); fix or move it first")
     try:
         plan = plan_rename(vault, note_path, new_name, keep_path)
     except OSError as error:  # e.g. a name the file system refuses
