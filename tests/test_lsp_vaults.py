@@ -146,3 +146,33 @@ def test_a_check_reports_progress_and_leaves_its_verdict_in_a_lens(client: Stdio
     [title] = [x["command"]["title"] for x in lens]
     assert lens[0]["range"]["start"]["line"] == WRONG.split("\n").index("```derivation id=wrong")
     assert title.startswith("✗ wrong  invalid FAIL")
+
+
+@pytest.mark.parametrize("how", ["created", "moved in", "folder moved in"])
+def test_the_server_watches_the_disk_when_the_client_cannot(tmp_path: Path, how: str) -> None:
+    """No dynamic registration (Neovim on Linux): the server's own watcher sees a note made
+    outside the editor, however it arrives, and then sees it go."""
+    vault = write_files(tmp_path / "notes", FILES)
+    outside = write_files(tmp_path / "outside", {"sub/missing.md":
+                                                 "---\ntitle: Missing note\n---\nHere.\n"})
+    client = StdioClient(vault, timeout=30)
+    paper = uri(vault, "papers/p.md")
+    try:
+        client.initialize(vault)
+        assert opened(client, vault / "papers/p.md") == ["broken-link"]
+        client.request("workspace/symbol", {"query": ""})  # the vault is loaded, watched
+        if how == "created":
+            write_files(vault, {"concepts/missing.md": "---\ntitle: Missing note\n---\n"})
+            gone = vault / "concepts/missing.md"
+        elif how == "moved in":
+            (outside / "sub/missing.md").rename(vault / "concepts/missing.md")
+            gone = vault / "concepts/missing.md"
+        else:
+            (outside / "sub").rename(vault / "sub")
+            gone = vault / "sub/missing.md"
+        assert client.diagnostics(paper, until=lambda ds: ds == [], timeout=15) == []
+        gone.unlink()
+        shown = client.diagnostics(paper, until=bool, timeout=15)
+        assert [d["code"] for d in shown] == ["broken-link"]
+    finally:
+        client.close()
