@@ -133,8 +133,9 @@ def in_process_keystrokes(root: Path, note: str, text: str, count: int) -> list[
     the note (what `didChange` runs before publishing), without JSON-RPC."""
     from lemma.index.refresh import VaultIndex
     from lemma.lsp.live import LiveVault
+    from lemma.vault import gc_paused
 
-    with VaultIndex(root) as index:
+    with gc_paused(), VaultIndex(root) as index:  # as the server loads it (no GC walks)
         live = LiveVault(index.vault())
     live.refresh_cross()
     lines = text.split("\n")

@@ -142,3 +142,22 @@ def test_names_prefix_first_then_containing_then_cut(tmp_path: Path) -> None:
     assert found[-1].kind == "alias" and found[-1].title == "Footnotes"
     found, cut = names.search("", 10)
     assert len(found) == 10 and cut
+
+
+def test_names_follow_edits_in_place_as_a_rebuild_would(tmp_path: Path) -> None:
+    from lemma.lsp.live import LiveVault
+
+    root = write_files(tmp_path / "v", {**FILES, "c.md": "---\ntitle: Gamma\n---\n"})
+    live = LiveVault(load_vault(root))
+    names = live.name_list()
+    edits = [("c.md", "---\ntitle: Alpha\naliases: [Gamma, Zeta]\n---\n"),  # retitle + aliases
+             ("new.md", "---\ntitle: Beta\n---\n"),  # a new note
+             ("c.md", "---\ntitle: alpha\n---\n"),  # a change of case only
+             ("greek.md", "no frontmatter now\n")]  # title from the file name
+    for path, text in edits:
+        live.set_text(path, text)
+        assert live.name_list() is names  # updated, not rebuilt
+        assert names.names == NameList(live.vault).names, path
+        assert names.keys == [n.key for n in names.names]
+    live.revert("new.md")  # never saved: gone again
+    assert names.names == NameList(live.vault).names

@@ -99,9 +99,9 @@ class LiveVault:
         if renamed or (old is not None and note is not None and (
                 (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")))):
             self.names_dirty = True
-        if renamed or (old is not None and note is not None and (
-                (old.title, old.aliases) != (note.title, note.aliases))):
-            self._names = None
+        if self._names is not None and (renamed or (old is not None and note is not None and (
+                (old.title, old.aliases) != (note.title, note.aliases)))):
+            self._names.replace(old, note)
         privacy = old is not None and note is not None and is_private(old) != is_private(note)
         return renamed or privacy or bool(resolved - {path})
 

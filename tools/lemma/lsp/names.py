@@ -9,6 +9,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..links import fold
+from ..model import Note
 from ..vault import Vault
 
 
@@ -23,17 +24,38 @@ class Name:
     title: str  # the note's title
 
 
+def _names_of(note: Note | None) -> list[Name]:
+    if note is None:
+        return []
+    return [Name(fold(note.title), note.title, "note", note.path, note.title),
+            *(Name(fold(a), a, "alias", note.path, note.title) for a in note.aliases)]
+
+
+def _order(name: Name) -> tuple[str, str, str, str]:
+    return name.key, name.kind, name.path, name.text
+
+
 class NameList:
     """The vault's names in folded order (rebuilt by the owner when names change)."""
 
     def __init__(self, vault: Vault) -> None:
-        names = []
-        for note in vault:
-            names.append(Name(fold(note.title), note.title, "note", note.path, note.title))
-            names += [Name(fold(a), a, "alias", note.path, note.title) for a in note.aliases]
-        names.sort(key=lambda n: (n.key, n.kind, n.path))
+        names = [name for note in vault for name in _names_of(note)]
+        names.sort(key=_order)
         self.names = names
         self.keys = [n.key for n in names]
+
+    def replace(self, old: Note | None, new: Note | None) -> None:
+        """Swap one note's names (a retitle, a new or deleted note) in place: a bisect and a
+        list insert per name, not a re-sort of the vault."""
+        for name in _names_of(old):
+            at = bisect_left(self.names, _order(name), key=_order)
+            if at < len(self.names) and self.names[at] == name:
+                del self.names[at]
+                del self.keys[at]
+        for name in _names_of(new):
+            at = bisect_left(self.names, _order(name), key=_order)
+            self.names.insert(at, name)
+            self.keys.insert(at, name.key)
 
     def search(self, typed: str, limit: int) -> tuple[list[Name], bool]:
         """Names starting with `typed` (folded), then names containing it, each group in

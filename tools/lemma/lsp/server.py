@@ -317,6 +317,7 @@ class LemmaServer(LanguageServer):
         live = await self.vault()
         await asyncio.sleep(delay)
         live.vault.prepare_edits()
+        live.name_list()  # the first `[[` completion or workspace symbol finds it sorted
 
     async def check(self, path: str) -> None:
         """Check the note's derivations (see `checking`)."""
