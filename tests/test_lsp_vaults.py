@@ -176,3 +176,24 @@ def test_the_server_watches_the_disk_when_the_client_cannot(tmp_path: Path, how:
         assert [d["code"] for d in shown] == ["broken-link"]
     finally:
         client.close()
+
+
+def test_a_note_of_another_vault_is_said_once_not_served(project: Path) -> None:
+    other = write_files(project / "other", {"notes/x.md": "# X\n", "notes/y.md": "# Y\n"})
+    client = StdioClient(None, cwd=project / "elsewhere", timeout=30)
+    try:
+        client.initialize(project / "vault")
+        assert opened(client, project / "vault/notes/papers/p.md") == ["broken-link"]
+        for name in ("x.md", "y.md"):
+            client.notify("textDocument/didOpen", {"textDocument": {
+                "uri": (other / "notes" / name).as_uri(), "languageId": "markdown",
+                "version": 1, "text": "# X\n"}})
+        logged = client.wait_for("window/logMessage")["params"]
+        assert logged == {"type": 2, "message": (
+            f"lemma: {other / 'notes/x.md'} is outside the vault this server serves "
+            f"({project / 'vault/notes'}); an editor starts one server per vault with the "
+            "README's settings")}
+        client.request("workspace/symbol", {"query": ""})
+        assert [m for m in client.notifications if m.get("method") == "window/logMessage"] == []
+    finally:
+        client.close()

@@ -49,6 +49,7 @@ class LemmaServer(LanguageServer):
         self.generation: dict[str, int] = {}
         self.watch: object | None = None  # the disk watcher, when the client has none
         self.exit_code = 0
+        self.told: set[Path] = set()  # folders of notes outside the vault, said once
 
     def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
         """pygls' stdio server with Lemma's reading loop (see `transport`); the exit code is
@@ -120,7 +121,10 @@ class LemmaServer(LanguageServer):
     def vault_of_file(self, uri: str) -> None:
         """No vault from the client's root: take the one around the first note opened."""
         file = uri_path(uri)
-        if self.settled or file is None:
+        if file is None:
+            return
+        if self.settled:
+            self._outside(file)
             return
         self.settled = True
         if self.load is not None and self.load.notes is not None and \
@@ -129,6 +133,17 @@ class LemmaServer(LanguageServer):
         place = find_project(file)
         if place is not None and self.opener is not None:
             self.adopt(self.opener(place.directory, place.notes))
+
+    def _outside(self, file: Path) -> None:
+        """Say once per folder that a note of another vault is not served by this server."""
+        notes = self.load.notes if self.load is not None else None
+        if notes is None or file.suffix != ".md" or file.resolve().is_relative_to(
+                notes.resolve()) or file.parent in self.told:
+            return
+        self.told.add(file.parent)
+        self.window_log_message(t.LogMessageParams(t.MessageType.Warning, (
+            f"lemma: {file} is outside the vault this server serves ({notes}); "
+            "an editor starts one server per vault with the README's settings")))
 
     def adopt(self, load: VaultLoad) -> None:
         """Serve `load` unless the same notes folder is loading already."""
