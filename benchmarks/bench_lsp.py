@@ -138,6 +138,7 @@ def in_process_keystrokes(root: Path, note: str, text: str, count: int) -> list[
     with gc_paused(), VaultIndex(root) as index:  # as the server loads it (no GC walks)
         live = LiveVault(index.vault())
     live.refresh_cross()
+    live.vault.prepare_edits()  # as the server does once the first requests are answered
     lines = text.split("\n")
     body = lines.index("## Summary") + 2
     times = []
