@@ -178,13 +178,42 @@ def test_the_server_watches_the_disk_when_the_client_cannot(tmp_path: Path, how:
         client.close()
 
 
-def test_a_note_of_another_vault_is_said_once_not_served(project: Path) -> None:
-    other = write_files(project / "other", {"notes/x.md": "# X\n", "notes/y.md": "# Y\n"})
+OTHER = {"notes/x.md": "---\ntitle: Ex\n---\n[[Why]] and [[Alpha]]\n",
+         "notes/why.md": "---\ntitle: Why\n---\nBecause.\n"}
+
+
+@pytest.mark.parametrize("folders", [True, False], ids=["workspace folders", "opened later"])
+def test_one_vault_per_project_in_one_server(project: Path, folders: bool) -> None:
+    """Each workspace folder (or each note opened elsewhere) gets its own vault: links resolve
+    within it, and workspace symbols cover them all."""
+    other = write_files(project / "other", OTHER)
     client = StdioClient(None, cwd=project / "elsewhere", timeout=30)
+    try:
+        if folders:
+            client.initialize(project / "vault", folders=[project / "vault", other])
+        else:
+            client.initialize(project / "vault")
+        assert opened(client, project / "vault/notes/papers/p.md") == ["broken-link"]
+        shown = opened(client, other / "notes/x.md")  # [[Alpha]] is in the other vault
+        assert shown == ["broken-link"]
+        found = client.request("workspace/symbol", {"query": ""})
+        assert sorted(s["name"] for s in found) == [
+            "Alpha", "Ex", "First letter", "Paper P", "Why", "Wrong"]
+        definition = client.request("textDocument/definition", {
+            "textDocument": {"uri": (other / "notes/x.md").as_uri()},
+            "position": {"line": 3, "character": 3}})
+        assert definition["uri"] == (other / "notes/why.md").as_uri()
+    finally:
+        client.close()
+
+
+def test_with_notes_a_note_of_another_vault_is_said_once(project: Path) -> None:
+    other = write_files(project / "other", OTHER)
+    client = StdioClient(project / "vault/notes", cwd=project / "elsewhere", timeout=30)
     try:
         client.initialize(project / "vault")
         assert opened(client, project / "vault/notes/papers/p.md") == ["broken-link"]
-        for name in ("x.md", "y.md"):
+        for name in ("x.md", "why.md"):
             client.notify("textDocument/didOpen", {"textDocument": {
                 "uri": (other / "notes" / name).as_uri(), "languageId": "markdown",
                 "version": 1, "text": "# X\n"}})

@@ -16,22 +16,24 @@ from . import edits
 from .blocks import derivation_blocks
 
 if TYPE_CHECKING:
+    from .loading import VaultLoad
     from .server import LemmaServer
 
 _tokens = itertools.count(1)
 
 
-async def check(server: LemmaServer, path: str) -> None:
+async def check(server: LemmaServer, path: str, load: VaultLoad | None) -> None:
     """Check the note's derivations; publish diagnostics and refresh lenses when done."""
-    live = await server.vault()
-    generation = server.generation[path] = server.generation.get(path, 0) + 1
+    live = await server.vault_of(load)
+    key = server.uri(path)
+    generation = server.generation[key] = server.generation.get(key, 0) + 1
     snapshot = live.snapshot(only=path)
     note = snapshot.notes.get(path)
     loop = asyncio.get_running_loop()
     token = await _begin(server, path) if note and derivation_blocks(note) else None
 
     def cancelled() -> bool:
-        return server.generation.get(path) != generation
+        return server.generation.get(key) != generation
 
     def done(finished: int, total: int) -> None:
         if token is not None:
@@ -52,9 +54,10 @@ async def check(server: LemmaServer, path: str) -> None:
     finally:
         if token is not None:
             server.work_done_progress.end(token, t.WorkDoneProgressEnd(message="done"))
-    if server.generation.get(path) == generation:  # a newer save supersedes this run
-        server.derived[path] = found
-        server.checked[path] = [text for _line, text in verdicts]
+    if server.generation.get(key) == generation and load in server.loads:  # not superseded
+        await server.vault_of(load)
+        server.derived[key] = found
+        server.checked[key] = [text for _line, text in verdicts]
         server.publish(path)
         if _client_refreshes_lenses(server):
             server.workspace_code_lens_refresh(None)
@@ -90,7 +93,7 @@ def verdicts(server: LemmaServer, path: str) -> list[tuple[int, str]]:
     if note is None:
         return []
     blocks = derivation_blocks(note)
-    known = server.checked.get(path, [])
+    known = server.checked.get(server.uri(path), [])
     if len(known) != len(blocks):
         known = ["derivation: not checked yet (save the note to check it)"] * len(blocks)
     return [(block.start, text) for block, text in zip(blocks, known, strict=True)]

@@ -33,52 +33,59 @@ def register(server: LemmaServer) -> None:
     def initialize(ls: LemmaServer, params: t.InitializeParams) -> None:
         ls.workspace.__class__ = TolerantWorkspace  # the same state, kinder to stray changes
         folders = [f.uri for f in params.workspace_folders or ()]
-        ls.choose_vault(client_roots(params.root_uri, params.root_path, folders))
+        ls.choose_vaults(client_roots(params.root_uri, params.root_path, folders))
 
     @server.feature(t.INITIALIZED)
     async def initialized(ls: LemmaServer, params: t.InitializedParams) -> None:
         ls.started = True
-        if ls.load is not None:  # else the first note opened names the vault
-            await ls.after_load()
+        for load in list(ls.loads):  # none yet: the first note opened names its vault
+            spawn(ls.after_load(load))
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LemmaServer, params: t.DidOpenTextDocumentParams) -> None:
         ls.vault_of_file(params.text_document.uri)
-        if ls.ready:
+        if ls.select(params.text_document.uri) and ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LemmaServer, params: t.DidChangeTextDocumentParams) -> None:
-        if ls.ready:
+        if ls.select(params.text_document.uri) and ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE, t.SaveOptions(include_text=False))
     def did_save(ls: LemmaServer, params: t.DidSaveTextDocumentParams) -> None:
-        path = ls.sync(params.text_document.uri) if ls.ready else None
+        ready = ls.select(params.text_document.uri) and ls.ready
+        path = ls.sync(params.text_document.uri) if ready else None
         if path is not None:
-            spawn(ls.refresh_cross())
-            spawn(ls.check(path))
+            spawn(ls.refresh_cross(ls.load))
+            spawn(ls.check(path, ls.load))
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LemmaServer, params: t.DidCloseTextDocumentParams) -> None:
-        path = ls.path(params.text_document.uri)
+        uri = params.text_document.uri
+        path = ls.path(uri) if ls.select(uri) else None
         if path is not None and ls.live is not None:
             if ls.live.revert(path):
                 for other in ls.open_paths():
                     ls.publish(other)
-            ls.derived.pop(path, None)
+            ls.derived.pop(uri, None)
             ls.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+                t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LemmaServer, params: t.DidChangeWatchedFilesParams) -> None:
-        ls.disk_changed([path for event in params.changes if (path := uri_path(event.uri))
-                         and not (event.type == t.FileChangeType.Changed and path.is_dir())])
+        for load in [load for load in ls.loads if load.live is not None]:
+            files = [path for event in params.changes if (path := uri_path(event.uri))
+                     and ls.load_for(event.uri) is load
+                     and not (event.type == t.FileChangeType.Changed and path.is_dir())]
+            if files:
+                ls.load = load
+                ls.disk_changed(files)
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
                     t.CompletionOptions(trigger_characters=["[", "#", "^"]))
     async def completion(ls: LemmaServer, params: t.CompletionParams) -> t.CompletionList:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         if where is None:
             return t.CompletionList(is_incomplete=False, items=[])
@@ -94,7 +101,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DEFINITION)
     async def definition(ls: LemmaServer, params: t.DefinitionParams) -> t.Location | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         place = features.definition(live.vault, *where) if where else None
         if place is None:
@@ -103,7 +110,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     async def hover(ls: LemmaServer, params: t.HoverParams) -> t.Hover | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         text = features.hover(live.vault, *where) if where else None
         if text is None and where is not None:
@@ -114,7 +121,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_REFERENCES)
     async def references(ls: LemmaServer, params: t.ReferenceParams) -> list[t.Location]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         places = handlers_nav.references(ls, live, where, params.context.include_declaration) \
             if where else None
@@ -124,7 +131,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def symbols(ls: LemmaServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         path = ls.path(params.text_document.uri)
         found = features.symbols(live.vault, path) if path else []
         kinds = {"heading": t.SymbolKind.String, "derivation": t.SymbolKind.Function}
@@ -141,7 +148,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare_rename(ls: LemmaServer, params: t.PrepareRenameParams):
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
         if found is None:
@@ -151,7 +158,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_RENAME)
     async def rename(ls: LemmaServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
         if found is None:  # a heading or a tag, else an error that says where to stand
@@ -180,7 +187,7 @@ def register(server: LemmaServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
                     t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
     async def code_action(ls: LemmaServer, params: t.CodeActionParams) -> list[t.CodeAction]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.range.start)
         creates = ls.can_edit_files("create")
         planned = edits.create_note_actions(live.vault, *where) if where and creates else []

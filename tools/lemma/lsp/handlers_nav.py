@@ -88,17 +88,21 @@ def register(server: LemmaServer) -> None:
     @server.feature(t.WORKSPACE_SYMBOL)
     async def workspace_symbols(ls: LemmaServer,
                                 params: t.WorkspaceSymbolParams) -> list[t.WorkspaceSymbol]:
-        live = await ls.vault()
-        found, _cut = live.name_list().search(params.query, MAX_SYMBOLS)
-        return [t.WorkspaceSymbol(
-            name=n.text, kind=t.SymbolKind.File if n.kind == "note" else t.SymbolKind.Key,
-            location=t.Location(ls.uri(n.path), t.Range(t.Position(0, 0), t.Position(0, 0))),
-            container_name=n.path if n.kind == "note" else f"alias of {n.title}")
-            for n in found]
+        symbols: list[t.WorkspaceSymbol] = []
+        for load in list(ls.loads) or [None]:  # every vault served (none: say so)
+            live = await ls.vault_of(load)
+            found, _cut = live.name_list().search(params.query, MAX_SYMBOLS)
+            top = t.Range(t.Position(0, 0), t.Position(0, 0))
+            symbols += [t.WorkspaceSymbol(
+                name=n.text, kind=t.SymbolKind.File if n.kind == "note" else t.SymbolKind.Key,
+                location=t.Location(ls.uri(n.path), top),
+                container_name=n.path if n.kind == "note" else f"alias of {n.title}")
+                for n in found]
+        return symbols[:MAX_SYMBOLS]
 
     @server.feature(t.TEXT_DOCUMENT_CODE_LENS, t.CodeLensOptions(resolve_provider=False))
     async def code_lens(ls: LemmaServer, params: t.CodeLensParams) -> list[t.CodeLens]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         path = ls.path(params.text_document.uri)
         if path is None or path not in live.vault.notes:
             return []

@@ -42,6 +42,7 @@ class VaultLoad:
     def __init__(self, loader: Loader | None, every_note: bool = False,
                  notes: Path | None = None, error: str | None = None) -> None:
         self.notes = notes  # the notes folder being loaded (to tell vaults apart)
+        self.watch: object | None = None  # the server's watcher of its files, if any
         self.live: LiveVault | None = None
         self.error = error
         self.notice: str | None = None  # e.g. the index was rebuilt: for the client's log

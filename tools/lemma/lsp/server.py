@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
@@ -23,16 +22,17 @@ from ..model import Diagnostic, Severity
 from . import edits, features
 from .live import LiveVault
 from .loading import Opener, VaultLoad
-from .roots import find_project, uri_path
+from .vaults import REQUEST_FAILED, Vaults
 
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
              Severity.INFO: t.DiagnosticSeverity.Information}
-REQUEST_FAILED = -32803
+__all__ = ["REQUEST_FAILED", "LemmaServer", "make_server"]
 
 
-class LemmaServer(LanguageServer):
-    """A language server over one vault (loaded once, then kept in step with the buffers)."""
+class LemmaServer(Vaults, LanguageServer):
+    """A language server over a user's vaults (each loaded once, then kept in step with the
+    buffers and the disk; see `vaults` for which one a message is about)."""
 
     def __init__(self, load: VaultLoad | None, opener: Opener | None = None,
                  time_box: float = 10.0) -> None:
@@ -40,14 +40,15 @@ class LemmaServer(LanguageServer):
 
         super().__init__("lemma", version("lemma"))
         self.load = load
+        self.loads = [load.start()] if load is not None else []
+        self.speculative = load if opener is not None else None
         self.opener = opener  # None: the vault is fixed (`--notes`)
-        self.settled = opener is None  # the vault came from `--notes` or the client's root
         self.started = False  # `initialized` was received
+        self.registered = False  # the client watches the files for us
         self.time_box = time_box
-        self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
-        self.checked: dict[str, list[str]] = {}  # path -> last verdict per derivation block
-        self.generation: dict[str, int] = {}
-        self.watch: object | None = None  # the disk watcher, when the client has none
+        self.derived: dict[str, list[Diagnostic]] = {}  # uri -> last on-save results
+        self.checked: dict[str, list[str]] = {}  # uri -> last verdict per derivation block
+        self.generation: dict[str, int] = {}  # uri -> number of the latest check
         self.exit_code = 0
         self.told: set[Path] = set()  # folders of notes outside the vault, said once
 
@@ -92,91 +93,6 @@ class LemmaServer(LanguageServer):
     def live(self) -> LiveVault | None:
         """The live vault, None while loading (or when it could not load)."""
         return self.load.live if self.load is not None and self.ready else None
-
-    async def vault(self) -> LiveVault:
-        """The live vault, once loaded (a request that comes first waits for it)."""
-        load = self.load
-        if load is None:
-            raise JsonRpcException("lemma: no vault here: open a note inside a folder with "
-                                   "mkdocs.yml, a notes/ folder or .obsidian/",
-                                   code=REQUEST_FAILED)
-        if not load.done.is_set():
-            await asyncio.to_thread(load.done.wait)
-        if load.live is None:
-            raise JsonRpcException(f"lemma: {load.error}", code=REQUEST_FAILED)
-        return load.live
-
-    def choose_vault(self, roots: list[Path]) -> bool:
-        """Serve the vault of the first client root that is in one; whether one was."""
-        if self.opener is None:
-            return False
-        for root in roots:
-            place = find_project(root)
-            if place is not None:
-                self.adopt(self.opener(place.directory, place.notes))
-                self.settled = True
-                return True
-        return False
-
-    def vault_of_file(self, uri: str) -> None:
-        """No vault from the client's root: take the one around the first note opened."""
-        file = uri_path(uri)
-        if file is None:
-            return
-        if self.settled:
-            self._outside(file)
-            return
-        self.settled = True
-        if self.load is not None and self.load.notes is not None and \
-                file.resolve().is_relative_to(self.load.notes.resolve()):
-            return  # the working directory's vault holds it
-        place = find_project(file)
-        if place is not None and self.opener is not None:
-            self.adopt(self.opener(place.directory, place.notes))
-
-    def _outside(self, file: Path) -> None:
-        """Say once per folder that a note of another vault is not served by this server."""
-        notes = self.load.notes if self.load is not None else None
-        if notes is None or file.suffix != ".md" or file.resolve().is_relative_to(
-                notes.resolve()) or file.parent in self.told:
-            return
-        self.told.add(file.parent)
-        self.window_log_message(t.LogMessageParams(t.MessageType.Warning, (
-            f"lemma: {file} is outside the vault this server serves ({notes}); "
-            "an editor starts one server per vault with the README's settings")))
-
-    def adopt(self, load: VaultLoad) -> None:
-        """Serve `load` unless the same notes folder is loading already."""
-        if self.load is not None and load.notes is not None and self.load.serves(load.notes):
-            return
-        self.load = load.start()
-        self.derived.clear()
-        if self.started:
-            from .handlers import spawn
-
-            spawn(self.after_load())
-
-    async def after_load(self) -> None:
-        """Once the vault is there: say what went wrong or was rebuilt, publish the open
-        notes, start the vault-wide rules, and follow the disk."""
-        load = self.load
-        try:
-            await self.vault()
-        except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
-            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
-            return
-        if load is not self.load:
-            return  # another vault was chosen meanwhile
-        if load.notice:  # the index was rebuilt, or cannot be written: one line in the log
-            self.window_log_message(t.LogMessageParams(t.MessageType.Info, load.notice))
-        for uri in list(self.workspace.text_documents):  # opened while the vault was loading
-            self.sync(uri)
-        from .handlers import spawn
-        from .watch import follow_disk
-
-        spawn(self.refresh_cross())
-        spawn(self.prepare_edits())
-        follow_disk(self)
 
     # positions: the core counts characters, the client counts its negotiated units
     def _units(self, text: str) -> int:
@@ -277,7 +193,7 @@ class LemmaServer(LanguageServer):
     # diagnostics
     def publish(self, path: str) -> None:
         assert self.live is not None
-        found = self.live.diagnostics(path) + self.derived.get(path, [])
+        found = self.live.diagnostics(path) + self.derived.get(self.uri(path), [])
         lines = self.lines_of(path)
         note = self.live.vault.notes.get(path)
         ends = {link.pos: len(link.raw) for link in note.links} if note else {}
@@ -315,30 +231,11 @@ class LemmaServer(LanguageServer):
 
         reread(self, files)
 
-    async def refresh_cross(self) -> None:
-        """Recompute the vault-wide rules off the event loop, then republish open notes."""
-        live = await self.vault()
-        if not live.names_dirty:
-            return
-        snapshot = live.snapshot()
-        live.names_dirty = False
-        live.cross = await asyncio.to_thread(live.cross_rules, snapshot)
-        for path in self.open_paths():
-            self.publish(path)
-
-    async def prepare_edits(self, delay: float = 0.3) -> None:
-        """Once the first requests are answered, build the tables the first edit would build
-        (in the event loop: edits change them there)."""
-        live = await self.vault()
-        await asyncio.sleep(delay)
-        live.vault.prepare_edits()
-        live.name_list()  # the first `[[` completion or workspace symbol finds it sorted
-
-    async def check(self, path: str) -> None:
+    async def check(self, path: str, load: VaultLoad | None) -> None:
         """Check the note's derivations (see `checking`)."""
         from .checking import check
 
-        await check(self, path)
+        await check(self, path, load)
 
     def verdicts(self, path: str) -> list[tuple[int, str]]:
         """Each derivation block's last verdict, for code lenses (see `checking`)."""

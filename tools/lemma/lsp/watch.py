@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as t
 
 if TYPE_CHECKING:
+    from .loading import VaultLoad
     from .server import LemmaServer
 
 #: Seconds events are gathered before the vault re-reads them (a pull touches many files).
@@ -27,19 +28,23 @@ def client_watches(server: LemmaServer) -> bool:
     return bool(watching and watching.dynamic_registration)
 
 
-def follow_disk(server: LemmaServer) -> None:
-    """Have the disk's changes reach `server.disk_changed`, by the client or by watchdog."""
-    stop_watching(server)
-    live = server.live
+def follow_disk(server: LemmaServer, load: VaultLoad) -> None:
+    """Have the disk's changes in `load`'s vault reach `server.disk_changed`, by the client's
+    watcher (registered once for every vault) or by watchdog."""
+    stop_watching(load)
+    live = load.live
     if live is None:
         return
     if client_watches(server):
+        if server.registered:
+            return
+        server.registered = True
         server.client_register_capability(t.RegistrationParams([t.Registration(
             "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             t.DidChangeWatchedFilesRegistrationOptions([
                 t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
         return
-    server.watch = DiskWatch(live.root, server, asyncio.get_running_loop())
+    load.watch = DiskWatch(live.root, server, load, asyncio.get_running_loop())
 
 
 def reread(server: LemmaServer, files: list[Path | None]) -> None:
@@ -73,14 +78,14 @@ def reread(server: LemmaServer, files: list[Path | None]) -> None:
     if changed:
         from .handlers import spawn
 
-        spawn(server.refresh_cross())
+        spawn(server.refresh_cross(server.load))
         for path in opened:
             server.publish(path)
 
 
-def stop_watching(server: LemmaServer) -> None:
+def stop_watching(load: VaultLoad) -> None:
     """Stop the watchdog observer of a vault no longer served."""
-    watch, server.watch = server.watch, None
+    watch, load.watch = load.watch, None
     if isinstance(watch, DiskWatch):
         watch.stop()
 
@@ -88,11 +93,12 @@ def stop_watching(server: LemmaServer) -> None:
 class DiskWatch:
     """A watchdog observer on the notes folder handing changed paths to the event loop."""
 
-    def __init__(self, root: Path, server: LemmaServer, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, root: Path, server: LemmaServer, load: VaultLoad,
+                 loop: asyncio.AbstractEventLoop) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers import Observer
 
-        self.loop, self.server = loop, server
+        self.loop, self.server, self.load = loop, server, load
         self.pending: set[Path] = set()
         watch = self
 
@@ -123,7 +129,8 @@ class DiskWatch:
 
     def flush(self) -> None:
         paths, self.pending = list(self.pending), set()
-        if self.server.watch is self:
+        if self.load.watch is self:
+            self.server.load = self.load
             self.server.disk_changed(paths)
 
     def stop(self) -> None:
