@@ -71,9 +71,11 @@ class LiveVault:
     def set_text(self, path: str, text: str) -> bool:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
         whether other notes' links may have changed too."""
-        if path in self.vault.skipped:  # too large, not UTF-8...: the file decides, not the
-            note, problems = read_note(self.root, path, self.vault.slugify,  # editor's decoding
-                                       self.vault.max_bytes)  # (fixed and saved: a note again)
+        if path not in self.vault.notes and self.vault.problems_of(path):
+            # a file lint skips (too large, not UTF-8...): the file decides, not the editor's
+            # decoding of it; once fixed and saved it is a note again
+            note, problems = read_note(self.root, path, self.vault.slugify,
+                                       self.vault.max_bytes)
             if note is None and problems == self.vault.problems_of(path):
                 return False
             return self._replace(path, note, problems)
