@@ -35,6 +35,7 @@ class StdioClient:
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []  # requests from the server (answered null)
+        self.refuse: set[str] = set()  # server requests answered with an error instead
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -120,7 +121,11 @@ class StdioClient:
                 continue
             if "method" in message and "id" in message:  # a request from the server
                 self.requests.append(message)
-                self.send({"id": message["id"], "result": None})
+                if message["method"] in self.refuse:
+                    self.send({"id": message["id"], "error": {"code": -32601,
+                                                              "message": "not here"}})
+                else:
+                    self.send({"id": message["id"], "result": None})
             elif match(message):
                 return message
             elif "method" in message:

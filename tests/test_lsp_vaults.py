@@ -226,3 +226,25 @@ def test_with_notes_a_note_of_another_vault_is_said_once(project: Path) -> None:
         assert [m for m in client.notifications if m.get("method") == "window/logMessage"] == []
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["registered", "registration refused"])
+def test_the_client_watches_or_else_the_server(tmp_path: Path, refused: bool) -> None:
+    vault = write_files(tmp_path / "notes", FILES)
+    client = StdioClient(vault, timeout=30)
+    if refused:
+        client.refuse.add("client/registerCapability")
+    paper = uri(vault, "papers/p.md")
+    try:
+        client.initialize(vault, workspace={"didChangeWatchedFiles": {
+            "dynamicRegistration": True}})
+        assert opened(client, vault / "papers/p.md") == ["broken-link"]
+        client.request("workspace/symbol", {"query": ""})  # the vault is loaded
+        write_files(vault, {"concepts/missing.md": "---\ntitle: Missing note\n---\n"})
+        if not refused:  # the client reports the file; nothing else would
+            client.notify("workspace/didChangeWatchedFiles", {"changes": [
+                {"uri": uri(vault, "concepts/missing.md"), "type": 1}]})
+        assert client.diagnostics(paper, until=lambda ds: ds == [], timeout=15) == []
+        assert [r["method"] for r in client.requests] == ["client/registerCapability"]
+    finally:
+        client.close()

@@ -44,7 +44,7 @@ class LemmaServer(Vaults, LanguageServer):
         self.speculative = load if opener is not None else None
         self.opener = opener  # None: the vault is fixed (`--notes`)
         self.started = False  # `initialized` was received
-        self.registered = False  # the client watches the files for us
+        self.registered: bool | None = None  # the client watches files for us (False: no)
         self.time_box = time_box
         self.derived: dict[str, list[Diagnostic]] = {}  # uri -> last on-save results
         self.checked: dict[str, list[str]] = {}  # uri -> last verdict per derivation block

@@ -35,16 +35,28 @@ def follow_disk(server: LemmaServer, load: VaultLoad) -> None:
     live = load.live
     if live is None:
         return
-    if client_watches(server):
+    if client_watches(server) and server.registered is not False:
         if server.registered:
             return
         server.registered = True
-        server.client_register_capability(t.RegistrationParams([t.Registration(
+        future = server.client_register_capability(t.RegistrationParams([t.Registration(
             "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             t.DidChangeWatchedFilesRegistrationOptions([
                 t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
+        loop = asyncio.get_running_loop()
+        future.add_done_callback(lambda done: done.exception() is None or  # refused: our own
+                                 loop.call_soon_threadsafe(_watch_ourselves, server))
         return
     load.watch = DiskWatch(live.root, server, load, asyncio.get_running_loop())
+
+
+def _watch_ourselves(server: LemmaServer) -> None:
+    """The client refused to watch files for us: watchdog on every vault served."""
+    server.registered = False  # for good: later vaults get watchdog at once
+    loop = asyncio.get_running_loop()
+    for load in server.loads:
+        if load.live is not None and load.watch is None:
+            load.watch = DiskWatch(load.live.root, server, load, loop)
 
 
 def reread(server: LemmaServer, files: list[Path | None]) -> None:
