@@ -79,8 +79,8 @@ async def test_rename_as_far_as_the_client_can(client: LanguageClient, tmp_path:
         assert renames == []  # eglot 1.x cannot rename files: the file keeps its name
         [message] = [m.message for m in client.messages]
         assert message == ("lemma: this editor cannot rename files, so the note keeps its "
-                           "file concepts/alpha.md; run lemma mv 'Alef' NEW-NAME.md to "
-                           "rename it")
+                           "file concepts/alpha.md; run lemma mv 'Alef' concepts/alef.md "
+                           "to rename it")
     else:
         assert [(r.old_uri, r.new_uri) for r in renames] == [
             (alpha, (tmp_path / "vault/notes/concepts/alef.md").as_uri())]

@@ -178,10 +178,15 @@ def register(server: LemmaServer) -> None:
         except LemmaError as error:
             raise JsonRpcException(f"lemma mv: {error.message}", code=REQUEST_FAILED) from None
         if not moves:  # the links and title change; the file keeps its name, and we say so
-            ls.window_show_message(t.ShowMessageParams(t.MessageType.Info, (
-                f"lemma: this editor cannot rename files, so the note keeps its file "
-                f"{found[0]}; run lemma mv '{params.new_name.strip()}' NEW-NAME.md to "
-                "rename it")))
+            from ..slug import slugify
+
+            folder = found[0].rpartition("/")[0]
+            suggested = f"{folder}/{slugify(params.new_name)}.md".lstrip("/")
+            if suggested != found[0]:
+                ls.window_show_message(t.ShowMessageParams(t.MessageType.Info, (
+                    f"lemma: this editor cannot rename files, so the note keeps its file "
+                    f"{found[0]}; run lemma mv '{params.new_name.strip()}' {suggested} to "
+                    "rename it")))
         return ls.workspace_edit(planned)
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
