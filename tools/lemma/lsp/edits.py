@@ -16,6 +16,9 @@ from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from ..vault import Vault
 from .features import Span, link_at, link_span
 
+#: The longest file name (in bytes) the usual file systems accept.
+NAME_MAX = 255
+
 
 @dataclass(frozen=True, slots=True)
 class TextChange:
@@ -66,11 +69,23 @@ def rename_target(vault: Vault, path: str, line: int, col: int) -> tuple[str, Sp
     return None
 
 
-def rename_edits(vault: Vault, note_path: str, new_name: str) -> list[FileEdit]:
-    """`lemma mv NOTE NEW`'s plan as edits to the files' current text (LemmaError if refused)."""
+def rename_edits(vault: Vault, note_path: str, new_name: str,
+                 keep_path: bool = False) -> list[FileEdit]:
+    """`lemma mv NOTE NEW`'s plan as edits to the files' current text (LemmaError if refused);
+    with `keep_path`, a new title leaves the file where it is (no file operation needed)."""
     from ..authoring.rename import plan_rename
 
-    plan = plan_rename(vault, note_path, new_name)
+    too_long = [part for part in new_name.strip().split("/") if len(part.encode()) > NAME_MAX]
+    if new_name.strip().lower().endswith(".md") and too_long:
+        raise LemmaError(f"the file name '{too_long[0][:40]}…' is {len(too_long[0].encode())} "
+                         f"bytes long; file systems allow {NAME_MAX}: choose a shorter name")
+    for problem in vault.unread_notes():  # as `lemma mv`: its links could not be rewritten
+        raise LemmaError(f"cannot rename safely: {problem.pos.path} could not be read "
+                         f"({problem.code}: {problem.message}); fix or move it first")
+    try:
+        plan = plan_rename(vault, note_path, new_name, keep_path)
+    except OSError as error:  # e.g. a name the file system refuses
+        raise LemmaError(f"cannot rename to that name: {error.strerror or error}") from None
     return [FileEdit(change.path, tuple(text_changes(change.old_text, change.new_text)),
                      change.new_path) for change in plan.changes]
 
@@ -158,24 +173,44 @@ class Superseded(Exception):
 def check_note(vault: Vault, path: str, time_box: float = 10.0,
                cache_dir: Path | None = None,
                cancelled: Callable[[], bool] | None = None) -> list[Diagnostic]:
-    """Check the derivations of one note in the checker's killable workers (sympy loads here).
+    """The diagnostics of `check_note_verdicts`."""
+    return check_note_verdicts(vault, path, time_box, cache_dir, cancelled)[0]
+
+
+def check_note_verdicts(vault: Vault, path: str, time_box: float = 10.0,
+                        cache_dir: Path | None = None,
+                        cancelled: Callable[[], bool] | None = None,
+                        done: Callable[[int, int], None] | None = None,
+                        ) -> tuple[list[Diagnostic], list[tuple[int, str]]]:
+    """Check the derivations of one note in the checker's killable workers (sympy loads here):
+    the diagnostics, and one verdict line per block (0-based file line of its fence, text).
 
     Always at least two workers, so every block runs in a forked, time-boxed child process and
-    a runaway expression is killed rather than blocking the server. When `cancelled()` turns
-    true, the run stops after the next block (its workers are killed) with `Superseded`.
+    a runaway expression is killed rather than blocking the server. `done(k, n)` hears of each
+    finished block. When `cancelled()` turns true, the run stops after the next block (its
+    workers are killed) with `Superseded`.
     """
     from ..derive.api import check_derivations, find_derivations
     from ..derive.cache import ResultCache, default_cache_dir
+    from ..derive.report import derivation_line
 
     note = vault.notes.get(path)
     if note is None or "derivation" not in note.body:
-        return []
+        return [], []
     found = find_derivations(vault, [path])
     cache = ResultCache(cache_dir or default_cache_dir(vault.root))
+    finished = 0
+
     def progress(_result: object) -> None:
+        nonlocal finished
+        finished += 1
+        if done is not None:
+            done(finished, len(found.derivations))
         if cancelled is not None and cancelled():
             raise Superseded(path)
 
     results = check_derivations(found.derivations, jobs=2, cache=cache, time_box=time_box,
                                 progress=progress)
-    return derivation_diagnostics(results, found.diagnostics)
+    verdicts = [(result.line - 1, ("✓ " if result.passed else "✗ ")
+                 + _after_place(derivation_line(result))) for result in results]
+    return derivation_diagnostics(results, found.diagnostics), verdicts

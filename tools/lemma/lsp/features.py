@@ -12,6 +12,7 @@ from ..links import LineIndex, block_id_spans, fold
 from ..model import Note, WikiLink
 from ..vault import ResolvedLink, Vault
 from .blocks import derivation_blocks
+from .names import NameList
 
 #: Most completion items returned at once; the list is marked incomplete beyond it.
 MAX_ITEMS = 100
@@ -213,9 +214,11 @@ def _tree(node: tuple[Symbol, list]) -> Symbol:
                   tuple(_tree(child) for child in children))
 
 
-def complete(vault: Vault, path: str, line: int, before: str) -> tuple[list[Item], bool]:
+def complete(vault: Vault, path: str, line: int, before: str,
+             names: NameList | None = None) -> tuple[list[Item], bool]:
     """Completions at the end of `before` (the cursor's line up to the cursor); and whether the
-    list was cut at MAX_ITEMS (the client should ask again as the user types)."""
+    list was cut at MAX_ITEMS (the client should ask again as the user types). `names`: the
+    vault's sorted names, when the caller keeps them between requests."""
     note = vault.notes.get(path)
     col = len(before)
     if note is not None:
@@ -228,7 +231,7 @@ def complete(vault: Vault, path: str, line: int, before: str) -> tuple[list[Item
                     if name.startswith(typed)], False
     opening = before.rfind("[[")
     if opening >= 0 and "]]" not in before[opening:]:
-        return _link_items(vault, path, line, before, opening + 2)
+        return _link_items(vault, path, line, before, opening + 2, names)
     tag = _TAG_BEFORE.search(before)
     if tag and not _HEADING_LINE.fullmatch(before):
         typed = tag.group(1)
@@ -238,8 +241,8 @@ def complete(vault: Vault, path: str, line: int, before: str) -> tuple[list[Item
     return [], False
 
 
-def _link_items(vault: Vault, path: str, line: int, before: str,
-                start: int) -> tuple[list[Item], bool]:
+def _link_items(vault: Vault, path: str, line: int, before: str, start: int,
+                names: NameList | None) -> tuple[list[Item], bool]:
     typed = before[start:]
     if "|" in typed:
         return [], False
@@ -258,17 +261,11 @@ def _link_items(vault: Vault, path: str, line: int, before: str,
                           f"{i:05d}") for i, h in enumerate(note.headings)
                      if fold(part) in fold(h.text)])
     span = Span(line, start, line, col)
+    found, cut = (names or NameList(vault)).search(typed, MAX_ITEMS)
     key = fold(typed)
-    items = []
-    for note in vault:
-        for kind, name in (("note", note.title), *(("alias", a) for a in note.aliases)):
-            folded = fold(name)
-            if key in folded:
-                rank = "0" if folded.startswith(key) else "1"
-                detail = note.path if kind == "note" else f"alias of {note.title} ({note.path})"
-                items.append(Item(name, kind, detail, span, rank + folded))
-    items.sort(key=lambda item: item.sort)
-    return _cap(items)
+    return [Item(n.text, n.kind, n.path if n.kind == "note" else
+                 f"alias of {n.title} ({n.path})", span,
+                 f"{0 if n.key.startswith(key) else 1}{i:05d}") for i, n in enumerate(found)], cut
 
 
 def _note_named(vault: Vault, target: str, path: str) -> Note | None:

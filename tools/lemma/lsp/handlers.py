@@ -8,8 +8,10 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
-from . import edits, features
+from . import edits, features, handlers_nav
+from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
+from .transport import TolerantWorkspace
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
          "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
@@ -17,7 +19,7 @@ _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Refere
 _tasks: set[asyncio.Task] = set()
 
 
-def _spawn(coroutine) -> None:
+def spawn(coroutine) -> None:
     """Run in the background (a reference is kept so the task is not collected early)."""
     task = asyncio.ensure_future(coroutine)
     _tasks.add(task)
@@ -27,79 +29,70 @@ def _spawn(coroutine) -> None:
 def register(server: LemmaServer) -> None:
     """Attach every handler to `server`."""
 
+    @server.feature(t.INITIALIZE)
+    def initialize(ls: LemmaServer, params: t.InitializeParams) -> None:
+        ls.workspace.__class__ = TolerantWorkspace  # the same state, kinder to stray changes
+        folders = [f.uri for f in params.workspace_folders or ()]
+        ls.choose_vaults(client_roots(params.root_uri, params.root_path, folders))
+
     @server.feature(t.INITIALIZED)
     async def initialized(ls: LemmaServer, params: t.InitializedParams) -> None:
-        try:
-            await ls.vault()
-        except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
-            ls.window_show_message(t.ShowMessageParams(t.MessageType.Error, error.message))
-            return
-        if ls.load.notice:  # the index was rebuilt, or cannot be written: one line in the log
-            ls.window_log_message(t.LogMessageParams(t.MessageType.Info, ls.load.notice))
-        for uri in list(ls.workspace.text_documents):  # opened while the vault was loading
-            ls.sync(uri)
-        _spawn(ls.refresh_cross())
-        _spawn(ls.prepare_edits())
-        watching = ls.client_capabilities.workspace and \
-            ls.client_capabilities.workspace.did_change_watched_files
-        if watching and watching.dynamic_registration:  # notes made or changed outside
-            ls.client_register_capability(t.RegistrationParams([t.Registration(
-                "lemma-notes", t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                t.DidChangeWatchedFilesRegistrationOptions(
-                    [t.FileSystemWatcher(glob_pattern="**/*.md")]))]))
+        ls.started = True
+        for load in list(ls.loads):  # none yet: the first note opened names its vault
+            spawn(ls.after_load(load))
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LemmaServer, params: t.DidOpenTextDocumentParams) -> None:
-        if ls.loaded.is_set():
+        ls.vault_of_file(params.text_document.uri)
+        if ls.select(params.text_document.uri) and ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LemmaServer, params: t.DidChangeTextDocumentParams) -> None:
-        if ls.loaded.is_set():
+        if ls.select(params.text_document.uri) and ls.ready:
             ls.sync(params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE, t.SaveOptions(include_text=False))
     def did_save(ls: LemmaServer, params: t.DidSaveTextDocumentParams) -> None:
-        path = ls.sync(params.text_document.uri) if ls.loaded.is_set() else None
+        ready = ls.select(params.text_document.uri) and ls.ready
+        path = ls.sync(params.text_document.uri) if ready else None
         if path is not None:
-            _spawn(ls.refresh_cross())
-            _spawn(ls.check(path))
+            spawn(ls.refresh_cross(ls.load))
+            spawn(ls.check(path, ls.load))
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LemmaServer, params: t.DidCloseTextDocumentParams) -> None:
-        path = ls.path(params.text_document.uri)
+        uri = params.text_document.uri
+        path = ls.path(uri) if ls.select(uri) else None
         if path is not None and ls.live is not None:
             if ls.live.revert(path):
                 for other in ls.open_paths():
                     ls.publish(other)
-            ls.derived.pop(path, None)
+            ls.derived.pop(uri, None)
             ls.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+                t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LemmaServer, params: t.DidChangeWatchedFilesParams) -> None:
-        if ls.live is None:
-            return
-        opened = set(ls.open_paths())
-        changed = False
-        for event in params.changes:
-            path = ls.path(event.uri)
-            if path is not None and path not in opened:
-                changed |= ls.live.revert(path)
-        for path in opened if changed else ():
-            ls.publish(path)
+        for load in [load for load in ls.loads if load.live is not None]:
+            files = [path for event in params.changes if (path := uri_path(event.uri))
+                     and ls.load_for(event.uri) is load
+                     and not (event.type == t.FileChangeType.Changed and path.is_dir())]
+            if files:
+                ls.load = load
+                ls.disk_changed(files)
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
                     t.CompletionOptions(trigger_characters=["[", "#", "^"]))
     async def completion(ls: LemmaServer, params: t.CompletionParams) -> t.CompletionList:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         if where is None:
             return t.CompletionList(is_incomplete=False, items=[])
         path, line, col = where
         lines = ls.lines_of(path)
         before = lines[line][:col] if line < len(lines) else ""
-        items, cut = features.complete(live.vault, path, line, before)
+        items, cut = features.complete(live.vault, path, line, before, live.name_list())
         return t.CompletionList(is_incomplete=cut, items=[
             t.CompletionItem(label=item.label, kind=_KIND[item.kind], detail=item.detail,
                              sort_text=item.sort or None, filter_text=item.label,
@@ -108,7 +101,7 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DEFINITION)
     async def definition(ls: LemmaServer, params: t.DefinitionParams) -> t.Location | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         place = features.definition(live.vault, *where) if where else None
         if place is None:
@@ -117,23 +110,28 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     async def hover(ls: LemmaServer, params: t.HoverParams) -> t.Hover | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         text = features.hover(live.vault, *where) if where else None
+        if text is None and where is not None:
+            text = handlers_nav.hover(live, ls, where)  # a tag: the notes carrying it
         if text is None:
             return None
         return t.Hover(t.MarkupContent(t.MarkupKind.Markdown, text))
 
     @server.feature(t.TEXT_DOCUMENT_REFERENCES)
     async def references(ls: LemmaServer, params: t.ReferenceParams) -> list[t.Location]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
-        places = features.references(live.vault, *where) if where else []
+        places = handlers_nav.references(ls, live, where, params.context.include_declaration) \
+            if where else None
+        if places is None:  # not a heading or a tag: backlinks
+            places = features.references(live.vault, *where) if where else []
         return [t.Location(ls.uri(p.path), ls.span(p.path, p.span)) for p in places]
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def symbols(ls: LemmaServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         path = ls.path(params.text_document.uri)
         found = features.symbols(live.vault, path) if path else []
         kinds = {"heading": t.SymbolKind.String, "derivation": t.SymbolKind.Function}
@@ -150,46 +148,54 @@ def register(server: LemmaServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare_rename(ls: LemmaServer, params: t.PrepareRenameParams):
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
         if found is None:
-            return None
+            return handlers_nav.prepare(ls, live, where) if where else None
         _note, span, title = found
         return t.PrepareRenamePlaceholder(range=ls.span(where[0], span), placeholder=title)
 
     @server.feature(t.TEXT_DOCUMENT_RENAME)
     async def rename(ls: LemmaServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         found = edits.rename_target(live.vault, *where) if where else None
-        if found is None:
-            raise JsonRpcException("lemma: put the cursor on a link or on the note's title",
-                                   code=REQUEST_FAILED)
+        if found is None:  # a heading or a tag, else an error that says where to stand
+            return handlers_nav.rename(ls, live, where, params.new_name) if where else None
         unsaved = [p for p in ls.open_paths() if ls.unsaved(p)]
         if unsaved:
             raise JsonRpcException(f"lemma mv works on the files: save {', '.join(unsaved)} "
                                    "first", code=REQUEST_FAILED)
+        moves = ls.can_edit_files("rename")
+        if not moves and params.new_name.strip().lower().endswith(".md"):
+            raise JsonRpcException("lemma: this editor cannot rename files; run lemma mv "
+                                   f"'{found[2]}' '{params.new_name.strip()}'",
+                                   code=REQUEST_FAILED)
         try:
-            planned = edits.rename_edits(live.vault, found[0], params.new_name)
+            planned = edits.rename_edits(live.vault, found[0], params.new_name,
+                                         keep_path=not moves)
         except LemmaError as error:
             raise JsonRpcException(f"lemma mv: {error.message}", code=REQUEST_FAILED) from None
-        changes: list = []
-        for file in planned:
-            uri = ls.uri(file.path)
-            text_edits = [t.TextEdit(ls.span(file.path, c.span), c.text) for c in file.changes]
-            changes.append(t.TextDocumentEdit(
-                t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), text_edits))
-            if file.new_path != file.path:
-                changes.append(t.RenameFile(old_uri=uri, new_uri=ls.uri(file.new_path)))
-        return t.WorkspaceEdit(document_changes=changes)
+        if not moves:  # the links and title change; the file keeps its name, and we say so
+            from ..slug import slugify
+
+            folder = found[0].rpartition("/")[0]
+            suggested = f"{folder}/{slugify(params.new_name)}.md".lstrip("/")
+            if suggested != found[0]:
+                ls.window_show_message(t.ShowMessageParams(t.MessageType.Info, (
+                    f"lemma: this editor cannot rename files, so the note keeps its file "
+                    f"{found[0]}; run lemma mv '{params.new_name.strip()}' {suggested} to "
+                    "rename it")))
+        return ls.workspace_edit(planned)
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
                     t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
     async def code_action(ls: LemmaServer, params: t.CodeActionParams) -> list[t.CodeAction]:
-        live = await ls.vault()
+        live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.range.start)
-        planned = edits.create_note_actions(live.vault, *where) if where else []
+        creates = ls.can_edit_files("create")
+        planned = edits.create_note_actions(live.vault, *where) if where and creates else []
         actions = []
         for i, new in enumerate(planned):
             uri = ls.uri(new.path)

@@ -18,6 +18,7 @@ from ..lint_rules import extra_diagnostics, near_duplicates
 from ..model import Diagnostic, Note
 from ..publish import is_private, private_link_problem
 from ..vault import Vault, parse_note, read_note
+from .names import NameList
 
 
 class _One:
@@ -42,6 +43,13 @@ class LiveVault:
         self.every_note = every_note  # `style_rules: all`
         self.cross: dict[str, list[Diagnostic]] = {}
         self.names_dirty = True  # the vault-wide rules need recomputing
+        self._names: NameList | None = None  # titles and aliases, built on first use
+
+    def name_list(self) -> NameList:
+        """Every title and alias, sorted (rebuilt after a change of names)."""
+        if self._names is None:
+            self._names = NameList(self.vault)
+        return self._names
 
     @property
     def root(self) -> Path:
@@ -63,6 +71,14 @@ class LiveVault:
     def set_text(self, path: str, text: str) -> bool:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
         whether other notes' links may have changed too."""
+        if path not in self.vault.notes and self.vault.problems_of(path):
+            # a file lint skips (too large, not UTF-8...): the file decides, not the editor's
+            # decoding of it; once fixed and saved it is a note again
+            note, problems = read_note(self.root, path, self.vault.slugify,
+                                       self.vault.max_bytes)
+            if note is None and problems == self.vault.problems_of(path):
+                return False
+            return self._replace(path, note, problems)
         note, problems = parse_note(path, text, self.vault.slugify)
         if note == self.vault.notes.get(path) and problems == self.vault.problems_of(path):
             return False  # e.g. a note opened as it is on disk: nothing to re-resolve
@@ -85,6 +101,9 @@ class LiveVault:
         if renamed or (old is not None and note is not None and (
                 (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")))):
             self.names_dirty = True
+        if self._names is not None and (renamed or (old is not None and note is not None and (
+                (old.title, old.aliases) != (note.title, note.aliases)))):
+            self._names.replace(old, note)
         privacy = old is not None and note is not None and is_private(old) != is_private(note)
         return renamed or privacy or bool(resolved - {path})
 
@@ -118,7 +137,7 @@ class LiveVault:
         vault = self.vault
         note = vault.notes.get(path)
         if note is None:
-            return []
+            return vault.problems_of(path)  # e.g. a file lint skips: its one problem
         found = vault.problems_of(path) + vault.link_problems(path)
         found += self.cross.get(path, [])
         found += extra_diagnostics(_One(note))  # type: ignore[arg-type]

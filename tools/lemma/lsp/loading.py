@@ -19,6 +19,8 @@ from .live import LiveVault
 
 #: What loads the vault: the vault and a one-line notice for the user (or None).
 Loader = Callable[[], tuple[Vault, str | None]]
+#: What starts loading the vault of a project folder (the notes folder given, or configured).
+Opener = Callable[[Path, Path | None], "VaultLoad"]
 
 
 def index_loader(notes: Path, slugify: Slugify | None = None,
@@ -37,12 +39,29 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
 class VaultLoad:
     """A vault loading in a thread: `done` is set when `live` (or `error`) is there."""
 
-    def __init__(self, loader: Loader, every_note: bool = False) -> None:
+    def __init__(self, loader: Loader | None, every_note: bool = False,
+                 notes: Path | None = None, error: str | None = None) -> None:
+        self.notes = notes  # the notes folder being loaded (to tell vaults apart)
+        self.watch: object | None = None  # the server's watcher of its files, if any
         self.live: LiveVault | None = None
-        self.error: str | None = None
+        self.error = error
         self.notice: str | None = None  # e.g. the index was rebuilt: for the client's log
         self.done = threading.Event()
-        threading.Thread(target=self._run, args=(loader, every_note), daemon=True).start()
+        self._start = (loader, every_note)
+        if loader is None:  # e.g. the project's configuration could not be read
+            self.done.set()
+
+    def start(self) -> VaultLoad:
+        """Start loading (once); returns self."""
+        loader, every_note = self._start
+        if loader is not None:
+            self._start = (None, every_note)
+            threading.Thread(target=self._run, args=(loader, every_note), daemon=True).start()
+        return self
+
+    def serves(self, notes: Path) -> bool:
+        """Whether this is the load of the notes folder `notes`."""
+        return self.notes is not None and self.notes.resolve() == notes.resolve()
 
     def _run(self, loader: Loader, every_note: bool) -> None:
         # The loaded notes live as long as the server: `gc_paused` keeps the collector off

@@ -11,49 +11,88 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
-from ..model import Diagnostic, LemmaError, Severity, SourcePos
+from ..model import Diagnostic, Severity
 from . import edits, features
 from .live import LiveVault
-from .loading import VaultLoad
+from .loading import Opener, VaultLoad
+from .vaults import REQUEST_FAILED, Vaults
 
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
              Severity.INFO: t.DiagnosticSeverity.Information}
-REQUEST_FAILED = -32803
+__all__ = ["REQUEST_FAILED", "LemmaServer", "make_server"]
 
 
-class LemmaServer(LanguageServer):
-    """A language server over one vault (loaded once, then kept in step with the buffers)."""
+class LemmaServer(Vaults, LanguageServer):
+    """A language server over a user's vaults (each loaded once, then kept in step with the
+    buffers and the disk; see `vaults` for which one a message is about)."""
 
-    def __init__(self, load: VaultLoad, time_box: float = 10.0) -> None:
+    def __init__(self, load: VaultLoad | None, opener: Opener | None = None,
+                 time_box: float = 10.0) -> None:
         from importlib.metadata import version
 
         super().__init__("lemma", version("lemma"))
         self.load = load
-        self.loaded = load.done
+        self.loads = [load.start()] if load is not None else []
+        self.speculative = load if opener is not None else None
+        self.opener = opener  # None: the vault is fixed (`--notes`)
+        self.started = False  # `initialized` was received
+        self.registered: bool | None = None  # the client watches files for us (False: no)
         self.time_box = time_box
-        self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
-        self.generation: dict[str, int] = {}
+        self.derived: dict[str, list[Diagnostic]] = {}  # uri -> last on-save results
+        self.checked: dict[str, list[str]] = {}  # uri -> last verdict per derivation block
+        self.generation: dict[str, int] = {}  # uri -> number of the latest check
+        self.exit_code = 0
+        self.told: set[Path] = set()  # folders of notes outside the vault, said once
+
+    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
+        """pygls' stdio server with Lemma's reading loop (see `transport`); the exit code is
+        kept for `lemma lsp` (0 after `shutdown`, else 1)."""
+        import sys
+        import threading
+
+        from pygls.io_ import StdinAsyncReader, StdoutWriter
+
+        from .transport import serve
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        try:
+            asyncio.run(serve(self, reader))
+        except SystemExit as done:  # the `exit` notification
+            self.exit_code = done.code if isinstance(done.code, int) else 1
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass
+        finally:
+            self.shutdown()
+
+    def report_server_error(self, error: Exception, source: object) -> None:
+        """An error outside a request: its traceback to stderr (the client's LSP log), one line
+        to the user."""
+        import sys
+        import traceback
+
+        handled = sys.exc_info()[1]  # inside pygls' `except`: the original exception
+        traceback.print_exception(handled or error, file=sys.stderr)
+        super().report_server_error(error, source)  # type: ignore[arg-type]
+
+    @property
+    def ready(self) -> bool:
+        """Whether the vault is there (or failed to load)."""
+        return self.load is not None and self.load.done.is_set()
 
     @property
     def live(self) -> LiveVault | None:
         """The live vault, None while loading (or when it could not load)."""
-        return self.load.live if self.loaded.is_set() else None
-
-    async def vault(self) -> LiveVault:
-        """The live vault, once loaded (a request that comes first waits for it)."""
-        if not self.loaded.is_set():
-            await asyncio.to_thread(self.loaded.wait)
-        if self.load.live is None:
-            raise JsonRpcException(f"lemma: {self.load.error}", code=REQUEST_FAILED)
-        return self.load.live
+        return self.load.live if self.load is not None and self.ready else None
 
     # positions: the core counts characters, the client counts its negotiated units
     def _units(self, text: str) -> int:
@@ -69,11 +108,15 @@ class LemmaServer(LanguageServer):
         return t.Position(line, self._units(text[:col]))
 
     def from_client(self, lines: list[str], position: t.Position) -> int:
+        """The character column of a client position (clamped to the line; linear time)."""
         text = lines[position.line] if position.line < len(lines) else ""
-        col = 0
-        while col < len(text) and self._units(text[:col + 1]) <= position.character:
-            col += 1
-        return col
+        wanted = max(position.character, 0)
+        encoding = self.server_capabilities.position_encoding or t.PositionEncodingKind.Utf16
+        if encoding == t.PositionEncodingKind.Utf32 or text.isascii():
+            return min(wanted, len(text))
+        if encoding == t.PositionEncodingKind.Utf8:  # a cut inside a character stops before it
+            return len(text.encode("utf-8")[:wanted].decode("utf-8", errors="ignore"))
+        return len(text.encode("utf-16-le")[:2 * wanted].decode("utf-16-le", errors="ignore"))
 
     def lines_of(self, path: str) -> list[str]:
         """The file's current lines: the buffer when open, else the note as loaded."""
@@ -90,6 +133,8 @@ class LemmaServer(LanguageServer):
     def unsaved(self, path: str) -> bool:
         """Whether the buffer of `path` differs from the file on disk."""
         assert self.live is not None
+        if path not in self.live.vault.notes:
+            return False  # a file lint skips: lemma mv says what to do about it
         document = self.workspace.text_documents.get(self.uri(path))
         try:
             disk = (self.live.root / path).read_text(encoding="utf-8-sig")
@@ -119,10 +164,36 @@ class LemmaServer(LanguageServer):
             return None
         return path, position.line, self.from_client(self.lines_of(path), position)
 
+    def can_edit_files(self, operation: str) -> bool:
+        """Whether the client applies this file operation ("create", "rename") in an edit."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        # listing resource operations implies document changes (Neovim lists only the former)
+        return operation in ((edit.resource_operations or []) if edit else [])
+
+    def workspace_edit(self, planned: list[edits.FileEdit]) -> t.WorkspaceEdit:
+        """File edits (and moves) as a workspace edit the client can apply: document changes
+        with file renames when it takes them, else plain text edits per file."""
+        workspace = self.client_capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        if not (edit and (edit.document_changes or edit.resource_operations)):  # no moves either
+            return t.WorkspaceEdit(changes={self.uri(f.path): [
+                t.TextEdit(self.span(f.path, c.span), c.text) for c in f.changes]
+                for f in planned})
+        changes: list = []
+        for file in planned:
+            uri = self.uri(file.path)
+            text_edits = [t.TextEdit(self.span(file.path, c.span), c.text) for c in file.changes]
+            changes.append(t.TextDocumentEdit(
+                t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), text_edits))
+            if file.new_path != file.path:
+                changes.append(t.RenameFile(old_uri=uri, new_uri=self.uri(file.new_path)))
+        return t.WorkspaceEdit(document_changes=changes)
+
     # diagnostics
     def publish(self, path: str) -> None:
         assert self.live is not None
-        found = self.live.diagnostics(path) + self.derived.get(path, [])
+        found = self.live.diagnostics(path) + self.derived.get(self.uri(path), [])
         lines = self.lines_of(path)
         note = self.live.vault.notes.get(path)
         ends = {link.pos: len(link.raw) for link in note.links} if note else {}
@@ -154,50 +225,44 @@ class LemmaServer(LanguageServer):
             self.publish(other)
         return path
 
-    async def refresh_cross(self) -> None:
-        """Recompute the vault-wide rules off the event loop, then republish open notes."""
-        live = await self.vault()
-        if not live.names_dirty:
-            return
-        snapshot = live.snapshot()
-        live.names_dirty = False
-        live.cross = await asyncio.to_thread(live.cross_rules, snapshot)
-        for path in self.open_paths():
-            self.publish(path)
+    def disk_changed(self, files: list[Path | None]) -> None:
+        """Re-read what changed on disk (see `watch.reread`)."""
+        from .watch import reread
 
-    async def prepare_edits(self, delay: float = 0.3) -> None:
-        """Once the first requests are answered, build the tables the first edit would build
-        (in the event loop: edits change them there)."""
-        live = await self.vault()
-        await asyncio.sleep(delay)
-        live.vault.prepare_edits()
+        reread(self, files)
 
-    async def check(self, path: str) -> None:
-        """Check the note's derivations in worker processes; publish when they are done."""
-        live = await self.vault()
-        generation = self.generation[path] = self.generation.get(path, 0) + 1
-        snapshot = live.snapshot(only=path)
+    async def check(self, path: str, load: VaultLoad | None) -> None:
+        """Check the note's derivations (see `checking`)."""
+        from .checking import check
 
-        def cancelled() -> bool:
-            return self.generation.get(path) != generation
+        await check(self, path, load)
 
-        try:
-            found = await asyncio.to_thread(edits.check_note, snapshot, path, self.time_box,
-                                            None, cancelled)
-        except edits.Superseded:
-            return
-        except LemmaError as error:
-            found = [Diagnostic(SourcePos(path, 1, 1), Severity.ERROR, "derivation-error",
-                                error.message)]
-        if self.generation.get(path) == generation:  # a newer save supersedes this run
-            self.derived[path] = found
-            self.publish(path)
+    def verdicts(self, path: str) -> list[tuple[int, str]]:
+        """Each derivation block's last verdict, for code lenses (see `checking`)."""
+        from .checking import verdicts
+
+        return verdicts(self, path)
+
+    def file_lines(self, path: str) -> list[str]:
+        """The file's current lines: the open buffer, else the file on disk (frontmatter
+        included, which `lines_of` leaves blank for a closed note)."""
+        document = self.workspace.text_documents.get(self.uri(path))
+        if document is not None:
+            return document.source.split("\n")
+        from ..vault_fs import read_or_problem
+
+        assert self.live is not None
+        text, _problems = read_or_problem(self.live.root, path, self.live.vault.max_bytes)
+        return text.split("\n") if text is not None else self.lines_of(path)
 
 
-def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
-    """A server over the vault `load` is loading (see `loading.VaultLoad`)."""
-    server = LemmaServer(load, time_box)
-    from . import handlers
+def make_server(load: VaultLoad | None, opener: Opener | None = None,
+                time_box: float = 10.0) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`); with `opener`, the
+    client's root or first opened note may name another vault, which `opener` then loads."""
+    server = LemmaServer(load, opener, time_box)
+    from . import handlers, handlers_nav
 
     handlers.register(server)
+    handlers_nav.register(server)
     return server
