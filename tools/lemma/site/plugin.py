@@ -7,6 +7,7 @@ extension HTML, backlinks) -> extra output files.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from functools import partial
@@ -26,7 +27,16 @@ from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
-from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
+from . import (
+    docs_files,
+    feed,
+    indexes,
+    math,
+    obsidian_markdown,
+    render_derivations,
+    render_notes,
+    safe_urls,
+)
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
@@ -145,6 +155,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                          files: Files) -> str:
         state = self._state()
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
+        escape_title(page, note)
         if note is None:
             return markdown
         def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
@@ -192,7 +203,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
             parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
-        return math.searchable_math("".join(parts))
+        content, removed = safe_urls.neutralise_urls(math.searchable_math("".join(parts)))
+        for url in removed:
+            log.warning("%s: a link to '%s' was removed (it would run script)", path, url[:80])
+        return content
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
@@ -305,6 +319,17 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def escape_title(page: Page, note: Any) -> None:
+    """The page's title as HTML text: MkDocs and the theme print `page.title` unescaped, so a
+    title (or a file name) with `<`, `&` or quotes would otherwise be markup. A note without a
+    title or H1 is titled by its file name as written, as Obsidian names it."""
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        page.meta["title"] = html.escape(title)
+    elif note is not None and not any(h.level == 1 for h in note.headings):
+        page.meta["title"] = html.escape(note.title)
 
 
 def write_if_changed(path: Path, text: str) -> Path:

@@ -10,7 +10,6 @@ are reported and shown as links).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from .raw_html import raw_html_regions
 Warn = Callable[[SourcePos, str], None]
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
-_MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 _SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
 MAX_EMBED_DEPTH = 8
@@ -58,8 +57,21 @@ def md_url(url: str) -> str:
     return f"<{url}>" if any(ch in url for ch in " ()<>") else url
 
 
+_PUNCTUATION = re.compile(r"[!-+:-@\[-`{-~\n]")
+
+
+def html_text(text: str) -> str:
+    """`text` for raw HTML written into Markdown: every ASCII punctuation character except
+    `,-./` as a numeric character reference, so neither HTML nor Markdown (links, emphasis,
+    bare URLs, attribute lists), which Python-Markdown applies inside inline tags too, acts on it.
+    """
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
 def escape_label(text: str) -> str:
-    """A link label shown as written: Markdown's link and emphasis characters escaped."""
+    """A link label shown as written: Markdown's link and emphasis characters escaped, `<` and
+    `&` as references (Python-Markdown has no backslash escape for `<`)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -133,19 +145,19 @@ class LinkRenderer:
 
     def _html_link(self, r: ResolvedLink) -> str:
         """A link inside raw HTML, where Markdown is not processed: an <a> with the final URL."""
-        label = html.escape(r.link.label or r.link.display)
+        label = html_text(r.link.label or r.link.display)
         page = self.html_url(r.target) if (r.ok and r.target and self.html_url) else None
         if page is None:
-            return f'<span class="lemma-broken" title="{html.escape(r.status)}">{label}</span>' \
+            return f'<span class="lemma-broken" title="{html_text(r.status)}">{label}</span>' \
                 if r.status != "private" else label
         fragment = self._url(r, r.link.pos.path).partition("#")[2]
-        href = html.escape(page + (f"#{fragment}" if fragment else ""))
+        href = html_text(page + (f"#{fragment}" if fragment else ""))
         name = r.link.target.rsplit("/", 1)[-1]
         if r.link.embed and name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
             alt, size = image_size(r.link.label or "")
             sizes = "".join(f' {key}="{value}"' for key, value in
                             zip(("width", "height"), re.findall(r"\d+", size), strict=False))
-            return f'<img src="{href}" alt="{html.escape(alt or name)}"{sizes}>'
+            return f'<img src="{href}" alt="{html_text(alt or name)}"{sizes}>'
         return f'<a class="lemma-wikilink" href="{href}">{label}</a>'
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
@@ -154,14 +166,14 @@ class LinkRenderer:
 
         edits = []
         for start, end, tag in tag_spans(text, code_regions(text)):
-            page, name = tag_page(tag), html.escape(tag)
+            page, name = tag_page(tag), html_text(tag)
             html_page = self.html_url(page) if (self.tags_page and self.html_url) else None
             if self.tags_page is not None and start not in raw:
                 new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
                        "{: .lemma-tag .lemma-inline-tag }")
             elif html_page is not None:
                 new = (f'<a class="lemma-tag lemma-inline-tag" '
-                       f'href="{html.escape(html_page)}">#{name}</a>')
+                       f'href="{html_text(html_page)}">#{name}</a>')
             else:
                 new = f'<span class="lemma-tag lemma-inline-tag">#{name}</span>'
             edits.append((start, end, new))
@@ -310,9 +322,9 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def broken_html(link: WikiLink, why: str) -> str:
     """A visibly broken link: struck-through label with the reason as its tooltip."""
-    label = html.escape(link.label or link.display)
-    return (f'<span class="lemma-broken" title="{html.escape(why)}" '
-            f'data-target="{html.escape(link.raw)}">{label}</span>')
+    label = html_text(link.label or link.display)
+    return (f'<span class="lemma-broken" title="{html_text(why)}" '
+            f'data-target="{html_text(link.raw)}">{label}</span>')
 
 
 def _problem(r: ResolvedLink) -> str:
