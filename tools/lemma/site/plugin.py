@@ -22,12 +22,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..canvas import Canvas, canvas_links, canvas_note, load_canvases
 from ..config import configured_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import (
+    canvas_pages,
     docs_files,
     feed,
     indexes,
@@ -63,6 +65,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
+        self.canvases: dict[str, Canvas] = {}
+        self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -113,6 +117,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             ignored = f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri
             if ignored or f.src_uri in hidden:
                 files.remove(f)
+        self._read_canvases(state, files)
         self.generated = self._generated_pages(state)
         for path, (_, markdown) in self.generated.items():
             if files.get_file_from_path(path) is None:
@@ -156,10 +161,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         state = self._state()
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
         escape_title(page, note)
+        canvas = self.canvases.get(page.file.src_uri.removesuffix(".md"))
+        if canvas is not None:
+            note = canvas_note(canvas)  # its links render (and resolve) like a note's
         if note is None:
             return markdown
         def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
-            url = self._url(target, page)
+            url = self._url(target + (".md" if target.endswith(".canvas") else ""), page)
             if url is None and target in state.vault.attachments:
                 url = get_relative_url(quote(target), page.url)
             return url
@@ -200,6 +208,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
             backlinks = state.backlinks(path)
+            backlinks += canvas_pages.canvas_backlinks(self.canvas_links, self.canvases, path)
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
             parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
@@ -275,7 +284,24 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             pages.update(indexes.generate_pages(data))
         for hook in self.extensions.pages:
             pages.update(hook(state))
+        for path, canvas in self.canvases.items():
+            pages[canvas_pages.page_path(path)] = canvas_pages.canvas_page(canvas)
         return pages
+
+    def _read_canvases(self, state: SiteState, files: Files) -> None:
+        """The vault's canvases (each gets a page instead of its raw JSON) and what they link."""
+        assert state.vault is not None
+        found = load_canvases(state.root, state.vault.attachments)
+        self.canvases = {c.path: c for c in found if c.path not in state.vault.private}
+        self.canvas_links = {}
+        for canvas in found:
+            for problem in canvas.problems:
+                log_problem(problem.pos, _message(problem))
+            if (raw := files.get_file_from_path(canvas.path)) is not None:
+                files.remove(raw)
+            for r in canvas_links(canvas, state.vault):
+                if r.ok and r.target and canvas.path in self.canvases:
+                    self.canvas_links.setdefault(r.target, []).append(canvas.path)
 
     def _navigation(self) -> list[Any]:
         """Home, then the kind indexes, then extension pages: a nav of constant size."""

@@ -124,6 +124,9 @@ class LinkRenderer:
         if not r.ok or r.target is None:
             return broken_html(link, _problem(r))
         url = self._url(r, host)
+        if r.target.endswith(".canvas"):  # a canvas has a page of its own: link to it
+            css = "lemma-wikilink lemma-canvas-link" + (" lemma-embed-link" if link.embed else "")
+            return f"[{escape_label(link.display)}]({md_url(url)}){{: .{css.replace(' ', ' .')} }}"
         if link.embed and r.is_attachment:
             return self._embed_attachment(link, url)
         if link.embed:
@@ -137,7 +140,8 @@ class LinkRenderer:
     def _url(self, r: ResolvedLink, host: str) -> str:
         """The relative `.md` URL of a resolved link, with its heading or block anchor."""
         link = r.link
-        url = relative_url(host, r.target or host) if r.target != host or not r.anchor else ""
+        target = (r.target or host) + (".md" if (r.target or "").endswith(".canvas") else "")
+        url = relative_url(host, target) if r.target != host or not r.anchor else ""
         if r.anchor:
             url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
                           else r.anchor)
