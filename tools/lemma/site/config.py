@@ -21,6 +21,9 @@ class LemmaPluginConfig(base.Config):
     backlinks = c.Type(bool, default=True)  # a "Linked from" list at the end of every note
     indexes = c.Type(bool, default=True)  # generated home, papers, takes, concepts, tags pages
     nav = c.Type(bool, default=True)  # build the navigation by kind (linear in the vault size)
+    # false (Obsidian's default): a single line break in a paragraph shows as a line break;
+    # true: lines of a paragraph join, as in CommonMark
+    strict_line_breaks = c.Type(bool, default=False)
 
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,

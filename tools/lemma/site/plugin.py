@@ -42,6 +42,7 @@ from . import (
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
+from .obsidian_lists import normalise_lists
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
@@ -76,7 +77,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
-        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs)
+        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs,
+                                         self.config.strict_line_breaks)
         theme = config.theme
         if theme.name == "material":
             features = theme.setdefault("features", [])
@@ -180,7 +182,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
-        markdown = math.separate_display_math(render_notes.separate_lists(markdown))
+        markdown = math.separate_display_math(normalise_lists(markdown))
         return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:

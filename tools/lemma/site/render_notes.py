@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..frontmatter import as_list, parse_confidence, parse_date
-from ..links import fenced_code_lines, heading_anchor
+from ..links import heading_anchor
 from ..model import Note, NoteKind
 from .math import prose_html
+from .obsidian_lists import separate_lists  # noqa: F401  (kept importable here)
 from .tag_pages import tag_page
 
 #: Where each kind's generated index lives (vault paths of virtual pages).
@@ -206,29 +207,6 @@ def _host_of(url: str) -> str:
 
 def _css(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
-
-
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-_BLOCK_START = re.compile(r"^ {0,3}(?:#|>|\||<|[-*_]{3,}\s*$)")
-
-
-def separate_lists(markdown: str) -> str:
-    """A blank line before a list that directly follows a paragraph line, as Obsidian reads it.
-
-    Python-Markdown (unlike Obsidian and CommonMark) needs that blank line; without it the
-    list items run into the paragraph as plain text.
-    """
-    lines = markdown.split("\n")
-    out: list[str] = []
-    previous = ""
-    for line, in_code in zip(lines, fenced_code_lines(markdown), strict=True):
-        if (not in_code and _LIST_ITEM.match(line) and previous.strip()
-                and not previous.startswith((" ", "\t")) and not _LIST_ITEM.match(previous)
-                and not _BLOCK_START.match(previous)):
-            out.append("")
-        out.append(line)
-        previous = "" if in_code else line
-    return "\n".join(out)
 
 
 def place_card(card: str, content: str) -> tuple[str, str]:
