@@ -7,10 +7,8 @@ extension HTML, backlinks) -> extra output files.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +31,7 @@ from . import (
     docs_files,
     feed,
     indexes,
+    locations,
     math,
     obsidian_markdown,
     render_derivations,
@@ -43,6 +42,7 @@ from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
+from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
@@ -67,6 +67,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.canvases: dict[str, Canvas] = {}
+        self.home: str | None = None  # the vault's own home note, served at the site root
+        self.plain = False  # every note is a plain note: no kind labels
         self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -120,6 +122,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             if ignored or f.src_uri in hidden:
                 files.remove(f)
         self._read_canvases(state, files)
+        self.home = locations.home_note(state.vault, self.config.home)
+        self.plain = locations.all_plain(state.vault.notes)
         self.generated = self._generated_pages(state)
         for path, (_, markdown) in self.generated.items():
             if files.get_file_from_path(path) is None:
@@ -128,13 +132,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         for rel in asset_files():
             files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
                                         abs_src_path=str(ASSETS / rel)))
+        self._place_pages(state, files)
         if self.config.nav and config.nav is None:
-            config.nav = self._navigation()
-            for f in files.documentation_pages():
-                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
-                                                   or _tag_page(f.src_uri)):
-                    f.inclusion = InclusionLevel.NOT_IN_NAV
+            config.nav = self._arrange_navigation(state, files)
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        if self.home is not None and self.home in self.urls:
+            self.urls.setdefault(indexes.HOME, self.urls[self.home])  # "Home" links go there
         return files
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
@@ -204,7 +207,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        card = render_notes.header_card(note, url_of)
+        card = render_notes.header_card(note, url_of, self.plain)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
@@ -213,7 +216,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             backlinks += canvas_pages.canvas_backlinks(self.canvas_links, self.canvases, path)
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
-            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
+            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds, not self.plain))
         content, removed = safe_urls.neutralise_urls(math.searchable_math("".join(parts)))
         for url in removed:
             log.warning("%s: a link to '%s' was removed (it would run script)", path, url[:80])
@@ -260,6 +263,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.config.indexes and state.vault is not None:
             text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "")
             (site_dir / feed.FEED).write_text(text, encoding="utf-8")
+        if state.vault is not None:
+            taken = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
+            for rel, text in locations.redirect_pages(state.vault, self.urls, taken,
+                                                      config.use_directory_urls).items():
+                out = site_dir / rel
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text, encoding="utf-8")
         for hook in self.extensions.files:
             for rel, content in sorted(hook(state).items()):
                 out = site_dir / rel
@@ -284,6 +294,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),
                                       self.config.intro, self.config.recent)
             pages.update(indexes.generate_pages(data))
+            if self.home is not None:
+                pages.pop(indexes.HOME, None)  # the vault's own home note is the root page
         for hook in self.extensions.pages:
             pages.update(hook(state))
         for path, canvas in self.canvases.items():
@@ -304,6 +316,54 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             for r in canvas_links(canvas, state.vault):
                 if r.ok and r.target and canvas.path in self.canvases:
                     self.canvas_links.setdefault(r.target, []).append(canvas.path)
+
+    def _place_pages(self, state: SiteState, files: Files) -> None:
+        """The home note at the root, and each `permalink:` honoured (unless already taken)."""
+        assert state.vault is not None
+        taken = {f.dest_uri for f in files}
+        if self.home is not None and (f := files.get_file_from_path(self.home)) is not None:
+            taken.discard(f.dest_uri)
+            locations.relocate(f, "")
+            taken.add(f.dest_uri)
+        for note in state.vault:
+            wanted = note.meta.get("permalink")
+            path = locations.clean_path(wanted)
+            f = files.get_file_from_path(note.path)
+            if wanted is None or f is None or note.path == self.home:
+                continue
+            dest = f"{path}/index.html" if f.use_directory_urls else f"{path}.html"
+            if path is None or dest in taken:
+                log.warning("%s: permalink %r %s; the page keeps its own address", note.path,
+                            wanted, "is not a safe path" if path is None else "is taken")
+                continue
+            taken.discard(f.dest_uri)
+            locations.relocate(f, path)
+            taken.add(dest)
+
+    def _arrange_navigation(self, state: SiteState, files: Files) -> list[Any]:
+        """By kind for a typed vault (a nav of constant size), else the vault's folder tree."""
+        assert state.vault is not None
+        mode = self.config.navigation
+        if mode == "auto":
+            mode = "folders" if locations.all_plain(state.vault.notes) else "kinds"
+        if mode == "kinds":
+            for f in files.documentation_pages():
+                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
+                                                   or _tag_page(f.src_uri)):
+                    f.inclusion = InclusionLevel.NOT_IN_NAV
+            return self._navigation()
+        home = self.home or indexes.HOME
+        extra = {canvas_pages.page_path(p): c.title for p, c in self.canvases.items()}
+        titles = locations.note_titles(state.vault, extra)
+        titles = {p: t for p, t in titles.items() if p != home and files.get_file_from_path(p)}
+        tail = [p for p in NAV_ORDER[1:] if p in self.generated and p != "notes.md"]
+        tail += sorted(p for p in self.generated if p not in NAV_ORDER and not _tag_page(p)
+                       and p not in titles)
+        for f in files.documentation_pages():
+            if _tag_page(f.src_uri) or f.src_uri == "notes.md":
+                f.inclusion = InclusionLevel.NOT_IN_NAV
+        first = [{"Home": home}] if files.get_file_from_path(home) else []
+        return first + locations.folder_nav(titles) + [{self.generated[p][0]: p} for p in tail]
 
     def _navigation(self) -> list[Any]:
         """Home, then the kind indexes, then extension pages: a nav of constant size."""
@@ -332,48 +392,6 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 log_problem(d.pos, _message(d))
         for pos, message in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, message)
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory across `mkdocs serve` rebuilds."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-def escape_title(page: Page, note: Any) -> None:
-    """The page's title as HTML text: MkDocs and the theme print `page.title` unescaped, so a
-    title (or a file name) with `<`, `&` or quotes would otherwise be markup. A note without a
-    title or H1 is titled by its file name as written, as Obsidian names it."""
-    title = page.meta.get("title")
-    if isinstance(title, str):
-        page.meta["title"] = html.escape(title)
-    elif note is not None and not any(h.level == 1 for h in note.headings):
-        page.meta["title"] = html.escape(note.title)
-
-
-def write_if_changed(path: Path, text: str) -> Path:
-    """Write a generated page's source only when it changed, so `serve --dirty` skips it."""
-    data = text.encode("utf-8")
-    if not (path.is_file() and path.read_bytes() == data):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return path
-
-
-def same(a: Any, b: Any) -> bool:
-    """Whether two slugify callables are the same configuration (each load makes new partials)."""
-    if isinstance(a, partial) and isinstance(b, partial):
-        return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
-    return a == b
 
 
 def _tag_page(path: str) -> bool:
