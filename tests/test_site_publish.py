@@ -3,6 +3,7 @@ tree named as the folders are, `permalink:` honoured, `/` aliases as redirects, 
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -13,11 +14,16 @@ from tests.test_site_build import MKDOCS_YML, build_site
 VAULT = {
     "Home.md": "# Welcome home\n\nStart with [[Getting started/First steps]].\n",
     "Getting started/First steps.md": "---\naliases: [Begin, How to/Start]\n---\n"
-                                      "# First steps\n\nSee [[Deep dive]].\n",
+                                      "# First steps\n\nSee [[Deep dive]]. ^intro\n",
     "Getting started/nested Folder/Deep dive.md": "---\npermalink: dive\n---\nDeep text.\n",
     "Getting started/nested Folder/Bad link.md": "---\npermalink: ../escape\n---\nText.\n",
     "obsidian Publish/Setup.md": "Setup text linking [[Home]].\n",
     "Zebra.md": "Last note.\n",
+    "Media.md": "![[clip.ogg]]\n\n![[movie.mp4|The movie]]\n\n![[paper.pdf#page=3]]\n\n"
+                "![[First steps#^intro]]\n",
+    "Attachments/clip.ogg": b"OggS",
+    "Attachments/movie.mp4": b"\x00\x00\x00\x18ftyp",
+    "Attachments/paper.pdf": b"%PDF-1.4",
 }
 
 
@@ -47,7 +53,7 @@ def test_home_note_is_the_root_page(site: Path) -> None:
 
 def test_navigation_is_the_folder_tree_with_own_names(site: Path) -> None:
     top = nav_links((site / "Zebra" / "index.html").read_text(encoding="utf-8"))
-    assert top == ["Home", "Getting started", "obsidian Publish", "Zebra", "Graph"]
+    assert top == ["Home", "Getting started", "obsidian Publish", "Media", "Zebra", "Graph"]
     deep = nav_links((site / "dive" / "index.html").read_text(encoding="utf-8"))
     assert deep == ["Home", "Getting started", "nested Folder", "Bad link", "Deep dive"]
 
@@ -72,3 +78,15 @@ def test_plain_vault_has_neutral_labels(site: Path) -> None:
     assert ">Home</a>" in crumbs and "Getting started" in crumbs
     backlinks = page[page.index('class="lemma-backlinks'):]
     assert "Note" not in crumbs and "lemma-chip" not in backlinks
+
+
+def test_audio_video_pdf_and_block_embeds(site: Path) -> None:
+    page = html.unescape((site / "Media" / "index.html").read_text(encoding="utf-8"))
+    assert ('<audio class="lemma-audio" controls preload="metadata" '
+            'src="../Attachments/clip.ogg" aria-label="clip.ogg"></audio>') in page
+    assert 'src="../Attachments/movie.mp4" aria-label="The movie"></video>' in page
+    assert '<object data="../Attachments/paper.pdf#page=3" type="application/pdf"' in page
+    assert 'href="../Attachments/paper.pdf#page=3">paper.pdf</a>' in page
+    title = page[page.index('class="lemma-embed-title"'):]
+    assert title[: title.index("</div>")].endswith(">First steps</a>")
+    assert (site / "Attachments" / "clip.ogg").read_bytes() == b"OggS"

@@ -34,6 +34,9 @@ from .raw_html import raw_html_regions
 Warn = Callable[[SourcePos, str], None]
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
+#: Obsidian's audio and video formats (help: Accepted file formats), played in the page.
+AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "ogg", "3gp", "flac", "opus", "aac"})
+VIDEO_EXTENSIONS = frozenset({"mp4", "webm", "ogv", "mov", "mkv"})
 _MD_SPECIAL = re.compile(r"([\\\[\]*_`>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 _SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
@@ -128,7 +131,7 @@ class LinkRenderer:
             css = "lemma-wikilink lemma-canvas-link" + (" lemma-embed-link" if link.embed else "")
             return f"[{escape_label(link.display)}]({md_url(url)}){{: .{css.replace(' ', ' .')} }}"
         if link.embed and r.is_attachment:
-            return self._embed_attachment(link, url)
+            return self._embed_attachment(link, url, r.target)
         if link.embed:
             return self._embed_note(r, host, stack, report)
         if link.markdown:  # keep the author's label Markdown; only the URL changes
@@ -183,13 +186,16 @@ class LinkRenderer:
             edits.append((start, end, new))
         return edits
 
-    def _embed_attachment(self, link: WikiLink, url: str) -> str:
+    def _embed_attachment(self, link: WikiLink, url: str, target: str) -> str:
         name = link.target.rsplit("/", 1)[-1]
         ext = name.rsplit(".", 1)[-1].lower()
         label = escape_label(link.label or name)
         if ext in IMAGE_EXTENSIONS:
             alt, size = image_size(link.label or "")
             return f"![{escape_label(alt or name)}]({md_url(url)}){size}"
+        page_url = self.html_url(target) if self.html_url else None
+        if page_url is not None and ext in AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | {"pdf"}:
+            return media_html(ext, page_url, link.label or name, link.heading or "")
         return f"[{label}]({md_url(url)}){{: .lemma-wikilink .lemma-attachment }}"
 
     def _embed_note(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
@@ -210,7 +216,9 @@ class LinkRenderer:
             return broken_html(link, f"embed depth limit: more than {MAX_EMBED_DEPTH} nested "
                                "embeds")
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
-        title = escape_label(link.label or link.display)
+        # a block is titled with its note ("Internal links"), not its id ("… > ^b15695")
+        block = link.heading and link.heading.startswith("^")
+        title = escape_label(link.label or (target.title if block else link.display))
         inner = self._embedded(target, link.heading, host, (*stack, shown), report)
         if self._embedded_chars + len(inner) > MAX_EMBED_CHARS:
             self.warn(link.pos, f"{link.raw}: embed size limit: this page already shows "
@@ -245,6 +253,22 @@ class LinkRenderer:
             outer.update(reached)
         self._embeds[key] = (inner, frozenset(reached), above)
         return inner
+
+
+def media_html(ext: str, url: str, label: str, fragment: str = "") -> str:
+    """An audio or video player, or a PDF viewer (`#page=3` kept) with a link to the file."""
+    src, name = html_text(url), html_text(label)
+    if ext in AUDIO_EXTENSIONS:
+        return (f'<audio class="lemma-audio" controls preload="metadata" src="{src}" '
+                f'aria-label="{name}"></audio>')
+    if ext in VIDEO_EXTENSIONS:
+        return (f'<video class="lemma-video" controls preload="metadata" src="{src}" '
+                f'aria-label="{name}"></video>')
+    page = re.fullmatch(r"page=(\d+)", fragment)
+    target = src + (f"&#35;page&#61;{page.group(1)}" if page else "")
+    return (f'<span class="lemma-pdf"><object data="{target}" type="application/pdf" '
+            f'aria-label="{name}"></object><a class="lemma-wikilink lemma-attachment" '
+            f'href="{target}">{name}</a></span>')
 
 
 def image_size(label: str) -> tuple[str, str]:
