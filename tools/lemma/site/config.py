@@ -32,6 +32,11 @@ class LemmaPluginConfig(base.Config):
     # true: lines of a paragraph join, as in CommonMark
     strict_line_breaks = c.Type(bool, default=False)
 
+    # how the feed dates notes without a frontmatter date: "git" (the last commit touching the
+    # file: the same in every clone), "mtime" (git, else the file's modification time, which
+    # differs between copies), "off"
+    file_dates = c.Choice(("git", "mtime", "off"), default="git")
+
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,
     # concepts and digests only; "all": every note of the vault (read by `lemma lint`)

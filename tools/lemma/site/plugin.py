@@ -30,6 +30,7 @@ from . import (
     canvas_pages,
     docs_files,
     feed,
+    file_dates,
     indexes,
     locations,
     math,
@@ -261,7 +262,16 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         state = self._state()
         site_dir = Path(config.site_dir)
         if self.config.indexes and state.vault is not None:
-            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "")
+            undated = [n.path for n in state.vault if feed.dated(n) is None]
+            times = {} if self.config.file_dates == "off" or not undated else \
+                file_dates.last_changed(state.root, undated, self.config.file_dates == "mtime")
+            if len(times) < len(undated):
+                log.info("feed.xml: %d notes have no date (frontmatter date, or a git commit "
+                         "when the vault is in a repository; file_dates: mtime uses file "
+                         "times)", len(undated) - len(times))
+            built = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "",
+                             file_times=times, built=built)
             (site_dir / feed.FEED).write_text(text, encoding="utf-8")
         if state.vault is not None:
             taken = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
