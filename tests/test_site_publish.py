@@ -20,6 +20,7 @@ VAULT = {
     "obsidian Publish/Setup.md": "Setup text linking [[Home]].\n",
     "Zebra.md": "Last note.\n",
     "Media.md": "![[clip.ogg]]\n\n![[movie.mp4|The movie]]\n\n![[paper.pdf#page=3]]\n\n"
+                "![[paper.pdf#height=400]]\n\n"
                 "![[First steps#^intro]]\n",
     "Attachments/clip.ogg": b"OggS",
     "Attachments/movie.mp4": b"\x00\x00\x00\x18ftyp",
@@ -87,6 +88,7 @@ def test_audio_video_pdf_and_block_embeds(site: Path) -> None:
     assert 'src="../Attachments/movie.mp4" aria-label="The movie"></video>' in page
     assert '<object data="../Attachments/paper.pdf#page=3" type="application/pdf"' in page
     assert 'href="../Attachments/paper.pdf#page=3">paper.pdf</a>' in page
+    assert 'aria-label="paper.pdf" style="height: 400px"></object>' in page
     title = page[page.index('class="lemma-embed-title"'):]
     assert title[: title.index("</div>")].endswith(">First steps</a>")
     assert (site / "Attachments" / "clip.ogg").read_bytes() == b"OggS"

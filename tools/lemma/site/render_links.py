@@ -264,10 +264,12 @@ def media_html(ext: str, url: str, label: str, fragment: str = "") -> str:
     if ext in VIDEO_EXTENSIONS:
         return (f'<video class="lemma-video" controls preload="metadata" src="{src}" '
                 f'aria-label="{name}"></video>')
-    page = re.fullmatch(r"page=(\d+)", fragment)
+    page = re.search(r"(?:^|&)page=(\d+)", fragment)
+    height = re.search(r"(?:^|&)height=(\d+)", fragment)
     target = src + (f"&#35;page&#61;{page.group(1)}" if page else "")
+    size = f' style="height: {height.group(1)}px"' if height else ""
     return (f'<span class="lemma-pdf"><object data="{target}" type="application/pdf" '
-            f'aria-label="{name}"></object><a class="lemma-wikilink lemma-attachment" '
+            f'aria-label="{name}"{size}></object><a class="lemma-wikilink lemma-attachment" '
             f'href="{target}">{name}</a></span>')
 
 
