@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mkdocs.structure.files import File
@@ -116,3 +116,27 @@ def note_titles(vault: Vault, extra: Mapping[str, str]) -> dict[str, str]:
 def all_plain(notes: Mapping[str, Note]) -> bool:
     """Whether the vault has only plain notes (no papers, takes, concepts or digests)."""
     return all(n.kind.value == "note" for n in notes.values())
+
+
+def place_pages(vault: Vault, files: Any, home: str | None,
+                warn: Callable[..., None]) -> None:
+    """The home note at the root, and each `permalink:` honoured (unless unsafe or taken)."""
+    taken = {f.dest_uri for f in files}
+    if home is not None and (f := files.get_file_from_path(home)) is not None:
+        taken.discard(f.dest_uri)
+        relocate(f, "")
+        taken.add(f.dest_uri)
+    for note in vault:
+        wanted = note.meta.get("permalink")
+        path = clean_path(wanted)
+        f = files.get_file_from_path(note.path)
+        if wanted is None or f is None or note.path == home:
+            continue
+        dest = f"{path}/index.html" if f.use_directory_urls else f"{path}.html"
+        if path is None or dest in taken:
+            warn("%s: permalink %r %s; the page keeps its own address", note.path, wanted,
+                 "is not a safe path" if path is None else "is taken")
+            continue
+        taken.discard(f.dest_uri)
+        relocate(f, path)
+        taken.add(dest)

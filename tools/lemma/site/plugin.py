@@ -20,13 +20,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..canvas import Canvas, canvas_links, canvas_note, load_canvases
+from ..bases.base import Base
+from ..canvas import Canvas, canvas_note
 from ..config import configured_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import (
+    base_pages,
     canvas_pages,
     docs_files,
     feed,
@@ -38,13 +40,14 @@ from . import (
     render_derivations,
     render_notes,
     safe_urls,
+    vault_pages,
 )
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
-from .render_links import LinkRenderer
+from .render_links import PAGED, LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 
@@ -68,6 +71,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.canvases: dict[str, Canvas] = {}
+        self.bases: list[Base] = []
         self.home: str | None = None  # the vault's own home note, served at the site root
         self.plain = False  # every note is a plain note: no kind labels
         self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
@@ -122,10 +126,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             ignored = f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri
             if ignored or f.src_uri in hidden:
                 files.remove(f)
-        self._read_canvases(state, files)
+        self.canvases, self.canvas_links, self.bases = vault_pages.read(state.root, state.vault,
+                                                                        files)
         self.home = locations.home_note(state.vault, self.config.home)
         self.plain = locations.all_plain(state.vault.notes)
         self.generated = self._generated_pages(state)
+        vault_pages.report_bases(self.bases)
         for path, (_, markdown) in self.generated.items():
             if files.get_file_from_path(path) is None:
                 source = write_if_changed(self.pages_dir / path, markdown)
@@ -133,7 +139,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         for rel in asset_files():
             files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
                                         abs_src_path=str(ASSETS / rel)))
-        self._place_pages(state, files)
+        locations.place_pages(state.vault, files, self.home, log.warning)
         if self.config.nav and config.nav is None:
             config.nav = self._arrange_navigation(state, files)
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -173,7 +179,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if note is None:
             return markdown
         def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
-            url = self._url(target + (".md" if target.endswith(".canvas") else ""), page)
+            url = self._url(target + (".md" if target.endswith(PAGED) else ""), page)
             if url is None and target in state.vault.attachments:
                 url = get_relative_url(quote(target), page.url)
             return url
@@ -310,45 +316,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             pages.update(hook(state))
         for path, canvas in self.canvases.items():
             pages[canvas_pages.page_path(path)] = canvas_pages.canvas_page(canvas)
+        if self.bases and state.vault is not None:
+            pages.update(base_pages.bases_pages(self.bases, state.vault, state.epoch()[0]))
         return pages
-
-    def _read_canvases(self, state: SiteState, files: Files) -> None:
-        """The vault's canvases (each gets a page instead of its raw JSON) and what they link."""
-        assert state.vault is not None
-        found = load_canvases(state.root, state.vault.attachments)
-        self.canvases = {c.path: c for c in found if c.path not in state.vault.private}
-        self.canvas_links = {}
-        for canvas in found:
-            for problem in canvas.problems:
-                log_problem(problem.pos, _message(problem))
-            if (raw := files.get_file_from_path(canvas.path)) is not None:
-                files.remove(raw)
-            for r in canvas_links(canvas, state.vault):
-                if r.ok and r.target and canvas.path in self.canvases:
-                    self.canvas_links.setdefault(r.target, []).append(canvas.path)
-
-    def _place_pages(self, state: SiteState, files: Files) -> None:
-        """The home note at the root, and each `permalink:` honoured (unless already taken)."""
-        assert state.vault is not None
-        taken = {f.dest_uri for f in files}
-        if self.home is not None and (f := files.get_file_from_path(self.home)) is not None:
-            taken.discard(f.dest_uri)
-            locations.relocate(f, "")
-            taken.add(f.dest_uri)
-        for note in state.vault:
-            wanted = note.meta.get("permalink")
-            path = locations.clean_path(wanted)
-            f = files.get_file_from_path(note.path)
-            if wanted is None or f is None or note.path == self.home:
-                continue
-            dest = f"{path}/index.html" if f.use_directory_urls else f"{path}.html"
-            if path is None or dest in taken:
-                log.warning("%s: permalink %r %s; the page keeps its own address", note.path,
-                            wanted, "is not a safe path" if path is None else "is taken")
-                continue
-            taken.discard(f.dest_uri)
-            locations.relocate(f, path)
-            taken.add(dest)
 
     def _arrange_navigation(self, state: SiteState, files: Files) -> list[Any]:
         """By kind for a typed vault (a nav of constant size), else the vault's folder tree."""

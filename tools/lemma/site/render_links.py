@@ -41,6 +41,8 @@ _MD_SPECIAL = re.compile(r"([\\\[\]*_`>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 _SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
 MAX_EMBED_DEPTH = 8
+#: Vault files published as pages of their own (`X.canvas` -> the page `X.canvas.md`).
+PAGED = (".canvas", ".base")
 #: Most characters of embedded notes one page shows; further embeds become links.
 MAX_EMBED_CHARS = 200_000
 
@@ -127,8 +129,9 @@ class LinkRenderer:
         if not r.ok or r.target is None:
             return broken_html(link, _problem(r))
         url = self._url(r, host)
-        if r.target.endswith(".canvas"):  # a canvas has a page of its own: link to it
-            css = "lemma-wikilink lemma-canvas-link" + (" lemma-embed-link" if link.embed else "")
+        if r.target.endswith(PAGED):  # a canvas or base has a page of its own: link to it
+            kind = r.target.rsplit(".", 1)[-1]
+            css = f"lemma-wikilink lemma-{kind}-link" + (" lemma-embed-link" if link.embed else "")
             return f"[{escape_label(link.display)}]({md_url(url)}){{: .{css.replace(' ', ' .')} }}"
         if link.embed and r.is_attachment:
             return self._embed_attachment(link, url, r.target)
@@ -143,7 +146,7 @@ class LinkRenderer:
     def _url(self, r: ResolvedLink, host: str) -> str:
         """The relative `.md` URL of a resolved link, with its heading or block anchor."""
         link = r.link
-        target = (r.target or host) + (".md" if (r.target or "").endswith(".canvas") else "")
+        target = (r.target or host) + (".md" if (r.target or "").endswith(PAGED) else "")
         url = relative_url(host, target) if r.target != host or not r.anchor else ""
         if r.anchor:
             url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
