@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lemma.bases.base import parse_base, run_view
-from lemma.bases.expr import ExprError, Scope, evaluate, parse_expr
+from lemma.bases.expr import ExprError, Scope, evaluate, read_expression
 from lemma.vault import parse_note
 from tests.test_site_build import build_site
 
@@ -23,9 +23,9 @@ def value(source: str, formulas: dict | None = None):
 
     formulas = formulas or {}
     scope = Scope(FileInfo(NOTE, ["Books/Emma.md"]), NOTE.meta,
-                  lambda name: evaluate(parse_expr(formulas[name]), scope)
+                  lambda name: evaluate(read_expression(formulas[name]), scope)
                   if name in formulas else None, dt.date(2024, 5, 1))
-    return evaluate(parse_expr(source), scope)
+    return evaluate(read_expression(source), scope)
 
 
 CASES = [

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..model import Diagnostic, Note, Severity, SourcePos
-from .expr import ExprError, Node, Scope, evaluate, parse_expr, truthy
+from .expr import ExprError, Node, Scope, evaluate, read_expression, truthy
 
 VIEW_TYPES = ("table", "list", "cards")
 MAX_BASE_BYTES = 1_000_000
@@ -131,7 +131,7 @@ def _compile(raw: Any, base: Base) -> Any:
 
 def _expression(source: str, base: Base) -> Node | None:
     try:
-        node = parse_expr(source)
+        node = read_expression(source)
         base.sources[id(node)] = source
         return node
     except ExprError as error:

@@ -27,7 +27,7 @@ class ExprError(ValueError):
     """An expression that cannot be read or uses something outside the whitelist."""
 
 
-def parse_expr(text: str) -> Node:
+def read_expression(text: str) -> Node:
     """The expression `text` as a tree of tuples; raises ExprError."""
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression longer than {MAX_LENGTH} characters")
