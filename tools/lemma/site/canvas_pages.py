@@ -53,7 +53,8 @@ def card(node: CanvasNode) -> str:
     elif node.type == "file":
         ext = node.file.rsplit(".", 1)[-1].lower()
         target = node.file.removesuffix(".md") + (node.subpath or "")
-        body = f"![[{target}]]" if ext in IMAGE_EXTENSIONS else f"[[{target}]]"
+        name = node.file.rsplit("/", 1)[-1].removesuffix(".md").replace("|", " ")
+        body = f"![[{target}]]" if ext in IMAGE_EXTENSIONS else f"[[{target}|{name}]]"
     else:
         url = node.url if node.url.startswith(("http://", "https://")) else ""
         body = f"<{url}>" if url else escape_label(node.url)

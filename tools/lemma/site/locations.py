@@ -121,6 +121,10 @@ def all_plain(notes: Mapping[str, Note]) -> bool:
 def place_pages(vault: Vault, files: Any, home: str | None,
                 warn: Callable[..., None]) -> None:
     """The home note at the root, and each `permalink:` honoured (unless unsafe or taken)."""
+    if home is not None:  # a root README.md MkDocs put at index.html keeps its own page
+        for other in files.documentation_pages():
+            if other.dest_uri == "index.html" and other.src_uri != home:
+                relocate(other, other.src_uri.removesuffix(".md"))
     taken = {f.dest_uri for f in files}
     if home is not None and (f := files.get_file_from_path(home)) is not None:
         taken.discard(f.dest_uri)

@@ -334,6 +334,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return self._navigation()
         home = self.home or indexes.HOME
         extra = {canvas_pages.page_path(p): c.title for p, c in self.canvases.items()}
+        extra.update({base_pages.page_path(b.path): b.title for b in self.bases})
         titles = locations.note_titles(state.vault, extra)
         titles = {p: t for p, t in titles.items() if p != home and files.get_file_from_path(p)}
         tail = [p for p in NAV_ORDER[1:] if p in self.generated and p != "notes.md"]
