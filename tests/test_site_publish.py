@@ -18,7 +18,8 @@ VAULT = {
     "Getting started/nested Folder/Deep dive.md": "---\npermalink: dive\n---\nDeep text.\n",
     "Getting started/nested Folder/Bad link.md": "---\npermalink: ../escape\n---\nText.\n",
     "obsidian Publish/Setup.md": "Setup text linking [[Home]].\n",
-    "Zebra.md": "Last note.\n",
+    "Zebra.md": "Last note #animal.\n",
+    "About tags.md": "---\npermalink: tags\n---\nThe vault's own page about tags.\n",
     "Media.md": "![[clip.ogg]]\n\n![[movie.mp4|The movie]]\n\n![[paper.pdf#page=3]]\n\n"
                 "![[paper.pdf#height=400]]\n\n"
                 "![[First steps#^intro]]\n",
@@ -54,7 +55,8 @@ def test_home_note_is_the_root_page(site: Path) -> None:
 
 def test_navigation_is_the_folder_tree_with_own_names(site: Path) -> None:
     top = nav_links((site / "Zebra" / "index.html").read_text(encoding="utf-8"))
-    assert top == ["Home", "Getting started", "obsidian Publish", "Media", "Zebra", "Graph"]
+    assert top == ["Home", "Getting started", "obsidian Publish", "About tags", "Media", "Zebra",
+                   "Tags", "Graph"]
     deep = nav_links((site / "dive" / "index.html").read_text(encoding="utf-8"))
     assert deep == ["Home", "Getting started", "nested Folder", "Bad link", "Deep dive"]
 
@@ -92,3 +94,12 @@ def test_audio_video_pdf_and_block_embeds(site: Path) -> None:
     title = page[page.index('class="lemma-embed-title"'):]
     assert title[: title.index("</div>")].endswith(">First steps</a>")
     assert (site / "Attachments" / "clip.ogg").read_bytes() == b"OggS"
+
+
+def test_a_permalink_wins_over_a_generated_page(site: Path) -> None:
+    own = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "The vault&#x27;s own page about tags." in own or "The vault's own page" in own
+    index = (site / "tags" / "_index" / "index.html").read_text(encoding="utf-8")
+    assert "animal" in index
+    assert 'href="../tags/_index/"' in (site / "Zebra" / "index.html").read_text(
+        encoding="utf-8")

@@ -126,6 +126,7 @@ def place_pages(vault: Vault, files: Any, home: str | None,
             if other.dest_uri == "index.html" and other.src_uri != home:
                 relocate(other, other.src_uri.removesuffix(".md"))
     taken = {f.dest_uri for f in files}
+    by_dest = {f.dest_uri: f for f in files.documentation_pages() if f.src_uri not in vault.notes}
     if home is not None and (f := files.get_file_from_path(home)) is not None:
         taken.discard(f.dest_uri)
         relocate(f, "")
@@ -137,6 +138,10 @@ def place_pages(vault: Vault, files: Any, home: str | None,
         if wanted is None or f is None or note.path == home:
             continue
         dest = f"{path}/index.html" if f.use_directory_urls else f"{path}.html"
+        if path is not None and (page := by_dest.pop(dest, None)) is not None:
+            relocate(page, f"{path}/_index")  # a generated page (the tags index) makes way
+            taken.add(page.dest_uri)
+            taken.discard(dest)
         if path is None or dest in taken:
             warn("%s: permalink %r %s; the page keeps its own address", note.path, wanted,
                  "is not a safe path" if path is None else "is taken")
