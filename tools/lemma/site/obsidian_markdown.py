@@ -33,6 +33,7 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.tasklist": {"custom_checkbox": True},  # - [ ] and - [x]
     "pymdownx.magiclink": {},  # bare URLs become links
     "sane_lists": {},  # `3.` starts at 3; a bullet list after a numbered one is a new list
+    "lemma.site.commonmark_escapes": {},  # \" shows ", as in Obsidian
 }
 MERMAID_FENCE = {"name": "mermaid", "class": MERMAID_CLASS, "format": mermaid_fence}
 
