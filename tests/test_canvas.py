@@ -70,5 +70,7 @@ def test_canvas_page_board_cards_and_backlinks(tmp_path) -> None:
     a = (site / "A" / "index.html").read_text(encoding="utf-8")
     assert 'class="lemma-wikilink lemma-canvas-link lemma-embed-link" href="../Map.canvas/"' in a
     assert '<a href="../Map.canvas/">Map (canvas)</a>' in a  # a backlink from the canvas
+    graph = a[a.index('class="lemma-graph-data">'):]
+    assert '"../Map.canvas/"' in graph[: graph.index("</script>")]  # a node of the graph
     b = (site / "B" / "index.html").read_text(encoding="utf-8")
     assert 'href="../Map.canvas/">the map</a>' in b

@@ -128,6 +128,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 files.remove(f)
         self.canvases, self.canvas_links, self.bases = vault_pages.read(state.root, state.vault,
                                                                         files)
+        vault_pages.add_canvas_edges(state.graph, self.canvas_links)
         self.home = locations.home_note(state.vault, self.config.home)
         self.plain = locations.all_plain(state.vault.notes)
         self.generated = self._generated_pages(state)
@@ -145,6 +146,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
         if self.home is not None and self.home in self.urls:
             self.urls.setdefault(indexes.HOME, self.urls[self.home])  # "Home" links go there
+        for path in self.canvases:  # the graph's canvas nodes point at the canvas pages
+            if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
+                self.urls[path] = url
         return files
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,

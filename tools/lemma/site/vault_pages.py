@@ -46,3 +46,19 @@ def report_bases(bases: list[Base]) -> None:
 
 def _message(d: Any) -> str:
     return f"{d.code}: {d.message}" + (f" ({d.hint})" if d.hint else "")
+
+
+def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
+    """Each canvas as a node of the concept graph with an edge to every note or file it shows
+    (the graph view draws them; the canvas's page is its node's address)."""
+    if graph is None:
+        return
+    from ..graph.attributes import attachment_attributes
+
+    g = graph.graph
+    for target, canvases in shown_by.items():
+        for canvas in canvases:
+            if canvas not in g:
+                g.add_node(canvas, **attachment_attributes(canvas))
+            if target in g and not g.has_edge(canvas, target):
+                g.add_edge(canvas, target, count=1, type="link", occurrences=[])
