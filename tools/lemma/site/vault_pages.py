@@ -49,16 +49,18 @@ def _message(d: Any) -> str:
 
 
 def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
-    """Each canvas as a node of the concept graph with an edge to every note or file it shows
-    (the graph view draws them; the canvas's page is its node's address)."""
+    """Each canvas as a node of the concept graph (drawn like a note, titled with its name)
+    with an edge to every note it shows; the graph's cached projections are dropped."""
     if graph is None:
         return
-    from ..graph.attributes import attachment_attributes
-
     g = graph.graph
     for target, canvases in shown_by.items():
         for canvas in canvases:
-            if canvas not in g:
-                g.add_node(canvas, **attachment_attributes(canvas))
+            title = canvas.rsplit("/", 1)[-1].removesuffix(".canvas")
+            attrs = {"type": "note", "kind": "note", "title": title, "path": canvas,
+                     "tags": [], "aliases": [], "year": None, "authors": [], "confidence": None}
+            if canvas not in g or g.nodes[canvas].get("type") != "note":
+                g.add_node(canvas, **attrs)
             if target in g and not g.has_edge(canvas, target):
                 g.add_edge(canvas, target, count=1, type="link", occurrences=[])
+    getattr(graph, "_cache", {}).clear()
