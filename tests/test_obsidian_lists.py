@@ -53,3 +53,14 @@ def test_fenced_code_inside_a_nested_item_moves_with_it() -> None:
 def test_code_and_text_outside_lists_unchanged() -> None:
     text = "Para\n\n    indented code\n\n```\n- not a list\n  - no\n```\n"
     assert normalise_lists(text) == text
+
+
+def test_deep_nesting_is_capped_and_linear() -> None:
+    import time
+
+    text = "".join(" " * (2 * i) + "- x\n" for i in range(2000))
+    start = time.perf_counter()
+    out = normalise_lists(text)
+    assert time.perf_counter() - start < 2.0
+    widths = {len(line) - len(line.lstrip(" ")) for line in out.split("\n") if line}
+    assert max(widths) == 4 * 15

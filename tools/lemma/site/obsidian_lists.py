@@ -22,6 +22,9 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _INTERRUPTS = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|\||<[A-Za-z/!])")
 WIDTH = 4  # Python-Markdown's tab_length
+#: Deepest nesting written out: deeper items stay at this depth (a 10,000-level list would
+#: otherwise become 40,000 spaces a line and recurse through Python-Markdown).
+MAX_NEST = 16
 
 
 @dataclass
@@ -65,7 +68,7 @@ def normalise_lists(markdown: str) -> str:
             if not stack and indent > 3:
                 out.append(line)  # after the list, deeper than a list can start: code
                 continue
-            depth = len(stack)
+            depth = min(len(stack), MAX_NEST - 1)
             gap = len(item.group(3) or " ")
             gap = 1 if gap > 4 or not item.group(4) else gap
             stack.append(_Item(indent + len(item.group(2)) + gap, depth))
