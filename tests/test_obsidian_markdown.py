@@ -124,3 +124,17 @@ FENCES = [
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in FENCES], ids=[c[0] for c in FENCES])
 def test_closing_fences_follow_their_opening(text: str, expected: str) -> None:
     assert align_fences(text) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('say \\"hi\\"', '<p>say "hi"</p>'),
+    ("a \\< b \\& c", "<p>a &lt; b &amp; c</p>"),
+    ("\\~\\~not struck\\~\\~ \\=\\=not marked\\=\\=", "<p>~~not struck~~ ==not marked==</p>"),
+    ("keep \\a and \\\\", "<p>keep \\a and \\</p>"),
+], ids=["quotes", "angle-amp", "tilde-equals", "letters-stay"])
+def test_backslash_escapes_every_punctuation_character(source: str, expected: str) -> None:
+    import markdown
+
+    md = markdown.Markdown(extensions=["lemma.site.commonmark_escapes", "pymdownx.tilde",
+                                       "pymdownx.mark"])
+    assert md.convert(source) == expected

@@ -134,12 +134,14 @@ class WikiLink:
 
     @property
     def is_attachment(self) -> bool:
-        """A target with a file extension other than .md names an attachment (image, PDF…)."""
+        """A target with a file extension other than .md names an attachment (image, PDF,
+        `.canvas`…), whatever the extension's length; a note whose name merely has a dot in
+        it is still found (resolution falls back to notes)."""
         name = self.target.rsplit("/", 1)[-1]
         if "." not in name:
             return False
         ext = name.rsplit(".", 1)[-1].lower()
-        return ext != "md" and ext.isalnum() and len(ext) <= 5 and not ext.isdigit()
+        return ext != "md" and ext.isalnum() and not ext.isdigit()
 
     @property
     def display(self) -> str:

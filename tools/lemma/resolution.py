@@ -76,7 +76,10 @@ class NameIndex:
         """Resolve a link target written in `source_path` with Obsidian's precedence rules."""
         key = fold(target).lstrip("/")
         if attachment:
-            return self._resolve_attachment(key, source_path)
+            found = self._resolve_attachment(key, source_path)
+            if found.status != "broken" or "." not in key.rsplit("/", 1)[-1]:
+                return found
+            # not a file: a note whose name has a dot ("Release 2.0beta") is looked up as one
         key = key.removesuffix(".md")
         if key in self.by_path:
             return resolved_to(self.by_path[key])

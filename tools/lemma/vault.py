@@ -54,6 +54,9 @@ class ResolvedLink:
 
     @property
     def is_attachment(self) -> bool:
+        """Whether the link points at a file that is not a note (by what it resolved to)."""
+        if self.target is not None:
+            return not self.target.endswith(".md")
         return self.link.is_attachment
 
 

@@ -28,6 +28,7 @@ COMMANDS = {
     "mv": "lemma.cli.authoring:mv",
     "list": "lemma.cli.authoring:list_notes",
     "lsp": "lemma.cli.lsp:lsp",
+    "init": "lemma.cli.init:init",
 }
 
 

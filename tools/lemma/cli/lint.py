@@ -18,12 +18,18 @@ from . import Project, pass_project
 @pass_project
 def lint(project: Project, fmt: str, suggest: bool) -> None:
     """Check frontmatter, links, headings, attachments and sections; exit 1 on errors."""
+    from ..bases.files import base_diagnostics, load_bases
+    from ..canvas import canvas_diagnostics, load_canvases
     from ..lint_rules import extra_diagnostics
     from ..publish import private_link_problems
 
     vault = project.load_vault()
     every_note = project.options.get("style_rules") == "all"
     found = vault.diagnostics + extra_diagnostics(vault, suggest, every_note)
+    found += [d for c in load_canvases(vault.root, vault.attachments)
+              for d in canvas_diagnostics(c, vault)]
+    found += [d for b in load_bases(vault.root, vault.attachments)
+              for d in base_diagnostics(b, vault)]
     diagnostics = sorted(found + private_link_problems(vault), key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())

@@ -21,6 +21,21 @@ class LemmaPluginConfig(base.Config):
     backlinks = c.Type(bool, default=True)  # a "Linked from" list at the end of every note
     indexes = c.Type(bool, default=True)  # generated home, papers, takes, concepts, tags pages
     nav = c.Type(bool, default=True)  # build the navigation by kind (linear in the vault size)
+    # the nav (when `nav` is true and mkdocs.yml has none): "kinds" (Home, Papers, Takes,
+    # Concepts...), "folders" (the vault's folder tree, folders under their own names),
+    # "auto": folders when every note is a plain note, else kinds
+    navigation = c.Choice(("auto", "kinds", "folders"), default="auto")
+    # the note shown at the site root (a path or name, like Publish's indexFile); "" = the
+    # vault's index.md, else a root Home.md / README.md, else a generated page
+    home = c.Type(str, default="")
+    # false (Obsidian's default): a single line break in a paragraph shows as a line break;
+    # true: lines of a paragraph join, as in CommonMark
+    strict_line_breaks = c.Type(bool, default=False)
+
+    # how the feed dates notes without a frontmatter date: "git" (the last commit touching the
+    # file: the same in every clone), "mtime" (git, else the file's modification time, which
+    # differs between copies), "off"
+    file_dates = c.Choice(("git", "mtime", "off"), default="git")
 
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..links import code_regions, fenced_code_lines
 from . import math as site_math
-from .render_notes import separate_lists
+from .obsidian_lists import normalise_lists
 
 MERMAID_CLASS = "lemma-mermaid"
 
@@ -32,13 +32,20 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.tilde": {"subscript": False},  # ~~strike~~ (Obsidian has no ~subscript~)
     "pymdownx.tasklist": {"custom_checkbox": True},  # - [ ] and - [x]
     "pymdownx.magiclink": {},  # bare URLs become links
+    "sane_lists": {},  # `3.` starts at 3; a bullet list after a numbered one is a new list
+    "lemma.site.commonmark_escapes": {},  # \" shows ", as in Obsidian
 }
 MERMAID_FENCE = {"name": "mermaid", "class": MERMAID_CLASS, "format": mermaid_fence}
 
 
-def add_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
-    """Add the Obsidian extensions and the mermaid fence to MkDocs' lists, keeping the user's."""
-    site_math.add_extensions(extensions, configs, MARKDOWN_EXTENSIONS)
+def add_extensions(extensions: list[Any], configs: dict[str, Any],
+                   strict_line_breaks: bool = True) -> None:
+    """Add the Obsidian extensions and the mermaid fence to MkDocs' lists, keeping the user's;
+    without strict line breaks (Obsidian's default) a single line break is a `<br>` (nl2br)."""
+    wanted = dict(MARKDOWN_EXTENSIONS)
+    if not strict_line_breaks:
+        wanted["nl2br"] = {}
+    site_math.add_extensions(extensions, configs, wanted)
     if "pymdownx.superfences" in extensions:
         fences = configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
         if not any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences):
@@ -123,7 +130,7 @@ def convert_callouts(markdown: str) -> str:
         while end < len(lines) and not in_code[end] and _quoted(lines[end], indent):
             end += 1
         body = "\n".join(_unquote(line, indent) for line in lines[i + 1 : end])
-        body = separate_lists(convert_callouts(body))
+        body = normalise_lists(convert_callouts(body))
         marker = {"-": "???", "+": "???+"}.get(fold, "!!!")
         head = f"{indent}{marker} {kind.lower()}" + (f' "{title.strip()}"' if title.strip() else "")
         out += ["", head]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,17 +20,35 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..bases.base import Base
+from ..canvas import Canvas, canvas_note
 from ..config import configured_slugify
 from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
-from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
+from . import (
+    base_pages,
+    canvas_pages,
+    docs_files,
+    feed,
+    file_dates,
+    indexes,
+    locations,
+    math,
+    obsidian_markdown,
+    render_derivations,
+    render_notes,
+    safe_urls,
+    vault_pages,
+)
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .fragments import Fragments, FragmentsExtension
 from .markdown_guard import defuse_unclosed
-from .render_links import LinkRenderer
+from .obsidian_lists import normalise_lists
+from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
+from .render_links import PAGED, LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 
@@ -55,6 +72,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
+        self.canvases: dict[str, Canvas] = {}
+        self.bases: list[Base] = []
+        self.home: str | None = None  # the vault's own home note, served at the site root
+        self.plain = False  # every note is a plain note: no kind labels
+        self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -64,7 +86,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
-        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs)
+        obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs,
+                                         self.config.strict_line_breaks)
         self.fragments = FragmentsExtension()  # the HTML of links, out of Markdown's rescans
         config.markdown_extensions.append(self.fragments)
         theme = config.theme
@@ -107,7 +130,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             ignored = f.src_uri.split("/", 1)[0].lower() in IGNORED_FOLDERS and "/" in f.src_uri
             if ignored or f.src_uri in hidden:
                 files.remove(f)
+        self.canvases, self.canvas_links, self.bases = vault_pages.read(state.root, state.vault,
+                                                                        files)
+        vault_pages.add_canvas_edges(state.graph, self.canvas_links)
+        self.home = locations.home_note(state.vault, self.config.home)
+        self.plain = locations.all_plain(state.vault.notes)
         self.generated = self._generated_pages(state)
+        vault_pages.report_bases(self.bases)
         for path, (_, markdown) in self.generated.items():
             if files.get_file_from_path(path) is None:
                 source = write_if_changed(self.pages_dir / path, markdown)
@@ -115,13 +144,15 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         for rel in asset_files():
             files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
                                         abs_src_path=str(ASSETS / rel)))
+        locations.place_pages(state.vault, files, self.home, log.warning)
         if self.config.nav and config.nav is None:
-            config.nav = self._navigation()
-            for f in files.documentation_pages():
-                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
-                                                   or _tag_page(f.src_uri)):
-                    f.inclusion = InclusionLevel.NOT_IN_NAV
+            config.nav = self._arrange_navigation(state, files)
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        if self.home is not None and self.home in self.urls:
+            self.urls.setdefault(indexes.HOME, self.urls[self.home])  # "Home" links go there
+        for path in self.canvases:  # the graph's canvas nodes point at the canvas pages
+            if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
+                self.urls[path] = url
         return files
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
@@ -150,10 +181,14 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         state = self._state()
         self.fragments.current = fragments = Fragments()
         note = state.vault.notes.get(page.file.src_uri) if state.vault else None
+        escape_title(page, note)
+        canvas = self.canvases.get(page.file.src_uri.removesuffix(".md"))
+        if canvas is not None:
+            note = canvas_note(canvas)  # its links render (and resolve) like a note's
         if note is None:
             return markdown
         def html_url(target: str) -> str | None:  # pages, and attachments (copied as they are)
-            url = self._url(target, page)
+            url = self._url(target + (".md" if target.endswith(PAGED) else ""), page)
             if url is None and target in state.vault.attachments:
                 url = get_relative_url(quote(target), page.url)
             return url
@@ -167,7 +202,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
-        markdown = math.separate_display_math(render_notes.separate_lists(markdown))
+        markdown = math.separate_display_math(normalise_lists(markdown))
         return defuse_unclosed(markdown, fragments)  # Markdown rescans from unclosed openers
 
     def _derivations(self, markdown: str, note: Any, first_line: int) -> str:
@@ -189,16 +224,20 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return html
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        card = render_notes.header_card(note, url_of)
+        card = render_notes.header_card(note, url_of, self.plain)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
             backlinks = state.backlinks(path)
+            backlinks += canvas_pages.canvas_backlinks(self.canvas_links, self.canvases, path)
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
-            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
-        return math.searchable_math("".join(parts))
+            parts.append(render_notes.backlinks_html(backlinks, url_of, kinds, not self.plain))
+        content, removed = safe_urls.neutralise_urls(math.searchable_math("".join(parts)))
+        for url in removed:
+            log.warning("%s: a link to '%s' was removed (it would run script)", path, url[:80])
+        return content
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
@@ -239,8 +278,24 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         state = self._state()
         site_dir = Path(config.site_dir)
         if self.config.indexes and state.vault is not None:
-            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "")
+            undated = [n.path for n in state.vault if feed.dated(n) is None]
+            times = {} if self.config.file_dates == "off" or not undated else \
+                file_dates.last_changed(state.root, undated, self.config.file_dates == "mtime")
+            if len(times) < len(undated):
+                log.info("feed.xml: %d notes have no date (frontmatter date, or a git commit "
+                         "when the vault is in a repository; file_dates: mtime uses file "
+                         "times)", len(undated) - len(times))
+            built = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+            text = feed.atom(state.vault, self.urls, config.site_name, config.site_url or "",
+                             file_times=times, built=built)
             (site_dir / feed.FEED).write_text(text, encoding="utf-8")
+        if state.vault is not None:
+            taken = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
+            for rel, text in locations.redirect_pages(state.vault, self.urls, taken,
+                                                      config.use_directory_urls).items():
+                out = site_dir / rel
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text, encoding="utf-8")
         for hook in self.extensions.files:
             for rel, content in sorted(hook(state).items()):
                 out = site_dir / rel
@@ -265,9 +320,41 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),
                                       self.config.intro, self.config.recent)
             pages.update(indexes.generate_pages(data))
+            if self.home is not None:
+                pages.pop(indexes.HOME, None)  # the vault's own home note is the root page
         for hook in self.extensions.pages:
             pages.update(hook(state))
+        for path, canvas in self.canvases.items():
+            pages[canvas_pages.page_path(path)] = canvas_pages.canvas_page(canvas)
+        if self.bases and state.vault is not None:
+            pages.update(base_pages.bases_pages(self.bases, state.vault, state.epoch()[0]))
         return pages
+
+    def _arrange_navigation(self, state: SiteState, files: Files) -> list[Any]:
+        """By kind for a typed vault (a nav of constant size), else the vault's folder tree."""
+        assert state.vault is not None
+        mode = self.config.navigation
+        if mode == "auto":
+            mode = "folders" if locations.all_plain(state.vault.notes) else "kinds"
+        if mode == "kinds":
+            for f in files.documentation_pages():
+                if f.src_uri not in NAV_ORDER and (f.src_uri not in self.generated
+                                                   or _tag_page(f.src_uri)):
+                    f.inclusion = InclusionLevel.NOT_IN_NAV
+            return self._navigation()
+        home = self.home or indexes.HOME
+        extra = {canvas_pages.page_path(p): c.title for p, c in self.canvases.items()}
+        extra.update({base_pages.page_path(b.path): b.title for b in self.bases})
+        titles = locations.note_titles(state.vault, extra)
+        titles = {p: t for p, t in titles.items() if p != home and files.get_file_from_path(p)}
+        tail = [p for p in NAV_ORDER[1:] if p in self.generated and p != "notes.md"]
+        tail += sorted(p for p in self.generated if p not in NAV_ORDER and not _tag_page(p)
+                       and p not in titles)
+        for f in files.documentation_pages():
+            if _tag_page(f.src_uri) or f.src_uri == "notes.md":
+                f.inclusion = InclusionLevel.NOT_IN_NAV
+        first = [{"Home": home}] if files.get_file_from_path(home) else []
+        return first + locations.folder_nav(titles) + [{self.generated[p][0]: p} for p in tail]
 
     def _navigation(self) -> list[Any]:
         """Home, then the kind indexes, then extension pages: a nav of constant size."""
@@ -296,37 +383,6 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 log_problem(d.pos, _message(d))
         for pos, message in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, message)
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory across `mkdocs serve` rebuilds."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-def write_if_changed(path: Path, text: str) -> Path:
-    """Write a generated page's source only when it changed, so `serve --dirty` skips it."""
-    data = text.encode("utf-8")
-    if not (path.is_file() and path.read_bytes() == data):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return path
-
-
-def same(a: Any, b: Any) -> bool:
-    """Whether two slugify callables are the same configuration (each load makes new partials)."""
-    if isinstance(a, partial) and isinstance(b, partial):
-        return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
-    return a == b
 
 
 def _tag_page(path: str) -> bool:

@@ -36,10 +36,15 @@ from .raw_html import raw_html_regions
 Warn = Callable[[SourcePos, str], None]
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
-_MD_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
+#: Obsidian's audio and video formats (help: Accepted file formats), played in the page.
+AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "ogg", "3gp", "flac", "opus", "aac"})
+VIDEO_EXTENSIONS = frozenset({"mp4", "webm", "ogv", "mov", "mkv"})
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`>])")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})[ \t]")
 _SIZE = re.compile(r"(?:(.*)\|)?(\d+)(?:x(\d+))?")
 MAX_EMBED_DEPTH = 8
+#: Vault files published as pages of their own (`X.canvas` -> the page `X.canvas.md`).
+PAGED = (".canvas", ".base")
 #: Most characters of embedded notes one page shows; further embeds become links.
 MAX_EMBED_CHARS = 200_000
 
@@ -59,8 +64,21 @@ def md_url(url: str) -> str:
     return f"<{url}>" if any(ch in url for ch in " ()<>") else url
 
 
+_PUNCTUATION = re.compile(r"[!-+:-@\[-`{-~\n]")
+
+
+def html_text(text: str) -> str:
+    """`text` for raw HTML written into Markdown: every ASCII punctuation character except
+    `,-./` as a numeric character reference, so neither HTML nor Markdown (links, emphasis,
+    bare URLs, attribute lists), which Python-Markdown applies inside inline tags too, acts on it.
+    """
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
 def escape_label(text: str) -> str:
-    """A link label shown as written: Markdown's link and emphasis characters escaped."""
+    """A link label shown as written: Markdown's link and emphasis characters escaped, `<` and
+    `&` as references (Python-Markdown has no backslash escape for `<`)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -118,8 +136,12 @@ class LinkRenderer:
         if not r.ok or r.target is None:
             return self._stashed(broken_html(link, _problem(r)))
         url = self._url(r, host)
+        if r.target.endswith(PAGED):  # a canvas or base has a page of its own: link to it
+            kind = r.target.rsplit(".", 1)[-1]
+            css = f"lemma-wikilink lemma-{kind}-link" + (" lemma-embed-link" if link.embed else "")
+            return f"[{escape_label(link.display)}]({md_url(url)}){{: .{css.replace(' ', ' .')} }}"
         if link.embed and r.is_attachment:
-            return self._embed_attachment(link, url, self._final_url(r, url))
+            return self._embed_attachment(link, url, r.target, self._final_url(r, url))
         if link.embed:
             return self._embed_note(r, host, stack, report)
         final = self._final_url(r, url)
@@ -159,7 +181,8 @@ class LinkRenderer:
     def _url(self, r: ResolvedLink, host: str) -> str:
         """The relative `.md` URL of a resolved link, with its heading or block anchor."""
         link = r.link
-        url = relative_url(host, r.target or host) if r.target != host or not r.anchor else ""
+        target = (r.target or host) + (".md" if (r.target or "").endswith(PAGED) else "")
+        url = relative_url(host, target) if r.target != host or not r.anchor else ""
         if r.anchor:
             url += "#" + (r.anchor.casefold() if link.heading and link.heading[0] == "^"
                           else r.anchor)
@@ -167,19 +190,19 @@ class LinkRenderer:
 
     def _html_link(self, r: ResolvedLink) -> str:
         """A link inside raw HTML, where Markdown is not processed: an <a> with the final URL."""
-        label = html.escape(r.link.label or r.link.display)
+        label = html_text(r.link.label or r.link.display)
         page = self.html_url(r.target) if (r.ok and r.target and self.html_url) else None
         if page is None:
-            return f'<span class="lemma-broken" title="{html.escape(r.status)}">{label}</span>' \
+            return f'<span class="lemma-broken" title="{html_text(r.status)}">{label}</span>' \
                 if r.status != "private" else label
         fragment = self._url(r, r.link.pos.path).partition("#")[2]
-        href = html.escape(page + (f"#{fragment}" if fragment else ""))
+        href = html_text(page + (f"#{fragment}" if fragment else ""))
         name = r.link.target.rsplit("/", 1)[-1]
         if r.link.embed and name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
             alt, size = image_size(r.link.label or "")
             sizes = "".join(f' {key}="{value}"' for key, value in
                             zip(("width", "height"), re.findall(r"\d+", size), strict=False))
-            return f'<img src="{href}" alt="{html.escape(alt or name)}"{sizes}>'
+            return f'<img src="{href}" alt="{html_text(alt or name)}"{sizes}>'
         return f'<a class="lemma-wikilink" href="{href}">{label}</a>'
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
@@ -188,12 +211,14 @@ class LinkRenderer:
 
         edits = []
         for start, end, tag in tag_spans(text, code_regions(text)):
-            page, name = tag_page(tag), html.escape(tag)
+            page, name = tag_page(tag), html_text(tag)
             html_page = self.html_url(page) if (self.tags_page and self.html_url) else None
-            if html_page is not None and (start in raw or self.fragments is not None):
+            if html_page is not None and start in raw:  # Markdown still reads raw HTML's text
                 new = (f'<a class="lemma-tag lemma-inline-tag" '
-                       f'href="{html.escape(html_page)}">#{name}</a>')
-                new = new if start in raw else self._stashed(new)
+                       f'href="{html_text(html_page)}">#{name}</a>')
+            elif html_page is not None and self.fragments is not None:  # stashed: shown as is
+                new = self._stashed(f'<a class="lemma-tag lemma-inline-tag" '
+                                    f'href="{attribute(html_page)}">#{html.escape(tag, False)}</a>')
             elif self.tags_page is not None and start not in raw:
                 new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
                        "{: .lemma-tag .lemma-inline-tag }")
@@ -202,7 +227,8 @@ class LinkRenderer:
             edits.append((start, end, new))
         return edits
 
-    def _embed_attachment(self, link: WikiLink, url: str, final: str | None) -> str:
+    def _embed_attachment(self, link: WikiLink, url: str, target: str,
+                          final: str | None) -> str:
         name = link.target.rsplit("/", 1)[-1]
         ext = name.rsplit(".", 1)[-1].lower()
         label = escape_label(link.label or name)
@@ -211,6 +237,9 @@ class LinkRenderer:
             if final is not None:
                 return self._stashed(image_html(alt or name, final, size))
             return f"![{escape_label(alt or name)}]({md_url(url)}){size}"
+        page_url = self.html_url(target) if self.html_url else None
+        if page_url is not None and ext in AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | {"pdf"}:
+            return media_html(ext, page_url, link.label or name, link.heading or "")
         if final is not None:
             return self._wrapped(label, final, "lemma-wikilink lemma-attachment")
         return f"[{label}]({md_url(url)}){{: .lemma-wikilink .lemma-attachment }}"
@@ -233,7 +262,9 @@ class LinkRenderer:
             return broken_html(link, f"embed depth limit: more than {MAX_EMBED_DEPTH} nested "
                                "embeds")
         source = relative_url(host, target.path) + (f"#{r.anchor}" if r.anchor else "")
-        title = escape_label(link.label or link.display)
+        # a block is titled with its note ("Internal links"), not its id ("… > ^b15695")
+        block = link.heading and link.heading.startswith("^")
+        title = escape_label(link.label or (target.title if block else link.display))
         inner = self._embedded(target, link.heading, host, (*stack, shown), report)
         if self._embedded_chars + len(inner) > MAX_EMBED_CHARS:
             self.warn(link.pos, f"{link.raw}: embed size limit: this page already shows "
@@ -268,6 +299,24 @@ class LinkRenderer:
             outer.update(reached)
         self._embeds[key] = (inner, frozenset(reached), above)
         return inner
+
+
+def media_html(ext: str, url: str, label: str, fragment: str = "") -> str:
+    """An audio or video player, or a PDF viewer (`#page=3` kept) with a link to the file."""
+    src, name = html_text(url), html_text(label)
+    if ext in AUDIO_EXTENSIONS:
+        return (f'<audio class="lemma-audio" controls preload="metadata" src="{src}" '
+                f'aria-label="{name}"></audio>')
+    if ext in VIDEO_EXTENSIONS:
+        return (f'<video class="lemma-video" controls preload="metadata" src="{src}" '
+                f'aria-label="{name}"></video>')
+    page = re.search(r"(?:^|&)page=(\d+)", fragment)
+    height = re.search(r"(?:^|&)height=(\d+)", fragment)
+    target = src + (f"&#35;page&#61;{page.group(1)}" if page else "")
+    size = f' style="height: {height.group(1)}px"' if height else ""
+    return (f'<span class="lemma-pdf"><object data="{target}" type="application/pdf" '
+            f'aria-label="{name}"{size}></object><a class="lemma-wikilink lemma-attachment" '
+            f'href="{target}">{name}</a></span>')
 
 
 def image_size(label: str) -> tuple[str, str]:
@@ -362,9 +411,9 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def broken_html(link: WikiLink, why: str) -> str:
     """A visibly broken link: struck-through label with the reason as its tooltip."""
-    label = html.escape(link.label or link.display)
-    return (f'<span class="lemma-broken" title="{html.escape(why)}" '
-            f'data-target="{html.escape(link.raw)}">{label}</span>')
+    label = html_text(link.label or link.display)
+    return (f'<span class="lemma-broken" title="{html_text(why)}" '
+            f'data-target="{html_text(link.raw)}">{label}</span>')
 
 
 def _problem(r: ResolvedLink) -> str:

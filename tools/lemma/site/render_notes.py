@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..frontmatter import as_list, parse_confidence, parse_date
-from ..links import fenced_code_lines, heading_anchor
+from ..links import heading_anchor
 from ..model import Note, NoteKind
 from .math import prose_html
+from .obsidian_lists import separate_lists  # noqa: F401  (kept importable here)
 from .tag_pages import tag_page
 
 #: Where each kind's generated index lives (vault paths of virtual pages).
@@ -70,8 +71,9 @@ def _link(url: str | None, text: str, css: str = "") -> str:
     return f'<a href="{html.escape(url)}"{cls}>{html.escape(text)}</a>'
 
 
-def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
-    """HTML for the card at the top of a note: kind, authors, year, source, status, tags."""
+def header_card(note: Note, url_of: Callable[[str], str | None], plain: bool = False) -> str:
+    """HTML for the card at the top of a note: kind, authors, year, source, status, tags
+    (`plain`: the vault has only plain notes, so no kind is named)."""
     rows: list[tuple[str, str]] = []
     meta = note.meta
     authors = as_list(meta.get("authors"))
@@ -99,8 +101,9 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
     confidence = parse_confidence(meta.get("confidence"))
     if confidence is not None:
         rows.append(("Confidence", confidence_meter(confidence)))
-    if note.aliases:
-        rows.append(("Also called", html.escape(", ".join(note.aliases))))
+    names = [a for a in note.aliases if "/" not in a]  # `a/b` aliases are old addresses
+    if names:
+        rows.append(("Also called", html.escape(", ".join(names))))
     if note.tags:
         chips = [_link(url_of(tag_page(t)), "#" + t, "lemma-tag") for t in note.tags]
         rows.append(("Tags", " ".join(chips)))
@@ -113,7 +116,8 @@ def header_card(note: Note, url_of: Callable[[str], str | None]) -> str:
     # the reading time and the breadcrumbs (words of every page)
     fields = "".join(f"<div{' data-search-exclude' if key == 'Reading time' else ''}><dt>{key}"
                      f"</dt> <dd>{value}</dd></div> " for key, value in rows)
-    return (f'<div class="lemma-card lemma-card-{note.kind.value}">{breadcrumbs(note, url_of)} '
+    return (f'<div class="lemma-card lemma-card-{note.kind.value}">'
+            f'{breadcrumbs(note, url_of, plain)} '
             f'<dl>{fields}</dl></div>\n')
 
 
@@ -128,12 +132,17 @@ def reading_time(body: str) -> str:
     return f"{minutes} min"
 
 
-def breadcrumbs(note: Note, url_of: Callable[[str], str | None]) -> str:
-    """Where the note sits: Home › its kind's index › its folders below the kind's own."""
+def breadcrumbs(note: Note, url_of: Callable[[str], str | None], plain: bool = False) -> str:
+    """Where the note sits: Home › its kind's index › its folders below the kind's own; in a
+    vault of plain notes, Home › its folders under their own names."""
     index = KIND_INDEX.get(note.kind)
-    parts = [_link(url_of("index.md"), "Home"),
-             _link(url_of(index) if index else None, KIND_LABEL[note.kind], "lemma-kind-name")]
+    home = _link(url_of("index.md") or url_of(""), "Home")
     folders = note.folder.split("/") if note.folder else []
+    if plain:
+        return (f'<nav class="lemma-card-kind" aria-label="Breadcrumb" data-search-exclude>'
+                f"{CRUMB.join([home, *(html.escape(f) for f in folders)])}</nav>")
+    parts = [home,
+             _link(url_of(index) if index else None, KIND_LABEL[note.kind], "lemma-kind-name")]
     if folders and folders[0] in KIND_FOLDERS:
         folders = folders[1:]
     parts += [html.escape(f.replace("-", " ").capitalize()) for f in folders]
@@ -172,8 +181,9 @@ def style_sections(content: str) -> str:
 
 
 def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None],
-                   kinds: Mapping[str, NoteKind]) -> str:
-    """The "Linked from" list: each linking note once, with the sentences that link here."""
+                   kinds: Mapping[str, NoteKind], chips: bool = True) -> str:
+    """The "Linked from" list: each linking note once, with the sentences that link here
+    (`chips`: each with its kind)."""
     grouped: dict[str, list[Any]] = {}
     titles: dict[str, str] = {}
     for b in backlinks:
@@ -191,8 +201,9 @@ def backlinks_html(backlinks: Iterable[Any], url_of: Callable[[str], str | None]
         anchor = f'<a href="{html.escape(url)}">{title}</a>' if url else title
         sentences = dict.fromkeys(e.sentence for e in entries if getattr(e, "sentence", ""))
         quotes = "".join(f"<blockquote>{prose_html(s)}</blockquote>" for s in sentences)
-        items.append(f'<li class="lemma-backlink"><span class="lemma-chip lemma-chip-'
-                     f'{kind.value}">{KIND_LABEL[kind]}</span> {anchor}{quotes}</li>')
+        chip = (f'<span class="lemma-chip lemma-chip-{kind.value}">{KIND_LABEL[kind]}</span> '
+                if chips else "")
+        items.append(f'<li class="lemma-backlink">{chip}{anchor}{quotes}</li>')
     count = f'<span class="lemma-count">{len(grouped)}</span>'
     return (f'<section class="lemma-backlinks" data-search-exclude><h2 class="lemma-h" '
             f'id="lemma-linked-from" data-search-exclude>Linked from {count}</h2>'
@@ -206,29 +217,6 @@ def _host_of(url: str) -> str:
 
 def _css(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
-
-
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-_BLOCK_START = re.compile(r"^ {0,3}(?:#|>|\||<|[-*_]{3,}\s*$)")
-
-
-def separate_lists(markdown: str) -> str:
-    """A blank line before a list that directly follows a paragraph line, as Obsidian reads it.
-
-    Python-Markdown (unlike Obsidian and CommonMark) needs that blank line; without it the
-    list items run into the paragraph as plain text.
-    """
-    lines = markdown.split("\n")
-    out: list[str] = []
-    previous = ""
-    for line, in_code in zip(lines, fenced_code_lines(markdown), strict=True):
-        if (not in_code and _LIST_ITEM.match(line) and previous.strip()
-                and not previous.startswith((" ", "\t")) and not _LIST_ITEM.match(previous)
-                and not _BLOCK_START.match(previous)):
-            out.append("")
-        out.append(line)
-        previous = "" if in_code else line
-    return "\n".join(out)
 
 
 def place_card(card: str, content: str) -> tuple[str, str]:

@@ -1,0 +1,54 @@
+"""Small pieces of the plugin kept apart so plugin.py stays a readable list of event handlers:
+the template cache, generated-page writing, config comparison and title escaping."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.structure.pages import Page
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory across `mkdocs serve` rebuilds."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def escape_title(page: Page, note: Any) -> None:
+    """The page's title as HTML text: MkDocs and the theme print `page.title` unescaped, so a
+    title (or a file name) with `<`, `&` or quotes would otherwise be markup. A note without a
+    title or H1 is titled by its file name as written, as Obsidian names it."""
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        page.meta["title"] = html.escape(title)
+    elif note is not None and not any(h.level == 1 for h in note.headings):
+        page.meta["title"] = html.escape(note.title)
+
+
+def write_if_changed(path: Path, text: str) -> Path:
+    """Write a generated page's source only when it changed, so `serve --dirty` skips it."""
+    data = text.encode("utf-8")
+    if not (path.is_file() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return path
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two slugify callables are the same configuration (each load makes new partials)."""
+    if isinstance(a, partial) and isinstance(b, partial):
+        return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
+    return a == b
