@@ -157,7 +157,7 @@ def untimed(report: dict) -> list[dict]:
 
 
 def test_a_derivation_inside_an_obsidian_comment_is_not_checked(tmp_path) -> None:
-    from lemma.derive.api import find_derivations
+    from lemma.derive.running.api import find_derivations
     from lemma.vault import load_vault
 
     (tmp_path / "n.md").write_text(

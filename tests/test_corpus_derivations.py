@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.derive.api import check_vault
+from lemma.derive.running.api import check_vault
 from lemma.vault import load_vault
 from tests.conftest import CORPUS
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.derive import check as engine
-from lemma.derive.check import check_derivation
-from lemma.derive.parse import parse_note
-from lemma.derive.results import DerivationResult
+from lemma.derive.language.parse import parse_note
+from lemma.derive.running import check as engine
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import DerivationResult
 
 
 def block(body: str, header: str = "id=t") -> object:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from lemma.derive import printing
-from lemma.derive.cases import split
-from lemma.derive.check import check_derivation
-from lemma.derive.exprfun import Heaviside
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.results import DerivationResult, LinkResult
+from lemma.derive.language import printing
+from lemma.derive.language.exprfun import Heaviside
+from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.proof.cases import split
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import DerivationResult, LinkResult
 
 
 def verdict(body: str, time_box: float = 8.0) -> DerivationResult:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive import mpeval
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.probe import Claim, Point, build_space, compare_at
+from lemma.derive.evidence import mpeval
+from lemma.derive.evidence.probe import Claim, Point, build_space, compare_at
+from lemma.derive.language.parse import find_blocks, parse_block
 
 x = sympy.Symbol("x", real=True)
 

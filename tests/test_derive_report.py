@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.derive.cache import ResultCache, cache_key, cacheable
-from lemma.derive.report import derivation_line, failure_report, summary_counts, summary_line
-from lemma.derive.results import (
+from lemma.derive.running.cache import ResultCache, cache_key, cacheable
+from lemma.derive.running.report import (
+    derivation_line,
+    failure_report,
+    summary_counts,
+    summary_line,
+)
+from lemma.derive.running.results import (
     CheckResult,
     DerivationResult,
     LinkResult,

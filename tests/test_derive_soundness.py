@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from lemma.derive import workers
-from lemma.derive.block import DerivationSyntaxError
-from lemma.derive.cache import cacheable
-from lemma.derive.check import check_derivation
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.results import DerivationResult, LinkResult
+from lemma.derive.language.block import DerivationSyntaxError
+from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.running import workers
+from lemma.derive.running.cache import cacheable
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import DerivationResult, LinkResult
 
 
 def parse(body: str):
@@ -210,7 +210,7 @@ def test_a_combination_is_not_refuted_where_its_hypothesis_is_undefined() -> Non
 
 
 def test_a_check_cut_by_the_time_box_leaves_the_block_incomplete_not_invalid() -> None:
-    from lemma.derive.results import CheckResult, decide_verdict
+    from lemma.derive.running.results import CheckResult, decide_verdict
 
     link = LinkResult(index=1, line=3, relation="=", status="proved")
     open_check = CheckResult("n=3 => 6", 5, "6", "", "", False, "time box of 1 s exhausted",

@@ -7,12 +7,12 @@ import random
 import pytest
 import sympy
 
-from lemma.derive.block import DerivationSyntaxError, Domain
-from lemma.derive.check import check_derivation
-from lemma.derive.draw import draw_size
-from lemma.derive.ncring import Ring, ring_zero
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.results import DerivationResult
+from lemma.derive.evidence.draw import draw_size
+from lemma.derive.language.block import DerivationSyntaxError, Domain
+from lemma.derive.language.ncring import Ring, ring_zero
+from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import DerivationResult
 
 LAYER = "given:\n  k, d: integer >= 1\n  W: matrix k x d\n  M: matrix k x k symmetric\n"
 

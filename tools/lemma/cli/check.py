@@ -27,8 +27,8 @@ from . import Project, pass_project
 def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cache: bool,
           cache_dir: Path | None, time_box: float) -> None:
     """Check derivations; exit 1 if one fails unexpectedly, 2 on a syntax or usage error."""
-    from ..derive.api import run_checks
-    from ..derive.cache import ResultCache, default_cache_dir
+    from ..derive.running.api import run_checks
+    from ..derive.running.cache import ResultCache, default_cache_dir
 
     start = time.monotonic()
     vault = project.load_vault()
@@ -54,13 +54,13 @@ def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cac
 
 def _count_blocks(vault, paths: tuple[Path, ...]) -> int:
     """Roughly how many blocks will be checked (fence lines), to size the progress bar."""
-    from ..derive.api import select_notes
+    from ..derive.running.api import select_notes
 
     return sum(vault.notes[p].body.count("```derivation") for p in select_notes(vault, paths))
 
 
 def _print_text(results: list, diagnostics: list, elapsed: float) -> None:
-    from ..derive.report import derivation_line, failure_report, summary_line
+    from ..derive.running.report import derivation_line, failure_report, summary_line
 
     for diagnostic in diagnostics:
         click.echo(diagnostic.format(), err=True)
@@ -73,7 +73,7 @@ def _print_text(results: list, diagnostics: list, elapsed: float) -> None:
 
 
 def _print_json(results: list, diagnostics: list) -> None:
-    from ..derive.report import summary_counts
+    from ..derive.running.report import summary_counts
 
     report = {
         "derivations": [_result_json(r) for r in results],

@@ -7,7 +7,7 @@ import html
 import re
 from typing import Any
 
-from ..derive.written import source_tex
+from ..derive.language.written import source_tex
 from .math import inline_math
 
 STATUS_WORDS = {

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive.block import Condition, DerivationSyntaxError, Hypothesis
-from lemma.derive.expr import is_matrix, parse_with_conditions
-from lemma.derive.exprsym import is_symbolic
-from lemma.derive.ncring import involves, ring_zero
+from lemma.derive.language.block import Condition, DerivationSyntaxError, Hypothesis
+from lemma.derive.language.expr import is_matrix, parse_with_conditions
+from lemma.derive.language.exprsym import is_symbolic
+from lemma.derive.language.ncring import involves, ring_zero
 from lemma.model import SourcePos
 
 

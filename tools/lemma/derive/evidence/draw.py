@@ -14,7 +14,7 @@ import random
 
 import sympy
 
-from lemma.derive.block import Domain
+from lemma.derive.language.block import Domain
 
 #: Highest degree of a random polynomial standing for an undefined function (above the highest
 #: derivative order the language allows, so `diff(f(x), x, 8) = 0` is refuted).

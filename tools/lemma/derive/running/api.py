@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lemma.derive import workers
-from lemma.derive.cache import ResultCache, default_cache_dir
-from lemma.derive.results import DerivationResult
+from lemma.derive.running import workers
+from lemma.derive.running.cache import ResultCache, default_cache_dir
+from lemma.derive.running.results import DerivationResult
 from lemma.links import blank_comments
 from lemma.model import Diagnostic, LemmaError, Severity, SourcePos
 
 if TYPE_CHECKING:
-    from lemma.derive.block import Derivation
+    from lemma.derive.language.block import Derivation
     from lemma.vault import Vault
 
 Progress = Callable[[DerivationResult], None]
@@ -61,7 +61,7 @@ def _relative(given: Path, root: Path) -> str:
 
 def find_derivations(vault: Vault, paths: Sequence[str | os.PathLike[str]] | None = None) -> Found:
     """Parse every derivation block of the selected notes; ids must be unique in the vault."""
-    from lemma.derive.parse import parse_note
+    from lemma.derive.language.parse import parse_note
 
     derivations: list[Derivation] = []
     diagnostics: list[Diagnostic] = []
@@ -96,7 +96,7 @@ def check_derivations(
     time_box: float = 10.0,
 ) -> list[DerivationResult]:
     """Results in input order: cache hits first, the rest checked in up to `jobs` processes."""
-    from lemma.derive.check import check_derivation
+    from lemma.derive.running.check import check_derivation
 
     items = list(derivations)
     results: list[DerivationResult | None] = [None] * len(items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from lemma.derive.names import char_offsets, protect_keywords, restore_keywords
+from lemma.derive.language.names import char_offsets, protect_keywords, restore_keywords
 
 _PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 2, ast.Div: 2, ast.Pow: 4}
 _GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "theta", "kappa", "lambda",

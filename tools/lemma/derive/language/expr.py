@@ -18,10 +18,11 @@ from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import conditions, exprbind, exprcond, exprfun, exprsym, printing
-from lemma.derive import exprmat as mat
-from lemma.derive import names as naming
-from lemma.derive.block import Binder, Condition, DerivationSyntaxError
+from lemma.derive.language import exprbind, exprcond, exprfun, exprsym, printing
+from lemma.derive.language import exprmat as mat
+from lemma.derive.language import names as naming
+from lemma.derive.language.block import Binder, Condition, DerivationSyntaxError
+from lemma.derive.proof import conditions
 from lemma.model import SourcePos
 
 MAX_CHARS = 8000  # characters of one expression

@@ -15,7 +15,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from lemma.derive.results import CHECKER_VERSION, DerivationResult
+from lemma.derive.running.results import CHECKER_VERSION, DerivationResult
 
 
 def sympy_version() -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 if TYPE_CHECKING:
-    from lemma.derive.expr import _Builder
+    from lemma.derive.language.expr import _Builder
 
 
 def power_conditions(builder: _Builder, node: ast.BinOp, base: object, exp: object,

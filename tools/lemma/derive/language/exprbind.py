@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import sympy
 from sympy.matrices import MatrixBase
 
-from lemma.derive.block import Binder
-from lemma.derive.exprmat import shape_text
+from lemma.derive.language.block import Binder
+from lemma.derive.language.exprmat import shape_text
 
 if TYPE_CHECKING:
-    from lemma.derive.expr import _Builder
+    from lemma.derive.language.expr import _Builder
 
 Scope = dict[str, object]
 
@@ -54,7 +54,7 @@ def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
               integer: bool = False, vector_ok: bool = False, fresh: bool = True) -> object:
     """The symbol a binder binds: always a fresh local one, except for a derivative's variable
     (`fresh=False`), which is the declared name it differentiates by."""
-    from lemma.derive.expr import CONSTANTS, FUNCTIONS
+    from lemma.derive.language.expr import CONSTANTS, FUNCTIONS
 
     if not isinstance(node, ast.Name):
         raise builder.fail(node, f"the variable of {what} must be a name, e.g. j")
@@ -84,7 +84,7 @@ def _need(builder: _Builder, node: ast.Call, name: str, least: int, most: int, u
 
 
 def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
-    from lemma.derive.expr import MAX_TERMS, _numeric_size
+    from lemma.derive.language.expr import MAX_TERMS, _numeric_size
 
     _need(builder, node, name, 2, 5, "an expression and bounds, e.g. " + name + "(f, (j, 1, n))")
     inner = dict(scope)
@@ -164,7 +164,7 @@ def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:
 
 
 def _order(builder: _Builder, node: ast.AST) -> int:
-    from lemma.derive.expr import MAX_DIFF_ORDER
+    from lemma.derive.language.expr import MAX_DIFF_ORDER
 
     if (
         not isinstance(node, ast.Constant)
@@ -178,7 +178,7 @@ def _order(builder: _Builder, node: ast.AST) -> int:
 
 
 def _derivative(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
-    from lemma.derive.expr import MAX_DIFF_ORDER
+    from lemma.derive.language.expr import MAX_DIFF_ORDER
 
     _need(builder, node, name, 2, 9, f"an expression and variables, e.g. {name}(f, x)")
     args = node.args

@@ -180,7 +180,7 @@ def _poly_key(p: dict[Word, sympy.Expr]) -> str:
 
 def involves(expr: object) -> bool:
     """True when a value is, or contains, a matrix expression of symbolic size."""
-    from lemma.derive.exprsym import is_symbolic
+    from lemma.derive.language.exprsym import is_symbolic
 
     if is_symbolic(expr):
         return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from lemma.derive.block import (
+from lemma.derive.language.block import (
     Condition,
     Derivation,
     DerivationSyntaxError,
@@ -21,8 +21,8 @@ from lemma.derive.block import (
     Justification,
     Step,
 )
-from lemma.derive.combination import combination
-from lemma.derive.declare import (
+from lemma.derive.language.combination import combination
+from lemma.derive.language.declare import (
     SECTIONS,
     Lines,
     check_lines,
@@ -30,9 +30,9 @@ from lemma.derive.declare import (
     declarations,
     top_level_split,
 )
-from lemma.derive.expr import is_matrix, parse_expression, parse_with_conditions
-from lemma.derive.exprmat import shape_text
-from lemma.derive.fences import RawBlock, find_blocks
+from lemma.derive.language.expr import is_matrix, parse_expression, parse_with_conditions
+from lemma.derive.language.exprmat import shape_text
+from lemma.derive.language.fences import RawBlock, find_blocks
 from lemma.model import Diagnostic, Severity
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -14,11 +14,9 @@ from typing import Any
 
 import sympy
 
-from lemma.derive import printing
-from lemma.derive.block import Domain
-from lemma.derive.draw import simple_functions, special_values
-from lemma.derive.numeric import is_defined
-from lemma.derive.probe import (
+from lemma.derive.evidence.draw import simple_functions, special_values
+from lemma.derive.evidence.numeric import is_defined
+from lemma.derive.evidence.probe import (
     Claim,
     Point,
     compare_at,
@@ -27,6 +25,8 @@ from lemma.derive.probe import (
     replay,
     sample,
 )
+from lemma.derive.language import printing
+from lemma.derive.language.block import Domain
 
 HINT_POINTS = 6
 RESIDUAL_CHARS = 300

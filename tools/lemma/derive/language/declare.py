@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from lemma.derive.block import Check, Declaration, DerivationSyntaxError, Domain
-from lemma.derive.expr import CONSTANTS, FUNCTIONS, is_matrix, parse_expression
-from lemma.derive.exprmat import MAX_MATRIX, shape_text
-from lemma.derive.names import KEYWORD_NAMES, NAME, NAME_PATTERN, character_problem
+from lemma.derive.language.block import Check, Declaration, DerivationSyntaxError, Domain
+from lemma.derive.language.expr import CONSTANTS, FUNCTIONS, is_matrix, parse_expression
+from lemma.derive.language.exprmat import MAX_MATRIX, shape_text
+from lemma.derive.language.names import KEYWORD_NAMES, NAME, NAME_PATTERN, character_problem
 from lemma.model import SourcePos
 
 SECTIONS = ("title", "given", "assume", "calc", "check")

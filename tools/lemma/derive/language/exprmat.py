@@ -16,7 +16,7 @@ from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
 if TYPE_CHECKING:
-    from lemma.derive.expr import _Builder
+    from lemma.derive.language.expr import _Builder
 
 MAX_MATRIX = 8  # rows and columns of any matrix
 MAX_WORK = 100_000  # estimated expression nodes produced by one matrix operation
@@ -64,7 +64,7 @@ def _symbolic(m: MatrixBase) -> bool:
 
 def combine(op: str, left: object, right: object) -> object:
     """`left op right` for + - * / with scalar/matrix shape rules."""
-    from lemma.derive import exprsym
+    from lemma.derive.language import exprsym
 
     if exprsym.is_symbolic(left) or exprsym.is_symbolic(right):
         return exprsym.combine(op, left, right)
@@ -121,7 +121,7 @@ def _bounded(value: object, what: str) -> object:
 
 def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
     """M**n for a square M and a literal integer |n| <= 8 (n = -1 is the inverse)."""
-    from lemma.derive import exprsym
+    from lemma.derive.language import exprsym
 
     if exprsym.is_symbolic(base):
         return exprsym.power(base, exp)  # type: ignore[return-value]
@@ -244,7 +244,7 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
-    from lemma.derive import exprsym
+    from lemma.derive.language import exprsym
 
     if exprsym.is_symbolic(value):
         builder.transparent(args[0], value, name)
@@ -289,7 +289,7 @@ def _literal(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> Mat
 
 
 def _explicit(builder: _Builder, node: ast.AST, scope: dict[str, object], what: str) -> object:
-    from lemma.derive import exprsym
+    from lemma.derive.language import exprsym
 
     value = builder.conv(node, scope)
     if exprsym.is_symbolic(value):

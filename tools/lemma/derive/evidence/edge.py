@@ -16,9 +16,9 @@ from dataclasses import replace
 
 import sympy
 
-from lemma.derive import cases
-from lemma.derive.block import Condition
-from lemma.derive.probe import Claim, Point, Space, draw_point, instantiate
+from lemma.derive.evidence.probe import Claim, Point, Space, draw_point, instantiate
+from lemma.derive.language.block import Condition
+from lemma.derive.proof import cases
 
 #: Most edge points tried per link (each is one exact evaluation of the link).
 MAX_EDGE_POINTS = 24

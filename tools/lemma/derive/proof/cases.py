@@ -17,7 +17,7 @@ from collections.abc import Callable
 import sympy
 from sympy import Max
 
-from lemma.derive.exprbind import BoundSymbol
+from lemma.derive.language.exprbind import BoundSymbol
 
 #: Most cases one expression is split into (the product of the nodes' branch counts).
 MAX_CASES = 64

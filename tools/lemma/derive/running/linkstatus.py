@@ -3,10 +3,10 @@ conditions left open, and what a time box cut short."""
 
 from __future__ import annotations
 
-from lemma.derive import workers
-from lemma.derive.block import Condition
-from lemma.derive.probe import Claim
-from lemma.derive.results import LinkResult
+from lemma.derive.evidence.probe import Claim
+from lemma.derive.language.block import Condition
+from lemma.derive.running import workers
+from lemma.derive.running.results import LinkResult
 
 #: Fewest admissible points that make a link "verified" without a proof (fewer: unchecked).
 MIN_POINTS = 5

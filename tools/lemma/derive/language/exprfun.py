@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 if TYPE_CHECKING:
-    from lemma.derive.expr import _Builder
+    from lemma.derive.language.expr import _Builder
 
 #: H(0) when Heaviside is called with one argument: 1/2, so H(x) + H(-x) = 1 and
 #: sign(x) = 2*H(x) - 1 hold everywhere (sympy's convention too).

@@ -5,7 +5,7 @@ Pure string formatting over `results` (no sympy), so a fully cached run never im
 
 from __future__ import annotations
 
-from lemma.derive.results import LINK_STATUSES, VERDICTS, DerivationResult, LinkResult
+from lemma.derive.running.results import LINK_STATUSES, VERDICTS, DerivationResult, LinkResult
 
 INDENT = "    "
 

@@ -20,11 +20,18 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import conditions as conds
-from lemma.derive import mpeval, printing
-from lemma.derive.block import Condition, Derivation, Domain
-from lemma.derive.draw import draw_scalar, draw_size, matrix_entry, random_function, random_matrix
-from lemma.derive.numeric import DIGITS, is_defined, sign_kind, zero_kind
+from lemma.derive.evidence import mpeval
+from lemma.derive.evidence.draw import (
+    draw_scalar,
+    draw_size,
+    matrix_entry,
+    random_function,
+    random_matrix,
+)
+from lemma.derive.evidence.numeric import DIGITS, is_defined, sign_kind, zero_kind
+from lemma.derive.language import printing
+from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.proof import conditions as conds
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
 MAX_TRIES = 25
@@ -397,7 +404,7 @@ def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
     where a side condition is most likely to fail (edge.py), then random ones."""
     rng = random.Random(f"{claim.seed}:{stream}")
     if stream == "test" and (claim.pointwise or _has_seams(claim)):
-        from lemma.derive.edge import edge_points
+        from lemma.derive.evidence.edge import edge_points
 
         yield from edge_points(claim, rng)
     index = 0
@@ -407,7 +414,7 @@ def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
 
 
 def _has_seams(claim: Claim) -> bool:
-    from lemma.derive.cases import seams
+    from lemma.derive.proof.cases import seams
 
     return bool(seams(claim.left) or seams(claim.right))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import sympy
 
-from lemma.derive.block import Binder, Condition, Domain
+from lemma.derive.language.block import Binder, Condition, Domain
 
 SIGNED = frozenset({"positive", "nonnegative", "unit"})
 _TEXT = {
@@ -257,7 +257,7 @@ _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
 
 
 def _unfold(expr: sympy.Expr) -> sympy.Expr:
-    from lemma.derive.exprfun import unfold  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
+    from lemma.derive.language.exprfun import unfold  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
 
     return unfold(expr)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive import printing, workers
-from lemma.derive.block import Check, Derivation
-from lemma.derive.probe import Point, build_space, instantiate
-from lemma.derive.results import CheckResult
+from lemma.derive.evidence.probe import Point, build_space, instantiate
+from lemma.derive.language import printing
+from lemma.derive.language.block import Check, Derivation
+from lemma.derive.running import workers
+from lemma.derive.running.results import CheckResult
 
 
 def check_value(d: Derivation, chk: Check, time_box: float) -> CheckResult:

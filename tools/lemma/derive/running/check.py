@@ -14,21 +14,23 @@ from collections.abc import Callable
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive import cases, printing, workers
-from lemma.derive.block import Condition, Derivation, Step
-from lemma.derive.checklines import check_value
-from lemma.derive.conditions import discharged
-from lemma.derive.linkstatus import conclude, counts, declare_hint
-from lemma.derive.ncring import involves, ring_zero
-from lemma.derive.parse import conclusion
-from lemma.derive.probe import Claim, Space, build_space, sample_points, summarize
-from lemma.derive.results import (
+from lemma.derive.evidence.probe import Claim, Space, build_space, sample_points, summarize
+from lemma.derive.evidence.shrink import explain_failure, truncate
+from lemma.derive.language import printing
+from lemma.derive.language.block import Condition, Derivation, Step
+from lemma.derive.language.ncring import involves, ring_zero
+from lemma.derive.language.parse import conclusion
+from lemma.derive.proof import cases
+from lemma.derive.proof.conditions import discharged
+from lemma.derive.running import workers
+from lemma.derive.running.checklines import check_value
+from lemma.derive.running.linkstatus import conclude, counts, declare_hint
+from lemma.derive.running.results import (
     DerivationResult,
     LinkResult,
     decide_verdict,
     expectation_met,
 )
-from lemma.derive.shrink import explain_failure, truncate
 
 PROBE_POINTS = 3
 TEST_POINTS = 12
