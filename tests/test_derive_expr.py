@@ -10,7 +10,7 @@ import sympy
 from lemma.derive.language.block import DerivationSyntaxError
 from lemma.derive.language.expr import parse_expression
 from lemma.derive.language.exprbind import BoundSymbol
-from lemma.derive.language.exprfun import Heaviside, sigmoid, softplus
+from lemma.derive.language.functions import Heaviside, sigmoid, softplus
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)

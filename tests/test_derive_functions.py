@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from lemma.derive.language import printing
-from lemma.derive.language.exprfun import Heaviside
+from lemma.derive.language.functions import Heaviside
 from lemma.derive.language.parse import find_blocks, parse_block
 from lemma.derive.proof.cases import split
 from lemma.derive.running.check import check_derivation

@@ -30,8 +30,8 @@ from lemma.derive.evidence.draw import (
 )
 from lemma.derive.evidence.numeric import DIGITS, is_defined, sign_kind, zero_kind
 from lemma.derive.language import printing
+from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition, Derivation, Domain
-from lemma.derive.proof import conditions as conds
 
 #: Tries per accepted point before giving up (side conditions and poles reject draws).
 MAX_TRIES = 25

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import sympy
 
 from lemma.derive.language.block import Check, Declaration, DerivationSyntaxError, Domain
-from lemma.derive.language.expr import CONSTANTS, FUNCTIONS, is_matrix, parse_expression
+from lemma.derive.language.expr import is_matrix, parse_expression
 from lemma.derive.language.exprmat import MAX_MATRIX, shape_text
 from lemma.derive.language.names import KEYWORD_NAMES, NAME, NAME_PATTERN, character_problem
+from lemma.derive.language.tables import CONSTANTS, FUNCTIONS
 from lemma.model import SourcePos
 
 SECTIONS = ("title", "given", "assume", "calc", "check")

@@ -7,10 +7,8 @@ Python, and sympy only ever sees constructors whose arguments have been bounded 
 from __future__ import annotations
 
 import ast
-import contextlib
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy
@@ -18,68 +16,31 @@ from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.language import exprbind, exprcond, exprfun, exprsym, printing
+from lemma.derive.language import exprbind, exprcond, exprfun, exprsym, printing, sideconditions
 from lemma.derive.language import exprmat as mat
 from lemma.derive.language import names as naming
-from lemma.derive.language.block import Binder, Condition, DerivationSyntaxError
-from lemma.derive.proof import conditions
+from lemma.derive.language.block import Condition, DerivationSyntaxError
+from lemma.derive.language.builder import Builder
+from lemma.derive.language.tables import (
+    BINDERS,
+    BOUNDED_ARGS,
+    CONSTANTS,
+    FUNCTIONS,
+    MATRIX_FUNCTIONS,
+    MAX_BRACKETS,
+    MAX_CHARS,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MAX_FACTORIAL,
+    MAX_NODES,
+    MAX_NUMBER_BITS,
+    MAX_POWER_BITS,
+    SCALAR_FUNCTIONS,
+    SPECIAL_FUNCTIONS,
+    numeric_size,
+)
 from lemma.model import SourcePos
-
-MAX_CHARS = 8000  # characters of one expression
-MAX_NODES = 4000  # Python syntax nodes of one expression
-MAX_DEPTH = 200  # nesting depth of the syntax tree
-MAX_BRACKETS = 50  # nesting depth of brackets, checked before Python parses anything
-MAX_DIGITS = 30  # digits of an integer or decimal literal
-MAX_EXPONENT = 64  # |n| of a numeric exponent
-MAX_POWER_BITS = 4096  # bits of an exact rational power computed while parsing
-MAX_NUMBER_BITS = 12_000  # bits of any exact number built while parsing (about 3600 digits)
-MAX_FACTORIAL = 1000  # numeric arguments of factorial, binomial, gamma, beta
-MAX_TERMS = 1000  # terms of a Sum/Product whose bounds are both numbers
-MAX_DIFF_ORDER = 8  # total order of a derivative
-
-CONSTANTS: dict[str, sympy.Basic] = {"pi": sympy.pi, "π": sympy.pi, "E": sympy.E, "I": sympy.I,
-                                     "oo": sympy.oo}
-
-#: name -> (constructor, least and most number of arguments); all arguments are scalars.
-SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
-    "sqrt": (sympy.sqrt, 1, 1),
-    "exp": (sympy.exp, 1, 1),
-    "log": (sympy.log, 1, 2),
-    "sin": (sympy.sin, 1, 1),
-    "cos": (sympy.cos, 1, 1),
-    "tan": (sympy.tan, 1, 1),
-    "tanh": (sympy.tanh, 1, 1),
-    "sinh": (sympy.sinh, 1, 1),
-    "cosh": (sympy.cosh, 1, 1),
-    "sech": (sympy.sech, 1, 1),
-    "asin": (sympy.asin, 1, 1),
-    "acos": (sympy.acos, 1, 1),
-    "atan": (sympy.atan, 1, 1),
-    "Abs": (sympy.Abs, 1, 1),
-    "Min": (sympy.Min, 1, 16),
-    "Max": (sympy.Max, 1, 16),
-    "sign": (sympy.sign, 1, 1),
-    "factorial": (sympy.factorial, 1, 1),
-    "binomial": (sympy.binomial, 2, 2),
-    "gamma": (sympy.gamma, 1, 1),
-    "beta": (sympy.beta, 2, 2),
-    "floor": (sympy.floor, 1, 1),
-    "ceiling": (sympy.ceiling, 1, 1),
-    "erf": (sympy.erf, 1, 1),
-    "erfc": (sympy.erfc, 1, 1),
-    "re": (sympy.re, 1, 1),
-    "im": (sympy.im, 1, 1),
-    "conjugate": (sympy.conjugate, 1, 1),
-}
-BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
-BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
-MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
-                              "norm"})
-SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(exprfun.ABBREVIATIONS)
-FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
-#: What a guarded side condition is replaced by outside its branch: a value where it holds.
-_NEUTRAL = {"nonzero": 1, "positive": 1, "nonnegative": 1, "unit": 0, "gamma": 1}
-RESERVED = frozenset(CONSTANTS)
 
 _DECIMAL = re.compile(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
 _NOT_ALLOWED = {
@@ -143,7 +104,7 @@ def parse_with_conditions(
     added, subtracted and multiplied (Mathlib's ring rule), never divided by or passed to a
     function.
     """
-    builder = _Builder(text, names, pos, bound_ok, opaque)
+    builder = ExpressionBuilder(text, names, pos, bound_ok, opaque)
     try:
         value = builder.build()
         return value, tuple(builder.conditions)
@@ -156,76 +117,8 @@ def parse_with_conditions(
                            + printing.plain_error(err)) from None
 
 
-class _Builder:
-    """One walk over one expression's syntax tree, remembering where the text came from."""
-
-    def __init__(self, text: str, names: Mapping[str, object], pos: SourcePos, bound_ok: bool,
-                 opaque: frozenset[sympy.Symbol] = frozenset()):
-        self.text = text
-        self.names = names
-        self.pos = pos
-        self.bound_ok = bound_ok
-        self.opaque = opaque
-        self.shift = 0
-        self.flat = ""
-        self.conditions: list[Condition] = []
-        self.binders: list[Binder] = []
-        self.guards: list[tuple[sympy.Basic, str]] = []  # the Piecewise branch being built
-
-    # -- side conditions ------------------------------------------------------------------
-
-    def segment(self, node: ast.AST) -> str:
-        """The author's text of a node (without surrounding brackets)."""
-        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
-        return " ".join(self.flat[start:end].split())
-
-    def require(self, kind: str, expr: object, node: ast.AST | str, *,
-                defines: bool = True) -> None:
-        """Record that the expression is defined only where `expr` satisfies `kind`."""
-        text = node if isinstance(node, str) else self.segment(node)
-        if self.guards and isinstance(expr, sympy.Expr):
-            where = sympy.And(*(guard for guard, _ in self.guards))
-            if where is sympy.false:
-                return
-            expr = sympy.Piecewise((expr, where), (_NEUTRAL[kind], True))
-        condition = conditions.make(kind, expr, text, tuple(self.binders), defines)
-        if condition is not None and self.guards:
-            shown = " and ".join(words for _, words in self.guards if words)
-            condition = replace(condition, text=f"{condition.text} where {shown}")
-        if condition is not None and condition not in self.conditions:
-            self.conditions.append(condition)
-
-    @contextlib.contextmanager
-    def guarded(self, guards: list[tuple[sympy.Basic, str]]) -> Iterator[None]:
-        """Side conditions recorded inside hold only where all `guards` hold."""
-        saved, self.guards = self.guards, list(guards)
-        try:
-            yield
-        finally:
-            self.guards = saved
-
-    def transparent(self, node: ast.AST, value: object, what: str) -> None:
-        """Reject a hypothesis of a linear combination used other than by + - *."""
-        if self.opaque and conditions.mentions(value, self.opaque):
-            raise self.fail(node, f"a hypothesis cannot be used in {what} inside "
-                            "linear_combination", "a linear combination only adds, subtracts "
-                            "and multiplies hypotheses (Mathlib's rule)")
-
-    # -- positions and errors -------------------------------------------------------------
-
-    def where(self, offset: int) -> SourcePos:
-        """The file position of character `offset` of the original text."""
-        offset = max(0, min(offset, len(self.text)))
-        before = self.text[:offset]
-        newlines = before.count("\n")
-        if newlines == 0:
-            return SourcePos(self.pos.path, self.pos.line, self.pos.col + offset)
-        return SourcePos(self.pos.path, self.pos.line + newlines, offset - before.rfind("\n"))
-
-    def fail(self, at: ast.AST | int, message: str, hint: str = "") -> DerivationSyntaxError:
-        """An error at a node (or a character offset of the original text)."""
-        offset = at if isinstance(at, int) else self.shift + getattr(at, "col_offset", 0)
-        return DerivationSyntaxError(self.where(offset), message, hint)
+class ExpressionBuilder(Builder):
+    """The walk over one expression: the whitelist of syntax nodes, operators and calls."""
 
     # -- entry point ----------------------------------------------------------------------
 
@@ -442,7 +335,7 @@ class _Builder:
             raise mat.ShapeProblem("a matrix cannot be an exponent")
         exp = exponent
         self.transparent(node.right, exp, "an exponent")
-        seen = conditions.from_lower_bounds(exp, self.binders)
+        seen = sideconditions.from_lower_bounds(exp, self.binders)
         natural = bool(getattr(seen, "is_integer", False) and seen.is_nonnegative)  # type: ignore[union-attr]
         if not natural:
             self.transparent(node.left, base, "a power other than 0, 1, 2, ...")
@@ -463,7 +356,7 @@ class _Builder:
                     raise self.fail(node, f"the power {_short(base)}**{exp} is too large to "
                                     "compute", "keep it symbolic, e.g. declare the base")
         elif exp.is_number and base.is_number:  # type: ignore[union-attr]
-            size = _numeric_size(exp)
+            size = numeric_size(exp)
             if size is None or size > MAX_EXPONENT:
                 raise self.fail(node.right, "a numeric exponent of a number must be at most "
                                 f"{MAX_EXPONENT} in size")
@@ -518,7 +411,7 @@ class _Builder:
         exprcond.call_conditions(self, node, name, args)
         if name in BOUNDED_ARGS:
             for arg, sub in zip(args, node.args, strict=True):
-                size = _numeric_size(arg) if arg.is_number else 0
+                size = numeric_size(arg) if arg.is_number else 0
                 if size is None or size > MAX_FACTORIAL:
                     raise self.fail(sub, f"{name} of a number larger than {MAX_FACTORIAL} is "
                                     "not computed", "keep the argument symbolic")
@@ -565,17 +458,6 @@ class _Builder:
             raise self.fail(node, f"{name} takes {arity} argument(s), got {len(values)}",
                             f"it is declared as `{name}: function {arity}`")
         return fn(*values)
-
-
-def _numeric_size(value: sympy.Expr) -> float | None:
-    """|value| for a number, computed cheaply; None when it cannot be sized."""
-    if value.is_Rational:
-        return float(abs(value))  # type: ignore[arg-type]
-    try:
-        approx = complex(sympy.N(value, 15))
-    except (TypeError, ValueError, OverflowError, ArithmeticError):
-        return None
-    return abs(approx)
 
 
 def _short(number: sympy.Rational) -> str:

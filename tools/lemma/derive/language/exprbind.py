@@ -16,14 +16,21 @@ from sympy.matrices import MatrixBase
 
 from lemma.derive.language.block import Binder
 from lemma.derive.language.exprmat import shape_text
+from lemma.derive.language.tables import (
+    CONSTANTS,
+    FUNCTIONS,
+    MAX_DIFF_ORDER,
+    MAX_TERMS,
+    numeric_size,
+)
 
 if TYPE_CHECKING:
-    from lemma.derive.language.expr import _Builder
+    from lemma.derive.language.builder import Builder
 
 Scope = dict[str, object]
 
 
-def binder(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
+def binder(builder: Builder, node: ast.Call, name: str, scope: Scope) -> object:
     """Build one binding construct; `name` is one of expr.BINDERS."""
     if name in ("Sum", "Product"):
         return _sum(builder, node, name, scope)
@@ -50,12 +57,10 @@ def _fresh(ident: str, integer: bool) -> sympy.Symbol:
     return BoundSymbol(ident, integer=True) if integer else BoundSymbol(ident, real=True)
 
 
-def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
+def _variable(builder: Builder, node: ast.AST, scope: Scope, what: str, *,
               integer: bool = False, vector_ok: bool = False, fresh: bool = True) -> object:
     """The symbol a binder binds: always a fresh local one, except for a derivative's variable
     (`fresh=False`), which is the declared name it differentiates by."""
-    from lemma.derive.language.expr import CONSTANTS, FUNCTIONS
-
     if not isinstance(node, ast.Name):
         raise builder.fail(node, f"the variable of {what} must be a name, e.g. j")
     ident = node.id
@@ -78,14 +83,12 @@ def _variable(builder: _Builder, node: ast.AST, scope: Scope, what: str, *,
     return sympy.Symbol(ident, integer=True) if integer else sympy.Symbol(ident, real=True)
 
 
-def _need(builder: _Builder, node: ast.Call, name: str, least: int, most: int, usage: str) -> None:
+def _need(builder: Builder, node: ast.Call, name: str, least: int, most: int, usage: str) -> None:
     if not least <= len(node.args) <= most:
         raise builder.fail(node, f"{name} takes {usage}")
 
 
-def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
-    from lemma.derive.language.expr import MAX_TERMS, _numeric_size
-
+def _sum(builder: Builder, node: ast.Call, name: str, scope: Scope) -> object:
     _need(builder, node, name, 2, 5, "an expression and bounds, e.g. " + name + "(f, (j, 1, n))")
     inner = dict(scope)
     limits = []
@@ -104,7 +107,7 @@ def _sum(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
                         f"{builder.segment(lim.elts[2])} - ({builder.segment(lim.elts[1])}) + 1",
                         defines=False)
         if low.is_number and high.is_number and low.is_finite and high.is_finite:
-            span = _numeric_size(high - low)
+            span = numeric_size(high - low)
             if span is None or span + 1 > MAX_TERMS:
                 count = f"{high - low + 1} terms" if span is not None else "too many terms"
                 raise builder.fail(lim, f"{name} over {count} is not expanded: the limit is "
@@ -141,7 +144,7 @@ def expansion(expr: object) -> int:
     return max((expansion(arg) for arg in expr.args), default=1)
 
 
-def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+def _integral(builder: Builder, node: ast.Call, scope: Scope) -> object:
     _need(builder, node, "Integral", 2, 4, "an expression and variables, e.g. "
           "Integral(f, (x, 0, 1)) or Integral(f, x)")
     inner = dict(scope)
@@ -163,9 +166,7 @@ def _integral(builder: _Builder, node: ast.Call, scope: Scope) -> object:
     return sympy.Integral(body, *reversed(limits))
 
 
-def _order(builder: _Builder, node: ast.AST) -> int:
-    from lemma.derive.language.expr import MAX_DIFF_ORDER
-
+def _order(builder: Builder, node: ast.AST) -> int:
     if (
         not isinstance(node, ast.Constant)
         or isinstance(node.value, bool)
@@ -177,9 +178,7 @@ def _order(builder: _Builder, node: ast.AST) -> int:
     return node.value
 
 
-def _derivative(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> object:
-    from lemma.derive.language.expr import MAX_DIFF_ORDER
-
+def _derivative(builder: Builder, node: ast.Call, name: str, scope: Scope) -> object:
     _need(builder, node, name, 2, 9, f"an expression and variables, e.g. {name}(f, x)")
     args = node.args
     specs: list[tuple[object, int]] = []
@@ -213,7 +212,7 @@ def _derivative(builder: _Builder, node: ast.Call, name: str, scope: Scope) -> o
     return sympy.Derivative(body, *specs)
 
 
-def _subs(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+def _subs(builder: Builder, node: ast.Call, scope: Scope) -> object:
     _need(builder, node, "Subs", 3, 3, "three arguments: Subs(f, x, a) or Subs(f, (x, y), (a, b))")
     var_arg, point_arg = node.args[1], node.args[2]
     var_nodes = var_arg.elts if isinstance(var_arg, ast.Tuple | ast.List) else [var_arg]
@@ -245,7 +244,7 @@ def _subs(builder: _Builder, node: ast.Call, scope: Scope) -> object:
     return sympy.Subs(body, tuple(variables), tuple(points))
 
 
-def _limit(builder: _Builder, node: ast.Call, scope: Scope) -> object:
+def _limit(builder: Builder, node: ast.Call, scope: Scope) -> object:
     """Limit(f, x, a) is two-sided; Limit(f, x, a, "+") or "-" approaches from one side."""
     _need(builder, node, "Limit", 3, 4, 'three arguments, Limit(f, x, a), or a direction too: '
           'Limit(f, x, a, "+")')

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import sympy
 
 if TYPE_CHECKING:
-    from lemma.derive.language.expr import _Builder
+    from lemma.derive.language.builder import Builder
 
 
-def power_conditions(builder: _Builder, node: ast.BinOp, base: object, exp: object,
+def power_conditions(builder: Builder, node: ast.BinOp, base: object, exp: object,
                      natural: bool) -> None:
     """`base**exp` for real values: 0**-1 is undefined, (-1)**(1/2) is not real."""
     if natural:
@@ -28,7 +28,7 @@ def power_conditions(builder: _Builder, node: ast.BinOp, base: object, exp: obje
     else:
         builder.require("positive", base, node.left)
 
-def call_conditions(builder: _Builder, node: ast.Call, name: str, args: list[sympy.Expr]) -> None:
+def call_conditions(builder: Builder, node: ast.Call, name: str, args: list[sympy.Expr]) -> None:
     """Where a built-in function of real arguments is defined."""
     for arg, sub in zip(args, node.args, strict=False):
         builder.transparent(sub, arg, f"the argument of {name}")

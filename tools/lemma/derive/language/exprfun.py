@@ -1,5 +1,5 @@
-"""Functions papers use beyond sympy's basics: `Piecewise`, `Heaviside` with H(0) pinned,
-and `sigmoid`/`softplus` as named abbreviations of their definitions.
+"""Builder constructs for `Piecewise`, `Heaviside` and the abbreviations `sigmoid`/`softplus`
+(the function classes themselves live in functions.py).
 
 A Piecewise condition is one comparison of two real scalars (`<`, `<=`, `>`, `>=`, `==`, `!=`),
 built from the syntax tree like any other expression: never evaluated by Python. A branch's
@@ -13,93 +13,17 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from lemma.derive.language.functions import ABBREVIATIONS, HEAVISIDE_AT_ZERO, Heaviside
+
 if TYPE_CHECKING:
-    from lemma.derive.language.expr import _Builder
+    from lemma.derive.language.builder import Builder
 
-#: H(0) when Heaviside is called with one argument: 1/2, so H(x) + H(-x) = 1 and
-#: sign(x) = 2*H(x) - 1 hold everywhere (sympy's convention too).
-HEAVISIDE_AT_ZERO = sympy.Rational(1, 2)
-
-
-class Heaviside(sympy.Heaviside):
-    """sympy's Heaviside step, set as H(x) in LaTeX (sympy writes theta(x), which reads as a
-    Greek name); H(x, h0) when H(0) is not the default 1/2."""
-
-    def __new__(cls, arg: sympy.Expr, at_zero: sympy.Expr = HEAVISIDE_AT_ZERO,
-                **options: object) -> sympy.Expr:
-        # sympy's own __new__ recurses forever in a subclass (super(cls, cls))
-        return sympy.Function.__new__(cls, arg, at_zero, **options)
-
-    def _latex(self, printer: object, exp: str | None = None) -> str:
-        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
-        at_zero = self.args[1] if len(self.args) > 1 else HEAVISIDE_AT_ZERO
-        extra = "" if at_zero == HEAVISIDE_AT_ZERO else ", " + printer._print(at_zero)  # type: ignore[attr-defined]
-        power = f"^{{{exp}}}" if exp else ""
-        return rf"H{power}\left({arg}{extra}\right)"
-
-
-class sigmoid(sympy.Function):
-    """sigmoid(x) = 1/(1 + exp(-x)): printed as written, unfolded by doit (and so at points)."""
-
-    nargs = 1
-
-    def doit(self, **hints: object) -> sympy.Expr:
-        x = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
-        return 1 / (1 + sympy.exp(-x))
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return self * (1 - self)
-
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self.doit()._eval_evalf(prec)
-
-    def _eval_rewrite_as_exp(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
-        return 1 / (1 + sympy.exp(-x))
-
-    def _eval_is_extended_real(self) -> bool | None:
-        return self.args[0].is_extended_real
-
-    def _eval_is_positive(self) -> bool | None:
-        return True if self.args[0].is_extended_real else None
-
-
-class softplus(sympy.Function):
-    """softplus(x) = log(1 + exp(x)): printed as written, unfolded by doit (and so at points)."""
-
-    nargs = 1
-
-    def doit(self, **hints: object) -> sympy.Expr:
-        x = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
-        return sympy.log(1 + sympy.exp(x))
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return sigmoid(self.args[0])
-
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self.doit()._eval_evalf(prec)
-
-    def _eval_rewrite_as_exp(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
-        return sympy.log(1 + sympy.exp(x))
-
-    def _eval_is_extended_real(self) -> bool | None:
-        return self.args[0].is_extended_real
-
-    def _eval_is_positive(self) -> bool | None:
-        return True if self.args[0].is_extended_real else None
-
-
-ABBREVIATIONS = {"sigmoid": sigmoid, "softplus": softplus}
-
-
-def unfold(expr: sympy.Basic) -> sympy.Basic:
-    """`expr` with sigmoid and softplus written out as their definitions."""
-    return expr.replace(lambda n: isinstance(n, sigmoid | softplus), lambda n: n.doit(deep=False))
 _RELATIONS = {ast.Lt: (sympy.Lt, "<", ">="), ast.LtE: (sympy.Le, "<=", ">"),
               ast.Gt: (sympy.Gt, ">", "<="), ast.GtE: (sympy.Ge, ">=", "<"),
               ast.Eq: (sympy.Eq, "==", "!="), ast.NotEq: (sympy.Ne, "!=", "==")}
 
 
-def real_argument(builder: _Builder, node: ast.AST, value: sympy.Expr, what: str) -> None:
+def real_argument(builder: Builder, node: ast.AST, value: sympy.Expr, what: str) -> None:
     """Reject an argument that is not known to be real where the function compares values."""
     real = value.is_extended_real or (
         not value.has(sympy.I) and all(s.is_real for s in value.free_symbols))
@@ -108,7 +32,7 @@ def real_argument(builder: _Builder, node: ast.AST, value: sympy.Expr, what: str
                            "take re(...) or Abs(...) of it, or declare it real")
 
 
-def abbreviation(builder: _Builder, node: ast.Call, name: str, arg: sympy.Expr) -> sympy.Expr:
+def abbreviation(builder: Builder, node: ast.Call, name: str, arg: sympy.Expr) -> sympy.Expr:
     """sigmoid(x) or softplus(x); complex arguments keep away from the poles of 1/(1 + e^-x)."""
     text = builder.segment(node.args[0])
     real = not arg.has(sympy.I) and all(s.is_real for s in arg.free_symbols)
@@ -119,7 +43,7 @@ def abbreviation(builder: _Builder, node: ast.Call, name: str, arg: sympy.Expr) 
     return ABBREVIATIONS[name](arg)
 
 
-def heaviside(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
+def heaviside(builder: Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
     """Heaviside(x) with H(0) = 1/2, or Heaviside(x, h0) with a numeric h0."""
     if not 1 <= len(node.args) <= 2:
         raise builder.fail(node, f"Heaviside takes 1 or 2 arguments, got {len(node.args)}",
@@ -135,7 +59,7 @@ def heaviside(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sy
     return Heaviside(arg, at_zero)
 
 
-def piecewise(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
+def piecewise(builder: Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
     """Piecewise((value, condition), ..., (value, True)): the first branch whose condition
     holds; each value's side conditions are required only where it is taken."""
     usage = "Piecewise((value, condition), ..., (value, True))"
@@ -168,7 +92,7 @@ def piecewise(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sy
     return sympy.Piecewise(*pairs)
 
 
-def relation(builder: _Builder, node: ast.AST, scope: dict[str, object]
+def relation(builder: Builder, node: ast.AST, scope: dict[str, object]
              ) -> tuple[sympy.Basic, str, str]:
     """One comparison of two real scalars: (sympy relation, its text, its negation's text)."""
     if not isinstance(node, ast.Compare) or len(node.ops) != 1:

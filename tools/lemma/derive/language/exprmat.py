@@ -15,23 +15,17 @@ import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
+from lemma.derive.language import exprsym
+from lemma.derive.language.shapes import ShapeProblem
+
 if TYPE_CHECKING:
-    from lemma.derive.language.expr import _Builder
+    from lemma.derive.language.builder import Builder
 
 MAX_MATRIX = 8  # rows and columns of any matrix
 MAX_WORK = 100_000  # estimated expression nodes produced by one matrix operation
 MAX_SYMBOLIC_INV = 5  # inverse of a matrix with symbols: at most 5x5
 MAX_SYMBOLIC_DET = 6  # determinant of a matrix with symbols: at most 6x6
 MAX_MATRIX_POWER = 8  # |n| in M**n
-
-
-class ShapeProblem(Exception):
-    """A matrix operation that does not fit; the parser turns it into a positioned error."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def shape_text(m: MatrixExpr) -> str:
@@ -64,8 +58,6 @@ def _symbolic(m: MatrixBase) -> bool:
 
 def combine(op: str, left: object, right: object) -> object:
     """`left op right` for + - * / with scalar/matrix shape rules."""
-    from lemma.derive.language import exprsym
-
     if exprsym.is_symbolic(left) or exprsym.is_symbolic(right):
         return exprsym.combine(op, left, right)
     lm, rm = isinstance(left, MatrixBase), isinstance(right, MatrixBase)
@@ -121,8 +113,6 @@ def _bounded(value: object, what: str) -> object:
 
 def matrix_power(base: MatrixBase, exp: object) -> MatrixBase:
     """M**n for a square M and a literal integer |n| <= 8 (n = -1 is the inverse)."""
-    from lemma.derive.language import exprsym
-
     if exprsym.is_symbolic(base):
         return exprsym.power(base, exp)  # type: ignore[return-value]
     if base.rows != base.cols:
@@ -204,7 +194,7 @@ def square(m: MatrixBase, what: str) -> None:
         raise ShapeProblem(f"{what} needs a square matrix, but this is {shape_text(m)}")
 
 
-def _dimension(builder: _Builder, node: ast.AST, what: str) -> object:
+def _dimension(builder: Builder, node: ast.AST, what: str) -> object:
     """A literal integer dimension 1..8 for eye/zeros, or a declared integer name (eye(k))."""
     if isinstance(node, ast.Name):
         value = builder.names.get(node.id)
@@ -222,7 +212,7 @@ def _dimension(builder: _Builder, node: ast.AST, what: str) -> object:
     return node.value
 
 
-def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
     """inv, det, trace, eye, zeros and Matrix."""
     args = node.args
     if name in ("eye", "zeros"):
@@ -244,8 +234,6 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
-    from lemma.derive.language import exprsym
-
     if exprsym.is_symbolic(value):
         builder.transparent(args[0], value, name)
         made = exprsym.call(name, value)
@@ -266,7 +254,7 @@ def matrix_call(builder: _Builder, node: ast.Call, name: str, scope: dict[str, o
     return value.trace()
 
 
-def _literal(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
+def _literal(builder: Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
     """Matrix([[a, b], [c, d]]) by rows, or Matrix([a, b]) as a column."""
     args = node.args
     if len(args) != 1 or not isinstance(args[0], ast.List | ast.Tuple):
@@ -288,9 +276,7 @@ def _literal(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> Mat
     return sympy.ImmutableMatrix(entries)
 
 
-def _explicit(builder: _Builder, node: ast.AST, scope: dict[str, object], what: str) -> object:
-    from lemma.derive.language import exprsym
-
+def _explicit(builder: Builder, node: ast.AST, scope: dict[str, object], what: str) -> object:
     value = builder.conv(node, scope)
     if exprsym.is_symbolic(value):
         raise builder.fail(node, f"{what} of a matrix of symbolic size is not supported",
@@ -298,7 +284,7 @@ def _explicit(builder: _Builder, node: ast.AST, scope: dict[str, object], what: 
     return value
 
 
-def _jacobian(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
+def _jacobian(builder: Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
     """jacobian(F, x): the m x n matrix of dF_i/dx_j, for F a scalar or an m-vector and x a
     declared n-vector (a scalar F gives the 1 x n row of its gradient)."""
     if len(node.args) != 2:
@@ -317,7 +303,7 @@ def _jacobian(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> Ma
                                  lambda i, j: sympy.Derivative(entries[i], x[j]))
 
 
-def _norm(builder: _Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
+def _norm(builder: Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
     """norm(v): the Euclidean norm of a vector, the Frobenius norm of a matrix (explicit sizes)."""
     if len(node.args) != 1:
         raise builder.fail(node, "norm takes one argument: norm(v)")

@@ -12,7 +12,7 @@ import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.language.exprmat import ShapeProblem
+from lemma.derive.language.shapes import ShapeProblem
 
 
 def is_symbolic(value: object) -> bool:

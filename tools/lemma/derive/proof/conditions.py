@@ -1,7 +1,5 @@
-"""Side conditions: where a written expression is defined, and proving them from the declarations.
+"""Discharging side conditions: proving from the declarations that a recorded condition holds.
 
-The parser records a `Condition` for every division, inverse, root, logarithm, power with a
-negative or symbolic exponent, and so on, before sympy's automatic simplification hides it.
 A link may be called *proved* only when every condition of both sides follows from the declared
 domains and `!= 0` hypotheses (`discharged`); the others are tested at sample points.
 """
@@ -14,86 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 import sympy
 
 from lemma.derive.language.block import Binder, Condition, Domain
-
-SIGNED = frozenset({"positive", "nonnegative", "unit"})
-_TEXT = {
-    "nonzero": "{} != 0",
-    "positive": "{} > 0",
-    "nonnegative": "{} >= 0",
-    "unit": "-1 <= {} <= 1",
-    "gamma": "{} is not 0, -1, -2, ...",
-}
-
-
-def _real(expr: sympy.Expr) -> bool:
-    """True when every symbol is real and no imaginary unit appears (real-valued semantics)."""
-    return not expr.has(sympy.I) and all(s.is_real for s in expr.free_symbols)
-
-
-def make(kind: str, expr: object, text: str, binders: tuple[Binder, ...],
-         defines: bool = True) -> Condition | None:
-    """A condition, or None when it holds for every value (a nonzero number, a complex block)."""
-    if not isinstance(expr, sympy.Expr):
-        return None
-    if kind in SIGNED and not _real(expr):
-        return None  # complex values: the principal branch is defined
-    if expr.is_number and holds(kind, expr) is True:
-        return None
-    used = expr.free_symbols
-    inside = tuple(b for b in binders if b.var in used or _depends(b, binders, used))
-    return Condition(kind, expr, _TEXT[kind].format(text), inside, defines)
-
-
-def _depends(binder: Binder, binders: tuple[Binder, ...], used: set[object]) -> bool:
-    """An outer binder matters when an inner one that is used has bounds mentioning it."""
-    for inner in binders[binders.index(binder) + 1:]:
-        if inner.var in used:
-            for bound in (inner.low, inner.high):
-                if isinstance(bound, sympy.Basic) and binder.var in bound.free_symbols:
-                    return True
-    return False
-
-
-def from_lower_bounds(expr: object, binders: list[Binder]) -> object:
-    """`expr` with each summation index written as its lower bound plus a nonnegative integer,
-    so that `x**j` in `Sum(x**j, (j, 0, n))` is seen to have a natural exponent."""
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    for depth, binder in enumerate(reversed(binders)):
-        if binder.kind == "sum" and binder.low is not None and binder.var in expr.free_symbols:
-            offset = sympy.Symbol(f"t{depth}", integer=True, nonnegative=True)
-            expr = expr.xreplace({binder.var: binder.low + offset})
-    return expr
-
-
-def mentions(value: object, symbols: frozenset[sympy.Symbol]) -> bool:
-    """True when a scalar or matrix value contains one of `symbols`."""
-    return bool(getattr(value, "free_symbols", set()) & symbols)
-
-
-def holds(kind: str, value: sympy.Expr) -> bool | None:
-    """Whether a condition holds for a concrete number (None when that cannot be decided)."""
-    if kind == "nonzero":
-        return _not_none(value.is_zero, negate=True)
-    if kind == "positive":
-        return value.is_extended_positive
-    if kind == "nonnegative":
-        return value.is_extended_nonnegative
-    if kind == "unit":
-        low, high = (value + 1).is_extended_nonnegative, (1 - value).is_extended_nonnegative
-        if low is None or high is None:
-            return None
-        return low and high
-    if value.is_integer and value.is_nonpositive:  # gamma: poles at 0, -1, -2, ...
-        return False
-    return True if value.is_number and value.is_integer is not None else None
-
-
-def _not_none(flag: bool | None, negate: bool = False) -> bool | None:
-    return None if flag is None else (not flag if negate else flag)
-
-
-# -- proving conditions from the declarations ----------------------------------------------------
+from lemma.derive.language.functions import unfold
+from lemma.derive.proof import cases
 
 
 def discharged(condition: Condition, nonzero: Iterable[sympy.Expr],
@@ -257,14 +177,11 @@ _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
 
 
 def _unfold(expr: sympy.Expr) -> sympy.Expr:
-    from lemma.derive.language.exprfun import unfold  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
-
-    return unfold(expr)
+    return unfold(expr)  # 1 - sigmoid(x) is exp(-x)/(1 + exp(-x)) > 0
 
 
 def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
-    from lemma.derive import cases  # a Piecewise branch's condition holds where it is taken
-
+    # a Piecewise branch's condition holds where it is taken
     if cases.splittable(expr) and cases.all_cases(expr, lambda c: _proves(kind, c, known)):
         return True
     for rewrite in _REWRITES:
