@@ -16,7 +16,8 @@ from dataclasses import replace
 
 import sympy
 
-from lemma.derive.evidence.probe import Claim, Point, Space, draw_point, instantiate
+from lemma.derive.evidence.evaluate import instantiate
+from lemma.derive.evidence.space import Claim, Point, Space, draw_point
 from lemma.derive.language.block import Condition
 from lemma.derive.proof import cases
 

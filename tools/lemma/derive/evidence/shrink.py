@@ -15,18 +15,13 @@ from typing import Any
 import sympy
 
 from lemma.derive.evidence.draw import simple_functions, special_values
+from lemma.derive.evidence.evaluate import compare_at, instantiate, point_text
 from lemma.derive.evidence.numeric import is_defined
-from lemma.derive.evidence.probe import (
-    Claim,
-    Point,
-    compare_at,
-    instantiate,
-    point_text,
-    replay,
-    sample,
-)
+from lemma.derive.evidence.sampling import replay, sample
+from lemma.derive.evidence.space import Claim, Point
 from lemma.derive.language import printing
 from lemma.derive.language.block import Domain
+from lemma.derive.language.printing import truncate
 
 HINT_POINTS = 6
 RESIDUAL_CHARS = 300
@@ -88,11 +83,6 @@ def shrink(claim: Claim, point: Point) -> Point:
     return point
 
 
-def truncate(text: str, limit: int = RESIDUAL_CHARS) -> str:
-    """At most `limit` characters, with an ellipsis when something was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def show(value: object) -> str:
     """Exact text of a value, with a decimal when it is not rational."""
     return printing.with_decimal(value)
@@ -115,7 +105,7 @@ def explain_failure(claim: Claim, stream: str, draw: int) -> dict[str, Any]:
         "point": point_text(claim.space, point),
         "left": show(left) if left is not None else "undefined",
         "right": show(right) if right is not None else "undefined",
-        "residual": truncate(residual_text),
+        "residual": truncate(residual_text, RESIDUAL_CHARS),
         "hints": [] if why.startswith("undefined") else _safe_hints(claim, point),
         "why": why,
     }

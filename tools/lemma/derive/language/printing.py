@@ -75,3 +75,8 @@ def plain_error(exc: BaseException) -> str:
         if needle in said:
             return plain
     return "sympy could not evaluate it"
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

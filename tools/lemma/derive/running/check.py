@@ -9,19 +9,17 @@ otherwise they are "not refuted on N samples".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.evidence.probe import Claim, Space, build_space, sample_points, summarize
-from lemma.derive.evidence.shrink import explain_failure, truncate
-from lemma.derive.language import printing
+from lemma.derive.evidence.sampling import sample_points, summarize
+from lemma.derive.evidence.shrink import explain_failure
+from lemma.derive.evidence.space import Claim, Space, build_space
 from lemma.derive.language.block import Condition, Derivation, Step
 from lemma.derive.language.ncring import involves, ring_zero
 from lemma.derive.language.parse import conclusion
-from lemma.derive.proof import cases
-from lemma.derive.proof.conditions import discharged
+from lemma.derive.proof import rungs
+from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
 from lemma.derive.running.linkstatus import conclude, counts, declare_hint
@@ -35,81 +33,8 @@ from lemma.derive.running.results import (
 PROBE_POINTS = 3
 TEST_POINTS = 12
 INEQUALITY_POINTS = 24
-RESIDUAL_CHARS = 300
 #: Share of the time box the heavy rungs get once random exact points already verified a link.
 HEAVY_SHARE_WHEN_VERIFIED = 0.3
-
-
-def _entries(expr: object) -> list[sympy.Expr]:
-    return list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]  # type: ignore[list-item]
-
-
-def _all_zero(
-    expr: object, fn: Callable[[sympy.Expr], sympy.Expr], doit: bool = False
-) -> tuple[bool, str]:
-    """Apply a simplification entrywise (after .doit() if asked); (all zero?, residual text)."""
-    out = [fn(_doit(e) if doit else e) for e in _entries(expr)]
-    text = printing.text(out if isinstance(expr, sympy.MatrixBase) else out[0])
-    return all(e == 0 for e in out), truncate(text, RESIDUAL_CHARS)
-
-
-def _doit(e: sympy.Expr) -> sympy.Expr:
-    return e.doit() if isinstance(e, sympy.Basic) else e
-
-
-#: Symbolic strategies for identities, cheapest first: (name, function, cheap?). Rungs named
-#: "doit+..." and all heavy rungs first evaluate derivatives, sums and integrals with .doit(),
-#: unless a cheap doit rung already timed out (then the heavy ones work on the raw residual).
-LADDER: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr], bool], ...] = (
-    ("expand", sympy.expand, True),
-    ("cancel", lambda e: sympy.cancel(sympy.together(e)), True),
-    ("doit+expand", sympy.expand, True),
-    ("doit+cancel", lambda e: sympy.cancel(sympy.together(e)), True),
-    ("doit+cases", lambda e: _by_cases(e, _QUICK_CASE_RUNGS), True),
-    ("cases+simplify", lambda e: _by_cases(e, _CASE_RUNGS), False),
-    ("gammasimp", sympy.gammasimp, False),
-    ("combsimp", sympy.combsimp, False),
-    ("simplify", sympy.simplify, False),
-    ("rewrite(exp)", lambda e: sympy.simplify(e.rewrite(sympy.exp)), False),
-    ("expand_complex", lambda e: sympy.expand(sympy.expand_complex(e.rewrite(sympy.erf))),
-     False),
-    ("trigsimp", sympy.trigsimp, False),
-    ("fu", sympy.fu, False),
-)
-
-#: How each case of a proof by cases is closed: quickly (a cheap rung), or with simplify too.
-_QUICK_CASE_RUNGS: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
-    sympy.expand, lambda e: sympy.cancel(sympy.together(e)))
-_CASE_RUNGS = (*_QUICK_CASE_RUNGS, sympy.simplify)
-
-
-def _by_cases(e: sympy.Expr, rungs: tuple[Callable[[sympy.Expr], sympy.Expr], ...]
-              ) -> sympy.Expr:
-    """0 when every case of a split on Max/Min/Piecewise/Heaviside/Abs closes (cases.py)."""
-    if not cases.splittable(e):
-        return e
-    closes = cases.all_cases(e, lambda c: any(rung(c) == 0 for rung in rungs))
-    return sympy.Integer(0) if closes else e
-
-
-def _signed(value: sympy.Expr, strict: bool) -> bool:
-    return bool(value.is_positive if strict else value.is_nonnegative)
-
-
-#: Sign arguments for an inequality margin (which must be >= 0, or > 0 when strict); each maps
-#: the margin to the expressions whose sign is read from sympy's assumptions (all must pass).
-SIGN_LADDER: tuple[tuple[str, Callable[[sympy.Expr], list[sympy.Expr]]], ...] = (
-    ("sign by cases", lambda e: (cases.split(e) or [e]) if cases.splittable(e) else [e]),
-    ("sign via assumptions after simplify", lambda e: [sympy.simplify(e)]),
-)
-
-
-def _sign_proved(margin: sympy.Expr, fn: Callable[[sympy.Expr], list[sympy.Expr]],
-                 strict: bool) -> bool:
-    values = fn(_doit(margin))
-    return bool(values) and all(
-        any(_signed(form, strict) for form in (v, sympy.expand(v), sympy.factor(sympy.cancel(v))))
-        if len(values) > 1 else _signed(v, strict) for v in values)
 
 
 def _shape(expr: object) -> tuple[int, int] | None:
@@ -224,23 +149,10 @@ def _open_conditions(conditions: tuple[Condition, ...], space: Space,
     """The link's side conditions that the declarations do not imply (all of them on a timeout)."""
     if not conditions:
         return ()
-    out = workers.run(_discharge_all, conditions, space, timeout=clock.share(0.2))
+    out = workers.run(rungs.discharge_all, conditions, space, timeout=clock.share(0.2))
     if not out.ok:
         return conditions
     return tuple(c for c, done in zip(conditions, out.value, strict=True) if not done)
-
-
-def _sign_from_declarations(margin: sympy.Expr, strict: bool, space: Space) -> bool:
-    """The margin of an inequality link is a condition like any other: prove it from the
-    domains, `!= 0` hypotheses and inequality hypotheses."""
-    kind = "positive" if strict else "nonnegative"
-    return discharged(Condition(kind, _doit(margin), ""), space.conditions, space.scalars,
-                      space.inequalities)
-
-
-def _discharge_all(conditions: tuple[Condition, ...], space: Space) -> list[bool]:
-    return [discharged(c, space.conditions, space.scalars, space.inequalities)
-            for c in conditions]
 
 
 def _stream(claim: Claim, name: str, wanted: int, timeout: float) -> workers.Outcome:
@@ -289,14 +201,14 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
     margin = claim.right - claim.left if claim.relation in ("<", "<=") else claim.left - claim.right  # type: ignore[operator]
     strict = claim.relation in ("<", ">")
     if inequality:
-        sign = workers.run(_sign_from_declarations, margin, strict, claim.space,
+        sign = workers.run(rungs.sign_from_declarations, margin, strict, claim.space,
                            timeout=clock.share(0.15))
         if sign.ok and sign.value:
             proof = "sign from the declarations"
         for name, fn in () if proof else SIGN_LADDER:
             if clock.left() <= 0:
                 break
-            out = workers.run(_sign_proved, margin, fn, strict, timeout=clock.share(0.15))
+            out = workers.run(rungs.sign_proved, margin, fn, strict, timeout=clock.share(0.15))
             if out.ok and out.value:
                 proof = name
                 break
@@ -355,7 +267,7 @@ def _try_ladder(
         if left <= 0.05:
             break
         timeout = min(left, clock.box * (0.15 if cheap else 0.25))
-        out = workers.run(_all_zero, residual, fn, doit, timeout=timeout)
+        out = workers.run(rungs.all_zero, residual, fn, doit, timeout=timeout)
         if out.ok:
             closed, residual_text = out.value
             if closed:

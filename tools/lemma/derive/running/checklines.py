@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive.evidence.probe import Point, build_space, instantiate
+from lemma.derive.evidence.evaluate import instantiate
+from lemma.derive.evidence.space import Point, build_space
 from lemma.derive.language import printing
 from lemma.derive.language.block import Check, Derivation
 from lemma.derive.running import workers

@@ -3,7 +3,7 @@ conditions left open, and what a time box cut short."""
 
 from __future__ import annotations
 
-from lemma.derive.evidence.probe import Claim
+from lemma.derive.evidence.space import Claim
 from lemma.derive.language.block import Condition
 from lemma.derive.running import workers
 from lemma.derive.running.results import LinkResult

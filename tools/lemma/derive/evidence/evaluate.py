@@ -1,144 +1,31 @@
-"""Exact evaluation of a link at sample points drawn from the declared domains.
+"""Exact evaluation of a link at one point: instantiating both sides (derivatives first, then
+values; Sum/Product/Integral once their bounds are numbers) and comparing them.
 
-A point gives every scalar and matrix entry an exact value and every undefined function a random
-stand-in (draw.py); derivatives are taken before the values go in, and Sum/Product/Integral are
-evaluated once their bounds are numbers (a Sum whose upper bound is below its lower bound is
-empty). A point where a side is undefined, infinite or not real -- or where a condition the
-author's own text needs (a denominator, a square root's argument) fails -- while the other side
-is defined, refutes the link. The same seed gives the same points, so reports are deterministic.
+A point where a side is undefined, infinite or not real -- or where a condition the author's own
+text needs fails -- while the other side is defined, refutes the link.
 """
 
 from __future__ import annotations
 
-import random
-import signal
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.evidence import mpeval
-from lemma.derive.evidence.draw import (
-    draw_scalar,
-    draw_size,
-    matrix_entry,
-    random_function,
-    random_matrix,
-)
 from lemma.derive.evidence.numeric import DIGITS, is_defined, sign_kind, zero_kind
+from lemma.derive.evidence.space import Claim, Point, Space
 from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
-from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.language.block import Condition
 
-#: Tries per accepted point before giving up (side conditions and poles reject draws).
-MAX_TRIES = 25
 #: Relative agreement asked of sides computed by quadrature at 50 digits.
 NUMERIC_TOLERANCE = sympy.Float("1e-40", 60)
 #: Terms of a Sum/Product expanded one by one at a point (beyond this sympy sums in closed form).
 MAX_EXPANDED_TERMS = 2000
 _CALCULUS = (sympy.Derivative, sympy.Subs)
-
-
-@dataclass(frozen=True)
-class FunctionSlot:
-    """An undefined function of the block and the variables its random stand-ins use."""
-
-    func: object
-    name: str
-    variables: tuple[sympy.Symbol, ...]
-
-
-@dataclass
-class Point:
-    """Exact values for every symbol and a stand-in expression for every undefined function."""
-
-    values: dict[sympy.Symbol, sympy.Expr]
-    functions: dict[object, sympy.Expr] = field(default_factory=dict)
-
-    def copy(self) -> Point:
-        return Point(dict(self.values), dict(self.functions))
-
-
-@dataclass(frozen=True)
-class Space:
-    """Where sample points come from: each symbol's domain, entry symbols, functions, conditions."""
-
-    scalars: dict[sympy.Symbol, Domain]
-    entries: tuple[sympy.Symbol, ...]
-    functions: tuple[FunctionSlot, ...]
-    conditions: tuple[sympy.Expr, ...]  # declared `!= 0` hypotheses (points must satisfy them)
-    names: dict[sympy.Symbol, str]
-    matrices: tuple[tuple[str, sympy.ImmutableMatrix], ...] = ()
-    real: bool = True  # no complex declaration: every value is meant to be real
-    symbolic: tuple[tuple[str, sympy.MatrixSymbol, str | None], ...] = ()  # matrix k x d
-    inequalities: tuple[tuple[sympy.Expr, bool], ...] = ()  # (margin, strict): margin >= 0 / > 0
-    dimensions: frozenset[sympy.Symbol] = frozenset()  # integers used as a symbolic size
-
-    @property
-    def symmetric(self) -> tuple[sympy.MatrixSymbol, ...]:
-        return tuple(m for _, m, structure in self.symbolic if structure)
-
-    def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
-        """The same space with one scalar restricted (used by the positivity hint)."""
-        scalars = dict(self.scalars)
-        scalars[symbol] = domain
-        return replace(self, scalars=scalars)
-
-
-def build_space(d: Derivation) -> Space:
-    """Collect the block's symbols, matrix entries, functions and `!= 0` side conditions."""
-    scalars: dict[sympy.Symbol, Domain] = {}
-    entries: list[sympy.Symbol] = []
-    functions: list[FunctionSlot] = []
-    names: dict[sympy.Symbol, str] = {}
-    matrices: list[tuple[str, sympy.ImmutableMatrix]] = []
-    symbolic: list[tuple[str, sympy.MatrixSymbol, str | None]] = []
-    dimensions: set[sympy.Symbol] = set()
-    for decl in d.declarations:
-        if decl.kind == "function":
-            arity = decl.arity or 1
-            xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
-            functions.append(FunctionSlot(decl.value, decl.name, xs))
-        elif decl.symbolic:
-            symbolic.append((decl.name, decl.value, decl.structure))
-            dimensions.update(s for s in decl.shape if isinstance(s, sympy.Symbol))  # type: ignore[union-attr]
-        elif decl.kind in ("matrix", "vector"):
-            matrices.append((decl.name, decl.value))
-            for sym in sorted(getattr(decl.value, "free_symbols", ()), key=str):
-                if sym not in entries:
-                    entries.append(sym)
-        else:
-            scalars[decl.value] = decl.domain or Domain(decl.kind)
-            names[decl.value] = decl.name
-    declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
-    inequalities = tuple((h.rhs - h.lhs, h.relation == "<") for h in d.hypotheses
-                         if h.relation in ("<", "<="))
-    real = all(domain.kind != "complex" for domain in scalars.values())
-    return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
-                 real=real, symbolic=tuple(symbolic), dimensions=frozenset(dimensions),
-                 inequalities=inequalities)
-
-
-def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
-    """A fresh point: the first of a stream uses special values (0, ±1, bounds), every third
-    mixes special and random values, the rest are random."""
-    values: dict[sympy.Symbol, sympy.Expr] = {}
-    for sym in sorted(space.scalars, key=str):
-        special = index == 0 or (index % 3 == 1 and rng.random() < 0.5)
-        if sym in space.dimensions:
-            values[sym] = draw_size(space.scalars[sym], rng)
-        else:
-            values[sym] = draw_scalar(space.scalars[sym], rng, special)
-    for sym in space.entries:
-        values[sym] = matrix_entry(rng)
-    for _, symbol, structure in space.symbolic:
-        rows, cols = (int(d.xreplace(values)) for d in symbol.shape)
-        values[symbol] = random_matrix(rows, cols, structure, rng)  # type: ignore[index]
-    functions = {slot.func: random_function(slot.variables, rng) for slot in space.functions}
-    return Point(values, functions)
 
 
 def _map(expr: object, fn: Callable[[sympy.Expr], sympy.Expr]) -> object:
@@ -280,35 +167,6 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """What is tested at points: `left REL right` (for linear_combination, left = lhs - rhs).
-
-    `conditions` are the link's side conditions the declarations do not imply: each is tested
-    at every point, and a point that violates one refutes the link ("undefined here").
-    """
-
-    left: object
-    right: object
-    relation: str  # "=", "<=", "<", ">=", ">"
-    space: Space
-    seed: str
-    display: tuple[object, object] | None = None  # the link's own sides, when left/right differ
-    conditions: tuple[Condition, ...] = ()
-    guards: tuple[object, ...] = ()  # must be defined at a point (a combination's hypotheses)
-
-    @cached_property
-    def real(self) -> bool:
-        sides = (self.left, self.right)
-        return self.space.real and not any(getattr(s, "has", lambda *_: False)(sympy.I)
-                                           for s in sides)
-
-    @cached_property
-    def pointwise(self) -> tuple[Condition, ...]:
-        """Conditions that can be tested at a point: those that define values, free of binders."""
-        return tuple(c for c in self.conditions if c.defines and not c.binders)
-
-
-@dataclass(frozen=True)
 class Comparison:
     """The outcome at one point: kind is agree-exact, agree-numeric, refuted or undefined."""
 
@@ -397,102 +255,3 @@ def _side(expr: object, space: Space, point: Point, numeric: bool) -> tuple[obje
         if "does not exist" not in str(exc):
             raise
         return sympy.nan, "undefined here (a limit does not exist)"
-
-
-def point_stream(claim: Claim, stream: str) -> Iterator[Point]:
-    """The points a stream tests, deterministically: for the "test" stream, first the points
-    where a side condition is most likely to fail (edge.py), then random ones."""
-    rng = random.Random(f"{claim.seed}:{stream}")
-    if stream == "test" and (claim.pointwise or _has_seams(claim)):
-        from lemma.derive.evidence.edge import edge_points
-
-        yield from edge_points(claim, rng)
-    index = 0
-    while True:
-        yield draw_point(claim.space, rng, index)
-        index += 1
-
-
-def _has_seams(claim: Claim) -> bool:
-    from lemma.derive.proof.cases import seams
-
-    return bool(seams(claim.left) or seams(claim.right))
-
-
-def replay(claim: Claim, stream: str, draw: int) -> Point:
-    """The `draw`-th point (1-based) of a sample stream, regenerated deterministically."""
-    points = point_stream(claim, stream)
-    for _ in range(draw - 1):
-        next(points)
-    return next(points)
-
-
-class _SlowPoint(BaseException):
-    """Raised by the alarm when one point takes too long (a BaseException: sympy's own
-    `except Exception` clauses must not swallow it)."""
-
-
-def _alarm(_signum: int, _frame: object) -> None:
-    raise _SlowPoint
-
-
-def _timed_compare(claim: Claim, point: Point, seconds: float | None) -> Comparison:
-    """compare_at under a per-point alarm: a point too slow to do exactly is done numerically
-    (quadrature, 50 digits), and one too slow even so is skipped -- never the whole batch."""
-    if not seconds:
-        return compare_at(claim, point)
-    previous = signal.signal(signal.SIGPROF, _alarm)  # CPU time: a loaded machine is no excuse
-    try:
-        for numeric in (False, True):
-            try:
-                signal.setitimer(signal.ITIMER_PROF, seconds)
-                return compare_at(claim, point, numeric)
-            except _SlowPoint:
-                continue
-            finally:
-                signal.setitimer(signal.ITIMER_PROF, 0)
-        return Comparison("undefined", message=f"a point took over {seconds:.1f} s")
-    finally:
-        signal.signal(signal.SIGPROF, previous)
-
-
-def sample_points(claim: Claim, stream: str, wanted: int,
-                  point_seconds: float | None = None) -> Iterator[dict[str, object]]:
-    """Test the claim point by point, one report per point (so a time box keeps what was done);
-    stop after `wanted` agreeing points or at the first refutation. With `point_seconds`, each
-    point runs under its own CPU-time alarm (only inside a killable worker: it uses SIGPROF)."""
-    agreed = 0
-    for draws, point in enumerate(point_stream(claim, stream), start=1):
-        if agreed >= wanted or draws > wanted * MAX_TRIES:
-            return
-        result = _timed_compare(claim, point, point_seconds)
-        if result.kind == "refuted":
-            yield {"kind": "refuted", "draw": draws, "point": point_text(claim.space, point),
-                   "left": _text(result.left), "right": _text(result.right),
-                   "message": result.message}
-            return
-        if result.kind != "undefined":
-            agreed += 1
-        yield {"kind": result.kind, "message": result.message}
-
-
-def _text(value: object) -> str:
-    return "" if value is None else printing.text(value)
-
-
-def summarize(items: list[dict[str, object]]) -> dict[str, object]:
-    """The reports of one stream in one dict: refuted (with the evidence), or the counts."""
-    exact = sum(1 for i in items if i["kind"] == "agree-exact")
-    numeric = sum(1 for i in items if i["kind"] == "agree-numeric")
-    refuted = next((i for i in items if i["kind"] == "refuted"), None)
-    last = next((str(i["message"]) for i in reversed(items)
-                 if i["kind"] == "undefined" and i["message"]), "")
-    if refuted is not None:
-        return {**refuted, "refuted": True, "exact": exact, "numeric": numeric}
-    return {"refuted": False, "exact": exact, "numeric": numeric, "draws": len(items),
-            "last": last}
-
-
-def sample(claim: Claim, stream: str, wanted: int) -> dict[str, object]:
-    """Test the claim at `wanted` admissible points; stop at the first refutation."""
-    return summarize(list(sample_points(claim, stream, wanted)))
