@@ -14,8 +14,8 @@ from . import Project, pass_project
 def lsp(project: Project, time_box: float) -> None:
     """Serve the Language Server Protocol on stdin/stdout for an editor (see the README)."""
     from ..config import configured_slugify
+    from ..lsp.handlers import make_server
     from ..lsp.loading import VaultLoad, index_loader
-    from ..lsp.server import make_server
     from ..vault_fs import max_bytes_option
 
     # the vault loads in a thread, from the index as every command reads it (same slugify and

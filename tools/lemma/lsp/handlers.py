@@ -9,6 +9,7 @@ from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
 from . import edits, features
+from .loading import VaultLoad
 from .server import REQUEST_FAILED, LemmaServer
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
@@ -205,3 +206,10 @@ def register(server: LemmaServer) -> None:
                                         kind=t.CodeActionKind.QuickFix, edit=edit,
                                         is_preferred=i == 0))
         return actions
+
+
+def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`), handlers registered."""
+    server = LemmaServer(load, time_box)
+    register(server)
+    return server

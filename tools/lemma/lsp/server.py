@@ -192,12 +192,3 @@ class LemmaServer(LanguageServer):
         if self.generation.get(path) == generation:  # a newer save supersedes this run
             self.derived[path] = found
             self.publish(path)
-
-
-def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
-    """A server over the vault `load` is loading (see `loading.VaultLoad`)."""
-    server = LemmaServer(load, time_box)
-    from . import handlers
-
-    handlers.register(server)
-    return server

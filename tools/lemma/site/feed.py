@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
-from ..graph.text import plain_text
+from ..link_text import plain_text
 from ..model import Note
 from .math import tex_text
 from .render_notes import KIND_LABEL, note_date, note_year

@@ -16,9 +16,16 @@ from sympy.core.function import UndefinedFunction
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.language import exprbind, exprcond, exprfun, exprsym, printing, sideconditions
+from lemma.derive.language import (
+    exprbind,
+    exprcond,
+    exprfun,
+    exprsym,
+    printing,
+    sideconditions,
+    syntax,
+)
 from lemma.derive.language import exprmat as mat
-from lemma.derive.language import names as naming
 from lemma.derive.language.block import Condition, DerivationSyntaxError
 from lemma.derive.language.builder import Builder
 from lemma.derive.language.tables import (
@@ -27,13 +34,9 @@ from lemma.derive.language.tables import (
     CONSTANTS,
     FUNCTIONS,
     MATRIX_FUNCTIONS,
-    MAX_BRACKETS,
-    MAX_CHARS,
-    MAX_DEPTH,
     MAX_DIGITS,
     MAX_EXPONENT,
     MAX_FACTORIAL,
-    MAX_NODES,
     MAX_NUMBER_BITS,
     MAX_POWER_BITS,
     SCALAR_FUNCTIONS,
@@ -65,12 +68,6 @@ _HINTS = {
     ast.Compare: "a relation (=, <=, <, >=, >) starts a calc line; hypotheses use ==",
 }
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
-
-def _chained(node: ast.AST) -> bool:
-    """A + - * / operation: a left-nested run of these is a flat chain, not nesting."""
-    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult
-                                                      | ast.Div)
 
 
 def is_matrix(value: object) -> bool:
@@ -123,60 +120,7 @@ class ExpressionBuilder(Builder):
     # -- entry point ----------------------------------------------------------------------
 
     def build(self) -> object:
-        text = self.text
-        if len(text) > MAX_CHARS:
-            raise self.fail(0, f"expression is too long ({len(text)} characters; the limit is "
-                            f"{MAX_CHARS})", "split the link into smaller steps")
-        depth = 0
-        for i, ch in enumerate(text):
-            if problem := naming.character_problem(ch):
-                raise self.fail(i, *problem)
-            if ch in "([{":
-                depth += 1
-                if depth > MAX_BRACKETS:
-                    raise self.fail(i, f"brackets are nested too deeply (more than {MAX_BRACKETS}"
-                                    " levels)", "split the expression into smaller steps")
-            elif ch in ")]}":
-                depth -= 1
-        flat = text.replace("\r", " ").replace("\n", " ")
-        self.flat = flat.lstrip()
-        self.shift = len(flat) - len(self.flat)
-        if not self.flat.strip():
-            raise self.fail(0, "expected an expression, found nothing")
-        try:
-            tree = ast.parse(naming.protect_keywords(self.flat), mode="eval")
-        except SyntaxError as err:
-            if re.search(r"(?<!\w)lambda(?!\w)[^:]*:", self.flat):
-                raise self.fail(self.shift + self.flat.find("lambda"), "lambda expressions are "
-                                "not allowed", "lambda may only be a declared name") from None
-            hint = "use ** for powers" if "^" in text else "expressions use Python syntax"
-            raise self.fail(self.shift + max((err.offset or 1) - 1, 0),
-                            f"invalid expression: {err.msg}", hint) from None
-        except (RecursionError, MemoryError, ValueError):
-            raise self.fail(0, "expression is too deeply nested to parse") from None
-        naming.char_offsets(tree, self.flat)
-        naming.restore_keywords(tree, self.flat)
-        self._measure(tree)
-        return self.conv(tree.body, {})
-
-    def _measure(self, tree: ast.AST) -> None:
-        """Reject trees with too many nodes or too deep before walking them recursively."""
-        count = 0
-        stack: list[tuple[ast.AST, int]] = [(tree, 0)]
-        while stack:
-            node, depth = stack.pop()
-            if isinstance(node, ast.expr_context | ast.operator | ast.unaryop):
-                continue
-            count += 1
-            if count > MAX_NODES:
-                raise self.fail(0, f"expression is too large (more than {MAX_NODES} syntax "
-                                "nodes)", "split the link into smaller steps")
-            if depth > MAX_DEPTH:
-                raise self.fail(node, f"expression is nested too deeply (more than {MAX_DEPTH} "
-                                "levels)", "split the link into smaller steps")
-            for child in ast.iter_child_nodes(node):
-                flat = child is getattr(node, "left", None) and _chained(node) and _chained(child)
-                stack.append((child, depth if flat else depth + 1))
+        return self.conv(syntax.syntax_tree(self).body, {})
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -273,7 +217,7 @@ class ExpressionBuilder(Builder):
             raise self.fail(node, "only + - * / ** are allowed as operators")
         # a long flat chain a + b - c * d ... is folded left to right without recursion
         spine = [node]
-        while _chained(spine[-1]) and _chained(spine[-1].left):
+        while syntax.chained(spine[-1]) and syntax.chained(spine[-1].left):
             spine.append(spine[-1].left)  # type: ignore[arg-type]
         value = self.conv(spine[-1].left, scope)
         for link in reversed(spine):

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-from ..links import blank_comments, parse_links, rewrite_targets
+from .links import blank_comments, parse_links, rewrite_targets
 
 #: Longest context returned; longer sentences are cut around the link with "…".
 MAX_CHARS = 280

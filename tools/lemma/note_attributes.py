@@ -1,11 +1,12 @@
-"""The attributes of the concept graph's nodes: plain data, no networkx (the index stores them)."""
+"""The attributes of the concept graph's nodes: plain data, no networkx (the index stores them,
+the graph reads them back)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..frontmatter import as_list, parse_confidence
-from ..model import Note
+from .frontmatter import as_list, parse_confidence
+from .model import Note
 
 
 def note_attributes(note: Note) -> dict[str, Any]:
