@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lemma.derive.evidence.edge import edge_points
 from lemma.derive.evidence.evaluate import Comparison, compare_at, point_text
-from lemma.derive.evidence.space import Claim, Point, draw_point
+from lemma.derive.evidence.space import Claim, Point, Space, draw_point
 from lemma.derive.language import printing
 from lemma.derive.proof.cases import seams
 
@@ -94,7 +94,15 @@ def sample_points(claim: Claim, stream: str, wanted: int,
             return
         if result.kind != "undefined":
             agreed += 1
-        yield {"kind": result.kind, "message": result.message}
+        yield {"kind": result.kind, "message": result.message,
+               "size": size_text(claim.space, point) if result.kind != "undefined" else ""}
+
+
+def size_text(space: Space, point: Point) -> str:
+    """The symbolic sizes at a point, e.g. `k=2, d=3` ("" without matrices of symbolic size)."""
+    dims = sorted(space.dimensions, key=lambda s: space.names.get(s, str(s)))
+    return ", ".join(f"{space.names.get(s, str(s))}={point.values[s]}" for s in dims
+                     if s in point.values)
 
 
 def _text(value: object) -> str:
@@ -108,10 +116,11 @@ def summarize(items: list[dict[str, object]]) -> dict[str, object]:
     refuted = next((i for i in items if i["kind"] == "refuted"), None)
     last = next((str(i["message"]) for i in reversed(items)
                  if i["kind"] == "undefined" and i["message"]), "")
+    sizes = sorted({str(i["size"]) for i in items if i.get("size")})
     if refuted is not None:
-        return {**refuted, "refuted": True, "exact": exact, "numeric": numeric}
+        return {**refuted, "refuted": True, "exact": exact, "numeric": numeric, "sizes": sizes}
     return {"refuted": False, "exact": exact, "numeric": numeric, "draws": len(items),
-            "last": last}
+            "last": last, "sizes": sizes}
 
 
 def sample(claim: Claim, stream: str, wanted: int) -> dict[str, object]:

@@ -126,7 +126,8 @@ def check_derivations(
                 finish(i, _broken(items[i], failure, time_box))
     else:
         tasks = [
-            (i, check_derivation, (items[i],), _block_budget(items[i], time_box)) for i in todo
+            (i, _check_block, (items[i], time_box), _block_budget(items[i], time_box))
+            for i in todo
         ]
         for i, outcome in workers.run_many(tasks, jobs=jobs):
             if outcome.ok:
@@ -134,6 +135,13 @@ def check_derivations(
             else:
                 finish(i, _broken(items[i], outcome, time_box))
     return [r for r in results if r is not None]
+
+
+def _check_block(d: Derivation, time_box: float) -> DerivationResult:
+    """check_derivation with the time box given (a worker task takes positional arguments)."""
+    from lemma.derive.running.check import check_derivation
+
+    return check_derivation(d, time_box=time_box)
 
 
 def _block_budget(d: Derivation, time_box: float) -> float:

@@ -3,11 +3,14 @@
 Per link: shape check, a fast refutation probe at random exact points, a time-boxed symbolic
 ladder (each strategy in a killable worker), then exact randomized identity testing, which also
 cross-checks any symbolic proof. Inequalities are proved only by a symbolic sign argument;
-otherwise they are "not refuted on N samples".
+otherwise they are "not refuted on N samples". Each sample stream has a fixed point budget and
+the time box counts CPU seconds, so a loaded machine does not change what is reported; a time
+box reached before the budget leaves the link undecided.
 """
 
 from __future__ import annotations
 
+import resource
 import time
 
 from sympy.matrices.expressions import MatrixExpr
@@ -33,6 +36,8 @@ from lemma.derive.running.results import (
 PROBE_POINTS = 3
 TEST_POINTS = 12
 INEQUALITY_POINTS = 24
+#: Share of the time box the cheap rungs get (the rest is kept for the sample points).
+CHEAP_SHARE = 0.4
 #: Share of the time box the heavy rungs get once random exact points already verified a link.
 HEAVY_SHARE_WHEN_VERIFIED = 0.3
 
@@ -45,15 +50,24 @@ def _shape_text(shape: tuple[int, int] | None) -> str:
     return "a scalar" if shape is None else f"a {shape[0]}×{shape[1]} matrix"
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished workers (what the time box counts)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 class _Clock:
-    """A link's time box: how much is left, and a share of it for one step."""
+    """A link's time box in CPU seconds: how much is left, and a share of it for one step."""
 
     def __init__(self, box: float) -> None:
         self.box = box
-        self.end = time.monotonic() + box
+        self.start = _cpu_seconds()
+
+    def used(self) -> float:
+        return _cpu_seconds() - self.start
 
     def left(self) -> float:
-        return self.end - time.monotonic()
+        return self.box - self.used()
 
     def share(self, fraction: float) -> float:
         return min(self.left(), self.box * fraction)
@@ -155,9 +169,10 @@ def _open_conditions(conditions: tuple[Condition, ...], space: Space,
     return tuple(c for c, done in zip(conditions, out.value, strict=True) if not done)
 
 
-def _stream(claim: Claim, name: str, wanted: int, timeout: float) -> workers.Outcome:
+def _stream(claim: Claim, name: str, wanted: int, box: float, timeout: float
+            ) -> workers.Outcome:
     """Sample one stream in a worker; whatever it evaluated before a time box is kept."""
-    per_point = max(1.0, timeout / 4)  # CPU seconds: one slow point must not sink the batch
+    per_point = max(1.0, box / 10)  # CPU seconds: one slow point must not sink the batch
     out = workers.run_stream(sample_points, claim, name, wanted, per_point, timeout=timeout)
     items = out.value if isinstance(out.value, list) else []
     summary = summarize(items)
@@ -192,7 +207,7 @@ def _transpose_hint(left: object, right: object) -> list[str]:
 def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) -> LinkResult:
     time_box = clock.box
     inequality = claim.relation != "="
-    probe = _stream(claim, "probe", PROBE_POINTS, clock.share(0.3))
+    probe = _stream(claim, "probe", PROBE_POINTS, clock.box, clock.left())
     if probe.value["refuted"]:
         return _failed(result, claim, "probe", probe.value, clock)
     proof = ""
@@ -219,9 +234,12 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
         if not proof:
-            proof, residual_text = _try_ladder(margin, clock, slow, cheap=True)
+            proof, residual_text = _try_ladder(margin, clock, slow, cheap=True,
+                                               budget=CHEAP_SHARE * time_box)
     wanted = INEQUALITY_POINTS if inequality else TEST_POINTS
-    test = _stream(claim, "test", wanted, clock.share(0.4))
+    if int(probe.value["numeric"]) and not int(probe.value["exact"]):
+        wanted //= 2  # points that need quadrature or limits: fewer, each at 50 digits
+    test = _stream(claim, "test", wanted, clock.box, clock.left())
     if test.value["refuted"]:
         if proof and not claim.conditions and not test.value.get("message"):
             result.status = "failed"
@@ -255,7 +273,7 @@ def _try_ladder(
     that costs at least as much as a slow one is skipped ("doit+expand" after "expand").
     """
     text = ""
-    stop = time.monotonic() + (clock.left() if budget is None else budget)
+    stop = clock.used() + (clock.left() if budget is None else budget)
     for name, fn, is_cheap in LADDER:
         wants_doit = name.startswith("doit+") or not is_cheap
         doit = wants_doit and "doit" not in slow
@@ -263,7 +281,7 @@ def _try_ladder(
             continue
         if any(name.endswith("+" + rung) for rung in slow):
             continue
-        left = min(clock.left(), stop - time.monotonic())
+        left = min(clock.left(), stop - clock.used())
         if left <= 0.05:
             break
         timeout = min(left, clock.box * (0.15 if cheap else 0.25))

@@ -53,6 +53,19 @@ def link_report(result: DerivationResult, link: LinkResult) -> list[str]:
     return lines
 
 
+def tested_report(result: DerivationResult) -> list[str]:
+    """For a block that passes on evidence: each link that rests on sample points, with how
+    many points and which sizes (a proof would say more)."""
+    lines = []
+    for link in result.links:
+        if link.status in ("verified", "numeric"):
+            where = f" at sizes {'; '.join(link.sizes)}" if link.sizes else ""
+            kind = "exact" if link.status == "verified" else "50-digit numeric"
+            lines.append(f"{INDENT}link {link.index} ({link.relation}, line {link.line}) tested, "
+                         f"not proved: {link.points} {kind} points{where}")
+    return lines
+
+
 def failure_report(result: DerivationResult) -> list[str]:
     """Every failed or unchecked link and failed check of a derivation that did not pass."""
     lines: list[str] = []
@@ -88,7 +101,7 @@ def summary_counts(results: list[DerivationResult]) -> dict[str, object]:
 
 
 def summary_line(results: list[DerivationResult], seconds: float | None = None) -> str:
-    """`12 derivations: 11 valid, 1 invalid (expected); links: 40 proved, …; 0 unexpected`."""
+    """`12 derivations: 10 proved, 1 tested, 1 invalid; links: 40 proved, …; 0 unexpected`."""
     counts = summary_counts(results)
     verdicts = counts["verdicts"]
     links = counts["links"]

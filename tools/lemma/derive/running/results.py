@@ -10,10 +10,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Bumped whenever checking rules change, so cached results are not reused across versions.
-CHECKER_VERSION = "2"
+CHECKER_VERSION = "3"
 
 LINK_STATUSES = ("proved", "verified", "numeric", "unchecked", "failed")
-VERDICTS = ("valid", "invalid", "incomplete", "error")
+#: proved: every link proved symbolically; tested: no counterexample, but some link rests on
+#: sample points; invalid: a counterexample; incomplete: something left undecided; error: the
+#: block cannot be read or the checker failed.
+VERDICTS = ("proved", "tested", "invalid", "incomplete", "error")
+#: The verdicts a block that claims to be valid passes with (`--require-proof`: only proved).
+PASSING = ("proved", "tested")
 
 
 @dataclass
@@ -35,6 +40,8 @@ class LinkResult:
     hints: list[str] = field(default_factory=list)
     message: str = ""
     error: bool = False  # a checker error (e.g. a proof the random test contradicts)
+    points: int = 0  # sample points at which both sides were evaluated and agreed
+    sizes: list[str] = field(default_factory=list)  # symbolic sizes those points covered
     seconds: float = 0.0  # wall time spent on this link
 
     def to_json(self) -> dict[str, Any]:
@@ -74,8 +81,8 @@ class DerivationResult:
     path: str
     line: int
     title: str
-    verdict: str  # "valid" | "invalid" | "incomplete" | "error"
-    expected: str  # "valid" | "invalid@K"
+    verdict: str  # one of VERDICTS
+    expected: str  # "valid" (the block claims to hold) | "invalid@K" (a teaching example)
     first_failure: int | None
     links: list[LinkResult] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
@@ -107,7 +114,10 @@ class DerivationResult:
 
 
 def decide_verdict(links: list[LinkResult], checks: list[CheckResult]) -> tuple[str, int | None]:
-    """Verdict and first failing link: error > invalid > incomplete > valid."""
+    """Verdict and first failing link: error > invalid > incomplete > tested > proved.
+
+    A `check:` line is an exact evaluation at the point it names, so it never lowers proved.
+    """
     first = next((link.index for link in links if link.status == "failed"), None)
     if any(link.error for link in links):
         return "error", first
@@ -115,11 +125,14 @@ def decide_verdict(links: list[LinkResult], checks: list[CheckResult]) -> tuple[
         return "invalid", first
     if any(link.status == "unchecked" for link in links) or any(not c.decided for c in checks):
         return "incomplete", first  # a time box never makes a correct derivation invalid
-    return "valid", first
+    if all(link.status == "proved" for link in links):
+        return "proved", first
+    return "tested", first
 
 
 def expectation_met(verdict: str, expect_invalid_at: int | None, first: int | None) -> bool:
-    """A block passes when valid as expected, or when link K is its first failing link."""
+    """A block passes when proved or tested as it claims, or when link K is its first failing
+    link (a teaching example)."""
     if expect_invalid_at is None:
-        return verdict == "valid"
+        return verdict in PASSING
     return verdict == "invalid" and first == expect_invalid_at

@@ -1,10 +1,11 @@
 """Killable forked workers: run one function in a child process under a hard time limit.
 
 Every sympy operation on note text runs through here, so no input can hang the checker: the
-child is killed (SIGKILL) when its time is up and the caller gets a `timeout` outcome. A fork
-costs a few milliseconds and the child inherits the parent's objects, so nothing but the result
-is pickled; each task gets a fresh child, which is the simplest pool that is "replaced when a
-worker is killed". Children also get an address-space limit so a runaway expansion dies quickly.
+child is stopped when its CPU time is up (a wall-clock deadline backs that up with SIGKILL) and
+the caller gets a `timeout` outcome. A fork costs a few milliseconds and the child inherits the
+parent's objects, so nothing but the result is pickled; each task gets a fresh child, which is
+the simplest pool that is "replaced when a worker is killed". Children also get an address-space
+limit so a runaway expansion dies quickly.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from typing import Any
 
 #: Address-space cap for a worker child (bytes); generous, but stops a runaway expansion.
 MEMORY_LIMIT = 3 * 1024**3
+#: A task's timeout is CPU time of its child (so a loaded machine cuts nothing short and the
+#: same notes give the same results); the wall clock only backs it up, this many times longer.
+WALL_SLACK = 4.0
+WALL_EXTRA = 2.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ def _failure(exc: BaseException) -> tuple[str, Any, str]:
     return ("error", None, f"{type(exc).__name__}: {exc}{where}"[:500])
 
 
-def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool) -> None:
+def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool,
+           cpu_seconds: float) -> None:
     """Body of a forked child: compute, pickle the outcome into `fd`, and leave at once.
 
     A streaming task's function is a generator: each item it yields is sent at once as an
@@ -70,6 +76,7 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool)
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.setitimer(signal.ITIMER_VIRTUAL, max(cpu_seconds, 0.01))  # SIGVTALRM kills it
         try:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             cap = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
@@ -114,14 +121,14 @@ class _Running:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_fd)
-            _child(fn, args, write_fd, stream)
+            _child(fn, args, write_fd, stream, timeout)
         os.close(write_fd)
         self.stream = stream
         self.key = key
         self.pid = pid
         self.fd = read_fd
         self.start = time.monotonic()
-        self.deadline = self.start + max(timeout, 0.01)
+        self.deadline = self.start + max(timeout, 0.01) * WALL_SLACK + WALL_EXTRA
         self.chunks: list[bytes] = []
 
     def read(self) -> bool:
@@ -140,6 +147,8 @@ class _Running:
         frames = _frames(b"".join(self.chunks))
         items = [value for kind, value, _ in frames if kind == "item"]
         if not frames or frames[-1][0] == "item":
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGVTALRM:
+                return Outcome("timeout", items if self.stream else None, seconds=elapsed)
             if os.WIFSIGNALED(status):
                 sig = os.WTERMSIG(status)
                 message = f"worker died (signal {sig})"
@@ -165,7 +174,7 @@ class _Running:
 
 
 def run(fn: Callable[..., Any], *args: Any, timeout: float) -> Outcome:
-    """Run `fn(*args)` in a forked child; kill it after `timeout` seconds."""
+    """Run `fn(*args)` in a forked child; stop it after `timeout` CPU seconds."""
     return next(iter(run_many([(None, fn, args, timeout)], jobs=1)))[1]
 
 
