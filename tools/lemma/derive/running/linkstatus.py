@@ -65,6 +65,9 @@ def conclude(
         result.status = "proved"
         result.method = f"{prefix}{proof}"
         notes.append(f"cross-checked at {total} random points ({kind})")
+        if counts["timeout"]:
+            notes.append(f"the time box of {time_box:g} s ended the cross-check before "
+                         f"{counts['wanted']} points")
     elif claim.relation != "=":
         result.status = "verified" if numeric == 0 else "numeric"
         result.method = f"not refuted on {total} samples" + ("" if numeric == 0
@@ -90,7 +93,7 @@ def _undecided(claim: Claim, proof: str, counts: dict[str, int | bool | str | li
     defining = tuple(c for c in claim.conditions if c.defines)
     if defining:
         return [_open_note(defining, proof) + ", so the link is not decided"]
-    if counts["timeout"]:
+    if counts["timeout"] and not (proof and total):  # a proof stands; points only cross-check
         return [f"time box of {time_box:g} s reached after {total} of {counts['wanted']} points"]
     if total < (1 if proof and not claim.conditions else MIN_POINTS):
         if total == 0:
