@@ -53,6 +53,8 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
+        if isinstance(e, sympy.Basic) and e.has(sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix):
+            e = e.replace(_sized_now, lambda n: n.as_explicit())  # det(eye(k) + U*V) at k = 3
         if e.has(sympy.Sum, sympy.Product):
             e = finite_sums(e)
         if numeric and e.has(sympy.Integral, sympy.Sum, sympy.Product):
@@ -68,6 +70,12 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         return sympy.ImmutableMatrix(e) if isinstance(e, sympy.MatrixBase) else e
 
     return _map(expr, one)
+
+
+def _sized_now(node: object) -> bool:
+    """A matrix expression whose sizes are numbers now: it can be written out entry by entry."""
+    return (isinstance(node, MatrixExpr) and not isinstance(node, sympy.MatrixBase)
+            and all(getattr(n, "is_number", False) for n in node.shape))
 
 
 def _numerically(node: sympy.Expr) -> sympy.Expr:
