@@ -86,6 +86,35 @@ def test_symbolic_size_identities_are_evaluated_at_every_size(invalid: str, vali
     assert len(good.links[0].sizes) > 1
 
 
+# -- class 4: derivatives at kinks ------------------------------------------------------------
+
+X = "given:\n  x: real\n"
+POSITIVE = "given:\n  x: real > 0\n"
+
+
+@pytest.mark.parametrize(("invalid", "valid"), [
+    (X + "calc:\n  diff(Abs(x), x)\n  = sign(x)",
+     X + "assume:\n  nz: x != 0\ncalc:\n  diff(Abs(x), x)\n  = sign(x)"),
+    (X + "calc:\n  diff(Max(x, 0), x)\n  = Heaviside(x)",
+     POSITIVE + "calc:\n  diff(Max(x, 0), x)\n  = Heaviside(x)"),
+    (X + "calc:\n  diff(x*sign(x), x)\n  = sign(x)",
+     X + "calc:\n  diff(Abs(x)**3, x)\n  = 3*x*Abs(x)"),
+    (X + "calc:\n  diff(floor(x), x)\n  = 0",
+     X + "calc:\n  diff(Max(x, 0)**2, x)\n  = 2*Max(x, 0)"),
+    ("given:\n  x, y: real\ncalc:\n  diff(Piecewise((x*y, y > 0), (0, True)), y)\n"
+     "  = Piecewise((x, y > 0), (0, True))",
+     "given:\n  x, y: real\ncalc:\n  diff(Piecewise((x*y, y > 0), (0, True)), x)\n"
+     "  = Piecewise((y, y > 0), (0, True))"),
+], ids=["abs-at-zero", "relu-at-zero", "sign-times-x-at-zero", "floor-at-integers",
+        "piecewise-across-its-seam"])
+def test_a_derivative_at_a_kink_is_a_side_condition(invalid: str, valid: str) -> None:
+    bad = verdict(invalid)
+    assert bad.verdict == "invalid", statuses(bad)
+    assert "(the kink of " in bad.links[0].message
+    good = verdict(valid)
+    assert good.verdict in PASSING, statuses(good)
+
+
 # -- class 9: determinism ----------------------------------------------------------------------
 
 

@@ -200,6 +200,14 @@ def _derivative(builder: Builder, node: ast.Call, name: str, scope: Scope) -> ob
     if sum(order for _, order in specs) > MAX_DIFF_ORDER:
         raise builder.fail(node, f"total derivative order is above {MAX_DIFF_ORDER}")
     body = builder.conv(args[0], inner)
+    variables = {s for var, _ in specs
+                 for s in (var if isinstance(var, MatrixBase) else [var])}  # type: ignore[union-attr]
+    for kink, what in kinks(body, variables):
+        before = len(builder.conditions)
+        builder.require("nonzero", kink, str(kink))
+        if len(builder.conditions) > before:  # say why: the derivative of Abs at 0 and so on
+            made = builder.conditions[-1]
+            builder.conditions[-1] = replace(made, text=f"{made.text} (the kink of {what})")
     vectors = [var for var, _ in specs if isinstance(var, MatrixBase)]
     if vectors:
         if len(specs) != 1 or specs[0][1] != 1 or isinstance(body, MatrixBase):
@@ -210,6 +218,83 @@ def _derivative(builder: Builder, node: ast.Call, name: str, scope: Scope) -> ob
     if isinstance(body, MatrixBase):
         return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Derivative(e, *specs)))
     return sympy.Derivative(body, *specs)
+
+
+#: Functions without a derivative somewhere: where each one's kink lies (an expression that is
+#: zero exactly there), so differentiating them records "off the kink" like any side condition.
+_KINKED = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor,
+           sympy.ceiling, sympy.Piecewise)
+
+
+def kinks(body: object, variables: set[object]) -> list[tuple[sympy.Expr, str]]:
+    """(expression zero at the kink, function name) for each kinked function of the
+    differentiation variables in `body`: sympy's diff(Abs(x), x) = sign(x) and
+    diff(Max(x, 0), x) = Heaviside(x) give a value at 0, where no derivative exists."""
+    found: list[tuple[sympy.Expr, str]] = []
+    for entry in (list(body) if isinstance(body, MatrixBase) else [body]):  # type: ignore[call-overload]
+        if not isinstance(entry, sympy.Basic):
+            continue
+        for node in sympy.preorder_traversal(entry):
+            if not isinstance(node, _KINKED) or not node.free_symbols & variables:
+                continue
+            name = type(node).__name__
+            if isinstance(node, sympy.Max | sympy.Min):
+                zeros = [a - b for i, a in enumerate(node.args) for b in node.args[i + 1:]]
+            elif isinstance(node, sympy.floor | sympy.ceiling):
+                zeros = [sympy.sin(sympy.pi * node.args[0])]
+            elif isinstance(node, sympy.Piecewise):
+                zeros = [rel.lhs - rel.rhs for _, cond in node.args
+                         for rel in getattr(cond, "atoms", lambda *_: set())(sympy.Rel)]
+            else:
+                zeros = [node.args[0]]
+            if len(zeros) == 1 and _smooth_across(entry, node, zeros[0], variables):
+                continue  # Abs(x)**3: both sides of the kink meet with the same slope
+            found += [(z, name) for z in zeros
+                      if z.free_symbols & variables and (z, name) not in found]
+    return found
+
+
+def _branches(node: sympy.Basic) -> list[sympy.Expr]:
+    """The values a kinked function takes on either side of its kink (none when unknown)."""
+    if isinstance(node, sympy.Abs):
+        return [node.args[0], -node.args[0]]
+    if isinstance(node, sympy.sign):
+        return [sympy.Integer(1), sympy.Integer(-1)]
+    if isinstance(node, sympy.Heaviside):
+        return [sympy.Integer(1), sympy.Integer(0)]
+    if isinstance(node, sympy.Max | sympy.Min) and len(node.args) == 2:
+        return list(node.args)
+    return []
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    difference = a - b
+    return sympy.expand(difference) == 0 or sympy.cancel(sympy.together(difference)) == 0
+
+
+def _smooth_across(body: sympy.Basic, node: sympy.Basic, zero: sympy.Expr,
+                   variables: set[object]) -> bool:
+    """True when `body` provably has a derivative across the kink of `node`: with the node
+    replaced by each of its branches, the values and first derivatives agree where `zero` is 0
+    (solved for one variable it is linear in). Anything unsure keeps the side condition."""
+    branches = _branches(node)
+    scalars = sorted((v for v in variables if isinstance(v, sympy.Symbol)), key=str)
+    if not branches or len(scalars) != len(variables):
+        return False
+    solvable = [v for v in scalars if zero.free_symbols & {v}
+                and sympy.degree(zero, v) == 1 and zero.is_polynomial(v)]
+    if not solvable:
+        return False
+    var = solvable[0]
+    root = sympy.solve(zero, var)
+    if len(root) != 1:
+        return False
+    forms = [body.xreplace({node: branch}) for branch in branches]
+    for view in (lambda e: e, *(lambda e, w=w: sympy.diff(e, w) for w in scalars)):
+        values = [view(form).subs(var, root[0]) for form in forms]
+        if not all(_same(values[0], other) for other in values[1:]):
+            return False
+    return True
 
 
 def _subs(builder: Builder, node: ast.Call, scope: Scope) -> object:
