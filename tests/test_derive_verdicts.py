@@ -86,6 +86,24 @@ def test_symbolic_size_identities_are_evaluated_at_every_size(invalid: str, vali
     assert len(good.links[0].sizes) > 1
 
 
+# -- class 1: sizes are numbers too ------------------------------------------------------------
+
+W = "given:\n  k, d: integer >= 1\n  W: matrix k x d\n"
+
+
+@pytest.mark.parametrize(("invalid", "valid"), [
+    (W + "calc:\n  k**2\n  <= 20*k + 100", W + "calc:\n  k**2\n  <= k**2 + k"),
+    (W + "calc:\n  Sum(j, (j, 1, k))\n  <= 10*k",
+     W + "calc:\n  Sum(j, (j, 1, k))\n  = k*(k + 1)/2"),
+], ids=["scalar-claim-about-a-dimension", "sum-up-to-a-dimension"])
+def test_a_dimension_is_drawn_like_any_integer_where_no_matrix_needs_it(invalid: str,
+                                                                          valid: str) -> None:
+    bad = verdict(invalid)
+    good = verdict(valid)
+    assert (bad.verdict, good.verdict in PASSING) == ("invalid", True), (statuses(bad),
+                                                                        statuses(good))
+
+
 # -- class 4: derivatives at kinks ------------------------------------------------------------
 
 X = "given:\n  x: real\n"

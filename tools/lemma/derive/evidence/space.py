@@ -146,3 +146,27 @@ class Claim:
     def pointwise(self) -> tuple[Condition, ...]:
         """Conditions that can be tested at a point: those that define values, free of binders."""
         return tuple(c for c in self.conditions if c.defines and not c.binders)
+
+
+_SIZED = (sympy.MatrixSymbol, sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)
+
+
+def for_claim(claim: Claim) -> Claim:
+    """The claim over the space its link needs: a dimension that sizes no matrix of the link
+    is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
+    and matrices of symbolic size the link does not use are not built."""
+    space = claim.space
+    exprs = [claim.left, claim.right, *(c.expr for c in claim.conditions), *claim.guards,
+             *space.conditions, *(margin for margin, _ in space.inequalities)]
+    used: set[object] = set()
+    sized: set[object] = set()
+    for expr in exprs:
+        if isinstance(expr, sympy.Basic):
+            for atom in expr.atoms(*_SIZED):
+                used.add(atom)
+                sized.update(s for dim in atom.shape for s in getattr(dim, "free_symbols", ()))
+    symbolic = tuple(entry for entry in space.symbolic if entry[1] in used)
+    dimensions = space.dimensions & frozenset(sized)
+    if (symbolic, dimensions) == (space.symbolic, space.dimensions):
+        return claim
+    return replace(claim, space=replace(space, symbolic=symbolic, dimensions=dimensions))

@@ -17,7 +17,7 @@ from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
-from lemma.derive.evidence.space import Claim, Space, build_space
+from lemma.derive.evidence.space import Claim, Space, build_space, for_claim
 from lemma.derive.language.block import Condition, Derivation, Step
 from lemma.derive.language.ncring import involves, ring_zero
 from lemma.derive.language.parse import conclusion
@@ -153,8 +153,8 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
     open_conditions = _open_conditions(step.conditions, space, clock)
     guards = tuple(side for h in d.hypotheses if h.equation for side in (h.lhs, h.rhs)
                    ) if display is not None else ()
-    claim = Claim(left, right, step.relation, space, f"{d.digest}:{step.index}", display,
-                  open_conditions, guards)
+    claim = for_claim(Claim(left, right, step.relation, space, f"{d.digest}:{step.index}",
+                            display, open_conditions, guards))
     return _run_ladder(result, claim, clock, just.kind == "linear_combination")
 
 
