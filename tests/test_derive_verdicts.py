@@ -133,6 +133,22 @@ def test_a_derivative_at_a_kink_is_a_side_condition(invalid: str, valid: str) ->
     assert good.verdict in PASSING, statuses(good)
 
 
+# -- class 3: seams of case splits ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("invalid", "valid"), [
+    (X + "calc:\n  sign(3*x - 1)**2\n  = 1",
+     X + "calc:\n  sign(3*x - 1)*(3*x - 1)\n  = Abs(3*x - 1)"),
+    (X + "calc:\n  sign(x - 2)*(x - 2)\n  = x - 2",
+     X + "calc:\n  sign(x - 2)*Abs(x - 2)\n  = x - 2"),
+], ids=["sign-squared-at-its-seam", "sign-times-argument"])
+def test_sign_is_split_into_cases_and_its_seam_is_tried(invalid: str, valid: str) -> None:
+    bad = verdict(invalid)
+    assert bad.verdict == "invalid", statuses(bad)
+    good = verdict(valid)
+    assert (good.verdict, good.links[0].method) == ("proved", "doit+cases"), statuses(good)
+
+
 # -- class 9: determinism ----------------------------------------------------------------------
 
 

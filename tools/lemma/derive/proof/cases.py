@@ -21,7 +21,7 @@ from lemma.derive.language.exprbind import BoundSymbol
 
 #: Most cases one expression is split into (the product of the nodes' branch counts).
 MAX_CASES = 64
-_SPLIT = (sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.Abs)
+_SPLIT = (sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.Abs, sympy.sign)
 
 
 class CaseSymbol(sympy.Dummy):
@@ -58,6 +58,10 @@ def _branches(node: sympy.Basic) -> list[tuple[sympy.Expr, list[sympy.Basic]]]:
     if isinstance(node, sympy.Heaviside):
         u, at_zero = node.args[0], node.args[1] if len(node.args) > 1 else sympy.Rational(1, 2)
         return [(sympy.Integer(0), [u < 0]), (at_zero, [sympy.Eq(u, 0)]),
+                (sympy.Integer(1), [u > 0])]
+    if isinstance(node, sympy.sign):
+        u = node.args[0]
+        return [(sympy.Integer(-1), [u < 0]), (sympy.Integer(0), [sympy.Eq(u, 0)]),
                 (sympy.Integer(1), [u > 0])]
     out = []
     earlier: list[sympy.Basic] = []
