@@ -133,6 +133,25 @@ def test_a_derivative_at_a_kink_is_a_side_condition(invalid: str, valid: str) ->
     assert good.verdict in PASSING, statuses(good)
 
 
+# -- class 2: side conditions whose failure points need solving ---------------------------------
+
+
+@pytest.mark.parametrize(("invalid", "valid", "where"), [
+    (X + "calc:\n  tan(x)*cos(x)\n  = sin(x)",
+     X + "assume:\n  nz: cos(x) != 0\ncalc:\n  tan(x)*cos(x)\n  = sin(x)",
+     {"x": "-pi/2 ≈ -1.57079632679"}),
+    ("given:\n  t: real\ncalc:\n  (exp(t) - 2)/(exp(t) - 2)\n  = 1",
+     "given:\n  t: real\nassume:\n  nz: exp(t) - 2 != 0\ncalc:\n  (exp(t) - 2)/(exp(t) - 2)\n"
+     "  = 1", {"t": "log(2) ≈ 0.693147180560"}),
+], ids=["tan-pole", "exp-equals-a-constant"])
+def test_a_transcendental_condition_is_solved_for_its_failure_point(invalid: str, valid: str,
+                                                                     where: dict) -> None:
+    bad = verdict(invalid)
+    assert (bad.verdict, bad.links[0].counterexample) == ("invalid", where), statuses(bad)
+    good = verdict(valid)
+    assert good.verdict == "proved", statuses(good)
+
+
 # -- class 3: seams of case splits ------------------------------------------------------------
 
 

@@ -90,7 +90,7 @@ def _roots(space: Space, condition: Condition, point: Point,
     try:
         poly = sympy.Poly(target, sym)
     except (sympy.PolynomialError, sympy.GeneratorsNeeded, TypeError, ValueError):
-        return []
+        return _solved(target, sym)  # tan(x): cos(x) = 0 at pi/2, exactly
     if poly.degree() < 1 or poly.degree() > 6 or poly.free_symbols - {sym}:
         return []
     roots = [r for r in sympy.roots(poly, filter="R") if r.is_real]
@@ -100,6 +100,28 @@ def _roots(space: Space, condition: Condition, point: Point,
         if condition.kind != "nonzero":
             out += [root + nudge for nudge in _NUDGES]
     return out[:8]
+
+
+#: Where transcendental roots are looked for, and how large an expression is solved at all.
+ROOT_WINDOW = sympy.Interval(-20, 20)
+MAX_SOLVED_OPS = 40
+
+
+def _solved(target: object, sym: sympy.Symbol) -> list[sympy.Expr]:
+    """Exact real roots of a non-polynomial expression of one variable (a tan pole, `exp(t) =
+    c`), nearest zero first, found by sympy's solveset in a window; none when it cannot."""
+    if not isinstance(target, sympy.Expr) or target.free_symbols != {sym}:
+        return []
+    if sympy.count_ops(target) > MAX_SOLVED_OPS:
+        return []
+    try:
+        found = sympy.solveset(target, sym, domain=ROOT_WINDOW)
+    except (NotImplementedError, ValueError, TypeError, RecursionError):
+        return []
+    if not isinstance(found, sympy.FiniteSet):
+        return []
+    roots = [r for r in found if r.is_real]
+    return sorted(roots, key=lambda r: (abs(float(r)), sympy.default_sort_key(r)))[:4]
 
 
 def _in_domain(space: Space, sym: sympy.Symbol, value: sympy.Expr) -> bool:
