@@ -47,8 +47,8 @@ def run_cli(notes: Path, cache: Path, jobs: int, time_box: float) -> tuple[float
 
 def refute_time() -> tuple[float, dict]:
     """Seconds to check (and refute) a block with one wrong link, and that link's result."""
-    from lemma.derive.check import check_derivation
-    from lemma.derive.parse import parse_note
+    from lemma.derive.language.parse import parse_note
+    from lemma.derive.running.check import check_derivation
 
     (block,), problems = parse_note(WRONG, "bench.md")
     assert not problems

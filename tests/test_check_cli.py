@@ -39,8 +39,38 @@ def test_valid_vault_exits_0_with_one_line_per_derivation(tmp_path) -> None:
     result = run(tmp_path, {"a.md": "# A\n\n" + GOOD})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "a.md:3  good  valid  (1 proved)"
-    assert lines[1].startswith("1 derivations: 1 valid; links: 1 proved; 0 unexpected (")
+    assert lines[0] == "a.md:3  good  proved  (1 proved)"
+    assert lines[1].startswith("1 derivations: 1 proved; links: 1 proved; 0 unexpected (")
+
+
+TESTED = GOOD.replace("id=good", "id=tested")
+
+
+@pytest.fixture
+def no_rungs(monkeypatch):
+    """No symbolic method closes an identity: links can only be tested at points."""
+    import lemma.derive.running.check as engine
+
+    monkeypatch.setattr(engine, "LADDER", ())
+
+
+def test_a_tested_block_passes_and_says_which_links_rest_on_points(tmp_path, no_rungs) -> None:
+    result = run(tmp_path, {"a.md": TESTED})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        "a.md:1  tested  tested  (1 verified)",
+        "    link 1 (=, line 6) tested, not proved: 15 exact points",
+    ]
+
+
+def test_require_proof_fails_a_tested_block_only(tmp_path, no_rungs) -> None:
+    result = run(tmp_path, {"a.md": TESTED}, "--require-proof")
+    assert result.exit_code == 1, result.output
+    assert "a.md:1: tested: tested, not proved (--require-proof)" in result.output.splitlines()
+
+
+def test_require_proof_passes_a_proved_block(tmp_path) -> None:
+    assert run(tmp_path, {"a.md": GOOD}, "--require-proof").exit_code == 0
 
 
 def test_syntax_error_exits_2_with_path_and_line(tmp_path) -> None:
@@ -113,13 +143,14 @@ def test_json_shape(tmp_path) -> None:
     assert list(first)[:8] == [
         "id", "path", "line", "verdict", "expected", "first_failure", "links", "checks"
     ]
-    assert (first["id"], first["verdict"], first["expected"]) == ("good", "valid", "valid")
+    assert (first["id"], first["verdict"], first["expected"]) == ("good", "proved", "valid")
     assert list(second["links"][0])[:6] == [
         "index", "line", "relation", "status", "method", "counterexample"
     ]
     assert second["links"][0]["counterexample"] == {"x": "0"}
     assert (second["verdict"], second["first_failure"]) == ("invalid", 1)
-    assert report["summary"]["verdicts"] == {"valid": 1, "invalid": 1, "incomplete": 0, "error": 0}
+    assert report["summary"]["verdicts"] == {"proved": 1, "tested": 0, "invalid": 1,
+                                             "incomplete": 0, "error": 0}
     assert report["summary"]["links"]["failed"] == 1
 
 
@@ -157,7 +188,7 @@ def untimed(report: dict) -> list[dict]:
 
 
 def test_a_derivation_inside_an_obsidian_comment_is_not_checked(tmp_path) -> None:
-    from lemma.derive.api import find_derivations
+    from lemma.derive.running.api import find_derivations
     from lemma.vault import load_vault
 
     (tmp_path / "n.md").write_text(

@@ -7,10 +7,10 @@ import time
 import pytest
 import sympy
 
-from lemma.derive.block import DerivationSyntaxError
-from lemma.derive.expr import parse_expression
-from lemma.derive.exprbind import BoundSymbol
-from lemma.derive.exprfun import Heaviside, sigmoid, softplus
+from lemma.derive.language.block import DerivationSyntaxError
+from lemma.derive.language.expr import parse_expression
+from lemma.derive.language.exprbind import BoundSymbol
+from lemma.derive.language.functions import Heaviside, sigmoid, softplus
 from lemma.model import SourcePos
 
 POS = SourcePos("notes/x.md", 10, 5)
@@ -362,7 +362,7 @@ def test_symbolic_inverse_is_bounded() -> None:
 
 def test_language_spec_linear_combination_example_parses() -> None:
     """The example in derivation-language.md: products of symbolic inverses stay in budget."""
-    from lemma.derive.parse import parse_note
+    from lemma.derive.language.parse import parse_note
 
     block = (
         "```derivation id=spec-example\n"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from lemma.derive import printing
-from lemma.derive.cases import split
-from lemma.derive.check import check_derivation
-from lemma.derive.exprfun import Heaviside
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.results import DerivationResult, LinkResult
+from lemma.derive.language import printing
+from lemma.derive.language.functions import Heaviside
+from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.proof.cases import split
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import PASSING, DerivationResult, LinkResult
 
 
 def verdict(body: str, time_box: float = 8.0) -> DerivationResult:
@@ -84,7 +84,7 @@ def test_a_false_derivation_is_never_valid_and_its_twin_is(invalid: str, valid: 
     bad = verdict(invalid)
     assert bad.verdict == "invalid", [(x.status, x.method, x.message) for x in bad.links]
     good = verdict(valid)
-    assert good.verdict == "valid", [(x.status, x.method, x.message) for x in good.links]
+    assert good.verdict in PASSING, [(x.status, x.method, x.message) for x in good.links]
 
 
 @pytest.mark.parametrize(("body", "method"), [
@@ -174,7 +174,7 @@ def test_greek_and_lambda_names_work_in_every_section() -> None:
                      "assume:\n  h: lambda*θ == 1\n"
                      "calc:\n  lambda*θ*Σ\n  = Σ   # linear_combination(h*Σ)\n"
                      "check:\n  lambda=2, θ=1/2, Σ=eye(2) => Matrix([[1, 0], [0, 1]])")
-    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+    assert result.verdict in PASSING, [(x.status, x.message) for x in result.links]
     assert result.links[0].lhs_text == "lambda*θ*Σ"
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sympy
 
-from lemma.derive import mpeval
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.probe import Claim, Point, build_space, compare_at
+from lemma.derive.evidence import mpeval
+from lemma.derive.evidence.evaluate import compare_at
+from lemma.derive.evidence.space import Claim, Point, build_space
+from lemma.derive.language.parse import find_blocks, parse_block
 
 x = sympy.Symbol("x", real=True)
 

@@ -8,8 +8,14 @@ import textwrap
 import pytest
 import sympy
 
-from lemma.derive.block import Derivation, DerivationSyntaxError, Domain
-from lemma.derive.parse import conclusion, duplicate_ids, find_blocks, parse_block, parse_note
+from lemma.derive.language.block import Derivation, DerivationSyntaxError, Domain
+from lemma.derive.language.parse import (
+    conclusion,
+    duplicate_ids,
+    find_blocks,
+    parse_block,
+    parse_note,
+)
 from lemma.model import Severity, SourcePos
 
 DAVIDSON = textwrap.dedent("""\

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.derive.cache import ResultCache, cache_key, cacheable
-from lemma.derive.report import derivation_line, failure_report, summary_counts, summary_line
-from lemma.derive.results import (
+from lemma.derive.running.cache import ResultCache, cache_key, cacheable
+from lemma.derive.running.report import (
+    derivation_line,
+    failure_report,
+    summary_counts,
+    summary_line,
+)
+from lemma.derive.running.results import (
     CheckResult,
     DerivationResult,
     LinkResult,
@@ -75,11 +80,12 @@ def test_expected_invalid_line_says_ok() -> None:
 
 
 def test_summary_counts_and_line() -> None:
-    good = DerivationResult("g", "a.md", 1, "", "valid", "valid", None, [link(1, "verified")])
+    good = DerivationResult("g", "a.md", 1, "", "tested", "valid", None, [link(1, "verified")])
     good.passed = True
     results = [good, failed_result()]
     counts = summary_counts(results)
-    assert counts["verdicts"] == {"valid": 1, "invalid": 1, "incomplete": 0, "error": 0}
+    assert counts["verdicts"] == {"proved": 0, "tested": 1, "invalid": 1, "incomplete": 0,
+                                  "error": 0}
     assert counts["links"] == {
         "proved": 1,
         "verified": 1,
@@ -89,20 +95,22 @@ def test_summary_counts_and_line() -> None:
     }
     assert (counts["passed"], counts["failed"]) == (1, 1)
     assert summary_line(results) == (
-        "2 derivations: 1 valid, 1 invalid; links: 1 proved, 1 verified, 1 failed; 1 unexpected"
+        "2 derivations: 1 tested, 1 invalid; links: 1 proved, 1 verified, 1 failed; 1 unexpected"
     )
 
 
 @pytest.mark.parametrize(
     ("statuses", "errors", "checks_ok", "expected"),
     [
-        (["proved", "verified", "numeric"], [], True, ("valid", None)),
+        (["proved", "proved"], [], True, ("proved", None)),
+        (["proved", "verified", "numeric"], [], True, ("tested", None)),
+        (["verified"], [], True, ("tested", None)),
         (["proved", "unchecked"], [], True, ("incomplete", None)),
         (["unchecked", "failed", "failed"], [], True, ("invalid", 2)),
         (["proved"], [], False, ("invalid", None)),
         (["failed"], [1], True, ("error", 1)),
     ],
-    ids=["valid", "incomplete", "invalid", "failed-check", "error"],
+    ids=["proved", "tested", "tested-only", "incomplete", "invalid", "failed-check", "error"],
 )
 def test_decide_verdict(statuses, errors, checks_ok, expected) -> None:
     links = [link(i + 1, s, error=(i + 1) in errors) for i, s in enumerate(statuses)]
@@ -111,7 +119,8 @@ def test_decide_verdict(statuses, errors, checks_ok, expected) -> None:
 
 
 def test_expectation() -> None:
-    assert expectation_met("valid", None, None)
+    assert expectation_met("proved", None, None)
+    assert expectation_met("tested", None, None)
     assert not expectation_met("incomplete", None, None)
     assert expectation_met("invalid", 2, 2)
     assert not expectation_met("invalid", 2, 1)

@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from lemma.derive import workers
-from lemma.derive.block import DerivationSyntaxError
-from lemma.derive.cache import cacheable
-from lemma.derive.check import check_derivation
-from lemma.derive.parse import find_blocks, parse_block
-from lemma.derive.results import DerivationResult, LinkResult
+from lemma.derive.language.block import DerivationSyntaxError
+from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.running import workers
+from lemma.derive.running.cache import cacheable
+from lemma.derive.running.check import check_derivation
+from lemma.derive.running.results import PASSING, DerivationResult, LinkResult
 
 
 def parse(body: str):
@@ -98,11 +98,6 @@ CASES = [
     ("integral-does-not-inherit-positivity",
      "given:\n  x: real > 0\ncalc:\n  Integral(sqrt(x**2), (x, -1, 1))\n  = 0",
      "given:\n  x: real > 0\ncalc:\n  Integral(sqrt(x**2), (x, -1, 1))\n  = 1"),
-    ("difference-quotient-with-a-declared-step",
-     "given:\n  f: function 1\n  x, h: real\ncalc:\n  Limit((f(x + h) - f(x))/h, h, 0)\n"
-     "  = 2*diff(f(x), x)",
-     "given:\n  f: function 1\n  x, h: real\ncalc:\n  Limit((f(x + h) - f(x))/h, h, 0)\n"
-     "  = diff(f(x), x)"),
     # 8. pinned semantics: empty sums, two-sided limits
     ("empty-sum-for-negative-n",
      "given:\n  n: integer\ncalc:\n  Sum(2*k - 1, (k, 1, n))\n  = n**2",
@@ -115,10 +110,24 @@ CASES = [
 @pytest.mark.parametrize(("invalid", "valid"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_a_false_derivation_is_never_valid_and_its_twin_is(invalid: str, valid: str) -> None:
     bad = verdict(invalid)
-    assert bad.verdict != "valid", [(x.status, x.method, x.message) for x in bad.links]
+    assert bad.verdict not in PASSING, [(x.status, x.method, x.message) for x in bad.links]
     assert not any(x.status == "proved" for x in bad.links if x.status == "failed")
     good = verdict(valid)
-    assert good.verdict == "valid", [(x.status, x.method, x.message) for x in good.links]
+    assert good.verdict in PASSING, [(x.status, x.method, x.message) for x in good.links]
+
+
+DIFFERENCE_QUOTIENT = ("given:\n  f: function 1\n  x, h: real\ncalc:\n"
+                       "  Limit((f(x + h) - f(x))/h, h, 0)\n  = {}")
+
+
+def test_a_difference_quotient_with_a_declared_step_is_refuted_and_its_twin_never_is() -> None:
+    """Each point takes a symbolic limit (seconds of CPU): the true twin may run out of its time
+    box before the point budget, and is then incomplete -- never refuted, never passed."""
+    bad = verdict(DIFFERENCE_QUOTIENT.format("2*diff(f(x), x)"))
+    assert bad.verdict == "invalid", [(x.status, x.message) for x in bad.links]
+    good = verdict(DIFFERENCE_QUOTIENT.format("diff(f(x), x)"))
+    assert good.verdict in (*PASSING, "incomplete")
+    assert [x.status for x in good.links] != ["failed"]
 
 
 def first_link(body: str) -> LinkResult:
@@ -151,10 +160,11 @@ def test_an_irrational_pole_is_found_by_solving_the_denominator() -> None:
     assert link.message == "undefined here: x**2 - 2 != 0 fails"
 
 
-def test_a_condition_neither_proved_nor_violated_is_named_and_blocks_a_proof() -> None:
+def test_a_condition_neither_proved_nor_violated_is_named_and_leaves_the_link_open() -> None:
     link = first_link("given:\n  x: real\ncalc:\n  (sin(x) + 2)/(sin(x) + 2)\n  = 1")
-    assert link.status == "verified"
-    assert "but only where sin(x) + 2 != 0: not implied by the declarations" in link.message
+    assert link.status == "unchecked"
+    assert ("but only where sin(x) + 2 != 0: not implied by the declarations, so the link is "
+            "not decided") in link.message
     assert link.hints == ["holds where sin(x) + 2 != 0 — declare it under assume:?"]
     declared = first_link("given:\n  x: real\nassume:\n  nz: sin(x) + 2 != 0\n"
                           "calc:\n  (sin(x) + 2)/(sin(x) + 2)\n  = 1")
@@ -198,7 +208,7 @@ def test_a_stream_keeps_what_it_computed_before_the_time_box() -> None:
 def test_a_link_cut_short_by_the_time_box_is_cached() -> None:
     link = LinkResult(index=1, line=3, relation="=", status="verified",
                       message="12 of 15 points agree, time box of 10 s reached")
-    result = DerivationResult(id="s", path="s.md", line=1, title="", verdict="valid",
+    result = DerivationResult(id="s", path="s.md", line=1, title="", verdict="tested",
                               expected="valid", first_failure=None, links=[link])
     assert cacheable(result)
 
@@ -206,11 +216,11 @@ def test_a_link_cut_short_by_the_time_box_is_cached() -> None:
 def test_a_combination_is_not_refuted_where_its_hypothesis_is_undefined() -> None:
     result = verdict("given:\n  x, y: real\nassume:\n  h: y == 1/x\n"
                      "calc:\n  x*y\n  = 1   # linear_combination(x*h)")
-    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+    assert result.verdict in PASSING, [(x.status, x.message) for x in result.links]
 
 
 def test_a_check_cut_by_the_time_box_leaves_the_block_incomplete_not_invalid() -> None:
-    from lemma.derive.results import CheckResult, decide_verdict
+    from lemma.derive.running.results import CheckResult, decide_verdict
 
     link = LinkResult(index=1, line=3, relation="=", status="proved")
     open_check = CheckResult("n=3 => 6", 5, "6", "", "", False, "time box of 1 s exhausted",
@@ -222,7 +232,7 @@ def test_a_check_cut_by_the_time_box_leaves_the_block_incomplete_not_invalid() -
 
 def test_the_result_states_the_composed_conclusion() -> None:
     result = verdict("given:\n  x: real > 0\ncalc:\n  x\n  <= x + 1\n  = 1 + x\n  < x + 2")
-    assert result.verdict == "valid"
+    assert result.verdict in PASSING
     assert result.conclusion == "x < x + 2"
 
 
@@ -253,7 +263,7 @@ TANH_BLOCK = (
 
 def test_cancellation_without_significant_digits_is_not_a_counterexample() -> None:
     result = verdict(TANH_BLOCK, time_box=15.0)
-    assert result.verdict == "valid", [(x.status, x.message) for x in result.links]
+    assert result.verdict in PASSING, [(x.status, x.message) for x in result.links]
 
 
 def test_a_sum_up_to_a_real_number_is_refused_not_proved() -> None:

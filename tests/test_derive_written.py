@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.derive.written import greek_abbreviations, name_tex, source_tex
+from lemma.derive.language.written import greek_abbreviations, name_tex, source_tex
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -11,7 +11,7 @@ import pytest
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from lemma.graph.concept import Backlink, Hop, build_graph
-from lemma.graph.text import link_sentence, plain_text
+from lemma.link_text import link_sentence, plain_text
 from lemma.model import LemmaError
 from lemma.synth import write_synthetic_vault
 from lemma.vault import load_vault
@@ -325,7 +325,7 @@ def test_cutting_a_long_sentence_never_splits_a_link():
 
 
 def test_plain_text_shows_links_as_the_reader_sees_them():
-    from lemma.graph.text import plain_text
+    from lemma.link_text import plain_text
 
     text = r"See [[A|the label]], [[B#Part]], ![[C]], [[#Own]] but not \[[D]] or `[[E]]`."
     assert plain_text(text) == r"See the label, B, C, Own but not \[[D]] or [[E]]."

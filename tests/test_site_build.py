@@ -197,12 +197,12 @@ def test_unexpected_derivation_failure_fails_strict_with_path_and_line(tmp_path,
 def test_a_warm_build_reuses_the_checker_cache(tmp_path, monkeypatch):
     yml = _lemma_yml(tmp_path / "cache")
     build_site(tmp_path / "p", {**GOOD, **DERIVATIONS}, yml=yml)
-    import lemma.derive.check
+    import lemma.derive.running.check
 
     def refuse(*args, **kwargs):
         raise AssertionError("a warm build must not check derivations again")
 
-    monkeypatch.setattr(lemma.derive.check, "check_derivation", refuse)
+    monkeypatch.setattr(lemma.derive.running.check, "check_derivation", refuse)
     site = build_site(tmp_path / "q", {**GOOD, **DERIVATIONS}, yml=yml)
     assert "Square of a sum" in (site / "papers/algebra/index.html").read_text()
 

@@ -147,7 +147,7 @@ def test_index_pages_list_notes_by_year_author_date_and_usage(vault):
 
 def test_checked_knowledge_counts_link_statuses(vault):
     link = SimpleNamespace
-    results = [SimpleNamespace(id="d1", path="papers/dnfa.md", line=9, title="T", verdict="valid",
+    results = [SimpleNamespace(id="d1", path="papers/dnfa.md", line=9, title="T", verdict="tested",
                                expected="valid", passed=True,
                                links=[link(status="proved"), link(status="verified")]),
                SimpleNamespace(id="d2", path="papers/dnfa.md", line=20, title="Slip",
@@ -155,7 +155,8 @@ def test_checked_knowledge_counts_link_statuses(vault):
                                links=[link(status="failed")])]
     text = indexes.checked_knowledge(results, vault)
     assert "1 derivation in the notes, with 2 checked links: **1** proved, **1** verified." in text
-    assert "(papers/dnfa.md#d1)" in text and "valid" in text
+    assert "(papers/dnfa.md#d1)" in text
+    assert 'lemma-badge-verified" title="no counterexample' in text
     assert ("Also 1 teaching example, each a common slip that the checker rejects as intended: "
             "[Slip](papers/dnfa.md#d2).") in text
 

@@ -150,7 +150,7 @@ def main(ctx: click.Context, notes: Path | None) -> None:
 
 def _recover(notes_dir: Path) -> None:
     """Roll back (or complete) a `lemma mv`/`new` that was killed midway, with a one-line notice."""
-    from ..authoring.lock import CacheFiles
+    from ..cache_files import CacheFiles
 
     if not CacheFiles.of(notes_dir).pending():
         return  # the usual case: one stat, no import of the apply machinery

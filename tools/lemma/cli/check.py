@@ -22,13 +22,16 @@ from . import Project, pass_project
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Cache folder (default: .lemma-cache/derive beside the notes folder).")
 @click.option("--time-box", type=click.FloatRange(0.5, 600.0), default=10.0, show_default=True,
-              help="Seconds allowed per link.")
+              help="CPU seconds allowed per link.")
+@click.option("--require-proof", is_flag=True,
+              help="Fail on blocks that are only tested at sample points, not proved.")
 @pass_project
 def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cache: bool,
-          cache_dir: Path | None, time_box: float) -> None:
-    """Check derivations; exit 1 if one fails unexpectedly, 2 on a syntax or usage error."""
-    from ..derive.api import run_checks
-    from ..derive.cache import ResultCache, default_cache_dir
+          cache_dir: Path | None, time_box: float, require_proof: bool) -> None:
+    """Check derivations; exit 0 when each is proved or tested (or fails as it expects), 1 if
+    one fails unexpectedly (or, with --require-proof, is only tested), 2 on a syntax error."""
+    from ..derive.running.api import run_checks
+    from ..derive.running.cache import ResultCache, default_cache_dir
 
     start = time.monotonic()
     vault = project.load_vault()
@@ -42,25 +45,33 @@ def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cac
         checked = run_checks(vault, list(paths), **options)
     results = checked.results
     elapsed = time.monotonic() - start
+    unproved = [r for r in results if require_proof and r.passed and r.verdict == "tested"]
     if fmt == "json":
         _print_json(results, checked.diagnostics)
     else:
         _print_text(results, checked.diagnostics, elapsed)
+        for r in unproved:
+            click.echo(f"{r.path}:{r.line}: {r.id}: tested, not proved (--require-proof)")
     if checked.diagnostics:
         raise SystemExit(2)
-    if any(not r.passed for r in results):
+    if any(not r.passed for r in results) or unproved:
         raise SystemExit(1)
 
 
 def _count_blocks(vault, paths: tuple[Path, ...]) -> int:
     """Roughly how many blocks will be checked (fence lines), to size the progress bar."""
-    from ..derive.api import select_notes
+    from ..derive.running.api import select_notes
 
     return sum(vault.notes[p].body.count("```derivation") for p in select_notes(vault, paths))
 
 
 def _print_text(results: list, diagnostics: list, elapsed: float) -> None:
-    from ..derive.report import derivation_line, failure_report, summary_line
+    from ..derive.running.report import (
+        derivation_line,
+        failure_report,
+        summary_line,
+        tested_report,
+    )
 
     for diagnostic in diagnostics:
         click.echo(diagnostic.format(), err=True)
@@ -69,11 +80,14 @@ def _print_text(results: list, diagnostics: list, elapsed: float) -> None:
         if not result.passed:
             for line in failure_report(result):
                 click.echo(line)
+        elif result.verdict == "tested":
+            for line in tested_report(result):
+                click.echo(line)
     click.echo(summary_line(results, elapsed))
 
 
 def _print_json(results: list, diagnostics: list) -> None:
-    from ..derive.report import summary_counts
+    from ..derive.running.report import summary_counts
 
     report = {
         "derivations": [_result_json(r) for r in results],

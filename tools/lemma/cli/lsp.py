@@ -21,7 +21,7 @@ def lsp(project: Project, time_box: float) -> None:
     The vault is the one `--notes` names, else the one around the editor's workspace folder
     (its `mkdocs.yml`, `notes/` or `.obsidian/`), else the one around the first opened note.
     """
-    from ..lsp.server import make_server
+    from ..lsp.handlers import make_server
 
     explicit = click.get_current_context().find_root().params.get("notes") is not None
     # the vault of the working directory starts loading at once (in a thread, while pygls

@@ -10,17 +10,17 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Derivation": "lemma.derive.block",
-    "DerivationSyntaxError": "lemma.derive.block",
-    "parse_block": "lemma.derive.parse",
-    "parse_note": "lemma.derive.parse",
-    "check_derivation": "lemma.derive.check",
-    "check_vault": "lemma.derive.api",
-    "check_derivations": "lemma.derive.api",
-    "find_derivations": "lemma.derive.api",
-    "DerivationResult": "lemma.derive.results",
-    "LinkResult": "lemma.derive.results",
-    "CheckResult": "lemma.derive.results",
+    "Derivation": "lemma.derive.language.block",
+    "DerivationSyntaxError": "lemma.derive.language.block",
+    "parse_block": "lemma.derive.language.parse",
+    "parse_note": "lemma.derive.language.parse",
+    "check_derivation": "lemma.derive.running.check",
+    "check_vault": "lemma.derive.running.api",
+    "check_derivations": "lemma.derive.running.api",
+    "find_derivations": "lemma.derive.running.api",
+    "DerivationResult": "lemma.derive.running.results",
+    "LinkResult": "lemma.derive.running.results",
+    "CheckResult": "lemma.derive.running.results",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -16,11 +16,11 @@ from typing import Any
 
 import networkx as nx
 
+from ..link_text import link_sentence
 from ..model import LemmaError
+from ..note_attributes import attachment_attributes, note_attributes
 from ..vault import ResolvedLink, Vault, gc_paused
 from . import algo
-from .attributes import attachment_attributes, note_attributes
-from .text import link_sentence
 
 __all__ = ["Backlink", "ConceptGraph", "Hop", "Occurrence", "build_graph"]
 

@@ -1,6 +1,6 @@
 """The concept graph read from the index: no note is parsed or unpickled to build it.
 
-Nodes come from the `notes` table (their attributes as `graph.attributes` made them when the
+Nodes come from the `notes` table (their attributes as `note_attributes` made them when the
 note was indexed), edges from the resolved `links` table; a link's sentence unpickles its
 note's body only when asked for.
 """

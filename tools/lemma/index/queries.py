@@ -53,7 +53,7 @@ class BacklinkRow:
 def backlinks(db: sqlite3.Connection, path: str) -> list[BacklinkRow]:
     """Every link into `path` from another note (broken-heading ones too), sorted by the
     linking note's title, as the concept graph lists them."""
-    from ..graph.text import link_sentence
+    from ..link_text import link_sentence
 
     exists = db.execute("SELECT 1 FROM notes WHERE path = ? AND note IS NOT NULL",
                         (path,)).fetchone()
@@ -220,7 +220,7 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
 def readable_snippet(snippet: str) -> str:
     """A snippet of Markdown as a reader sees it: links by their text, markup gone (links cut
     by the snippet's edges too)."""
-    from ..graph.text import plain_text
+    from ..link_text import plain_text
 
     text = plain_text(snippet)  # line by line: list and heading markers go too
     text = re.sub(r"^[^\[\]|]*\|(?=[^\[\]]*\]\])", "", text)  # a cut link's "target|"

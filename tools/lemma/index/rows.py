@@ -6,29 +6,15 @@ Kept apart from `store` so that commands which only query the index do not impor
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 from ..frontmatter import parse_date
-from ..graph.attributes import note_attributes
-from ..links import fold, link_key
-from ..model import Diagnostic, Note, WikiLink
-from .store import dump, join
+from ..links import fold
+from ..model import Diagnostic, Note
+from ..note_attributes import note_attributes
+from .store import NoteRows, dump, join, link_columns
 
 #: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
 NOTE_BLOB = 7
-
-
-@dataclass(slots=True)
-class NoteRows:
-    """One note's rows for every table but `links` (computed where the note was parsed)."""
-
-    note: tuple[Any, ...]
-    names: list[tuple[str, str, str, str]]
-    headings: list[tuple[str, int, str, str, int]]
-    blocks: list[tuple[str, str]]
-    tags: list[tuple[str, str]]
-    links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
 
 
 def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
@@ -49,9 +35,3 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
         [(path, b) for b in sorted(note.block_ids)],
         [(path, tag) for tag in note.tags],
         [link_columns(path, i, link) for i, link in enumerate(note.links)])
-
-
-def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
-    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
-    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
-            link.pos.col, link.start, link.end, int(link.embed))

@@ -17,6 +17,7 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,15 +25,28 @@ from ..model import Note, WikiLink
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
-    from .rows import NoteRows
+
+
+@dataclass(slots=True)
+class NoteRows:
+    """One note's rows for every table but `links` (computed where the note was parsed)."""
+
+    note: tuple[Any, ...]
+    names: list[tuple[str, str, str, str]]
+    headings: list[tuple[str, int, str, str, int]]
+    blocks: list[tuple[str, str]]
+    tags: list[tuple[str, str]]
+    links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
+
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
 SCHEMA_VERSION = 3
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
-                   "vault.py", "vault_fs.py", "slug.py", "index/store.py", "index/rows.py",
-                   "graph/attributes.py",
-                   "graph/text.py")
+                   "vault.py", "vault_changes.py", "vault_fs.py", "slug.py", "index/store.py",
+                   "index/rows.py",
+                   "note_attributes.py",
+                   "link_text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
@@ -95,7 +109,7 @@ def load(blob: bytes) -> Any:
 
 def index_file(root: Path) -> Path:
     """Where the index of the vault at `root` lives (beside the lock and journal)."""
-    from ..authoring.lock import CacheFiles
+    from ..cache_files import CacheFiles
 
     files = CacheFiles.of(root)
     return files.folder / f"{files.name}.index.sqlite"
@@ -302,10 +316,12 @@ def _unmarked(text: str) -> str:
     return text
 
 
-def _link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
-    from .rows import link_columns
+def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
+    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
+    from ..links import link_key  # the parser, only when a note is written
 
-    return link_columns(source, ord_, link)
+    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
+            link.pos.col, link.start, link.end, int(link.embed))
 
 
 def write_links(db: sqlite3.Connection,
@@ -319,7 +335,7 @@ def write_links(db: sqlite3.Connection,
     rows, flags = [], []
     columns = columns or {}
     for source, links in resolved:
-        fixed = columns.get(source) or [_link_columns(source, i, r.link)
+        fixed = columns.get(source) or [link_columns(source, i, r.link)
                                         for i, r in enumerate(links)]
         rows += [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
                  for f, r in zip(fixed, links, strict=True)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..derive.fences import find_blocks
+from ..derive.language.fences import find_blocks
 from ..model import Note
 
 _SECTION = re.compile(r"([A-Za-z_]+)[ \t]*:(.*)")

@@ -131,7 +131,7 @@ def create_note_actions(vault: Vault, path: str, line: int, col: int) -> list[Ne
 def derivation_diagnostics(results: list, syntax: list[Diagnostic]) -> list[Diagnostic]:
     """Failed links (with their counterexample), failed checks and checker errors, each on
     its own line; blocks that pass (or fail where they say they will) give nothing."""
-    from ..derive.report import derivation_line, link_report
+    from ..derive.running.report import derivation_line, link_report
 
     found = list(syntax)
     for result in results:
@@ -190,9 +190,9 @@ def check_note_verdicts(vault: Vault, path: str, time_box: float = 10.0,
     finished block. When `cancelled()` turns true, the run stops after the next block (its
     workers are killed) with `Superseded`.
     """
-    from ..derive.api import check_derivations, find_derivations
-    from ..derive.cache import ResultCache, default_cache_dir
-    from ..derive.report import derivation_line
+    from ..derive.running.api import check_derivations, find_derivations
+    from ..derive.running.cache import ResultCache, default_cache_dir
+    from ..derive.running.report import derivation_line
 
     note = vault.notes.get(path)
     if note is None or "derivation" not in note.body:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
 from . import edits, features, handlers_nav
+from .loading import Opener, VaultLoad
 from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
+from .tasks import spawn
 from .transport import TolerantWorkspace
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
          "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
          "tag": t.CompletionItemKind.Keyword, "name": t.CompletionItemKind.Variable}
-_tasks: set[asyncio.Task] = set()
-
-
-def spawn(coroutine) -> None:
-    """Run in the background (a reference is kept so the task is not collected early)."""
-    task = asyncio.ensure_future(coroutine)
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-
-
 def register(server: LemmaServer) -> None:
     """Attach every handler to `server`."""
 
@@ -211,3 +201,14 @@ def register(server: LemmaServer) -> None:
                                         kind=t.CodeActionKind.QuickFix, edit=edit,
                                         is_preferred=i == 0))
         return actions
+
+
+def make_server(load: VaultLoad | None, opener: Opener | None = None,
+                time_box: float = 10.0) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`), its handlers
+    registered; with `opener`, the client's root or first opened note may name another vault,
+    which `opener` then loads."""
+    server = LemmaServer(load, opener, time_box)
+    register(server)
+    handlers_nav.register(server)
+    return server

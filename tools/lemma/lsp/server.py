@@ -27,7 +27,7 @@ from .vaults import REQUEST_FAILED, Vaults
 _SEVERITY = {Severity.ERROR: t.DiagnosticSeverity.Error,
              Severity.WARNING: t.DiagnosticSeverity.Warning,
              Severity.INFO: t.DiagnosticSeverity.Information}
-__all__ = ["REQUEST_FAILED", "LemmaServer", "make_server"]
+__all__ = ["REQUEST_FAILED", "LemmaServer"]
 
 
 class LemmaServer(Vaults, LanguageServer):
@@ -254,15 +254,3 @@ class LemmaServer(Vaults, LanguageServer):
         assert self.live is not None
         text, _problems = read_or_problem(self.live.root, path, self.live.vault.max_bytes)
         return text.split("\n") if text is not None else self.lines_of(path)
-
-
-def make_server(load: VaultLoad | None, opener: Opener | None = None,
-                time_box: float = 10.0) -> LemmaServer:
-    """A server over the vault `load` is loading (see `loading.VaultLoad`); with `opener`, the
-    client's root or first opened note may name another vault, which `opener` then loads."""
-    server = LemmaServer(load, opener, time_box)
-    from . import handlers, handlers_nav
-
-    handlers.register(server)
-    handlers_nav.register(server)
-    return server

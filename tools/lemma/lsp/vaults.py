@@ -113,7 +113,7 @@ class Vaults:
         self.loads.append(load.start())
         self.load = self.load or load
         if self.started:
-            from .handlers import spawn
+            from .tasks import spawn
 
             spawn(self.after_load(load))
         return load
@@ -145,7 +145,7 @@ class Vaults:
             if self.load_for(uri) is load:
                 self.load = load
                 self.sync(uri)
-        from .handlers import spawn
+        from .tasks import spawn
         from .watch import follow_disk
 
         spawn(self.refresh_cross(load))

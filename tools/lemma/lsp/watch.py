@@ -88,7 +88,7 @@ def reread(server: LemmaServer, files: list[Path | None]) -> None:
     for path in sorted(paths - opened):
         changed |= live.revert(path)
     if changed:
-        from .handlers import spawn
+        from .tasks import spawn
 
         spawn(server.refresh_cross(server.load))
         for path in opened:

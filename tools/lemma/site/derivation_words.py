@@ -7,15 +7,22 @@ import html
 import re
 from typing import Any
 
-from ..derive.written import source_tex
+from ..derive.language.written import source_tex
 from .math import inline_math
 
 STATUS_WORDS = {
     "proved": "proved symbolically",
-    "verified": "verified at exact random points",
-    "numeric": "checked numerically only",
+    "verified": "tested at exact random points, not proved",
+    "numeric": "tested numerically only, not proved",
     "unchecked": "not checked",
     "failed": "the two sides differ",
+}
+
+
+VERDICT_WORDS = {
+    "proved": "every link proved symbolically, every side condition follows from the declarations",
+    "tested": "no counterexample, but some links rest on sample points: evidence, not a proof",
+    "incomplete": "not decided: a time box, unevaluable points or an open side condition",
 }
 
 
@@ -47,9 +54,12 @@ def verdict_html(result: Any) -> str:
         css, text = ("teaching", "fails as intended") if result.passed else ("failed",
                                                                             "did not fail")
     else:
-        css = {"valid": "proved", "incomplete": "unchecked"}.get(result.verdict, "failed")
+        css = {"proved": "proved", "tested": "verified", "incomplete": "unchecked"}.get(
+            result.verdict, "failed")
         text = result.verdict
-    return f'<span class="lemma-badge lemma-badge-{css}">{text}</span>'
+    title = VERDICT_WORDS.get(text, "")
+    title_attr = f' title="{html.escape(title)}"' if title else ""
+    return f'<span class="lemma-badge lemma-badge-{css}"{title_attr}>{text}</span>'
 
 
 #: LinkResult fields shown by their own code; any other text field is shown as a note.

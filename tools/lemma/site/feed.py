@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
-from ..graph.text import plain_text
+from ..link_text import plain_text
 from ..links import strip_comments
 from ..model import Note
 from .math import tex_text

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..derive.parse import find_blocks
-from ..derive.written import greek_abbreviations, name_tex, source_tex
+from ..derive.language.parse import find_blocks
+from ..derive.language.written import greek_abbreviations, name_tex, source_tex
 from ..model import SourcePos
 from .derivation_words import badge, code_html, extra_notes_html, method_words, verdict_html
 from .math import display_math, inline_math, prose_html

@@ -31,6 +31,7 @@ from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
 from .fragments import Fragments
 from .raw_html import raw_html_regions
+from .tag_paths import tag_page
 
 #: warn(pos, message): report a problem found while rendering (the plugin logs it as a warning).
 Warn = Callable[[SourcePos, str], None]
@@ -207,8 +208,6 @@ class LinkRenderer:
 
     def _tags(self, text: str, host: str, raw: Regions) -> list[tuple[int, int, str]]:
         """Inline `#tags` as chips, linking to the tag's own page when the site has tag pages."""
-        from .tag_pages import tag_page
-
         edits = []
         for start, end, tag in tag_spans(text, code_regions(text)):
             page, name = tag_page(tag), html_text(tag)

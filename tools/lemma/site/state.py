@@ -78,8 +78,8 @@ class SiteState:
         if paths is not None and not paths:
             return
         try:
-            from lemma.derive.api import check_derivations, find_derivations
-            from lemma.derive.cache import ResultCache
+            from lemma.derive.running.api import check_derivations, find_derivations
+            from lemma.derive.running.cache import ResultCache
         except ImportError:  # the checker is not installed: show blocks unchecked
             return
         assert self.vault is not None

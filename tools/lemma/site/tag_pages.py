@@ -8,41 +8,17 @@ order. Every page is Markdown with relative links, rebuilt from the vault on eac
 from __future__ import annotations
 
 import posixpath
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from ..model import Note, NoteKind
 from ..vault import Vault
 from .render_links import escape_label, md_url, relative_url
+from .tag_paths import tag_page
 
 TAGS_INDEX = "tags/index.md"
 KIND_ORDER = (NoteKind.PAPER, NoteKind.TAKE, NoteKind.CONCEPT, NoteKind.DIGEST, NoteKind.NOTE)
 KIND_HEADING = {NoteKind.PAPER: "Papers", NoteKind.TAKE: "Quick takes",
                 NoteKind.CONCEPT: "Concepts", NoteKind.DIGEST: "Digests", NoteKind.NOTE: "Notes"}
-
-
-def tag_page(tag: str) -> str:
-    """The vault path of a tag's page: `ml/Theory` -> `tags/ml/theory.md`, `c++` ->
-    `tags/c-2b-2b.md` (tags that differ in more than case or accents get different pages)."""
-    parts = [_slug(p) for p in tag.strip("/").split("/") if p.strip()]
-    parts = parts or ["tag"]
-    if parts[-1] == "index":
-        parts[-1] = "index-tag"  # never the tags index itself
-    return "tags/" + "/".join(parts) + ".md"
-
-
-def _slug(segment: str) -> str:
-    out = []
-    for ch in segment.strip():
-        plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
-        if ch.isspace():
-            out.append("-")
-        elif plain.isalnum() or plain in ("-", "_"):
-            out.append(plain.lower())
-        else:
-            out.append(f"-{ord(ch):x}-")
-    return re.sub(r"-+", "-", "".join(out)).strip("-") or "tag"
 
 
 def collect(vault: Vault) -> dict[str, tuple[str, list[Note]]]:

@@ -1,0 +1,172 @@
+"""The sample space of a block and its points: each symbol's domain, matrix entries, undefined
+functions and declared hypotheses; a `Claim` is one link as tested at points.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import sympy
+
+from lemma.derive.evidence.draw import (
+    draw_scalar,
+    draw_size,
+    matrix_entry,
+    random_function,
+    random_matrix,
+)
+from lemma.derive.language.block import Condition, Derivation, Domain
+
+
+@dataclass(frozen=True)
+class FunctionSlot:
+    """An undefined function of the block and the variables its random stand-ins use."""
+
+    func: object
+    name: str
+    variables: tuple[sympy.Symbol, ...]
+
+
+@dataclass
+class Point:
+    """Exact values for every symbol and a stand-in expression for every undefined function."""
+
+    values: dict[sympy.Symbol, sympy.Expr]
+    functions: dict[object, sympy.Expr] = field(default_factory=dict)
+
+    def copy(self) -> Point:
+        return Point(dict(self.values), dict(self.functions))
+
+
+@dataclass(frozen=True)
+class Space:
+    """Where sample points come from: each symbol's domain, entry symbols, functions, conditions."""
+
+    scalars: dict[sympy.Symbol, Domain]
+    entries: tuple[sympy.Symbol, ...]
+    functions: tuple[FunctionSlot, ...]
+    conditions: tuple[sympy.Expr, ...]  # declared `!= 0` hypotheses (points must satisfy them)
+    names: dict[sympy.Symbol, str]
+    matrices: tuple[tuple[str, sympy.ImmutableMatrix], ...] = ()
+    real: bool = True  # no complex declaration: every value is meant to be real
+    symbolic: tuple[tuple[str, sympy.MatrixSymbol, str | None], ...] = ()  # matrix k x d
+    inequalities: tuple[tuple[sympy.Expr, bool], ...] = ()  # (margin, strict): margin >= 0 / > 0
+    dimensions: frozenset[sympy.Symbol] = frozenset()  # integers used as a symbolic size
+
+    @property
+    def symmetric(self) -> tuple[sympy.MatrixSymbol, ...]:
+        return tuple(m for _, m, structure in self.symbolic if structure)
+
+    def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
+        """The same space with one scalar restricted (used by the positivity hint)."""
+        scalars = dict(self.scalars)
+        scalars[symbol] = domain
+        return replace(self, scalars=scalars)
+
+
+def build_space(d: Derivation) -> Space:
+    """Collect the block's symbols, matrix entries, functions and `!= 0` side conditions."""
+    scalars: dict[sympy.Symbol, Domain] = {}
+    entries: list[sympy.Symbol] = []
+    functions: list[FunctionSlot] = []
+    names: dict[sympy.Symbol, str] = {}
+    matrices: list[tuple[str, sympy.ImmutableMatrix]] = []
+    symbolic: list[tuple[str, sympy.MatrixSymbol, str | None]] = []
+    dimensions: set[sympy.Symbol] = set()
+    for decl in d.declarations:
+        if decl.kind == "function":
+            arity = decl.arity or 1
+            xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
+            functions.append(FunctionSlot(decl.value, decl.name, xs))
+        elif decl.symbolic:
+            symbolic.append((decl.name, decl.value, decl.structure))
+            dimensions.update(s for s in decl.shape if isinstance(s, sympy.Symbol))  # type: ignore[union-attr]
+        elif decl.kind in ("matrix", "vector"):
+            matrices.append((decl.name, decl.value))
+            for sym in sorted(getattr(decl.value, "free_symbols", ()), key=str):
+                if sym not in entries:
+                    entries.append(sym)
+        else:
+            scalars[decl.value] = decl.domain or Domain(decl.kind)
+            names[decl.value] = decl.name
+    declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
+    inequalities = tuple((h.rhs - h.lhs, h.relation == "<") for h in d.hypotheses
+                         if h.relation in ("<", "<="))
+    real = all(domain.kind != "complex" for domain in scalars.values())
+    return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
+                 real=real, symbolic=tuple(symbolic), dimensions=frozenset(dimensions),
+                 inequalities=inequalities)
+
+
+def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
+    """A fresh point: the first of a stream uses special values (0, ±1, bounds), every third
+    mixes special and random values, the rest are random."""
+    values: dict[sympy.Symbol, sympy.Expr] = {}
+    for sym in sorted(space.scalars, key=str):
+        special = index == 0 or (index % 3 == 1 and rng.random() < 0.5)
+        if sym in space.dimensions:
+            values[sym] = draw_size(space.scalars[sym], rng)
+        else:
+            values[sym] = draw_scalar(space.scalars[sym], rng, special)
+    for sym in space.entries:
+        values[sym] = matrix_entry(rng)
+    for _, symbol, structure in space.symbolic:
+        rows, cols = (int(d.xreplace(values)) for d in symbol.shape)
+        values[symbol] = random_matrix(rows, cols, structure, rng)  # type: ignore[index]
+    functions = {slot.func: random_function(slot.variables, rng) for slot in space.functions}
+    return Point(values, functions)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What is tested at points: `left REL right` (for linear_combination, left = lhs - rhs).
+
+    `conditions` are the link's side conditions the declarations do not imply: each is tested
+    at every point, and a point that violates one refutes the link ("undefined here").
+    """
+
+    left: object
+    right: object
+    relation: str  # "=", "<=", "<", ">=", ">"
+    space: Space
+    seed: str
+    display: tuple[object, object] | None = None  # the link's own sides, when left/right differ
+    conditions: tuple[Condition, ...] = ()
+    guards: tuple[object, ...] = ()  # must be defined at a point (a combination's hypotheses)
+
+    @cached_property
+    def real(self) -> bool:
+        sides = (self.left, self.right)
+        return self.space.real and not any(getattr(s, "has", lambda *_: False)(sympy.I)
+                                           for s in sides)
+
+    @cached_property
+    def pointwise(self) -> tuple[Condition, ...]:
+        """Conditions that can be tested at a point: those that define values, free of binders."""
+        return tuple(c for c in self.conditions if c.defines and not c.binders)
+
+
+_SIZED = (sympy.MatrixSymbol, sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)
+
+
+def for_claim(claim: Claim) -> Claim:
+    """The claim over the space its link needs: a dimension that sizes no matrix of the link
+    is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
+    and matrices of symbolic size the link does not use are not built."""
+    space = claim.space
+    exprs = [claim.left, claim.right, *(c.expr for c in claim.conditions), *claim.guards,
+             *space.conditions, *(margin for margin, _ in space.inequalities)]
+    used: set[object] = set()
+    sized: set[object] = set()
+    for expr in exprs:
+        if isinstance(expr, sympy.Basic):
+            for atom in expr.atoms(*_SIZED):
+                used.add(atom)
+                sized.update(s for dim in atom.shape for s in getattr(dim, "free_symbols", ()))
+    symbolic = tuple(entry for entry in space.symbolic if entry[1] in used)
+    dimensions = space.dimensions & frozenset(sized)
+    if (symbolic, dimensions) == (space.symbolic, space.dimensions):
+        return claim
+    return replace(claim, space=replace(space, symbolic=symbolic, dimensions=dimensions))

@@ -1,0 +1,96 @@
+"""Matrices of symbolic size: `W: matrix k x d` as a noncommuting matrix symbol.
+
+Built on sympy's matrix expressions (MatrixSymbol, MatMul, MatAdd, Transpose, Inverse, Trace,
+Identity, ZeroMatrix), with the shape rules checked here, because sympy accepts `W*W` for a
+k×d matrix as long as it cannot prove k != d. Two symbolic dimensions match only when they are
+the same expression; an explicit matrix and a symbolic one never mix.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
+
+from lemma.derive.language.shapes import ShapeProblem
+
+
+def is_symbolic(value: object) -> bool:
+    """A matrix expression of symbolic size (not an explicit matrix of entries)."""
+    return isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase)
+
+
+def same(a: object, b: object) -> bool:
+    """Two dimensions that are provably equal."""
+    return bool(sympy.expand(a - b) == 0)  # type: ignore[operator]
+
+
+def shape_text(m: MatrixExpr) -> str:
+    return f"{m.rows}x{m.cols}"
+
+
+def _mixing(left: object, right: object) -> None:
+    lm = isinstance(left, MatrixBase)
+    rm = isinstance(right, MatrixBase)
+    if (lm and is_symbolic(right)) or (rm and is_symbolic(left)):
+        raise ShapeProblem("cannot combine a matrix of symbolic size with an explicit matrix",
+                           "use eye(k) and zeros(k, d) for identity and zero of symbolic size")
+
+
+def combine(op: str, left: object, right: object) -> object:
+    """`left op right` when at least one operand has symbolic size."""
+    _mixing(left, right)
+    ls, rs = isinstance(left, MatrixExpr), isinstance(right, MatrixExpr)
+    if op in "+-":
+        if not (ls and rs):
+            m = left if ls else right
+            raise ShapeProblem(f"cannot add a scalar and a {shape_text(m)} matrix",  # type: ignore[arg-type]
+                               f"multiply the scalar by eye({m.rows})")  # type: ignore[union-attr]
+        if not (same(left.rows, right.rows) and same(left.cols, right.cols)):  # type: ignore[union-attr]
+            word = "add" if op == "+" else "subtract"
+            raise ShapeProblem(f"cannot {word} a {shape_text(left)} matrix and a "  # type: ignore[arg-type]
+                               f"{shape_text(right)} matrix")  # type: ignore[arg-type]
+        return left + right if op == "+" else left - right  # type: ignore[operator]
+    if op == "*":
+        if ls and rs:
+            return matmul(left, right)  # type: ignore[arg-type]
+        return left * right  # type: ignore[operator]
+    if rs:
+        raise ShapeProblem("cannot divide by a matrix", "multiply by inv(M) instead")
+    return left * (sympy.Integer(1) / right)  # type: ignore[operator]
+
+
+def matmul(a: MatrixExpr, b: MatrixExpr) -> MatrixExpr:
+    if not same(a.cols, b.rows):
+        raise ShapeProblem(
+            f"matrix product of a {shape_text(a)} and a {shape_text(b)} matrix: inner "
+            f"dimensions {a.cols} and {b.rows} are not known to be equal",
+            "check the order of the factors or a missing .T",
+        )
+    return sympy.MatMul(a, b)
+
+
+def square(m: MatrixExpr, what: str) -> None:
+    if not same(m.rows, m.cols):
+        raise ShapeProblem(f"{what} needs a square matrix, but this is {shape_text(m)}")
+
+
+def power(base: MatrixExpr, exp: object) -> MatrixExpr:
+    """M**n for a square M and a literal integer n (n = -1 is the inverse)."""
+    square(base, "a matrix power")
+    if not getattr(exp, "is_Integer", False):
+        raise ShapeProblem("a matrix power needs a literal integer exponent")
+    n = int(exp)  # type: ignore[call-overload]
+    if n < 0:
+        return sympy.MatPow(sympy.Inverse(base), -n) if n != -1 else sympy.Inverse(base)
+    return sympy.MatPow(base, n) if n != 1 else base
+
+
+def call(name: str, value: MatrixExpr) -> object:
+    """inv, det and trace of a matrix of symbolic size (all unevaluated)."""
+    square(value, name)
+    if name == "inv":
+        return sympy.Inverse(value)
+    if name == "det":
+        return sympy.Determinant(value)
+    return sympy.Trace(value)

@@ -1,0 +1,199 @@
+"""A normal form for matrix expressions of symbolic size: the noncommutative ring they live in.
+
+An expression becomes a sum of words with scalar coefficients. A word is a product of atoms --
+a matrix symbol, possibly transposed (never for a symmetric one), or the inverse of a normalised
+expression. Transposes are pushed to the leaves, `inv(P)*P` and `P*inv(P)` cancel (the checker
+has already made sure `det(P) != 0` follows from the declarations before it calls a link
+proved), like words are collected, and traces are compared up to cyclic rotation and transpose.
+Two expressions are equal in the ring when their difference has no terms left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import sympy
+from sympy.matrices.expressions import MatrixExpr
+
+Word = tuple  # of atoms: ("sym", MatrixSymbol, transposed) or ("inv", Poly)
+Poly = tuple  # a sorted tuple of (word, coefficient): hashable, canonical
+
+
+class Unsupported(Exception):
+    """An expression outside the ring (an explicit matrix, a function of a matrix)."""
+
+
+class Ring:
+    """The normaliser, knowing which matrix symbols are symmetric."""
+
+    def __init__(self, symmetric: Iterable[object] = ()) -> None:
+        self.symmetric = frozenset(symmetric)
+        self.scalars: dict[str, sympy.Symbol] = {}
+
+    # -- polynomials ------------------------------------------------------------------------
+
+    def normal(self, expr: object) -> dict[Word, sympy.Expr]:
+        """The normal form of a matrix expression as {word: coefficient}, zero terms dropped."""
+        if isinstance(expr, sympy.MatrixSymbol):
+            return {(("sym", expr, False),): sympy.Integer(1)}
+        if isinstance(expr, sympy.Identity):
+            return {(): sympy.Integer(1)}
+        if isinstance(expr, sympy.ZeroMatrix):
+            return {}
+        if isinstance(expr, sympy.MatAdd):
+            return self._add(self.normal(arg) for arg in expr.args)
+        if isinstance(expr, sympy.MatMul):
+            out: dict[Word, sympy.Expr] = {(): sympy.Integer(1)}
+            for arg in expr.args:
+                if isinstance(arg, MatrixExpr):
+                    out = self._mul(out, self.normal(arg))
+                else:
+                    out = {w: c * self.scalar(arg) for w, c in out.items()}
+            return _clean(out)
+        if isinstance(expr, sympy.Transpose):
+            return self.transpose(self.normal(expr.arg))
+        if isinstance(expr, sympy.Inverse):
+            return self.inverse(self.normal(expr.arg))
+        if isinstance(expr, sympy.MatPow):
+            exp = expr.exp
+            if not (exp.is_Integer and exp >= 0):
+                raise Unsupported("a matrix power with a non-integer exponent")
+            out = {(): sympy.Integer(1)}
+            for _ in range(int(exp)):
+                out = self._mul(out, self.normal(expr.base))
+            return out
+        raise Unsupported(f"{type(expr).__name__} in a matrix expression of symbolic size")
+
+    def _add(self, parts: Iterable[dict[Word, sympy.Expr]]) -> dict[Word, sympy.Expr]:
+        out: dict[Word, sympy.Expr] = {}
+        for part in parts:
+            for word, coeff in part.items():
+                out[word] = out.get(word, sympy.Integer(0)) + coeff
+        return _clean(out)
+
+    def _mul(self, p: dict[Word, sympy.Expr], q: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
+        out: dict[Word, sympy.Expr] = {}
+        for w1, c1 in p.items():
+            for w2, c2 in q.items():
+                word, factor = self._reduce(w1 + w2)
+                out[word] = out.get(word, sympy.Integer(0)) + c1 * c2 * factor
+        return _clean(out)
+
+    def _reduce(self, word: Word) -> tuple[Word, sympy.Expr]:
+        """Cancel `inv(P)` against an adjacent P (P a single word), until nothing changes."""
+        factor = sympy.Integer(1)
+        changed = True
+        while changed:
+            changed = False
+            for i, atom in enumerate(word):
+                if atom[0] != "inv" or len(atom[1]) != 1:
+                    continue
+                (inner, coeff), = atom[1]
+                n = len(inner)
+                if n and word[i + 1:i + 1 + n] == inner:
+                    word, factor, changed = word[:i] + word[i + 1 + n:], factor / coeff, True
+                elif n and i >= n and word[i - n:i] == inner:
+                    word, factor, changed = word[:i - n] + word[i + 1:], factor / coeff, True
+                if changed:
+                    break
+        return word, factor
+
+    def transpose(self, p: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
+        return _clean({tuple(self._flip(a) for a in reversed(w)): c for w, c in p.items()})
+
+    def _flip(self, atom: tuple) -> tuple:
+        if atom[0] == "sym":
+            symbol = atom[1]
+            return atom if symbol in self.symmetric else ("sym", symbol, not atom[2])
+        return self._inverse_atom(self.transpose(dict(atom[1])))
+
+    def inverse(self, p: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
+        if len(p) == 1:
+            (word, coeff), = p.items()
+            if word == ():
+                return {(): 1 / coeff}
+            inner = self._inverse_atom({word: sympy.Integer(1)})
+            return {(inner,): 1 / coeff}
+        if not p:
+            raise Unsupported("the inverse of a zero matrix")
+        return {(self._inverse_atom(p),): sympy.Integer(1)}
+
+    def _inverse_atom(self, p: dict[Word, sympy.Expr]) -> tuple:
+        return ("inv", tuple(sorted(p.items(), key=lambda kv: _key(kv[0]))))
+
+    # -- scalars ----------------------------------------------------------------------------
+
+    def scalar(self, expr: object) -> sympy.Expr:
+        """A scalar with every trace and determinant of a matrix expression made canonical."""
+        if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Trace, sympy.Determinant):
+            return expr  # type: ignore[return-value]
+        return expr.replace(lambda n: isinstance(n, sympy.Trace | sympy.Determinant),
+                            self._canonical)
+
+    def _canonical(self, node: sympy.Basic) -> sympy.Expr:
+        arg = node.args[0]
+        p = self.normal(arg)
+        if isinstance(node, sympy.Determinant):
+            key = min(_poly_key(p), _poly_key(self.transpose(p)))
+            return self._opaque(f"det{key}")
+        total = sympy.Integer(0)
+        for word, coeff in p.items():
+            if word == ():
+                total += coeff * arg.rows
+                continue
+            turns = [word[i:] + word[:i] for i in range(len(word))]
+            back = tuple(self._flip(a) for a in reversed(word))
+            turns += [back[i:] + back[:i] for i in range(len(back))]
+            total += coeff * self._opaque(f"tr{min(_key(t) for t in turns)}")
+        return total
+
+    def _opaque(self, key: str) -> sympy.Symbol:
+        if key not in self.scalars:
+            self.scalars[key] = sympy.Dummy(f"s{len(self.scalars)}")
+        return self.scalars[key]
+
+    def is_zero(self, expr: object, simplify: Callable[[sympy.Expr], sympy.Expr]) -> bool:
+        """True when the expression is 0 in the ring (every coefficient simplifies to 0)."""
+        if isinstance(expr, MatrixExpr):
+            return all(simplify(self.scalar(c)) == 0 for c in self.normal(expr).values())
+        return simplify(self.scalar(expr)) == 0
+
+
+def _clean(p: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
+    return {w: c for w, c in p.items() if c != 0}
+
+
+def _key(word: Word) -> str:
+    return "*".join(_atom_key(a) for a in word)
+
+
+def _atom_key(atom: tuple) -> str:
+    if atom[0] == "sym":
+        return atom[1].name + ("'" if atom[2] else "")
+    return "inv(" + _poly_key(dict(atom[1])) + ")"
+
+
+def _poly_key(p: dict[Word, sympy.Expr]) -> str:
+    return " + ".join(f"{sympy.sstr(c)}:{_key(w)}" for w, c in sorted(p.items(),
+                                                                       key=lambda kv: _key(kv[0])))
+
+
+def involves(expr: object) -> bool:
+    """True when a value is, or contains, a matrix expression of symbolic size."""
+    from lemma.derive.language.exprsym import is_symbolic
+
+    if is_symbolic(expr):
+        return True
+    return isinstance(expr, sympy.Basic) and any(
+        isinstance(n, sympy.MatrixSymbol) for n in sympy.preorder_traversal(expr))
+
+
+def ring_zero(expr: object, symmetric: Iterable[object] = ()) -> sympy.Expr:
+    """0 when `expr` vanishes in the ring, else `expr` unchanged (a ladder rung)."""
+    if not involves(expr):
+        return expr  # type: ignore[return-value]
+    try:
+        zero = Ring(symmetric).is_zero(expr, lambda e: sympy.cancel(sympy.expand(e)))
+    except Unsupported:
+        return expr  # type: ignore[return-value]
+    return sympy.Integer(0) if zero else expr  # type: ignore[return-value]
