@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ..model import LemmaError
+from ..terminal import printable
 
 #: command name -> "module:attribute"; each module imports only click and the core at top level.
 COMMANDS = {
@@ -107,33 +108,19 @@ class Project:
 
 
 def load_mkdocs_yaml(path: Path) -> object:
-    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved.
-
-    A Python name that cannot be imported reads as None: the CLI needs none of them but the toc
-    slugify, so a config that names a missing plugin module still lints.
-    """
-    import yaml
+    """mkdocs.yml as MkDocs reads it (`INHERIT:` merged, `!ENV` resolved) but running no code:
+    a `!!python/` tag is ignored with a warning on stderr (see `cli.config_yaml`)."""
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    class Loader(get_yaml_loader()):  # type: ignore[misc]
-        def find_python_name(self, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return super().find_python_name(*args, **kwargs)
-            except yaml.constructor.ConstructorError:
-                return None
-
-        def make_python_instance(self, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return super().make_python_instance(*args, **kwargs)
-            except (yaml.constructor.ConstructorError, TypeError):
-                return None
+    from .config_yaml import load_config_yaml
 
     try:
-        with open(path, "rb") as file:
-            return yaml_load(file, Loader)
+        data, warnings = load_config_yaml(path)
     except MkDocsException as error:  # e.g. an INHERIT file that does not exist
         raise LemmaError(f"{path}: {error}", exit_code=2) from None
+    for warning in dict.fromkeys(warnings):
+        click.echo(printable(warning, newlines=False), err=True)
+    return data
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
