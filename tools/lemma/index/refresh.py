@@ -4,7 +4,8 @@ A refresh lists the vault, compares each note's stat signature (size, mtime, cti
 with the stored one, confirms doubtful ones by content hash, parses only what changed (in
 worker processes when many did) and lets `Vault.apply_changes` decide which stored
 resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
-re-hashed, so an edit in the same clock tick as the indexing is still seen.
+re-hashed, so an edit in the same clock tick as the indexing is still seen; "when" is read
+from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cannot hide one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, LemmaError, Note
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
 from . import store
+from .clock import fs_now_ns
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -124,7 +125,7 @@ class VaultIndex:
         """
         listing = self._list()
         try:
-            now = time.time_ns()
+            now = self._now()
             found = self._differences(listing, now)
             if found is None:
                 return Refresh(listing)
@@ -132,7 +133,7 @@ class VaultIndex:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
-                    listing, now = self._list(), time.time_ns()
+                    listing, now = self._list(), self._now()
                     found = self._differences(listing, now)
                 report, rest = self._apply(listing, found, now)
                 if report.vault is None:
@@ -155,6 +156,10 @@ class VaultIndex:
             writer, self._writer = self._writer, None
             writer.finish()
         return self._db
+
+    def _now(self) -> int:
+        """The file system's time now (the index folder's), to compare note times with."""
+        return fs_now_ns(Path(f"{self.file}.clock"))
 
     def _list(self) -> Listing:
         try:
