@@ -45,6 +45,7 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
+        arguments = (list(ctx._protected_args), list(ctx.args))  # to run the command again
         try:
             return super().invoke(ctx)
         except LemmaError as error:
@@ -54,22 +55,29 @@ class LazyGroup(click.Group):
             sqlite3 = sys.modules.get("sqlite3")  # loaded only by commands that use the index
             if sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
                 raise
-            # the index went bad while in use (disk, I/O): drop it, the next command rebuilds
-            click.echo(f"error: {_drop_index(ctx, error)}", err=True)
-            ctx.exit(1)
+            project = ctx.obj
+            if not isinstance(project, Project) or project.memory:
+                click.echo(f"error: the index failed: {error}", err=True)
+                ctx.exit(1)
+            # the index went bad while in use (damage, disk): answer again without it
+            click.echo(_drop_index(project, error), err=True)
+            project.memory = True
+            ctx._protected_args, ctx.args = arguments
+            return self.invoke(ctx)
 
 
-def _drop_index(ctx: click.Context, error: Exception) -> str:
-    """Remove a failing index (the next command rebuilds it) and say so."""
+def _drop_index(project: Project, error: Exception) -> str:
+    """Remove a damaged index (the next command rebuilds it); the notice saying so."""
+    from ..index.fallback import damaged
     from ..index.store import index_file, remove_files
 
-    project = ctx.obj
-    if not isinstance(project, Project):
-        return f"the index failed: {error}"
     file = index_file(project.notes_dir)
-    remove_files(file)
-    return (f"the index {file} failed ({error}); it was removed and the next command "
-            "rebuilds it: run the command again")
+    if not damaged(error):  # type: ignore[arg-type]
+        return f"note: the index {file} cannot be used ({error}); working without it"
+    with contextlib.suppress(OSError):
+        remove_files(file)
+    return (f"note: the index {file} is damaged ({error}); it was removed (the next command "
+            "rebuilds it) and this one works without it")
 
 
 class Project:
@@ -83,6 +91,7 @@ class Project:
         self.options = config.options
         self.config_file = config.config_file
         self.toc = config.toc
+        self.memory = False  # True: the index file failed; work with one in memory
 
     @contextlib.contextmanager
     def index(self, quiet: bool = False) -> Iterator[Any]:  # VaultIndex, imported lazily
@@ -92,7 +101,8 @@ class Project:
         from ..vault_fs import max_bytes_option
 
         index = VaultIndex(self.notes_dir, configured_slugify(self.toc),
-                           max_bytes_option(self.options.get("max_note_size")))
+                           max_bytes_option(self.options.get("max_note_size")),
+                           memory=self.memory)
         try:
             yield index
         finally:
@@ -130,6 +140,8 @@ def load_mkdocs_yaml(path: Path) -> object:
 @click.pass_context
 def main(ctx: click.Context, notes: Path | None) -> None:
     """Lemma: a knowledge base of linked notes with machine-checked derivations."""
+    if isinstance(ctx.obj, Project) and ctx.obj.memory:
+        return  # the command runs again without its failed index (see LazyGroup.invoke)
     ctx.obj = Project(notes)
     _recover(ctx.obj.notes_dir)
 

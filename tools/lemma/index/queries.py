@@ -59,14 +59,15 @@ def backlinks(db: sqlite3.Connection, path: str) -> list[BacklinkRow]:
                         (path,)).fetchone()
     if exists is None:
         raise LemmaError(f"'{path}' is not a note of this vault", exit_code=2)
-    rows = db.execute(
-        'SELECT l.source, n.title, l.line, l.start, l."end", n.note FROM links l '
+    rows = db.execute(  # each linking note's record is read once (not once per link)
+        'SELECT l.source, n.title, l.line, l.start, l."end" FROM links l '
         "JOIN notes n ON n.path = l.source WHERE l.target = ? AND l.source != ?",
         (path, path)).fetchall()
     bodies: dict[str, str] = {}
     found = []
-    for source, title, line, start, end, blob in rows:
+    for source, title, line, start, end in rows:
         if source not in bodies:
+            blob = db.execute("SELECT note FROM notes WHERE path = ?", (source,)).fetchone()[0]
             bodies[source] = store.load(blob).body
         found.append(BacklinkRow(source, title, line, link_sentence(bodies[source], start, end)))
     return sorted(found, key=lambda b: (b.title.casefold(), b.source, b.line))

@@ -22,6 +22,7 @@ from ..model import Diagnostic, LemmaError, Note
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
 from . import store
 from .clock import fs_now_ns
+from .fallback import damaged, file_lock, memory_db
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -55,7 +56,7 @@ class VaultIndex:
 
     def __init__(self, root: str | os.PathLike[str], slugify: Slugify | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, file: Path | None = None,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, memory: bool = False) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise LemmaError(f"notes folder '{self.root}' does not exist", exit_code=2)
@@ -65,11 +66,19 @@ class VaultIndex:
         self.file = file or store.index_file(self.root)
         self.notice: str | None = None
         self.rebuilt = False
+        self.memory = memory  # True: kept in memory only (asked for, or the file failed)
         self._writer: Writer | None = None
         self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
-        self.db.close()
+        """Close the connection; a first build's writing that failed (a full disk) only leaves
+        the index unwritten, with a notice: the answer was made from memory."""
+        try:
+            self.db.close()
+        except sqlite3.DatabaseError as error:
+            self._note_failure(error)
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
 
     def __enter__(self) -> VaultIndex:
         return self
@@ -80,16 +89,17 @@ class VaultIndex:
     # -- opening -------------------------------------------------------------------------------
 
     def _open(self, wanted: str) -> sqlite3.Connection:
+        if self.memory:
+            return memory_db(wanted)
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            with _file_lock(Path(f"{self.file}.lock")):
+            with file_lock(Path(f"{self.file}.lock")):
                 return self._open_file(wanted)
         except (OSError, sqlite3.Error) as error:
             self.notice = (f"note: the index {self.file} cannot be written ({error}); "
                            "working without it")
-            db = store.connect(":memory:")
-            store.create(db, wanted)
-            return db
+            self.memory = True
+            return memory_db(wanted)
 
     def _open_file(self, wanted: str) -> sqlite3.Connection:
         try:
@@ -102,6 +112,11 @@ class VaultIndex:
             reason: str | None = f"it is damaged ({error})"
         else:
             reason = store.check_schema(db, wanted)
+            if reason is None:
+                try:
+                    reason = store.check_counts(db)
+                except sqlite3.DatabaseError as error:
+                    reason = f"it is damaged ({error})"
         if reason is None:
             return db
         if reason.startswith("it is damaged") or reason == "it was not made by Lemma":
@@ -121,8 +136,18 @@ class VaultIndex:
         """Bring the index up to date with the files; cheap when nothing changed.
 
         A first build hands its writing to a thread (SQLite works without the GIL) and returns
-        the vault it made in memory at once; the connection waits for that thread (`db`).
+        the vault it made in memory at once; the connection waits for that thread (`db`). An
+        index file that fails (damaged, read-only, a full disk) is left for one in memory.
         """
+        try:
+            return self._refresh()
+        except sqlite3.DatabaseError as error:
+            if self.memory:
+                raise
+            self._without_file(error)
+            return self._refresh()
+
+    def _refresh(self) -> Refresh:
         listing = self._list()
         try:
             now = self._now()
@@ -140,7 +165,8 @@ class VaultIndex:
                     rest()
                     self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back)
+                    self._db.execute("ROLLBACK")
                 raise
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
@@ -151,11 +177,38 @@ class VaultIndex:
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The connection, once a first build's background writing has finished."""
+        """The connection, once a first build's background writing has finished (if that
+        failed, an index in memory, built again)."""
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            writer.finish()
+            try:
+                writer.finish()
+            except sqlite3.DatabaseError as error:
+                if self.memory:
+                    raise
+                self._without_file(error)
+                self._refresh()
+                return self.db
         return self._db
+
+    def _without_file(self, error: sqlite3.DatabaseError) -> None:
+        """Leave a failing index file for a new index in memory (removing it if damaged)."""
+        self._writer = None
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._note_failure(error)
+        self.memory = True
+        self._db = memory_db(store.fingerprint(self.slugify, self.max_bytes))
+
+    def _note_failure(self, error: sqlite3.DatabaseError) -> None:
+        if damaged(error):
+            with contextlib.suppress(OSError):
+                store.remove_files(self.file)
+            self.notice = (f"note: the index {self.file} is damaged ({error}); it was removed "
+                           "(the next command rebuilds it) and this one works without it")
+        else:
+            self.notice = (f"note: the index {self.file} cannot be written ({error}); "
+                           "working without it")
 
     def _now(self) -> int:
         """The file system's time now (the index folder's), to compare note times with."""
@@ -265,6 +318,7 @@ class VaultIndex:
                 db.executemany("INSERT INTO attachments VALUES (?)",
                                [(a,) for a in listing.attachments])
             store.save_signatures(db)
+            store.save_counts(db)
 
         report.parsed, report.removed = [p.path for p in parsed], removed
         return report, rest
@@ -305,6 +359,15 @@ class VaultIndex:
 
     def vault(self) -> Vault:
         """The vault model, as `load_vault` would build it, from the refreshed index."""
+        try:
+            return self._vault()
+        except sqlite3.DatabaseError as error:
+            if self.memory:
+                raise
+            self._without_file(error)
+            return self._vault()
+
+    def _vault(self) -> Vault:
         report = self.refresh()
         if report.vault is not None:
             return report.vault
@@ -316,7 +379,7 @@ class VaultIndex:
                 return self._restore(listing)
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
-            return self.vault()
+            return self._vault()
 
     def _restore(self, listing: Listing) -> Vault:
         from ..vault import ResolvedLink, Vault
@@ -361,20 +424,3 @@ def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         db.execute("COMMIT")
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive flock while an index file is checked or rebuilt (no-op without fcntl)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-

@@ -210,7 +210,8 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back already)
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 
@@ -267,6 +268,41 @@ def save_signatures(db: sqlite3.Connection) -> None:
     rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
     blob = marshal.dumps({r[0]: r[1:] for r in rows})
     db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)", (blob,))
+
+
+_COUNTED = ("notes", "links", "search", "names")
+
+
+def _counts(db: sqlite3.Connection) -> list[int]:
+    return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _COUNTED]
+
+
+def save_counts(db: sqlite3.Connection) -> None:
+    """Record how many rows the main tables hold, so an emptied or truncated one is noticed."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('counts', ?)", (marshal.dumps(_counts(db)),))
+
+
+def check_counts(db: sqlite3.Connection) -> str | None:
+    """Why the tables do not hold what the last write left (a table emptied or cut short by
+    hand or by damage), or None when they do; read in one snapshot."""
+    db.execute("BEGIN")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+        counts = _counts(db)
+    finally:
+        db.execute("COMMIT")
+    if row is None:
+        return None if counts == [0, 0, 0, 0] else "it is damaged (its row counts are missing)"
+    try:
+        saved = marshal.loads(row[0])
+    except (EOFError, ValueError, TypeError):
+        saved = None
+    if not isinstance(saved, list) or len(saved) != len(counts):
+        return "it is damaged (its row counts are unreadable)"
+    for table, now, written in zip(_COUNTED, counts, saved, strict=True):
+        if now != written:
+            return f"it is damaged (its {table} table holds {now} rows, {written} were written)"
+    return None
 
 
 def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, int]]:
