@@ -338,7 +338,8 @@ class VaultIndex:
             if row is None:
                 same = False
             elif text is None:  # still unreadable: unchanged if for the same reason
-                same = row[1] is None and row[2] is not None and store.load(row[2]) == problems
+                same = row[1] is None and row[2] is not None and \
+                    store.load_problems(row[2]) == problems
             else:
                 same = content_digest(text) == row[0]
             if not same:
@@ -386,15 +387,21 @@ class VaultIndex:
 
         notes: dict[str, Note] = {}
         problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
-        for path, blob, problem_blob in self.db.execute(
-                "SELECT path, note, problems FROM notes ORDER BY path"):
+        for path, blob, problem_blob in store.checked(self.db.execute(
+                "SELECT path, note, problems FROM notes ORDER BY path"),
+                store.TEXT, store.MAYBE_BLOB, store.MAYBE_BLOB):
             if blob is not None:
-                notes[path] = store.load(blob)
-            problems[path] = store.load(problem_blob) if problem_blob is not None else []
+                notes[path] = store.load_note(blob)
+            problems[path] = store.load_problems(problem_blob) if problem_blob is not None \
+                else []
         resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
-        rows = self.db.execute("SELECT source, ord, status, target, anchor, candidates "
-                               "FROM links ORDER BY source, ord")
+        rows = store.checked(self.db.execute(
+            "SELECT source, ord, status, target, anchor, candidates FROM links "
+            "ORDER BY source, ord"), store.TEXT, store.INT, store.TEXT, store.MAYBE_TEXT,
+            store.MAYBE_TEXT, store.MAYBE_TEXT)
         for source, ord_, status, target, anchor, candidates in rows:
+            if source not in notes:
+                raise store.IndexCorrupt(f"links of {source}, which is not a note")
             links = notes[source].links
             if ord_ >= len(links):
                 raise store.IndexCorrupt(f"link {ord_} of {source} is not in its note")

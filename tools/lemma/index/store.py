@@ -101,6 +101,44 @@ def index_file(root: Path) -> Path:
     return files.folder / f"{files.name}.index.sqlite"
 
 
+def load_note(blob: object) -> Note:
+    """A stored note record; IndexCorrupt if it is anything else."""
+    note = load(blob) if isinstance(blob, bytes) else None
+    if not isinstance(note, Note):
+        raise IndexCorrupt("a note record of the wrong type")
+    return note
+
+
+def load_problems(blob: object) -> list[Any]:
+    """A stored list of diagnostics; IndexCorrupt if it is anything else."""
+    from ..model import Diagnostic
+
+    problems = load(blob) if isinstance(blob, bytes) else None
+    if not isinstance(problems, list) or not all(isinstance(p, Diagnostic) for p in problems):
+        raise IndexCorrupt("a problems record of the wrong type")
+    return problems
+
+
+TEXT: tuple[type, ...] = (str,)
+INT: tuple[type, ...] = (int,)
+NUMBER: tuple[type, ...] = (float, int)
+MAYBE_TEXT: tuple[type, ...] = (str, type(None))
+MAYBE_BLOB: tuple[type, ...] = (bytes, type(None))
+
+
+def checked(rows: Iterable[tuple[Any, ...]], *types: tuple[type, ...]
+            ) -> Iterator[tuple[Any, ...]]:
+    """`rows` with each column checked to be of its type (IndexCorrupt otherwise): a tampered
+    index may hold anything, and the code reading it must neither fail on it nor print it."""
+    for row in rows:
+        for value, allowed in zip(row, types, strict=True):
+            if type(value) not in allowed:
+                if isinstance(rows, sqlite3.Cursor):
+                    rows.close()  # an open statement would keep the tables from a rebuild
+                raise IndexCorrupt(f"a value of the wrong type ({type(value).__name__}) in a row")
+        yield row
+
+
 def fingerprint(slugify: Callable[..., str] | None, max_bytes: int) -> str:
     """What the stored parses depend on: Lemma's parsing code, the toc slugify, the size limit."""
     digest = hashlib.blake2b(digest_size=16)
