@@ -7,6 +7,7 @@ networkx) are imported inside the commands that need them, so `lemma --help` sta
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -47,10 +48,22 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         arguments = (list(ctx._protected_args), list(ctx.args))  # to run the command again
         try:
-            return super().invoke(ctx)
+            if arguments[0][:1] == ["lsp"]:  # speaks JSON-RPC on the raw streams
+                return super().invoke(ctx)
+            with _terminal_safe():
+                return super().invoke(ctx)
         except LemmaError as error:
             click.echo(f"error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            from ..terminal import OutputError
+
+            if not isinstance(error, OutputError):
+                raise
+            if error.errno != errno.EPIPE:  # a reader that stopped early (| head) is no error
+                with contextlib.suppress(OSError):
+                    click.echo(f"error: cannot write the output: {error.strerror}", err=True)
+            ctx.exit(1)
         except Exception as error:
             sqlite3 = sys.modules.get("sqlite3")  # loaded only by commands that use the index
             if sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
@@ -64,6 +77,19 @@ class LazyGroup(click.Group):
             project.memory = True
             ctx._protected_args, ctx.args = arguments
             return self.invoke(ctx)
+
+
+@contextlib.contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """Print through `SafeStream`s: note text holding ESC or BEL reaches the terminal escaped."""
+    from ..terminal import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)  # type: ignore
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _drop_index(project: Project, error: Exception) -> str:

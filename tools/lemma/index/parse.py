@@ -19,6 +19,7 @@ from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..vault import gc_paused, parse_note
 from ..vault_fs import read_or_problem
+from .filestat import NO_FILE, signature
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
@@ -27,7 +28,6 @@ PARALLEL_MIN = 400
 #: from a worker costs this process its unpickling (a quarter of a parse) and the resolution
 #: of every link follows the parse here, so this process takes about a third.
 WORKER_SHARE = 0.66
-NO_FILE = (-1, -1, -1, -1)
 
 
 @dataclass(slots=True)
@@ -47,15 +47,6 @@ class Parsed:
             self.rows = note_rows(self.path, self.signature, self.digest, self.note, None,
                                   self.problems, indexed_ns)
         return self.rows
-
-
-def signature(file: Path | str) -> tuple[int, int, int, int]:
-    """Size, modification and change times (ns) and inode: what changes when a file does."""
-    try:
-        info = os.stat(file)
-    except OSError:
-        return NO_FILE
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def content_digest(text: str) -> bytes:

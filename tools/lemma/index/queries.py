@@ -203,6 +203,7 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
     query = fts_query(text)
     if not query:
         return []
+    limit = min(limit, 1 << 62)  # "as many as there are" past SQLite's integers
     where, args = ["search MATCH ?"], [query]
     if kind:
         where.append("n.kind = ?")

@@ -23,6 +23,7 @@ from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, re
 from . import store
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
+from .filestat import signature
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -233,8 +234,8 @@ class VaultIndex:
             old = stored.pop(path, None)
             try:
                 info = stat(prefix + path)
-            except OSError:  # e.g. a broken symlink: changed unless it was broken already
-                if old is None or old[0] != -1:
+            except OSError:  # e.g. a broken symlink: changed unless the same link was broken
+                if old is None or tuple(old[:4]) != signature(prefix + path):
                     changed.append(path)
                 continue
             if old is None or old[0] != info.st_size or old[1] != info.st_mtime_ns or (
