@@ -169,3 +169,39 @@ def test_a_full_disk_under_the_cache_works_without_the_index(
         assert notice.endswith("); working without it\n") and notice.count("\n") == 1
     again = lemma(bad, *COMMANDS[command])  # space again: the index is brought up to date
     assert again[:2] == (want[0], want[1].replace(str(good), str(bad)))
+
+
+# -- a parse worker killed during a cold build (the OOM killer's way) ---------------------------
+
+KILLED_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from lemma.index import parse
+from lemma.index.refresh import VaultIndex
+from lemma.vault import load_vault
+real = parse._work
+def work(bounds):
+    if bounds[0] == 0:
+        os.kill(os.getpid(), signal.SIGKILL)  # the first chunk's worker dies
+    return real(bounds)
+parse._work = work
+root = Path(sys.argv[1])
+with VaultIndex(root, jobs=2) as index:
+    got = index.vault()
+want = load_vault(root)
+print(sorted(got.notes) == sorted(want.notes), len(got.notes),
+      got.diagnostics == want.diagnostics)
+"""
+
+
+def test_a_killed_parse_worker_is_redone_not_waited_for(tmp_path: Path) -> None:
+    from lemma.synth import write_synthetic_vault
+
+    root = tmp_path / "vault"
+    write_synthetic_vault(root, 600)
+    done = subprocess.run([sys.executable, "-c", KILLED_WORKER, str(root)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ,
+                                                       "PYTHONPATH": str(REPO / "tools")})
+    assert (done.returncode, done.stdout) == (0, "True 600 True\n"), done.stderr
+    listed = lemma(root, "list")  # the index was written whole: no rebuild notice
+    assert listed[0] == 0 and listed[2] == "" and listed[1].count("\n") == 600

@@ -101,20 +101,30 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
                    for p in paths]
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _job
     split = int(len(paths) * WORKER_SHARE)
     _job = (root, paths[:split], slugify, max_bytes, indexed_ns)
     step = max(50, split // (jobs * 16))
     chunks = [(lo, min(lo + step, split)) for lo in range(0, split, step)]
-    pool = multiprocessing.get_context("fork").Pool(jobs)
+    # not multiprocessing.Pool: a worker killed by the OOM killer loses its chunk there and
+    # the build waits for it forever; here the pool breaks and the chunk is parsed here
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     finished = False
     try:
         with gc_paused():
-            results = pool.imap(_work, chunks)  # the workers start on them now
+            futures = [pool.submit(_work, chunk) for chunk in chunks]  # the workers start now
             mine = [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
                     for p in paths[split:]]
-            for batch in results:
+            for (lo, hi), future in zip(chunks, futures, strict=True):
+                try:
+                    batch = future.result()
+                except BrokenProcessPool:  # a worker died (kill -9): redo its work here
+                    yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
+                           for p in paths[lo:hi]]
+                    continue
                 found = []
                 for path, problems, rows in pickle.loads(batch):
                     blob = rows.note[NOTE_BLOB]
@@ -124,9 +134,5 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
             yield mine
         finished = True
     finally:
-        if finished:
-            pool.close()  # idle workers leave at once: far quicker than terminate()
-        else:
-            pool.terminate()
-        pool.join()
+        pool.shutdown(wait=finished, cancel_futures=True)
         _job = None
