@@ -227,6 +227,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         docs_files.uninstall()
+        from .build_errors import abort_for
+
+        if (abort := abort_for(error)) is not None:
+            raise abort from None  # one line instead of MkDocs' traceback
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         docs_files.uninstall()
