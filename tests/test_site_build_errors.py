@@ -50,3 +50,18 @@ def test_each_write_failure_names_the_file_and_what_to_do() -> None:
         abort = abort_for(error)
         assert abort is not None and abort.format_message() == message
     assert abort_for(ValueError("not a write")) is None
+
+
+def test_a_line_of_ten_thousand_wikilinks_builds_in_bounded_time(tmp_path: Path) -> None:
+    """Issue 27, item 8: as Markdown links they made the build quadratic (it never finished)."""
+    crowded = " ".join(f"[[B|b{i}]]" for i in range(10_000))
+    write_files(tmp_path, {"mkdocs.yml": MKDOCS_YML, "notes/b.md": "# B\n",
+                           "notes/a.md": f"# A\n\nFew: [[B]] and [[B#Nope]].\n\n{crowded}\n"})
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "site/a/index.html").read_text(encoding="utf-8")
+    assert page.count('<a class="lemma-wikilink" href="../b/">b') == 10_000
+    assert '<a class="lemma-wikilink" href="../b/">b9999</a>' in page
+    assert '<a class="lemma-wikilink" href="../b/">B</a> and' in page  # an ordinary line

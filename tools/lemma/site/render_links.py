@@ -90,11 +90,14 @@ class LinkRenderer:
         host = host or note.path
         raw = raw_html_regions(text) if "<" in text else Regions([])
         edits: list[tuple[int, int, str]] = []
-        for link in parse_links(text, note.path, first_line):
+        links = parse_links(text, note.path, first_line)
+        crowded = _crowded_lines(links)
+        for link in links:
             resolved = self.vault.resolve(link, note)
             if not resolved.ok and report and resolved.status != "private":
                 self.warn(link.pos, self.problems.get(link.pos) or _problem(resolved))
-            if link.start in raw:
+            if link.start in raw or (link.pos.line in crowded and resolved.ok
+                                     and not link.embed and not link.markdown):
                 replacement = self._html_link(resolved)
             else:
                 replacement = self._render_one(resolved, host, stack or (note.path,), report)
@@ -229,6 +232,20 @@ class LinkRenderer:
             outer.update(reached)
         self._embeds[key] = (inner, frozenset(reached), above)
         return inner
+
+
+#: A line with more wikilinks than this gets them as HTML <a> elements: as Markdown links,
+#: Python-Markdown re-scans the line's brackets after each one (quadratic: 10,000 links on one
+#: line did not finish), while raw HTML is stashed in one linear pass.
+CROWDED_LINE = 64
+
+
+def _crowded_lines(links: list[WikiLink]) -> set[int]:
+    """The lines holding more than CROWDED_LINE links."""
+    counts: dict[int, int] = {}
+    for link in links:
+        counts[link.pos.line] = counts.get(link.pos.line, 0) + 1
+    return {line for line, count in counts.items() if count > CROWDED_LINE}
 
 
 def image_size(label: str) -> tuple[str, str]:
