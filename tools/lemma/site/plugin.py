@@ -118,6 +118,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                                    or _tag_page(f.src_uri)):
                     f.inclusion = InclusionLevel.NOT_IN_NAV
         self.urls = state.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
+            if state.affected is None or f.src_uri in state.affected:
+                f.is_modified = _modified  # type: ignore[method-assign]
         return files
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
@@ -294,6 +297,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 log_problem(d.pos, _message(d))
         for pos, message in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, message)
+
+
+def _modified() -> bool:
+    return True
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
