@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Diagnostic, LemmaError, Note
+from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
 from . import store
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
+from .restore import restore_vault
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
     from ..links import Slugify
-    from ..vault import FileRead, ResolvedLink, Vault
+    from ..vault import FileRead, Vault
 
 #: A file changed less than this before it was indexed is confirmed by content hash next time.
 RACY_NS = 50_000_000
@@ -378,42 +379,10 @@ class VaultIndex:
 
         try:
             with _snapshot(self.db), gc_paused():
-                return self._restore(listing)
+                return restore_vault(self.db, self.root, listing, self.slugify, self.max_bytes)
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self._vault()
-
-    def _restore(self, listing: Listing) -> Vault:
-        from ..vault import ResolvedLink, Vault
-
-        notes: dict[str, Note] = {}
-        problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
-        for path, blob, problem_blob in store.checked(self.db.execute(
-                "SELECT path, note, problems FROM notes ORDER BY path"),
-                store.TEXT, store.MAYBE_BLOB, store.MAYBE_BLOB):
-            if blob is not None:
-                notes[path] = store.load_note(blob)
-            problems[path] = store.load_problems(problem_blob) if problem_blob is not None \
-                else []
-        resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
-        rows = store.checked(self.db.execute(
-            "SELECT source, ord, status, target, anchor, candidates FROM links "
-            "ORDER BY source, ord"), store.TEXT, store.INT, store.TEXT, store.MAYBE_TEXT,
-            store.MAYBE_TEXT, store.MAYBE_TEXT)
-        for source, ord_, status, target, anchor, candidates in rows:
-            if source not in notes:
-                raise store.IndexCorrupt(f"links of {source}, which is not a note")
-            links = notes[source].links
-            if ord_ >= len(links):
-                raise store.IndexCorrupt(f"link {ord_} of {source} is not in its note")
-            resolved[source].append(ResolvedLink(
-                source, links[ord_], status, target, anchor,
-                tuple(candidates.split("\n")) if candidates else ()))
-        complete = {path: tuple(links) for path, links in resolved.items()}
-        if any(len(complete[p]) != len(n.links) for p, n in notes.items()):
-            raise store.IndexCorrupt("links missing from the index")
-        return Vault(self.root, notes, listing.attachments, problems, self.slugify,
-                     self.max_bytes, resolved=complete)
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
