@@ -57,8 +57,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
         if command == "serve" and not dirty:
-            log.info("lemma: 'mkdocs serve --dirty' re-renders only the edited note "
-                     "(under a second); a plain 'serve' rebuilds every page")
+            log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
+                     "changes; a plain 'serve' rebuilds every page")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
