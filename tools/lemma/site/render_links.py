@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -156,10 +158,16 @@ class LinkRenderer:
         from .tag_pages import tag_page
 
         edits = []
-        for start, end, tag in tag_spans(text, code_regions(text)):
+        spans = tag_spans(text, code_regions(text))
+        breaks = [i for i, ch in enumerate(text) if ch == "\n"] if len(spans) > CROWDED_LINE \
+            else []
+        lines = [bisect_left(breaks, start) for start, _, _ in spans]
+        counts = Counter(lines)
+        for (start, end, tag), line in zip(spans, lines, strict=True):
             page, name = tag_page(tag), html.escape(tag)
             html_page = self.html_url(page) if (self.tags_page and self.html_url) else None
-            if self.tags_page is not None and start not in raw:
+            crowded = counts[line] > CROWDED_LINE and html_page is not None  # (see CROWDED_LINE)
+            if self.tags_page is not None and start not in raw and not crowded:
                 new = (f"[#{escape_label(tag)}]({md_url(relative_url(host, page))})"
                        "{: .lemma-tag .lemma-inline-tag }")
             elif html_page is not None:
