@@ -219,3 +219,19 @@ def test_python_tags_in_mkdocs_yml_are_ignored_not_run(tmp_path: Path) -> None:
         "commands run no code from mkdocs.yml)",
         f"warning: {yml}:8: the tag !!python/object/new:pathlib.Path was ignored (lemma "
         "commands run no code from mkdocs.yml)"]
+
+
+def test_only_the_slugify_factory_may_be_called_from_mkdocs_yml(tmp_path: Path) -> None:
+    from lemma.cli.config_yaml import load_config_yaml
+
+    target = tmp_path / "written"
+    (tmp_path / "mkdocs.yml").write_text(
+        "a: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n"
+        f"b: !!python/object/apply:mkdocs.utils.write_file [\"x\", \"{target}\"]\n"
+        "c: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: !!python/name:os.system "
+        "}}\n")
+    data, warnings = load_config_yaml(tmp_path / "mkdocs.yml")
+    assert callable(data["a"]) and data["a"]("Über Uns", "-") == "über-uns"
+    assert data["b"] is None and not target.exists()
+    assert [w.split(": the tag ")[1].split(" was")[0] for w in warnings] == [
+        "!!python/object/apply:mkdocs.utils.write_file", "!!python/name:os.system"]
