@@ -100,3 +100,13 @@ def test_a_retargeted_dangling_symlink_gets_its_new_diagnostic(tmp_path: Path) -
     (root / "b.md").symlink_to("nowhere-2.md")
     linted = lemma(root, "lint").stdout
     assert "'nowhere-2.md'" in linted and "nowhere-1" not in linted
+
+
+def test_the_output_stream_keeps_clicks_bold_and_escapes_the_rest() -> None:
+    import io
+
+    from lemma.terminal import SafeStream
+
+    out = io.StringIO()
+    SafeStream(out).write("\x1b[1mTitle\x1b[0m and \x1b[31mred\x07 end\n")
+    assert out.getvalue() == "\x1b[1mTitle\x1b[0m and \\u001b[31mred\\u0007 end\n"

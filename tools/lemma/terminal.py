@@ -28,6 +28,10 @@ def printable(text: str, newlines: bool = True) -> str:
     return text
 
 
+# what click.style(bold=True) writes, kept (bold is harmless); any other escape is shown
+_BOLD = re.compile(r"(.*?)(\x1b\[1m|\x1b\[0m|\Z)", re.DOTALL)
+
+
 class OutputError(OSError):
     """Writing the command's output failed (a full disk, a closed pipe): not the notes' fault."""
 
@@ -43,7 +47,7 @@ class SafeStream:
         if not isinstance(text, str):
             raise TypeError("write() argument must be str")
         try:
-            self._stream.write(printable(text))
+            self._stream.write(_BOLD.sub(lambda m: printable(m.group(1)) + m.group(2), text))
         except OSError as error:
             raise OutputError(error.errno, error.strerror) from None
         return len(text)
