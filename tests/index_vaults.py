@@ -531,7 +531,8 @@ SPOILERS = {
     "foreign-database": (spoil_foreign, "it was not made by Lemma"),
     "disallowed-pickle": (spoil_blob,
                           "it holds unreadable data (unexpected object posix.getcwd)"),
-    "links-missing": (spoil_links, "it holds unreadable data (links missing from the index)"),
+    "links-missing": (spoil_links, "it is damaged (its links table holds 1 rows, 2 were "
+                                   "written)"),
 }
 
 

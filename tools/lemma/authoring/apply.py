@@ -10,13 +10,12 @@ command rolls the change back, or completes it if every file was already in plac
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..model import LemmaError
+from ..terminal import printable
 from .files import (
     FileChange,
     digest,
@@ -26,52 +25,15 @@ from .files import (
     fsync_folder,
     keep_original,
     link_exclusive,
+    linked_folder,
     missing_folders,
     remove_folders,
     write_temp,
 )
+from .journal import Entry, Journal, journal_text, read_journal
 from .lock import CacheFiles, interrupts_raise, try_vault_lock, uninterrupted, vault_lock
 
 _EMPTY = digest("")
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file of a journal: where it is and goes, its hashes before and after, its text."""
-
-    path: str
-    new_path: str
-    old_text: str | None
-    old_sha: str | None
-    new_sha: str
-
-    @property
-    def moves(self) -> bool:
-        return self.path != self.new_path
-
-    @property
-    def creates(self) -> bool:
-        return self.old_sha is None
-
-
-@dataclass(frozen=True, slots=True)
-class Journal:
-    """What an apply is about to do, written before any note is touched."""
-
-    what: str
-    token: str
-    folders: tuple[str, ...]  # vault-relative folders the apply creates, deepest first
-    entries: tuple[Entry, ...]
-
-    def temp(self, root: Path, entry: Entry) -> Path:
-        """The hidden temp file holding the entry's new text, beside its destination."""
-        dest = root / entry.new_path
-        return dest.with_name(f".{dest.name}.{self.token}.tmp")
-
-    def backup(self, root: Path, entry: Entry) -> Path:
-        """The hidden name the entry's original file keeps until the apply is done."""
-        src = root / entry.path
-        return src.with_name(f".{src.name}.{self.token}.orig")
 
 
 def apply_changes(root: Path, changes: Sequence[FileChange], what: str = "change") -> None:
@@ -115,6 +77,8 @@ def apply_changes(root: Path, changes: Sequence[FileChange], what: str = "change
 
 def _check_before(root: Path, changes: Sequence[FileChange], nothing: str) -> None:
     for change in changes:
+        if (change.creates or change.moves) and (why := linked_folder(root, change.new_path)):
+            raise LemmaError(f"cannot write {change.new_path}: {why}; {nothing}", exit_code=2)
         if (change.creates or change.moves) and os.path.lexists(root / change.new_path):
             raise LemmaError(f"{change.new_path} already exists; {nothing}")
         if change.creates:
@@ -150,21 +114,9 @@ def _plan_journal(root: Path, changes: Sequence[FileChange], what: str) -> Journ
 def _write_journal(files: CacheFiles, journal: Journal) -> None:
     files.folder.mkdir(parents=True, exist_ok=True)
     files.clear_strays()
-    write_temp(files.journal_temp, json.dumps({"version": 1, **asdict(journal)},
-                                              ensure_ascii=False))
+    write_temp(files.journal_temp, journal_text(journal))
     os.replace(files.journal_temp, files.journal)
     fsync_folder(files.folder)
-
-
-def read_journal(path: Path) -> Journal:
-    """The journal an interrupted apply left; LemmaError if it cannot be read."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Journal(data["what"], data["token"], tuple(data["folders"]),
-                       tuple(Entry(**entry) for entry in data["entries"]))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise LemmaError(f"cannot read {path} ({error}): it records an interrupted change to "
-                         "the notes; check them, then delete it") from None
 
 
 def _write_new_text(root: Path, journal: Journal, entry: Entry, change: FileChange) -> None:
@@ -303,19 +255,21 @@ def recover(root: Path) -> str | None:
     if not files.journal.exists():
         files.clear_strays()
         return None
-    journal = read_journal(files.journal)
+    journal = read_journal(files.journal, root)
+    what = printable(journal.what, newlines=False)
     with uninterrupted():
         if files.done(journal.token).exists():
             complete(root, journal)
             _forget(files, journal)
-            return f"note: an interrupted {journal.what} was completed"
+            return f"note: an interrupted {what} was completed"
         failed, kept = roll_back(root, journal)
         if failed:
-            return (f"warning: an interrupted {journal.what} could not be rolled back: cannot "
-                    f"restore {', '.join(failed)}; their original text is in {files.journal}")
+            return (f"warning: an interrupted {what} could not be rolled back: cannot "
+                    f"restore {printable(', '.join(failed), False)}; their original text is "
+                    f"in {files.journal}")
         _forget(files, journal)
-    edits = f" (kept the later edits to {', '.join(kept)})" if kept else ""
-    return f"note: an interrupted {journal.what} was rolled back; the notes are as before{edits}"
+    edits = f" (kept the later edits to {printable(', '.join(kept), False)})" if kept else ""
+    return f"note: an interrupted {what} was rolled back; the notes are as before{edits}"
 
 
 def recover_interrupted(root: Path) -> str | None:

@@ -167,3 +167,24 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def linked_folder(root: Path, relative: str) -> str | None:
+    """Why a note at vault-relative `relative` would not be in the vault, or None if it would.
+
+    The vault scan does not follow symlinked folders, so a folder on the way that is a symlink
+    (to outside the vault or elsewhere inside it) would take the note out of the vault.
+    """
+    real_root = Path(os.path.realpath(root))
+    folder = Path(root)
+    parts = relative.split("/")[:-1]
+    for depth, part in enumerate(parts, 1):
+        folder = folder / part
+        if not os.path.lexists(folder):
+            return None
+        real = Path(os.path.realpath(folder))
+        if real != real_root.joinpath(*parts[:depth]):
+            where = "outside the vault" if not real.is_relative_to(real_root) else "in the vault"
+            return (f"{'/'.join(parts[:depth])}/ is a symbolic link to a folder {where} "
+                    f"({real}), and the vault does not follow linked folders")
+    return None

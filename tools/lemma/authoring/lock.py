@@ -62,6 +62,9 @@ def _open_lock(path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as error:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise LemmaError(f"cannot lock the notes: {path.parent} is not a folder (remove it: "
+                             "Lemma keeps its index and lock there)") from None
         raise LemmaError(f"cannot lock the notes: {path}: {error.strerror or error}") from None
 
 

@@ -23,7 +23,7 @@ from ..model import KIND_FOLDERS, LemmaError, NoteKind, Severity
 from ..slug import slugify, unique_slug
 from ..vault import Vault, parse_note
 from .apply import apply_changes
-from .files import FileChange
+from .files import FileChange, linked_folder
 
 #: kind -> the folder its notes go in (the inverse of KIND_FOLDERS).
 KIND_FOLDER: dict[NoteKind, str] = {kind: folder for folder, kind in KIND_FOLDERS.items()}
@@ -76,6 +76,8 @@ def plan_new(vault: Vault, spec: NewNote, today: dt.date | None = None,
         if fold(name) in reserved:
             raise LemmaError(f"'{name}' is already the name of another new note")
     path = _choose_path(vault, spec, title, reserved)
+    if (why := linked_folder(vault.root, path)) is not None:
+        raise LemmaError(f"cannot create {path}: {why}", exit_code=2)
     text, origin = load_template(vault.root, spec.kind)
     values = {**fields, "title": title, "kind": spec.kind.value, "aliases": aliases,
               "slug": path.rsplit("/", 1)[-1].removesuffix(".md")}

@@ -16,7 +16,7 @@ from ..model import LemmaError, Note, WikiLink
 from ..slug import slugify, unique_slug
 from ..vault import IGNORED_FOLDERS, Vault, parse_note
 from .apply import apply_changes, check_writable
-from .files import FileChange, read_raw
+from .files import FileChange, linked_folder, read_raw
 from .new import name_clash, yaml_value
 
 _TITLE_LINE = re.compile(r"^title[ \t]*:.*$", re.MULTILINE)
@@ -75,6 +75,8 @@ def plan_rename(vault: Vault, name: str, new: str, keep_path: bool = False) -> R
     if (target, title) == (note.path, note.title):
         raise LemmaError(f"nothing to do: {note.path} is already titled '{note.title}'")
     _check_free(vault, note, title, target)
+    if (why := linked_folder(vault.root, target)) is not None:
+        raise LemmaError(f"cannot move {note.path} to {target}: {why}", exit_code=2)
     edits: list[Edit] = []
     texts: dict[str, tuple[str, str]] = {}  # path -> (old raw text, new raw text)
     for other in vault:

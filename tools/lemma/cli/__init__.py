@@ -7,6 +7,7 @@ networkx) are imported inside the commands that need them, so `lemma --help` sta
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 import click
 
 from ..model import LemmaError
+from ..terminal import printable
 
 #: command name -> "module:attribute"; each module imports only click and the core at top level.
 COMMANDS = {
@@ -45,31 +47,64 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
+        arguments = (list(ctx._protected_args), list(ctx.args))  # to run the command again
         try:
-            return super().invoke(ctx)
+            if arguments[0][:1] == ["lsp"]:  # speaks JSON-RPC on the raw streams
+                return super().invoke(ctx)
+            with _terminal_safe():
+                return super().invoke(ctx)
         except LemmaError as error:
             click.echo(f"error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            from ..terminal import OutputError
+
+            if not isinstance(error, OutputError):
+                raise
+            if error.errno != errno.EPIPE:  # a reader that stopped early (| head) is no error
+                with contextlib.suppress(OSError):
+                    click.echo(f"error: cannot write the output: {error.strerror}", err=True)
+            ctx.exit(1)
         except Exception as error:
             sqlite3 = sys.modules.get("sqlite3")  # loaded only by commands that use the index
             if sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
                 raise
-            # the index went bad while in use (disk, I/O): drop it, the next command rebuilds
-            click.echo(f"error: {_drop_index(ctx, error)}", err=True)
-            ctx.exit(1)
+            project = ctx.obj
+            if not isinstance(project, Project) or project.memory:
+                click.echo(f"error: the index failed: {error}", err=True)
+                ctx.exit(1)
+            # the index went bad while in use (damage, disk): answer again without it
+            click.echo(_drop_index(project, error), err=True)
+            project.memory = True
+            ctx._protected_args, ctx.args = arguments
+            return self.invoke(ctx)
 
 
-def _drop_index(ctx: click.Context, error: Exception) -> str:
-    """Remove a failing index (the next command rebuilds it) and say so."""
+@contextlib.contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """Print through `SafeStream`s: note text holding ESC or BEL reaches the terminal escaped."""
+    from ..terminal import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)  # type: ignore
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _drop_index(project: Project, error: Exception) -> str:
+    """Remove a damaged index (the next command rebuilds it); the notice saying so."""
+    from ..index.fallback import damaged
     from ..index.store import index_file, remove_files
 
-    project = ctx.obj
-    if not isinstance(project, Project):
-        return f"the index failed: {error}"
     file = index_file(project.notes_dir)
-    remove_files(file)
-    return (f"the index {file} failed ({error}); it was removed and the next command "
-            "rebuilds it: run the command again")
+    if not damaged(error):  # type: ignore[arg-type]
+        return f"note: the index {file} cannot be used ({error}); working without it"
+    with contextlib.suppress(OSError):
+        remove_files(file)
+    return (f"note: the index {file} is damaged ({error}); it was removed (the next command "
+            "rebuilds it) and this one works without it")
 
 
 class Project:
@@ -83,6 +118,7 @@ class Project:
         self.options = config.options
         self.config_file = config.config_file
         self.toc = config.toc
+        self.memory = False  # True: the index file failed; work with one in memory
 
     @contextlib.contextmanager
     def index(self, quiet: bool = False) -> Iterator[Any]:  # VaultIndex, imported lazily
@@ -92,7 +128,8 @@ class Project:
         from ..vault_fs import max_bytes_option
 
         index = VaultIndex(self.notes_dir, configured_slugify(self.toc),
-                           max_bytes_option(self.options.get("max_note_size")))
+                           max_bytes_option(self.options.get("max_note_size")),
+                           memory=self.memory)
         try:
             yield index
         finally:
@@ -108,33 +145,19 @@ class Project:
 
 
 def load_mkdocs_yaml(path: Path) -> object:
-    """mkdocs.yml as MkDocs reads it: `INHERIT:` merged, `!ENV` and `!!python/name:` resolved.
-
-    A Python name that cannot be imported reads as None: the CLI needs none of them but the toc
-    slugify, so a config that names a missing plugin module still lints.
-    """
-    import yaml
+    """mkdocs.yml as MkDocs reads it (`INHERIT:` merged, `!ENV` resolved) but running no code:
+    a `!!python/` tag is ignored with a warning on stderr (see `cli.config_yaml`)."""
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    class Loader(get_yaml_loader()):  # type: ignore[misc]
-        def find_python_name(self, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return super().find_python_name(*args, **kwargs)
-            except yaml.constructor.ConstructorError:
-                return None
-
-        def make_python_instance(self, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return super().make_python_instance(*args, **kwargs)
-            except (yaml.constructor.ConstructorError, TypeError):
-                return None
+    from .config_yaml import load_config_yaml
 
     try:
-        with open(path, "rb") as file:
-            return yaml_load(file, Loader)
+        data, warnings = load_config_yaml(path)
     except MkDocsException as error:  # e.g. an INHERIT file that does not exist
         raise LemmaError(f"{path}: {error}", exit_code=2) from None
+    for warning in dict.fromkeys(warnings):
+        click.echo(printable(warning, newlines=False), err=True)
+    return data
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,6 +167,8 @@ def load_mkdocs_yaml(path: Path) -> object:
 @click.pass_context
 def main(ctx: click.Context, notes: Path | None) -> None:
     """Lemma: a knowledge base of linked notes with machine-checked derivations."""
+    if isinstance(ctx.obj, Project) and ctx.obj.memory:
+        return  # the command runs again without its failed index (see LazyGroup.invoke)
     ctx.obj = Project(notes)
     _recover(ctx.obj.notes_dir)
 

@@ -20,14 +20,30 @@ def graph_from_index(db: sqlite3.Connection) -> ConceptGraph:
     """The concept graph of the indexed vault, equal to `build_graph(index.vault())`."""
     with gc_paused():
         nodes: list[tuple[str, dict[str, Any]]] = [
-            (path, json.loads(attrs)) for path, attrs in db.execute(
-                "SELECT path, attrs FROM notes WHERE note IS NOT NULL ORDER BY path")]
+            (path, _attributes(attrs)) for path, attrs in store.checked(db.execute(
+                "SELECT path, attrs FROM notes WHERE note IS NOT NULL ORDER BY path"),
+                store.TEXT, store.TEXT)]
         rows: dict[str, list[LinkRow]] = {path: [] for path, _ in nodes}
-        for source, target, status, embed, line, col, start, end in db.execute(
+        int_ = store.INT
+        for source, target, status, embed, line, col, start, end in store.checked(db.execute(
                 'SELECT source, target, status, embed, line, col, start, "end" FROM links '
-                "ORDER BY source, ord"):
+                "ORDER BY source, ord"), store.TEXT, store.MAYBE_TEXT, store.TEXT, int_, int_,
+                int_, int_, int_):
+            if source not in rows:
+                raise store.IndexCorrupt(f"a link from {source!r}, which is not a note")
             rows[source].append((source, target, status, bool(embed), line, col, start, end))
         return graph_from_rows(nodes, rows, _Bodies(db))
+
+
+def _attributes(attrs: str) -> dict[str, Any]:
+    """A note's stored graph attributes (IndexCorrupt if they are not a JSON object)."""
+    try:
+        found = json.loads(attrs)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise store.IndexCorrupt("graph attributes of the wrong type")
+    return found
 
 
 class _Bodies:
@@ -40,5 +56,5 @@ class _Bodies:
     def __call__(self, path: str) -> str:
         if path not in self.cache:
             row = self.db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
-            self.cache[path] = store.load(row[0]).body if row and row[0] else ""
+            self.cache[path] = store.load_note(row[0]).body if row and row[0] else ""
         return self.cache[path]

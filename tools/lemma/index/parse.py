@@ -19,6 +19,7 @@ from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..vault import gc_paused, parse_note
 from ..vault_fs import read_or_problem
+from .filestat import NO_FILE, signature
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
@@ -27,7 +28,6 @@ PARALLEL_MIN = 400
 #: from a worker costs this process its unpickling (a quarter of a parse) and the resolution
 #: of every link follows the parse here, so this process takes about a third.
 WORKER_SHARE = 0.66
-NO_FILE = (-1, -1, -1, -1)
 
 
 @dataclass(slots=True)
@@ -47,15 +47,6 @@ class Parsed:
             self.rows = note_rows(self.path, self.signature, self.digest, self.note, None,
                                   self.problems, indexed_ns)
         return self.rows
-
-
-def signature(file: Path | str) -> tuple[int, int, int, int]:
-    """Size, modification and change times (ns) and inode: what changes when a file does."""
-    try:
-        info = os.stat(file)
-    except OSError:
-        return NO_FILE
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def content_digest(text: str) -> bytes:
@@ -110,20 +101,30 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
                    for p in paths]
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _job
     split = int(len(paths) * WORKER_SHARE)
     _job = (root, paths[:split], slugify, max_bytes, indexed_ns)
     step = max(50, split // (jobs * 16))
     chunks = [(lo, min(lo + step, split)) for lo in range(0, split, step)]
-    pool = multiprocessing.get_context("fork").Pool(jobs)
+    # not multiprocessing.Pool: a worker killed by the OOM killer loses its chunk there and
+    # the build waits for it forever; here the pool breaks and the chunk is parsed here
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     finished = False
     try:
         with gc_paused():
-            results = pool.imap(_work, chunks)  # the workers start on them now
+            futures = [pool.submit(_work, chunk) for chunk in chunks]  # the workers start now
             mine = [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
                     for p in paths[split:]]
-            for batch in results:
+            for (lo, hi), future in zip(chunks, futures, strict=True):
+                try:
+                    batch = future.result()
+                except BrokenProcessPool:  # a worker died (kill -9): redo its work here
+                    yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
+                           for p in paths[lo:hi]]
+                    continue
                 found = []
                 for path, problems, rows in pickle.loads(batch):
                     blob = rows.note[NOTE_BLOB]
@@ -133,9 +134,5 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
             yield mine
         finished = True
     finally:
-        if finished:
-            pool.close()  # idle workers leave at once: far quicker than terminate()
-        else:
-            pool.terminate()
-        pool.join()
+        pool.shutdown(wait=finished, cancel_futures=True)
         _job = None

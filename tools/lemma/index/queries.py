@@ -25,16 +25,19 @@ def find_note(db: sqlite3.Connection, name: str) -> str:
     from ..resolution import NameIndex, fold, link_key
 
     key = link_key(name)
-    rows = db.execute("SELECT DISTINCT n.path, n.title, n.aliases FROM names k "
-                      "JOIN notes n ON n.path = k.path WHERE k.key = ? ORDER BY n.path", (key,))
+    rows = store.checked(db.execute(
+        "SELECT DISTINCT n.path, n.title, n.aliases FROM names k JOIN notes n ON n.path = k.path "
+        "WHERE k.key = ? ORDER BY n.path", (key,)), store.TEXT, store.TEXT, store.MAYBE_TEXT)
     triples = [(p, t, store.split(a)) for p, t, a in rows]
-    attachments = [r[0] for r in db.execute("SELECT path FROM attachments")
+    attachments = [r[0] for r in store.checked(db.execute("SELECT path FROM attachments"),
+                                               store.TEXT)
                    if link_key(r[0], attachment=True) == key]
     index = NameIndex.build(triples, attachments)
     paths = {t[0] for t in triples}
 
     def suggest(wanted: str) -> str:
-        names = sorted({fold(r[0]) for r in db.execute("SELECT name FROM names")})
+        names = sorted({fold(r[0]) for r in store.checked(
+            db.execute("SELECT name FROM names"), store.TEXT)})
         return NameSuggester(names).phrase(wanted)
 
     return find_path(index, name, paths.__contains__, suggest)
@@ -59,22 +62,23 @@ def backlinks(db: sqlite3.Connection, path: str) -> list[BacklinkRow]:
                         (path,)).fetchone()
     if exists is None:
         raise LemmaError(f"'{path}' is not a note of this vault", exit_code=2)
-    rows = db.execute(
-        'SELECT l.source, n.title, l.line, l.start, l."end", n.note FROM links l '
+    rows = list(store.checked(db.execute(  # each linking note's record is read once
+        'SELECT l.source, n.title, l.line, l.start, l."end" FROM links l '
         "JOIN notes n ON n.path = l.source WHERE l.target = ? AND l.source != ?",
-        (path, path)).fetchall()
+        (path, path)), store.TEXT, store.TEXT, store.INT, store.INT, store.INT))
     bodies: dict[str, str] = {}
     found = []
-    for source, title, line, start, end, blob in rows:
+    for source, title, line, start, end in rows:
         if source not in bodies:
-            bodies[source] = store.load(blob).body
+            blob = db.execute("SELECT note FROM notes WHERE path = ?", (source,)).fetchone()[0]
+            bodies[source] = store.load_note(blob).body
         found.append(BacklinkRow(source, title, line, link_sentence(bodies[source], start, end)))
     return sorted(found, key=lambda b: (b.title.casefold(), b.source, b.line))
 
 
 def title_of(db: sqlite3.Connection, path: str) -> str:
     row = db.execute("SELECT title FROM notes WHERE path = ?", (path,)).fetchone()
-    return row[0] if row else path.rsplit("/", 1)[-1]
+    return row[0] if row and isinstance(row[0], str) else path.rsplit("/", 1)[-1]
 
 
 @dataclass(slots=True)
@@ -96,11 +100,14 @@ def note_rows(db: sqlite3.Connection, links: bool = True) -> list[NoteRow]:
     """Every readable note, in path order (`linked` is left False unless `links`)."""
     linked: set[str] = set()
     if links:
-        linked = {r[0] for r in db.execute(
+        linked = {r[0] for r in store.checked(db.execute(
             "SELECT DISTINCT target FROM links WHERE target IS NOT NULL AND target != source "
-            "AND status IN ('ok', 'missing-heading')")}
-    rows = db.execute("SELECT path, kind, title, aliases, tags, date, mtime_ns, broken "
-                      "FROM notes WHERE note IS NOT NULL ORDER BY path")
+            "AND status IN ('ok', 'missing-heading')"), store.TEXT)}
+    text, maybe = store.TEXT, store.MAYBE_TEXT
+    rows = store.checked(db.execute(
+        "SELECT path, kind, title, aliases, tags, date, mtime_ns, broken FROM notes "
+        "WHERE note IS NOT NULL ORDER BY path"), text, text, text, maybe, maybe, maybe,
+        store.INT, store.INT)
     split = store.split
     return [NoteRow(p, k, t, split(a), split(g), d, m, bool(b), p in linked)
             for p, k, t, a, g, d, m, b in rows]
@@ -109,8 +116,9 @@ def note_rows(db: sqlite3.Connection, links: bool = True) -> list[NoteRow]:
 def names_starting(db: sqlite3.Connection, typed: str) -> list[str]:
     """Titles and aliases that start with `typed` (any case), sorted: shell completion."""
     wanted = typed.casefold()
-    return sorted({name for (name,) in db.execute(
-        "SELECT name FROM names WHERE how != 'file'") if name.casefold().startswith(wanted)})
+    return sorted({name for (name,) in store.checked(db.execute(
+        "SELECT name FROM names WHERE how != 'file'"), store.TEXT)
+        if name.casefold().startswith(wanted)})
 
 
 #: How a snippet marks a matched word (control characters, so no note text can forge one).
@@ -195,6 +203,7 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
     query = fts_query(text)
     if not query:
         return []
+    limit = min(limit, 1 << 62)  # "as many as there are" past SQLite's integers
     where, args = ["search MATCH ?"], [query]
     if kind:
         where.append("n.kind = ?")
@@ -213,7 +222,11 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
     try:
         rows = db.execute(sql, (*args, limit)).fetchall()
     except sqlite3.OperationalError as error:
+        if "fts5" not in str(error):  # not the query's fault: the index's (a missing table)
+            raise
         raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
+    rows = list(store.checked(rows, store.TEXT, store.TEXT, store.TEXT, store.NUMBER,
+                              store.TEXT))
     return [Hit(p, t, k, -r, readable_snippet(s)) for p, t, k, r, s in rows]
 
 

@@ -4,7 +4,8 @@ A refresh lists the vault, compares each note's stat signature (size, mtime, cti
 with the stored one, confirms doubtful ones by content hash, parses only what changed (in
 worker processes when many did) and lets `Vault.apply_changes` decide which stored
 resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
-re-hashed, so an edit in the same clock tick as the indexing is still seen.
+re-hashed, so an edit in the same clock tick as the indexing is still seen; "when" is read
+from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cannot hide one.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Diagnostic, LemmaError, Note
+from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
 from . import store
+from .clock import fs_now_ns
+from .fallback import damaged, file_lock, memory_db
+from .filestat import signature
+from .restore import restore_vault
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
     from ..links import Slugify
-    from ..vault import FileRead, ResolvedLink, Vault
+    from ..vault import FileRead, Vault
 
 #: A file changed less than this before it was indexed is confirmed by content hash next time.
 RACY_NS = 50_000_000
@@ -54,7 +58,7 @@ class VaultIndex:
 
     def __init__(self, root: str | os.PathLike[str], slugify: Slugify | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, file: Path | None = None,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, memory: bool = False) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise LemmaError(f"notes folder '{self.root}' does not exist", exit_code=2)
@@ -64,11 +68,19 @@ class VaultIndex:
         self.file = file or store.index_file(self.root)
         self.notice: str | None = None
         self.rebuilt = False
+        self.memory = memory  # True: kept in memory only (asked for, or the file failed)
         self._writer: Writer | None = None
         self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
-        self.db.close()
+        """Close the connection; a first build's writing that failed (a full disk) only leaves
+        the index unwritten, with a notice: the answer was made from memory."""
+        try:
+            self.db.close()
+        except sqlite3.DatabaseError as error:
+            self._note_failure(error)
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
 
     def __enter__(self) -> VaultIndex:
         return self
@@ -79,16 +91,17 @@ class VaultIndex:
     # -- opening -------------------------------------------------------------------------------
 
     def _open(self, wanted: str) -> sqlite3.Connection:
+        if self.memory:
+            return memory_db(wanted)
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            with _file_lock(Path(f"{self.file}.lock")):
+            with file_lock(Path(f"{self.file}.lock")):
                 return self._open_file(wanted)
         except (OSError, sqlite3.Error) as error:
             self.notice = (f"note: the index {self.file} cannot be written ({error}); "
                            "working without it")
-            db = store.connect(":memory:")
-            store.create(db, wanted)
-            return db
+            self.memory = True
+            return memory_db(wanted)
 
     def _open_file(self, wanted: str) -> sqlite3.Connection:
         try:
@@ -101,6 +114,11 @@ class VaultIndex:
             reason: str | None = f"it is damaged ({error})"
         else:
             reason = store.check_schema(db, wanted)
+            if reason is None:
+                try:
+                    reason = store.check_counts(db)
+                except sqlite3.DatabaseError as error:
+                    reason = f"it is damaged ({error})"
         if reason is None:
             return db
         if reason.startswith("it is damaged") or reason == "it was not made by Lemma":
@@ -120,11 +138,21 @@ class VaultIndex:
         """Bring the index up to date with the files; cheap when nothing changed.
 
         A first build hands its writing to a thread (SQLite works without the GIL) and returns
-        the vault it made in memory at once; the connection waits for that thread (`db`).
+        the vault it made in memory at once; the connection waits for that thread (`db`). An
+        index file that fails (damaged, read-only, a full disk) is left for one in memory.
         """
+        try:
+            return self._refresh()
+        except sqlite3.DatabaseError as error:
+            if self.memory:
+                raise
+            self._without_file(error)
+            return self._refresh()
+
+    def _refresh(self) -> Refresh:
         listing = self._list()
         try:
-            now = time.time_ns()
+            now = self._now()
             found = self._differences(listing, now)
             if found is None:
                 return Refresh(listing)
@@ -132,14 +160,15 @@ class VaultIndex:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
-                    listing, now = self._list(), time.time_ns()
+                    listing, now = self._list(), self._now()
                     found = self._differences(listing, now)
                 report, rest = self._apply(listing, found, now)
                 if report.vault is None:
                     rest()
                     self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back)
+                    self._db.execute("ROLLBACK")
                 raise
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
@@ -150,11 +179,42 @@ class VaultIndex:
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The connection, once a first build's background writing has finished."""
+        """The connection, once a first build's background writing has finished (if that
+        failed, an index in memory, built again)."""
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            writer.finish()
+            try:
+                writer.finish()
+            except sqlite3.DatabaseError as error:
+                if self.memory:
+                    raise
+                self._without_file(error)
+                self._refresh()
+                return self.db
         return self._db
+
+    def _without_file(self, error: sqlite3.DatabaseError) -> None:
+        """Leave a failing index file for a new index in memory (removing it if damaged)."""
+        self._writer = None
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._note_failure(error)
+        self.memory = True
+        self._db = memory_db(store.fingerprint(self.slugify, self.max_bytes))
+
+    def _note_failure(self, error: sqlite3.DatabaseError) -> None:
+        if damaged(error):
+            with contextlib.suppress(OSError):
+                store.remove_files(self.file)
+            self.notice = (f"note: the index {self.file} is damaged ({error}); it was removed "
+                           "(the next command rebuilds it) and this one works without it")
+        else:
+            self.notice = (f"note: the index {self.file} cannot be written ({error}); "
+                           "working without it")
+
+    def _now(self) -> int:
+        """The file system's time now (the index folder's), to compare note times with."""
+        return fs_now_ns(Path(f"{self.file}.clock"))
 
     def _list(self) -> Listing:
         try:
@@ -175,8 +235,8 @@ class VaultIndex:
             old = stored.pop(path, None)
             try:
                 info = stat(prefix + path)
-            except OSError:  # e.g. a broken symlink: changed unless it was broken already
-                if old is None or old[0] != -1:
+            except OSError:  # e.g. a broken symlink: changed unless the same link was broken
+                if old is None or tuple(old[:4]) != signature(prefix + path):
                     changed.append(path)
                 continue
             if old is None or old[0] != info.st_size or old[1] != info.st_mtime_ns or (
@@ -260,6 +320,7 @@ class VaultIndex:
                 db.executemany("INSERT INTO attachments VALUES (?)",
                                [(a,) for a in listing.attachments])
             store.save_signatures(db)
+            store.save_counts(db)
 
         report.parsed, report.removed = [p.path for p in parsed], removed
         return report, rest
@@ -279,7 +340,8 @@ class VaultIndex:
             if row is None:
                 same = False
             elif text is None:  # still unreadable: unchanged if for the same reason
-                same = row[1] is None and row[2] is not None and store.load(row[2]) == problems
+                same = row[1] is None and row[2] is not None and \
+                    store.load_problems(row[2]) == problems
             else:
                 same = content_digest(text) == row[0]
             if not same:
@@ -300,6 +362,15 @@ class VaultIndex:
 
     def vault(self) -> Vault:
         """The vault model, as `load_vault` would build it, from the refreshed index."""
+        try:
+            return self._vault()
+        except sqlite3.DatabaseError as error:
+            if self.memory:
+                raise
+            self._without_file(error)
+            return self._vault()
+
+    def _vault(self) -> Vault:
         report = self.refresh()
         if report.vault is not None:
             return report.vault
@@ -308,36 +379,10 @@ class VaultIndex:
 
         try:
             with _snapshot(self.db), gc_paused():
-                return self._restore(listing)
+                return restore_vault(self.db, self.root, listing, self.slugify, self.max_bytes)
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
-            return self.vault()
-
-    def _restore(self, listing: Listing) -> Vault:
-        from ..vault import ResolvedLink, Vault
-
-        notes: dict[str, Note] = {}
-        problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
-        for path, blob, problem_blob in self.db.execute(
-                "SELECT path, note, problems FROM notes ORDER BY path"):
-            if blob is not None:
-                notes[path] = store.load(blob)
-            problems[path] = store.load(problem_blob) if problem_blob is not None else []
-        resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
-        rows = self.db.execute("SELECT source, ord, status, target, anchor, candidates "
-                               "FROM links ORDER BY source, ord")
-        for source, ord_, status, target, anchor, candidates in rows:
-            links = notes[source].links
-            if ord_ >= len(links):
-                raise store.IndexCorrupt(f"link {ord_} of {source} is not in its note")
-            resolved[source].append(ResolvedLink(
-                source, links[ord_], status, target, anchor,
-                tuple(candidates.split("\n")) if candidates else ()))
-        complete = {path: tuple(links) for path, links in resolved.items()}
-        if any(len(complete[p]) != len(n.links) for p, n in notes.items()):
-            raise store.IndexCorrupt("links missing from the index")
-        return Vault(self.root, notes, listing.attachments, problems, self.slugify,
-                     self.max_bytes, resolved=complete)
+            return self._vault()
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
@@ -356,20 +401,3 @@ def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         db.execute("COMMIT")
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive flock while an index file is checked or rebuilt (no-op without fcntl)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-

@@ -115,6 +115,44 @@ def index_file(root: Path) -> Path:
     return files.folder / f"{files.name}.index.sqlite"
 
 
+def load_note(blob: object) -> Note:
+    """A stored note record; IndexCorrupt if it is anything else."""
+    note = load(blob) if isinstance(blob, bytes) else None
+    if not isinstance(note, Note):
+        raise IndexCorrupt("a note record of the wrong type")
+    return note
+
+
+def load_problems(blob: object) -> list[Any]:
+    """A stored list of diagnostics; IndexCorrupt if it is anything else."""
+    from ..model import Diagnostic
+
+    problems = load(blob) if isinstance(blob, bytes) else None
+    if not isinstance(problems, list) or not all(isinstance(p, Diagnostic) for p in problems):
+        raise IndexCorrupt("a problems record of the wrong type")
+    return problems
+
+
+TEXT: tuple[type, ...] = (str,)
+INT: tuple[type, ...] = (int,)
+NUMBER: tuple[type, ...] = (float, int)
+MAYBE_TEXT: tuple[type, ...] = (str, type(None))
+MAYBE_BLOB: tuple[type, ...] = (bytes, type(None))
+
+
+def checked(rows: Iterable[tuple[Any, ...]], *types: tuple[type, ...]
+            ) -> Iterator[tuple[Any, ...]]:
+    """`rows` with each column checked to be of its type (IndexCorrupt otherwise): a tampered
+    index may hold anything, and the code reading it must neither fail on it nor print it."""
+    for row in rows:
+        for value, allowed in zip(row, types, strict=True):
+            if type(value) not in allowed:
+                if isinstance(rows, sqlite3.Cursor):
+                    rows.close()  # an open statement would keep the tables from a rebuild
+                raise IndexCorrupt(f"a value of the wrong type ({type(value).__name__}) in a row")
+        yield row
+
+
 def fingerprint(slugify: Callable[..., str] | None, max_bytes: int) -> str:
     """What the stored parses depend on: Lemma's parsing code, the toc slugify, the size limit."""
     digest = hashlib.blake2b(digest_size=16)
@@ -224,7 +262,8 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back already)
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 
@@ -281,6 +320,44 @@ def save_signatures(db: sqlite3.Connection) -> None:
     rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
     blob = marshal.dumps({r[0]: r[1:] for r in rows})
     db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)", (blob,))
+
+
+#: Tables whose row counts are recorded; the search table's are counted in its shadow table
+#: of document sizes (one row per note, read 20 times faster than the table itself).
+_COUNTED = {"notes": "notes", "links": "links", "search": "search_docsize", "names": "names"}
+
+
+def _counts(db: sqlite3.Connection) -> list[int]:
+    return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in _COUNTED.values()]
+
+
+def save_counts(db: sqlite3.Connection) -> None:
+    """Record how many rows the main tables hold, so an emptied or truncated one is noticed."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('counts', ?)", (marshal.dumps(_counts(db)),))
+
+
+def check_counts(db: sqlite3.Connection) -> str | None:
+    """Why the tables do not hold what the last write left (a table emptied or cut short by
+    hand or by damage), or None when they do; read in one snapshot."""
+    db.execute("BEGIN")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+        counts = _counts(db)
+    finally:
+        db.execute("COMMIT")
+    if row is None:
+        return None if counts == [0, 0, 0, 0] else "it is damaged (its row counts are missing)"
+    try:
+        saved = marshal.loads(row[0])
+    except (EOFError, ValueError, TypeError):
+        saved = None
+    if not isinstance(saved, list) or len(saved) != len(counts):
+        return "it is damaged (its row counts are unreadable)"
+    for table, now, written in zip(_COUNTED, counts, saved, strict=True):
+        if now != written:
+            return f"it is damaged (its {table} table holds {now} rows, {written} were written)"
+    return None
 
 
 def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, int]]:

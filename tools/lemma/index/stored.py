@@ -26,7 +26,7 @@ class LazyNotes(MutableMapping[str, Note]):
             raise KeyError(path)
         if path not in self.cache:
             row = self.db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
-            self.cache[path] = store.load(row[0])
+            self.cache[path] = store.load_note(row[0])
         return self.cache[path]
 
     def __setitem__(self, path: str, note: Note) -> None:

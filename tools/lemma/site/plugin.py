@@ -81,8 +81,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
         if command == "serve" and not dirty:
-            log.info("lemma: 'mkdocs serve --dirty' re-renders only the edited note "
-                     "(under a second); a plain 'serve' rebuilds every page")
+            log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
+                     "changes; a plain 'serve' rebuilds every page")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
@@ -153,6 +153,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         for path in self.canvases:  # the graph's canvas nodes point at the canvas pages
             if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
                 self.urls[path] = url
+        for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
+            if state.affected is None or f.src_uri in state.affected:
+                f.is_modified = _modified  # type: ignore[method-assign]
         return files
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
@@ -272,6 +275,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         docs_files.uninstall()
+        from .build_errors import abort_for
+
+        if (abort := abort_for(error)) is not None:
+            raise abort from None  # one line instead of MkDocs' traceback
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         docs_files.uninstall()
@@ -383,6 +390,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 log_problem(d.pos, _message(d))
         for pos, message in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, message)
+
+
+def _modified() -> bool:
+    return True
 
 
 def _tag_page(path: str) -> bool:

@@ -39,6 +39,7 @@ class SiteState:
     mtimes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # signatures
     changed: list[str] = field(default_factory=list)  # notes re-read by the last refresh
     urls: dict[str, str] = field(default_factory=dict)  # vault path -> site URL (plugin)
+    affected: set[str] | None = None  # pages the last refresh changed (None: all of them)
 
     def refresh(self) -> None:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
@@ -47,6 +48,7 @@ class SiteState:
             self.vault = PublicVault(_indexed_vault(self.root, self.slugify, self.max_bytes))
             self.graph = _build_graph(self.vault)
             self.changed = sorted(self.vault.notes)
+            self.affected = None
             self._check(None)
         else:
             paths = set(mtimes) | set(self.mtimes)
@@ -57,8 +59,13 @@ class SiteState:
                 self.vault, self.graph = None, None
                 self.mtimes = {}
                 return self.refresh()
+            from .dirty import around, shapes
+
+            before, nearby = shapes(self.vault, self.changed), around(self.vault, self.changed)
             for path in self.changed:
                 self.vault.update_note(path)
+            same = before == shapes(self.vault, self.changed)
+            self.affected = nearby | around(self.vault, self.changed) if same else None
             if set(self.vault.private) != private:  # a note became private: links into it change
                 self.vault, self.graph = None, None
                 self.mtimes = {}

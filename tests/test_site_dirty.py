@@ -1,0 +1,68 @@
+"""`mkdocs serve --dirty` re-renders every page an edit changes (issue 27, item 6): after each
+edit, a dirty rebuild's pages equal a fresh build's, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.conftest import write_files
+
+YML = "site_name: D\ndocs_dir: notes\nsite_dir: site\nuse_directory_urls: true\n" \
+      "plugins:\n  - lemma:\n      check: false\n"
+NOTES = {
+    "a.md": "---\ntitle: Alpha\ntags: [t]\n---\nAlpha says [[Beta]] matters.\n",
+    "b.md": "---\ntitle: Beta\n---\nBeta text, see [[Gamma]].\n",
+    "c.md": "---\ntitle: Gamma\n---\nGamma embeds:\n\n![[Delta]]\n",
+    "d.md": "---\ntitle: Delta\n---\nDelta body.\n",
+    "e.md": "---\ntitle: Epsilon\n---\nUnrelated [[Zeta]].\n",
+    "f.md": "---\ntitle: Zeta\n---\nZeta links [[Alpha]] and [[Delta]].\n",
+}
+EDITS = [
+    pytest.param({"b.md": "---\ntitle: Beta\n---\nBeta NEW text, see [[Gamma]].\n"},
+                 id="body-of-a-linked-note"),
+    pytest.param({"d.md": "---\ntitle: Delta\n---\nDelta body, edited.\n"},
+                 id="body-of-an-embedded-note"),
+    pytest.param({"e.md": "---\ntitle: Epsilon renamed\n---\nUnrelated [[Zeta]].\n"},
+                 id="a-title"),
+    pytest.param({"e.md": "---\ntitle: Epsilon\n---\nNow [[Beta]] too.\n"},
+                 id="a-new-link"),
+]
+
+
+def pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_dirty_rebuild_after_an_edit_equals_a_fresh_build(tmp_path: Path, edit) -> None:
+    here = os.getcwd()
+    live = write_files(tmp_path / "live", {"mkdocs.yml": YML, **{f"notes/{k}": v
+                                                                for k, v in NOTES.items()}})
+    try:
+        os.chdir(live)
+        config = load_config("mkdocs.yml")
+        build(config)  # the first build of `serve`
+        time.sleep(0.02)  # the edit is newer than the pages written
+        unrelated = (live / "site/e/index.html").stat().st_mtime_ns
+        write_files(live / "notes", edit)
+        build(load_config("mkdocs.yml"), dirty=True)  # a rebuild (its plugin kept)
+        kept = (live / "site/e/index.html").stat().st_mtime_ns == unrelated
+        shutil.copytree(live / "notes", tmp_path / "fresh" / "notes")
+        (tmp_path / "fresh" / "mkdocs.yml").write_text(YML)
+        os.chdir(tmp_path / "fresh")
+        build(load_config("mkdocs.yml"))
+    finally:
+        os.chdir(here)
+    assert pages(live / "site") == pages(tmp_path / "fresh" / "site")
+    assert kept == ("body" in edit_id(edit))  # a body edit leaves unrelated pages alone
+
+
+def edit_id(edit: dict[str, str]) -> str:
+    return next(p.id for p in EDITS if p.values[0] == edit)
