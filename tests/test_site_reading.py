@@ -10,7 +10,7 @@ import pytest
 from lemma.model import NoteKind
 from lemma.site import render_derivations as rd
 from lemma.site import render_notes
-from lemma.site.math import prose_html, searchable_math, tex_text
+from lemma.site.math import prose_html, tex_text
 
 
 @pytest.mark.parametrize(("latex", "words"), [
@@ -22,14 +22,6 @@ from lemma.site.math import prose_html, searchable_math, tex_text
 ], ids=["greek", "transpose", "operator", "matrix", "fraction"])
 def test_tex_text_reads_formulas_as_words(latex, words):
     assert tex_text(latex) == words
-
-
-def test_searchable_math_hides_latex_from_the_index_and_adds_its_words():
-    html = '<p>A <span class="arithmatex">\\(\\lambda &lt; 1\\)</span> b</p>'
-    assert searchable_math(html) == (
-        '<p>A <span class="arithmatex" data-search-exclude>\\(\\lambda &lt; 1\\)</span>'
-        '<span class="lemma-search-text" hidden>lambda &lt; 1</span> b</p>')
-    assert searchable_math("<p>no math</p>") == "<p>no math</p>"
 
 
 @pytest.mark.parametrize(("text", "expected"), [

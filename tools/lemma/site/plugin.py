@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from ..config import configured_slugify
 from ..links import strip_comments
-from ..model import Severity
+from ..model import Severity, SourcePos
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
@@ -33,6 +33,7 @@ from .markdown_guard import defuse_unclosed
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
+from .typeset import Typesetter, source_line, typeset_html
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
@@ -53,6 +54,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
+        self.typesetter = Typesetter()  # KaTeX at build time; kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -159,7 +161,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
-        markdown = renderer.render(markdown, note, note.body_line)
+        markdown = math.guard_math_brackets(renderer.render(markdown, note, note.body_line))
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(render_notes.separate_lists(markdown))
         return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
@@ -180,7 +182,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         path = page.file.src_uri
         note = state.vault.notes.get(path) if state.vault else None
         if note is None:
-            return html
+            return self._typeset(html, path)
         def url_of(target: str) -> str | None:
             return self._url(target, page)
         card = render_notes.header_card(note, url_of)
@@ -192,7 +194,15 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
             parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
-        return math.searchable_math("".join(parts))
+        return self._typeset("".join(parts), path)
+
+    def _typeset(self, html: str, path: str) -> str:
+        """The page's formulas typeset; TeX that KaTeX rejects is reported at its note line."""
+        def report(latex: str, error: str) -> None:
+            note = self._state().vault.notes.get(path) if self._state().vault else None
+            line = source_line(note.body, note.body_line, latex) if note else 1
+            log_problem(SourcePos(path, line), f"KaTeX cannot typeset ${latex}$: {error}")
+        return typeset_html(html, self.typesetter, report)
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
@@ -227,9 +237,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         docs_files.uninstall()
+        self.typesetter.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         docs_files.uninstall()
+        self.typesetter.close()
         state = self._state()
         site_dir = Path(config.site_dir)
         if self.config.indexes and state.vault is not None:

@@ -1,29 +1,7 @@
-/* Lemma: typeset math with the vendored KaTeX (no network), on every (instant) page load. */
+/* Lemma: keyboard access to wide boxes, names for theme widgets, search queries without lunr
+   operators. Formulas arrive typeset: KaTeX runs when the site is built, not here. */
 (function () {
   "use strict";
-  function typeset(root) {
-    if (!window.katex) return;
-    root.querySelectorAll(".arithmatex").forEach(function (el) {
-      if (el.getAttribute("data-lemma-math")) return;
-      var tex = el.textContent.trim();
-      var display = el.tagName === "DIV" || el.classList.contains("lemma-display");
-      if (tex.slice(0, 2) === "\\(" && tex.slice(-2) === "\\)") {
-        tex = tex.slice(2, -2);
-      } else if (tex.slice(0, 2) === "\\[" && tex.slice(-2) === "\\]") {
-        tex = tex.slice(2, -2);
-        display = true;
-      }
-      try {
-        window.katex.render(tex, el, {
-          displayMode: display, throwOnError: false, strict: "ignore", trust: false,
-        });
-        el.setAttribute("data-lemma-math", "1");
-      } catch (err) {
-        el.classList.add("lemma-math-error");
-        el.title = String(err && err.message || err);
-      }
-    });
-  }
   /* A box that scrolls sideways (wide formula, table, code) can be reached and scrolled with
      the keyboard: it gets tabindex=0 while, and only while, its content overflows. */
   var SCROLLERS = ".md-content .arithmatex, .md-content .lemma-d-given, .md-content pre > code, " +
@@ -53,7 +31,6 @@
     });
   }
   function ready() {
-    typeset(document);
     label();
     focusable();
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusable);
@@ -66,7 +43,6 @@
   } else {
     ready();
   }
-  window.lemmaTypeset = typeset;
 
   /* Search queries reach lunr without its query operators inside words: a reader who types
      text as seen in a formula (`W^\top`, `f:X`) gets results, not a parse error. Material posts
