@@ -170,3 +170,28 @@ def test_the_atom_feed_lists_dated_notes_newest_first_with_formulas_as_words(mak
 @pytest.mark.parametrize(("words", "minutes"), [(0, "1 min"), (220, "1 min"), (1000, "5 min")])
 def test_reading_time(words, minutes):
     assert render_notes.reading_time("word " * words) == minutes
+
+
+def anchor(title, level, children=()):
+    return SimpleNamespace(title=title, url="#" + title.lower().replace(" ", "-"), level=level,
+                           children=list(children))
+
+
+@pytest.mark.parametrize(("toc", "expected"), [
+    ([anchor("T", 1, [anchor("A", 2, [anchor("A1", 3)]), anchor("B &amp; C", 2)])],
+     '<li><a href="#a">A</a><ul><li><a href="#a1">A1</a></li></ul></li>'
+     '<li><a href="#b-&amp;amp;-c">B &amp; C</a></li>'),
+    ([anchor("A", 2), anchor("B", 2), anchor("C", 2)],
+     '<li><a href="#a">A</a></li><li><a href="#b">B</a></li><li><a href="#c">C</a></li>'),
+    ([anchor("T", 1, [anchor("A", 2), anchor("B", 2)])], None),
+], ids=["under-the-title", "no-h1", "too-short"])
+def test_phones_get_an_on_this_page_list_of_sections(toc, expected):
+    from lemma.site.page_toc import phone_toc
+
+    html = phone_toc(toc)
+    if expected is None:
+        assert html == ""
+        return
+    assert html.startswith('<details class="lemma-toc-phone" data-search-exclude><summary>'
+                           "On this page <span")
+    assert f'<nav aria-label="On this page"><ul>{expected}</ul></nav></details>' in html

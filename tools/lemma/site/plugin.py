@@ -30,6 +30,7 @@ from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivat
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
+from .page_toc import phone_toc
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
@@ -185,7 +186,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return self._typeset(html, path)
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        card = render_notes.header_card(note, url_of)
+        card = render_notes.header_card(note, url_of) + phone_toc(page.toc)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
