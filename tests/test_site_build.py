@@ -76,7 +76,7 @@ def test_build_renders_links_cards_backlinks_indexes_and_math(tmp_path):
     assert ('<span class="arithmatex"><lemma-math data-search-exclude>'
             '<span class="katex">') in paper
     assert "\\(x^2\\)" not in paper  # typeset when built, not in the reader's browser
-    assert '<span class="lemma-search-text" hidden>x 2</span>' in paper
+    assert '<span class="lemma-search-text" hidden>x²</span>' in paper
     assert "lemma-backlinks" in paper and 'href="../../concepts/tight-frame/"' in paper
     for page in ("index.html", "papers/index.html", "papers/authors/index.html",
                  "takes/index.html", "concepts/index.html", "tags/index.html"):

@@ -10,16 +10,25 @@ import pytest
 from lemma.model import NoteKind
 from lemma.site import render_derivations as rd
 from lemma.site import render_notes
-from lemma.site.math import prose_html, tex_text
+from lemma.site.math import prose_html
+from lemma.site.tex_words import tex_text
 
 
 @pytest.mark.parametrize(("latex", "words"), [
-    (r"\nabla_W L", "nabla W L"),
-    (r"W^\top W \propto \lambda I", "W T W ∝ lambda I"),
-    (r"\operatorname{rank}W_l = k", "rank W l = k"),
-    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "a b c d"),
-    (r"\frac{1}{2}\,x", "1 2 x"),
-], ids=["greek", "transpose", "operator", "matrix", "fraction"])
+    (r"\nabla_W L", "∇_W L"),
+    (r"W^\top W \propto \lambda I", "Wᵀ W ∝ λ I"),
+    (r"(WW^T)^{-1}", "(WWᵀ)⁻¹"),
+    (r"P = WW^{+}", "P = WW⁺"),
+    (r"\operatorname{rank}W_l = k", "rank Wₗ = k"),
+    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "a b; c d"),
+    (r"\alpha = \tfrac12", "α = 1/2"),
+    (r"\frac{a+b}{2}\,x", "(a+b)/2 x"),
+    (r"\sum_{i=1}^n w_i^2", "∑ᵢ₌₁ⁿ wᵢ²"),
+    (r"\lambda_{\max}(H) \le L", "λ_max(H) ≤ L"),
+    (r"W \in \mathbb{R}^{k\times d}", "W ∈ ℝ^(k× d)"),
+    (r"\frac{1}{", "1/"),
+], ids=["nabla", "transpose", "inverse", "pseudo-inverse", "operator", "matrix", "half",
+        "fraction", "sum-and-squares", "word-subscript", "set", "unclosed"])
 def test_tex_text_reads_formulas_as_words(latex, words):
     assert tex_text(latex) == words
 
@@ -162,7 +171,7 @@ def test_the_atom_feed_lists_dated_notes_newest_first_with_formulas_as_words(mak
     assert titles == ["P & Q", "Old"]  # undated notes are left out
     assert "<updated>2022-01-01T00:00:00Z</updated>" in text
     assert '<link rel="alternate" type="text/html" href="https://ex.org/takes/old/"/>' in text
-    assert "<summary>First lambda &gt; 0 said.</summary>" in text
+    assert "<summary>First λ &gt; 0 said.</summary>" in text
     assert "<author><name>A. B</name></author>" in text
     assert atom(vault, {}, "Site") == atom(vault, {}, "Site")  # the same notes, the same bytes
 

@@ -19,9 +19,9 @@ def typesetter():
 
 
 @pytest.mark.parametrize(("html", "display", "words"), [
-    ('<span class="arithmatex">\\(\\lambda &lt; 1\\)</span>', False, "lambda &lt; 1"),
+    ('<span class="arithmatex">\\(\\lambda &lt; 1\\)</span>', False, "λ &lt; 1"),
     ('<div class="arithmatex">\\[a = b\\]</div>', True, "a = b"),
-    ('<span class="arithmatex lemma-display">\\&#91;x_i\\&#93;</span>', True, "x i"),
+    ('<span class="arithmatex lemma-display">\\&#91;x_i\\&#93;</span>', True, "xᵢ"),
     ('<div class="arithmatex">\\begin{align}x &amp;= 1\\end{align}</div>', True, "x = 1"),
 ], ids=["inline", "display", "derivation-entities", "environment"])
 def test_formulas_become_katex_html_with_their_words_beside(typesetter, html, display, words):

@@ -122,42 +122,6 @@ def _split_display(line: str) -> list[str]:
     return parts
 
 
-# -- math as words: for the search index and for places where typesetting is not wanted -------
-
-_TEX_WORDS = {"cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
-              "ne": "≠", "neq": "≠", "approx": "≈", "propto": "∝", "to": "→", "infty": "∞",
-              "in": "∈", "iff": "⇔", "implies": "⇒", "top": "T", "quad": " ", "qquad": " ",
-              "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "",
-              "displaystyle": "", "textstyle": "", "mathbb": "", "mathrm": "", "mathbf": "",
-              "mathit": "", "mathcal": "", "operatorname": "", "text": "", "textbf": "",
-              "textit": "", "boldsymbol": "", "bm": "", "tfrac": "", "frac": "", "dfrac": "",
-              "sqrt": "sqrt", "hat": "", "bar": "", "tilde": "", "vec": "", "dot": "",
-              "mid": "|", "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖",
-              "langle": "⟨", "rangle": "⟩", "lt": "<", "gt": ">", "ldots": "…", "cdots": "…",
-              "dots": "…",
-              "begin": "", "end": "", "pmatrix": "", "bmatrix": "", "matrix": ""}
-_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)|\\(.)")
-
-
-def tex_text(latex: str) -> str:
-    """Readable words for a formula: `\\nabla_W L` -> "nabla W L", `W^\\top` -> "W T".
-
-    Greek letters and operators keep their names, so a search for "nabla" or "lambda" finds
-    them; braces, sub- and superscript marks and layout commands go.
-    """
-    def word(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name is None:
-            return " " if m.group(2) in ",;:! " else m.group(2)
-        if name in ("begin", "end"):
-            return " "
-        return f" {_TEX_WORDS.get(name, name)} "
-    text = re.sub(r"\\(?:begin|end)\{[^}]*\}", " ", latex).replace("\\\\", " ")
-    text = _TEX_COMMAND.sub(word, text)
-    text = re.sub(r"[{}^_&$]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 _PROSE_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?![\w$])",
                          re.S)
 

@@ -39,6 +39,7 @@ from .typeset import Typesetter, source_line, typeset_html
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
 REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
+SEARCH_SEPARATOR = r'[\s\-,;:!=\[\]()"/|]+|\.(?!\d)|&[lg]t;|&amp;'
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
              "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
@@ -72,6 +73,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             if "navigation.prune" not in features:
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
+        _search_separator(config)
         css, js = page_assets()
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
@@ -188,6 +190,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return self._url(target, page)
         card = render_notes.header_card(note, url_of) + phone_toc(page.toc)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
+        content = render_notes.with_card_words(content, note)
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
@@ -334,6 +337,19 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, partial) and isinstance(b, partial):
         return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
     return a == b
+
+
+def _search_separator(config: MkDocsConfig) -> None:
+    """Search words split at brackets, commas and `=` too, so `(WWᵀ)⁻¹` indexes `WWᵀ` and `⁻¹`
+    (kept when the site chose its own separator)."""
+    for name in ("search", "material/search"):
+        search = config.plugins.get(name)
+        options = getattr(search, "config", None)
+        if options is not None and options.get("separator") in (None, "", r"[\s\-]+"):
+            options["separator"] = SEARCH_SEPARATOR
+            index = getattr(search, "search_index", None)  # Material copies its options
+            if isinstance(getattr(index, "config", None), dict):
+                index.config["separator"] = SEARCH_SEPARATOR
 
 
 def _tag_page(path: str) -> bool:

@@ -298,10 +298,10 @@ def short_decimal(decimal: str, exact: str) -> str:
 def derivation_html(derivation: Any, result: Any) -> str:
     """One derivation block, rendered: header, declarations, the chain, the checks, the source.
 
-    Only the title and the source as written go to the search index; the typeset parts are
-    marked `data-search-exclude` (their LaTeX would read as noise there). Material's index
-    stops skipping at the first closing tag of the same name, so each excluded element holds
-    no element of its own tag.
+    Only the title and the prose around it go to the search index (snippets quote prose, not
+    the block's source or its typeset rows, which are marked `data-search-exclude`).
+    Material's index stops skipping at the first closing tag of the same name, so each excluded
+    element holds no element of its own tag.
     """
     title = prose_html(derivation.title or derivation.id)
     teaching = ""
@@ -322,7 +322,7 @@ def derivation_html(derivation: Any, result: Any) -> str:
         f'<section class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
         f"{steps_html(derivation, result)}</section>"
         f"{checks_html(derivation, result)}"
-        f'<details class="lemma-d-source"><summary>Source</summary><pre><code>'
+        f'<details class="lemma-d-source" data-search-exclude><summary>Source</summary><pre><code>'
         f"{html.escape(derivation.source)}</code></pre></details></div>"
     )
 

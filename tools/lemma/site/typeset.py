@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .extensions import ASSETS
-from .math import tex_text
+from .tex_words import tex_text
 
 KATEX_JS = ASSETS / "katex" / "katex.min.js"
 #: KaTeX options: no `\href`/`\url` or HTML extensions (trust), macros bounded (maxExpand).

@@ -44,15 +44,48 @@
     ready();
   }
 
-  /* Search queries reach lunr without its query operators inside words: a reader who types
-     text as seen in a formula (`W^\top`, `f:X`) gets results, not a parse error. Material posts
-     the query to its search worker as {type: 2, data: "..."}; only that message is touched. */
+  /* Search reads notation as the index writes it (tex_words.py): `W^\top`, `W^T` and `Wᵀ` all
+     become `Wᵀ`, `\lambda` becomes `λ`; then each symbol brings its name and each name its
+     symbol (λ ↔ lambda, ∇ ↔ nabla, ᵀ ↔ transpose, ⁻¹ ↔ inverse, ⁺ ↔ pseudoinverse), and lunr's
+     query operators inside words are dropped, so a formula typed as seen gets results. */
+  var GREEK = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ",
+    eta: "η", theta: "θ", iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ",
+    pi: "π", rho: "ρ", sigma: "σ", tau: "τ", upsilon: "υ", phi: "φ", chi: "χ", psi: "ψ",
+    omega: "ω", nabla: "∇", partial: "∂", infty: "∞", ell: "ℓ"};
+  var MARKS = {"ᵀ": "transpose", "⁻¹": "inverse", "⁺": "pseudoinverse"};
+  function notation(query) {
+    return query
+      .replace(/\^\s*(?:\{\s*(?:\\top|T|⊤)\s*\}|\\top|T|⊤)(?![A-Za-z])/g, "ᵀ")
+      .replace(/\^\s*(?:\{\s*-\s*1\s*\}|-1)/g, "⁻¹")
+      .replace(/\^\s*(?:\{\s*\+\s*\}|\+)/g, "⁺")
+      .replace(/\\([A-Za-z]+)/g, function (all, name) { return GREEK[name] || name; });
+  }
+  function expand(query) {
+    var out = [];
+    notation(query).split(/\s+/).forEach(function (word) {
+      if (!word) return;
+      out.push(word);
+      var lower = word.toLowerCase();
+      Object.keys(GREEK).forEach(function (name) {
+        if (lower === name) out.push(GREEK[name] + "*");
+        else if (word.indexOf(GREEK[name]) >= 0) out.push(name);
+      });
+      Object.keys(MARKS).forEach(function (mark) {
+        if (lower === MARKS[mark]) out.push("*" + mark);  /* words ending in the mark */
+        else if (word.indexOf(mark) >= 0) out.push(MARKS[mark]);
+      });
+    });
+    return out.join(" ").replace(/(\S)[\^~:]+/g, "$1 ").replace(/[\\{}$]/g, " ")
+      .replace(/\s+/g, " ").trim();
+  }
+  window.lemmaSearchWords = expand;
+  /* Material posts the query to its search worker as {type: 2, data: "..."}; only that message
+     is touched. */
   var post = window.Worker && Worker.prototype.postMessage;
   if (post && !post.lemma) {
     Worker.prototype.postMessage = function (message) {
       if (message && message.type === 2 && typeof message.data === "string") {
-        var words = message.data.replace(/(\S)[\^~:]+/g, "$1 ").replace(/[\\{}$]/g, " ");
-        arguments[0] = { type: message.type, data: words.replace(/\s+/g, " ").trim() };
+        arguments[0] = { type: message.type, data: expand(message.data) };
       }
       return post.apply(this, arguments);
     };
