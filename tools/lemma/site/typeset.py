@@ -9,10 +9,12 @@ writes hidden MathML beside its HTML, which screen readers read.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import html
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,9 +67,15 @@ class Typesetter:
     def _render(self, latex: str, display: bool) -> tuple[str, str | None]:
         from py_mini_racer import JSTimeoutException
 
+        def call() -> Any:
+            return self._js().call("lemmaRender", latex, display, OPTIONS,
+                                   timeout_sec=SECONDS_PER_FORMULA)
         try:
-            out, error = self._js().call("lemmaRender", latex, display, OPTIONS,
-                                         timeout_sec=SECONDS_PER_FORMULA)
+            if _in_event_loop():  # mini-racer's timeout refuses to block a running loop
+                with ThreadPoolExecutor(1) as pool:
+                    out, error = pool.submit(call).result()
+            else:
+                out, error = call()
         except JSTimeoutException:
             self.close()  # a fresh V8 for the next formula
             message = f"typesetting took over {SECONDS_PER_FORMULA:g} s"
@@ -94,6 +102,15 @@ class Typesetter:
             self._context.close()
             self._context = None
             atexit.unregister(self.close)
+
+
+def _in_event_loop() -> bool:
+    """Whether this thread runs an asyncio loop (e.g. a build inside Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _fallback(latex: str, message: str) -> str:

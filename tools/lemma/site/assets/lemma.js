@@ -35,6 +35,21 @@
     focusable();
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusable);
   }
+  /* "On this page" (phones): scroll to the section here, leave Material's page loader out
+     of a jump inside the page, and fold the list away. */
+  window.addEventListener("click", function (event) {  /* window: before Material's handler */
+    var link = event.target.closest && event.target.closest(".lemma-toc-phone a");
+    if (!link || !link.hash || link.pathname !== location.pathname) return;
+    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    link.closest("details").open = false;
+    history.pushState(history.state, "", link.hash);
+    var header = document.querySelector(".md-header");
+    var offset = (header ? header.getBoundingClientRect().height : 0) + 8;
+    window.scrollTo(0, target.getBoundingClientRect().top + window.scrollY - offset);
+  }, true);
   window.addEventListener("load", focusable);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(ready);
