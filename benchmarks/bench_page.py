@@ -4,8 +4,9 @@
 
 Serves a built site from 127.0.0.1 and opens the page in headless chromium, at 1x and 4x CPU
 throttling (CDP `Emulation.setCPUThrottlingRate`), 3 loads each, and prints medians of:
-- math visible: ms from navigation until every formula element holds typeset KaTeX and the
-  KaTeX fonts it uses have loaded (`document.fonts` has no KaTeX face still loading);
+- first math: ms from navigation until the first formula shows typeset with its fonts loaded;
+- all math: until every formula holds typeset KaTeX, the document is parsed and no KaTeX
+  font is still loading;
 - CLS: the page's cumulative layout shift during the load and 1 s after it;
 - weight: bytes of every response the page load moved, raw and gzipped (level 6), and requests.
 """
@@ -29,16 +30,22 @@ window.__cls = 0;
 new PerformanceObserver(l => { for (const e of l.getEntries())
   if (!e.hadRecentInput) window.__cls += e.value; })
   .observe({type: 'layout-shift', buffered: true});
-window.__mathAt = null;
+window.__firstMath = null; window.__mathAt = null;
 (function poll() {
   const formulas = document.querySelectorAll('.arithmatex');
-  const typeset = formulas.length && [...formulas].every(el => el.querySelector('.katex'));
   const fonts = document.fonts && [...document.fonts].every(f => !/KaTeX/.test(f.family)
                                                               || f.status !== 'loading');
-  if (typeset && fonts && document.readyState !== 'loading') {
+  const done = [...formulas].filter(el => el.querySelector('.katex')).length;
+  if (window.__firstMath === null && done && fonts) window.__firstMath = performance.now();
+  if (formulas.length && done === formulas.length && fonts && document.readyState !== 'loading') {
     window.__mathAt = performance.now();
   } else { requestAnimationFrame(poll); }
 })();
+window.__shifts = [];
+new PerformanceObserver(l => { for (const e of l.getEntries()) window.__shifts.push(
+  [Math.round(e.startTime), e.value.toFixed(3), (e.sources || []).map(s => s.node &&
+   (s.node.className || s.node.nodeName)).join(' ')]); })
+  .observe({type: 'layout-shift', buffered: true});
 """
 
 
@@ -47,8 +54,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(browser: object, url: str, rate: float) -> tuple[float, float, int, int, int]:
-    """(ms to math visible, CLS, raw bytes, gzipped bytes, requests) of one cold load."""
+def measure(browser: object, url: str, rate: float) -> tuple[float, ...]:
+    """(ms to first math, ms to all math, CLS, raw bytes, gzipped bytes, requests) of one
+    cold load."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore
     page = context.new_page()
     sizes: list[tuple[int, int]] = []
@@ -66,10 +74,10 @@ def measure(browser: object, url: str, rate: float) -> tuple[float, float, int, 
     page.goto(url, wait_until="load", timeout=120_000)
     page.wait_for_function("window.__mathAt !== null", timeout=120_000, polling=50)
     page.wait_for_timeout(1000)
-    at, cls = page.evaluate("[window.__mathAt, window.__cls]")
+    first, at, cls = page.evaluate("[window.__firstMath, window.__mathAt, window.__cls]")
     page.wait_for_load_state("networkidle")
     context.close()
-    return at, cls, sum(s[0] for s in sizes), sum(s[1] for s in sizes), len(sizes)
+    return first, at, cls, sum(s[0] for s in sizes), sum(s[1] for s in sizes), len(sizes)
 
 
 def main() -> None:
@@ -87,11 +95,11 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for rate in (1, 4):
             runs = [measure(browser, url, rate) for _ in range(RUNS)]
-            at = statistics.median(r[0] for r in runs)
-            cls = statistics.median(r[1] for r in runs)
-            raw, zipped, count = runs[-1][2:]
-            print(f"{args.page} at {rate}x CPU: math visible {at:.0f} ms, CLS {cls:.3f}, "
-                  f"{raw / 1e3:.0f} KB ({zipped / 1e3:.0f} KB gzipped) in {count} requests")
+            first, at, cls = (statistics.median(r[i] for r in runs) for i in range(3))
+            raw, zipped, count = runs[-1][3:]
+            print(f"{args.page} at {rate}x CPU: first math {first:.0f} ms, all math {at:.0f} ms, "
+                  f"CLS {cls:.3f}, {raw / 1e3:.0f} KB ({zipped / 1e3:.0f} KB gzipped) in "
+                  f"{count} requests")
         browser.close()
     server.shutdown()
 

@@ -104,8 +104,12 @@ def declarations_html(derivation: Any) -> str:
         hyps.append(f'<span class="lemma-d-hyp"><span class="lemma-d-hname">'
                     f"{html.escape(h.name)}</span> {inline_math(hypothesis_tex(h))}</span>")
     if hyps:
+        combined = any(getattr(getattr(s, "justification", None), "kind", "") ==
+                       "linear_combination" for s in derivation.steps)
+        key = ('<span class="lemma-d-keynote">In a linear combination below, each name stands '
+               "for its hypothesis as left side − right side.</span>") if combined else ""
         rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Assume</span> '
-                    f'{" ".join(hyps)}</div>')
+                    f'{" ".join(hyps)}{key}</div>')
     return "".join(rows)
 
 
