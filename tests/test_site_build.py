@@ -73,15 +73,19 @@ def test_build_renders_links_cards_backlinks_indexes_and_math(tmp_path):
     assert "<title>DNFA paper</title>" in (site / "feed.xml").read_text()
     assert (site / "tags/ml/index.html").is_file()
     assert '<section class="lemma-section lemma-summary">' in paper
-    assert '<span class="arithmatex" data-search-exclude>\\(x^2\\)</span>' in paper
-    assert '<span class="lemma-search-text" hidden>x 2</span>' in paper
+    assert ('<span class="arithmatex"><lemma-math data-search-exclude>'
+            '<span class="katex">') in paper
+    assert "\\(x^2\\)" not in paper  # typeset when built, not in the reader's browser
+    assert '<span class="lemma-search-text" hidden>x²</span>' in paper
     assert "lemma-backlinks" in paper and 'href="../../concepts/tight-frame/"' in paper
     for page in ("index.html", "papers/index.html", "papers/authors/index.html",
                  "takes/index.html", "concepts/index.html", "tags/index.html"):
         assert (site / page).is_file(), page
-    assert (site / "assets/lemma/katex/katex.min.js").is_file()
+    assert (site / "assets/lemma/katex/katex.min.css").is_file()
+    assert not (site / "assets/lemma/katex/katex.min.js").exists()  # no KaTeX script shipped
     home = (site / "index.html").read_text()
-    assert "assets/lemma/katex/katex.min.js" in home and "fonts.googleapis" not in home
+    assert "katex.min.css" in home and "katex.min.js" not in home
+    assert "fonts.googleapis" not in home
 
 
 def test_no_page_references_a_remote_script_or_stylesheet(tmp_path):
@@ -211,8 +215,9 @@ def test_display_math_on_one_line_and_align_environments(tmp_path):
     files = {**GOOD, "concepts/math.md": "---\ntitle: Math\n---\nText before\n$$a = b$$\n"
              "and after.\n\n\\begin{align}\nx &= 1 \\\\\ny &= 2\n\\end{align}\n"}
     page = (build_site(tmp_path / "p", files) / "concepts/math/index.html").read_text()
-    assert '<div class="arithmatex" data-search-exclude>\\[a = b\\]</div>' in page
-    assert "\\begin{align}" in page and page.count('class="arithmatex"') == 2
+    typeset = '<div class="arithmatex"><lemma-math data-search-exclude><span class="katex-display">'
+    assert page.count(typeset) == 2  # typeset when built: `$$a = b$$` and the align environment
+    assert '<mtable' in page and "\\[a = b\\]" not in page
 
 
 def test_serve_rebuild_reuses_the_vault_and_renders_the_edited_note(tmp_path):

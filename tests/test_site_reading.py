@@ -10,26 +10,27 @@ import pytest
 from lemma.model import NoteKind
 from lemma.site import render_derivations as rd
 from lemma.site import render_notes
-from lemma.site.math import prose_html, searchable_math, tex_text
+from lemma.site.math import prose_html
+from lemma.site.tex_words import tex_text
 
 
 @pytest.mark.parametrize(("latex", "words"), [
-    (r"\nabla_W L", "nabla W L"),
-    (r"W^\top W \propto \lambda I", "W T W ∝ lambda I"),
-    (r"\operatorname{rank}W_l = k", "rank W l = k"),
-    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "a b c d"),
-    (r"\frac{1}{2}\,x", "1 2 x"),
-], ids=["greek", "transpose", "operator", "matrix", "fraction"])
+    (r"\nabla_W L", "∇_W L"),
+    (r"W^\top W \propto \lambda I", "Wᵀ W ∝ λ I"),
+    (r"(WW^T)^{-1}", "(WWᵀ)⁻¹"),
+    (r"P = WW^{+}", "P = WW⁺"),
+    (r"\operatorname{rank}W_l = k", "rank Wₗ = k"),
+    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "a b; c d"),
+    (r"\alpha = \tfrac12", "α = 1/2"),
+    (r"\frac{a+b}{2}\,x", "(a+b)/2 x"),
+    (r"\sum_{i=1}^n w_i^2", "∑ᵢ₌₁ⁿ wᵢ²"),
+    (r"\lambda_{\max}(H) \le L", "λ_max(H) ≤ L"),
+    (r"W \in \mathbb{R}^{k\times d}", "W ∈ ℝ^(k× d)"),
+    (r"\frac{1}{", "1/"),
+], ids=["nabla", "transpose", "inverse", "pseudo-inverse", "operator", "matrix", "half",
+        "fraction", "sum-and-squares", "word-subscript", "set", "unclosed"])
 def test_tex_text_reads_formulas_as_words(latex, words):
     assert tex_text(latex) == words
-
-
-def test_searchable_math_hides_latex_from_the_index_and_adds_its_words():
-    html = '<p>A <span class="arithmatex">\\(\\lambda &lt; 1\\)</span> b</p>'
-    assert searchable_math(html) == (
-        '<p>A <span class="arithmatex" data-search-exclude>\\(\\lambda &lt; 1\\)</span>'
-        '<span class="lemma-search-text" hidden>lambda &lt; 1</span> b</p>')
-    assert searchable_math("<p>no math</p>") == "<p>no math</p>"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -67,13 +68,13 @@ def test_the_card_goes_below_a_title_the_note_wrote(content, expected):
 
 
 @pytest.mark.parametrize(("status", "method", "message", "words"), [
-    ("proved", "doit+gammasimp", "", "proved symbolically (doit, then gammasimp)"),
+    ("proved", "linear_combination+matrix ring normal form", "", "proved symbolically"),
     ("verified", "random exact x15", "", "verified: equal at 15 random exact points"),
     ("numeric", "random numeric x8", "7 of 8 points agree",
      "numeric: equal at 8 random floating-point points; 7 of 8 points agree"),
     ("unchecked", "", "", "not checked"),
 ], ids=["proved", "verified", "numeric", "unchecked"])
-def test_badges_say_the_status_in_a_word_and_the_method_on_hover(status, method, message,
+def test_badges_say_the_status_in_a_word_and_how_on_hover_without_internals(status, method, message,
                                                                  words):
     assert rd.method_words(status, method, message) == words
     badge = rd.badge(status, words)
@@ -170,7 +171,7 @@ def test_the_atom_feed_lists_dated_notes_newest_first_with_formulas_as_words(mak
     assert titles == ["P & Q", "Old"]  # undated notes are left out
     assert "<updated>2022-01-01T00:00:00Z</updated>" in text
     assert '<link rel="alternate" type="text/html" href="https://ex.org/takes/old/"/>' in text
-    assert "<summary>First lambda &gt; 0 said.</summary>" in text
+    assert "<summary>First λ &gt; 0 said.</summary>" in text
     assert "<author><name>A. B</name></author>" in text
     assert atom(vault, {}, "Site") == atom(vault, {}, "Site")  # the same notes, the same bytes
 
@@ -178,3 +179,28 @@ def test_the_atom_feed_lists_dated_notes_newest_first_with_formulas_as_words(mak
 @pytest.mark.parametrize(("words", "minutes"), [(0, "1 min"), (220, "1 min"), (1000, "5 min")])
 def test_reading_time(words, minutes):
     assert render_notes.reading_time("word " * words) == minutes
+
+
+def anchor(title, level, children=()):
+    return SimpleNamespace(title=title, url="#" + title.lower().replace(" ", "-"), level=level,
+                           children=list(children))
+
+
+@pytest.mark.parametrize(("toc", "expected"), [
+    ([anchor("T", 1, [anchor("A", 2, [anchor("A1", 3)]), anchor("B &amp; C", 2)])],
+     '<li><a href="#a">A</a><ul><li><a href="#a1">A1</a></li></ul></li>'
+     '<li><a href="#b-&amp;amp;-c">B &amp; C</a></li>'),
+    ([anchor("A", 2), anchor("B", 2), anchor("C", 2)],
+     '<li><a href="#a">A</a></li><li><a href="#b">B</a></li><li><a href="#c">C</a></li>'),
+    ([anchor("T", 1, [anchor("A", 2), anchor("B", 2)])], None),
+], ids=["under-the-title", "no-h1", "too-short"])
+def test_phones_get_an_on_this_page_list_of_sections(toc, expected):
+    from lemma.site.page_toc import phone_toc
+
+    html = phone_toc(toc)
+    if expected is None:
+        assert html == ""
+        return
+    assert html.startswith('<details class="lemma-toc-phone" data-search-exclude><summary>'
+                           "On this page <span")
+    assert f'<nav aria-label="On this page"><ul>{expected}</ul></nav></details>' in html

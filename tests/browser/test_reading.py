@@ -10,6 +10,7 @@ Screenshots (light/dark, desktop/phone) of home, the DNFA page, the graph and a 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -189,29 +190,68 @@ def first_paragraph(body: str) -> str:
                 "")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("nabla", "Mechanism of feature learning"),
-    ("lambda", "Mechanism of feature learning"),
-    ("W^\\top", "Mechanism of feature learning"),
-], ids=["greek-nabla", "greek-lambda", "tex-operator"])
-def test_search_results_read_as_prose(visit, base_url, query, expected):
-    v = visit()
+DNFA_TITLE = "Mechanism of feature learning"
+
+
+def search(v, base_url: str, query: str) -> None:
+    """Open the site, type `query` in the search box and wait for its results."""
     v.page.goto(base_url, wait_until="networkidle")
-    v.page.locator("input.md-search__input").click()
-    v.page.keyboard.type(query)
-    results = v.page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
-    v.page.wait_for_timeout(300)
+    box = v.page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)  # Material searches on keyup; fill types notation keys cannot
+    v.page.keyboard.press("End")
+    v.page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    v.page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("W^\\top", DNFA_TITLE), ("Wᵀ", DNFA_TITLE), ("W^T", DNFA_TITLE), ("∇", DNFA_TITLE),
+    ("nabla", DNFA_TITLE), ("pseudoinverse", DNFA_TITLE), ("transpose", DNFA_TITLE),
+    ("λ", None), ("lambda", None),
+], ids=["tex-top", "unicode-t", "caret-t", "nabla-symbol", "nabla-word", "pseudoinverse",
+        "transpose-word", "lambda-symbol", "lambda-word"])
+def test_search_reads_notation_and_quotes_prose(visit, base_url, query, first):
+    v = visit()
+    search(v, base_url, query)
+    pages = v.page.locator(".md-search-result__item > a:first-child h1")
+    titles = [t.strip() for t in pages.all_inner_texts()]
+    if first:
+        assert titles[0].startswith(first), titles[:3]
+    else:
+        assert any(t.startswith(DNFA_TITLE) for t in titles), titles
     shown = v.page.locator(".md-search-result")
-    assert expected in shown.inner_text()
     text = v.page.evaluate(VISIBLE_TEXT, shown.element_handle())
     assert not RAW_TEX.search(text), RAW_TEX.search(text)
-    assert "Linked from" not in text
+    assert "Linked from" not in text and "Also called" not in text  # prose, not the card
+    assert "calc:" not in text and "given:" not in text  # nor a derivation's source
     assert v.errors == []
+
+
+def test_a_symbol_and_its_name_find_the_same_pages(visit, base_url):
+    found = {}
+    for query in ("λ", "lambda"):
+        v = visit()
+        search(v, base_url, query)
+        found[query] = sorted(v.page.locator(".md-search-result__item > a:first-child h1")
+                              .all_inner_texts())
+    assert found["λ"] == found["lambda"]
 
 
 AXE_PAGES = {"home": "", "paper": url_of(DNFA), "take": "takes/publish-your-notes/",
              "concept": "concepts/tight-frame/", "graph": "graph/"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_with_the_search_open(visit, base_url, scheme):
+    v = visit(scheme, SIZES["desktop"])
+    search(v, base_url, "tight frame")
+    v.page.add_script_tag(path=str(AXE))
+    violations = v.page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})
+        .then(r => r.violations.filter(x => x.impact === 'serious' || x.impact === 'critical')
+        .map(x => x.id + ': ' + x.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))
+        """)
+    assert violations == []
 
 
 @pytest.mark.slow
@@ -251,3 +291,85 @@ def test_screenshots_of_home_dnfa_graph_and_a_search(visit, base_url, scheme):
         v.page.screenshot(path=str(ARTIFACTS / f"reading-search-{size}-{scheme}.png"))
         assert v.errors == []
         assert v.remote_requests() == []
+
+
+class _VisibleText(HTMLParser):
+    """Text a reader sees without JavaScript: outside script, style, code, pre, MathML's
+    annotation and hidden elements."""
+
+    SKIP = frozenset({"script", "style", "code", "pre", "annotation", "template", "textarea"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        hidden = tag in self.SKIP or any(k == "hidden" for k, _ in attrs)
+        self.stack.append((tag, hidden))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not any(hidden for _, hidden in self.stack):
+            self.text.append(data)
+
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr", "path", "line", "rect", "circle", "use"})
+
+
+def test_no_page_shows_a_katex_error_or_raw_tex_without_javascript(corpus_site):
+    """Every page of the built site: formulas arrive typeset, so no script is needed."""
+    bad = {}
+    for page in sorted(corpus_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        parser = _VisibleText()
+        parser.feed(html)
+        text = " ".join(parser.text)
+        problems = [p for p in ("katex-error", "lemma-math-error") if p in html]
+        problems += re.findall(r"\\[(\[].{0,30}", text)[:2]
+        if "katex.min.js" in html:
+            problems.append("loads katex.min.js")
+        if problems:
+            bad[str(page.relative_to(corpus_site))] = problems
+    assert bad == {}
+
+
+@pytest.mark.parametrize("path", [DNFA, "papers/updating-the-lottery-ticket-hypothesis.md"],
+                         ids=["dnfa", "lottery-ticket"])
+def test_math_is_typeset_with_javascript_disabled(browser, base_url, path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + url_of(path), wait_until="load")
+    assert page.locator(".arithmatex .katex").count() > 10
+    assert page.locator(".lemma-derivation .katex").count() > 0
+    assert page.locator(".arithmatex .arithmatex").count() == 0  # none nested
+    text = page.evaluate(VISIBLE_TEXT, page.locator("article").element_handle())
+    assert not re.search(r"\\[(\[]", text)
+    context.close()
+
+
+def test_a_phone_reaches_the_sections_from_on_this_page(visit, base_url):
+    v = visit("light", SIZES["phone"])
+    v.page.goto(base_url + url_of(DNFA), wait_until="networkidle")
+    toc = v.page.locator("details.lemma-toc-phone")
+    assert toc.is_visible() and toc.bounding_box()["y"] < 2 * SIZES["phone"][1]
+    toc.locator("summary").click()
+    link = toc.locator("a", has_text="Opinion")
+    link.click()
+    v.page.wait_for_timeout(500)
+    box = v.page.locator("h2#opinion").bounding_box()
+    assert 0 <= box["y"] < SIZES["phone"][1] / 2
+    title = v.page.locator("article h1").bounding_box()
+    assert title is not None
+    v.page.goto(base_url + url_of(DNFA), wait_until="networkidle")
+    assert v.page.locator("article h1").bounding_box()["height"] < 5 * 36  # at most 4 lines
+    v.page.set_viewport_size({"width": 1280, "height": 800})  # wide: Material's own sidebar
+    assert v.page.locator("details.lemma-toc-phone").is_hidden()
+    assert v.errors == []

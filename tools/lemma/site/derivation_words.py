@@ -27,15 +27,14 @@ VERDICT_WORDS = {
 
 
 def method_words(status: str, method: str, message: str = "") -> str:
-    """A link's status and method as a sentence for the badge's tooltip."""
+    """A link's status as a sentence for the badge's tooltip: how many points a test used,
+    never the names of the checker's internal steps (`linear_combination`, `doit`, …)."""
     words = STATUS_WORDS.get(status, status)
     points = re.fullmatch(r"random (exact|numeric) x(\d+)", method.strip())
     if points:
         kind = "exact" if points.group(1) == "exact" else "floating-point"
         words = f"{status}: equal at {points.group(2)} random {kind} points"
-    elif method:
-        words += f" ({method.replace('+', ', then ')})"
-    return words + (f"; {message}" if message else "")
+    return words + (f"; {message}" if message else "")  # the checker's internal steps: no
 
 
 def badge(status: str, title: str = "") -> str:

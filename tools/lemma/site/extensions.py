@@ -72,16 +72,21 @@ def _import(name: str) -> ModuleType | None:
         return None
 
 
+#: Assets used at build time only (KaTeX's script typesets formulas in the build, not in pages).
+BUILD_ONLY = frozenset({"katex/katex.min.js"})
+
+
 def asset_files() -> list[str]:
-    """Every file under assets/ as a path relative to it, sorted."""
-    return sorted(p.relative_to(ASSETS).as_posix() for p in ASSETS.rglob("*") if p.is_file())
+    """Every file under assets/ that pages use, as a path relative to it, sorted."""
+    found = (p.relative_to(ASSETS).as_posix() for p in ASSETS.rglob("*") if p.is_file())
+    return sorted(p for p in found if p not in BUILD_ONLY)
 
 
 def page_assets() -> tuple[list[str], list[str]]:
-    """(css, js) site paths included on every page: KaTeX first, then top-level assets."""
+    """(css, js) site paths included on every page: KaTeX's CSS first, then top-level assets
+    (no KaTeX script: formulas are typeset when the site is built)."""
     top = sorted(p.name for p in ASSETS.iterdir() if p.is_file())
     css = [f"{ASSETS_URL}/katex/katex.min.css"] + [f"{ASSETS_URL}/{n}" for n in top
                                                   if n.endswith(".css")]
-    js = [f"{ASSETS_URL}/katex/katex.min.js"] + [f"{ASSETS_URL}/{n}" for n in top
-                                                if n.endswith(".js")]
+    js = [f"{ASSETS_URL}/{n}" for n in top if n.endswith(".js")]
     return css, js

@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 from ..link_text import plain_text
 from ..links import strip_comments
 from ..model import Note
-from .math import tex_text
 from .render_notes import KIND_LABEL, note_date, note_year
+from .tex_words import tex_text
 
 FEED = "feed.xml"
 _MATH = re.compile(r"\$\$?([^$]+?)\$\$?")

@@ -206,7 +206,7 @@ def checked_knowledge(results: Iterable[Any], vault: Vault) -> str:
     totals = ", ".join(f"**{statuses[s]}** {s}" for s in LINK_STATUSES if statuses[s])
     out.append(f"{_count(len(claims), 'derivation')} in the notes, with "
                f"{_count(sum(statuses.values()), 'checked link')}: {totals}.\n")
-    out.append('<div class="lemma-checked" markdown="1">\n')
+    out.append('<div class="lemma-checked" markdown="1" data-search-exclude>\n')  # no snippets
     out.append("| Derivation | Note | Links | Verdict |\n|---|---|---|---|")
     for r in claims:
         note = vault.notes.get(r.path)

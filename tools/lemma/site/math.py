@@ -1,7 +1,7 @@
 """Math without the network: arithmatex marks `$…$`/`$$…$$`, a vendored KaTeX typesets it.
 
 Arithmatex's generic mode wraps math in `<span class="arithmatex">\\(…\\)</span>` (or a div with
-`\\[…\\]`); `assets/lemma.js` renders those elements with the KaTeX shipped in `assets/katex/`.
+`\\[…\\]`); `typeset.py` replaces those elements' TeX with KaTeX's HTML when the site is built.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import html
 import re
 from typing import Any
 
-from ..links import fenced_code_lines
+from ..links import code_regions, fenced_code_lines
 
 #: Markdown extensions the site needs, with their options (added unless the user configured them).
 MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -26,11 +26,6 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.arithmatex": {"generic": True, "block_syntax": ["dollar", "square", "begin"],
                             "inline_syntax": ["dollar", "round"]},
 }
-
-#: Vendored KaTeX files loaded on every page (paths under the site's assets/lemma/).
-KATEX_CSS = "katex/katex.min.css"
-KATEX_JS = "katex/katex.min.js"
-
 
 def inline_math(latex: str) -> str:
     """An inline formula in the same markup arithmatex produces, for lemma.js to typeset."""
@@ -52,6 +47,25 @@ def add_extensions(extensions: list[Any], configs: dict[str, Any],
             extensions.append(name)
             if options:
                 configs[name] = dict(options)
+
+
+def guard_math_brackets(markdown: str) -> str:
+    """`<` inside `$…$` / `$$…$$` written `\\lt ` (which KaTeX reads the same).
+
+    Python-Markdown's HTML reader takes `$0<x$` for the start of a tag `<x…>` and swallows the
+    text up to the next `>`: a derivation after such a formula lost its block and had its
+    formulas wrapped in math again (raw red TeX on the page).
+    """
+    if "<" not in markdown or "$" not in markdown:
+        return markdown
+    out: list[str] = []
+    pos = 0
+    for start, end in code_regions(markdown).spans:
+        if start < pos or markdown[start] != "$" or "<" not in markdown[start:end]:
+            continue  # only math spans start with `$` (code, comments start otherwise)
+        out += [markdown[pos:start], markdown[start:end].replace("<", r"\lt ")]
+        pos = end
+    return "".join(out) + markdown[pos:]
 
 
 _INLINE_DISPLAY = re.compile(r"(?<![\\$])\$\$(?!\$)(.+?)(?<!\\)\$\$")
@@ -106,60 +120,6 @@ def _split_display(line: str) -> list[str]:
     if after:
         parts += [after, ""]
     return parts
-
-
-# -- math as words: for the search index and for places where typesetting is not wanted -------
-
-_TEX_WORDS = {"cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
-              "ne": "≠", "neq": "≠", "approx": "≈", "propto": "∝", "to": "→", "infty": "∞",
-              "in": "∈", "iff": "⇔", "implies": "⇒", "top": "T", "quad": " ", "qquad": " ",
-              "left": "", "right": "", "big": "", "Big": "", "bigg": "", "Bigg": "",
-              "displaystyle": "", "textstyle": "", "mathbb": "", "mathrm": "", "mathbf": "",
-              "mathit": "", "mathcal": "", "operatorname": "", "text": "", "textbf": "",
-              "textit": "", "boldsymbol": "", "bm": "", "tfrac": "", "frac": "", "dfrac": "",
-              "sqrt": "sqrt", "hat": "", "bar": "", "tilde": "", "vec": "", "dot": "",
-              "mid": "|", "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖",
-              "langle": "⟨", "rangle": "⟩", "ldots": "…", "cdots": "…", "dots": "…",
-              "begin": "", "end": "", "pmatrix": "", "bmatrix": "", "matrix": ""}
-_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)|\\(.)")
-_ARITHMATEX = re.compile(
-    r'<(span|div) class="arithmatex([^"]*)">(\\\(|\\\[)(.*?)(\\\)|\\\])</\1>', re.S)
-
-
-def tex_text(latex: str) -> str:
-    """Readable words for a formula: `\\nabla_W L` -> "nabla W L", `W^\\top` -> "W T".
-
-    Greek letters and operators keep their names, so a search for "nabla" or "lambda" finds
-    them; braces, sub- and superscript marks and layout commands go.
-    """
-    def word(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name is None:
-            return " " if m.group(2) in ",;:! " else m.group(2)
-        if name in ("begin", "end"):
-            return " "
-        return f" {_TEX_WORDS.get(name, name)} "
-    text = re.sub(r"\\(?:begin|end)\{[^}]*\}", " ", latex).replace("\\\\", " ")
-    text = _TEX_COMMAND.sub(word, text)
-    text = re.sub(r"[{}^_&$]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def searchable_math(content: str) -> str:
-    """Page HTML whose formulas the search index reads as words, not as raw LaTeX.
-
-    Each arithmatex element is kept out of the index (`data-search-exclude`) and followed by a
-    hidden span holding `tex_text` of it, which only the search plugin reads.
-    """
-    if "arithmatex" not in content:
-        return content
-
-    def swap(m: re.Match[str]) -> str:
-        tag, classes, opening, body, closing = m.groups()
-        words = html.escape(tex_text(html.unescape(body)), quote=False)
-        return (f'<{tag} class="arithmatex{classes}" data-search-exclude>{opening}{body}'
-                f'{closing}</{tag}><span class="lemma-search-text" hidden>{words}</span>')
-    return _ARITHMATEX.sub(swap, content)
 
 
 _PROSE_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?![\w$])",

@@ -24,7 +24,7 @@ from ..bases.base import Base
 from ..canvas import Canvas, canvas_note
 from ..config import configured_slugify
 from ..links import strip_comments
-from ..model import Severity
+from ..model import Severity, SourcePos
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import (
@@ -47,14 +47,17 @@ from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extens
 from .fragments import Fragments, FragmentsExtension
 from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
+from .page_toc import phone_toc
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
 from .render_links import PAGED, LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
+from .typeset import Typesetter, source_line, typeset_html
 
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
 REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
+SEARCH_SEPARATOR = r'[\s\-,;:!=\[\]()"/|]+|\.(?!\d)|&[lg]t;|&amp;'
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
              "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
@@ -77,6 +80,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.home: str | None = None  # the vault's own home note, served at the site root
         self.plain = False  # every note is a plain note: no kind labels
         self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
+        self.typesetter = Typesetter()  # KaTeX at build time; kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -96,6 +100,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             if "navigation.prune" not in features:
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
+        _search_separator(config)
         css, js = page_assets()
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
@@ -203,7 +208,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
-        markdown = renderer.render(markdown, note, note.body_line)
+        markdown = math.guard_math_brackets(renderer.render(markdown, note, note.body_line))
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(normalise_lists(markdown))
         return defuse_unclosed(markdown, fragments)  # Markdown rescans from unclosed openers
@@ -224,11 +229,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         path = page.file.src_uri
         note = state.vault.notes.get(path) if state.vault else None
         if note is None:
-            return html
+            return self._typeset(html, path)
         def url_of(target: str) -> str | None:
             return self._url(target, page)
-        card = render_notes.header_card(note, url_of, self.plain)
+        card = render_notes.header_card(note, url_of, self.plain) + phone_toc(page.toc)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
+        content = render_notes.with_card_words(content, note)
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
@@ -237,10 +243,18 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
             parts.append(render_notes.backlinks_html(backlinks, url_of, kinds, not self.plain))
-        content, removed = safe_urls.neutralise_urls(math.searchable_math("".join(parts)))
+        content, removed = safe_urls.neutralise_urls(self._typeset("".join(parts), path))
         for url in removed:
             log.warning("%s: a link to '%s' was removed (it would run script)", path, url[:80])
         return content
+
+    def _typeset(self, html: str, path: str) -> str:
+        """The page's formulas typeset; TeX that KaTeX rejects is reported at its note line."""
+        def report(latex: str, error: str) -> None:
+            note = self._state().vault.notes.get(path) if self._state().vault else None
+            line = source_line(note.body, note.body_line, latex) if note else 1
+            log_problem(SourcePos(path, line), f"KaTeX cannot typeset ${latex}$: {error}")
+        return typeset_html(html, self.typesetter, report)
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
@@ -275,6 +289,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         docs_files.uninstall()
+        self.typesetter.close()
         from .build_errors import abort_for
 
         if (abort := abort_for(error)) is not None:
@@ -282,6 +297,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         docs_files.uninstall()
+        self.typesetter.close()
         state = self._state()
         site_dir = Path(config.site_dir)
         if self.config.indexes and state.vault is not None:
@@ -394,6 +410,19 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
 def _modified() -> bool:
     return True
+
+
+def _search_separator(config: MkDocsConfig) -> None:
+    """Search words split at brackets, commas and `=` too, so `(WWᵀ)⁻¹` indexes `WWᵀ` and `⁻¹`
+    (kept when the site chose its own separator)."""
+    for name in ("search", "material/search"):
+        search = config.plugins.get(name)
+        options = getattr(search, "config", None)
+        if options is not None and options.get("separator") in (None, "", r"[\s\-]+"):
+            options["separator"] = SEARCH_SEPARATOR
+            index = getattr(search, "search_index", None)  # Material copies its options
+            if isinstance(getattr(index, "config", None), dict):
+                index.config["separator"] = SEARCH_SEPARATOR
 
 
 def _tag_page(path: str) -> bool:

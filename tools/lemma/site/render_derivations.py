@@ -104,8 +104,12 @@ def declarations_html(derivation: Any) -> str:
         hyps.append(f'<span class="lemma-d-hyp"><span class="lemma-d-hname">'
                     f"{html.escape(h.name)}</span> {inline_math(hypothesis_tex(h))}</span>")
     if hyps:
+        combined = any(getattr(getattr(s, "justification", None), "kind", "") ==
+                       "linear_combination" for s in derivation.steps)
+        key = ('<span class="lemma-d-keynote">In a linear combination below, each name stands '
+               "for its hypothesis as left side − right side.</span>") if combined else ""
         rows.append(f'<div class="lemma-d-given"><span class="lemma-d-key">Assume</span> '
-                    f'{" ".join(hyps)}</div>')
+                    f'{" ".join(hyps)}{key}</div>')
     return "".join(rows)
 
 
@@ -298,10 +302,10 @@ def short_decimal(decimal: str, exact: str) -> str:
 def derivation_html(derivation: Any, result: Any) -> str:
     """One derivation block, rendered: header, declarations, the chain, the checks, the source.
 
-    Only the title and the source as written go to the search index; the typeset parts are
-    marked `data-search-exclude` (their LaTeX would read as noise there). Material's index
-    stops skipping at the first closing tag of the same name, so each excluded element holds
-    no element of its own tag.
+    Only the title and the prose around it go to the search index (snippets quote prose, not
+    the block's source or its typeset rows, which are marked `data-search-exclude`).
+    Material's index stops skipping at the first closing tag of the same name, so each excluded
+    element holds no element of its own tag.
     """
     title = prose_html(derivation.title or derivation.id)
     teaching = ""
@@ -322,7 +326,7 @@ def derivation_html(derivation: Any, result: Any) -> str:
         f'<section class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
         f"{steps_html(derivation, result)}</section>"
         f"{checks_html(derivation, result)}"
-        f'<details class="lemma-d-source"><summary>Source</summary><pre><code>'
+        f'<details class="lemma-d-source" data-search-exclude><summary>Source</summary><pre><code>'
         f"{html.escape(derivation.source)}</code></pre></details></div>"
     )
 

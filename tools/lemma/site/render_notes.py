@@ -118,7 +118,23 @@ def header_card(note: Note, url_of: Callable[[str], str | None], plain: bool = F
                      f"</dt> <dd>{value}</dd></div> " for key, value in rows)
     return (f'<div class="lemma-card lemma-card-{note.kind.value}">'
             f'{breadcrumbs(note, url_of, plain)} '
-            f'<dl>{fields}</dl></div>\n')
+            f'<dl data-search-exclude>{fields}</dl></div>\n')
+
+
+def card_words(note: Note) -> str:
+    """The card's names (aliases, authors, tags) for the search index, hidden: placed after
+    the note's opening text, so a search result's snippet starts with prose, not the card."""
+    words = [*note.aliases, *as_list(note.meta.get("authors")), *("#" + t for t in note.tags)]
+    if not words:
+        return ""
+    return f'<span class="lemma-search-text" hidden>{html.escape(" · ".join(words))}</span>'
+
+
+def with_card_words(content: str, note: Note) -> str:
+    """`content` with `card_words` at the end of its first section (before the first h2)."""
+    words = card_words(note)
+    at = content.find("<h2")
+    return content + words if at < 0 else content[:at] + words + content[at:]
 
 
 #: Frontmatter keys that say when a note was last revised (the first one present is shown).

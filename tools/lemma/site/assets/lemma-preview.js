@@ -90,7 +90,6 @@
     if (!parts.blocks.length) text(body, "p", "lemma-preview-more", "No text to preview.");
     else body.setAttribute("tabindex", "0"); /* it scrolls: reachable by keyboard too */
     box.appendChild(body);
-    if (window.lemmaTypeset) window.lemmaTypeset(body);
     box.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     box.addEventListener("mouseleave", function () { scheduleHide(); });
     return box;

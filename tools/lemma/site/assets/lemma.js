@@ -1,29 +1,7 @@
-/* Lemma: typeset math with the vendored KaTeX (no network), on every (instant) page load. */
+/* Lemma: keyboard access to wide boxes, names for theme widgets, search queries without lunr
+   operators. Formulas arrive typeset: KaTeX runs when the site is built, not here. */
 (function () {
   "use strict";
-  function typeset(root) {
-    if (!window.katex) return;
-    root.querySelectorAll(".arithmatex").forEach(function (el) {
-      if (el.getAttribute("data-lemma-math")) return;
-      var tex = el.textContent.trim();
-      var display = el.tagName === "DIV" || el.classList.contains("lemma-display");
-      if (tex.slice(0, 2) === "\\(" && tex.slice(-2) === "\\)") {
-        tex = tex.slice(2, -2);
-      } else if (tex.slice(0, 2) === "\\[" && tex.slice(-2) === "\\]") {
-        tex = tex.slice(2, -2);
-        display = true;
-      }
-      try {
-        window.katex.render(tex, el, {
-          displayMode: display, throwOnError: false, strict: "ignore", trust: false,
-        });
-        el.setAttribute("data-lemma-math", "1");
-      } catch (err) {
-        el.classList.add("lemma-math-error");
-        el.title = String(err && err.message || err);
-      }
-    });
-  }
   /* A box that scrolls sideways (wide formula, table, code) can be reached and scrolled with
      the keyboard: it gets tabindex=0 while, and only while, its content overflows. */
   var SCROLLERS = ".md-content .arithmatex, .md-content .lemma-d-given, .md-content pre > code, " +
@@ -53,11 +31,25 @@
     });
   }
   function ready() {
-    typeset(document);
     label();
     focusable();
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusable);
   }
+  /* "On this page" (phones): scroll to the section here, leave Material's page loader out
+     of a jump inside the page, and fold the list away. */
+  window.addEventListener("click", function (event) {  /* window: before Material's handler */
+    var link = event.target.closest && event.target.closest(".lemma-toc-phone a");
+    if (!link || !link.hash || link.pathname !== location.pathname) return;
+    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    link.closest("details").open = false;
+    history.pushState(history.state, "", link.hash);
+    var header = document.querySelector(".md-header");
+    var offset = (header ? header.getBoundingClientRect().height : 0) + 8;
+    window.scrollTo(0, target.getBoundingClientRect().top + window.scrollY - offset);
+  }, true);
   window.addEventListener("load", focusable);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(ready);
@@ -66,17 +58,49 @@
   } else {
     ready();
   }
-  window.lemmaTypeset = typeset;
 
-  /* Search queries reach lunr without its query operators inside words: a reader who types
-     text as seen in a formula (`W^\top`, `f:X`) gets results, not a parse error. Material posts
-     the query to its search worker as {type: 2, data: "..."}; only that message is touched. */
+  /* Search reads notation as the index writes it (tex_words.py): `W^\top`, `W^T` and `Wᵀ` all
+     become `Wᵀ`, `\lambda` becomes `λ`; then each symbol brings its name and each name its
+     symbol (λ ↔ lambda, ∇ ↔ nabla, ᵀ ↔ transpose, ⁻¹ ↔ inverse, ⁺ ↔ pseudoinverse), and lunr's
+     query operators inside words are dropped, so a formula typed as seen gets results. */
+  var GREEK = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ",
+    eta: "η", theta: "θ", iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ",
+    pi: "π", rho: "ρ", sigma: "σ", tau: "τ", upsilon: "υ", phi: "φ", chi: "χ", psi: "ψ",
+    omega: "ω", nabla: "∇", partial: "∂", infty: "∞", ell: "ℓ"};
+  var MARKS = {"ᵀ": "transpose", "⁻¹": "inverse", "⁺": "pseudoinverse"};
+  function notation(query) {
+    return query
+      .replace(/\^\s*(?:\{\s*(?:\\top|T|⊤)\s*\}|\\top|T|⊤)(?![A-Za-z])/g, "ᵀ")
+      .replace(/\^\s*(?:\{\s*-\s*1\s*\}|-1)/g, "⁻¹")
+      .replace(/\^\s*(?:\{\s*\+\s*\}|\+)/g, "⁺")
+      .replace(/\\([A-Za-z]+)/g, function (all, name) { return GREEK[name] || name; });
+  }
+  function expand(query) {
+    var out = [];
+    notation(query).split(/\s+/).forEach(function (word) {
+      if (!word) return;
+      out.push(word);
+      var lower = word.toLowerCase();
+      Object.keys(GREEK).forEach(function (name) {
+        if (lower === name) out.push(GREEK[name] + "*");
+        else if (word.indexOf(GREEK[name]) >= 0) out.push(name);
+      });
+      Object.keys(MARKS).forEach(function (mark) {
+        if (lower === MARKS[mark]) out.push("*" + mark);  /* words ending in the mark */
+        else if (word.indexOf(mark) >= 0) out.push(MARKS[mark]);
+      });
+    });
+    return out.join(" ").replace(/(\S)[\^~:]+/g, "$1 ").replace(/[\\{}$]/g, " ")
+      .replace(/\s+/g, " ").trim();
+  }
+  window.lemmaSearchWords = expand;
+  /* Material posts the query to its search worker as {type: 2, data: "..."}; only that message
+     is touched. */
   var post = window.Worker && Worker.prototype.postMessage;
   if (post && !post.lemma) {
     Worker.prototype.postMessage = function (message) {
       if (message && message.type === 2 && typeof message.data === "string") {
-        var words = message.data.replace(/(\S)[\^~:]+/g, "$1 ").replace(/[\\{}$]/g, " ");
-        arguments[0] = { type: message.type, data: words.replace(/\s+/g, " ").trim() };
+        arguments[0] = { type: message.type, data: expand(message.data) };
       }
       return post.apply(this, arguments);
     };
