@@ -24,7 +24,7 @@ from .links import (
     Slugify,
     find_heading,
     fold,
-    link_key,
+    lookup_key,
     name_keys,
     scan_markdown,
 )
@@ -135,6 +135,7 @@ class Vault:
         self._index: NameIndex | None = None
         self._names: NameSuggester | None = None
         self._by_key: dict[str, set[str]] | None = None  # see `_link_keys`
+        self._citekeys: dict[str, list[str]] | None = None  # see `citekeys`
         if resolved is None:
             self._reindex()
         else:
@@ -151,7 +152,19 @@ class Vault:
         triples = ((n.path, n.title, n.aliases) for n in self.notes.values())
         return NameIndex.build(triples, self.attachments)
 
+    @property
+    def citekeys(self) -> dict[str, list[str]]:
+        """Folded `citekey` frontmatter -> the notes (in path order) that claim it."""
+        if self._citekeys is None:
+            found: dict[str, list[str]] = {}
+            for note in self.notes.values():
+                if (key := citekey_of(note)) is not None:
+                    found.setdefault(fold(key), []).append(note.path)
+            self._citekeys = found
+        return self._citekeys
+
     def _reindex(self) -> None:
+        self._citekeys = None
         self._index = self._build_index()
         self._names = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
@@ -161,7 +174,17 @@ class Vault:
         return tuple(self.resolve(link, note) for link in note.links)
 
     def resolve(self, link: WikiLink, source: Note) -> ResolvedLink:
-        """Where `link`, written in `source`, points — checking its heading or block id too."""
+        """Where `link`, written in `source`, points — checking its heading or block id too.
+
+        A citation points at the note whose `citekey` it names; with none, its status is
+        "entry" (the bibliography decides whether the key is known).
+        """
+        if link.cite is not None:
+            owners = self.citekeys.get(fold(link.target), [])
+            if len(owners) > 1:
+                return ResolvedLink(source.path, link, "ambiguous", candidates=tuple(owners))
+            return ResolvedLink(source.path, link, "ok" if owners else "entry",
+                                owners[0] if owners else None)
         if not link.target:
             target: Resolution = Resolution("ok", source.path)
         else:
@@ -241,6 +264,8 @@ class Vault:
                 added = added or old is None
                 self.notes[path] = note
             keys |= _names_of(old) ^ _names_of(note)
+            if citekey_of(old) != citekey_of(note):
+                self._citekeys = None
             if _titles_of(old) != _titles_of(note):
                 renamed.append((path, old, note))
             if old is not None and note is not None and (
@@ -301,7 +326,7 @@ class Vault:
             for link in note.links if note is not None else ():
                 if not link.target:
                     continue
-                key = link_key(link.target, link.is_attachment)
+                key = lookup_key(link)
                 if add:
                     self._by_key.setdefault(key, set()).add(path)
                 elif key in self._by_key:
@@ -376,8 +401,12 @@ class Vault:
     def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
                       ) -> Diagnostic | None:
         link = r.link
-        if r.status == "ok":
+        if r.status == "ok" or r.status == "entry":  # an entry: see `citations.citation_problems`
             return None
+        if r.status == "ambiguous" and link.cite is not None:
+            return Diagnostic(link.pos, Severity.ERROR, "duplicate-citekey",
+                              f"{link.raw}: citekey '{link.target}' is claimed by several notes: "
+                              f"{', '.join(r.candidates)}", "give each paper note its own citekey")
         if r.status == "ambiguous":
             return Diagnostic(link.pos, Severity.ERROR, "ambiguous-link",
                               f"{link.raw} matches several notes: {', '.join(r.candidates)}",
@@ -466,7 +495,19 @@ class Vault:
 
 
 def _names_of(note: Note | None) -> set[str]:
-    return name_keys(note.path, note.title, note.aliases) if note is not None else set()
+    """The lookup keys (see `lookup_key`) a note answers to: its names and `@citekey`."""
+    if note is None:
+        return set()
+    keys = name_keys(note.path, note.title, note.aliases)
+    if (key := citekey_of(note)) is not None:
+        keys.add("@" + fold(key))
+    return keys
+
+
+def citekey_of(note: Note | None) -> str | None:
+    """A note's `citekey` frontmatter (a non-empty string), else None."""
+    key = note.meta.get("citekey") if note is not None else None
+    return key.strip() if isinstance(key, str) and key.strip() else None
 
 
 def _titles_of(note: Note | None) -> tuple[str, tuple[str, ...]] | None:

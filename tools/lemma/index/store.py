@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from .rows import NoteRows
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
-PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
-                   "vault.py", "vault_fs.py", "slug.py", "index/store.py", "index/rows.py",
-                   "graph/attributes.py",
+PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
+                   "frontmatter.py", "vault.py", "vault_fs.py", "slug.py", "index/store.py",
+                   "index/rows.py", "graph/attributes.py",
                    "graph/text.py")
 
 SCHEMA = """
@@ -59,7 +59,7 @@ SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
                      "links_target": "links(target)"}
 
 _ALLOWED = {
-    "lemma.model": {"Note", "WikiLink", "SourcePos", "Heading", "Diagnostic", "Severity",
+    "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
                     "NoteKind"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
 }
