@@ -405,8 +405,9 @@ class Vault:
             return None
         if r.status == "ambiguous" and link.cite is not None:
             return Diagnostic(link.pos, Severity.ERROR, "duplicate-citekey",
-                              f"{link.raw}: citekey '{link.target}' is claimed by several notes: "
-                              f"{', '.join(r.candidates)}", "give each paper note its own citekey")
+                              f"@{link.target}: citekey '{link.target}' is claimed by several "
+                              f"notes: {', '.join(r.candidates)}",
+                              "give each paper note its own citekey")
         if r.status == "ambiguous":
             return Diagnostic(link.pos, Severity.ERROR, "ambiguous-link",
                               f"{link.raw} matches several notes: {', '.join(r.candidates)}",

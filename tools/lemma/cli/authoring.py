@@ -194,6 +194,17 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
                f"in {files} files")
 
 
+def _citing_rows(project: Project, db: Any, rows: list, key: str) -> list:
+    """The rows of notes that cite `key` (an unknown key is an error with "did you mean")."""
+    from ..index.cites import citing_sources
+    from .cites import check_citekey
+
+    sources = citing_sources(db, key)
+    if not sources:
+        check_citekey(project, db, key)
+    return [row for row in rows if row.path in sources]
+
+
 @click.command(name="list")
 @click.option("--kind", type=click.Choice([k.value for k in NoteKind]), help="Only this kind.")
 @click.option("--tag", help="Only notes with this tag (or a tag below it, like tag/sub).")
@@ -201,12 +212,13 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
               help="Only notes dated (frontmatter 'date') or modified on or after DATE.")
 @click.option("--orphans", is_flag=True, help="Only notes no other note links to.")
 @click.option("--broken", is_flag=True, help="Only notes with a link that does not resolve.")
+@click.option("--cites", metavar="KEY", help="Only notes that cite @KEY (a citekey).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @pass_project
 def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
-               orphans: bool, broken: bool, fmt: str) -> None:
-    """List notes, filtered by kind, tag, date, orphans or broken links."""
+               orphans: bool, broken: bool, cites: str | None, fmt: str) -> None:
+    """List notes, filtered by kind, tag, date, orphans, broken links or a citekey."""
     from ..authoring.listing import NoteFilter, row_json, select_notes
     from ..index.queries import note_rows
 
@@ -221,6 +233,8 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
         index.refresh()
         rows = select_notes(note_rows(index.db, links=orphans),
                             NoteFilter(kind, tag, start, orphans, broken))
+        if cites is not None:
+            rows = _citing_rows(project, index.db, rows, cites.removeprefix("@"))
     if fmt == "json":
         click.echo(json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False))
         return

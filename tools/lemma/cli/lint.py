@@ -24,6 +24,7 @@ def lint(project: Project, fmt: str, suggest: bool) -> None:
     vault = project.load_vault()
     every_note = project.options.get("style_rules") == "all"
     found = vault.diagnostics + extra_diagnostics(vault, suggest, every_note)
+    found += project.citations(vault).problems()
     diagnostics = sorted(found + private_link_problems(vault), key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())

@@ -253,6 +253,7 @@ def plain_text(markdown: str) -> str:
 def _links_as_text(text: str) -> str:
     """Each wikilink (found by THE parser) replaced by what it shows: label, target, heading."""
     links = parse_links(text)
-    shown = {link.start: link.label or link.target or (link.heading or "").lstrip("^")
+    shown = {link.start: link.raw if link.cite is not None  # a citation reads as written
+             else link.label or link.target or (link.heading or "").lstrip("^")
              for link in links}
     return rewrite_targets(text, links, shown)
