@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .bibliography import Bibliography, Reference, note_reference
 from .links import fold
@@ -25,11 +26,18 @@ class Citations:
         self._keys: list[str] | None = None
 
     def reference(self, key: str) -> Reference | None:
-        """What `key` cites: the paper note claiming it (first in path order), else the entry."""
+        """What `key` cites: the paper note claiming it (first in path order), else the entry.
+
+        A key both a note and the bibliography know is formatted from the entry (the full
+        title, venue, pages) and links to the note.
+        """
+        entry = self.bibliography.get(key)
         owners = self.vault.citekeys.get(fold(key))
         if owners and (note := self.vault.notes.get(owners[0])) is not None:
+            if entry is not None:
+                return replace(entry, note=note.path)
             return note_reference(note, citekey_of(note) or key)
-        return self.bibliography.get(key)
+        return entry
 
     def known(self) -> list[str]:
         """Every key a citation may use: notes' citekeys and bibliography keys (as written)."""

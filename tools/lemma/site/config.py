@@ -22,6 +22,9 @@ class LemmaPluginConfig(base.Config):
     indexes = c.Type(bool, default=True)  # generated home, papers, takes, concepts, tags pages
     nav = c.Type(bool, default=True)  # build the navigation by kind (linear in the vault size)
 
+    # citations: BibTeX/BibLaTeX files (relative to mkdocs.yml) that `[@key]` may cite
+    bibliography = c.Type((str, list), default=[])
+
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,
     # concepts and digests only; "all": every note of the vault (read by `lemma lint`)

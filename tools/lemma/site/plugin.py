@@ -26,10 +26,20 @@ from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
-from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
+from . import (
+    docs_files,
+    feed,
+    indexes,
+    math,
+    obsidian_markdown,
+    render_citations,
+    render_derivations,
+    render_notes,
+)
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
+from .render_citations import load_site_bibliography
 from .render_links import LinkRenderer
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
@@ -53,6 +63,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
+        self.bibliography: Any = None  # lemma.bibliography.Bibliography, read by on_config
+        self.cited: Any = None  # lemma.citations.Citations of the current vault
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -81,6 +93,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify,
                                    max_bytes_option(self.config.max_note_size))
+        self.bibliography = load_site_bibliography(self.config.bibliography, base)
+        self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
 
@@ -92,6 +106,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             log_problem(odd.pos, _message(odd))
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
         self._report_vault_problems(state)
+        for problem in self.bibliography.problems if self.bibliography else ():
+            if problem.severity is Severity.ERROR:
+                log_problem(problem.pos, _message(problem))
         assert state.vault is not None
         for path in state.vault.skipped:  # reported above; MkDocs must not read them
             if (skipped := files.get_file_from_path(path)) is not None:
@@ -154,12 +171,14 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return url
         tags_page = TAGS_INDEX if TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
-                                prepare=self._derivations, html_url=html_url, tags_page=tags_page)
+                                prepare=self._derivations, html_url=html_url, tags_page=tags_page,
+                                citations=self._citations(state))
         if markdown != note.body and markdown.strip() == note.body.strip():
             markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
+        markdown += render_citations.references_for(note, renderer.citations, html_url)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(render_notes.separate_lists(markdown))
         return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
@@ -248,6 +267,14 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.state is None:
             raise RuntimeError("the lemma plugin was used before on_config")
         return self.state
+
+    def _citations(self, state: SiteState) -> Any:  # Citations
+        """The public vault's citations against the bibliography read by `on_config`."""
+        from ..citations import Citations
+
+        if self.cited is None or self.cited.vault is not state.vault:
+            self.cited = Citations(state.vault, self.bibliography)
+        return self.cited
 
     def _url(self, target: str, page: Page) -> str | None:
         url = self.urls.get(target)
