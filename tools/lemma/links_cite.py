@@ -18,6 +18,8 @@ from .model import Cite, SourcePos, WikiLink
 _KEY = r"(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
 _BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@[^\[\]]*?)\](?![(\[:])")
 _ITEM = re.compile(rf"(?P<prefix>[^@]*?)(?P<minus>-?)@{_KEY}(?P<suffix>[^@]*)", re.DOTALL)
+#: `[label][ref]` and `[ref]: url`: Markdown reference links and definitions, not citations.
+_REFERENCE = re.compile(r"\[[^\[\]\n]*\](?=[\[:])")
 _BARE = re.compile(rf"@{_KEY}(?:[ \t]?\[(?P<locator>[^\[\]\n@]*)\](?![(\[:]))?")
 #: What may come right before a bare `@key` (besides a line start): not a word (e-mails),
 #: not a path or URL piece.
@@ -47,6 +49,8 @@ def cite_links(text: str, place: Place, skip: Container[int] | None,
         if items:
             found += items
             groups.append((start, end))
+    if "]" in text:
+        groups += [m.span() for m in _REFERENCE.finditer(text)]
     for match in _BARE.finditer(text):
         at = match.start()
         if (at > 0 and text[at - 1] not in _BEFORE_BARE) or not free(at):

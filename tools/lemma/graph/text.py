@@ -23,7 +23,7 @@ _QUOTE_LINE = re.compile(r"\s*>")
 # Bracket and URL classes stop at the next opener, so unclosed ones cost linear time.
 _PROTECTED = re.compile(
     r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\[\n]*\)|\$\$[^$]+\$\$|\$[^$\n]+\$"
-    r"|`[^`\n]+`")
+    r"|`[^`\n]+`|\[[^\[\]\n]*@[^\[\]\n]*\]")  # the last: a citation group, `[@a, p. 3]`
 _SENTENCE_END = re.compile(r"[.!?][\"')\]*_”’]*\s+")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "etc", "fig", "eq", "eqs", "dr", "mr",
                             "ms", "st", "no", "approx", "resp", "sec", "ch", "vol", "p", "pp"})
