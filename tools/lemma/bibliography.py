@@ -73,7 +73,7 @@ class Bibliography:
 
     entries: dict[str, Reference] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
-    files: tuple[str, ...] = ()
+    files: dict[str, Path] = field(default_factory=dict)  # as shown in messages -> the file
 
     def get(self, key: str) -> Reference | None:
         return self.entries.get(fold(key))
@@ -92,7 +92,7 @@ def bibliography_files(option: Any, base: Path) -> list[Path]:
 
 def load_bibliography(files: list[Path], base: Path | None = None) -> Bibliography:
     """Parse every file; a missing or unreadable file is one diagnostic, not an exception."""
-    bib = Bibliography(files=tuple(_shown(f, base) for f in files))
+    bib = Bibliography(files={_shown(f, base): f.resolve() for f in files})
     for path in files:
         shown = _shown(path, base)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from . import Project, pass_project
@@ -13,7 +15,9 @@ from . import Project, pass_project
 @pass_project
 def lsp(project: Project, time_box: float) -> None:
     """Serve the Language Server Protocol on stdin/stdout for an editor (see the README)."""
+    from ..bibliography import bibliography_files
     from ..config import configured_slugify
+    from ..lsp.citations import BibliographySource
     from ..lsp.loading import VaultLoad, index_loader
     from ..lsp.server import make_server
     from ..vault_fs import max_bytes_option
@@ -23,4 +27,6 @@ def lsp(project: Project, time_box: float) -> None:
     load = VaultLoad(index_loader(project.notes_dir, configured_slugify(project.toc),
                                   max_bytes_option(project.options.get("max_note_size"))),
                      every_note=project.options.get("style_rules") == "all")
-    make_server(load, time_box).start_io()
+    base = project.config_file.parent if project.config_file else Path.cwd()
+    files = bibliography_files(project.options.get("bibliography"), base)
+    make_server(load, time_box, BibliographySource(files, base)).start_io()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as t
@@ -41,6 +42,13 @@ class LemmaServer(LanguageServer):
         self.time_box = time_box
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
         self.generation: dict[str, int] = {}
+        self.bibliography: Any = None  # citations.BibliographySource, set by `make_server`
+
+    def citations(self, vault: Any) -> Any:  # lemma.citations.Citations
+        """The vault's citations against the project's bibliography (re-read when changed)."""
+        from ..citations import Citations
+
+        return Citations(vault, self.bibliography.get() if self.bibliography else None)
 
     @property
     def live(self) -> LiveVault | None:
@@ -194,9 +202,12 @@ class LemmaServer(LanguageServer):
             self.publish(path)
 
 
-def make_server(load: VaultLoad, time_box: float = 10.0) -> LemmaServer:
-    """A server over the vault `load` is loading (see `loading.VaultLoad`)."""
+def make_server(load: VaultLoad, time_box: float = 10.0, bibliography: Any = None
+                ) -> LemmaServer:
+    """A server over the vault `load` is loading (see `loading.VaultLoad`); `bibliography`
+    is a `citations.BibliographySource` for the project's `.bib` files."""
     server = LemmaServer(load, time_box)
+    server.bibliography = bibliography
     from . import handlers
 
     handlers.register(server)
