@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Note, WikiLink
+from ..search_text import folded_words, index_text
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
@@ -32,7 +33,7 @@ SCHEMA_VERSION = 4
 PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
                    "frontmatter.py", "vault.py", "vault_fs.py", "slug.py", "index/store.py",
                    "index/rows.py", "graph/attributes.py",
-                   "graph/text.py")
+                   "graph/text.py", "search_text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
@@ -52,7 +53,8 @@ CREATE TABLE links(
     line INTEGER, col INTEGER, start INTEGER, "end" INTEGER, embed INTEGER,
     status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
     PRIMARY KEY(source, ord)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='unicode61');
+CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, folded,
+    tokenize='unicode61 remove_diacritics 2');
 """
 #: Indexes kept apart so a first build can create them after its bulk insert.
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
@@ -291,9 +293,9 @@ def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
     for note in notes:
         row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
         text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
-        found.append((row[0], *(_unmarked(x) for x in text)))
-    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
-                   found)
+        found.append((row[0], *(index_text(_unmarked(x)) for x in text), folded_words(*text)))
+    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", found)
 
 
 def _unmarked(text: str) -> str:
