@@ -26,21 +26,13 @@ from ..links import strip_comments
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
-from . import (
-    docs_files,
-    feed,
-    indexes,
-    math,
-    obsidian_markdown,
-    render_citations,
-    render_derivations,
-    render_notes,
-)
+from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .markdown_guard import defuse_unclosed
-from .render_citations import load_site_bibliography
+from .render_citations import load_site_bibliography, references_for
 from .render_links import LinkRenderer
+from .search_words import cjk_separator, with_folded_words
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 
@@ -94,6 +86,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                    self.config.time_box, slugify,
                                    max_bytes_option(self.config.max_note_size))
         self.bibliography = load_site_bibliography(self.config.bibliography, base)
+        cjk_separator(config.plugins)
         self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
@@ -178,7 +171,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
         markdown = renderer.render(markdown, note, note.body_line)
-        markdown += render_citations.references_for(note, renderer.citations, html_url)
+        markdown += references_for(note, renderer.citations, html_url)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(render_notes.separate_lists(markdown))
         return defuse_unclosed(markdown)  # Python-Markdown rescans from each unclosed opener
@@ -204,6 +197,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             return self._url(target, page)
         card = render_notes.header_card(note, url_of)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
+        content = with_folded_words(content)  # `uberblick` finds `Überblick` in the search
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
