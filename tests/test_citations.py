@@ -21,11 +21,12 @@ LINT = """\
 concepts/kernel-regime.md:4:69: error duplicate-citekey: @power2022: citekey 'power2022' is claimed by several notes: papers/grokking-copy.md, papers/grokking.md (give each paper note its own citekey)
 concepts/kernel-regime.md:11:12: error unknown-citekey: @jacto2018: no paper note or bibliography entry has this citekey (did you mean @jacot2018?)
 concepts/kernel-regime.md:11:35: warning unknown-citekey: @nosuchkey: no paper note or bibliography entry has this citekey (add the entry to a bibliography file, or set `citekey:` in its paper note)
+concepts/kernel-regime.md:13:75: warning undefined-macro: \\nrom is not a KaTeX command nor one of the katex_macros (did you mean \\norm? or define it under katex_macros in the lemma block of mkdocs.yml)
 papers/grokking.md:3:1: error duplicate-citekey: citekey 'power2022' is also claimed by papers/grokking-copy.md (give each paper note its own citekey)
 papers/grokking.md:10:68: error duplicate-citekey: @power2022: citekey 'power2022' is claimed by several notes: papers/grokking-copy.md, papers/grokking.md (give each paper note its own citekey)
 refs.bib:31:1: warning duplicate-citekey: citekey 'jacot2018' is also defined at refs.bib:4 (the first definition is used; remove or rename one)
 takes/lazy-is-not-enough.md:10:23: error duplicate-citekey: @power2022: citekey 'power2022' is claimed by several notes: papers/grokking-copy.md, papers/grokking.md (give each paper note its own citekey)
-5 notes: 5 errors, 2 warnings
+5 notes: 5 errors, 3 warnings
 """  # noqa: E501
 
 

@@ -27,8 +27,8 @@ def copy_vault(root: Path, clean: bool = True) -> Path:
     if clean:
         (root / "notes/papers/grokking-copy.md").unlink()
         concept = root / "notes/concepts/kernel-regime.md"
-        text = concept.read_text("utf-8")
-        concept.write_text(text[: text.index("Mistyped")], "utf-8")
+        text = concept.read_text("utf-8").replace(", and an undefined $\\nrom{x}$", "")
+        concept.write_text(re.sub(r"Mistyped: .*\n", "", text), "utf-8")
     return root
 
 
@@ -95,8 +95,33 @@ def test_an_unknown_citekey_fails_a_strict_build_with_its_place(tmp_path: Path, 
     with pytest.raises(Abort):
         build_vault(root)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(w.startswith("concepts/kernel-regime.md:12") and "@jacto2018" in w
+    assert any(w.startswith("concepts/kernel-regime.md:14") and "@jacto2018" in w
                for w in warnings), warnings
     page = (build_vault(root, strict=False) / "concepts/kernel-regime/index.html").read_text()
     assert ('<span class="lemma-broken" title="unknown citekey" data-target="@jacto2018">'
             '@jacto2018</span>') in page
+
+
+def test_katex_macros_reach_the_page_script_and_the_search_words(tmp_path: Path) -> None:
+    site = build_vault(copy_vault(tmp_path / "p"))
+    script = (site / "assets/lemma/katex-macros.js").read_text("utf-8")
+    assert script == ('window.lemmaKatexMacros = {"\\\\RR": "\\\\mathbb{R}", "\\\\grad": '
+                      '"\\\\nabla", "\\\\norm": "\\\\lVert #1 \\\\rVert"};\n')
+    page = (site / "concepts/kernel-regime/index.html").read_text("utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts.index("../../assets/lemma/katex-macros.js") == \
+        scripts.index("../../assets/lemma/katex/katex.min.js") + 1
+    assert scripts.index("../../assets/lemma/katex-macros.js") < \
+        scripts.index("../../assets/lemma/lemma.js")
+    words = re.findall(r'<span class="lemma-search-text" hidden>([^<]*)</span>', page)
+    assert "f: R n → R" in words and "‖ nabla f ‖ ≤ 1" in words
+
+
+def test_no_macros_no_script(tmp_path: Path) -> None:
+    root = copy_vault(tmp_path / "p")
+    yml = root / "mkdocs.yml"
+    yml.write_text(re.sub(r"      katex_macros:\n(        .*\n)+", "", yml.read_text("utf-8")),
+                   "utf-8")
+    site = build_vault(root, strict=False)
+    assert not (site / "assets/lemma/katex-macros.js").exists()
+    assert "katex-macros.js" not in (site / "concepts/kernel-regime/index.html").read_text()

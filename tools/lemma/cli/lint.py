@@ -25,6 +25,7 @@ def lint(project: Project, fmt: str, suggest: bool) -> None:
     every_note = project.options.get("style_rules") == "all"
     found = vault.diagnostics + extra_diagnostics(vault, suggest, every_note)
     found += project.citations(vault).problems()
+    found += _macro_problems(project, vault)
     diagnostics = sorted(found + private_link_problems(vault), key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())
@@ -37,6 +38,14 @@ def lint(project: Project, fmt: str, suggest: bool) -> None:
         click.echo(summary(len(vault), diagnostics))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SystemExit(1)
+
+
+def _macro_problems(project: Project, vault: object) -> list:
+    """Undefined LaTeX commands in formulas, and problems of the `katex_macros` option."""
+    from ..macros import config_problems, macro_problems, read_macros
+
+    macros, messages = read_macros(project.options.get("katex_macros"))
+    return config_problems(messages, project.config_file) + macro_problems(vault, macros)
 
 
 def summary(notes: int, diagnostics: list) -> str:

@@ -24,6 +24,8 @@ class LemmaPluginConfig(base.Config):
 
     # citations: BibTeX/BibLaTeX files (relative to mkdocs.yml) that `[@key]` may cite
     bibliography = c.Type((str, list), default=[])
+    # LaTeX macros for every formula, e.g. {"\\R": "\\mathbb{R}", "\\norm": "\\lVert #1\\rVert"}
+    katex_macros = c.Type(dict, default={})
 
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..links import fenced_code_lines
@@ -145,18 +146,20 @@ def tex_text(latex: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def searchable_math(content: str) -> str:
+def searchable_math(content: str, expand: Callable[[str], str] | None = None) -> str:
     """Page HTML whose formulas the search index reads as words, not as raw LaTeX.
 
     Each arithmatex element is kept out of the index (`data-search-exclude`) and followed by a
-    hidden span holding `tex_text` of it, which only the search plugin reads.
+    hidden span holding `tex_text` of it, which only the search plugin reads. `expand` replaces
+    the project's macros first (see `lemma.macros`).
     """
     if "arithmatex" not in content:
         return content
 
     def swap(m: re.Match[str]) -> str:
         tag, classes, opening, body, closing = m.groups()
-        words = html.escape(tex_text(html.unescape(body)), quote=False)
+        tex = html.unescape(body)
+        words = html.escape(tex_text(expand(tex) if expand else tex), quote=False)
         return (f'<{tag} class="arithmatex{classes}" data-search-exclude>{opening}{body}'
                 f'{closing}</{tag}><span class="lemma-search-text" hidden>{words}</span>')
     return _ARITHMATEX.sub(swap, content)

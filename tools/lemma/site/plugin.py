@@ -23,12 +23,14 @@ from mkdocs.utils import get_relative_url
 
 from ..config import configured_slugify
 from ..links import strip_comments
+from ..macros import expand_macros, macros_script
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
 from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import docs_files, feed, indexes, math, obsidian_markdown, render_derivations, render_notes
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
+from .macros_site import MACROS_JS, site_macros
 from .markdown_guard import defuse_unclosed
 from .render_citations import load_site_bibliography, references_for
 from .render_links import LinkRenderer
@@ -57,6 +59,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.active_index: Page | None = None
         self.bibliography: Any = None  # lemma.bibliography.Bibliography, read by on_config
         self.cited: Any = None  # lemma.citations.Citations of the current vault
+        self.macros: dict[str, str] = {}  # katex_macros, read by on_config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -74,6 +77,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
         css, js = page_assets()
+        self.macros = site_macros(self.config.katex_macros, js)
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
         base = Path(config.config_file_path or ".").resolve().parent
@@ -121,6 +125,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         for rel in asset_files():
             files.append(File.generated(config, f"{ASSETS_URL}/{rel}",
                                         abs_src_path=str(ASSETS / rel)))
+        if self.macros:  # the katex_macros, read by lemma.js (see site_macros)
+            files.append(File.generated(config, MACROS_JS, content=macros_script(self.macros)))
         if self.config.nav and config.nav is None:
             config.nav = self._navigation()
             for f in files.documentation_pages():
@@ -205,7 +211,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             kinds = {b.source: state.vault.notes[b.source].kind for b in backlinks
                      if b.source in state.vault.notes}
             parts.append(render_notes.backlinks_html(backlinks, url_of, kinds))
-        return math.searchable_math("".join(parts))
+        expand = partial(expand_macros, macros=self.macros) if self.macros else None
+        return math.searchable_math("".join(parts), expand)
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:

@@ -114,3 +114,4 @@ def load_site_bibliography(option: Any, base: Path) -> Bibliography:
     """The plugin's `bibliography` option read (paths relative to mkdocs.yml's folder)."""
     files = bibliography_files(option, base)
     return load_bibliography(files, base) if files else Bibliography()
+

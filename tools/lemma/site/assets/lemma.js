@@ -16,6 +16,7 @@
       try {
         window.katex.render(tex, el, {
           displayMode: display, throwOnError: false, strict: "ignore", trust: false,
+          macros: Object.assign({}, window.lemmaKatexMacros),  /* katex_macros of mkdocs.yml */
         });
         el.setAttribute("data-lemma-math", "1");
       } catch (err) {
