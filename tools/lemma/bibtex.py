@@ -7,13 +7,13 @@ the entries update (see `bibtex_sync`), and why other entries were skipped; the 
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .authoring.files import FileChange, read_raw
 from .authoring.new import Creation, NewNote, name_clash, plan_new
+from .bibliography import parse_bibtex
 from .bibtex_sync import Update, entry_values, imported_record, plan_update, set_keys
 from .links import fold
 from .model import LemmaError, NoteKind
@@ -50,25 +50,27 @@ class BibPlan:
 
 
 def read_bibtex(path: Path) -> tuple[list[BibEntry], list[str]]:
-    """Parse a .bib file: its entries, and `file:line: problem` for blocks that failed to parse."""
-    import bibtexparser
-    from bibtexparser import middlewares as mw
-
+    """Parse a .bib file: its entries, and `file:line: problem` for blocks that failed to parse
+    and keys defined twice (the first definition is imported)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise LemmaError(f"cannot read {path}: {error}", exit_code=2) from None
-    logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # failed blocks are reported below, once, with their line
-    try:
-        library = bibtexparser.parse_string(text, append_middleware=[
-            mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()])
-    finally:
-        logger.setLevel(level)
-    problems = [f"{path}:{block.start_line + 1}: could not parse this BibTeX block "
-                "(check its braces and commas)" for block in library.failed_blocks]
-    return [_entry(e) for e in library.entries], problems
+    raw, failed = parse_bibtex(text)
+    problems = [f"{path}:{line}: could not parse this BibTeX block (check its braces and "
+                "commas)" for line in failed]
+    entries: dict[str, BibEntry] = {}
+    for item in raw:
+        entry = _entry(item)
+        first = entries.setdefault(fold(entry.key), entry)
+        if first is not entry:
+            problems.append(f"{path}:{entry.line}: key '{entry.key}' is also defined at line "
+                            f"{first.line}; the first is imported")
+    return list(entries.values()), sorted(problems, key=_line_of)
+
+
+def _line_of(problem: str) -> int:
+    return int(problem.rsplit(":", 2)[-2]) if problem.count(":") >= 2 else 0
 
 
 def _entry(entry: object) -> BibEntry:
