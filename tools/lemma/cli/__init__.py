@@ -101,11 +101,14 @@ class Project:
 
     def bibliography(self) -> Any:  # Bibliography
         """The entries of the `bibliography:` files (paths relative to mkdocs.yml's folder)."""
-        from ..bibliography import Bibliography, bibliography_files, load_bibliography
+        from ..bibliography import Bibliography, bibliography_files
+        from ..bibliography_cache import cached_bibliography
 
         base = self.config_file.parent if self.config_file else Path.cwd()
         files = bibliography_files(self.options.get("bibliography"), base)
-        return load_bibliography(files, base) if files else Bibliography()
+        if not files:
+            return Bibliography()
+        return cached_bibliography(files, base, self.notes_dir.parent / ".lemma-cache")
 
     def citations(self, vault: Any) -> Any:  # Citations
         """The vault's citations against its bibliography."""

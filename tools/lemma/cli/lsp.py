@@ -29,4 +29,5 @@ def lsp(project: Project, time_box: float) -> None:
                      every_note=project.options.get("style_rules") == "all")
     base = project.config_file.parent if project.config_file else Path.cwd()
     files = bibliography_files(project.options.get("bibliography"), base)
-    make_server(load, time_box, BibliographySource(files, base)).start_io()
+    cache = project.notes_dir.parent / ".lemma-cache"
+    make_server(load, time_box, BibliographySource(files, base, cache)).start_io()

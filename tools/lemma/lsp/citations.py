@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bibliography import Bibliography, load_bibliography
+from ..bibliography_cache import cached_bibliography
 from ..citations import Citations
 from ..cite_style import short_authors, year_of
 from ..vault import Vault
@@ -28,13 +29,19 @@ class BibliographySource:
 
     files: list[Path]
     base: Path | None = None
+    cache_dir: Path | None = None  # `.lemma-cache`, shared with the CLI
     _stamp: tuple[tuple[int, int], ...] | None = field(default=None, repr=False)
     _bib: Bibliography = field(default_factory=Bibliography, repr=False)
 
     def get(self) -> Bibliography:
         stamp = tuple(_stat(f) for f in self.files)
         if stamp != self._stamp:
-            self._bib = load_bibliography(self.files, self.base) if self.files else Bibliography()
+            if not self.files:
+                self._bib = Bibliography()
+            elif self.cache_dir is not None:
+                self._bib = cached_bibliography(self.files, self.base, self.cache_dir)
+            else:
+                self._bib = load_bibliography(self.files, self.base)
             self._stamp = stamp
         return self._bib
 

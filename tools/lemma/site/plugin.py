@@ -89,7 +89,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify,
                                    max_bytes_option(self.config.max_note_size))
-        self.bibliography = load_site_bibliography(self.config.bibliography, base)
+        self.bibliography = load_site_bibliography(self.config.bibliography, base,
+                                                   base / self.config.cache_dir)
         cjk_separator(config.plugins)
         self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read

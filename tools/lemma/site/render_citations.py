@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..bibliography import Bibliography, Reference, bibliography_files, load_bibliography
+from ..bibliography import Bibliography, Reference, bibliography_files
 from ..citations import Citations
 from ..cite_style import narrative, parenthetical, reference_html, reference_text, sort_key
 from ..model import Note, SourcePos
@@ -110,8 +110,11 @@ def references_for(note: Note, citations: Citations | None, html_url: HtmlUrl | 
                               "Cited works" if taken else "References")
 
 
-def load_site_bibliography(option: Any, base: Path) -> Bibliography:
-    """The plugin's `bibliography` option read (paths relative to mkdocs.yml's folder)."""
+def load_site_bibliography(option: Any, base: Path, cache_dir: Path) -> Bibliography:
+    """The plugin's `bibliography` option read (paths relative to mkdocs.yml's folder),
+    through the cache the CLI shares (`bibliography_cache`)."""
+    from ..bibliography_cache import cached_bibliography
+
     files = bibliography_files(option, base)
-    return load_bibliography(files, base) if files else Bibliography()
+    return cached_bibliography(files, base, cache_dir) if files else Bibliography()
 
