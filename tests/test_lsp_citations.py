@@ -81,6 +81,10 @@ def test_over_stdio(tmp_path: Path) -> None:
         text = path.read_text("utf-8")
         client.notify("textDocument/didOpen", {"textDocument": {
             "uri": path.as_uri(), "languageId": "markdown", "version": 1, "text": text}})
+        shown = client.diagnostics(path.as_uri())
+        assert [(d["range"]["start"]["line"], d["range"]["start"]["character"], d["code"])
+                for d in shown] == [(3, 68, "duplicate-citekey"), (10, 11, "unknown-citekey"),
+                                    (10, 34, "unknown-citekey"), (12, 74, "undefined-macro")]
         listed = client.request("textDocument/completion", {
             "textDocument": {"uri": path.as_uri()}, "position": {"line": 4, "character": 32}})
         assert [i["label"] for i in listed["items"]] == ["goodfellow2016"]

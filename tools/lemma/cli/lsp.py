@@ -20,6 +20,7 @@ def lsp(project: Project, time_box: float) -> None:
     from ..lsp.citations import BibliographySource
     from ..lsp.loading import VaultLoad, index_loader
     from ..lsp.server import make_server
+    from ..macros import read_macros
     from ..vault_fs import max_bytes_option
 
     # the vault loads in a thread, from the index as every command reads it (same slugify and
@@ -30,4 +31,5 @@ def lsp(project: Project, time_box: float) -> None:
     base = project.config_file.parent if project.config_file else Path.cwd()
     files = bibliography_files(project.options.get("bibliography"), base)
     cache = project.notes_dir.parent / ".lemma-cache"
-    make_server(load, time_box, BibliographySource(files, base, cache)).start_io()
+    macros, _ = read_macros(project.options.get("katex_macros"))  # lint reports its problems
+    make_server(load, time_box, BibliographySource(files, base, cache), macros).start_io()

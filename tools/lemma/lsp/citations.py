@@ -16,6 +16,8 @@ from ..bibliography import Bibliography, load_bibliography
 from ..bibliography_cache import cached_bibliography
 from ..citations import Citations
 from ..cite_style import short_authors, year_of
+from ..macros import undefined_macros
+from ..model import Diagnostic
 from ..vault import Vault
 from .features import MAX_ITEMS, Item, Place, Span, link_at
 
@@ -91,3 +93,12 @@ def citation_definition(citations: Citations, vault: Vault, path: str, line: int
     file = citations.bibliography.files.get(entry.pos.path)
     at = entry.pos.line - 1
     return Place(str(file) if file else entry.pos.path, Span(at, 0, at, 0))
+
+
+def note_problems(citations: Citations, path: str, macros: dict[str, str]) -> list[Diagnostic]:
+    """What `lemma lint` says of a note's citations and formulas beyond the vault's rules:
+    unknown citekeys and undefined LaTeX commands."""
+    note = citations.vault.notes.get(path)
+    if note is None:
+        return []
+    return citations.problems(path) + undefined_macros(note, macros)

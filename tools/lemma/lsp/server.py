@@ -21,6 +21,7 @@ from pygls.uris import from_fs_path
 
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
 from . import edits, features
+from .citations import note_problems
 from .live import LiveVault
 from .loading import VaultLoad
 
@@ -43,6 +44,7 @@ class LemmaServer(LanguageServer):
         self.derived: dict[str, list[Diagnostic]] = {}  # path -> last on-save results
         self.generation: dict[str, int] = {}
         self.bibliography: Any = None  # citations.BibliographySource, set by `make_server`
+        self.macros: dict[str, str] = {}  # katex_macros, set by `make_server`
 
     def citations(self, vault: Any) -> Any:  # lemma.citations.Citations
         """The vault's citations against the project's bibliography (re-read when changed)."""
@@ -131,6 +133,7 @@ class LemmaServer(LanguageServer):
     def publish(self, path: str) -> None:
         assert self.live is not None
         found = self.live.diagnostics(path) + self.derived.get(path, [])
+        found += note_problems(self.citations(self.live.vault), path, self.macros)
         lines = self.lines_of(path)
         note = self.live.vault.notes.get(path)
         ends = {link.pos: len(link.raw) for link in note.links} if note else {}
@@ -202,12 +205,14 @@ class LemmaServer(LanguageServer):
             self.publish(path)
 
 
-def make_server(load: VaultLoad, time_box: float = 10.0, bibliography: Any = None
-                ) -> LemmaServer:
+def make_server(load: VaultLoad, time_box: float = 10.0, bibliography: Any = None,
+                macros: dict[str, str] | None = None) -> LemmaServer:
     """A server over the vault `load` is loading (see `loading.VaultLoad`); `bibliography`
-    is a `citations.BibliographySource` for the project's `.bib` files."""
+    is a `citations.BibliographySource` for the project's `.bib` files, `macros` its
+    katex_macros."""
     server = LemmaServer(load, time_box)
     server.bibliography = bibliography
+    server.macros = macros or {}
     from . import handlers
 
     handlers.register(server)
