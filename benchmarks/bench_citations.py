@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -78,12 +79,26 @@ def add_citations(notes: Path, count: int, entries: int, seed: int = 0) -> int:
     return len(extra)
 
 
-def run(args: list[str], cwd: Path) -> float:
+class Timed:
+    """Wall and CPU seconds (user + system of the child) of one command."""
+
+    def __init__(self, wall: float, cpu: float) -> None:
+        self.wall, self.cpu = wall, cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.1f} s wall / {self.cpu:.1f} s CPU"
+
+
+def run(args: list[str], cwd: Path) -> Timed:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=3600, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timed(wall, cpu)
 
 
 def project(root: Path, n: int, citations: int, entries: int) -> Path:
@@ -100,10 +115,11 @@ def project(root: Path, n: int, citations: int, entries: int) -> Path:
 def bench_site(n: int, citations: int, entries: int, work: Path) -> None:
     for label, count in (("without citations", 0), (f"with {citations} citations", citations)):
         root = project(work / f"site-{count}", n, count, entries)
-        seconds = run([str(BIN / "mkdocs"), "build", "-q"], root)
+        first = run([str(BIN / "mkdocs"), "build", "-q"], root)
         shutil.rmtree(root / "site", ignore_errors=True)
-        seconds2 = run([str(BIN / "mkdocs"), "build", "-q"], root)
-        print(f"site build, {n} notes {label}: {seconds:.1f} s first, {seconds2:.1f} s again")
+        again = run([str(BIN / "mkdocs"), "build", "-q"], root)
+        print(f"site build, {n} notes {label}: first {first} (index and bibliography "
+              f"cache built), again {again}", flush=True)
 
 
 def bench_lint(n: int, entries: int, work: Path) -> None:
@@ -113,25 +129,28 @@ def bench_lint(n: int, entries: int, work: Path) -> None:
         root = project(work / f"lint-{count}", n, count, entries)
         cold = run([str(BIN / "lemma"), "lint"], root)
         warm = run([str(BIN / "lemma"), "lint"], root)
-        print(f"lemma lint, {n} notes {label}: {cold:.1f} s cold (index built), "
-              f"{warm:.1f} s warm")
+        print(f"lemma lint, {n} notes {label}: cold {cold} (index and bibliography cache "
+              f"built), warm {warm}", flush=True)
         if count:
             start = time.perf_counter()
             bib = load_bibliography([root / "refs.bib"], root)
-            print(f"  parsing the {len(bib)}-entry bibliography: "
-                  f"{time.perf_counter() - start:.2f} s")
+            print(f"  parsing the {len(bib)}-entry bibliography alone: "
+                  f"{time.perf_counter() - start:.2f} s wall", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--entries", type=int, default=5_000)
+    parser.add_argument("--site-entries", type=int, default=1_000)
     parser.add_argument("--site-notes", type=int, default=500)
     parser.add_argument("--citations", type=int, default=1_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bench_site(args.site_notes, args.citations, args.entries, work)
+        print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+              flush=True)
+        bench_site(args.site_notes, args.citations, args.site_entries, work)
         bench_lint(args.notes, args.entries, work)
 
 

@@ -83,3 +83,18 @@ def test_citations_and_wikilinks_come_in_text_order() -> None:
 def test_a_citation_is_never_an_attachment_and_shows_its_key() -> None:
     (link,) = parse_links("[@doe.pdf]", "n.md")
     assert not link.is_attachment and link.display == "@doe.pdf"
+
+
+@pytest.mark.parametrize("text", [
+    "[@a] " * 50_000,
+    "[" + "@a " * 50_000,
+    "[x " + "@ " * 50_000 + "]",
+    "[see @a; @b] [x][ref] @c " * 20_000,
+], ids=["many-groups", "unclosed-group", "many-lone-at", "mixed"])
+def test_many_citations_parse_in_linear_time(text: str) -> None:
+    """Quadratic work (a scan of every group per citation) would take minutes here."""
+    import time
+
+    start = time.perf_counter()
+    parse_links(text, "n.md")
+    assert time.perf_counter() - start < 20

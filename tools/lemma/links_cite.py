@@ -9,6 +9,7 @@ another link is not a citation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Container, Iterator
 
 from .model import Cite, SourcePos, WikiLink
@@ -16,7 +17,8 @@ from .model import Cite, SourcePos, WikiLink
 #: Pandoc's citekey: starts with a letter, digit or `_`; internal punctuation `:.#$%&-+?<>~/`
 #: only when a letter or digit follows (so `@key.` at a sentence end leaves the dot out).
 _KEY = r"(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
-_BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?@[^\[\]]*?)\](?![(\[:])")
+# the body up to its first `@` cannot contain one: no backtracking over many `@` (linear time)
+_BRACKET = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(\[:])")
 _ITEM = re.compile(rf"(?P<prefix>[^@]*?)(?P<minus>-?)@{_KEY}(?P<suffix>[^@]*)", re.DOTALL)
 #: `[label][ref]` and `[ref]: url`: Markdown reference links and definitions, not citations.
 _REFERENCE = re.compile(r"\[[^\[\]\n]*\](?=[\[:])")
@@ -51,11 +53,18 @@ def cite_links(text: str, place: Place, skip: Container[int] | None,
             groups.append((start, end))
     if "]" in text:
         groups += [m.span() for m in _REFERENCE.finditer(text)]
+    groups.sort()
+    starts = [start for start, _ in groups]
+
+    def inside(at: int) -> bool:  # in a citation group or a reference link (bisect: n log n)
+        i = bisect_right(starts, at) - 1
+        return i >= 0 and at < groups[i][1]
+
     for match in _BARE.finditer(text):
         at = match.start()
         if (at > 0 and text[at - 1] not in _BEFORE_BARE) or not free(at):
             continue
-        if any(start <= at < end for start, end in groups):
+        if inside(at):
             continue
         key = match.group("braced") or match.group("key")
         locator = (match.group("locator") or "").strip()
