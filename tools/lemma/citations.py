@@ -7,13 +7,13 @@ answers both and collects `unknown-citekey` (with "did you mean") and duplicate 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 
 from .bibliography import Bibliography, Reference, note_reference
 from .links import fold
 from .model import Diagnostic, Severity, SourcePos, WikiLink
+from .names import NameSuggester
 from .vault import ResolvedLink, Vault, citekey_of
 
 
@@ -24,6 +24,9 @@ class Citations:
         self.vault = vault
         self.bibliography = bibliography or Bibliography()
         self._keys: list[str] | None = None
+        self._suggester: NameSuggester | None = None
+        self._folded: dict[str, str] = {}
+        self._suggestions: dict[str, str] = {}
 
     def reference(self, key: str) -> Reference | None:
         """What `key` cites: the paper note claiming it (first in path order), else the entry.
@@ -79,17 +82,24 @@ class Citations:
         return sorted(found, key=Diagnostic.sort_key)
 
     def _unknown(self, link: WikiLink) -> Diagnostic:
-        close = difflib.get_close_matches(link.target, self.known(), n=1, cutoff=0.6)
-        if not close:
-            folded = {fold(k): k for k in self.known()}
-            close = [folded[k] for k in difflib.get_close_matches(
-                fold(link.target), list(folded), n=1, cutoff=0.6)]
-        hint = (f"did you mean @{close[0]}?" if close else
+        close = self._close(link.target)
+        hint = (f"did you mean @{close}?" if close else
                 "add the entry to a bibliography file, or set `citekey:` in its paper note")
         bracketed = link.cite is not None and link.cite.bracketed
         return Diagnostic(link.pos, Severity.ERROR if bracketed else Severity.WARNING,
                           "unknown-citekey", f"@{link.target}: no paper note or bibliography "
                           f"entry has this citekey", hint)
+
+    def _close(self, key: str) -> str:
+        """The known key closest to `key` ('' if none is close): a trigram index shortlists
+        (`names.NameSuggester`), so thousands of keys cost milliseconds per unknown key."""
+        if self._suggester is None:
+            self._folded = {fold(k): k for k in self.known()}
+            self._suggester = NameSuggester(sorted(self._folded))
+        if fold(key) not in self._suggestions:
+            close = self._suggester.close(fold(key), n=1)
+            self._suggestions[fold(key)] = self._folded[close[0]] if close else ""
+        return self._suggestions[fold(key)]
 
     def _duplicate_notes(self) -> list[Diagnostic]:
         problems = []
