@@ -52,6 +52,10 @@ def test_citation_hover_text_and_references(visit, citations_url: str) -> None:
     assert v.page.url.endswith("#ref-erdos1959")
     entry = v.page.locator("#ref-erdos1959")
     assert entry.is_visible() and entry.inner_text().startswith("Erdős, P., & Rényi, A.")
+    macros = v.page.locator("p", has_text="Macros:")
+    assert macros.locator(".katex").count() == 2  # \RR, \norm and \grad are katex_macros
+    assert macros.locator(".katex-error").count() == 0
+    assert macros.locator(".katex .mathbb").count() == 2 and "∥∇f∥≤1" in macros.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     v.page.goto(citations_url + "concepts/kernel-regime/", wait_until="networkidle")
     v.page.screenshot(path=str(ARTIFACTS / "citations-page.png"), full_page=True)
