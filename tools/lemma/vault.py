@@ -401,7 +401,7 @@ class Vault:
     def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
                       ) -> Diagnostic | None:
         link = r.link
-        if r.status == "ok" or r.status == "entry":  # an entry: see `citations.citation_problems`
+        if r.status == "ok" or r.status == "entry":  # an entry: see `Citations.problems`
             return None
         if r.status == "ambiguous" and link.cite is not None:
             return Diagnostic(link.pos, Severity.ERROR, "duplicate-citekey",
