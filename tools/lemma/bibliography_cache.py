@@ -1,5 +1,5 @@
-"""The parsed bibliography kept in `.lemma-cache/bibliography.json`, so commands after the first
-do not parse the .bib files again (5,000 entries take a second or two to parse).
+"""The parsed bibliography kept in `.lemma-cache/bibliography.json` beside mkdocs.yml, so commands
+after the first do not parse the .bib files again (5,000 entries take a second or two).
 
 Keyed by every file's path, size and modification time and by Lemma's version; JSON of plain
 values (never a pickle), written to a temp file and renamed. Any problem with the cache file

@@ -108,7 +108,7 @@ class Project:
         files = bibliography_files(self.options.get("bibliography"), base)
         if not files:
             return Bibliography()
-        return cached_bibliography(files, base, self.notes_dir.parent / ".lemma-cache")
+        return cached_bibliography(files, base, base / ".lemma-cache")  # beside mkdocs.yml
 
     def citations(self, vault: Any) -> Any:  # Citations
         """The vault's citations against its bibliography."""

@@ -30,6 +30,6 @@ def lsp(project: Project, time_box: float) -> None:
                      every_note=project.options.get("style_rules") == "all")
     base = project.config_file.parent if project.config_file else Path.cwd()
     files = bibliography_files(project.options.get("bibliography"), base)
-    cache = project.notes_dir.parent / ".lemma-cache"
+    cache = base / ".lemma-cache"  # beside mkdocs.yml, as the site and the CLI keep it
     macros, _ = read_macros(project.options.get("katex_macros"))  # lint reports its problems
     make_server(load, time_box, BibliographySource(files, base, cache), macros).start_io()
