@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from lemma.bibtex import read_bibtex
+from lemma.bibtex_sync import fingerprint
 from lemma.cli import main
 from lemma.vault import load_vault
 from tests.conftest import write_files
@@ -59,19 +60,23 @@ def test_import_creates_paper_notes_and_skips_existing(root: Path, tmp_path: Pat
         "papers/attention.md",
         "skipped samesource: papers/attention.md has the same source "
         "https://arxiv.org/abs/1706.03762",
-        "2 created, 2 skipped as existing, 0 failed",
+        "2 created, 0 updated, 0 up to date, 2 skipped as existing, 0 failed",
     ]
     vault = load_vault(root)
-    assert dict(vault.notes[ntk].meta) == {
+    values = {
         "title": "Neural Tangent Kernel: Convergence and Generalization in Neural Networks",
         "authors": ["Arthur Jacot", "Franck Gabriel", "Clément Hongler"], "year": 2018,
         "source": "https://doi.org/10.5555/3327757.3327948",
-        "venue": "Advances in Neural Information Processing Systems", "status": "to-read"}
+        "venue": "Advances in Neural Information Processing Systems"}
+    assert dict(vault.notes[ntk].meta) == {
+        **values, "status": "to-read", "citekey": "jacot2018",
+        "imported": {name: fingerprint(value) for name, value in values.items()}}
     assert vault.notes[grok].meta["source"] == "https://arxiv.org/abs/2201.02177"
     assert vault.diagnostics == []
     again = run(root, "new", "paper", "--from-bibtex", str(bib))  # idempotent
     assert again.exit_code == 0
-    assert again.stdout.splitlines()[-1] == "0 created, 4 skipped as existing, 0 failed"
+    assert again.stdout.splitlines()[-1] == \
+        "0 created, 0 updated, 2 up to date, 2 skipped as existing, 0 failed"
 
 
 def test_import_one_key(root: Path, tmp_path: Path) -> None:
@@ -95,7 +100,8 @@ def test_broken_and_incomplete_entries_are_reported_with_lines(root: Path,
     result = run(root, "new", "paper", "--from-bibtex", str(bib))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [f"created {root / 'papers/fine.md'} (ok)",
-                                          "1 created, 0 skipped as existing, 2 failed"]
+                                          "1 created, 0 updated, 0 up to date, 0 skipped as "
+                                          "existing, 2 failed"]
     assert result.stderr.splitlines() == [
         f"error: {bib}:3: could not parse this BibTeX block (check its braces and commas)",
         f"error: {bib}:7: entry 'nourl' has no url or doi; add it to create a paper note"]
@@ -109,7 +115,7 @@ def test_duplicate_titles_within_one_file_create_one_note(root: Path, tmp_path: 
     result = run(root, "new", "paper", "--from-bibtex", str(bib))
     assert result.stdout.splitlines()[1:] == [
         "skipped b: an earlier entry of this file has the same title",
-        "1 created, 1 skipped as existing, 0 failed"]
+        "1 created, 0 updated, 0 up to date, 1 skipped as existing, 0 failed"]
 
 
 def test_from_bibtex_needs_the_paper_kind(root: Path, tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_initialize_answers_with_the_features(vault: Path) -> None:
                     "referencesProvider", "renameProvider", "codeActionProvider",
                     "documentSymbolProvider"):
         assert caps.get(feature), feature
-    assert caps["completionProvider"]["triggerCharacters"] == ["[", "#", "^"]
+    assert caps["completionProvider"]["triggerCharacters"] == ["[", "#", "^", "@"]
 
 
 def test_diagnostics_on_open_are_lemma_lints(client: StdioClient, vault: Path) -> None:

@@ -1,20 +1,23 @@
 """Paper notes from BibTeX entries (title, authors, year, venue, URL/DOI), via `bibtexparser` v2.
 
-Planning only: `plan_bibtex` returns the notes to create and why other entries were skipped;
-the caller writes them with `authoring.create_note`.
+Planning only: `plan_bibtex` returns the notes to create, the notes an earlier import made that
+the entries update (see `bibtex_sync`), and why other entries were skipped; the caller writes
+`BibPlan.changes()` all at once.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .authoring.files import FileChange, read_raw
 from .authoring.new import Creation, NewNote, name_clash, plan_new
+from .bibliography import parse_bibtex
+from .bibtex_sync import Update, entry_values, imported_record, plan_update, set_keys
 from .links import fold
 from .model import LemmaError, NoteKind
-from .vault import Vault
+from .vault import Vault, citekey_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,33 +35,42 @@ class BibEntry:
 
 @dataclass(slots=True)
 class BibPlan:
-    """What an import will do: notes to create, entries skipped as existing, entries in error."""
+    """What an import will do: notes to create, imported notes to update (see `bibtex_sync`),
+    entries skipped as existing, entries in error."""
 
     creations: list[tuple[str, Creation]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def changes(self) -> list[FileChange]:
+        """Every file the import writes: new notes, then updated ones."""
+        made = [FileChange(c.path, c.path, None, c.text) for _, c in self.creations]
+        return made + [u.change for u in self.updates if u.change is not None]
+
 
 def read_bibtex(path: Path) -> tuple[list[BibEntry], list[str]]:
-    """Parse a .bib file: its entries, and `file:line: problem` for blocks that failed to parse."""
-    import bibtexparser
-    from bibtexparser import middlewares as mw
-
+    """Parse a .bib file: its entries, and `file:line: problem` for blocks that failed to parse
+    and keys defined twice (the first definition is imported)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise LemmaError(f"cannot read {path}: {error}", exit_code=2) from None
-    logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # failed blocks are reported below, once, with their line
-    try:
-        library = bibtexparser.parse_string(text, append_middleware=[
-            mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()])
-    finally:
-        logger.setLevel(level)
-    problems = [f"{path}:{block.start_line + 1}: could not parse this BibTeX block "
-                "(check its braces and commas)" for block in library.failed_blocks]
-    return [_entry(e) for e in library.entries], problems
+    raw, failed = parse_bibtex(text)
+    problems = [f"{path}:{line}: could not parse this BibTeX block (check its braces and "
+                "commas)" for line in failed]
+    entries: dict[str, BibEntry] = {}
+    for item in raw:
+        entry = _entry(item)
+        first = entries.setdefault(fold(entry.key), entry)
+        if first is not entry:
+            problems.append(f"{path}:{entry.line}: key '{entry.key}' is also defined at line "
+                            f"{first.line}; the first is imported")
+    return list(entries.values()), sorted(problems, key=_line_of)
+
+
+def _line_of(problem: str) -> int:
+    return int(problem.rsplit(":", 2)[-2]) if problem.count(":") >= 2 else 0
 
 
 def _entry(entry: object) -> BibEntry:
@@ -111,8 +123,17 @@ def plan_bibtex(vault: Vault, path: Path, key: str | None = None) -> BibPlan:
         if not entries:
             raise LemmaError(f"no entry with key '{key}' in {path}", exit_code=2)
     sources = {str(n.meta.get("source")): n.path for n in vault if n.kind is NoteKind.PAPER}
+    by_key = {fold(k): n for n in vault if (k := citekey_of(n)) is not None}
     planned: set[str] = set()
     for entry in entries:
+        note = by_key.get(fold(entry.key))
+        if note is not None:
+            if not isinstance(note.meta.get("imported"), dict):
+                plan.skipped.append((entry.key, f"{note.path} has this citekey and was not "
+                                                "made by an import: left alone"))
+            else:
+                plan.updates.append(plan_update(note, read_raw(vault.root / note.path), entry))
+            continue
         if reason := _existing(vault, entry, sources, planned):
             plan.skipped.append((entry.key, reason))
             continue
@@ -123,11 +144,12 @@ def plan_bibtex(vault: Vault, path: Path, key: str | None = None) -> BibPlan:
             plan.problems.append(f"{path}:{entry.line}: entry '{entry.key}' has no "
                                  f"{', '.join(missing)}; add it to create a paper note")
             continue
-        spec = NewNote(NoteKind.PAPER, entry.title, {
-            "authors": list(entry.authors), "year": entry.year, "source": entry.source,
-            "venue": entry.venue, "status": "to-read"})
+        values = entry_values(entry)
+        spec = NewNote(NoteKind.PAPER, entry.title, {**values, "status": "to-read"})
         try:
             creation = plan_new(vault, spec, reserved=planned)
+            creation = replace(creation, text=set_keys(creation.text, {
+                "citekey": entry.key, "imported": imported_record(values)}))
         except LemmaError as error:
             plan.problems.append(f"{path}:{entry.line}: entry '{entry.key}': {error.message}")
             continue

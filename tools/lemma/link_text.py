@@ -23,7 +23,7 @@ _QUOTE_LINE = re.compile(r"\s*>")
 # Bracket and URL classes stop at the next opener, so unclosed ones cost linear time.
 _PROTECTED = re.compile(
     r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\[\n]*\)|\$\$[^$]+\$\$|\$[^$\n]+\$"
-    r"|`[^`\n]+`")
+    r"|`[^`\n]+`|\[[^\[\]\n]*@[^\[\]\n]*\]")  # the last: a citation group, `[@a, p. 3]`
 _SENTENCE_END = re.compile(r"[.!?][\"')\]*_”’]*\s+")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "etc", "fig", "eq", "eqs", "dr", "mr",
                             "ms", "st", "no", "approx", "resp", "sec", "ch", "vol", "p", "pp"})
@@ -253,6 +253,7 @@ def plain_text(markdown: str) -> str:
 def _links_as_text(text: str) -> str:
     """Each wikilink (found by THE parser) replaced by what it shows: label, target, heading."""
     links = parse_links(text)
-    shown = {link.start: link.label or link.target or (link.heading or "").lstrip("^")
+    shown = {link.start: link.raw if link.cite is not None  # a citation reads as written
+             else link.label or link.target or (link.heading or "").lstrip("^")
              for link in links}
     return rewrite_targets(text, links, shown)

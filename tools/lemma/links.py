@@ -1,7 +1,8 @@
 """The one wikilink parser and the Obsidian resolution rules, used by CLI, plugin and tests alike.
 
-Parsing finds `[[…]]` / `![[…]]` and internal Markdown links `[x](note.md)` outside code, math,
-HTML comments and Obsidian `%%comments%%`, plus inline `#tags`; resolution maps a link's target
+Parsing finds `[[…]]` / `![[…]]`, internal Markdown links `[x](note.md)` and Pandoc citations
+`[@key]` (see `links_cite`) outside code, math, HTML comments and Obsidian `%%comments%%`, plus
+inline `#tags`; resolution maps a link's target
 to a note (case-insensitively, by path, file name, title or alias, tie-broken by folder nearness).
 """
 
@@ -17,6 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import unquote
 
+from .links_cite import cite_links
 from .links_regions import indented_regions, math_regions
 from .model import Heading, SourcePos, WikiLink
 from .resolution import Match as Match
@@ -215,7 +217,8 @@ def scan_markdown(text: str, path: str = "", first_line: int = 1,
     skip = code_regions(text) if may_have_code(text) else None
     lines = LineIndex(text, first_line)
     return Scan(
-        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text) else (),
+        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text or "@" in text)
+        else (),
         _headings(text, skip, lines, slugify) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
         tuple(dict.fromkeys(tag for _, _, tag in tag_spans(text, skip))) if "#" in text else (),
@@ -252,7 +255,23 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
             if link is not None:
                 links.append(link)
         links.sort(key=lambda link: link.start)
+    if "@" in text:
+        spans = [(link.start, link.end) for link in links]
+        if "](" in text:  # `[@x](https://…)` is a link to a web page, not a citation
+            spans += [m.span() for m in _MD_LINK.finditer(text)]
+        taken = Regions(spans)
+        html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
+        cites = cite_links(text, lambda at: lines.position(path, at), skip, taken, html)
+        if cites:
+            links = sorted(links + cites, key=lambda link: link.start)
     return links
+
+
+def lookup_key(link: WikiLink) -> str:
+    """The name a link is resolved by: `@citekey` (folded) for a citation, else `link_key`."""
+    if link.cite is not None:
+        return "@" + fold(link.target)
+    return link_key(link.target, link.is_attachment)
 
 
 def _escaped(text: str, at: int) -> bool:

@@ -115,6 +115,23 @@ class Diagnostic:
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
+class Cite:
+    """What makes a link a Pandoc citation: `[see @key, p. 3]`, `[@a; @b]`, `[-@key]`, `@key`.
+
+    The citation group (`[…]`, or the bare `@key`) spans `group_start`..`group_end`; several
+    links (one per key) share a bracketed group, which renders as one parenthesis.
+    """
+
+    group_start: int
+    group_end: int
+    bracketed: bool
+    prefix: str = ""
+    suffix: str = ""  # the locator and comment after the key: "p. 3", "chap. 2"
+    suppress_author: bool = False  # `[-@key]`: the year only
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class WikiLink:
     """One `[[…]]` or `![[…]]` as written in a note, or an internal Markdown link `[x](y.md)`.
 
@@ -131,12 +148,15 @@ class WikiLink:
     end: int
     raw: str
     markdown: bool = False  # written as a Markdown link: `label` is its text, `target` decoded
+    cite: Cite | None = None  # a citation: `target` is the citekey, resolved by `citekey`
 
     @property
     def is_attachment(self) -> bool:
         """A target with a file extension other than .md names an attachment (image, PDF,
         `.canvas`…), whatever the extension's length; a note whose name merely has a dot in
         it is still found (resolution falls back to notes)."""
+        if self.cite is not None:
+            return False
         name = self.target.rsplit("/", 1)[-1]
         if "." not in name:
             return False
@@ -146,6 +166,8 @@ class WikiLink:
     @property
     def display(self) -> str:
         """The text a reader sees for the link: its label, else what it points at."""
+        if self.cite is not None:
+            return f"@{self.target}"
         if self.label:
             return self.label
         if not self.target:

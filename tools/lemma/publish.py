@@ -67,6 +67,7 @@ class PublicVault(Vault):
         self._index = NameIndex.build(((n.path, n.title, n.aliases) for n in named),
                                      self.attachments)
         self._names = None
+        self._citekeys = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
         self.__dict__.pop("diagnostics", None)
 

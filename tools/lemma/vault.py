@@ -26,7 +26,7 @@ from .links import (
 )
 from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
 from .names import NameSuggester, find_path
-from .vault_changes import FileRead, VaultChanges
+from .vault_changes import FileRead, VaultChanges, citekey_of
 from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_or_problem
 
 __all__ = ["IGNORED_FOLDERS", "ResolvedLink", "Vault", "load_vault", "parse_note", "read_note",
@@ -131,6 +131,7 @@ class Vault(VaultChanges):
         self._index: NameIndex | None = None
         self._names: NameSuggester | None = None
         self._by_key: dict[str, set[str]] | None = None  # see `_link_keys`
+        self._citekeys: dict[str, list[str]] | None = None  # see `citekeys`
         if resolved is None:
             self._reindex()
         else:
@@ -147,7 +148,19 @@ class Vault(VaultChanges):
         triples = ((n.path, n.title, n.aliases) for n in self.notes.values())
         return NameIndex.build(triples, self.attachments)
 
+    @property
+    def citekeys(self) -> dict[str, list[str]]:
+        """Folded `citekey` frontmatter -> the notes (in path order) that claim it."""
+        if self._citekeys is None:
+            found: dict[str, list[str]] = {}
+            for note in self.notes.values():
+                if (key := citekey_of(note)) is not None:
+                    found.setdefault(fold(key), []).append(note.path)
+            self._citekeys = found
+        return self._citekeys
+
     def _reindex(self) -> None:
+        self._citekeys = None
         self._index = self._build_index()
         self._names = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
@@ -157,7 +170,17 @@ class Vault(VaultChanges):
         return tuple(self.resolve(link, note) for link in note.links)
 
     def resolve(self, link: WikiLink, source: Note) -> ResolvedLink:
-        """Where `link`, written in `source`, points — checking its heading or block id too."""
+        """Where `link`, written in `source`, points — checking its heading or block id too.
+
+        A citation points at the note whose `citekey` it names; with none, its status is
+        "entry" (the bibliography decides whether the key is known).
+        """
+        if link.cite is not None:
+            owners = self.citekeys.get(fold(link.target), [])
+            if len(owners) > 1:
+                return ResolvedLink(source.path, link, "ambiguous", candidates=tuple(owners))
+            return ResolvedLink(source.path, link, "ok" if owners else "entry",
+                                owners[0] if owners else None)
         if not link.target:
             target: Resolution = Resolution("ok", source.path)
         else:
@@ -246,8 +269,13 @@ class Vault(VaultChanges):
     def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
                       ) -> Diagnostic | None:
         link = r.link
-        if r.status == "ok":
+        if r.status == "ok" or r.status == "entry":  # an entry: see `Citations.problems`
             return None
+        if r.status == "ambiguous" and link.cite is not None:
+            return Diagnostic(link.pos, Severity.ERROR, "duplicate-citekey",
+                              f"@{link.target}: citekey '{link.target}' is claimed by several "
+                              f"notes: {', '.join(r.candidates)}",
+                              "give each paper note its own citekey")
         if r.status == "ambiguous":
             return Diagnostic(link.pos, Severity.ERROR, "ambiguous-link",
                               f"{link.raw} matches several notes: {', '.join(r.candidates)}",

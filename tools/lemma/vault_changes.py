@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
-from .links import Match, NameIndex, fold, link_key, name_keys
+from .links import Match, NameIndex, fold, lookup_key, name_keys
 from .model import Diagnostic, Note
 from .names import NameSuggester
 
@@ -67,6 +67,8 @@ class VaultChanges:
                 added = added or old is None
                 self.notes[path] = note
             keys |= _names_of(old) ^ _names_of(note)
+            if citekey_of(old) != citekey_of(note):
+                self._citekeys = None
             if _titles_of(old) != _titles_of(note):
                 renamed.append((path, old, note))
             if old is not None and note is not None and (
@@ -113,7 +115,7 @@ class VaultChanges:
             for link in note.links if note is not None else ():
                 if not link.target:
                     continue
-                key = link_key(link.target, link.is_attachment)
+                key = lookup_key(link)
                 if add:
                     self._by_key.setdefault(key, set()).add(path)
                 elif key in self._by_key:
@@ -166,7 +168,19 @@ class VaultChanges:
 
 
 def _names_of(note: Note | None) -> set[str]:
-    return name_keys(note.path, note.title, note.aliases) if note is not None else set()
+    """The lookup keys (see `lookup_key`) a note answers to: its names and `@citekey`."""
+    if note is None:
+        return set()
+    keys = name_keys(note.path, note.title, note.aliases)
+    if (key := citekey_of(note)) is not None:
+        keys.add("@" + fold(key))
+    return keys
+
+
+def citekey_of(note: Note | None) -> str | None:
+    """A note's `citekey` frontmatter (a non-empty string), else None."""
+    key = note.meta.get("citekey") if note is not None else None
+    return key.strip() if isinstance(key, str) and key.strip() else None
 
 
 def _titles_of(note: Note | None) -> tuple[str, tuple[str, ...]] | None:

@@ -161,7 +161,7 @@ def _link_edits(vault: Vault, source: Note, note: Note, target: str, title: str,
     """The links of `source` that point at `note` and must change: start -> (link, new raw)."""
     found = {}
     for link, resolved in zip(source.links, vault.resolved[source.path], strict=True):
-        if resolved.target != note.path or not link.target:
+        if resolved.target != note.path or not link.target or link.cite is not None:
             continue
         if link.markdown:  # [x](file.md) names the file: it changes only when the file moves
             if target == note.path:
@@ -270,8 +270,8 @@ def _verify(vault: Vault, plan: RenamePlan) -> None:
             raise LemmaError(f"{path}: the rename would change which text is a link; "
                              "nothing was changed (rename by hand)")
         for link, old in zip(note.links, before, strict=True):
-            if not link.target or old.target is None:
-                continue
+            if not link.target or old.target is None or link.cite is not None:
+                continue  # a citation names a citekey, which a rename keeps
             now = index.resolve(link.target, path, link.is_attachment)
             expected = plan.target if old.target == plan.source else old.target
             if now.status != "ok" or now.path != expected:

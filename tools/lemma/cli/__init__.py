@@ -137,6 +137,23 @@ class Project:
             if index.notice and not quiet:
                 click.echo(index.notice, err=True)
 
+    def bibliography(self) -> Any:  # Bibliography
+        """The entries of the `bibliography:` files (paths relative to mkdocs.yml's folder)."""
+        from ..bibliography import Bibliography, bibliography_files
+        from ..bibliography_cache import cached_bibliography
+
+        base = self.config_file.parent if self.config_file else Path.cwd()
+        files = bibliography_files(self.options.get("bibliography"), base)
+        if not files:
+            return Bibliography()
+        return cached_bibliography(files, base, base / ".lemma-cache")  # beside mkdocs.yml
+
+    def citations(self, vault: Any) -> Any:  # Citations
+        """The vault's citations against its bibliography."""
+        from ..citations import Citations
+
+        return Citations(vault, self.bibliography())
+
     def load_vault(self) -> Any:  # Vault
         """The vault at the configured notes folder, read through its index, heading ids as
         the site makes them."""

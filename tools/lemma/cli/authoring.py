@@ -82,24 +82,39 @@ def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str) -
 @click.option("--from-bibtex", "bibtex", type=click.Path(dir_okay=False, path_type=Path),
               help="Create paper notes from the entries of a .bib file.")
 @click.option("--key", help="With --from-bibtex: only the entry with this key.")
+@click.option("--arxiv", "arxiv_id", metavar="ID",
+              help="Create a paper note from arXiv's record of ID (e.g. 2201.02177).")
+@click.option("--dry-run", is_flag=True, help="Print what would be created or updated; "
+              "write nothing.")
 @pass_project
 def new(project: Project, kind: str, title: str | None, edit: bool, bibtex: Path | None,
-        key: str | None, slug: str | None, **options: Any) -> None:
-    """Create a KIND note titled TITLE from its template, never overwriting anything."""
+        key: str | None, arxiv_id: str | None, dry_run: bool, slug: str | None,
+        **options: Any) -> None:
+    """Create a KIND note titled TITLE from its template, never overwriting anything.
+
+    With --from-bibtex, notes an earlier import created are updated from their entries
+    (fields you edited are kept); --arxiv fills a paper note from arXiv's API.
+    """
     from ..authoring.new import NewNote, create_note, plan_new
 
-    if bibtex is not None:
-        if kind != "paper" or title:
-            raise LemmaError("--from-bibtex creates paper notes: use 'lemma new paper "
-                             "--from-bibtex FILE'", exit_code=2)
-        _import_bibtex(project, bibtex, key)
+    if bibtex is not None or arxiv_id is not None:
+        option = "--from-bibtex" if bibtex is not None else "--arxiv"
+        if kind != "paper" or title or (bibtex is not None and arxiv_id is not None):
+            raise LemmaError(f"{option} creates paper notes: use 'lemma new paper {option} "
+                             f"{'FILE' if bibtex is not None else 'ID'}'", exit_code=2)
+        if arxiv_id is not None:
+            return _import_arxiv(project, arxiv_id, dry_run)
+        _import_bibtex(project, bibtex, key, dry_run)  # type: ignore[arg-type]
         return
     if not title:
         raise LemmaError(f"missing TITLE: lemma new {kind} \"Title of the note\"", exit_code=2)
     fields = _fields(kind, options)
-    with locked(project):
+    with contextlib.nullcontext() if dry_run else locked(project):
         vault = project.load_vault()
         creation = plan_new(vault, NewNote(NoteKind(kind), title, fields, slug))
+        if dry_run:
+            click.echo(f"would create {vault.root / creation.path}; nothing written")
+            return
         path = create_note(vault.root, creation)
     click.echo(str(path))
     if edit:
@@ -146,22 +161,53 @@ def _confidence(text: str) -> float | str:
         return text.strip()
 
 
-def _import_bibtex(project: Project, bibtex: Path, key: str | None) -> None:
-    from ..authoring.new import create_note
+def _import_arxiv(project: Project, arxiv_id: str, dry_run: bool) -> None:
+    """One paper note from arXiv's API (the network is needed; a clear error without it)."""
+    from ..arxiv import fetch_arxiv, plan_arxiv
+
+    entry = fetch_arxiv(arxiv_id)
+    with contextlib.nullcontext() if dry_run else locked(project):
+        vault = project.load_vault()
+        creation = plan_arxiv(vault, entry)
+        if not dry_run:
+            from ..authoring.new import create_note
+
+            create_note(vault.root, creation)
+    verb = "would create" if dry_run else "created"
+    click.echo(f"{verb} {vault.root / creation.path} ({entry.key})"
+               + ("; nothing written" if dry_run else ""))
+
+
+def _import_bibtex(project: Project, bibtex: Path, key: str | None, dry_run: bool) -> None:
+    """Create paper notes for new entries and update the fields of notes earlier imports made."""
+    from ..authoring.apply import apply_changes
     from ..bibtex import plan_bibtex
 
-    with locked(project):
+    with contextlib.nullcontext() if dry_run else locked(project):
         vault = project.load_vault()
         plan = plan_bibtex(vault, bibtex, key)
-        for entry_key, creation in plan.creations:
-            path = create_note(vault.root, creation)
-            click.echo(f"created {path} ({entry_key})")
+        changes = plan.changes()
+        if changes and not dry_run:
+            apply_changes(vault.root, changes, f"import of {bibtex.name}")
+    for entry_key, creation in plan.creations:
+        verb = "would create" if dry_run else "created"
+        click.echo(f"{verb} {vault.root / creation.path} ({entry_key})")
+    for update in plan.updates:
+        if update.changed:
+            verb = "would update" if dry_run else "updated"
+            click.echo(f"{verb} {update.path} ({update.key}): {'; '.join(update.changed)}")
+        for kept in update.kept:
+            click.echo(f"kept {update.path} ({update.key}): {kept}")
     for entry_key, reason in plan.skipped:
         click.echo(f"skipped {entry_key}: {reason}")
     for problem in plan.problems:
         click.echo(f"error: {problem}", err=True)
-    click.echo(f"{len(plan.creations)} created, {len(plan.skipped)} skipped as existing, "
-               f"{len(plan.problems)} failed")
+    updated = sum(1 for u in plan.updates if u.changed)
+    made, changed = ("to create", "to update") if dry_run else ("created", "updated")
+    click.echo(("dry run: " if dry_run else "")
+               + f"{len(plan.creations)} {made}, {updated} {changed}, "
+               f"{len(plan.updates) - updated} up to date, {len(plan.skipped)} skipped as "
+               f"existing, {len(plan.problems)} failed" + ("; nothing written" if dry_run else ""))
     if plan.problems:
         raise SystemExit(1)
 
@@ -194,6 +240,17 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
                f"in {files} files")
 
 
+def _citing_rows(project: Project, db: Any, rows: list, key: str) -> list:
+    """The rows of notes that cite `key` (an unknown key is an error with "did you mean")."""
+    from ..index.cites import citing_sources
+    from .cites import check_citekey
+
+    sources = citing_sources(db, key)
+    if not sources:
+        check_citekey(project, db, key)
+    return [row for row in rows if row.path in sources]
+
+
 @click.command(name="list")
 @click.option("--kind", type=click.Choice([k.value for k in NoteKind]), help="Only this kind.")
 @click.option("--tag", help="Only notes with this tag (or a tag below it, like tag/sub).")
@@ -201,12 +258,13 @@ def mv(project: Project, old: str, new: str, dry_run: bool) -> None:
               help="Only notes dated (frontmatter 'date') or modified on or after DATE.")
 @click.option("--orphans", is_flag=True, help="Only notes no other note links to.")
 @click.option("--broken", is_flag=True, help="Only notes with a link that does not resolve.")
+@click.option("--cites", metavar="KEY", help="Only notes that cite @KEY (a citekey).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @pass_project
 def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
-               orphans: bool, broken: bool, fmt: str) -> None:
-    """List notes, filtered by kind, tag, date, orphans or broken links."""
+               orphans: bool, broken: bool, cites: str | None, fmt: str) -> None:
+    """List notes, filtered by kind, tag, date, orphans, broken links or a citekey."""
     from ..authoring.listing import NoteFilter, row_json, select_notes
     from ..index.queries import note_rows
 
@@ -221,6 +279,8 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
         index.refresh()
         rows = select_notes(note_rows(index.db, links=orphans),
                             NoteFilter(kind, tag, start, orphans, broken))
+        if cites is not None:
+            rows = _citing_rows(project, index.db, rows, cites.removeprefix("@"))
     if fmt == "json":
         click.echo(json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False))
         return

@@ -118,10 +118,12 @@ def stats(project: Project, fmt: str, top: int) -> None:
 @_FORMAT
 @pass_project
 def backlinks(project: Project, note: str, fmt: str) -> None:
-    """Who links to NOTE, with the linking sentence."""
+    """Who links to NOTE, with the linking sentence; `@KEY`: who cites that citekey."""
     from ..index.queries import backlinks as query_backlinks
     from ..index.queries import find_note, title_of
 
+    if note.startswith("@") and len(note) > 1:
+        return _citations(project, note[1:], fmt)
     with project.index() as index:
         index.refresh()
         path = find_note(index.db, note)
@@ -132,6 +134,28 @@ def backlinks(project: Project, note: str, fmt: str) -> None:
                      "sentence": b.sentence} for b in found])
         return
     click.echo(f"{title} — {_plural(len(found), 'backlink')}")
+    for b in found:
+        click.echo(f"\n{b.title}  ({b.source}:{b.line})")
+        click.echo(_wrap(b.sentence, "    "))
+
+
+def _citations(project: Project, key: str, fmt: str) -> None:
+    """`lemma graph backlinks @KEY`: every citation of KEY, with its sentence."""
+    from ..index.cites import citekey_owner, citing
+    from .cites import check_citekey
+
+    with project.index() as index:
+        index.refresh()
+        found = citing(index.db, key)
+        owner = citekey_owner(index.db, key)
+        if not found and owner is None:
+            check_citekey(project, index.db, key)
+    if fmt == "json":
+        _echo_json([{"source": b.source, "title": b.title, "line": b.line,
+                     "sentence": b.sentence} for b in found])
+        return
+    named = f"@{key} ({owner[1]}, {owner[0]})" if owner else f"@{key}"
+    click.echo(f"{named} — {_plural(len(found), 'citation')}")
     for b in found:
         click.echo(f"\n{b.title}  ({b.source}:{b.line})")
         click.echo(_wrap(b.sentence, "    "))

@@ -30,6 +30,8 @@ def lint(project: Project, fmt: str, suggest: bool) -> None:
               for d in canvas_diagnostics(c, vault)]
     found += [d for b in load_bases(vault.root, vault.attachments)
               for d in base_diagnostics(b, vault)]
+    found += project.citations(vault).problems()
+    found += _macro_problems(project, vault)
     diagnostics = sorted(found + private_link_problems(vault), key=lambda d: d.sort_key())
     if fmt == "json":
         links = sum(len(links) for links in vault.resolved.values())
@@ -42,6 +44,14 @@ def lint(project: Project, fmt: str, suggest: bool) -> None:
         click.echo(summary(len(vault), diagnostics))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SystemExit(1)
+
+
+def _macro_problems(project: Project, vault: object) -> list:
+    """Undefined LaTeX commands in formulas, and problems of the `katex_macros` option."""
+    from ..macros import config_problems, macro_problems, read_macros
+
+    macros, messages = read_macros(project.options.get("katex_macros"))
+    return config_problems(messages, project.config_file) + macro_problems(vault, macros)
 
 
 def summary(notes: int, diagnostics: list) -> str:

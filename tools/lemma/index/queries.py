@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import LemmaError
+from ..search_text import ZWSP, query_words, shown_text
 from . import store
 
-#: bm25 weights of the search columns: title, aliases, tags, body.
-WEIGHTS = (10.0, 6.0, 4.0, 1.0)
+#: bm25 weights of the search columns: title, aliases, tags, body, folded (see search_text).
+WEIGHTS = (10.0, 6.0, 4.0, 1.0, 1.0)
 
 
 def find_note(db: sqlite3.Connection, name: str) -> str:
@@ -150,7 +151,6 @@ class Hit:
                 "matches": self.matches}
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(text: str) -> str:
@@ -170,10 +170,10 @@ def fts_query(text: str) -> str:
             pending_or = bool(groups)
             continue
         if phrase is not None:
-            words, prefix = _WORD.findall(phrase), False
+            words, prefix = query_words(phrase), False
         else:
             negate = "-" if word.startswith("-") and len(word) > 1 else ""
-            words, prefix = _WORD.findall(word), word.endswith("*")
+            words, prefix = query_words(word), word.endswith("*")
         if not words:
             continue
         seen_any = True
@@ -227,7 +227,9 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
         raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
     rows = list(store.checked(rows, store.TEXT, store.TEXT, store.TEXT, store.NUMBER,
                               store.TEXT))
-    return [Hit(p, t, k, -r, readable_snippet(s)) for p, t, k, r, s in rows]
+    joined = re.compile(f"{MATCH_END}{ZWSP}+{MATCH_START}")  # 正切核: one match, not three
+    return [Hit(p, t, k, -r, readable_snippet(shown_text(joined.sub("", s))))
+            for p, t, k, r, s in rows]
 
 
 def readable_snippet(snippet: str) -> str:

@@ -26,11 +26,14 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
                          None, None, None), [], [], [], [], [])
     date = parse_date(note.meta.get("date"))
     named = [(note.stem, "file"), (note.title, "title"), *((a, "alias") for a in note.aliases)]
+    citekey = note.meta.get("citekey")
     return NoteRows(
         (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
          note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None,
          json.dumps(note_attributes(note), ensure_ascii=False, sort_keys=True)),
-        [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named],
+        [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named]
+        + ([(path, "@" + fold(citekey.strip()), citekey.strip(), "citekey")]
+           if isinstance(citekey, str) and citekey.strip() else []),
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
         [(path, tag) for tag in note.tags],

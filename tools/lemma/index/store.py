@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Note, WikiLink
+from ..search_text import folded_words, index_text
 
 if TYPE_CHECKING:
     from ..vault import ResolvedLink
@@ -40,13 +41,12 @@ class NoteRows:
 
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
-PARSING_MODULES = ("model.py", "links.py", "links_regions.py", "resolution.py", "frontmatter.py",
-                   "vault.py", "vault_changes.py", "vault_fs.py", "slug.py", "index/store.py",
-                   "index/rows.py",
-                   "note_attributes.py",
-                   "link_text.py")
+PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
+                   "frontmatter.py", "vault.py", "vault_changes.py", "vault_fs.py", "slug.py",
+                   "index/store.py", "index/rows.py", "note_attributes.py", "link_text.py",
+                   "search_text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
@@ -66,14 +66,15 @@ CREATE TABLE links(
     line INTEGER, col INTEGER, start INTEGER, "end" INTEGER, embed INTEGER,
     status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
     PRIMARY KEY(source, ord)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, tokenize='unicode61');
+CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, folded,
+    tokenize='unicode61 remove_diacritics 2');
 """
 #: Indexes kept apart so a first build can create them after its bulk insert.
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
                      "links_target": "links(target)"}
 
 _ALLOWED = {
-    "lemma.model": {"Note", "WikiLink", "SourcePos", "Heading", "Diagnostic", "Severity",
+    "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
                     "NoteKind"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
 }
@@ -382,9 +383,9 @@ def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
     for note in notes:
         row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
         text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
-        found.append((row[0], *(_unmarked(x) for x in text)))
-    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body) VALUES (?, ?, ?, ?, ?)",
-                   found)
+        found.append((row[0], *(index_text(_unmarked(x)) for x in text), folded_words(*text)))
+    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", found)
 
 
 def _unmarked(text: str) -> str:
@@ -395,9 +396,9 @@ def _unmarked(text: str) -> str:
 
 def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
     """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
-    from ..links import link_key  # the parser, only when a note is written
+    from ..links import lookup_key  # the parser, only when a note is written
 
-    return (source, ord_, link_key(link.target, link.is_attachment), link.pos.line,
+    return (source, ord_, lookup_key(link), link.pos.line,
             link.pos.col, link.start, link.end, int(link.embed))
 
 

@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-from ..links import NameIndex, Slugify
+from ..links import NameIndex, Slugify, fold
 from ..model import Note
-from ..vault import Vault
+from ..vault import Vault, citekey_of
 from . import store
 
 
@@ -62,6 +62,22 @@ class StoredVault(Vault):
         triples += [(p, n.title, n.aliases) for p, n in live.items()]
         paths = self.notes.paths  # type: ignore[attr-defined]
         return NameIndex.build(sorted(t for t in triples if t[0] in paths), self.attachments)
+
+    @property
+    def citekeys(self) -> dict[str, list[str]]:
+        """`Vault.citekeys` from the `names` table, the notes re-read by this refresh first."""
+        if self._citekeys is None:
+            live = self.notes.cache  # type: ignore[attr-defined]
+            paths = self.notes.paths  # type: ignore[attr-defined]
+            pairs = [(k[1:], p) for p, k in self.db.execute(
+                "SELECT path, key FROM names WHERE how = 'citekey'") if p not in live]
+            pairs += [(fold(k), p) for p, n in live.items() if (k := citekey_of(n))]
+            found: dict[str, list[str]] = {}
+            for key, path in sorted(pairs, key=lambda pair: pair[1]):
+                if path in paths:
+                    found.setdefault(key, []).append(path)
+            self._citekeys = found
+        return self._citekeys
 
     def _sources_naming(self, keys: set[str]) -> set[str]:
         return self._select("SELECT DISTINCT source FROM links WHERE key IN ({})", keys)

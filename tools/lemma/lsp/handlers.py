@@ -7,6 +7,7 @@ from pygls.exceptions import JsonRpcException
 
 from ..model import LemmaError
 from . import edits, features, handlers_nav
+from .citations import citation_definition, complete_citekey
 from .loading import Opener, VaultLoad
 from .roots import client_roots, uri_path
 from .server import REQUEST_FAILED, LemmaServer
@@ -15,7 +16,8 @@ from .transport import TolerantWorkspace
 
 _KIND = {"note": t.CompletionItemKind.File, "alias": t.CompletionItemKind.Reference,
          "heading": t.CompletionItemKind.Module, "block": t.CompletionItemKind.Reference,
-         "tag": t.CompletionItemKind.Keyword, "name": t.CompletionItemKind.Variable}
+         "tag": t.CompletionItemKind.Keyword, "name": t.CompletionItemKind.Variable,
+         "citekey": t.CompletionItemKind.Reference}
 def register(server: LemmaServer) -> None:
     """Attach every handler to `server`."""
 
@@ -73,7 +75,7 @@ def register(server: LemmaServer) -> None:
                 ls.disk_changed(files)
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
-                    t.CompletionOptions(trigger_characters=["[", "#", "^"]))
+                    t.CompletionOptions(trigger_characters=["[", "#", "^", "@"]))
     async def completion(ls: LemmaServer, params: t.CompletionParams) -> t.CompletionList:
         live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
@@ -82,7 +84,9 @@ def register(server: LemmaServer) -> None:
         path, line, col = where
         lines = ls.lines_of(path)
         before = lines[line][:col] if line < len(lines) else ""
-        items, cut = features.complete(live.vault, path, line, before, live.name_list())
+        cited = complete_citekey(ls.citations(live.vault), line, before)
+        items, cut = (cited, False) if cited is not None else \
+            features.complete(live.vault, path, line, before, live.name_list())
         return t.CompletionList(is_incomplete=cut, items=[
             t.CompletionItem(label=item.label, kind=_KIND[item.kind], detail=item.detail,
                              sort_text=item.sort or None, filter_text=item.label,
@@ -94,6 +98,11 @@ def register(server: LemmaServer) -> None:
         live = await ls.vault(params.text_document.uri)
         where = ls.cursor(params.text_document.uri, params.position)
         place = features.definition(live.vault, *where) if where else None
+        if place is None and where is not None:  # a citation of a bibliography entry
+            place = citation_definition(ls.citations(live.vault), live.vault, *where)
+            if place is not None:
+                at = t.Position(place.span.line, 0)
+                return t.Location(ls.uri(place.path), t.Range(at, at))
         if place is None:
             return None
         return t.Location(ls.uri(place.path), ls.span(place.path, place.span))

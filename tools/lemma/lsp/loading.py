@@ -46,6 +46,8 @@ class VaultLoad:
         self.live: LiveVault | None = None
         self.error = error
         self.notice: str | None = None  # e.g. the index was rebuilt: for the client's log
+        self.bibliography: object | None = None  # citations.BibliographySource of the project
+        self.macros: dict[str, str] = {}  # the project's katex_macros
         self.done = threading.Event()
         self._start = (loader, every_note)
         if loader is None:  # e.g. the project's configuration could not be read

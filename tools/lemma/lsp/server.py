@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path
 
 from ..model import Diagnostic, Severity
 from . import edits, features
+from .citations import note_problems
 from .live import LiveVault
 from .loading import Opener, VaultLoad
 from .vaults import REQUEST_FAILED, Vaults
@@ -88,6 +89,13 @@ class LemmaServer(Vaults, LanguageServer):
     def ready(self) -> bool:
         """Whether the vault is there (or failed to load)."""
         return self.load is not None and self.load.done.is_set()
+
+    def citations(self, vault: Any) -> Any:  # lemma.citations.Citations
+        """The vault's citations against its project's bibliography (re-read when changed)."""
+        from ..citations import Citations
+
+        source = getattr(self.load, "bibliography", None)
+        return Citations(vault, source.get() if source is not None else None)
 
     @property
     def live(self) -> LiveVault | None:
@@ -194,6 +202,8 @@ class LemmaServer(Vaults, LanguageServer):
     def publish(self, path: str) -> None:
         assert self.live is not None
         found = self.live.diagnostics(path) + self.derived.get(self.uri(path), [])
+        found += note_problems(self.citations(self.live.vault), path,
+                               self.load.macros if self.load is not None else {})
         lines = self.lines_of(path)
         note = self.live.vault.notes.get(path)
         ends = {link.pos: len(link.raw) for link in note.links} if note else {}

@@ -37,6 +37,11 @@ class LemmaPluginConfig(base.Config):
     # differs between copies), "off"
     file_dates = c.Choice(("git", "mtime", "off"), default="git")
 
+    # citations: BibTeX/BibLaTeX files (relative to mkdocs.yml) that `[@key]` may cite
+    bibliography = c.Type((str, list), default=[])
+    # LaTeX macros for every formula, e.g. {"\\R": "\\mathbb{R}", "\\norm": "\\lVert #1\\rVert"}
+    katex_macros = c.Type(dict, default={})
+
     # lint
     # "typed": opinionated rules (near-duplicate titles, shared names) judge papers, takes,
     # concepts and digests only; "all": every note of the vault (read by `lemma lint`)

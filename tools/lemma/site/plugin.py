@@ -45,11 +45,14 @@ from . import (
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .fragments import Fragments, FragmentsExtension
+from .macros_site import site_macros
 from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
 from .page_toc import phone_toc
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
+from .render_citations import load_site_bibliography, references_for
 from .render_links import PAGED, LinkRenderer
+from .search_words import cjk_separator, with_folded_words
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 from .typeset import Typesetter, source_line, typeset_html
@@ -81,6 +84,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.plain = False  # every note is a plain note: no kind labels
         self.canvas_links: dict[str, list[str]] = {}  # note -> canvases showing it
         self.typesetter = Typesetter()  # KaTeX at build time; kept across serve rebuilds
+        self.bibliography: Any = None  # lemma.bibliography.Bibliography, read by on_config
+        self.cited: Any = None  # lemma.citations.Citations of the current vault
+        self.macros: dict[str, str] = {}  # katex_macros, read by on_config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
@@ -102,6 +108,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             theme["font"] = False  # no Google Fonts: the site works offline
         _search_separator(config)
         css, js = page_assets()
+        self.macros = site_macros(self.config.katex_macros)
+        self.typesetter.use_macros(self.macros)
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
         base = Path(config.config_file_path or ".").resolve().parent
@@ -113,6 +121,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify,
                                    max_bytes_option(self.config.max_note_size))
+        self.bibliography = load_site_bibliography(self.config.bibliography, base,
+                                                   base / self.config.cache_dir)
+        cjk_separator(config.plugins)
+        self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
 
@@ -124,6 +136,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             log_problem(odd.pos, _message(odd))
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
         self._report_vault_problems(state)
+        for problem in self.bibliography.problems if self.bibliography else ():
+            if problem.severity is Severity.ERROR:
+                log_problem(problem.pos, _message(problem))
         assert state.vault is not None
         for path in state.vault.skipped:  # reported above; MkDocs must not read them
             if (skipped := files.get_file_from_path(path)) is not None:
@@ -203,12 +218,14 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         tags_page = TAGS_INDEX if TAGS_INDEX in self.urls else None
         renderer = LinkRenderer(state.vault, log_problem, self.link_problems.get(note.path, {}),
                                 prepare=self._derivations, html_url=html_url, tags_page=tags_page,
-                                fragments=fragments)
+                                fragments=fragments, citations=self._citations(state))
         if markdown != note.body and markdown.strip() == note.body.strip():
             markdown = note.body  # MkDocs drops blank lines after the frontmatter: keep lines
         markdown = strip_comments(markdown)  # %%private remarks%% never reach the page
         markdown = self._derivations(markdown, note, note.body_line)
-        markdown = math.guard_math_brackets(renderer.render(markdown, note, note.body_line))
+        markdown = renderer.render(markdown, note, note.body_line)
+        markdown += references_for(note, renderer.citations, html_url)
+        markdown = math.guard_math_brackets(markdown)
         markdown = obsidian_markdown.obsidian_markdown(markdown)
         markdown = math.separate_display_math(normalise_lists(markdown))
         return defuse_unclosed(markdown, fragments)  # Markdown rescans from unclosed openers
@@ -235,6 +252,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         card = render_notes.header_card(note, url_of, self.plain) + phone_toc(page.toc)
         content = obsidian_markdown.unique_ids(render_notes.style_sections(html))
         content = render_notes.with_card_words(content, note)
+        content = with_folded_words(content)  # `uberblick` finds `Überblick` in the search
         parts = list(render_notes.place_card(card, content))
         parts += [hook(state, path, page.url) for hook in self.extensions.page_html]
         if self.config.backlinks:
@@ -332,6 +350,14 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.state is None:
             raise RuntimeError("the lemma plugin was used before on_config")
         return self.state
+
+    def _citations(self, state: SiteState) -> Any:  # Citations
+        """The public vault's citations against the bibliography read by `on_config`."""
+        from ..citations import Citations
+
+        if self.cited is None or self.cited.vault is not state.vault:
+            self.cited = Citations(state.vault, self.bibliography)
+        return self.cited
 
     def _url(self, target: str, page: Page) -> str | None:
         url = self.urls.get(target)

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from ..links import (
@@ -29,6 +30,7 @@ from ..links import (
 )
 from ..model import Note, SourcePos, WikiLink
 from ..vault import ResolvedLink, Vault
+from . import render_citations
 from .fragments import Fragments
 from .raw_html import raw_html_regions
 from .tag_paths import tag_page
@@ -100,6 +102,8 @@ class LinkRenderer:
     #: where the HTML of links goes (with `html_url`): the Markdown then holds inert markers
     #: instead of link syntax, which Python-Markdown would rescan per link (see fragments.py)
     fragments: Fragments | None = None
+    #: what citations mean (the bibliography); None: citekeys of the vault's notes only
+    citations: Any = None  # lemma.citations.Citations
     # embeds rendered on this page: (host, note, heading, depth) -> (text, what it embeds,
     # what was being shown above it then); what the embed being rendered now reaches
     _embeds: dict[tuple[str, str, str | None, int], tuple[str, frozenset[str], frozenset[str]]] \
@@ -115,8 +119,12 @@ class LinkRenderer:
             text = Fragments.clean(text)
         raw = raw_html_regions(text) if "<" in text else Regions([])
         edits: list[tuple[int, int, str]] = []
+        cites: list[ResolvedLink] = []
         for link in parse_links(text, note.path, first_line):
             resolved = self.vault.resolve(link, note)
+            if link.cite is not None:
+                cites.append(resolved)
+                continue
             if not resolved.ok and report and resolved.status != "private":
                 self.warn(link.pos, self.problems.get(link.pos) or _problem(resolved))
             if link.start in raw:
@@ -124,10 +132,23 @@ class LinkRenderer:
             else:
                 replacement = self._render_one(resolved, host, stack or (note.path,), report)
             edits.append((link.start, link.end, replacement))
+        if cites:
+            edits += self._citations(cites, host, report)
         edits += block_id_anchors(text, keep=not stack)
         if "#" in text:
             edits += self._tags(text, host, raw)
         return apply_edits(text, edits)
+
+    def _citations(self, cites: list[ResolvedLink], host: str,
+                   report: bool) -> list[tuple[int, int, str]]:
+        """Each citation group as one author–year parenthesis (see `render_citations`)."""
+        if self.citations is None:
+            from ..citations import Citations
+
+            self.citations = Citations(self.vault)
+        return render_citations.group_edits(cites, self.citations,
+                                            lambda target: relative_url(host, target),
+                                            self.warn if report else None)
 
     def _render_one(self, r: ResolvedLink, host: str, stack: tuple[str, ...],
                     report: bool) -> str:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..macros import expand_macros
 from .extensions import ASSETS
 from .tex_words import tex_text
 
@@ -54,7 +55,15 @@ class Typesetter:
     formula used on many pages, or unchanged across `mkdocs serve` rebuilds, is typeset once."""
 
     cache: dict[tuple[str, bool], tuple[str, str | None]] = field(default_factory=dict)
+    #: the project's `katex_macros` (see `lemma.macros`), handed to KaTeX with every formula
+    macros: dict[str, str] = field(default_factory=dict)
     _context: Any = None
+
+    def use_macros(self, macros: dict[str, str]) -> None:
+        """Typeset with `macros` from now on (the cache is dropped when they change)."""
+        if macros != self.macros:
+            self.macros = dict(macros)
+            self.cache.clear()
 
     def render(self, latex: str, display: bool) -> tuple[str, str | None]:
         """(KaTeX HTML, None), or (KaTeX's error markup, the parse error) for bad TeX."""
@@ -68,7 +77,8 @@ class Typesetter:
         from py_mini_racer import JSTimeoutException
 
         def call() -> Any:
-            return self._js().call("lemmaRender", latex, display, OPTIONS,
+            options = {**OPTIONS, "macros": dict(self.macros)} if self.macros else OPTIONS
+            return self._js().call("lemmaRender", latex, display, options,
                                    timeout_sec=SECONDS_PER_FORMULA)
         try:
             if _in_event_loop():  # mini-racer's timeout refuses to block a running loop
@@ -136,7 +146,7 @@ def typeset_html(content: str, typesetter: Typesetter, report: Report | None = N
         typeset, error = typesetter.render(latex, tag == "div" or opening not in (None, "\\("))
         if error is not None and report is not None:
             report(latex, error)
-        words = html.escape(tex_text(latex), quote=False)
+        words = html.escape(tex_text(expand_macros(latex, typesetter.macros)), quote=False)
         return (f'<{tag} class="arithmatex{classes}"><lemma-math data-search-exclude>{typeset}'
                 f'</lemma-math></{tag}><span class="lemma-search-text" hidden>{words}</span>')
     return _ARITHMATEX.sub(swap, content)

@@ -1,0 +1,64 @@
+"""Text for full-text search in any script: CJK split into characters, accents folded.
+
+SQLite's `unicode61` tokenizer reads a run of Chinese, Japanese or Korean characters as one
+word, so `正切核` would find nothing inside `正切核的定义`. Indexed text gets a zero-width space
+around each CJK character (each becomes a token) and a query's CJK run becomes the phrase of
+its characters: a phrase of consecutive characters is a substring match, with no segmenter
+and no ICU. `unicode61` folds most accents itself (`Überblick` ~ `uberblick`); letters it
+keeps (`ł ø æ œ ß đ þ`) are folded here into an extra column of the words that change.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Han (with extensions A and compatibility ideographs), kana, Hangul syllables and jamo.
+CJK = (r"\u1100-\u11ff\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+       r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+ZWSP = "\u200b"  # a separator to unicode61 (category Cf), invisible in a snippet
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae",
+                       "œ": "oe", "Œ": "Oe", "ß": "ss", "ẞ": "SS", "đ": "d", "Đ": "D",
+                       "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
+_FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+_WORD = re.compile(r"\w+")
+
+
+def index_text(text: str) -> str:
+    """`text` as the search table stores it: each CJK character a separate token."""
+    if not _CJK_CHAR.search(text):
+        return text
+    return _CJK_CHAR.sub(lambda m: f"{ZWSP}{m.group(0)}{ZWSP}", text)
+
+
+def shown_text(snippet: str) -> str:
+    """A snippet of indexed text as written (the zero-width spaces taken out)."""
+    return snippet.replace(ZWSP, "")
+
+
+def folded_words(*texts: str) -> str:
+    """The words of `texts` that `fold_letters` changes, folded (for an extra column)."""
+    found: dict[str, None] = {}
+    for text in texts:
+        if _FOLDABLE.search(text):
+            for word in _WORD.findall(text):
+                if _FOLDABLE.search(word):
+                    found[fold_letters(word)] = None
+    return " ".join(found)
+
+
+def fold_letters(text: str) -> str:
+    """Letters that Unicode does not decompose, as their ASCII reading (`Łódź` -> `Lódź`)."""
+    return text.translate(_FOLD)
+
+
+def query_words(text: str) -> list[str]:
+    """The tokens of a query word or phrase: `\\w+` runs, each CJK character on its own,
+    undecomposable letters folded."""
+    words = []
+    for word in _WORD.findall(fold_letters(text)):
+        if _CJK_CHAR.search(word):
+            words += [w for w in _CJK_CHAR.sub(lambda m: f" {m.group(0)} ", word).split()]
+        else:
+            words.append(word)
+    return words
