@@ -25,7 +25,7 @@ def entries(text: str) -> list[dict[str, str]]:
 
 def test_summary_is_the_summary_sections_first_paragraph() -> None:
     note = parse_note("papers/p.md", PAPER)[0]
-    assert summary(note) == "The real claim, with x 2."  # formulas as words
+    assert summary(note) == "The real claim, with x²."  # formulas as readable text
 
 
 def test_ids_come_from_site_url_else_differ_per_site() -> None:

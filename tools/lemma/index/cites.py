@@ -15,7 +15,7 @@ from .queries import BacklinkRow
 
 def citing(db: sqlite3.Connection, key: str) -> list[BacklinkRow]:
     """Every citation of `key` (with its sentence), sorted by the citing note's title."""
-    from ..graph.text import link_sentence
+    from ..link_text import link_sentence
 
     rows = db.execute(
         'SELECT l.source, n.title, l.line, l.start, l."end", n.note FROM links l '

@@ -57,6 +57,8 @@ def _watch_ourselves(server: LemmaServer) -> None:
     for load in server.loads:
         if load.live is not None and load.watch is None:
             load.watch = DiskWatch(load.live.root, server, load, loop)
+            # what changed before the refusal arrived has no event: look at the vault once
+            load.watch.add([load.live.root])
 
 
 def reread(server: LemmaServer, files: list[Path | None]) -> None:
