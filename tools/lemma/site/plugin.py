@@ -52,7 +52,7 @@ from .page_toc import phone_toc
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
 from .render_citations import load_site_bibliography, references_for
 from .render_links import PAGED, LinkRenderer
-from .search_words import cjk_separator, with_folded_words
+from .search_words import search_separator, with_folded_words
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
 from .typeset import Typesetter, source_line, typeset_html
@@ -60,7 +60,6 @@ from .typeset import Typesetter, source_line, typeset_html
 log = logging.getLogger("mkdocs.plugins.lemma")
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
 REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
-SEARCH_SEPARATOR = r'[\s\-,;:!=\[\]()"/|]+|\.(?!\d)|&[lg]t;|&amp;'
 NAV_ORDER = ("index.md", "papers/index.md", "papers/authors.md", "takes/index.md",
              "concepts/index.md", "digests/index.md", "notes.md", "tags/index.md")
 
@@ -106,7 +105,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             if "navigation.prune" not in features:
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
-        _search_separator(config)
+        search_separator(config.plugins)
         css, js = page_assets()
         self.macros = site_macros(self.config.katex_macros)
         self.typesetter.use_macros(self.macros)
@@ -123,7 +122,6 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                    max_bytes_option(self.config.max_note_size))
         self.bibliography = load_site_bibliography(self.config.bibliography, base,
                                                    base / self.config.cache_dir)
-        cjk_separator(config.plugins)
         self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config
@@ -436,19 +434,6 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
 def _modified() -> bool:
     return True
-
-
-def _search_separator(config: MkDocsConfig) -> None:
-    """Search words split at brackets, commas and `=` too, so `(WWᵀ)⁻¹` indexes `WWᵀ` and `⁻¹`
-    (kept when the site chose its own separator)."""
-    for name in ("search", "material/search"):
-        search = config.plugins.get(name)
-        options = getattr(search, "config", None)
-        if options is not None and options.get("separator") in (None, "", r"[\s\-]+"):
-            options["separator"] = SEARCH_SEPARATOR
-            index = getattr(search, "search_index", None)  # Material copies its options
-            if isinstance(getattr(index, "config", None), dict):
-                index.config["separator"] = SEARCH_SEPARATOR
 
 
 def _tag_page(path: str) -> bool:

@@ -19,23 +19,25 @@ from ..search_text import CJK, fold_letters
 
 #: Material's own default (its English `search.config.separator`).
 DEFAULT_SEPARATOR = r"[\s\-]+"
+#: Lemma's: words also split at brackets, commas and `=` (so `(WWᵀ)⁻¹` indexes `WWᵀ` and `⁻¹`),
+#: and around every CJK character (each one a term: Chinese and Japanese have no spaces).
 CJK_SPLIT = f"|(?<=[{CJK}])|(?=[{CJK}])"
+SEARCH_SEPARATOR = r'[\s\-,;:!=\[\]()"/|]+|\.(?!\d)|&[lg]t;|&amp;' + CJK_SPLIT
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 
 
-def cjk_separator(plugins: Any) -> None:
-    """Extend the search plugin's separator with CJK splits, unless the project chose its own
-    separator (then it is left alone)."""
-    search = plugins.get("material/search") or plugins.get("search")
-    if search is None or not hasattr(search, "config") or "separator" not in search.config:
-        return
-    current = search.config.separator
-    if current in (None, "", DEFAULT_SEPARATOR):
-        search.config.separator = DEFAULT_SEPARATOR + CJK_SPLIT
+def search_separator(plugins: Any) -> None:
+    """Give the search plugin Lemma's separator, unless the project chose its own."""
+    for name in ("search", "material/search"):
+        search = plugins.get(name)
+        options = getattr(search, "config", None)
+        if options is None or options.get("separator") not in (None, "", DEFAULT_SEPARATOR):
+            continue
+        options["separator"] = SEARCH_SEPARATOR
         index = getattr(search, "search_index", None)  # made by its on_config, if run already
-        if index is not None and isinstance(getattr(index, "config", None), dict):
-            index.config["separator"] = search.config.separator
+        if isinstance(getattr(index, "config", None), dict):
+            index.config["separator"] = SEARCH_SEPARATOR
 
 
 def unaccented(word: str) -> str:
