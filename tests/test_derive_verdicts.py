@@ -224,3 +224,25 @@ def test_the_time_box_is_honoured_with_several_jobs() -> None:
     blocks = [parse(body, "one"), parse(body, "two")]
     results = check_derivations(blocks, jobs=2, time_box=0.5)
     assert [r.links[0].message.startswith("time box of 0.5 s") for r in results] == [True, True]
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_a_worker_has_its_memory_budget_beyond_what_the_parent_reserved() -> None:
+    """A parent that reserved a large address space (V8, which the site's typesetting starts,
+    reserves terabytes) still gives each worker its budget: the cap counts from what is mapped,
+    not from zero (every check of a `mkdocs serve` rebuild failed with MemoryError before)."""
+    import mmap
+
+    from lemma.derive.running import workers
+
+    reserved = mmap.mmap(-1, workers.MEMORY_LIMIT + (1 << 30), prot=0)  # PROT_NONE: no memory
+    try:
+        outcome = workers.run(_allocate, 64, timeout=30)
+    finally:
+        reserved.close()
+    assert outcome.status == "ok" and outcome.value == 64 * 1024 * 1024
+    runaway = workers.run(_allocate, workers.MEMORY_LIMIT // (1024 * 1024) + 512, timeout=60)
+    assert runaway.status == "error" and "memory" in runaway.message.lower()

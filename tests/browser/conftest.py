@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -47,20 +48,30 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """A static server for a built site on 127.0.0.1, in a thread: its base URL."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def base_url(corpus_site: Path) -> Iterator[str]:
-    """A static server for the built site on 127.0.0.1, in a thread."""
-    handler = functools.partial(_Quiet, directory=str(corpus_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    """The corpus site, served."""
+    with serve_site(corpus_site) as url:
+        yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one test module: Playwright's sync API runs an event loop in this thread
+    while it is open, which must be over before the asyncio tests (pytest-lsp) run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

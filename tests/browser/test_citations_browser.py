@@ -4,15 +4,12 @@ Korean text and folds accents."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, _Quiet
+from tests.browser.conftest import ARTIFACTS, serve_site
 from tests.test_site_citations import build_vault, copy_vault
 
 EXTRA = {
@@ -33,12 +30,8 @@ def citations_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yml = (root / "mkdocs.yml").read_text("utf-8").replace("plugins:\n", "plugins:\n  - search\n")
     (root / "mkdocs.yml").write_text(yml, "utf-8")
     site = build_vault(root)
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_site(site) as url:
+        yield url
 
 
 def test_citation_hover_text_and_references(visit, citations_url: str) -> None:

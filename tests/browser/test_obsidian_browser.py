@@ -3,15 +3,12 @@ vendored library (fetched only by the page that has a diagram), no console error
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, _Quiet
+from tests.browser.conftest import ARTIFACTS, serve_site
 from tests.test_site_build import MKDOCS_YML, build_site
 from tests.test_site_obsidian import VAULT
 
@@ -29,12 +26,8 @@ PALETTE = """  palette:
 def obsidian_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yml = MKDOCS_YML.replace("  name: material\n", "  name: material\n" + PALETTE)
     site = build_site(tmp_path_factory.mktemp("obsidian-browser"), VAULT, strict=False, yml=yml)
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_site(site) as url:
+        yield url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

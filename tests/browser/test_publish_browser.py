@@ -4,14 +4,11 @@ base table show, the feed's ids come from site_url. Screenshots go to test-artif
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, _Quiet
+from tests.browser.conftest import ARTIFACTS, serve_site
 from tests.test_site_publish_vault import build_vault_site
 
 pytestmark = pytest.mark.browser
@@ -36,12 +33,8 @@ LISTS_JS = """() => {
 @pytest.fixture(scope="module")
 def vault_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build_vault_site(tmp_path_factory.mktemp("publish-browser"))
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_site(site) as url:
+        yield url
 
 
 def shot(v, name: str) -> None:

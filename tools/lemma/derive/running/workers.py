@@ -66,6 +66,15 @@ def _failure(exc: BaseException) -> tuple[str, Any, str]:
     return ("error", None, f"{type(exc).__name__}: {exc}{where}"[:500])
 
 
+def _mapped() -> int:
+    """Bytes of address space this process has mapped (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool,
            cpu_seconds: float) -> None:
     """Body of a forked child: compute, pickle the outcome into `fd`, and leave at once.
@@ -79,7 +88,8 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], fd: int, stream: bool,
         signal.setitimer(signal.ITIMER_VIRTUAL, max(cpu_seconds, 0.01))  # SIGVTALRM kills it
         try:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            cap = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+            cap = _mapped() + MEMORY_LIMIT  # what the parent had mapped (V8 reserves TBs) + budget
+            cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
         except (ValueError, OSError):
             pass
