@@ -60,3 +60,11 @@ def test_undefined_macros_with_positions() -> None:
         ("t.md:7:39", "warning", "\\gradd is not a KaTeX command nor one of the katex_macros",
          "define it under katex_macros in the lemma block of mkdocs.yml"),
     ]
+
+
+def test_a_letter_after_a_line_break_is_no_command() -> None:
+    text = "---\ntitle: T\n---\n$\\begin{pmatrix}a&b\\\\b&c\\end{pmatrix}$ and $\\\\\\bogus$\n"
+    note, _ = parse_note("t.md", text)
+    assert [d.message for d in undefined_macros(note, {})] == [
+        "\\bogus is not a KaTeX command nor one of the katex_macros"]
+    assert expand_macros("a\\\\RR", {"\\RR": "\\mathbb{R}"}) == "a\\\\RR"  # `\\` then RR

@@ -20,7 +20,9 @@ from .model import Diagnostic, Note, Severity, SourcePos
 
 #: The vendored KaTeX, whose string literals name every command it knows.
 KATEX_JS = Path(__file__).parent / "site" / "assets" / "katex" / "katex.min.js"
-_COMMAND = re.compile(r"\\([A-Za-z]+)")
+#: A command `\name` (group 1), or a `\\` line break taken whole (group 1 None), so that
+#: the `b` after a line break (`\\b`) is no command `\b`.
+_COMMAND = re.compile(r"\\(?:\\|([A-Za-z]+))")
 _DEFINED = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)|\\[gx]?def\s*\\([A-Za-z]+)"
                       r"|\\(?:Declare)?MathOperator\*?\s*\{?\\([A-Za-z]+)")
 _MAX_EXPANSIONS = 10
@@ -115,7 +117,7 @@ def undefined_macros(note: Note, macros: dict[str, str]) -> list[Diagnostic]:
     for start, end in math_regions(body, code):
         for command in _COMMAND.finditer(body, start, end):
             name = command.group(1)
-            if name in known or name in defined:
+            if name is None or name in known or name in defined:
                 continue
             close = difflib.get_close_matches(name, sorted(known | defined), n=1, cutoff=0.75)
             hint = (f"did you mean \\{close[0]}? or define it" if close else "define it")
