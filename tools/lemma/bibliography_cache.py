@@ -15,7 +15,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from .bibliography import Bibliography, Name, Reference, load_bibliography
+from .bibliography import Bibliography, Name, Reference, bibliography_files, load_bibliography
 from .model import Diagnostic, Severity, SourcePos
 
 CACHE_NAME = "bibliography.json"
@@ -75,3 +75,10 @@ def _from_json(data: dict[str, Any]) -> Bibliography:
                                Severity(p["severity"]), p["code"], p["message"], p["hint"])
                     for p in data["problems"]]
     return bib
+
+
+def project_bibliography(option: Any, base: Path, cache_dir: Path) -> Bibliography:
+    """The entries of a `bibliography:` option (paths relative to mkdocs.yml's folder `base`),
+    through the cache in `cache_dir` that the CLI, the site and the language server share."""
+    files = bibliography_files(option, base)
+    return cached_bibliography(files, base, cache_dir) if files else Bibliography()

@@ -139,14 +139,11 @@ class Project:
 
     def bibliography(self) -> Any:  # Bibliography
         """The entries of the `bibliography:` files (paths relative to mkdocs.yml's folder)."""
-        from ..bibliography import Bibliography, bibliography_files
-        from ..bibliography_cache import cached_bibliography
+        from ..bibliography_cache import project_bibliography
 
         base = self.config_file.parent if self.config_file else Path.cwd()
-        files = bibliography_files(self.options.get("bibliography"), base)
-        if not files:
-            return Bibliography()
-        return cached_bibliography(files, base, base / ".lemma-cache")  # beside mkdocs.yml
+        return project_bibliography(self.options.get("bibliography"), base,
+                                    base / ".lemma-cache")  # beside mkdocs.yml
 
     def citations(self, vault: Any) -> Any:  # Citations
         """The vault's citations against its bibliography."""

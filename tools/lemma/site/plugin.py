@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..bases.base import Base
+from ..bibliography_cache import project_bibliography
 from ..canvas import Canvas, canvas_note
 from ..config import configured_slugify
 from ..links import strip_comments
@@ -50,7 +51,7 @@ from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
 from .page_toc import phone_toc
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
-from .render_citations import load_site_bibliography, references_for
+from .render_citations import references_for
 from .render_links import PAGED, LinkRenderer
 from .search_words import search_separator, with_folded_words
 from .state import SiteState, log_problem
@@ -120,8 +121,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             self.state = SiteState(root, cache_dir, self.config.check, self.config.jobs,
                                    self.config.time_box, slugify,
                                    max_bytes_option(self.config.max_note_size))
-        self.bibliography = load_site_bibliography(self.config.bibliography, base,
-                                                   base / self.config.cache_dir)
+        self.bibliography = project_bibliography(self.config.bibliography, base,
+                                                 base / self.config.cache_dir)
         self.cited = None
         docs_files.install()  # no endless walk through a symlink loop, no FIFO read
         return config

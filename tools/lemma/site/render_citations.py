@@ -11,10 +11,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
 
-from ..bibliography import Bibliography, Reference, bibliography_files
+from ..bibliography import Reference
 from ..citations import Citations
 from ..cite_style import narrative, parenthetical, reference_html, reference_text, sort_key
 from ..model import Note, SourcePos
@@ -108,13 +106,4 @@ def references_for(note: Note, citations: Citations | None, html_url: HtmlUrl | 
     taken = any(h.text.strip().casefold() == "references" for h in note.headings)
     return references_section(citations.cited_keys(note.path), citations, html_url,
                               "Cited works" if taken else "References")
-
-
-def load_site_bibliography(option: Any, base: Path, cache_dir: Path) -> Bibliography:
-    """The plugin's `bibliography` option read (paths relative to mkdocs.yml's folder),
-    through the cache the CLI shares (`bibliography_cache`)."""
-    from ..bibliography_cache import cached_bibliography
-
-    files = bibliography_files(option, base)
-    return cached_bibliography(files, base, cache_dir) if files else Bibliography()
 
