@@ -105,6 +105,40 @@ def test_global_data_stays_within_budget_at_1000_notes(tmp_path) -> None:
     assert len(text.encode("utf-8")) <= 300_000
 
 
+def test_layout_brings_stray_notes_in_beside_the_main_component() -> None:
+    ring = {f"r{i:02d}": {f"r{(i + 1) % 40:02d}", f"r{(i - 1) % 40:02d}"} for i in range(40)}
+    graph = {**ring, "lonely": set(), "p": {"q"}, "q": {"p"}}
+    positions = layout(graph)
+    main = [positions[n] for n in ring]
+    cx, cy = (sum(p[0] for p in main) / 40, sum(p[1] for p in main) / 40)
+    reach = max(math.dist(p, (cx, cy)) for p in main)
+    for stray in ("lonely", "p", "q"):  # just outside the ring, not far away
+        assert reach < math.dist(positions[stray], (cx, cy)) < 1.6 * reach
+
+
+@pytest.mark.parametrize("files, by", [
+    ({"A/x.md": "[[y]]", "B/y.md": "", "z.md": ""}, "folder"),
+    ({"A/x.md": note("X"), "B/y.md": note("Y", kind="paper")}, "kind"),
+    ({"x.md": "[[y]]", "y.md": ""}, "kind"),
+], ids=["one-kind-in-folders", "kinds-differ", "one-folder"])
+def test_notes_are_coloured_by_folder_only_when_all_share_one_kind(make_vault, files, by) -> None:
+    graph = build_graph(make_vault(files))
+    data = graph_view.global_data(graph, {})
+    assert data["by"] == by
+    folders = [data["f"][row[7]] for row in data["n"]]
+    assert folders == [p.partition("/")[0] if "/" in p else "" for p in graph.notes()]
+
+
+def test_local_data_names_only_the_folders_it_draws(make_vault) -> None:
+    graph = build_graph(make_vault({"A/x.md": "[[y]]", "A/w.md": "", "B/y.md": "", "C/z.md": ""}))
+    everything = graph_view.global_data(graph, {})["f"]
+    data = graph_view.local_data(graph, "A/x.md", "A/x/", {})
+    assert data["by"] == "folder"
+    assert {everything[row[5]] for row in data["n"]} == {"A", "B"}
+    assert sorted(data["f"].values()) == ["A", "B"]
+    assert all(data["f"][str(row[5])] == everything[row[5]] for row in data["n"])
+
+
 def test_local_data_is_the_note_then_its_neighbours_then_capped_depth_two(synthetic) -> None:
     vault, graph = synthetic
     path = max(graph.notes(), key=lambda p: len(graph.adjacency()[p]))
@@ -173,7 +207,7 @@ def test_default_url_follows_mkdocs_directory_urls(path: str, url: str) -> None:
 
 def test_graph_assets_fit_the_budget_and_load_nothing_from_outside() -> None:
     total = sum((ASSETS / name).stat().st_size for name in GRAPH_ASSETS)
-    assert total <= 60_000
+    assert total <= 64_000  # label placement clear of nodes and folder colours took 4 KB
     for name in GRAPH_ASSETS:
         text = (ASSETS / name).read_text(encoding="utf-8")
         assert not re.search(r"https?://", text), name

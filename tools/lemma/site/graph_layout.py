@@ -30,6 +30,7 @@ def layout(adjacency: Mapping[str, set[str]], groups: Sequence[Sequence[str]] | 
     if not nodes:
         return {}
     unit = _place(nodes, adjacency, {}, [list(g) for g in groups] if groups else None, seed)
+    unit = _gather(unit, _components(nodes, adjacency))
     scale = SPACING * math.sqrt(len(nodes)) * 0.62
     return {n: (x * scale, y * scale) for n, (x, y) in unit.items()}
 
@@ -76,6 +77,56 @@ def _place(nodes: list[str], adjacency: Mapping[str, set[str]],
         for n, (x, y) in local.items():
             out[n] = ((cx + x * r) / extent, (cy + y * r) / extent)
     return out
+
+
+def _components(nodes: list[str], adjacency: Mapping[str, set[str]]) -> list[list[str]]:
+    """Connected components, largest first (ties by first member), members sorted."""
+    seen: set[str] = set()
+    found = []
+    for start in nodes:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, members = [start], []
+        while stack:
+            n = stack.pop()
+            members.append(n)
+            for m in adjacency[n]:
+                if m not in seen and m in adjacency:
+                    seen.add(m)
+                    stack.append(m)
+        found.append(sorted(members))
+    return sorted(found, key=lambda c: (-len(c), c[0]))
+
+
+def _gather(points: dict[str, Point], components: list[list[str]]) -> dict[str, Point]:
+    """Stray components (an isolated note, a pair) moved in to just outside the largest one,
+    each in its own direction, then renormalised: one orphan far out would otherwise shrink
+    the whole drawing to a corner of the view."""
+    if len(components) < 2:
+        return points
+    discs = []
+    for c in components:
+        cx = sum(points[n][0] for n in c) / len(c)
+        cy = sum(points[n][1] for n in c) / len(c)
+        r = max(math.hypot(points[n][0] - cx, points[n][1] - cy) for n in c)
+        discs.append((cx, cy, r + 0.6 / math.sqrt(len(points))))
+    mx, my, mr = discs[0]
+    centres = [(mx, my)]
+    for cx, cy, r in discs[1:]:
+        d = math.hypot(cx - mx, cy - my)
+        reach = mr + r
+        if d > reach:
+            cx, cy = mx + (cx - mx) * reach / d, my + (cy - my) * reach / d
+        centres.append((cx, cy))
+    radii = [r for _, _, r in discs]
+    centres = _separate(centres, radii, gap=0.0)
+    moved = {}
+    for c, (cx, cy), (ox, oy, _) in zip(components, centres, discs, strict=True):
+        for n in c:
+            moved[n] = (points[n][0] + cx - ox, points[n][1] + cy - oy)
+    order = list(points)
+    return dict(zip(order, _normalise([moved[n] for n in order]), strict=True))
 
 
 def _split(nodes: list[str], adjacency: Mapping[str, set[str]], seed: int) -> list[list[str]]:

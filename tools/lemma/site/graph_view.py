@@ -5,12 +5,14 @@ A site extension (see `extensions.py`): `pages` adds `graph.md`, `files` writes 
 neighbourhood and its text alternative. Layouts are computed here, at build time, so browsers
 draw the global graph without running any physics. The data is compact JSON with short keys:
 
-- global: `{"v": 1, "kinds": [...], "tags": [...], "n": [[x, y, size, kind, title, url,
-  [tag, ...]], ...], "e": [a, b, a, b, ...], "h": [i, ...]}` — kind and tags index
-  `kinds`/`tags`, `e` pairs index `n`, `url` is site-relative, `size` 0–9 ranks PageRank, `h`
-  lists the `HUBS` notes of highest PageRank (always labelled).
-- local: `{"kinds": [...], "n": [[title, url, kind, depth, size], ...], "e": [...]}` — node 0 is
-  the page's note, `url` is relative to the page, depth 2 is capped at `LOCAL_MAX` nodes.
+- global: `{"v": 1, "kinds": [...], "tags": [...], "f": [...], "by": "kind" | "folder",
+  "n": [[x, y, size, kind, title, url, [tag, ...], folder], ...], "e": [a, b, a, b, ...],
+  "h": [i, ...]}` — kind, tags and folder index `kinds`/`tags`/`f`, `e` pairs index `n`, `url`
+  is site-relative, `size` 0–9 ranks PageRank, `h` lists the `HUBS` notes of highest PageRank
+  (always labelled), `by` says what colours the nodes (`colour_by`).
+- local: `{"kinds": [...], "f": {folder: name}, "by": ..., "n": [[title, url, kind, depth,
+  size, folder], ...], "e": [...]}` — node 0 is the page's note, `url` is relative to the page,
+  `folder` is the global graph's folder index (same colours), depth 2 is capped at `LOCAL_MAX`.
 """
 
 from __future__ import annotations
@@ -99,8 +101,40 @@ def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
                 edges += (i, index[q])
     ranks = graph.pagerank()
     hubs = sorted(notes, key=lambda p: (-ranks.get(p, 0.0), p))[:HUBS]
-    return {"v": 1, "kinds": KINDS, "tags": tags, "n": rows, "e": edges,
-            "h": sorted(index[p] for p in hubs)}
+    folders = cached_folders(graph)
+    for row, p in zip(rows, notes, strict=True):
+        row.append(folders["index"][top_folder(p)])
+    return {"v": 1, "kinds": KINDS, "tags": tags, "f": folders["names"], "by": folders["by"],
+            "n": rows, "e": edges, "h": sorted(index[p] for p in hubs)}
+
+
+def top_folder(path: str) -> str:
+    """The note's top-level folder ("" for a note at the vault's root)."""
+    head, sep, _ = path.partition("/")
+    return head if sep else ""
+
+
+def folder_groups(graph: Any) -> dict[str, Any]:
+    """Top-level folders, most notes first, and what colours the graph: the kind, unless every
+    note has the same kind (a plain Obsidian vault) and the notes sit in several folders."""
+    count: dict[str, int] = {}
+    for p in graph.notes():
+        count[top_folder(p)] = count.get(top_folder(p), 0) + 1
+    names = sorted(count, key=lambda f: (-count[f], f.casefold(), f))
+    kinds = {graph.graph.nodes[p]["kind"] for p in graph.notes()}
+    by = "folder" if len(kinds) <= 1 and len(names) > 1 else "kind"
+    return {"names": names, "index": {f: i for i, f in enumerate(names)}, "by": by}
+
+
+_folders: dict[str, Any] = {}
+
+
+def cached_folders(graph: Any) -> dict[str, Any]:
+    """`folder_groups`, once per PageRank result like `node_sizes` (every local graph reads it)."""
+    ranks = graph.pagerank()
+    if _folders.get("ranks") is not ranks:
+        _folders.update(ranks=ranks, groups=folder_groups(graph))
+    return _folders["groups"]
 
 
 def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
@@ -159,15 +193,19 @@ def local_data(graph: Any, path: str, page_url: str, urls: Mapping[str, str],
     sizes = node_sizes(graph)
     index = {p: i for i, p in enumerate(depth)}
     attrs = graph.graph.nodes
+    folders = cached_folders(graph)
     rows = [[attrs[p]["title"], relative(urls.get(p, default_url(p)), page_url),
-             KINDS.index(attrs[p]["kind"]), d, sizes.get(p, 0)] for p, d in depth.items()]
+             KINDS.index(attrs[p]["kind"]), d, sizes.get(p, 0), folders["index"][top_folder(p)]]
+            for p, d in depth.items()]
     edges: list[int] = []
     for p, i in index.items():
         for q in sorted(adjacency[p]):
             j = index.get(q)
             if j is not None and j > i and (depth[p] < 2 or depth[q] < 2):
                 edges += (i, j)
-    return {"kinds": KINDS, "n": rows, "e": edges}
+    used = sorted({row[5] for row in rows})
+    return {"kinds": KINDS, "f": {str(i): folders["names"][i] for i in used}, "by": folders["by"],
+            "n": rows, "e": edges}
 
 
 def page_html(state: Any, note_path: str, page_url: str) -> str:

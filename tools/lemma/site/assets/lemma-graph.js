@@ -39,7 +39,52 @@
     this.edges = [];
     this.shown = new Uint8Array(count).fill(1);
     this.hub = new Uint8Array(count);
+    this.group = new Uint8Array(count); /* the colour: the kind, or the folder's colour slot */
   }
+  /* Colour by kind, or (a vault whose notes all have one kind) by top-level folder: the FOLDERS
+     largest folders get a colour each, the rest share "Other folders". */
+  var FOLDERS = 11;
+  Model.prototype.colourBy = function (data, folderOf) {
+    var m = this;
+    m.byFolder = data.by === "folder";
+    if (!m.byFolder) {
+      m.groupNames = m.kinds.map(function (k) { return LABELS[k]; });
+      m.groupClass = m.kinds.map(function (k) { return "lemma-graph-kind-" + k; });
+      for (var i = 0; i < m.n; i++) m.group[i] = m.kind[i];
+      return;
+    }
+    var names = data.f || [];
+    m.groupNames = []; m.groupClass = [];
+    for (var s = 0; s <= FOLDERS; s++) {
+      m.groupNames.push(s < FOLDERS ? (names[s] === "" ? "Top level" : names[s]) : "Other folders");
+      m.groupClass.push("lemma-graph-c" + s);
+    }
+    for (i = 0; i < m.n; i++) m.group[i] = Math.min(folderOf(i), FOLDERS);
+  };
+  /* Connected components, so the view can fit the main one(s) rather than every stray note. */
+  Model.prototype.components = function () {
+    var m = this, comp = new Int32Array(m.n).fill(-1), sizes = [];
+    for (var s = 0; s < m.n; s++) {
+      if (comp[s] >= 0) continue;
+      var stack = [s], c = sizes.length, size = 0;
+      comp[s] = c;
+      while (stack.length) {
+        var v = stack.pop(); size++;
+        m.adj[v].forEach(function (u) { if (comp[u] < 0) { comp[u] = c; stack.push(u); } });
+      }
+      sizes.push(size);
+    }
+    m.comp = comp;
+  };
+  /* The notes the view fits: the shown part of each component at least a quarter the size of the
+     largest (and of two notes or more), so an isolated note does not squeeze the rest. */
+  Model.prototype.mainNodes = function () {
+    var m = this, count = {}, best = 0, i, keep = new Uint8Array(m.n);
+    if (!m.comp) m.components();
+    for (i = 0; i < m.n; i++) if (m.shown[i]) best = Math.max(best, count[m.comp[i]] = (count[m.comp[i]] || 0) + 1);
+    for (i = 0; i < m.n; i++) keep[i] = m.shown[i] && (best < 2 || count[m.comp[i]] >= Math.max(2, best / 4)) ? 1 : 0;
+    return keep;
+  };
   /* The HUBS most central notes (by size class, ties included) are labelled whatever the zoom. */
   var HUBS = 10;
   Model.prototype.markHubs = function () {
@@ -54,9 +99,10 @@
     });
   };
   /* Turn the drawing a quarter so its long side runs along the stage's long side. */
-  Model.prototype.orient = function (w, h) {
+  Model.prototype.orient = function (w, h, keep) {
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, i;
     for (i = 0; i < this.n; i++) {
+      if (!keep[i]) continue;
       x0 = Math.min(x0, this.x[i]); x1 = Math.max(x1, this.x[i]); y0 = Math.min(y0, this.y[i]); y1 = Math.max(y1, this.y[i]);
     }
     if (this.n < 3 || (w >= h) === (x1 - x0 >= y1 - y0)) return false;
@@ -92,6 +138,7 @@
       m.x[i] = row[0]; m.y[i] = row[1]; m.size[i] = row[2]; m.kind[i] = row[3];
       m.title[i] = row[4]; m.url[i] = new URL(row[5], ROOT).href; m.tags[i] = row[6];
     });
+    m.colourBy(data, function (i) { return data.n[i][7] || 0; });
     m.link(data.e);
     m.level();
     if (data.h) data.h.forEach(function (i) { m.hub[i] = 1; });
@@ -108,6 +155,7 @@
       m.title[i] = row[0]; m.url[i] = new URL(row[1], location.href).href; m.kind[i] = row[2];
       m.depth[i] = row[3]; m.size[i] = row[4]; m.tags[i] = [];
     });
+    m.colourBy(data, function (i) { return keep[i][5] || 0; });
     var flat = [];
     for (var k = 0; k + 1 < data.e.length; k += 2) {
       var a = map[data.e[k]], b = map[data.e[k + 1]];
@@ -169,7 +217,6 @@
     this.live = make("p", { "class": "lemma-sr", "aria-live": "polite" }, this.stage);
     this.ctx = this.canvas.getContext("2d", { alpha: false, desynchronized: true }); /* opaque: cheaper to composite */
     this.pointers = {};
-    this.widths = new Float64Array(model.n).fill(-1);
     this.readColours();
     this.bind();
     this.resize();
@@ -189,7 +236,9 @@
     var css = getComputedStyle(this.host), get = function (name, fallback) {
       return css.getPropertyValue(name).trim() || fallback;
     };
-    this.colours = this.m.kinds.map(function (k) { return get("--lemma-g-" + k, "#888"); });
+    var m = this.m;
+    this.colours = m.byFolder ? m.groupClass.map(function (c, s) { return get("--lemma-g-c" + s, "#888"); })
+      : m.kinds.map(function (k) { return get("--lemma-g-" + k, "#888"); });
     this.edge = get("--lemma-g-edge", "rgba(0,0,0,.12)");
     this.edgeHi = get("--lemma-g-edge-hi", "rgba(60,80,180,.7)");
     this.label = get("--lemma-g-label", "#222");
@@ -203,7 +252,6 @@
     if (!w || !h) return;
     var cx = this.w ? (this.w / 2 - this.tx) / this.k : null, cy = this.h ? (this.h / 2 - this.ty) / this.k : null;
     this.w = w; this.h = h;
-    if (this.widths) this.widths.fill(-1); /* labels are shortened to the stage's width */
     this.canvas.width = Math.round(w * ratio); this.canvas.height = Math.round(h * ratio);
     this.canvas.style.width = w + "px"; this.canvas.style.height = h + "px";
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -216,17 +264,19 @@
     return Math.max(1.6, r * Math.pow(this.k, 0.4));
   };
 
-  View.prototype.fit = function (animate) {
+  /* Fit the main component(s) in the stage (`all`: every note shown, for "Show everything"). */
+  View.prototype.fit = function (animate, all) {
     var m = this.m, x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    var keep = this.opts.local || all ? m.shown : m.mainNodes();
     for (var i = 0; i < m.n; i++) {
-      if (!m.shown[i]) continue;
+      if (!keep[i]) continue;
       x0 = Math.min(x0, m.x[i]); x1 = Math.max(x1, m.x[i]); y0 = Math.min(y0, m.y[i]); y1 = Math.max(y1, m.y[i]);
     }
     if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
     var pad = this.opts.local ? 48 : 28, w = this.w || 600, h = this.h || 400;
     if (this.w && !this.oriented) {
       this.oriented = true;
-      if (m.orient(w, h)) return this.fit(animate);
+      if (m.orient(w, h, keep)) return this.fit(animate, all);
     }
     if (this.opts.local && this.w && !this.stretched && x1 > x0 && y1 > y0) {
       /* a neighbourhood may be widened to fill the stage: labels run sideways anyway */
@@ -324,14 +374,14 @@
       });
       ctx.stroke();
     }
-    for (var c = 0; c < m.kinds.length; c++) {
+    for (var c = 0; c < this.colours.length; c++) {
       for (var pass = 0; pass < 2; pass++) {
         var dim = pass === 0;
         if (!near && dim) continue;
         ctx.fillStyle = this.colours[c]; ctx.globalAlpha = dim ? 0.22 : 1;
         ctx.beginPath();
         for (i = 0; i < m.n; i++) {
-          if (m.kind[i] !== c || !m.shown[i] || !!(near && !near[i]) !== dim) continue;
+          if (m.group[i] !== c || !m.shown[i] || !!(near && !near[i]) !== dim) continue;
           var x = m.x[i] * k + tx, y = m.y[i] * k + ty, r = this.radius(i);
           if (x < -r || y < -r || x > this.w + r || y > this.h + r) continue;
           ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
@@ -355,87 +405,88 @@
     });
   };
 
-  /* Labels: the focused note and its neighbours first, then by size while zoomed in enough;
-     a label that would overlap one already drawn is skipped. */
+  /* Labels never cover a node nor another label. The focused note and its neighbours come
+     first, then the selected note and the hubs, then (zoomed in enough) the rest by size. A
+     label that fits nowhere beside its node is shifted further out (with a leader line) if it
+     matters, else left out; each sits on a halo so crossing links do not muddle it. */
   View.prototype.labels = function (near, focus) {
-    var ctx = this.ctx, m = this.m, k = this.k, placed = [], order = [], i;
-    ctx.font = FONT; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    var ctx = this.ctx, m = this.m, k = this.k, order = [], i, n;
+    ctx.font = FONT; ctx.textBaseline = "middle";
     for (i = 0; i < m.n; i++) {
       if (!m.shown[i]) continue;
       var priority = i === focus || (this.opts.local && !m.depth[i]) ? 3 : i === this.selected ? 2.5
-        : near && near[i] ? 2 : m.hub[i] ? 1 : 0;
+        : (near && near[i]) || (this.opts.local && !near && m.depth[i] === 1) ? 2 : m.hub[i] ? 1 : 0;
       var wanted = this.opts.local ? m.depth[i] <= 1 || k > 1.6 : k * (1 + m.size[i] * 0.35) > 2;
-      if (priority || (wanted && !near) || (wanted && this.opts.local)) order.push([priority, m.size[i], i]);
+      if (priority || (wanted && (!near || this.opts.local))) order.push([priority, m.size[i], i]);
     }
     order.sort(function (p, q) { return q[0] - p[0] || q[1] - p[1] || p[2] - q[2]; });
-    var discs = [];
-    for (i = 0; i < m.n && discs.length <= 300; i++) {
-      if (!m.shown[i] || (this.opts.local && m.depth[i] > 1 && k < 1.6)) continue;
-      var x = m.x[i] * k + this.tx, y = m.y[i] * k + this.ty, r = this.radius(i);
-      if (x > -r && y > -r && x < this.w + r && y < this.h + r) discs.push([x - r, y - r, x + r, y + r]);
+    var nodes = new Grid(), placed = new Grid(), visible = 0;
+    for (i = 0; i < m.n; i++) {
+      if (!m.shown[i]) continue;
+      var x = m.x[i] * k + this.tx, y = m.y[i] * k + this.ty, r = this.radius(i) + 1.5;
+      if (x > -r && y > -r && x < this.w + r && y < this.h + r) { nodes.add([x - r, y - r, x + r, y + r, x, y, r]); visible++; }
     }
-    var nodes = new Grid();
-    placed = new Grid();
-    this.labelled = [];
-    if (discs.length <= 300) discs.forEach(function (d) { nodes.add(d); });
-    for (var n = 0; n < order.length && placed.count < 400; n++) {
+    this.labelled = []; this.labelBoxes = [];
+    var most = Math.max(14, Math.min(42, Math.floor(this.w / 7.5)));
+    for (n = 0; n < order.length && placed.count < 400; n++) {
       i = order[n][2];
-      var sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
-      if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20) continue;
-      var most = Math.max(14, Math.min(42, Math.floor(this.w / 7.5)));
+      var pr = order[n][0], sx = m.x[i] * k + this.tx, sy = m.y[i] * k + this.ty;
+      if (sx < -300 || sx > this.w + 20 || sy < -20 || sy > this.h + 20 || (!pr && visible > 4000)) continue;
       var text = m.title[i].length > most ? m.title[i].slice(0, most - 2) + "…" : m.title[i];
-      var bold = order[n][0] >= 2.5;
-      ctx.font = bold ? "600 " + FONT : FONT;
-      if (this.widths[i] < 0 || bold) this.widths[i] = ctx.measureText(text).width + (bold ? 0.01 : 0);
-      var hub = m.hub[i] && !near;
-      var box = this.spot(i, this.widths[i], placed, order[n][0] >= 3, nodes) ||
-        (m.size[i] >= 8 || hub ? this.spot(i, this.widths[i], placed, hub, null) : null);
-      if (bold) this.widths[i] = -1;
-      if (box && hub && placed.hits(box) && text.length > 16) {
-        /* a hub that only fits over another label: shortened, it may fit beside it */
-        var short = text.slice(0, 14).trim() + "…", sw = ctx.measureText(short).width;
-        var box2 = this.spot(i, sw, placed, true, null);
-        if (!placed.hits(box2)) { box = box2; text = short; }
+      ctx.font = pr >= 2.5 ? "600 " + FONT : FONT;
+      var box = this.spot(i, ctx.measureText(text).width, placed, nodes, pr > 0);
+      if (!box && pr > 0 && text.length > 16) { /* shortened, it may fit where the whole title does not */
+        text = text.slice(0, 14).trim() + "…";
+        box = this.spot(i, ctx.measureText(text).width, placed, nodes, true);
       }
-      if (!box) continue;
-      if (box[2] > this.w || box[0] < 0) { /* a label forced past the edge: shortened to fit */
-        var room = box[0] < 0 ? box[2] - 4 : this.w - box[0] - 4;
-        while (text.length > 4 && ctx.measureText(text).width > room) text = text.slice(0, -2).trim() + "…";
-        if (box[0] < 0) box = [box[2] - ctx.measureText(text).width - 4, box[1], box[2], box[3]];
-      }
+      if (!box && pr >= 3) box = this.spot(i, ctx.measureText(text).width, placed, null, true); /* the note pointed at */
+      if (!box) { ctx.font = FONT; continue; }
       placed.add(box);
       this.labelled.push(i);
-      ctx.strokeStyle = this.halo; ctx.lineWidth = 3.5; ctx.strokeText(text, box[0] + 2, box[1] + 8);
-      ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
+      this.labelBoxes.push([i, box[0], box[1], box[2], box[3]]);
+      this.label1(text, box, sx, sy, this.radius(i));
       ctx.font = FONT;
     }
   };
 
-  /* Where a label fits: right of the node, left of it, below or above; null when nowhere.
-     It must not cover another label, nor a node in `nodes` (hubs may, when nothing else fits). */
-  View.prototype.spot = function (i, w, placed, force, nodes) {
-    var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
-    var right = [x + r + 2, y - 8], left = [x - r - w - 6, y - 8], self = this;
-    var tries = [x > this.w * 0.6 ? left : right, x > this.w * 0.6 ? right : left,
-      [x - w / 2 - 2, y + r + 1], [x - w / 2 - 2, y - r - 17]];
-    if (force) { /* a label that must be drawn may also sit a line higher or lower */
-      tries.push([right[0], y - 23], [right[0], y + 7], [left[0], y - 23], [left[0], y + 7],
-        [x - w / 2 - 2, y + r + 16], [x - w / 2 - 2, y - r - 32]);
+  /* One label: a leader line if it sits away from its node, the halo, the text. */
+  View.prototype.label1 = function (text, box, x, y, r) {
+    var ctx = this.ctx, bx = Math.max(box[0], Math.min(x, box[2])), by = Math.max(box[1], Math.min(y, box[3]));
+    if (Math.hypot(bx - x, by - y) > r + 6) {
+      ctx.strokeStyle = this.label; ctx.globalAlpha = 0.45; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x + (bx - x) * r / Math.hypot(bx - x, by - y), y + (by - y) * r / Math.hypot(bx - x, by - y));
+      ctx.lineTo(bx, by); ctx.stroke(); ctx.globalAlpha = 1;
     }
-    var boxes = tries.map(function (t) { return [t[0], t[1], t[0] + w + 4, t[1] + 16]; })
-      .filter(function (b) { return b[0] >= 0 && b[2] <= self.w && b[1] >= 0 && b[3] <= self.h; });
-    var free = boxes.filter(function (b) { return !placed.hits(b); });
-    var clear = free.filter(function (b) { return !(nodes && nodes.hits(b)); });
-    if (clear.length) return clear[0];
-    if (!force) return null;
-    if (free.length) return free[0];
-    if (boxes.length) return boxes[0];
-    var side = x > this.w / 2 ? left : right; /* nowhere fits: the side with more room */
-    return [side[0], side[1], side[0] + w + 4, side[1] + 16];
+    ctx.fillStyle = this.halo;
+    ctx.beginPath();
+    if (ctx.roundRect) ctx.roundRect(box[0], box[1] + 1, box[2] - box[0], box[3] - box[1] - 2, 4);
+    else ctx.rect(box[0], box[1] + 1, box[2] - box[0], box[3] - box[1] - 2);
+    ctx.fill();
+    ctx.fillStyle = this.label; ctx.fillText(text, box[0] + 2, box[1] + 8);
   };
 
+  /* Where a label of width w fits, clear of the labels `placed` and the node discs `nodes`:
+     beside its node (the side with more room first), below or above; when `far`, also further
+     out in twelve directions, nearest first (a leader line then joins it to its node). */
+  View.prototype.spot = function (i, w, placed, nodes, far) {
+    var r = this.radius(i), x = this.m.x[i] * this.k + this.tx, y = this.m.y[i] * this.k + this.ty;
+    var flip = x > this.w * 0.6, right = x + r + 3, left = x - r - w - 7, mid = x - w / 2 - 2;
+    var tries = [[flip ? left : right, y - 8], [flip ? right : left, y - 8], [mid, y + r + 2], [mid, y - r - 18]];
+    for (var d = 10; far && d <= 130; d += d < 40 ? 10 : 15) {
+      for (var a = 0; a < 12; a++) {
+        var c = Math.cos(a * Math.PI / 6), s = Math.sin(a * Math.PI / 6), px = x + (r + d) * c, py = y + (r + d) * s;
+        tries.push([c > 0.3 ? px : c < -0.3 ? px - w - 4 : px - w / 2 - 2, s > 0.3 ? py : s < -0.3 ? py - 16 : py - 8]);
+      }
+    }
+    for (var t = 0; t < tries.length; t++) {
+      var b = [tries[t][0], tries[t][1], tries[t][0] + w + 4, tries[t][1] + 16];
+      if (b[0] < 0 || b[2] > this.w || b[1] < 0 || b[3] > this.h) continue;
+      if (!placed.hits(b) && !(nodes && nodes.hits(b))) return b;
+    }
+    return null;
+  };
 
-  /* Boxes bucketed in 64 px cells, so checking a label against those placed is cheap. */
+  /* Boxes (and node discs) bucketed in 64 px cells, so checking a label against them is cheap. */
   function Grid() { this.cells = {}; this.count = 0; }
   Grid.prototype.each = function (b, fn) {
     for (var gx = Math.floor(b[0] / 64); gx <= Math.floor(b[2] / 64); gx++) {
@@ -451,7 +502,12 @@
   Grid.prototype.hits = function (b) {
     var cells = this.cells;
     return this.each(b, function (key) {
-      return (cells[key] || []).some(function (p) { return b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1]; });
+      return (cells[key] || []).some(function (p) {
+        if (!(b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1])) return false;
+        if (p.length < 7) return true; /* a disc [x0, y0, x1, y1, x, y, r]: does it reach the box? */
+        var dx = Math.max(b[0] - p[4], 0, p[4] - b[2]), dy = Math.max(b[1] - p[5], 0, p[5] - b[3]);
+        return dx * dx + dy * dy < p[6] * p[6];
+      });
     });
   };
 
@@ -550,7 +606,7 @@
     var zoom = make("div", { "class": "lemma-graph-zoom", role: "group", "aria-label": "Zoom" }, this.view.stage);
     [["+", "Zoom in", 1.25], ["−", "Zoom out", 0.8], ["⤢", "Show everything", 0]].forEach(function (z) {
       make("button", { type: "button", title: z[1], "aria-label": z[1] }, zoom, z[0])
-        .addEventListener("click", function () { if (z[2]) self.view.zoom(z[2]); else self.view.fit(true); });
+        .addEventListener("click", function () { if (z[2]) self.view.zoom(z[2]); else self.view.fit(true, true); });
     });
     this.panel = make("aside", { "class": "lemma-graph-panel", "aria-live": "polite" }, this.view.stage);
     this.panel.hidden = true;
@@ -569,7 +625,7 @@
       list.textContent = "";
       hits.forEach(function (i, n) {
         var li = make("li", { role: "option", id: "lemma-hit-" + n, "aria-selected": String(n === active) }, list);
-        make("span", { "class": "lemma-graph-dot", style: "background:" + self.view.colours[m.kind[i]] }, li);
+        make("span", { "class": "lemma-graph-dot", style: "background:" + self.view.colours[m.group[i]] }, li);
         li.appendChild(document.createTextNode(m.title[i]));
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
       });
@@ -599,20 +655,22 @@
     input.addEventListener("blur", function () { hits = []; active = -1; render(); });
   };
 
+  /* The filter chips, one per colour (kind or folder): they are the legend too. */
   Global.prototype.kinds = function (bar) {
-    var self = this, m = this.m, counts = m.kinds.map(function () { return 0; });
-    for (var i = 0; i < m.n; i++) counts[m.kind[i]]++;
+    var self = this, m = this.m, counts = m.groupNames.map(function () { return 0; });
+    for (var i = 0; i < m.n; i++) counts[m.group[i]]++;
     var set = make("fieldset", { "class": "lemma-graph-kinds" }, bar);
-    make("legend", { "class": "lemma-sr" }, set, "Show kinds");
-    this.kindOn = m.kinds.map(function () { return true; });
+    make("legend", { "class": "lemma-sr" }, set, m.byFolder ? "Show folders" : "Show kinds");
+    this.kindOn = m.groupNames.map(function () { return true; });
     this.kindBoxes = [];
-    m.kinds.forEach(function (kind, c) {
+    m.groupNames.forEach(function (name, c) {
       if (!counts[c]) return;
-      var label = make("label", { "class": "lemma-graph-kind lemma-graph-kind-" + kind }, set);
-      var box = make("input", { type: "checkbox", value: kind }, label);
+      var label = make("label", { "class": "lemma-graph-kind " + m.groupClass[c] }, set);
+      var box = make("input", { type: "checkbox", value: name }, label);
       box.checked = true;
       make("span", { "class": "lemma-graph-dot", "aria-hidden": "true" }, label);
-      label.appendChild(document.createTextNode((counts[c] === 1 ? ONE[kind] : LABELS[kind]) + " "));
+      var kind = m.kinds[c];
+      label.appendChild(document.createTextNode((m.byFolder ? name : counts[c] === 1 ? ONE[kind] : LABELS[kind]) + " "));
       make("span", { "class": "lemma-graph-count" }, label, counts[c].toLocaleString("en"));
       box.addEventListener("change", function () { self.kindOn[c] = box.checked; self.apply(); });
       self.kindBoxes.push(box);
@@ -640,7 +698,7 @@
   Global.prototype.apply = function () {
     var m = this.m, shown = 0;
     for (var i = 0; i < m.n; i++) {
-      m.shown[i] = this.kindOn[m.kind[i]] && (this.tag < 0 || m.tags[i].indexOf(this.tag) >= 0) ? 1 : 0;
+      m.shown[i] = this.kindOn[m.group[i]] && (this.tag < 0 || m.tags[i].indexOf(this.tag) >= 0) ? 1 : 0;
       shown += m.shown[i];
     }
     this.host.setAttribute("data-drawn", String(shown));
@@ -656,7 +714,7 @@
     panel.textContent = "";
     panel.hidden = i < 0;
     if (i < 0) return;
-    make("p", { "class": "lemma-graph-kindname" }, panel, ONE[m.kinds[m.kind[i]]]);
+    make("p", { "class": "lemma-graph-kindname" }, panel, m.byFolder ? m.groupNames[m.group[i]] : ONE[m.kinds[m.kind[i]]]);
     var h = make("p", { "class": "lemma-graph-title" }, panel);
     make("a", { href: m.url[i] }, h, m.title[i]);
     var near = m.adj[i].slice().sort(function (a, b) { return m.size[b] - m.size[a] || a - b; });
@@ -664,7 +722,7 @@
     var ul = make("ul", {}, panel);
     near.forEach(function (j) {
       var li = make("li", {}, ul);
-      make("span", { "class": "lemma-graph-dot", style: "background:" + this.view.colours[m.kind[j]], "aria-hidden": "true" }, li);
+      make("span", { "class": "lemma-graph-dot", style: "background:" + this.view.colours[m.group[j]], "aria-hidden": "true" }, li);
       make("a", { href: m.url[j] }, li, m.title[j]);
     }, this);
     var close = make("button", { type: "button", "class": "lemma-graph-close", "aria-label": "Close" }, panel, "×");
@@ -692,15 +750,15 @@
     this.legend = legend(host, data);
   }
 
-  /* The kinds drawn, with their colours: the key to the local graph. */
+  /* The kinds (or folders) drawn, with their colours: the key to the local graph. */
   function legend(host, data) {
-    var seen = {}, box = make("p", { "class": "lemma-graph-legend" });
-    data.n.forEach(function (row) { seen[data.kinds[row[2]]] = 1; });
-    data.kinds.forEach(function (kind) {
-      if (!seen[kind]) return;
-      var item = make("span", { "class": "lemma-graph-kind-" + kind }, box);
+    var seen = {}, box = make("p", { "class": "lemma-graph-legend" }), byFolder = data.by === "folder";
+    data.n.forEach(function (row) { seen[byFolder ? Math.min(row[5] || 0, FOLDERS) : row[2]] = 1; });
+    Object.keys(seen).map(Number).sort(function (a, b) { return a - b; }).forEach(function (g) {
+      var name = byFolder ? (g >= FOLDERS ? "Other folders" : data.f[g] || "Top level") : ONE[data.kinds[g]];
+      var item = make("span", { "class": byFolder ? "lemma-graph-c" + g : "lemma-graph-kind-" + data.kinds[g] }, box);
       make("span", { "class": "lemma-graph-dot", "aria-hidden": "true" }, item);
-      item.appendChild(document.createTextNode(ONE[kind]));
+      item.appendChild(document.createTextNode(name));
     });
     return host.appendChild(box);
   }
