@@ -427,6 +427,12 @@
       if (x > -r && y > -r && x < this.w + r && y < this.h + r) { nodes.add([x - r, y - r, x + r, y + r, x, y, r]); visible++; }
     }
     this.labelled = []; this.labelBoxes = [];
+    var zoom = this.stage.querySelector(".lemma-graph-zoom"); /* the zoom buttons cover the canvas */
+    if (zoom && zoom.offsetWidth) {
+      var zb = zoom.getBoundingClientRect(), sb = this.stage.getBoundingClientRect();
+      placed.add([zb.left - sb.left - 4, zb.top - sb.top - 4, zb.right - sb.left + 4, zb.bottom - sb.top + 4]);
+      placed.count = 0;
+    }
     var most = Math.max(14, Math.min(42, Math.floor(this.w / 7.5)));
     for (n = 0; n < order.length && placed.count < 400; n++) {
       i = order[n][2];
