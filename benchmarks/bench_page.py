@@ -1,6 +1,6 @@
 """What a reader waits for on one page: time until its math is visible, layout shift, weight.
 
-    .venv/bin/python benchmarks/bench_page.py SITE_DIR [--page papers/some-note/]
+    .venv/bin/python benchmarks/bench_page.py SITE_DIR [--page papers/some-note/] [--breakdown]
 
 Serves a built site from 127.0.0.1 and opens the page in headless chromium, at 1x and 4x CPU
 throttling (CDP `Emulation.setCPUThrottlingRate`), 3 loads each, and prints medians of:
@@ -8,7 +8,8 @@ throttling (CDP `Emulation.setCPUThrottlingRate`), 3 loads each, and prints medi
 - all math: until every formula holds typeset KaTeX, the document is parsed and no KaTeX
   font is still loading;
 - CLS: the page's cumulative layout shift during the load and 1 s after it;
-- weight: bytes of every response the page load moved, raw and gzipped (level 6), and requests.
+- weight: bytes of every response the page load moved, raw and gzipped (level 6), and requests
+  (`--breakdown` lists them, heaviest first).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import http.server
 import statistics
 import threading
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,19 +56,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(browser: object, url: str, rate: float) -> tuple[float, ...]:
-    """(ms to first math, ms to all math, CLS, raw bytes, gzipped bytes, requests) of one
-    cold load."""
+def measure(browser: object, url: str, rate: float) -> tuple[Any, ...]:
+    """(ms to first math, ms to all math, CLS, raw bytes, gzipped bytes, requests, [(gzipped,
+    raw, url)]) of one cold load."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore
     page = context.new_page()
-    sizes: list[tuple[int, int]] = []
+    sizes: list[tuple[int, int, str]] = []
 
     def record(response: object) -> None:
         try:
             body = response.body()  # type: ignore[attr-defined]
         except Exception:
             return
-        sizes.append((len(body), len(gzip.compress(body, 6))))
+        sizes.append((len(body), len(gzip.compress(body, 6)), response.url))  # type: ignore
     page.on("response", record)
     page.add_init_script(PROBE)
     cdp = context.new_cdp_session(page)
@@ -77,13 +79,15 @@ def measure(browser: object, url: str, rate: float) -> tuple[float, ...]:
     first, at, cls = page.evaluate("[window.__firstMath, window.__mathAt, window.__cls]")
     page.wait_for_load_state("networkidle")
     context.close()
-    return first, at, cls, sum(s[0] for s in sizes), sum(s[1] for s in sizes), len(sizes)
+    return (first, at, cls, sum(s[0] for s in sizes), sum(s[1] for s in sizes), len(sizes),
+            sorted(((s[1], s[0], s[2]) for s in sizes), reverse=True))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=Path)
     parser.add_argument("--page", default="papers/mechanism-of-feature-learning/")
+    parser.add_argument("--breakdown", action="store_true", help="list every response")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -96,10 +100,13 @@ def main() -> None:
         for rate in (1, 4):
             runs = [measure(browser, url, rate) for _ in range(RUNS)]
             first, at, cls = (statistics.median(r[i] for r in runs) for i in range(3))
-            raw, zipped, count = runs[-1][3:]
+            raw, zipped, count, listing = runs[-1][3:]
             print(f"{args.page} at {rate}x CPU: first math {first:.0f} ms, all math {at:.0f} ms, "
                   f"CLS {cls:.3f}, {raw / 1e3:.0f} KB ({zipped / 1e3:.0f} KB gzipped) in "
                   f"{count} requests")
+            if args.breakdown and rate == 1:
+                for z, r, u in listing:
+                    print(f"  {z / 1e3:6.1f} KB gzipped {r / 1e3:7.1f} KB  {u.split('/', 3)[-1]}")
         browser.close()
     server.shutdown()
 

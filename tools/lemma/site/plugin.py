@@ -53,6 +53,7 @@ from .page_toc import phone_toc
 from .plugin_support import MemoryBytecodeCache, escape_title, same, write_if_changed
 from .render_citations import references_for
 from .render_links import PAGED, LinkRenderer
+from .search_defer import defer_search_index
 from .search_words import search_separator, with_folded_words
 from .state import SiteState, log_problem
 from .tag_pages import TAGS_INDEX
@@ -298,7 +299,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             link = (f'<link rel="alternate" type="application/atom+xml" '
                     f'title="Recent notes" href="{href}">')
             output = output.replace("</head>", link + "</head>", 1)
-        return output
+        return defer_search_index(output)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         docs_files.watch_without_following_links(server, config.docs_dir)
