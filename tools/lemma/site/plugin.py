@@ -46,6 +46,7 @@ from . import (
 from .config import LemmaPluginConfig
 from .extensions import ASSETS, ASSETS_URL, Extensions, asset_files, load_extensions, page_assets
 from .fragments import Fragments, FragmentsExtension
+from .katex_fonts import write_fonts
 from .macros_site import site_macros
 from .markdown_guard import defuse_unclosed
 from .obsidian_lists import normalise_lists
@@ -318,6 +319,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.typesetter.close()
         state = self._state()
         site_dir = Path(config.site_dir)
+        write_fonts(site_dir, self.typesetter.glyphs, self.pages_dir.parent / "katex-fonts")
         if self.config.indexes and state.vault is not None:
             undated = [n.path for n in state.vault if feed.dated(n) is None]
             times = {} if self.config.file_dates == "off" or not undated else \

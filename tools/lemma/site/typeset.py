@@ -20,6 +20,7 @@ from typing import Any
 
 from ..macros import expand_macros
 from .extensions import ASSETS
+from .katex_fonts import formula_glyphs
 from .tex_words import tex_text
 
 KATEX_JS = ASSETS / "katex" / "katex.min.js"
@@ -57,6 +58,8 @@ class Typesetter:
     cache: dict[tuple[str, bool], tuple[str, str | None]] = field(default_factory=dict)
     #: the project's `katex_macros` (see `lemma.macros`), handed to KaTeX with every formula
     macros: dict[str, str] = field(default_factory=dict)
+    #: every character the typeset formulas show (`katex_fonts` keeps only these glyphs)
+    glyphs: set[str] = field(default_factory=set)
     _context: Any = None
 
     def use_macros(self, macros: dict[str, str]) -> None:
@@ -71,6 +74,7 @@ class Typesetter:
         found = self.cache.get(key)
         if found is None:
             found = self.cache[key] = self._render(latex, display)
+            self.glyphs |= formula_glyphs(found[0])
         return found
 
     def _render(self, latex: str, display: bool) -> tuple[str, str | None]:

@@ -1,9 +1,14 @@
-"""The search index and worker load when the search box is first used, not with every page,
-and search still works when it is opened from the keyboard."""
+"""What a page downloads: the search index and worker only when the search box is first used
+(search still works from the keyboard, a click, a phone's icon), the DNFA page under 200 KB
+gzipped with KaTeX's fonts cut to the site's characters."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
+
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 DNFA = "papers/mechanism-of-feature-learning/"
@@ -33,3 +38,20 @@ def test_search_loads_its_index_only_when_used(visit, base_url, opener) -> None:
     v.page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert len(searched(v.requests)) == 2  # the index and the worker, once each
     assert v.errors == []
+
+
+def test_the_dnfa_page_weighs_under_200_kb_gzipped_with_its_fonts_whole(visit, base_url) -> None:
+    """Every response of the page load, gzipped as a server would; the subset KaTeX fonts load
+    and draw every formula (no font falls back, none fails)."""
+    v = visit()
+    sizes: list[int] = []
+    v.page.on("response", lambda r: sizes.append(len(gzip.compress(r.body(), 6))))
+    v.page.goto(base_url + DNFA, wait_until="networkidle")
+    v.page.evaluate("document.fonts.ready")
+    fonts = v.page.evaluate("[...document.fonts].filter(f => f.family.includes('KaTeX'))"
+                            ".map(f => [f.family, f.status])")
+    assert ("KaTeX_Main", "loaded") in [tuple(f) for f in fonts]
+    assert all(status != "error" for _, status in fonts)
+    assert sum(sizes) <= 200_000, sum(sizes)
+    ARTIFACTS.mkdir(exist_ok=True)
+    v.page.locator(".lemma-derivation").first.screenshot(path=str(ARTIFACTS / "dnfa-math.png"))

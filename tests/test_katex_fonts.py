@@ -1,0 +1,73 @@
+"""KaTeX's fonts cut to the characters the site's formulas show: nothing a formula draws is lost."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from lemma.site import katex_fonts
+from lemma.site.typeset import Typesetter
+from tests.test_site_build import build_site
+
+
+def cmap(data: bytes) -> set[str]:
+    return {chr(c) for c in TTFont(io.BytesIO(data)).getBestCmap()}
+
+
+def test_glyphs_come_from_the_drawn_html_not_the_mathml_or_the_tex() -> None:
+    html, error = Typesetter().render(r"\mathbb{R} \ni \alpha \text{ if } x", False)
+    assert error is None
+    glyphs = katex_fonts.formula_glyphs(html)
+    assert {"R", "∋", "α", "i", "f", "x"} <= glyphs  # KaTeX draws ℝ as an R in its AMS font
+    assert not {"\\", "{", '"', "="} & glyphs  # neither the TeX annotation nor the markup
+    assert katex_fonts.formula_glyphs('<span class="katex-error">\\x</span>') == set()
+
+
+def test_a_subset_keeps_the_characters_asked_for_and_drops_the_rest(tmp_path) -> None:
+    fonts = katex_fonts.subset_fonts({"x", "α", "R"}, tmp_path)
+    main = katex_fonts.FONTS / "KaTeX_Main-Regular.woff2"
+    before, after = cmap(main.read_bytes()), cmap(fonts[main.name])
+    assert {"x", "α"} & before <= after and "q" in before and "q" not in after
+    assert "R" in cmap(fonts["KaTeX_AMS-Regular.woff2"])
+    assert len(fonts[main.name]) < main.stat().st_size / 2
+    assert set(fonts) == {p.name for p in katex_fonts.FONTS.glob("*.woff2")}
+    again = katex_fonts.subset_fonts({"x", "α", "R"}, None)  # computed afresh, not cached
+    assert again == fonts  # byte-identical: the build stays reproducible
+    assert len(list(tmp_path.iterdir())) == len(fonts)
+
+
+def test_a_cached_subset_is_used_as_it_is(tmp_path) -> None:
+    katex_fonts.subset_fonts({"y"}, tmp_path)
+    cached = sorted(tmp_path.iterdir())[0]
+    cached.write_bytes(b"marker")
+    name = re.sub(r"-[0-9a-f]{24}\.woff2$", ".woff2", cached.name)
+    assert katex_fonts.subset_fonts({"y"}, tmp_path)[name] == b"marker"
+
+
+def test_no_formula_leaves_the_fonts_whole() -> None:
+    assert katex_fonts.subset_fonts(set(), None) == {}
+
+
+@pytest.fixture
+def _epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def test_the_built_site_fonts_hold_every_character_its_formulas_draw(tmp_path, _epoch) -> None:
+    notes = {"a.md": "# A\n\n$\\mathbb{R}^n \\ni \\nabla f$ and $$\\sum_{i} \\left( \\frac{x_i}"
+                     "{\\lambda} \\right)$$\n",
+             "b.md": "# B\n\nText only, with é and ✓.\n"}
+    site = build_site(tmp_path / "p", notes)
+    page = (site / "a/index.html").read_text(encoding="utf-8")
+    drawn = set()
+    for part in page.split("<lemma-math")[1:]:
+        drawn |= katex_fonts.formula_glyphs(part.split("</lemma-math>")[0])
+    assert {"R", "∇", "λ", "∑"} <= drawn
+    published = site / katex_fonts.SITE_FONTS
+    for font in katex_fonts.FONTS.glob("*.woff2"):
+        had, has = cmap(font.read_bytes()), cmap((published / font.name).read_bytes())
+        assert drawn & had <= has, font.name
+        assert "✓" not in has  # prose characters are not kept
