@@ -67,7 +67,28 @@ def test_the_built_site_fonts_hold_every_character_its_formulas_draw(tmp_path, _
         drawn |= katex_fonts.formula_glyphs(part.split("</lemma-math>")[0])
     assert {"R", "∇", "λ", "∑"} <= drawn
     published = site / katex_fonts.SITE_FONTS
+    cut = set()
     for font in katex_fonts.FONTS.glob("*.woff2"):
         had, has = cmap(font.read_bytes()), cmap((published / font.name).read_bytes())
         assert drawn & had <= has, font.name
-        assert "✓" not in has  # prose characters are not kept
+        if has != had:
+            cut.add(font.name)
+            assert "q" not in has  # neither prose nor unused letters are kept
+    # the fonts these formulas use are cut, the others are published whole
+    # (Size2: the displayed sum and the parentheses around a fraction)
+    assert cut == {"KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2",
+                   "KaTeX_AMS-Regular.woff2", "KaTeX_Size2-Regular.woff2"}
+
+
+@pytest.mark.parametrize("tex, fonts", [
+    ("x + 1", {"Main-Regular", "Math-Italic"}),
+    (r"\mathbb{R}", {"Main-Regular", "AMS-Regular"}),
+    (r"\mathbf{W} \boldsymbol{\alpha}", {"Main-Regular", "Main-Bold", "Math-BoldItalic"}),
+    (r"\textit{a} \mathcal{C}", {"Main-Regular", "Main-Italic", "Caligraphic-Regular"}),
+    (r"\displaystyle\sum_i \Bigg(", {"Main-Regular", "Math-Italic", "Size2-Regular",
+                                       "Size4-Regular"}),
+], ids=["letters", "blackboard", "bold", "italic-text-and-calligraphic", "big-operators"])
+def test_the_fonts_used_are_read_from_the_classes_and_katex_css(tex, fonts) -> None:
+    typesetter = Typesetter()
+    typesetter.render(tex, False)
+    assert katex_fonts.used_fonts(typesetter.classes) == {f"KaTeX_{f}.woff2" for f in fonts}

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..macros import expand_macros
 from .extensions import ASSETS
-from .katex_fonts import formula_glyphs
+from .katex_fonts import formula_classes, formula_glyphs
 from .tex_words import tex_text
 
 KATEX_JS = ASSETS / "katex" / "katex.min.js"
@@ -58,8 +58,10 @@ class Typesetter:
     cache: dict[tuple[str, bool], tuple[str, str | None]] = field(default_factory=dict)
     #: the project's `katex_macros` (see `lemma.macros`), handed to KaTeX with every formula
     macros: dict[str, str] = field(default_factory=dict)
-    #: every character the typeset formulas show (`katex_fonts` keeps only these glyphs)
+    #: every character the typeset formulas show, and their CSS classes (`katex_fonts` keeps
+    #: only these glyphs, in the fonts these classes use)
     glyphs: set[str] = field(default_factory=set)
+    classes: set[frozenset[str]] = field(default_factory=set)
     _context: Any = None
 
     def use_macros(self, macros: dict[str, str]) -> None:
@@ -75,6 +77,7 @@ class Typesetter:
         if found is None:
             found = self.cache[key] = self._render(latex, display)
             self.glyphs |= formula_glyphs(found[0])
+            self.classes |= formula_classes(found[0])
         return found
 
     def _render(self, latex: str, display: bool) -> tuple[str, str | None]:
