@@ -16,6 +16,7 @@ from ..derive.language.written import greek_abbreviations, name_tex, source_tex
 from ..model import SourcePos
 from .derivation_words import badge, code_html, extra_notes_html, method_words, verdict_html
 from .math import display_math, inline_math, prose_html
+from .written_names import apply_forms, written_forms
 
 RELATIONS = {"=": "=", "==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 SETS = {"real": r"\mathbb{R}", "integer": r"\mathbb{Z}", "complex": r"\mathbb{C}"}
@@ -316,6 +317,9 @@ def derivation_html(derivation: Any, result: Any) -> str:
     error = ""
     if result is not None and result.error:
         error = f'<div class="lemma-d-error">{code_html(result.error)}</div>'
+    forms = written_forms(derivation.source)  # `Wp` declared `# W⁺` reads W⁺
+    body = apply_forms(declarations_html(derivation) + steps_html(derivation, result), forms)
+    checks = apply_forms(checks_html(derivation, result), forms)
     return (
         f'<div class="lemma-derivation" id="{html.escape(derivation.id)}">'
         f'<div class="lemma-d-head"><span class="lemma-d-title">{title}</span> '
@@ -323,9 +327,7 @@ def derivation_html(derivation: Any, result: Any) -> str:
         f'<a class="lemma-d-anchor" href="#{html.escape(derivation.id)}" data-search-exclude '
         f'title="Link to this derivation" aria-label="Link to this derivation">¶</a></div>'
         f"{teaching}{error}"
-        f'<section class="lemma-d-body" data-search-exclude>{declarations_html(derivation)}'
-        f"{steps_html(derivation, result)}</section>"
-        f"{checks_html(derivation, result)}"
+        f'<section class="lemma-d-body" data-search-exclude>{body}</section>{checks}'
         f'<details class="lemma-d-source" data-search-exclude><summary>Source</summary><pre><code>'
         f"{html.escape(derivation.source)}</code></pre></details></div>"
     )
