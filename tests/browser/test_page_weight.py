@@ -40,6 +40,13 @@ def test_search_loads_its_index_only_when_used(visit, base_url, opener) -> None:
     assert v.errors == []
 
 
+def test_a_link_with_a_query_loads_the_index_at_once(visit, base_url) -> None:
+    v = visit()
+    v.page.goto(base_url + DNFA + "?q=nabla", wait_until="networkidle")
+    assert len(searched(v.requests)) == 2
+    assert v.errors == []
+
+
 def test_the_dnfa_page_weighs_under_200_kb_gzipped_with_its_fonts_whole(visit, base_url) -> None:
     """Every response of the page load, gzipped as a server would; the subset KaTeX fonts load
     and draw every formula (no font falls back, none fails)."""

@@ -7,7 +7,8 @@
   "use strict";
   var X = window.XMLHttpRequest && XMLHttpRequest.prototype;
   if (!X || X.open.lemmaDefer) return;
-  var open = X.open, send = X.send, wanted = false, held = [], Real = window.Worker;
+  /* a link that opens the search with a query (?q=...) needs the index at once */
+  var open = X.open, send = X.send, wanted = /[?&]q=/.test(location.search), held = [], Real = window.Worker;
   X.open = function (method, url) {
     this.lemmaHeld = !wanted && /\/search\/search_index\.json(\?|$)/.test(String(url));
     return open.apply(this, arguments);
