@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
 import io
 import logging
 import re
@@ -107,6 +108,10 @@ def subset_fonts(glyphs: Iterable[str], cache: Path | None,
 def write_fonts(site_dir: Path, typesetter: Any, cache: Path | None) -> None:
     """Replace the published KaTeX fonts of `site_dir` that the formulas `typesetter` set use
     by their subsets (its `glyphs` and `classes`)."""
+    if importlib.util.find_spec("fontTools") is None:  # an install without it: fonts whole
+        log.info("lemma: KaTeX's fonts are published whole (install fonttools[woff] to cut "
+                 "them to the characters the formulas use)")
+        return
     fonts = used_fonts(typesetter.classes)
     for name, data in subset_fonts(typesetter.glyphs, cache, fonts).items():
         target = site_dir / SITE_FONTS / name
