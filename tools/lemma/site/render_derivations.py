@@ -234,7 +234,7 @@ def counterexample_html(link: Any) -> str:
     """Why a link fails: the exact point found, both sides' values there, and hints."""
     parts = []
     if link.counterexample:
-        point = r",\ ".join(rf"{name_tex(k)} = {_value_tex(v)}"
+        point = r",\ ".join(rf"{_point_name_tex(k)} = {_value_tex(v)}"
                             for k, v in sorted(link.counterexample.items()))
         parts.append(f"<strong>Counterexample</strong> {inline_math(point)}")
     if link.lhs_value is not None and link.rhs_value is not None:
@@ -245,6 +245,15 @@ def counterexample_html(link: Any) -> str:
     hints = "".join(f"<li>{code_html(h)}</li>" for h in link.hints)
     hint_html = f'<ul class="lemma-d-hints">{hints}</ul>' if hints else ""
     return f'<div class="lemma-d-why-fails">{": ".join(parts)}{hint_html}</div>'
+
+
+def _point_name_tex(name: str) -> str:
+    """A counterexample's name: `x` as declared, a function as `g(x_1, x_2)` (not upright)."""
+    call = re.fullmatch(r"(\w+)\(([\w\s,]*)\)", name.strip())
+    if call:
+        args = ", ".join(name_tex(a.strip()) for a in call.group(2).split(",") if a.strip())
+        return rf"{name_tex(call.group(1))}\left({args}\right)"
+    return name_tex(name)
 
 
 def _value_tex(value: str) -> str:
