@@ -204,3 +204,10 @@ def test_phones_get_an_on_this_page_list_of_sections(toc, expected):
     assert html.startswith('<details class="lemma-toc-phone" data-search-exclude><summary>'
                            "On this page <span")
     assert f'<nav aria-label="On this page"><ul>{expected}</ul></nav></details>' in html
+
+
+@pytest.mark.parametrize(("name", "tex"), [
+    ("g(x1, x2)", r"g\left(x_{1}, x_{2}\right)"), ("lam", r"\lambda"), ("W", "W"),
+], ids=["function", "greek", "matrix"])
+def test_a_counterexample_names_a_function_with_its_arguments(name, tex) -> None:
+    assert rd._point_name_tex(name) == tex

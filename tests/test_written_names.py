@@ -58,11 +58,3 @@ def test_only_formulas_change_and_a_transpose_stacks_on_the_form() -> None:
     assert apply_forms(html, {"Wp": "W^{+}"}) == (
         r'<span class="arithmatex">\({W^{+}}^{\top} W + Wp_{1}\)</span> Wp in prose')
 
-
-@pytest.mark.parametrize(("name", "tex"), [
-    ("g(x1, x2)", r"g\left(x_{1}, x_{2}\right)"), ("lam", r"\lambda"), ("W", "W"),
-], ids=["function", "greek", "matrix"])
-def test_a_counterexample_names_a_function_with_its_arguments(name, tex) -> None:
-    from lemma.site.render_derivations import _point_name_tex
-
-    assert _point_name_tex(name) == tex
