@@ -51,6 +51,20 @@ def test_no_formula_leaves_the_fonts_whole() -> None:
     assert katex_fonts.subset_fonts(set(), None) == {}
 
 
+def test_each_build_counts_only_its_own_formulas() -> None:
+    typesetter = Typesetter()
+    typesetter.render(r"\mathbb{Q}", False)
+    first = typesetter.take_font_use()
+    typesetter.render("x", False)
+    typesetter.render("x", False)  # from the cache: still this build's
+    glyphs, classes = typesetter.take_font_use()
+    assert "Q" in first[0] and "Q" not in glyphs and "x" in glyphs
+    assert katex_fonts.used_fonts(classes) == {"KaTeX_Main-Regular.woff2",
+                                               "KaTeX_Math-Italic.woff2"}
+    assert typesetter.take_font_use() == (set(), set())
+    assert {"Q", "x"} <= typesetter.take_font_use(everything=True)[0]  # a partial rebuild
+
+
 @pytest.fixture
 def _epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -91,4 +105,5 @@ def test_the_built_site_fonts_hold_every_character_its_formulas_draw(tmp_path, _
 def test_the_fonts_used_are_read_from_the_classes_and_katex_css(tex, fonts) -> None:
     typesetter = Typesetter()
     typesetter.render(tex, False)
-    assert katex_fonts.used_fonts(typesetter.classes) == {f"KaTeX_{f}.woff2" for f in fonts}
+    assert katex_fonts.used_fonts(typesetter.take_font_use()[1]) == {
+        f"KaTeX_{f}.woff2" for f in fonts}

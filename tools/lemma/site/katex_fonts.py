@@ -105,15 +105,17 @@ def subset_fonts(glyphs: Iterable[str], cache: Path | None,
     return out
 
 
-def write_fonts(site_dir: Path, typesetter: Any, cache: Path | None) -> None:
-    """Replace the published KaTeX fonts of `site_dir` that the formulas `typesetter` set use
-    by their subsets (its `glyphs` and `classes`)."""
+def write_fonts(site_dir: Path, typesetter: Any, cache: Path | None,
+                partial: bool = False) -> None:
+    """Replace the published KaTeX fonts of `site_dir` that this build's formulas use (as
+    `typesetter.take_font_use` tells) by their subsets; `partial`: the build re-rendered only
+    some pages, so the fonts keep every formula the typesetter still holds."""
+    glyphs, classes = typesetter.take_font_use(everything=partial)
     if importlib.util.find_spec("fontTools") is None:  # an install without it: fonts whole
         log.info("lemma: KaTeX's fonts are published whole (install fonttools[woff] to cut "
                  "them to the characters the formulas use)")
         return
-    fonts = used_fonts(typesetter.classes)
-    for name, data in subset_fonts(typesetter.glyphs, cache, fonts).items():
+    for name, data in subset_fonts(glyphs, cache, used_fonts(classes)).items():
         target = site_dir / SITE_FONTS / name
         if target.parent.is_dir() and (not target.is_file() or target.read_bytes() != data):
             target.write_bytes(data)

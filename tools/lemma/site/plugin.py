@@ -319,7 +319,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.typesetter.close()
         state = self._state()
         site_dir = Path(config.site_dir)
-        write_fonts(site_dir, self.typesetter, self.pages_dir.parent / "katex-fonts")
+        write_fonts(site_dir, self.typesetter, self.pages_dir.parent / "katex-fonts",
+                    partial=state.affected is not None)
         if self.config.indexes and state.vault is not None:
             undated = [n.path for n in state.vault if feed.dated(n) is None]
             times = {} if self.config.file_dates == "off" or not undated else \

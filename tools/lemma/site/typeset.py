@@ -58,10 +58,11 @@ class Typesetter:
     cache: dict[tuple[str, bool], tuple[str, str | None]] = field(default_factory=dict)
     #: the project's `katex_macros` (see `lemma.macros`), handed to KaTeX with every formula
     macros: dict[str, str] = field(default_factory=dict)
-    #: every character the typeset formulas show, and their CSS classes (`katex_fonts` keeps
-    #: only these glyphs, in the fonts these classes use)
-    glyphs: set[str] = field(default_factory=set)
-    classes: set[frozenset[str]] = field(default_factory=set)
+    #: formulas asked for since the last `take_font_use` (the current build), and what each
+    #: draws: its characters and its elements' classes (`katex_fonts` keeps only those glyphs)
+    used: set[tuple[str, bool]] = field(default_factory=set)
+    drawn: dict[tuple[str, bool], tuple[frozenset[str], frozenset[frozenset[str]]]] = field(
+        default_factory=dict)
     _context: Any = None
 
     def use_macros(self, macros: dict[str, str]) -> None:
@@ -69,6 +70,7 @@ class Typesetter:
         if macros != self.macros:
             self.macros = dict(macros)
             self.cache.clear()
+            self.drawn.clear()
 
     def render(self, latex: str, display: bool) -> tuple[str, str | None]:
         """(KaTeX HTML, None), or (KaTeX's error markup, the parse error) for bad TeX."""
@@ -76,9 +78,25 @@ class Typesetter:
         found = self.cache.get(key)
         if found is None:
             found = self.cache[key] = self._render(latex, display)
-            self.glyphs |= formula_glyphs(found[0])
-            self.classes |= formula_classes(found[0])
+            self.drawn[key] = (frozenset(formula_glyphs(found[0])),
+                               frozenset(formula_classes(found[0])))
+        self.used.add(key)
         return found
+
+    def take_font_use(self, everything: bool = False) -> tuple[set[str], set[frozenset[str]]]:
+        """(characters, element classes) of the formulas typeset since the last call, which
+        starts the count again: a build cuts the fonts to its own formulas, whatever an earlier
+        build in this process (a test) typeset. `everything`: of every formula still cached,
+        for a build that re-rendered only some pages (`serve --dirty`), whose other pages keep
+        formulas typeset by earlier builds."""
+        glyphs: set[str] = set()
+        classes: set[frozenset[str]] = set()
+        for key in self.drawn if everything else self.used:
+            g, c = self.drawn.get(key, ((), ()))
+            glyphs.update(g)
+            classes.update(c)
+        self.used = set()
+        return glyphs, classes
 
     def _render(self, latex: str, display: bool) -> tuple[str, str | None]:
         from py_mini_racer import JSTimeoutException
