@@ -107,3 +107,30 @@ def test_the_fonts_used_are_read_from_the_classes_and_katex_css(tex, fonts) -> N
     typesetter.render(tex, False)
     assert katex_fonts.used_fonts(typesetter.take_font_use()[1]) == {
         f"KaTeX_{f}.woff2" for f in fonts}
+
+
+def test_a_dirty_rebuild_keeps_the_glyphs_of_pages_it_did_not_render(tmp_path, _epoch) -> None:
+    import os
+    import time
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from tests.conftest import write_files
+
+    yml = ("site_name: D\ndocs_dir: notes\nsite_dir: site\n"
+           "plugins:\n  - lemma:\n      check: false\n")
+    live = write_files(tmp_path / "live", {
+        "mkdocs.yml": yml, "notes/a.md": "# A\n\n$q$ here.\n",
+        "notes/b.md": "# B\n\n$x$ there.\n"})
+    here = os.getcwd()
+    try:
+        os.chdir(live)
+        build(load_config("mkdocs.yml"))
+        time.sleep(0.02)
+        write_files(live / "notes", {"b.md": "# B\n\n$y$ there now.\n"})
+        build(load_config("mkdocs.yml"), dirty=True)  # renders b only; a keeps its q
+    finally:
+        os.chdir(here)
+    fonts = live / "site" / katex_fonts.SITE_FONTS
+    assert {"q", "y"} <= cmap((fonts / "KaTeX_Math-Italic.woff2").read_bytes())
