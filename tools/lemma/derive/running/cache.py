@@ -3,6 +3,8 @@
 One JSON file per block under `.lemma-cache/derive/`. A cached result is re-based to where the
 block sits now (path and lines), so moving a block does not invalidate it; editing it does.
 Links cut short by a time box are stored with what they did establish; `--no-cache` re-checks.
+The cache folder may come with a cloned vault: an entry that is too big, too deeply nested or of
+the wrong shape is a miss, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,10 +14,26 @@ import hashlib
 import json
 import os
 import tempfile
+import types
+import typing
+from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from lemma.derive.running.results import CHECKER_VERSION, DerivationResult
+from lemma.derive.running.results import (
+    CHECKER_VERSION,
+    LINK_STATUSES,
+    VERDICTS,
+    CheckResult,
+    DerivationResult,
+    LinkResult,
+)
+
+#: The largest entry read (a note's entry holds all its blocks; 200 links take ~100 kB).
+MAX_ENTRY_BYTES = 8_000_000
+#: What reading an entry may raise besides a wrong shape (json's RecursionError on deep nesting).
+_UNREADABLE = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
 def sympy_version() -> str:
@@ -56,9 +74,8 @@ class ResultCache:
     def get(self, source: str, path: str, line: int) -> DerivationResult | None:
         """The cached result for this source, re-based to `path:line`, or None."""
         try:
-            data = json.loads(self._file(source).read_text(encoding="utf-8"))
-            result = DerivationResult.from_json(data)
-        except (OSError, ValueError, TypeError, KeyError):
+            result = _result(_load(self._file(source)))
+        except _UNREADABLE:
             return None
         shift = line - result.line
         result.path, result.line, result.cached = path, line, True
@@ -95,10 +112,10 @@ class ResultCache:
         This is what lets a fully cached run skip parsing, and so never import sympy.
         """
         try:
-            data = json.loads(self._note_file(path, body).read_text(encoding="utf-8"))
-            shift = body_line - int(data["body_line"])
-            results = [DerivationResult.from_json(r) for r in data["results"]]
-        except (OSError, ValueError, TypeError, KeyError):
+            data = _load(self._note_file(path, body))
+            shift = body_line - _typed(data["body_line"], int)
+            results = [_result(r) for r in _typed(data["results"], list)]
+        except _UNREADABLE:
             return None
         for result in results:
             result.line += shift
@@ -116,3 +133,57 @@ class ResultCache:
         if all(cacheable(r) for r in results):
             data = [dict(r.to_json(), cached=False) for r in results]
             self._write(self._note_file(path, body), {"body_line": body_line, "results": data})
+
+
+def _load(file: Path) -> Any:
+    """The JSON of an entry no bigger than MAX_ENTRY_BYTES (ValueError when it is bigger)."""
+    with file.open("rb") as handle:
+        raw = handle.read(MAX_ENTRY_BYTES + 1)
+    if len(raw) > MAX_ENTRY_BYTES:
+        raise ValueError(f"{file}: cache entry over {MAX_ENTRY_BYTES} bytes")
+    return json.loads(raw.decode("utf-8"))
+
+
+def _result(data: Any) -> DerivationResult:
+    """A DerivationResult from an entry whose every field has its declared type (else TypeError),
+    so a tampered entry cannot reach the reports with an int where they join strings."""
+    result = DerivationResult.from_json(_typed(data, dict))
+    for item in (result, *result.links, *result.checks):
+        _check_fields(item)
+    if result.verdict not in VERDICTS or any(x.status not in LINK_STATUSES for x in result.links):
+        raise ValueError("unknown verdict or link status in a cache entry")
+    return result
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"a cache entry holds {type(value).__name__} where {kind.__name__} goes")
+    return value
+
+
+def _check_fields(item: DerivationResult | LinkResult | CheckResult) -> None:
+    hints = typing.get_type_hints(type(item))
+    for f in fields(item):
+        if not _fits(getattr(item, f.name), hints[f.name]):
+            raise TypeError(f"cache entry field {f.name!r} has the wrong type")
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a JSON value matches a result field's annotation (str, int, list[str], X | None)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(
+            isinstance(x, (LinkResult, CheckResult)) or _fits(x, item) for x in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
