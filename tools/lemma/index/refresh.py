@@ -10,6 +10,7 @@ from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cann
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import sqlite3
@@ -190,9 +191,9 @@ class VaultIndex:
         if watched is not None and watched.paths is not None:
             listing = cached_listing(self.db)
             if listing is not None:
-                notes = set(listing.notes)
+                notes = listing.notes  # sorted
                 return listing, frozenset(p for p in watched.paths | set(listing.links)
-                                          if p in notes), watched
+                                          if _sorted_has(notes, p)), watched
         return self._list(), None, watched
 
     def _remember(self, watched: Watched | None, listing: Listing | None) -> None:
@@ -425,6 +426,11 @@ class VaultIndex:
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self._vault()
+
+
+def _sorted_has(items: list[str], item: str) -> bool:
+    at = bisect.bisect_left(items, item)
+    return at < len(items) and items[at] == item
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:

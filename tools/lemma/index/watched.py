@@ -101,8 +101,7 @@ def cached_listing(db: sqlite3.Connection) -> Listing | None:
         listing = Listing(notes, attachments, store.load(problems), links)
     except (ValueError, TypeError, EOFError, store.IndexCorrupt):
         return None
-    good = all(isinstance(x, list) and all(isinstance(p, str) for p in x)
-               for x in (notes, attachments, links))
+    good = all(type(x) is list and set(map(type, x)) <= {str} for x in (notes, attachments, links))
     return listing if good and isinstance(listing.problems, dict) else None
 
 
