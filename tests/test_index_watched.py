@@ -126,3 +126,29 @@ def test_a_second_watcher_on_the_same_vault_stands_aside(vault: Path, watcher) -
     assert not other.active
     other.close()
     assert watcher.active
+
+
+def test_the_watcher_process_serves_commands_and_ends_with_its_parent(vault: Path,
+                                                                      monkeypatch) -> None:
+    import time
+
+    from lemma.index.watched import _held, lock_file, spawn_watcher
+
+    lock = lock_file(index_file(vault))
+    child = spawn_watcher(vault, index_file(vault))
+    assert child is not None and child.stdin is not None
+    try:
+        for _ in range(200):  # bounded: 10 s
+            if _held(lock):
+                break
+            time.sleep(0.05)
+        assert _held(lock)
+        titles(vault)
+        titles(vault)
+        walks = Walks(monkeypatch)
+        (vault / "n0.md").write_text(NOTES["n0.md"].replace("Note 0", "Note W"), "utf-8")
+        assert titles(vault)["n0.md"] == "Note W" and walks.count == 0
+    finally:
+        child.stdin.close()  # what the server's exit does
+        assert child.wait(timeout=10) == 0
+    assert not _held(lock)

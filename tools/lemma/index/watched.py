@@ -1,6 +1,8 @@
 """A watcher that spares one-shot commands the stat of every note (100k notes: ~0.3 s).
 
-A long-lived process (`lemma lsp`) runs `IndexWatcher`: it holds an exclusive lock on
+A long-lived process (`lemma lsp`) starts `spawn_watcher`, a small child process running
+`IndexWatcher` (in a process of its own, a busy server cannot keep it from answering; it exits
+when its parent does, its stdin closing): it holds an exclusive lock on
 `<index>.watch.lock` and appends to `<index>.watch.log` what watchdog reports under the
 notes folder — `p PATH` for a note or attachment written in place, `full` for anything that
 changes the listing (a file made, removed or moved, a folder event) or a queue overflow.
@@ -20,6 +22,7 @@ import marshal
 import os
 import secrets
 import sqlite3
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,3 +242,27 @@ class IndexWatcher:
 def _hidden(rel: str) -> bool:
     """Under a hidden folder or a hidden file: `list_vault` skips those."""
     return any(part.startswith(".") for part in rel.split("/"))
+
+
+def spawn_watcher(root: Path, index: Path) -> subprocess.Popen[bytes] | None:
+    """Start the watcher process for the vault at `root` (None if it cannot run)."""
+    import sys
+
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from lemma.index.watched import main; main()",
+             str(root), str(index)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        return None
+
+
+def main() -> None:
+    """The watcher process: watch until the parent closes our stdin (or dies)."""
+    import sys
+
+    watcher = IndexWatcher(Path(sys.argv[1]), Path(sys.argv[2]))
+    if watcher.active:
+        with contextlib.suppress(OSError, KeyboardInterrupt):
+            sys.stdin.buffer.read()
+    watcher.close()

@@ -37,7 +37,7 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
     return load
 
 
-#: notes folder -> its IndexWatcher, kept while the server runs (see index/watched.py).
+#: notes folder -> its watcher process, kept while the server runs (see index/watched.py).
 _WATCHERS: dict[Path, object] = {}
 
 
@@ -45,12 +45,11 @@ def watch_for_commands(notes: Path) -> None:
     """Watch the notes folder for the `lemma` commands run beside the editor: they then look
     only at the files changed instead of every file (100k notes: ~0.3 s less per command)."""
     from ..index.store import index_file
-    from ..index.watched import IndexWatcher
+    from ..index.watched import spawn_watcher
 
     key = Path(notes).resolve()
     if key not in _WATCHERS:
-        watcher = IndexWatcher(key, index_file(key))
-        _WATCHERS[key] = watcher if watcher.active else None
+        _WATCHERS[key] = spawn_watcher(key, index_file(key))
 
 
 class VaultLoad:
