@@ -10,7 +10,6 @@ from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cann
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import os
 import sqlite3
@@ -26,7 +25,7 @@ from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
 from .restore import restore_vault
-from .watched import Watched, cached_listing, position, save_position, watched_changes
+from .watched import Watched, position, remember, vouched, watched_changes
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -188,21 +187,12 @@ class VaultIndex:
         vouches for the others (None: look at every note)."""
         watched = None if self.memory else watched_changes(self.root, self.file,
                                                              *position(self.db))
-        if watched is not None and watched.paths is not None:
-            listing = cached_listing(self.db)
-            if listing is not None:
-                notes = listing.notes  # sorted
-                return listing, frozenset(p for p in watched.paths | set(listing.links)
-                                          if _sorted_has(notes, p)), watched
-        return self._list(), None, watched
+        only = vouched(self.db, watched)
+        return (only[0], only[1], watched) if only else (self._list(), None, watched)
 
     def _remember(self, watched: Watched | None, listing: Listing | None) -> None:
-        """Save how far the watcher's log is read (and a full listing), best effort."""
-        if watched is None or self.memory or (
-                listing is None and position(self.db) == (watched.token, watched.end)):
-            return
-        with contextlib.suppress(sqlite3.Error), store.transaction(self.db):
-            save_position(self.db, watched, listing)
+        if watched is not None and not self.memory:
+            remember(self.db, watched, listing)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -426,11 +416,6 @@ class VaultIndex:
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self._vault()
-
-
-def _sorted_has(items: list[str], item: str) -> bool:
-    at = bisect.bisect_left(items, item)
-    return at < len(items) and items[at] == item
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:

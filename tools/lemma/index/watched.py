@@ -17,6 +17,7 @@ file as before: the watcher only ever makes a command faster, never less correct
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import marshal
 import os
@@ -106,6 +107,35 @@ def cached_listing(db: sqlite3.Connection) -> Listing | None:
         return None
     good = all(type(x) is list and set(map(type, x)) <= {str} for x in (notes, attachments, links))
     return listing if good and isinstance(listing.problems, dict) else None
+
+
+def vouched(db: sqlite3.Connection, watched: Watched | None
+            ) -> tuple[Listing, frozenset[str]] | None:
+    """The saved listing and the notes to look at, when the watcher vouches for the rest:
+    those it logged and the symlinked ones (their targets may change unlogged)."""
+    if watched is None or watched.paths is None:
+        return None
+    listing = cached_listing(db)
+    if listing is None:
+        return None
+    notes = listing.notes  # sorted
+    return listing, frozenset(p for p in watched.paths | set(listing.links)
+                              if _sorted_has(notes, p))
+
+
+def _sorted_has(items: list[str], item: str) -> bool:
+    at = bisect.bisect_left(items, item)
+    return at < len(items) and items[at] == item
+
+
+def remember(db: sqlite3.Connection, watched: Watched, listing: Listing | None) -> None:
+    """Save how far the log was read (and the listing, after a full look), best effort."""
+    from . import store
+
+    if listing is None and position(db) == (watched.token, watched.end):
+        return
+    with contextlib.suppress(sqlite3.Error), store.transaction(db):
+        save_position(db, watched, listing)
 
 
 def save_position(db: sqlite3.Connection, watched: Watched, listing: Listing | None) -> None:
