@@ -6,6 +6,8 @@ worker processes when many did) and lets `Vault.apply_changes` decide which stor
 resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
 re-hashed, so an edit in the same clock tick as the indexing is still seen; "when" is read
 from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cannot hide one.
+While `lemma lsp` runs beside, its watcher (`watched.py`) names the files changed since the last
+command, and only those are looked at.
 """
 
 from __future__ import annotations
