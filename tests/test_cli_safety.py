@@ -182,3 +182,17 @@ def test_a_tampered_derive_cache_entry_is_a_miss(tmp_path: Path, content: str | 
     again = lemma(root, "check")
     assert (again.exit_code, again.stderr) == (0, "")
     assert again.stdout.splitlines()[0] == "ok.md:3  ok  proved  (1 proved)"
+
+
+def test_a_copied_block_takes_its_own_id_and_expectation_from_the_cache(tmp_path: Path) -> None:
+    """The block cache is keyed by the text between the fences: a copy under a new id (or a
+    new expect=) found the first block's result and reported its id (a false duplicate)."""
+    root = write_files(tmp_path / "v" / "notes", {"ok.md": OK_BLOCK})
+    assert lemma(root, "check").exit_code == 0
+    write_files(root, {"copy.md": OK_BLOCK.replace("id=ok", "id=copy"),
+                       "slip.md": OK_BLOCK.replace("id=ok", "id=slip expect=invalid@1")})
+    again = lemma(root, "check")
+    assert again.stderr == "" and again.exit_code == 1
+    lines = again.stdout.splitlines()
+    assert lines[:3] == ["copy.md:3  copy  proved  (1 proved)", "ok.md:3  ok  proved  (1 proved)",
+                         "slip.md:3  slip  proved (expected invalid@1: MISMATCH)  (1 proved)"]

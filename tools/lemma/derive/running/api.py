@@ -112,7 +112,8 @@ def check_derivations(
             if progress:
                 progress(results[i])
             continue
-        hit = cache.get(d.source, d.pos.path, d.pos.line) if cache else None
+        hit = cache.get(d.source, d.pos.path, d.pos.line, d.id, d.expect_invalid_at) \
+            if cache else None
         if hit is not None:
             results[i] = hit
             if progress:

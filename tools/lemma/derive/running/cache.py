@@ -10,6 +10,7 @@ the wrong shape is a miss, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ from lemma.derive.running.results import (
     CheckResult,
     DerivationResult,
     LinkResult,
+    expectation_met,
 )
 
 #: The largest entry read (a note's entry holds all its blocks; 200 links take ~100 kB).
@@ -71,12 +73,24 @@ class ResultCache:
     def _file(self, source: str) -> Path:
         return self.directory / f"{cache_key(source)}.json"
 
-    def get(self, source: str, path: str, line: int) -> DerivationResult | None:
-        """The cached result for this source, re-based to `path:line`, or None."""
+    def get(self, source: str, path: str, line: int, ident: str | None = None,
+            expect_invalid_at: int | None = None) -> DerivationResult | None:
+        """The cached result for this source, re-based to `path:line`, or None.
+
+        The key is the block's text between its fences: a block copied or given a new `id=` or
+        `expect=` on its fence line finds the result under the old header, so the result takes
+        the id given and its expectation is judged again (`ident`).
+        """
         try:
             result = _result(_load(self._file(source)))
         except _UNREADABLE:
             return None
+        if ident is not None:
+            result.id = ident
+            result.expected = "valid" if expect_invalid_at is None else \
+                f"invalid@{expect_invalid_at}"
+            result.passed = expectation_met(result.verdict, expect_invalid_at,
+                                            result.first_failure)
         shift = line - result.line
         result.path, result.line, result.cached = path, line, True
         for link in result.links:
@@ -104,7 +118,8 @@ class ResultCache:
             os.replace(tmp, target)
 
     def _note_file(self, path: str, body: str) -> Path:
-        return self.directory / "notes" / f"{cache_key(path + chr(0) + body)}.json"
+        # "ids": entries made before a block's cached result took the block's own id
+        return self.directory / "notes" / f"{cache_key('ids' + chr(0) + path + chr(0) + body)}.json"
 
     def get_note(self, path: str, body: str, body_line: int) -> list[DerivationResult] | None:
         """All results of a note whose body is unchanged (re-based to its body line), or None.
@@ -162,10 +177,16 @@ def _typed(value: Any, kind: type) -> Any:
 
 
 def _check_fields(item: DerivationResult | LinkResult | CheckResult) -> None:
-    hints = typing.get_type_hints(type(item))
-    for f in fields(item):
-        if not _fits(getattr(item, f.name), hints[f.name]):
-            raise TypeError(f"cache entry field {f.name!r} has the wrong type")
+    for name, hint in _hints(type(item)):
+        if not _fits(getattr(item, name), hint):
+            raise TypeError(f"cache entry field {name!r} has the wrong type")
+
+
+@functools.cache
+def _hints(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A result class's fields and their annotations, evaluated once (not per entry)."""
+    hints = typing.get_type_hints(kind)
+    return tuple((f.name, hints[f.name]) for f in fields(kind))
 
 
 def _fits(value: Any, hint: Any) -> bool:
