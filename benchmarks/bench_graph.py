@@ -1,6 +1,12 @@
 """Benchmark: the CLI cold and warm (persistent index) beside a bare networkx script, per size.
 
     .venv/bin/python benchmarks/bench_graph.py [--sizes 1000 10000 100000] [--repeat 3] [--json F]
+        [--vault DIR] [--cold-runs N] [--no-in-process]
+
+--vault DIR writes each size's vault to DIR/N/notes once and reuses it (100k notes take minutes
+to write); --cold-runs sets how many cold runs (default --repeat); --no-in-process skips the
+in-process phases. "watched" rows: the same warm commands while a watcher runs beside them (as
+`lemma lsp` runs one: index/watched.py), so a command stats only the files changed.
 
 For each size a synthetic vault is written to a temp dir (`lemma.synth`, not timed), then:
 - bare script: a child Python (no lemma) reads every .md, regexes `[[target`, resolves targets by
@@ -22,6 +28,7 @@ printed. Targets (issue 14, 2 cores): cold load 10k ≤ 1.5 s; warm `graph stats
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 BARE_SCRIPT = r"""
@@ -54,6 +62,16 @@ orphans = sum(1 for n in graph if graph.degree(n) == 0)
 print(len(graph), graph.number_of_edges(), components, orphans)
 """
 COMPLETION = {"_LEMMA_COMPLETE": "bash_complete", "COMP_WORDS": "lemma mv pap", "COMP_CWORD": "2"}
+WATCHER = r"""
+import sys
+from pathlib import Path
+from lemma.index.store import index_file
+from lemma.index.watched import IndexWatcher
+root = Path(sys.argv[1]).resolve()
+watcher = IndexWatcher(root, index_file(root))
+print("watching" if watcher.active else "not watching", flush=True)
+sys.stdin.read()
+"""
 
 
 def _timed(fn, repeat: int) -> tuple[dict[str, list[float]], object]:
@@ -145,11 +163,12 @@ def run_process(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -
 
 def _index_files(tmp: Path) -> list[Path]:
     """The index database beside the notes folder `tmp/notes`, with its -wal and -shm files."""
-    return sorted((tmp / ".lemma-cache").glob("notes.index.sqlite*"))
+    return sorted(f for f in (tmp / ".lemma-cache").glob("notes.index.sqlite*")
+                  if not f.name.endswith((".watch.lock", ".watch.log", ".lock", ".clock")))
 
 
-def cli_runs(tmp: Path, paths: list[str], repeat: int) -> dict[str, list[dict]]:
-    """Every CLI figure on the vault at `tmp/notes`: cold, warm, and after one edit."""
+def cli_runs(tmp: Path, paths: list[str], repeat: int, cold_runs: int) -> dict[str, list[dict]]:
+    """Every CLI figure on the vault at `tmp/notes`: cold, warm, after one edit, and watched."""
     lemma = str(Path(sys.executable).parent / "lemma")
     base = [lemma, "--notes", str(tmp / "notes")]
     target = Path(paths[len(paths) // 2]).stem
@@ -158,7 +177,7 @@ def cli_runs(tmp: Path, paths: list[str], repeat: int) -> dict[str, list[dict]]:
             "warm list": ["list"], "warm list --kind paper": ["list", "--kind", "paper"],
             "warm search": ["search", "gradient kernel"]}
     runs: dict[str, list[dict]] = {"cold graph stats": []}
-    for _ in range(repeat):
+    for _ in range(cold_runs):
         for file in _index_files(tmp):
             file.unlink()
         runs["cold graph stats"].append(run_process([*base, "graph", "stats"], tmp))
@@ -166,34 +185,85 @@ def cli_runs(tmp: Path, paths: list[str], repeat: int) -> dict[str, list[dict]]:
         runs[name] = [run_process([*base, *args], tmp) for _ in range(repeat)]
     runs["warm completion (mv pap<Tab>)"] = [run_process([lemma], tmp, COMPLETION)
                                               for _ in range(repeat)]
-    runs["graph stats after 1 edit"] = []
-    for k in range(repeat):
-        with (tmp / "notes" / paths[k]).open("a", encoding="utf-8") as note:
-            note.write(f"\nAppended by the benchmark, run {k}.\n")
-        runs["graph stats after 1 edit"].append(run_process([*base, "graph", "stats"], tmp))
+    with _edited(tmp / "notes", paths[:repeat]) as edit:
+        runs["graph stats after 1 edit"] = []
+        for k in range(repeat):
+            edit(k)
+            runs["graph stats after 1 edit"].append(run_process([*base, "graph", "stats"], tmp))
+    runs.update(_watched_runs(tmp, base, warm, paths, repeat))
     return runs
 
 
-def run_size(n: int, repeat: int) -> dict[str, object]:
-    """Generate an N-note vault; time the bare script, the CLI, then the in-process phases."""
-    from lemma.synth import write_synthetic_vault
+def _watched_runs(tmp: Path, base: list[str], warm: dict[str, list[str]], paths: list[str],
+                  repeat: int) -> dict[str, list[dict]]:
+    """The warm commands again while a watcher process runs (one full look first)."""
+    watcher = subprocess.Popen([sys.executable, "-c", WATCHER, str(tmp / "notes")],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    runs: dict[str, list[dict]] = {}
+    try:
+        if watcher.stdout is None or watcher.stdout.readline().strip() != "watching":
+            return runs
+        run_process([*base, "list", "--kind", "digest"], tmp)  # the full look saving the position
+        for name, args in warm.items():
+            runs[name.replace("warm", "watched")] = [run_process([*base, *args], tmp)
+                                                      for _ in range(repeat)]
+        runs["watched completion (mv pap<Tab>)"] = [
+            run_process([base[0]], tmp, COMPLETION) for _ in range(repeat)]
+        with _edited(tmp / "notes", paths[repeat:2 * repeat]) as edit:
+            runs["watched backlinks after 1 edit"] = []
+            for k in range(repeat):
+                edit(k)
+                runs["watched backlinks after 1 edit"].append(
+                    run_process([*base, *warm["warm graph backlinks"]], tmp))
+    finally:
+        watcher.communicate("")
+    return runs
+
+
+@contextlib.contextmanager
+def _edited(root: Path, paths: list[str]) -> Iterator[Callable[[int], None]]:
+    """`edit(k)` appends a line to note k of `paths`; every note is restored afterwards."""
+    saved = {p: (root / p).read_bytes() for p in paths}
+
+    def edit(k: int) -> None:
+        with (root / paths[k]).open("a", encoding="utf-8") as note:
+            note.write(f"\nAppended by the benchmark, run {k}.\n")
+
+    try:
+        yield edit
+    finally:
+        for path, text in saved.items():
+            (root / path).write_bytes(text)
+
+
+def run_size(n: int, repeat: int, keep: Path | None = None, cold_runs: int | None = None,
+             in_process: bool = True) -> dict[str, object]:
+    """Generate an N-note vault (or reuse it in `keep`); time the bare script, the CLI, then
+    the in-process phases."""
+    from lemma.synth import plan_notes, write_synthetic_vault
 
     with tempfile.TemporaryDirectory(prefix=f"lemma-bench-{n}-") as name:
-        tmp = Path(name)
-        paths = write_synthetic_vault(tmp / "notes", n)
+        tmp = keep / str(n) if keep else Path(name)
+        if keep and (tmp / "notes" / plan_notes(n)[-1].path).is_file():
+            paths = [p.path for p in plan_notes(n)]
+        else:
+            paths = write_synthetic_vault(tmp / "notes", n)
         load = os.getloadavg()
         bare = [run_process([sys.executable, "-c", BARE_SCRIPT, str(tmp / "notes")], tmp)
                 for _ in range(repeat)]
-        cli = cli_runs(tmp, paths, repeat)
+        cli = cli_runs(tmp, paths, repeat, repeat if cold_runs is None else cold_runs)
         index = _index_files(tmp)
         index_mb = sum(f.stat().st_size for f in index) / 2**20 if index else None
-        for file in _index_files(tmp):
-            file.unlink()  # the in-process first load is a cold one too
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", str(tmp / "notes"), "--repeat", str(repeat)],
-            check=True, capture_output=True, text=True, cwd=tmp)
+        inside = None
+        if in_process:
+            for file in _index_files(tmp):
+                file.unlink()  # the in-process first load is a cold one too
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", str(tmp / "notes"), "--repeat",
+                 str(repeat)], check=True, capture_output=True, text=True, cwd=tmp)
+            inside = json.loads(child.stdout)
     return {"size": n, "load_average": load, "bare": bare, "cli": cli,
-            "index_mb": index_mb, "in_process": json.loads(child.stdout)}
+            "index_mb": index_mb, "in_process": inside}
 
 
 def _best(runs: list[dict]) -> dict | None:
@@ -222,32 +292,38 @@ def _pair(times: list[float]) -> str:
 
 def report(results: list[dict], repeat: int) -> list[tuple[str, ...]]:
     """Rows of metric name and one cell per vault size."""
-    inp = [r["in_process"] for r in results]
-    rows = [("", *(f"{r['notes']:,} notes" for r in inp)),
-            ("wikilinks", *(f"{r['links']:,}" for r in inp)),
+    rows = [("", *(f"{r['size']:,} notes" for r in results)),
             (f"bare script (regex + networkx), best of {repeat}",
              *(_cell(r["bare"]) for r in results))]
-    for name in results[0]["cli"]:
+    names = list(dict.fromkeys(name for r in results for name in r["cli"]))
+    for name in names:
         label = f"CLI {name}" + (" (no index)" if name.startswith("cold") else "")
-        rows.append((label, *(_cell(r["cli"][name], name.startswith("cold")) for r in results)))
+        rows.append((label, *(_cell(r["cli"][name], name.startswith("cold"))
+                              if name in r["cli"] else "n/a" for r in results)))
     rows += [("warm graph stats / bare script", *(_ratio(r) for r in results)),
              ("index on disk (with -wal, -shm)",
-              *("none" if r["index_mb"] is None else f"{r['index_mb']:.1f} MB" for r in results)),
-             (f"in-process cold load: vault ready (no index), best of {repeat}",
-              *(f"{r['ready']:.3f} s" for r in inp)),
-             (f"in-process cold load: index written too, best of {repeat}",
-              *(_pair(r["load"]["best"]) for r in inp)),
-             (f"in-process warm load (index up to date), best of {repeat}",
-              *(_pair(r["warm"]["best"]) for r in inp)),
-             ("in-process load_vault (no index at all, one process)",
-              *(_pair(r["plain"]["first"]) for r in inp)),
-             (f"in-process graph build, best of {repeat}",
-              *(_pair(r["build"]["best"]) for r in inp)),
-             ("in-process stats (PageRank, components)", *(_pair(r["stats"]["best"]) for r in inp)),
-             ("in-process 1-note body edit update", *(f"{r['update'] * 1000:.1f} ms" for r in inp)),
-             ("in-process 1-note title change", *(f"{r['rename'] * 1000:.0f} ms" for r in inp)),
-             ("in-process peak RSS", *(f"{r['rss_mb']:.0f} MB" for r in inp))]
+              *("none" if r["index_mb"] is None else f"{r['index_mb']:.1f} MB" for r in results))]
+    if all(r["in_process"] for r in results):
+        rows += _in_process_rows([r["in_process"] for r in results], repeat)
     return rows
+
+
+def _in_process_rows(inp: list[dict], repeat: int) -> list[tuple[str, ...]]:
+    return [("wikilinks", *(f"{r['links']:,}" for r in inp)),
+            (f"in-process cold load: vault ready (no index), best of {repeat}",
+             *(f"{r['ready']:.3f} s" for r in inp)),
+            (f"in-process cold load: index written too, best of {repeat}",
+             *(_pair(r["load"]["best"]) for r in inp)),
+            (f"in-process warm load (index up to date), best of {repeat}",
+             *(_pair(r["warm"]["best"]) for r in inp)),
+            ("in-process load_vault (no index at all, one process)",
+             *(_pair(r["plain"]["first"]) for r in inp)),
+            (f"in-process graph build, best of {repeat}",
+             *(_pair(r["build"]["best"]) for r in inp)),
+            ("in-process stats (PageRank, components)", *(_pair(r["stats"]["best"]) for r in inp)),
+            ("in-process 1-note body edit update", *(f"{r['update'] * 1000:.1f} ms" for r in inp)),
+            ("in-process 1-note title change", *(f"{r['rename'] * 1000:.0f} ms" for r in inp)),
+            ("in-process peak RSS", *(f"{r['rss_mb']:.0f} MB" for r in inp))]
 
 
 def main() -> None:
@@ -255,6 +331,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="Also write every raw figure to this file.")
+    parser.add_argument("--vault", type=Path, help="Keep (and reuse) the vaults under DIR/N.")
+    parser.add_argument("--cold-runs", type=int, help="Cold runs (default: --repeat).")
+    parser.add_argument("--no-in-process", action="store_true", help="Skip in-process phases.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -266,7 +345,8 @@ def main() -> None:
               f"{networkx.__version__}, {os.cpu_count()} CPUs, load average "
               + " ".join(f"{x:.1f}" for x in os.getloadavg()) + "; warm page cache")
     print(header, flush=True)
-    results = [run_size(n, args.repeat) for n in args.sizes]
+    results = [run_size(n, args.repeat, args.vault, args.cold_runs, not args.no_in_process)
+               for n in args.sizes]
     rows = report(results, args.repeat)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:

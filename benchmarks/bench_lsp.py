@@ -1,6 +1,10 @@
 """Benchmark `lemma lsp` on a synthetic vault, through a real client over stdio.
 
     .venv/bin/python benchmarks/bench_lsp.py [--notes-count 10000] [--keys 40] [--warm-starts 3]
+                                             [--vault DIR [--no-cold]]
+
+--vault DIR keeps the synthetic vault in DIR/notes (written once, reused: 100k notes take
+minutes to write and index); --no-cold skips the cold start there (the index is kept).
 
 start: process start to the `initialize` answer (the vault loads meanwhile, in a thread), and
 to the first diagnostics of a note opened right after it (needs the whole vault). Measured cold
@@ -195,20 +199,27 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=40)
     parser.add_argument("--warm-starts", type=int, default=3,
                         help="warm starts, each reported (the last one is measured further)")
+    parser.add_argument("--vault", type=Path, help="Keep (and reuse) the vault in DIR/notes.")
+    parser.add_argument("--no-cold", action="store_true", help="Skip the cold start.")
     args = parser.parse_args()
-    from lemma.synth import write_synthetic_vault
+    from lemma.synth import plan_notes, write_synthetic_vault
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "notes"
-        paths = write_synthetic_vault(root, args.notes_count)
+        root = (args.vault or Path(tmp)) / "notes"
+        if args.vault and (root / plan_notes(args.notes_count)[-1].path).is_file():
+            paths = [p.path for p in plan_notes(args.notes_count)]
+        else:
+            paths = write_synthetic_vault(root, args.notes_count)
         # a concept note with a broken link: every keystroke also asks for "did you mean"
         note = next(p for p in paths if p.startswith("concepts/")
                     and "[[Missing topic" in (root / p).read_text(encoding="utf-8"))
         text = (root / note).read_text(encoding="utf-8")
         uri = (root / note).as_uri()
         loads = [load()]
-        client, cold_init, cold_first, cold_cpu = started(root, uri, text)
-        client.close()
+        cold_init = cold_first = cold_cpu = float("nan")
+        if not args.no_cold:
+            client, cold_init, cold_first, cold_cpu = started(root, uri, text)
+            client.close()
         loads.append(load())
         warm = []
         for _ in range(args.warm_starts - 1):

@@ -1,6 +1,7 @@
-"""The CLI facing hostile notes and surroundings (issue 27, items 5, 10, 11): note text cannot
-drive the terminal, a huge `--limit`, a full stdout, a cache folder that is a file and a
-retargeted dangling symlink give the right answer or one line, never a traceback."""
+"""The CLI facing hostile notes and surroundings (issue 27, items 5, 8, 10, 11): note text cannot
+drive the terminal, a huge `--limit`, a full stdout, a cache folder that is a file, a
+retargeted dangling symlink, a derivation of 10,000 links and tampered derive cache entries give
+the right answer or one line, never a traceback or a hang."""
 
 from __future__ import annotations
 
@@ -110,3 +111,88 @@ def test_the_output_stream_keeps_clicks_bold_and_escapes_the_rest() -> None:
     out = io.StringIO()
     SafeStream(out).write("\x1b[1mTitle\x1b[0m and \x1b[31mred\x07 end\n")
     assert out.getvalue() == "\x1b[1mTitle\x1b[0m and \\u001b[31mred\\u0007 end\n"
+
+
+OK_BLOCK = ("# Ok\n\n```derivation id=ok\ngiven:\n  x: real\ncalc:\n  (x + 1)**2\n"
+            "  = x**2 + 2*x + 1\n```\n")
+
+
+def long_block(links: int) -> str:
+    return ("# Long\n\n```derivation id=long\ngiven:\n  x: real\ncalc:\n  x\n"
+            + "  = x + 0\n" * links + "```\n")
+
+
+def test_a_block_of_ten_thousand_links_is_an_error_and_the_others_are_checked(
+        tmp_path: Path) -> None:
+    """Issue 27, item 8: `lemma check` did not finish on it (each link costs worker runs)."""
+    root = write_files(tmp_path / "v" / "notes", {"long.md": long_block(10_000),
+                                                  "ok.md": OK_BLOCK})
+    done = run_cli("--notes", str(root), "check")  # within run_cli's 60 s, not hours
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1 and done.stderr == ""
+    assert lines[:3] == [
+        "long.md:3  long  error FAIL  (no links)",
+        "long.md:3: long: 10,000 links and check: lines, more than the 200 checked in one block: "
+        "split it into several derivation blocks",
+        "ok.md:3  ok  proved  (1 proved)"]
+    assert lines[3].startswith("2 derivations: 1 proved, 1 error; links: 1 proved; 1 unexpected")
+
+
+def test_a_block_at_the_limit_is_still_checked(tmp_path: Path) -> None:
+    from lemma.derive.running.api import MAX_LINKS, find_derivations
+    from lemma.vault import load_vault
+
+    root = write_files(tmp_path / "v", {"a.md": long_block(MAX_LINKS)})
+    (block,) = find_derivations(load_vault(root)).derivations
+    assert len(block.steps) == MAX_LINKS  # over it is the error above, at it the usual check
+
+
+def _entry(**change) -> str:
+    result = {"id": "ok", "path": "ok.md", "line": 3, "title": "", "verdict": "proved",
+              "expected": "valid", "first_failure": None, "links": [
+                  {"index": 1, "line": 8, "relation": "=", "status": "proved", "hints": []}]}
+    result.update(change)
+    return json.dumps(result)
+
+
+TAMPERED = {
+    "nested-arrays": "[" * 200_000 + "]" * 200_000,
+    "nested-objects": '{"a":' * 200_000 + "1" + "}" * 200_000,
+    "huge": json.dumps({"body_line": 1, "results": [], "pad": "x" * 9_000_000}),
+    "not-an-object": "[1, 2]",
+    "line-is-text": _entry(line="3"),
+    "hints-are-numbers": _entry(links=[{"index": 1, "line": 8, "relation": "=",
+                                        "status": "proved", "hints": [1, 2]}]),
+    "unknown-verdict": _entry(verdict="\x1b[2Jproved"),
+    "unknown-field": _entry(shell="rm -rf"),
+    "not-utf8": b"\xff\xfe{}",
+}
+
+
+@pytest.mark.parametrize("content", TAMPERED.values(), ids=TAMPERED.keys())
+def test_a_tampered_derive_cache_entry_is_a_miss(tmp_path: Path, content: str | bytes) -> None:
+    """Issue 27, item 11: a deep entry raised RecursionError, a huge one was read whole."""
+    root = write_files(tmp_path / "v" / "notes", {"ok.md": OK_BLOCK})
+    first = lemma(root, "check")
+    assert first.exit_code == 0 and "ok.md:3  ok  proved" in first.stdout
+    entries = list((tmp_path / "v" / ".lemma-cache" / "derive").rglob("*.json"))
+    assert len(entries) == 2  # the block's entry and the note's
+    for entry in entries:
+        entry.write_bytes(content if isinstance(content, bytes) else content.encode())
+    again = lemma(root, "check")
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout.splitlines()[0] == "ok.md:3  ok  proved  (1 proved)"
+
+
+def test_a_copied_block_takes_its_own_id_and_expectation_from_the_cache(tmp_path: Path) -> None:
+    """The block cache is keyed by the text between the fences: a copy under a new id (or a
+    new expect=) found the first block's result and reported its id (a false duplicate)."""
+    root = write_files(tmp_path / "v" / "notes", {"ok.md": OK_BLOCK})
+    assert lemma(root, "check").exit_code == 0
+    write_files(root, {"copy.md": OK_BLOCK.replace("id=ok", "id=copy"),
+                       "slip.md": OK_BLOCK.replace("id=ok", "id=slip expect=invalid@1")})
+    again = lemma(root, "check")
+    assert again.stderr == "" and again.exit_code == 1
+    lines = again.stdout.splitlines()
+    assert lines[:3] == ["copy.md:3  copy  proved  (1 proved)", "ok.md:3  ok  proved  (1 proved)",
+                         "slip.md:3  slip  proved (expected invalid@1: MISMATCH)  (1 proved)"]

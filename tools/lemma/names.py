@@ -40,12 +40,14 @@ class NameSuggester:
         self.postings: dict[str, list[int]] = {}
         self.gone: set[int] = set()  # names discarded since (their postings stay)
         self._where: dict[str, int] | None = None
+        self._phrases: dict[str, str] = {}  # a broken link's phrase, asked again per keystroke
         for i, name in enumerate(names):
             for gram in _trigrams(name):
                 self.postings.setdefault(gram, []).append(i)
 
     def add(self, name: str) -> None:
         """Take in one name (a keystroke in a title need not rebuild the trigrams of all)."""
+        self._phrases.clear()
         i = self._positions().get(name)
         if i is None:
             i = self._positions()[name] = len(self.names)
@@ -56,6 +58,7 @@ class NameSuggester:
 
     def discard(self, name: str) -> None:
         """Suggest `name` no more."""
+        self._phrases.clear()
         i = self._positions().get(name)
         if i is not None:
             self.gone.add(i)
@@ -67,7 +70,9 @@ class NameSuggester:
 
     def phrase(self, name: str) -> str:
         """"'a' or 'b'": the close names to `name`, for a "did you mean" ('' if none)."""
-        return " or ".join(f"'{c}'" for c in self.close(fold(name)))
+        if name not in self._phrases:  # 100k names: ~10 ms a query
+            self._phrases[name] = " or ".join(f"'{c}'" for c in self.close(fold(name)))
+        return self._phrases[name]
 
     def close(self, query: str, n: int = 3, shortlist: int = 64) -> list[str]:
         hits: dict[int, int] = {}

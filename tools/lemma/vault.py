@@ -262,9 +262,11 @@ class Vault(VaultChanges):
 
     def link_problems(self, path: str) -> list[Diagnostic]:
         """The problems of one note's links (broken, ambiguous...), as `diagnostics` has them."""
+        resolved = self.resolved.get(path, ())
+        if all(r.status == "ok" for r in resolved):
+            return []  # the usual keystroke: no look at every skipped file
         skipped = self._skipped_by_name()
-        return [d for r in self.resolved.get(path, ())
-                if (d := self._link_problem(r, skipped)) is not None]
+        return [d for r in resolved if (d := self._link_problem(r, skipped)) is not None]
 
     def _link_problem(self, r: ResolvedLink, skipped: dict[str, Diagnostic]
                       ) -> Diagnostic | None:

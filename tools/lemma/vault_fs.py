@@ -175,6 +175,7 @@ class Listing:
     notes: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
     problems: dict[str, Diagnostic] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)  # notes and attachments that are symlinks
 
 
 def list_vault(root: str | os.PathLike[str]) -> Listing:
@@ -230,6 +231,7 @@ def _classify(root: str | os.PathLike[str], entry: os.DirEntry[str], rel: str, p
     if not entry.is_symlink():
         raise NoteFileError("not-a-file", f"is {_what(entry.stat(follow_symlinks=False).st_mode)}"
                             ", not a file", "remove it from the vault")
+    found.links.append(rel)  # its target may change with no event in the vault
     if is_note:  # read_note_text checks what the link points at
         found.notes.append(rel)
         return

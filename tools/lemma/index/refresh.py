@@ -6,6 +6,8 @@ worker processes when many did) and lets `Vault.apply_changes` decide which stor
 resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
 re-hashed, so an edit in the same clock tick as the indexing is still seen; "when" is read
 from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cannot hide one.
+While `lemma lsp` runs beside, its watcher (`watched.py`) names the files changed since the last
+command, and only those are looked at.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
 from .restore import restore_vault
+from .watched import Watched, position, remember, vouched, watched_changes
 from .writer import Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -150,18 +153,20 @@ class VaultIndex:
             return self._refresh()
 
     def _refresh(self) -> Refresh:
-        listing = self._list()
+        listing, only, watched = self._listing()
         try:
             now = self._now()
-            found = self._differences(listing, now)
+            found = self._differences(listing, now, only)
             if found is None:
+                self._remember(watched, listing if only is None else None)
                 return Refresh(listing)
             first = self._empty()
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
-                    listing, now = self._list(), self._now()
-                    found = self._differences(listing, now)
+                    listing = listing if only is not None else self._list()
+                    now = self._now()
+                    found = self._differences(listing, now, only)
                 report, rest = self._apply(listing, found, now)
                 if report.vault is None:
                     rest()
@@ -175,7 +180,21 @@ class VaultIndex:
             return self.refresh()
         if report.vault is not None:  # a first build: the caller has its vault already
             self._writer = Writer(self._db, rest)
+        else:
+            self._remember(watched, listing if only is None else None)
         return report
+
+    def _listing(self) -> tuple[Listing, frozenset[str] | None, Watched | None]:
+        """The listing, and the only notes that can have changed when a watcher (`lemma lsp`)
+        vouches for the others (None: look at every note)."""
+        watched = None if self.memory else watched_changes(self.root, self.file,
+                                                             *position(self.db))
+        only = vouched(self.db, watched)
+        return (only[0], only[1], watched) if only else (self._list(), None, watched)
+
+    def _remember(self, watched: Watched | None, listing: Listing | None) -> None:
+        if watched is not None and not self.memory:
+            remember(self.db, watched, listing)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -223,10 +242,13 @@ class VaultIndex:
             raise LemmaError(f"notes folder '{self.root}': {problem.message} ({problem.hint})",
                              exit_code=2) from None
 
-    def _differences(self, listing: Listing, now: int
+    def _differences(self, listing: Listing, now: int, only: frozenset[str] | None = None
                      ) -> tuple[list[str], list[str], list[str], bool] | None:
         """(new or changed notes, removed notes, racy notes to hash, attachments changed), or
-        None when the index matches the files."""
+        None when the index matches the files. `only`: the notes to look at (a watcher
+        vouches for the listing and the others)."""
+        if only is not None:
+            return self._few_differences(only)
         stored = store.signatures(self.db)
         changed, doubtful = [], []
         prefix = f"{self.root}/"
@@ -249,6 +271,19 @@ class VaultIndex:
         if changed or stored or doubtful or moved:
             return changed, sorted(stored), doubtful, moved
         return None
+
+    def _few_differences(self, only: frozenset[str]
+                         ) -> tuple[list[str], list[str], list[str], bool] | None:
+        changed, doubtful = [], []
+        for path in sorted(only):
+            old = self.db.execute("SELECT size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes "
+                                  "WHERE path = ?", (path,)).fetchone()
+            now = signature(self.root / path)
+            if old is None or tuple(old[:4]) != now:
+                changed.append(path)
+            elif _racy(now[1], now[2], old[4]):
+                doubtful.append(path)
+        return (changed, [], doubtful, False) if changed or doubtful else None
 
     def _empty(self) -> bool:
         return self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is None

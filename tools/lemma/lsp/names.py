@@ -70,5 +70,9 @@ class NameList:
             if len(found) > limit:
                 return found[:limit], True
             at += 1
-        found += [n for n in self.names if key in n.key and not n.key.startswith(key)]
-        return found[:limit], len(found) > limit
+        for name in self.names:  # in order, so the scan stops once past the limit
+            if key in name.key and not name.key.startswith(key):
+                found.append(name)
+                if len(found) > limit:
+                    return found[:limit], True
+        return found, False

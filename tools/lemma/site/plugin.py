@@ -41,6 +41,7 @@ from . import (
     render_derivations,
     render_notes,
     safe_urls,
+    search_repair,
     vault_pages,
 )
 from .config import LemmaPluginConfig
@@ -92,6 +93,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
+        self.dirty_serve = command == "serve" and dirty
         if command == "serve" and not dirty:
             log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
                      "changes; a plain 'serve' rebuilds every page")
@@ -109,6 +111,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
         search_separator(config.plugins)
+        search_repair.install(config.plugins, getattr(self, "dirty_serve", False))
         css, js = page_assets()
         self.macros = site_macros(self.config.katex_macros)
         self.typesetter.use_macros(self.macros)

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 Progress = Callable[[DerivationResult], None]
 
+#: Links plus `check:` lines checked in one block. Each link costs a few worker runs (tens of
+#: milliseconds at best, a time box at worst), so a 10,000-link block would take hours; a longer
+#: block gets an `error` verdict naming the limit, and the other blocks are still checked.
+MAX_LINKS = 200
+
 
 @dataclass
 class Found:
@@ -102,7 +107,13 @@ def check_derivations(
     results: list[DerivationResult | None] = [None] * len(items)
     todo: list[int] = []
     for i, d in enumerate(items):
-        hit = cache.get(d.source, d.pos.path, d.pos.line) if cache else None
+        if len(d.steps) + len(d.checks) > MAX_LINKS:
+            results[i] = _too_long(d)
+            if progress:
+                progress(results[i])
+            continue
+        hit = cache.get(d.source, d.pos.path, d.pos.line, d.id, d.expect_invalid_at) \
+            if cache else None
         if hit is not None:
             results[i] = hit
             if progress:
@@ -149,12 +160,21 @@ def _block_budget(d: Derivation, time_box: float) -> float:
     return time_box * (len(d.steps) + len(d.checks) + 1) * 1.5 + 5.0
 
 
-def _broken(d: Derivation, outcome: workers.Outcome, time_box: float) -> DerivationResult:
+def _too_long(d: Derivation) -> DerivationResult:
+    """The `error` result of a block over MAX_LINKS: what the limit is and what to do."""
+    size = len(d.steps) + len(d.checks)
+    reason = (f"{size:,} links and check: lines, more than the {MAX_LINKS} checked in one block: "
+              "split it into several derivation blocks")
+    return _broken(d, workers.Outcome("error", message=reason), 0.0, prefix="")
+
+
+def _broken(d: Derivation, outcome: workers.Outcome, time_box: float,
+            prefix: str = "checker error: ") -> DerivationResult:
     """A result for a block whose checking process died or overran (never 'valid')."""
     reason = (
         f"checking the block overran its time box ({time_box:g} s per link)"
         if outcome.status == "timeout"
-        else f"checker error: {outcome.message}"
+        else f"{prefix}{outcome.message}"
     )
     expected = "valid" if d.expect_invalid_at is None else f"invalid@{d.expect_invalid_at}"
     return DerivationResult(

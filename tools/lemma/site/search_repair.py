@@ -1,0 +1,121 @@
+"""The search index of a `mkdocs serve --dirty` preview, made equal to a fresh build's.
+
+A dirty rebuild renders only the pages an edit changes (site/dirty.py picks them), but the
+search plugins do not expect several: Material keeps the previous index and replaces the
+entries of the first re-rendered page only (stale duplicates of the others stay, and a first
+page at the site root drops every entry), MkDocs' own search keeps only the pages rendered.
+Rather than reach into either plugin, this works on what they write — `search/search_index.json`,
+`{"config": ..., "docs": [{"location": "page/#anchor", ...}]}` — after they wrote it:
+
+- a page not rendered in this build keeps its entries from the index before the build;
+- a page rendered keeps, per location, its last entry (a plugin appends what it renders after
+  what it kept), and only locations that exist on the page now (a removed heading's entry goes);
+- pages come in the build's page order, so the preview's index equals a fresh build's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+
+log = logging.getLogger("mkdocs.plugins.lemma")
+
+INDEX = Path("search") / "search_index.json"
+_ID = re.compile(r"""<[^>]*?\sid=["']([^"']+)["']""")
+Entry = dict[str, Any]
+
+
+def page_of(location: str) -> str:
+    """The page URL of a search entry's location (`b/#sec` -> `b/`)."""
+    return location.split("#", 1)[0]
+
+
+def _page_url(url: str) -> str:
+    """A file's URL as its page and the search entries give it (the site root is '')."""
+    return "" if url in (".", "./") else url
+
+
+def repaired(before: list[Entry], after: list[Entry], rendered: dict[str, set[str]],
+             order: list[str]) -> list[Entry]:
+    """The entries of a fresh build: `rendered` maps each page rendered now to its ids."""
+    by_page: dict[str, list[Entry]] = {}
+    for entry in before:
+        if page_of(entry["location"]) not in rendered:
+            by_page.setdefault(page_of(entry["location"]), []).append(entry)
+    latest: dict[str, Entry] = {}
+    for entry in after:  # the last entry per location is the one rendered now
+        if page_of(entry["location"]) in rendered:
+            latest.pop(entry["location"], None)
+            latest[entry["location"]] = entry
+    for location, entry in latest.items():
+        page, _, anchor = location.partition("#")
+        if not anchor or anchor in rendered[page]:
+            by_page.setdefault(page, []).append(entry)
+    fresh = [entry for page in order for entry in _in_order(by_page.pop(page, []), after)]
+    return fresh  # pages no longer built (a deleted note) are left out
+
+
+def _in_order(entries: list[Entry], after: list[Entry]) -> list[Entry]:
+    """A rendered page's entries in the order the plugin wrote them (kept ones as they were)."""
+    position = {id(entry): i for i, entry in enumerate(after)}
+    return sorted(entries, key=lambda e: position.get(id(e), -1))
+
+
+class SearchRepair(BasePlugin):  # type: ignore[type-arg]
+    """Added to the plugins by the Lemma plugin when serving with --dirty (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.before: list[Entry] | None = None
+        self.rendered: dict[str, set[str]] = {}
+        self.order: list[str] = []
+
+    def on_pre_build(self, *, config: Any) -> None:
+        self.before, self.rendered = _docs(Path(config.site_dir) / INDEX), {}
+
+    @event_priority(-100)
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        self.order = [_page_url(f.url) for f in files.documentation_pages()]
+        return files
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        self.rendered[page.url] = set(_ID.findall(page.content or ""))
+        return context
+
+    @event_priority(-100)  # after the search plugin wrote its index
+    def on_post_build(self, *, config: Any) -> None:
+        file = Path(config.site_dir) / INDEX
+        if self.before is None or not file.is_file():
+            return  # the first build, or no search plugin
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            docs = repaired(self.before, data["docs"], self.rendered, self.order)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("lemma: the preview's search index was left as written: %s", error)
+            return
+        if docs != data["docs"]:
+            data["docs"] = docs
+            file.write_text(json.dumps(data, separators=(",", ":")),
+                            encoding="utf-8")
+
+
+def _docs(file: Path) -> list[Entry] | None:
+    """The entries of an index written before (None when there is none or it is unreadable)."""
+    try:
+        docs = json.loads(file.read_text(encoding="utf-8"))["docs"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return docs if isinstance(docs, list) else None
+
+
+_REPAIR = SearchRepair()
+
+
+def install(plugins: Any, dirty_serve: bool) -> None:
+    """Add the repair to this configuration's plugins (MkDocs registers its events on adding)."""
+    if dirty_serve and "lemma/search-repair" not in plugins:
+        plugins["lemma/search-repair"] = _REPAIR
