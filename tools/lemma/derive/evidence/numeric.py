@@ -59,23 +59,51 @@ def _exactly_zero(value: sympy.Expr) -> bool:
 
 
 def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
-    """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
+    """Is |value| zero at working precision relative to `scale`? (See _resolve.)"""
+    return _resolve(value, scale)[0]
+
+
+def _resolve(value: sympy.Expr, scale: sympy.Expr) -> tuple[bool | None, sympy.Expr | None]:
+    """(negligible?, the approximation that decided it). Near the tolerance the value is
     evaluated again at higher precision: a true zero shrinks (sympy's adaptive evaluation returns
     it with no significant digits), a real difference -- even exp(-1000) -- stays the same.
-    A result without significant digits is never taken for a difference."""
+    A result without significant digits is never taken for a difference; one that has none at
+    120 digits is tried at 400 and 1500 (log(1 + exp(-300)) is 5e-131, not zero)."""
     first = _numeric(value, DIGITS)
     if first is None:
-        return None
+        return None, None
     if _significant(first) and abs(first) > TOLERANCE * scale:
-        return False
+        return False, first
     second = _numeric(value, RECHECK_DIGITS)
     if second is None:
-        return None
+        return None, None
     if not _significant(second):
-        return True
+        deep = _deep(value)
+        return (True, second) if deep is None else (False, deep)
     if _significant(first) and abs(second - first) <= sympy.Float("1e-20") * abs(second):
-        return False
-    return bool(abs(second) <= RECHECK_TOLERANCE * scale)
+        return False, second
+    if abs(second) > RECHECK_TOLERANCE * scale:
+        return False, second
+    deep = _deep(value)  # 8.6e-126 at 120 digits: a value that stays at 400 digits is real
+    if deep is not None and abs(deep - second) <= sympy.Float("1e-20") * abs(deep):
+        return False, deep
+    return True, second
+
+
+#: Precisions a value with no significant digit at RECHECK_DIGITS is tried at before it counts
+#: as zero (a margin below 1e-120 is still a sign).
+DEEP_DIGITS = (400, 1500)
+
+
+def _deep(value: sympy.Expr) -> sympy.Expr | None:
+    """`value` at the first of DEEP_DIGITS where it has significant digits, or None."""
+    for digits in DEEP_DIGITS:
+        approx = _numeric(value, digits)
+        if approx is None:
+            return None
+        if _significant(approx):
+            return approx
+    return None
 
 
 def _significant(value: sympy.Expr) -> bool:
@@ -124,12 +152,11 @@ def sign_kind(value: sympy.Expr, *sides: object) -> str:
     if value.is_Rational:
         return "positive" if value > 0 else "negative"
     scale = _scale(*sides)
-    negligible = _negligible(value, scale)
+    negligible, approx = _resolve(value, scale)
     if negligible is None:
         return "unknown"
     if negligible:
         return "numeric-zero"
-    approx = _numeric(value, DIGITS)
     re, im = approx.as_real_imag()  # type: ignore[union-attr]
     if abs(im) > TOLERANCE * scale:
         return "complex"
