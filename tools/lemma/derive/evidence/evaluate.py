@@ -20,6 +20,7 @@ from lemma.derive.evidence.space import Claim, Point, Space
 from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
+from lemma.derive.language.matcalc import Gradient
 
 #: Relative agreement asked of sides computed by quadrature at 50 digits.
 NUMERIC_TOLERANCE = sympy.Float("1e-40", 60)
@@ -50,6 +51,8 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if point.functions:
             e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
                           swap)
+        if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
+            e = e.replace(lambda n: isinstance(n, Gradient), lambda n: n.at(point.values))
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
