@@ -100,3 +100,38 @@ def test_the_determinant_of_a_product_is_nonzero_when_each_factors_is(valid: str
     bad = verdict(invalid)
     assert bad.verdict == "invalid", statuses(bad)
     assert bad.links[0].message.startswith("undefined here: det(")
+
+
+# -- the chain rule through a function of a vector of symbolic size ----------------------------
+
+V = ("given:\n  k, d: integer >= 1\n  W: matrix k x d\n  h: vector d\n  g: function k\n")
+SQUARE = "given:\n  k: integer >= 1\n  W: matrix k x k\n  h: vector k\n  g: function k\n"
+
+
+@pytest.mark.parametrize(("valid", "invalid"), [
+    (V + "calc:\n  diff(g(W*h), h)\n  = W.T*grad(g, W*h)",
+     V + "calc:\n  diff(g(W*h), h)\n  = 2*W.T*grad(g, W*h)"),
+    (SQUARE + "calc:\n  diff(g(W*h), h)\n  = W.T*grad(g, W*h)",
+     SQUARE + "calc:\n  diff(g(W*h), h)\n  = W*grad(g, W*h)"),
+    (V + "calc:\n  diff(g(W*h), W)\n  = grad(g, W*h)*h.T",
+     V + "calc:\n  diff(g(W*h), W)\n  = grad(g, W*h)*h.T*W.T*W"),
+    (V + "calc:\n  diff(g(W*h)**2, h)\n  = 2*g(W*h)*W.T*grad(g, W*h)",
+     V + "calc:\n  diff(g(W*h)**2, h)\n  = 2*W.T*grad(g, W*h)"),
+], ids=["by-the-input", "dropped-transpose-in-a-square-layer", "by-the-layer",
+        "outer-scalar-function"])
+def test_the_chain_rule_through_a_layer_of_any_size(valid: str, invalid: str) -> None:
+    good = verdict(valid)
+    assert (good.verdict, good.links[0].method) == ("proved", "matrix ring normal form"), \
+        statuses(good)
+    assert len(good.links[0].sizes) > 1
+    bad = verdict(invalid)
+    assert bad.verdict == "invalid", statuses(bad)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("g(h)", "g takes a k x 1 vector of symbolic size"),
+    ("grad(h, W*h)", "grad takes a function of a vector and a point"),
+], ids=["wrong-size", "grad-of-a-non-function"])
+def test_a_vector_function_is_called_at_its_size(body: str, message: str) -> None:
+    with pytest.raises(DerivationSyntaxError, match=message):
+        verdict(V + f"calc:\n  {body}\n  = {body}")

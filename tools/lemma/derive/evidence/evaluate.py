@@ -21,6 +21,8 @@ from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
 from lemma.derive.language.matcalc import Gradient
+from lemma.derive.language.vecfun import VectorCall, VectorGradient
+from lemma.derive.language.vecfun import at_point as vecfun_at
 
 #: Relative agreement asked of sides computed by quadrature at 50 digits.
 NUMERIC_TOLERANCE = sympy.Float("1e-40", 60)
@@ -52,10 +54,13 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
             e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
                           swap)
         if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
-            e = e.replace(lambda n: isinstance(n, Gradient), lambda n: n.at(point.values))
+            e = e.replace(lambda n: isinstance(n, Gradient),
+                          lambda n: n.at(point.values, point.functions))
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
+        if isinstance(e, sympy.Basic) and e.has(VectorCall, VectorGradient):
+            e = vecfun_at(e, point.functions)  # g(z), grad(g, z) once z is explicit
         if isinstance(e, sympy.Basic) and e.has(sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix):
             e = e.replace(_sized_now, lambda n: n.as_explicit())  # det(eye(k) + U*V) at k = 3
         if e.has(sympy.Sum, sympy.Product):

@@ -18,6 +18,7 @@ from lemma.derive.evidence.draw import (
     random_matrix,
 )
 from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.language.vecfun import VARIABLES, VectorFunction
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def build_space(d: Derivation) -> Space:
     symbolic: list[tuple[str, sympy.MatrixSymbol, str | None]] = []
     dimensions: set[sympy.Symbol] = set()
     for decl in d.declarations:
-        if decl.kind == "function":
+        if decl.kind == "function" and isinstance(decl.value, VectorFunction):
+            functions.append(FunctionSlot(decl.value, decl.name, VARIABLES))
+        elif decl.kind == "function":
             arity = decl.arity or 1
             xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
             functions.append(FunctionSlot(decl.value, decl.name, xs))

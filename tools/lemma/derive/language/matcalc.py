@@ -16,6 +16,7 @@ import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
+from lemma.derive.language import vecfun
 from lemma.derive.language.ncring import Ring, Unsupported, Word
 
 
@@ -32,7 +33,8 @@ class Gradient(MatrixExpr):
     def _entry(self, i: object, j: object, **_: object) -> sympy.Expr:
         raise Unsupported("an entry of an unevaluated gradient")
 
-    def at(self, values: dict[object, object]) -> sympy.ImmutableMatrix:
+    def at(self, values: dict[object, object],
+           functions: dict[object, object] | None = None) -> sympy.ImmutableMatrix:
         """The gradient at a point, entry by entry (no matrix calculus): the derivative at
         t = 0 of the body with X + t E_ij in place of X, everything else explicit numbers."""
         body, var = self.args
@@ -47,7 +49,8 @@ class Gradient(MatrixExpr):
             for j in range(cols):
                 moved = drawn.as_mutable()  # type: ignore[attr-defined]
                 moved[i, j] += t
-                f = explicit_scalar(plain.xreplace({sized: sympy.ImmutableMatrix(moved)}))
+                f = plain.xreplace({sized: sympy.ImmutableMatrix(moved)})
+                f = explicit_scalar(vecfun.at_point(f, functions or {}))
                 cells.append(sympy.diff(f, t).xreplace({t: 0}))
         return sympy.ImmutableMatrix(rows, cols, cells)
 
@@ -81,7 +84,7 @@ def gradient(body: sympy.Basic, var: sympy.MatrixSymbol,
     ring = Ring(symmetric)
     opaque = {}
     nodes = [n for n in sympy.preorder_traversal(body)
-             if isinstance(n, sympy.Trace | sympy.Determinant)]
+             if isinstance(n, sympy.Trace | sympy.Determinant | vecfun.VectorCall)]
     if isinstance(body, MatrixExpr):  # a 1 x 1 matrix, e.g. x.T*A*x: its trace
         nodes, body = [sympy.Trace(body)], sympy.Trace(body)
     for node in nodes:
@@ -107,6 +110,10 @@ def _node_gradient(ring: Ring, node: sympy.Basic, var: sympy.MatrixSymbol) -> Ma
     """The gradient of one trace or determinant: trace(dM) or det(M) trace(inv(M) dM)."""
     if var in ring.symmetric:
         raise Unsupported("a gradient by a symmetric matrix (its entries are not independent)")
+    if isinstance(node, vecfun.VectorCall):  # d g(z) = grad(g, z).T dz
+        fn, z = node.args
+        outer = ring.transpose(ring.normal(vecfun.VectorGradient(fn, z)))
+        return _trace_gradient(_times(ring, outer, _differential(ring, ring.normal(z), var)), var)
     arg = node.args[0]
     p = ring.normal(arg)
     if isinstance(node, sympy.Determinant):

@@ -36,6 +36,8 @@ class Ring:
         """The normal form of a matrix expression as {word: coefficient}, zero terms dropped."""
         if isinstance(expr, sympy.MatrixSymbol):
             return {(("sym", expr, False),): sympy.Integer(1)}
+        if hasattr(expr, "stand_in"):  # grad(g, z): one opaque k x 1 matrix
+            return {(("sym", expr.stand_in(), False),): sympy.Integer(1)}
         if isinstance(expr, sympy.Identity):
             return {(): sympy.Integer(1)}
         if isinstance(expr, sympy.ZeroMatrix):
