@@ -7,6 +7,8 @@ grows, a real difference of 1e-35 stays).
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 
 #: Decimal digits of the numeric comparison, and of its re-check near the tolerance.
@@ -50,6 +52,7 @@ def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
     return approx if approx.is_number and not approx.has(*UNDEFINED) else None
 
 
+@functools.lru_cache(maxsize=256)
 def _exactly_zero(value: sympy.Expr) -> bool:
     """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
     for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):
@@ -59,11 +62,26 @@ def _exactly_zero(value: sympy.Expr) -> bool:
 
 
 def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
-    """Is |value| zero at working precision relative to `scale`? (See _resolve.)"""
-    return _resolve(value, scale)[0]
+    """Is |value| zero at working precision relative to `scale`? (See _resolve_at_120; an
+    equality's difference is not evaluated deeper: below 1e-100 it is numeric agreement.)"""
+    return _resolve_at_120(value, scale)[0]
 
 
 def _resolve(value: sympy.Expr, scale: sympy.Expr) -> tuple[bool | None, sympy.Expr | None]:
+    """_resolve_at_120 and, for a sign that it calls negligible but cheap exact rewrites do not
+    prove zero, the deep evaluation: a margin of 1e-131 is positive, not zero."""
+    negligible, approx = _resolve_at_120(value, scale)
+    if not negligible or _exactly_zero(value):
+        return negligible, approx
+    deep = _deep(value)
+    if deep is not None and (approx is None or not _significant(approx)
+                             or abs(deep - approx) <= sympy.Float("1e-20") * abs(deep)):
+        return False, deep
+    return True, approx
+
+
+def _resolve_at_120(value: sympy.Expr, scale: sympy.Expr
+                    ) -> tuple[bool | None, sympy.Expr | None]:
     """(negligible?, the approximation that decided it). Near the tolerance the value is
     evaluated again at higher precision: a true zero shrinks (sympy's adaptive evaluation returns
     it with no significant digits), a real difference -- even exp(-1000) -- stays the same.
@@ -78,16 +96,10 @@ def _resolve(value: sympy.Expr, scale: sympy.Expr) -> tuple[bool | None, sympy.E
     if second is None:
         return None, None
     if not _significant(second):
-        deep = _deep(value)
-        return (True, second) if deep is None else (False, deep)
+        return True, second
     if _significant(first) and abs(second - first) <= sympy.Float("1e-20") * abs(second):
         return False, second
-    if abs(second) > RECHECK_TOLERANCE * scale:
-        return False, second
-    deep = _deep(value)  # 8.6e-126 at 120 digits: a value that stays at 400 digits is real
-    if deep is not None and abs(deep - second) <= sympy.Float("1e-20") * abs(deep):
-        return False, deep
-    return True, second
+    return bool(abs(second) <= RECHECK_TOLERANCE * scale), second
 
 
 #: Precisions a value with no significant digit at RECHECK_DIGITS is tried at before it counts

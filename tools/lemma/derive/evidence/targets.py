@@ -26,7 +26,11 @@ MAX_POINTS = 24
 MAX_CORNER_SYMBOLS = 4
 #: Where roots are looked for numerically, and how finely the grid samples that window.
 WINDOW = 50
-GRID = 1000
+GRID = 600
+#: Most local minima of |f| searched for a zero that f touches without changing sign.
+MAX_TOUCHING = 4
+#: Largest expression searched numerically (each grid point is one evaluation).
+MAX_SEARCHED_OPS = 60
 #: Offsets beside a root (relative to its size): a tiny gap between roots is still found.
 _BESIDE = (sympy.Rational(1, 10**9), sympy.Rational(1, 10**3))
 
@@ -198,6 +202,8 @@ def real_roots(expr: sympy.Expr, sym: sympy.Symbol, limit: int = 6) -> list[symp
         intervals = poly.intervals(eps=sympy.Rational(1, 10**25))
         approx = [(a + b) / 2 for (a, b), _ in intervals if a != b]
         return _nearest([*exact, *(a for (a, b), _ in intervals if a == b), *approx], limit)
+    if sympy.count_ops(expr) > MAX_SEARCHED_OPS:
+        return []
     return _nearest(_sign_changes(expr, sym), limit)
 
 
@@ -222,14 +228,16 @@ def _sign_changes(expr: sympy.Expr, sym: sympy.Symbol) -> list[sympy.Expr]:
     with mpmath.workdps(20):
         grid = [mpmath.mpf(-WINDOW) + 2 * WINDOW * mpmath.mpf(i) / GRID for i in range(GRID + 1)]
         values = [value(t) for t in grid]
+        touches = 0
         for i in range(1, len(grid)):
             a, b = values[i - 1], values[i]
             if a is None or b is None:
                 continue
             if a == 0 or a * b < 0:
                 out.append(_bisect(value, grid[i - 1], grid[i], a))
-            elif i + 1 < len(grid) and values[i + 1] is not None and a * b > 0 and (
-                    abs(b) < abs(a) and abs(b) < abs(values[i + 1])):
+            elif touches < MAX_TOUCHING and i + 1 < len(grid) and values[i + 1] is not None \
+                    and a * b > 0 and abs(b) < abs(a) and abs(b) < abs(values[i + 1]):
+                touches += 1
                 touch = _touching(value, grid[i - 1], grid[i + 1])  # cos(x) + 1 at pi
                 if touch is not None:
                     out.append(touch)
@@ -257,10 +265,11 @@ def _touching(value, low: object, high: object) -> sympy.Expr | None:
 
 
 def _exact_guess(root: sympy.Rational) -> list[sympy.Expr]:
-    """The root, and a closed form it matches to 25 digits (pi, a rational multiple of pi, a
-    square root): the point is certified by the exact evaluation it then gets."""
-    guess = sympy.nsimplify(sympy.Float(root, 30), [sympy.pi, sympy.E], tolerance=1e-22)
-    if guess != root and sympy.count_ops(guess) <= 6 and guess.is_real:
+    """The root, preceded by q*pi when it is one to 15 digits for a q with a denominator up to
+    12 (-pi for cos(x) + 1): that point is certified by the exact evaluation it then gets."""
+    ratio = sympy.Rational(root / sympy.pi.evalf(40)).limit_denominator(12)
+    guess = ratio * sympy.pi
+    if ratio != 0 and abs(sympy.N(guess - root, 40)) < sympy.Float("1e-15") * max(1, abs(root)):
         return [guess, root]
     return [root]
 
