@@ -294,7 +294,18 @@ def _literal(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Matr
         raise builder.fail(node, f"Matrix is larger than {MAX_MATRIX}x{MAX_MATRIX}")
     if width == 0 or any(len(row) != width for row in rows):
         raise builder.fail(node, "Matrix rows must all have the same, non-zero length")
-    entries = [[builder.scalar(cell, scope, "a Matrix entry") for cell in row] for row in rows]
+    first = builder.conv(rows[0][0], scope)
+    if exprsym.is_symbolic(first):  # [[A, B], [C, D]] from blocks of symbolic size
+        from lemma.derive.language.blocks import block_matrix
+
+        cells = [[first if (i, j) == (0, 0) else builder.conv(cell, scope)
+                  for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+        return block_matrix(builder, node, rows, cells)  # type: ignore[return-value]
+    entries = [[first if (i, j) == (0, 0) else builder.scalar(cell, scope, "a Matrix entry")
+                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+    if isinstance(first, MatrixBase | MatrixExpr):
+        raise builder.fail(rows[0][0], f"a Matrix entry takes a scalar, but this is a "
+                           f"{shape_text(first)} matrix", one_by_one_hint(first))
     return sympy.ImmutableMatrix(entries)
 
 
