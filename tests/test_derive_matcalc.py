@@ -135,3 +135,11 @@ def test_the_chain_rule_through_a_layer_of_any_size(valid: str, invalid: str) ->
 def test_a_vector_function_is_called_at_its_size(body: str, message: str) -> None:
     with pytest.raises(DerivationSyntaxError, match=message):
         verdict(V + f"calc:\n  {body}\n  = {body}")
+
+
+def test_a_counterexample_shows_g_as_a_function_of_the_drawn_size() -> None:
+    bad = verdict(SQUARE + "calc:\n  diff(g(W*h), h)\n  = W*grad(g, W*h)")
+    point = bad.links[0].counterexample
+    size = int(point["k"])
+    (name,) = [key for key in point if key.startswith("g(")]
+    assert name == "g(" + ", ".join(f"x{i + 1}" for i in range(size)) + ")"

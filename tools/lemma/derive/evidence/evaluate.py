@@ -186,8 +186,14 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
     for name, symbol, _ in space.symbolic:
         out[name] = printing.text(point.values[symbol])
     for slot in space.functions:  # g(x1, x2) = x1**2 + 1: the stand-in as a definition
-        args = ", ".join(str(v) for v in slot.variables)
-        out[f"{slot.name}({args})"] = printing.text(point.functions[slot.func])
+        variables, stand_in = slot.variables, point.functions[slot.func]
+        size = getattr(slot.func, "size", None)  # g: function k, at the drawn k
+        if size is not None and size.xreplace(point.values).is_Integer:
+            count = min(int(size.xreplace(point.values)), len(variables))
+            stand_in = stand_in.xreplace({v: 0 for v in variables[count:]})
+            variables = variables[:count]
+        args = ", ".join(str(v) for v in variables)
+        out[f"{slot.name}({args})"] = printing.text(stand_in)
     return out
 
 
