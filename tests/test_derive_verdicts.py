@@ -95,7 +95,11 @@ W = "given:\n  k, d: integer >= 1\n  W: matrix k x d\n"
     (W + "calc:\n  k**2\n  <= 20*k + 100", W + "calc:\n  k**2\n  <= k**2 + k"),
     (W + "calc:\n  Sum(j, (j, 1, k))\n  <= 10*k",
      W + "calc:\n  Sum(j, (j, 1, k))\n  = k*(k + 1)/2"),
-], ids=["scalar-claim-about-a-dimension", "sum-up-to-a-dimension"])
+    (W + "calc:\n  trace(eye(k))**2\n  <= 20*trace(eye(k)) + 100",
+     W + "calc:\n  trace(eye(k))**2\n  >= trace(eye(k))"),
+    (W + "calc:\n  det(2*eye(k))\n  <= 10**6", W + "calc:\n  det(2*eye(k))\n  = 2**k"),
+], ids=["scalar-claim-about-a-dimension", "sum-up-to-a-dimension",
+        "trace-of-an-identity-of-symbolic-size", "determinant-of-a-scaled-identity"])
 def test_a_dimension_is_drawn_like_any_integer_where_no_matrix_needs_it(invalid: str,
                                                                           valid: str) -> None:
     bad = verdict(invalid)

@@ -18,6 +18,7 @@ import sympy
 
 from lemma.derive.evidence.evaluate import instantiate
 from lemma.derive.evidence.space import Claim, Point, Space, draw_point
+from lemma.derive.evidence.targets import real_roots
 from lemma.derive.language.block import Condition
 from lemma.derive.proof import cases
 
@@ -53,6 +54,9 @@ def _for_condition(space: Space, condition: Condition, rng: random.Random) -> It
     for _, matrix in space.matrices:
         if matrix.free_symbols & used:
             yield from _degenerate(base, matrix)
+    for _, symbol, _structure in space.symbolic:
+        if symbol in used or expr.has(symbol):
+            yield from _degenerate_drawn(base, symbol)
     for point in (simple, base):
         for sym in sorted(used & (set(space.scalars) | set(space.entries)), key=str):
             for value in _roots(space, condition, point, sym):
@@ -80,6 +84,33 @@ def _degenerate(base: Point, matrix: sympy.ImmutableMatrix) -> Iterator[Point]:
         yield trial
 
 
+def _degenerate_drawn(base: Point, symbol: sympy.MatrixSymbol) -> Iterator[Point]:
+    """A matrix of symbolic size, drawn at this point, made rank-deficient: its second row
+    (and column, keeping a symmetric draw symmetric) repeats the first, or its first row is 0."""
+    drawn = base.values.get(symbol)
+    if not isinstance(drawn, sympy.MatrixBase):
+        return
+    rows, cols = drawn.shape
+    symmetric = drawn.is_square and drawn == drawn.T
+    if rows > 1:
+        cells = drawn.as_mutable()
+        cells[1, :] = cells[0, :]
+        if symmetric:
+            cells[:, 1] = cells[:, 0]
+        yield _with(base, symbol, cells)
+    cells = drawn.as_mutable()
+    cells[0, :] = sympy.zeros(1, cols)
+    if symmetric:
+        cells[:, 0] = sympy.zeros(rows, 1)
+    yield _with(base, symbol, cells)
+
+
+def _with(base: Point, symbol: sympy.MatrixSymbol, cells: sympy.Matrix) -> Point:
+    trial = base.copy()
+    trial.values[symbol] = sympy.ImmutableMatrix(cells)
+    return trial
+
+
 def _roots(space: Space, condition: Condition, point: Point,
            sym: sympy.Symbol) -> list[sympy.Expr]:
     """Exact real values of `sym` where the condition's expression is 0 (or changes sign)."""
@@ -90,15 +121,32 @@ def _roots(space: Space, condition: Condition, point: Point,
     try:
         poly = sympy.Poly(target, sym)
     except (sympy.PolynomialError, sympy.GeneratorsNeeded, TypeError, ValueError):
-        return _solved(target, sym)  # tan(x): cos(x) = 0 at pi/2, exactly
-    if poly.degree() < 1 or poly.degree() > 6 or poly.free_symbols - {sym}:
+        # tan(x): cos(x) = 0 at pi/2, exactly; cos(x) = x only numerically (sign conditions)
+        return _solved(target, sym) or _numeric_roots(condition, target, sym)
+    if poly.degree() < 1 or poly.free_symbols - {sym}:
         return []
+    if poly.degree() > 6:
+        return _numeric_roots(condition, target, sym)
     roots = [r for r in sympy.roots(poly, filter="R") if r.is_real]
     out: list[sympy.Expr] = []
     for root in sorted(roots, key=lambda r: (not r.is_Rational, sympy.default_sort_key(r))):
         out.append(root)
         if condition.kind != "nonzero":
             out += [root + nudge for nudge in _NUDGES]
+    return out[:8]
+
+
+def _numeric_roots(condition: Condition, target: object, sym: sympy.Symbol
+                   ) -> list[sympy.Expr]:
+    """Real roots located numerically (targets.real_roots), and values beside them for a sign
+    condition; exact where a root is rational or a recognisable closed form."""
+    if not isinstance(target, sympy.Expr) or target.free_symbols != {sym}:
+        return []
+    out: list[sympy.Expr] = []
+    for root in real_roots(target, sym, limit=4):
+        out.append(root)
+        if condition.kind != "nonzero":
+            out += [root + sympy.Rational(1, 10**9), root - sympy.Rational(1, 10**9)]
     return out[:8]
 
 

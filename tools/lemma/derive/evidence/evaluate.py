@@ -14,12 +14,15 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.evidence import mpeval
+from lemma.derive.evidence import closedforms, mpeval
 from lemma.derive.evidence.numeric import DIGITS, is_defined, sign_kind, zero_kind
 from lemma.derive.evidence.space import Claim, Point, Space
 from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
+from lemma.derive.language.matcalc import Gradient
+from lemma.derive.language.vecfun import VectorCall, VectorGradient
+from lemma.derive.language.vecfun import at_point as vecfun_at
 
 #: Relative agreement asked of sides computed by quadrature at 50 digits.
 NUMERIC_TOLERANCE = sympy.Float("1e-40", 60)
@@ -50,9 +53,14 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if point.functions:
             e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
                           swap)
+        if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
+            e = e.replace(lambda n: isinstance(n, Gradient),
+                          lambda n: n.at(point.values, point.functions))
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
+        if isinstance(e, sympy.Basic) and e.has(VectorCall, VectorGradient):
+            e = vecfun_at(e, point.functions)  # g(z), grad(g, z) once z is explicit
         if isinstance(e, sympy.Basic) and e.has(sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix):
             e = e.replace(_sized_now, lambda n: n.as_explicit())  # det(eye(k) + U*V) at k = 3
         if e.has(sympy.Sum, sympy.Product):
@@ -60,6 +68,8 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if numeric and e.has(sympy.Integral, sympy.Sum, sympy.Product):
             e = e.replace(lambda n: isinstance(n, sympy.Integral | sympy.Sum | sympy.Product)
                           and not n.free_symbols, _numerically)
+        if e.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit):
+            e = closedforms.checked(e, _closed_form, strict=not numeric)
         if e.has(sympy.Integral):
             e = e.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
         if e.has(sympy.erfc):  # exactly 1 - erf: no cancellation of two values near 1 to test
@@ -105,6 +115,13 @@ def finite_sums(e: sympy.Expr) -> sympy.Expr:
                 return sympy.Add(*terms) if isinstance(e, sympy.Sum) else sympy.Mul(*terms)
         return e
     return e.func(*(finite_sums(arg) for arg in e.args))
+
+
+def _closed_form(node: sympy.Expr) -> sympy.Expr:
+    """sympy's closed form of one Integral/Sum/Product/Limit free of symbols."""
+    if node.has(sympy.Integral):
+        node = node.replace(lambda n: isinstance(n, sympy.Integral), _integrate)
+    return node.doit() if isinstance(node, sympy.Basic) and not node.is_Atom else node
 
 
 def _integrate(node: sympy.Integral) -> sympy.Expr:
@@ -169,8 +186,14 @@ def point_text(space: Space, point: Point) -> dict[str, str]:
     for name, symbol, _ in space.symbolic:
         out[name] = printing.text(point.values[symbol])
     for slot in space.functions:  # g(x1, x2) = x1**2 + 1: the stand-in as a definition
-        args = ", ".join(str(v) for v in slot.variables)
-        out[f"{slot.name}({args})"] = printing.text(point.functions[slot.func])
+        variables, stand_in = slot.variables, point.functions[slot.func]
+        size = getattr(slot.func, "size", None)  # g: function k, at the drawn k
+        if size is not None and size.xreplace(point.values).is_Integer:
+            count = min(int(size.xreplace(point.values)), len(variables))
+            stand_in = stand_in.xreplace({v: 0 for v in variables[count:]})
+            variables = variables[:count]
+        args = ", ".join(str(v) for v in variables)
+        out[f"{slot.name}({args})"] = printing.text(stand_in)
     return out
 
 
@@ -186,6 +209,16 @@ class Comparison:
 
 def compare_at(claim: Claim, point: Point, numeric: bool = False) -> Comparison:
     """Evaluate both sides exactly at a point and decide whether the relation holds there."""
+    try:
+        return _compare(claim, point, numeric)
+    except closedforms.Unevaluated:  # sympy has no closed form: quadrature, series, 50 digits
+        return _compare(claim, point, True) if not numeric else Comparison(
+            "undefined", message="could not be evaluated here")
+    except closedforms.Disagreement as exc:
+        return Comparison("undefined", message=str(exc))
+
+
+def _compare(claim: Claim, point: Point, numeric: bool) -> Comparison:
     try:
         if not admissible(claim.space, point):
             return Comparison("undefined", message="a declared != 0 hypothesis fails")

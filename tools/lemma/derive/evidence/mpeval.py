@@ -17,7 +17,11 @@ _FUNCTIONS: dict[type, Callable[..., object]] = {
     sympy.tan: mpmath.tan, sympy.sinh: mpmath.sinh, sympy.cosh: mpmath.cosh,
     sympy.tanh: mpmath.tanh, sympy.asin: mpmath.asin, sympy.acos: mpmath.acos,
     sympy.atan: mpmath.atan, sympy.Abs: abs, sympy.gamma: mpmath.gamma, sympy.erf: mpmath.erf,
-    sympy.erfc: mpmath.erfc, sympy.sech: mpmath.sech,
+    sympy.erfc: mpmath.erfc, sympy.sech: mpmath.sech, sympy.asinh: mpmath.asinh,
+    sympy.acosh: mpmath.acosh, sympy.atanh: mpmath.atanh, sympy.cot: mpmath.cot,
+    sympy.sec: mpmath.sec, sympy.csc: mpmath.csc, sympy.coth: mpmath.coth,
+    sympy.Max: max, sympy.Min: min, sympy.sign: mpmath.sign, sympy.floor: mpmath.floor,
+    sympy.ceiling: mpmath.ceil, sympy.loggamma: mpmath.loggamma,
 }
 
 
@@ -62,14 +66,14 @@ def integrate(node: sympy.Integral, digits: int) -> sympy.Expr:
     if node.function.free_symbols - {var} or not (low.is_number and high.is_number):
         raise Unsupported("free symbols left in the integral")
     with mpmath.workdps(digits + 10):
-        bounds = [_bound(low), _bound(high)]
+        bounds = [bound(low), bound(high)]
         value = mpmath.quad(lambda t: evaluate(node.function, {var: t}), bounds)
         if isinstance(value, mpmath.mpc):
             return sympy.Float(value.real, digits) + sympy.I * sympy.Float(value.imag, digits)
         return sympy.Float(value, digits)
 
 
-def _bound(value: sympy.Expr) -> object:
+def bound(value: sympy.Expr) -> object:
     if value is sympy.oo:
         return mpmath.inf
     if value is sympy.S.NegativeInfinity:

@@ -7,6 +7,8 @@ grows, a real difference of 1e-35 stays).
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 
 #: Decimal digits of the numeric comparison, and of its re-check near the tolerance.
@@ -50,6 +52,7 @@ def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
     return approx if approx.is_number and not approx.has(*UNDEFINED) else None
 
 
+@functools.lru_cache(maxsize=256)
 def _exactly_zero(value: sympy.Expr) -> bool:
     """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
     for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):
@@ -59,23 +62,60 @@ def _exactly_zero(value: sympy.Expr) -> bool:
 
 
 def _negligible(value: sympy.Expr, scale: sympy.Expr) -> bool | None:
-    """Is |value| zero at working precision relative to `scale`? Near the tolerance the value is
+    """Is |value| zero at working precision relative to `scale`? (See _resolve_at_120; an
+    equality's difference is not evaluated deeper: below 1e-100 it is numeric agreement.)"""
+    return _resolve_at_120(value, scale)[0]
+
+
+def _resolve(value: sympy.Expr, scale: sympy.Expr) -> tuple[bool | None, sympy.Expr | None]:
+    """_resolve_at_120 and, for a sign that it calls negligible but cheap exact rewrites do not
+    prove zero, the deep evaluation: a margin of 1e-131 is positive, not zero."""
+    negligible, approx = _resolve_at_120(value, scale)
+    if not negligible or _exactly_zero(value):
+        return negligible, approx
+    deep = _deep(value)
+    if deep is not None and (approx is None or not _significant(approx)
+                             or abs(deep - approx) <= sympy.Float("1e-20") * abs(deep)):
+        return False, deep
+    return True, approx
+
+
+def _resolve_at_120(value: sympy.Expr, scale: sympy.Expr
+                    ) -> tuple[bool | None, sympy.Expr | None]:
+    """(negligible?, the approximation that decided it). Near the tolerance the value is
     evaluated again at higher precision: a true zero shrinks (sympy's adaptive evaluation returns
     it with no significant digits), a real difference -- even exp(-1000) -- stays the same.
-    A result without significant digits is never taken for a difference."""
+    A result without significant digits is never taken for a difference; one that has none at
+    120 digits is tried at 400 and 1500 (log(1 + exp(-300)) is 5e-131, not zero)."""
     first = _numeric(value, DIGITS)
     if first is None:
-        return None
+        return None, None
     if _significant(first) and abs(first) > TOLERANCE * scale:
-        return False
+        return False, first
     second = _numeric(value, RECHECK_DIGITS)
     if second is None:
-        return None
+        return None, None
     if not _significant(second):
-        return True
+        return True, second
     if _significant(first) and abs(second - first) <= sympy.Float("1e-20") * abs(second):
-        return False
-    return bool(abs(second) <= RECHECK_TOLERANCE * scale)
+        return False, second
+    return bool(abs(second) <= RECHECK_TOLERANCE * scale), second
+
+
+#: Precisions a value with no significant digit at RECHECK_DIGITS is tried at before it counts
+#: as zero (a margin below 1e-120 is still a sign).
+DEEP_DIGITS = (400, 1500)
+
+
+def _deep(value: sympy.Expr) -> sympy.Expr | None:
+    """`value` at the first of DEEP_DIGITS where it has significant digits, or None."""
+    for digits in DEEP_DIGITS:
+        approx = _numeric(value, digits)
+        if approx is None:
+            return None
+        if _significant(approx):
+            return approx
+    return None
 
 
 def _significant(value: sympy.Expr) -> bool:
@@ -124,12 +164,11 @@ def sign_kind(value: sympy.Expr, *sides: object) -> str:
     if value.is_Rational:
         return "positive" if value > 0 else "negative"
     scale = _scale(*sides)
-    negligible = _negligible(value, scale)
+    negligible, approx = _resolve(value, scale)
     if negligible is None:
         return "unknown"
     if negligible:
         return "numeric-zero"
-    approx = _numeric(value, DIGITS)
     re, im = approx.as_real_imag()  # type: ignore[union-attr]
     if abs(im) > TOLERANCE * scale:
         return "complex"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import sympy
+from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.evidence.draw import (
     draw_scalar,
@@ -18,6 +19,7 @@ from lemma.derive.evidence.draw import (
     random_matrix,
 )
 from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.language.vecfun import VARIABLES, VectorFunction
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def build_space(d: Derivation) -> Space:
     symbolic: list[tuple[str, sympy.MatrixSymbol, str | None]] = []
     dimensions: set[sympy.Symbol] = set()
     for decl in d.declarations:
-        if decl.kind == "function":
+        if decl.kind == "function" and isinstance(decl.value, VectorFunction):
+            functions.append(FunctionSlot(decl.value, decl.name, VARIABLES))
+        elif decl.kind == "function":
             arity = decl.arity or 1
             xs = tuple(sympy.Symbol(f"x{i + 1}") for i in range(arity))
             functions.append(FunctionSlot(decl.value, decl.name, xs))
@@ -155,6 +159,7 @@ def for_claim(claim: Claim) -> Claim:
     """The claim over the space its link needs: a dimension that sizes no matrix of the link
     is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
     and matrices of symbolic size the link does not use are not built."""
+    claim = _sizes_as_numbers(claim)
     space = claim.space
     exprs = [claim.left, claim.right, *(c.expr for c in claim.conditions), *claim.guards,
              *space.conditions, *(margin for margin, _ in space.inequalities)]
@@ -170,3 +175,22 @@ def for_claim(claim: Claim) -> Claim:
     if (symbolic, dimensions) == (space.symbolic, space.dimensions):
         return claim
     return replace(claim, space=replace(space, symbolic=symbolic, dimensions=dimensions))
+
+
+def _sizes_as_numbers(claim: Claim) -> Claim:
+    """A scalar claim whose matrices are only identities, zeros and ones of symbolic size:
+    their traces and determinants written as the scalars they are (`trace(eye(k))` is `k`), so
+    the size is drawn like any integer, large values too, and no matrix is built at all."""
+    sides = (claim.left, claim.right)
+    if not all(isinstance(s, sympy.Expr) and not isinstance(s, sympy.MatrixBase)
+               for s in sides) or any(isinstance(s, MatrixExpr) for s in sides):
+        return claim
+    if any(s.has(sympy.MatrixSymbol) for s in sides) or not any(s.has(*_SIZED[1:])
+                                                                for s in sides):
+        return claim
+    reduced = [s.replace(lambda n: isinstance(n, sympy.Trace | sympy.Determinant),
+                         lambda n: n.doit().doit()) for s in sides]
+    if any(r.has(*_SIZED) or any(isinstance(a, MatrixExpr) for a in sympy.preorder_traversal(r))
+           for r in reduced):
+        return claim
+    return replace(claim, left=reduced[0], right=reduced[1])

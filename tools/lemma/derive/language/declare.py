@@ -31,6 +31,7 @@ _MATRIX_TIGHT = re.compile(r"matrix\s+([A-Za-z][A-Za-z0-9_]*)[xX]([A-Za-z][A-Za-
                            r"(?:\s+(symmetric|diagonal))?")
 _SIZED = re.compile(r"(vector|function)\s+(\d+)")
 _SYMBOLIC_VECTOR = re.compile(r"vector\s+([A-Za-z][A-Za-z0-9_]*)")
+_SYMBOLIC_FUNCTION = re.compile(r"function\s+([A-Za-z][A-Za-z0-9_]*)")
 _TYPES_HINT = ("types: real, real > 0, real >= 0, real in (a, b), real in [a, b], integer, "
                "integer >= n, complex, matrix RxC [symmetric|diagonal], vector N, function N")
 
@@ -181,6 +182,10 @@ def _type(lines: Lines, idx: int, col: int, text: str,
         rows = _dimension(lines, idx, col + match.start(1), match[1], decls)
         if isinstance(rows, sympy.Symbol):
             return "matrix", (rows, sympy.Integer(1), None)
+    if match := _SYMBOLIC_FUNCTION.fullmatch(text):  # g: function k, of a k-vector
+        size = _dimension(lines, idx, col + match.start(1), match[1], decls)
+        if isinstance(size, sympy.Symbol):
+            return "function", size
     if _SCALAR.fullmatch(text):
         return text, Domain(text)
     if match := _COMPARE.fullmatch(text):
@@ -242,6 +247,10 @@ def _declare(name: str, made: tuple[str, object], pos: SourcePos) -> Declaration
     kind, detail = made
     if isinstance(detail, Domain):
         return Declaration(name, kind, sympy.Symbol(name, **_assumptions(detail)), pos, detail)
+    if kind == "function" and isinstance(detail, sympy.Symbol):
+        from lemma.derive.language.vecfun import VectorFunction
+
+        return Declaration(name, kind, VectorFunction(name, detail), pos)
     if kind == "function":
         fn = sympy.Function(name, nargs=detail, real=True)
         return Declaration(name, kind, fn, pos, arity=detail)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from lemma.derive.language import (
     printing,
     sideconditions,
     syntax,
+    vecfun,
 )
 from lemma.derive.language import exprmat as mat
 from lemma.derive.language.block import Condition, DerivationSyntaxError
@@ -321,6 +322,8 @@ class ExpressionBuilder(Builder):
         value = scope.get(name, self.names.get(name))
         if isinstance(value, UndefinedFunction):
             return self.undefined_call(node, name, value, scope)
+        if isinstance(value, vecfun.VectorFunction) or (name == "grad" and value is None):
+            return vecfun.call(self, node, name, value, scope)
         if value is not None:
             kind = "matrix" if is_matrix(value) else "scalar"
             raise self.fail(node.func, f"{name!r} is declared as a {kind}, not a function",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language.block import Binder
 from lemma.derive.language.exprmat import shape_text
@@ -75,6 +76,8 @@ def _variable(builder: Builder, node: ast.AST, scope: Scope, what: str, *,
         return existing
     if isinstance(existing, MatrixBase) and vector_ok and existing.cols == 1:
         return existing
+    if isinstance(existing, sympy.MatrixSymbol) and vector_ok:
+        return existing  # a gradient by a matrix of symbolic size
     if existing is not None:
         raise builder.fail(node, f"{ident!r} cannot be the variable of {what}: it is not a "
                            "scalar name")
@@ -200,6 +203,8 @@ def _derivative(builder: Builder, node: ast.Call, name: str, scope: Scope) -> ob
     if sum(order for _, order in specs) > MAX_DIFF_ORDER:
         raise builder.fail(node, f"total derivative order is above {MAX_DIFF_ORDER}")
     body = builder.conv(args[0], inner)
+    if any(isinstance(var, sympy.MatrixSymbol) for var, _ in specs):
+        return _matrix_gradient(builder, node, name, body, specs)
     variables = {s for var, _ in specs
                  for s in (var if isinstance(var, MatrixBase) else [var])}  # type: ignore[union-attr]
     for kink, what in kinks(body, variables):
@@ -218,6 +223,25 @@ def _derivative(builder: Builder, node: ast.Call, name: str, scope: Scope) -> ob
     if isinstance(body, MatrixBase):
         return sympy.ImmutableMatrix(body.applyfunc(lambda e: sympy.Derivative(e, *specs)))
     return sympy.Derivative(body, *specs)
+
+
+def _matrix_gradient(builder: Builder, node: ast.Call, name: str, body: object,
+                     specs: list[tuple[object, int]]) -> object:
+    """diff(f, X) for X a matrix of symbolic size: the gradient of a scalar f, first order,
+    with `det(M) != 0` recorded for every determinant it differentiates through."""
+    from lemma.derive.language.matcalc import Gradient
+
+    (var, order), = specs if len(specs) == 1 else ((None, 0),)
+    if var is None or order != 1:
+        raise builder.fail(node, f"a derivative by a matrix of symbolic size is the gradient of "
+                           f"a scalar: {name}(f, X), first order, one variable")
+    if isinstance(body, MatrixBase) or (isinstance(body, MatrixExpr) and body.shape != (1, 1)):
+        raise builder.fail(node, "a derivative by a matrix of symbolic size takes a scalar (or "
+                           "1 x 1) expression, e.g. diff(x.T*A*x, x) or diff(trace(A*X), X)")
+    for det in sympy.preorder_traversal(body):
+        if isinstance(det, sympy.Determinant) and det.has(var):
+            builder.require("nonzero", det, f"det({det.args[0]})")
+    return Gradient(body, var)
 
 
 #: Functions without a derivative somewhere: where each one's kink lies (an expression that is

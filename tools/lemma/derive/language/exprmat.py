@@ -231,6 +231,8 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
         return _jacobian(builder, node, scope)
     if name == "norm":
         return _norm(builder, node, scope)
+    if name in ("kron", "vec"):
+        return _kron_vec(builder, node, name, scope)
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
@@ -254,6 +256,26 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
     return value.trace()
 
 
+def _kron_vec(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+    """kron(A, B) and vec(X), for explicit matrices or matrices of symbolic size (not mixed)."""
+    from lemma.derive.language import kron
+
+    want = 2 if name == "kron" else 1
+    if len(node.args) != want:
+        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
+    values = [builder.conv(arg, scope) for arg in node.args]
+    for value, arg in zip(values, node.args, strict=True):
+        if not (isinstance(value, MatrixBase) or exprsym.is_symbolic(value)):
+            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
+        builder.transparent(arg, value, name)
+    if name == "vec":
+        return kron.vec(values[0])
+    if isinstance(values[0], MatrixBase) != isinstance(values[1], MatrixBase):
+        raise builder.fail(node, "kron cannot combine a matrix of symbolic size with an "
+                           "explicit matrix", "declare both with symbolic sizes")
+    return kron.kron(values[0], values[1])
+
+
 def _literal(builder: Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
     """Matrix([[a, b], [c, d]]) by rows, or Matrix([a, b]) as a column."""
     args = node.args
@@ -272,7 +294,18 @@ def _literal(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Matr
         raise builder.fail(node, f"Matrix is larger than {MAX_MATRIX}x{MAX_MATRIX}")
     if width == 0 or any(len(row) != width for row in rows):
         raise builder.fail(node, "Matrix rows must all have the same, non-zero length")
-    entries = [[builder.scalar(cell, scope, "a Matrix entry") for cell in row] for row in rows]
+    first = builder.conv(rows[0][0], scope)
+    if exprsym.is_symbolic(first):  # [[A, B], [C, D]] from blocks of symbolic size
+        from lemma.derive.language.blocks import block_matrix
+
+        cells = [[first if (i, j) == (0, 0) else builder.conv(cell, scope)
+                  for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+        return block_matrix(builder, node, rows, cells)  # type: ignore[return-value]
+    entries = [[first if (i, j) == (0, 0) else builder.scalar(cell, scope, "a Matrix entry")
+                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+    if isinstance(first, MatrixBase | MatrixExpr):
+        raise builder.fail(rows[0][0], f"a Matrix entry takes a scalar, but this is a "
+                           f"{shape_text(first)} matrix", one_by_one_hint(first))
     return sympy.ImmutableMatrix(entries)
 
 

@@ -36,6 +36,8 @@ class Ring:
         """The normal form of a matrix expression as {word: coefficient}, zero terms dropped."""
         if isinstance(expr, sympy.MatrixSymbol):
             return {(("sym", expr, False),): sympy.Integer(1)}
+        if hasattr(expr, "stand_in"):  # grad(g, z): one opaque k x 1 matrix
+            return {(("sym", expr.stand_in(), False),): sympy.Integer(1)}
         if isinstance(expr, sympy.Identity):
             return {(): sympy.Integer(1)}
         if isinstance(expr, sympy.ZeroMatrix):
@@ -192,8 +194,11 @@ def ring_zero(expr: object, symmetric: Iterable[object] = ()) -> sympy.Expr:
     """0 when `expr` vanishes in the ring, else `expr` unchanged (a ladder rung)."""
     if not involves(expr):
         return expr  # type: ignore[return-value]
+    from lemma.derive.language import matcalc
+
     try:
-        zero = Ring(symmetric).is_zero(expr, lambda e: sympy.cancel(sympy.expand(e)))
+        plain = matcalc.expanded(expr, tuple(symmetric))
+        zero = Ring(symmetric).is_zero(plain, lambda e: sympy.cancel(sympy.expand(e)))
     except Unsupported:
         return expr  # type: ignore[return-value]
     return sympy.Integer(0) if zero else expr  # type: ignore[return-value]

@@ -167,7 +167,35 @@ def _integrals_signed(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda n: isinstance(n, sympy.Integral), sign)
 
 
+def split_determinants(expr: sympy.Expr) -> sympy.Expr:
+    """det(A*B*C) as det(A)*det(B)*det(C) for square factors of one size, det(A.T) as det(A),
+    det(inv(A)) as 1/det(A), det(A**n) as det(A)**n and det(c*A) as c**k*det(A): so
+    `det(A*B*C) != 0` follows from each factor's `det != 0`."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Determinant):
+        return expr
+    return expr.replace(lambda n: isinstance(n, sympy.Determinant), _split_one)
+
+
+def _split_one(node: sympy.Determinant) -> sympy.Expr:
+    arg = node.args[0]
+    size = arg.rows
+    if isinstance(arg, sympy.Transpose):
+        return _split_one(sympy.Determinant(arg.arg))
+    if isinstance(arg, sympy.Inverse):
+        return 1 / _split_one(sympy.Determinant(arg.arg))
+    if isinstance(arg, sympy.MatPow) and arg.exp.is_Integer:
+        return _split_one(sympy.Determinant(arg.base)) ** arg.exp
+    if isinstance(arg, sympy.MatMul):
+        scalars = [a for a in arg.args if not isinstance(a, sympy.MatrixExpr)]
+        factors = [a for a in arg.args if isinstance(a, sympy.MatrixExpr)]
+        if all(f.rows == size and f.cols == size for f in factors):
+            return sympy.Mul(*(c**size for c in scalars)) * sympy.Mul(
+                *(_split_one(sympy.Determinant(f)) for f in factors))
+    return node
+
+
 _REWRITES: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    split_determinants,
     lambda e: e,
     sympy.expand,
     lambda e: sympy.factor(sympy.cancel(e)),
@@ -185,19 +213,26 @@ def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
     if cases.splittable(expr) and cases.all_cases(expr, lambda c: _proves(kind, c, known)):
         return True
     for rewrite in _REWRITES:
-        value = rewrite(expr)
-        if kind == "nonzero" and _nonzero(value, known):
-            return True
-        if kind == "positive" and (
-            value.is_positive or (value.is_nonnegative and _nonzero(value, known))
-        ):
-            return True
-        if kind == "nonnegative" and value.is_nonnegative:
-            return True
-        if kind == "unit" and (1 - value).is_nonnegative and (1 + value).is_nonnegative:
-            return True
-        if kind == "gamma" and (value.is_positive or value.is_noninteger):
-            return True
+        try:
+            if _holds(kind, rewrite(expr), known):
+                return True
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError):
+            continue  # sympy cannot rebuild det(2*A.T*inv(B)*A) in cancel: the next way in
+    return False
+
+
+def _holds(kind: str, value: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
+    """One rewriting of the condition's expression settles it."""
+    if kind == "nonzero":
+        return _nonzero(value, known)
+    if kind == "positive":
+        return bool(value.is_positive or (value.is_nonnegative and _nonzero(value, known)))
+    if kind == "nonnegative":
+        return bool(value.is_nonnegative)
+    if kind == "unit":
+        return bool((1 - value).is_nonnegative and (1 + value).is_nonnegative)
+    if kind == "gamma":
+        return bool(value.is_positive or value.is_noninteger)
     return False
 
 

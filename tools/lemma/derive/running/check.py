@@ -13,6 +13,7 @@ from __future__ import annotations
 import resource
 import time
 
+from sympy import Basic, Integral, Limit, Product, Sum
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.evidence.sampling import sample_points, summarize
@@ -241,6 +242,10 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
         wanted //= 2  # points that need quadrature or limits: fewer, each at 50 digits
     test = _stream(claim, "test", wanted, clock.box, clock.left())
     if test.value["refuted"]:
+        if proof.startswith("doit") and _has_closed_forms(margin):
+            result.message = (f"sympy's closed form behind '{proof}' is wrong here: a point "
+                              "whose values are cross-checked numerically refutes the link")
+            return _failed(result, claim, "test", test.value, clock, keep_message=True)
         if proof and not claim.conditions and not test.value.get("message"):
             result.status = "failed"
             result.error = True
@@ -257,6 +262,10 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
         budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
         proof, residual_text = _try_ladder(margin, clock, slow, cheap=False, budget=budget)
     return conclude(result, claim, proof, tally, residual_text, time_box, combo)
+
+
+def _has_closed_forms(expr: object) -> bool:
+    return isinstance(expr, Basic) and expr.has(Integral, Sum, Product, Limit)
 
 
 def _try_ladder(

@@ -14,22 +14,24 @@ MIN_POINTS = 5
 
 def counts(*outcomes: workers.Outcome) -> dict[str, int | bool | str | list[str]]:
     """What the sample streams of a link found, added up."""
-    exact = numeric = wanted = 0
+    exact = numeric = wanted = doubted = 0
     timed_out = False
-    last = ""
+    last = doubt = ""
     sizes: set[str] = set()
     for out in outcomes:
         exact += int(out.value["exact"])
         numeric += int(out.value["numeric"])
         wanted += int(out.value["wanted"])
         sizes.update(out.value.get("sizes", ()))
+        doubted += int(out.value.get("doubted", 0))
+        doubt = doubt or str(out.value.get("doubt", ""))
         last = str(out.value.get("last", "")) or last
         if out.status == "timeout":
             timed_out = True
         elif not out.ok:
             last = out.message
     return {"exact": exact, "numeric": numeric, "timeout": timed_out, "last": last,
-            "wanted": wanted, "sizes": sorted(sizes)}
+            "wanted": wanted, "sizes": sorted(sizes), "doubted": doubted, "doubt": doubt}
 
 
 def conclude(
@@ -50,13 +52,16 @@ def conclude(
     result.residual = residual
     result.points = total
     result.sizes = sizes
+    doubt = _doubt_note(counts)
+    if doubt and proof.startswith("doit"):
+        proof = ""  # the proof evaluated the same kind of closed form that just failed a check
     undecided = _undecided(claim, proof, counts, total, time_box)
     if undecided:
         result.status = "unchecked"
         if proof:
             undecided.append(f"'{proof}' closed it but it could not be cross-checked"
                              if not claim.conditions else "")
-        result.message = "; ".join(n for n in undecided if n)
+        result.message = "; ".join(n for n in (*undecided, doubt) if n)
         result.hints = [declare_hint(c) for c in claim.conditions if c.defines]
         return result
     notes: list[str] = []
@@ -83,8 +88,18 @@ def conclude(
                      + (f" at sizes {'; '.join(sizes)}" if sizes else ""))
     if claim.conditions:  # only conditions that make a method applicable (see _undecided)
         notes.append(_open_note(claim.conditions, proof))
+    if doubt:
+        notes.append(doubt)
     result.message = "; ".join(notes)
     return result
+
+
+def _doubt_note(counts: dict[str, int | bool | str | list[str]]) -> str:
+    """Points whose closed form failed its numeric cross-check: reported, never evidence."""
+    n = int(counts.get("doubted", 0))  # type: ignore[arg-type]
+    if not n:
+        return ""
+    return f"{n} point(s) not used: {counts['doubt']}"
 
 
 def _undecided(claim: Claim, proof: str, counts: dict[str, int | bool | str | list[str]],

@@ -1,0 +1,180 @@
+"""Gradients of scalars by matrices of symbolic size: `diff(x.T*A*x, x)`, `diff(trace(A*X*B), X)`,
+`diff(log(det(X)), X)`, `diff(norm(W*h)**2, W)`.
+
+`Gradient(f, X)` stays unevaluated in a link. For a proof it becomes a matrix expression by the
+differential rules of matrix calculus applied to the ring's normal form (ncring): the
+differential of a word is the sum over its letters (`d X = E`, `d inv(P) = -inv(P) dP inv(P)`),
+`d trace(M) = trace(dM)`, `d det(M) = det(M) trace(inv(M) dM)`, and `trace(U E V)` gives the
+gradient `(V U)^T`. sympy's own matrix derivatives are not used (it says
+`diff(log(det(X)), X) = 0`). At a sample point the gradient is computed independently, entry by
+entry, from the explicit matrices of the drawn size, which cross-checks these rules.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr
+
+from lemma.derive.language import vecfun
+from lemma.derive.language.ncring import Ring, Unsupported, Word
+
+
+class Gradient(MatrixExpr):
+    """d f / d X for a scalar f and a matrix symbol X of symbolic size: the shape of X."""
+
+    def __new__(cls, body: sympy.Basic, var: sympy.MatrixSymbol) -> Gradient:
+        return sympy.Basic.__new__(cls, body, var)
+
+    @property
+    def shape(self) -> tuple[object, object]:
+        return self.args[1].shape
+
+    def _entry(self, i: object, j: object, **_: object) -> sympy.Expr:
+        raise Unsupported("an entry of an unevaluated gradient")
+
+    def at(self, values: dict[object, object],
+           functions: dict[object, object] | None = None) -> sympy.ImmutableMatrix:
+        """The gradient at a point, entry by entry (no matrix calculus): the derivative at
+        t = 0 of the body with X + t E_ij in place of X, everything else explicit numbers."""
+        body, var = self.args
+        drawn = values[var]
+        rows, cols = drawn.shape  # type: ignore[attr-defined]
+        t = sympy.Dummy("t")
+        others = {s: v for s, v in values.items() if s != var}
+        plain = body.xreplace(others)
+        sized = var.xreplace(others)  # x of shape (k, 1) is x of shape (3, 1) once k = 3
+        cells = []
+        for i in range(rows):
+            for j in range(cols):
+                moved = drawn.as_mutable()  # type: ignore[attr-defined]
+                moved[i, j] += t
+                f = plain.xreplace({sized: sympy.ImmutableMatrix(moved)})
+                f = explicit_scalar(vecfun.at_point(f, functions or {}))
+                cells.append(sympy.diff(f, t).xreplace({t: 0}))
+        return sympy.ImmutableMatrix(rows, cols, cells)
+
+
+def explicit_scalar(value: object) -> sympy.Expr:
+    """A scalar (or 1 x 1 matrix) expression over explicit matrices, written out."""
+    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase):
+        value = value.as_explicit()
+    if isinstance(value, MatrixBase):
+        if value.shape != (1, 1):
+            raise Unsupported("a gradient of a matrix that is not 1 x 1")
+        value = value[0, 0]
+    if isinstance(value, sympy.Basic) and value.has(MatrixExpr):
+        value = value.replace(lambda n: isinstance(n, MatrixExpr) and not isinstance(
+            n, MatrixBase) and all(getattr(s, "is_number", False) for s in n.shape),
+            lambda n: n.as_explicit())
+    return value.doit() if isinstance(value, sympy.Basic) else value
+
+
+def expanded(expr: object, symmetric: tuple[object, ...] = ()) -> object:
+    """`expr` with every Gradient replaced by its matrix expression (Unsupported if it cannot)."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(Gradient):
+        return expr
+    return expr.replace(lambda n: isinstance(n, Gradient),
+                        lambda n: gradient(n.args[0], n.args[1], symmetric))
+
+
+def gradient(body: sympy.Basic, var: sympy.MatrixSymbol,
+             symmetric: tuple[object, ...] = ()) -> MatrixExpr:
+    """d body / d var by the differential rules (see the module's docstring)."""
+    ring = Ring(symmetric)
+    opaque = {}
+    nodes = [n for n in sympy.preorder_traversal(body)
+             if isinstance(n, sympy.Trace | sympy.Determinant | vecfun.VectorCall)]
+    if isinstance(body, MatrixExpr):  # a 1 x 1 matrix, e.g. x.T*A*x: its trace
+        nodes, body = [sympy.Trace(body)], sympy.Trace(body)
+    for node in nodes:
+        opaque.setdefault(node, sympy.Dummy("t"))
+    scalar = body.xreplace(opaque)
+    if scalar.has(var) or any(isinstance(a, MatrixExpr) for a in sympy.preorder_traversal(scalar)):
+        raise Unsupported("the variable appears outside a trace or determinant")
+    total: list[MatrixExpr] = []
+    for node, stand_in in opaque.items():
+        outer = sympy.diff(scalar, stand_in).xreplace({v: k for k, v in opaque.items()})
+        if outer == 0 or not node.has(var):
+            continue
+        total.append(outer * _node_gradient(ring, node, var))
+    if not total:
+        return sympy.ZeroMatrix(*var.shape)
+    return sympy.MatAdd(*total) if len(total) > 1 else total[0]
+
+
+_E = "__perturbation__"
+
+
+def _node_gradient(ring: Ring, node: sympy.Basic, var: sympy.MatrixSymbol) -> MatrixExpr:
+    """The gradient of one trace or determinant: trace(dM) or det(M) trace(inv(M) dM)."""
+    if var in ring.symmetric:
+        raise Unsupported("a gradient by a symmetric matrix (its entries are not independent)")
+    if isinstance(node, vecfun.VectorCall):  # d g(z) = grad(g, z).T dz
+        fn, z = node.args
+        outer = ring.transpose(ring.normal(vecfun.VectorGradient(fn, z)))
+        return _trace_gradient(_times(ring, outer, _differential(ring, ring.normal(z), var)), var)
+    arg = node.args[0]
+    p = ring.normal(arg)
+    if isinstance(node, sympy.Determinant):
+        inverse = ring.inverse(p)
+        words = _times(ring, inverse, _differential(ring, p, var))
+        return node * _trace_gradient(words, var)
+    return _trace_gradient(_differential(ring, p, var), var)
+
+
+def _times(ring: Ring, p: dict, q: dict) -> dict:
+    return ring._mul(p, q)
+
+
+def _differential(ring: Ring, p: dict[Word, sympy.Expr], var: sympy.MatrixSymbol) -> dict:
+    """d p as words in which the perturbation E (or E^T) appears once."""
+    out: dict[Word, sympy.Expr] = {}
+    for word, coeff in p.items():
+        for i, atom in enumerate(word):
+            for piece, factor in _atom_differential(ring, atom, var).items():
+                new = word[:i] + piece + word[i + 1:]
+                out[new] = out.get(new, sympy.Integer(0)) + coeff * factor
+    return {w: c for w, c in out.items() if c != 0}
+
+
+def _atom_differential(ring: Ring, atom: tuple, var: sympy.MatrixSymbol) -> dict:
+    if atom[0] == "sym":
+        if atom[1] != var:
+            return {}
+        return {(("E", atom[2]),): sympy.Integer(1)}
+    inner = dict(atom[1])
+    d_inner = _differential(ring, inner, var)
+    return {(atom, *w, atom): -c for w, c in d_inner.items()}
+
+
+def _trace_gradient(words: dict, var: sympy.MatrixSymbol) -> MatrixExpr:
+    """Sum over words U E V of (V U)^T, over words U E^T V of V U."""
+    terms: list[MatrixExpr] = []
+    for word, coeff in words.items():
+        at = next(i for i, a in enumerate(word) if a[0] == "E")
+        rotated = word[at + 1:] + word[:at]
+        product = _expr(rotated, var.rows if not word[at][1] else var.cols)
+        terms.append(coeff * (product if word[at][1] else product.T))
+    if not terms:
+        return sympy.ZeroMatrix(*var.shape)
+    return sympy.MatAdd(*terms) if len(terms) > 1 else terms[0]
+
+
+def _expr(word: Word, size: object) -> MatrixExpr:
+    """A word of the ring as a matrix expression (the empty word is the identity of `size`)."""
+    factors = [_atom_expr(a) for a in word]
+    if not factors:
+        return sympy.Identity(size)
+    return sympy.MatMul(*factors) if len(factors) > 1 else factors[0]
+
+
+def _atom_expr(atom: tuple) -> MatrixExpr:
+    if atom[0] == "sym":
+        return atom[1].T if atom[2] else atom[1]
+    sized = [_expr(word, None) for word, _ in atom[1] if word]
+    if not sized:
+        raise Unsupported("the inverse of a multiple of the identity")
+    size = sized[0].rows
+    terms = [coeff * _expr(word, size) for word, coeff in atom[1]]
+    return sympy.Inverse(sympy.MatAdd(*terms) if len(terms) > 1 else terms[0])
