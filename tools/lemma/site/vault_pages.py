@@ -7,8 +7,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import Files
-
 from ..bases.base import Base
 from ..bases.files import load_bases
 from ..canvas import Canvas, canvas_links, load_canvases
@@ -17,9 +15,10 @@ from .state import log_problem
 log = logging.getLogger("mkdocs.plugins.lemma")
 
 
-def read(root: Path, vault: Any, files: Files
+def read(root: Path, vault: Any, files: Any
          ) -> tuple[dict[str, Canvas], dict[str, list[str]], list[Base]]:
-    """(public canvases by path, note -> canvases showing it, the published bases)."""
+    """(public canvases by path, note -> canvases showing it, the published bases); `files`
+    (MkDocs' `Files` or a `SiteFiles`) loses the raw canvas and base files."""
     published = [p for p in vault.attachments if files.get_file_from_path(p) is not None]
     found = load_canvases(root, published)
     canvases = {c.path: c for c in found}
