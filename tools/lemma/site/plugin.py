@@ -48,6 +48,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
 
+    @property
+    def state(self) -> Any:  # SiteState | None
+        """The vault, graph and checker results, kept across `serve` rebuilds."""
+        return self.site.state
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
         if command == "serve" and not dirty:
