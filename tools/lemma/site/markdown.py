@@ -24,6 +24,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import math, obsidian_markdown
 from .context import SiteContext
 from .fragments import Fragments, FragmentsExtension
 from .page_render import PageRef, render_html, render_markdown, toc_from_tokens
@@ -78,11 +79,11 @@ class LemmaExtension(FragmentsExtension):
 
 def open_site(config_file: Path) -> Any:  # PreparedSite
     """The site described by `config_file`, prepared once per process and file."""
-    from .prepare import prepare_site
+    from .prepare import prepare_project
 
     key = config_file.resolve()
     if key not in _opened:
-        _opened[key] = prepare_site(key)
+        _opened[key] = prepare_project(key)
     return _opened[key]
 
 
@@ -126,6 +127,18 @@ class _PageHtml(Postprocessor):
         site, page = found
         page.toc = toc_from_tokens(getattr(self.md, "toc_tokens", []))
         return render_html(site, page, text.strip())
+
+
+def site_extensions(strict_line_breaks: bool = False, toc: dict[str, Any] | None = None
+                    ) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """(extensions, their options): what a page of the site is converted with besides
+    `LemmaExtension` -- MkDocs' defaults (toc, tables, fenced_code) and the site's math and
+    Obsidian extensions (pymdownx), as the MkDocs plugin adds them."""
+    extensions: list[Any] = ["toc", "tables", "fenced_code"]
+    configs: dict[str, dict[str, Any]] = {"toc": dict(toc or {})} if toc else {}
+    math.add_extensions(extensions, configs)
+    obsidian_markdown.add_extensions(extensions, configs, strict_line_breaks)
+    return extensions, configs
 
 
 def makeExtension(**kwargs: Any) -> LemmaExtension:

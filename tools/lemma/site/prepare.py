@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import configured_slugify, read_project_config
+from ..config import ProjectConfig, configured_slugify, read_project_config
 from ..model import LemmaError
 from ..vault_fs import NoteFileError, list_vault
 from . import locations
@@ -53,7 +53,8 @@ def vault_files(root: Path, use_directory_urls: bool = True) -> SiteFiles:
         listing = list_vault(root)
     except NoteFileError as problem:
         raise LemmaError(f"docs_dir '{root}': {problem.message}", exit_code=2) from None
-    files = [SiteFile(p, use_directory_urls) for p in listing.notes + listing.attachments]
+    files = [SiteFile(p, use_directory_urls) for p in listing.notes + listing.attachments
+             if not _excluded(p)]
     files.sort(key=lambda f: sort_key(f.src_uri))
     by_dest: dict[str, SiteFile] = {}
     for f in files:
@@ -61,6 +62,11 @@ def vault_files(root: Path, use_directory_urls: bool = True) -> SiteFiles:
         if kept is not f and _stem(f.src_uri) == "index":
             by_dest[f.dest_uri] = f
     return SiteFiles(f for f in files if by_dest[f.dest_uri] is f)
+
+
+def _excluded(path: str) -> bool:
+    """What MkDocs leaves out by default: dot files and folders, a top-level `templates/`."""
+    return path.startswith("templates/") or any(p.startswith(".") for p in path.split("/"))
 
 
 def sort_key(src_uri: str) -> tuple[Any, ...]:
@@ -75,15 +81,21 @@ def _stem(path: str) -> str:
     return "index" if name == "README" else name
 
 
-def prepare_site(config_file: Path, load: Callable[[Path], Any] | None = None) -> PreparedSite:
-    """The site of the project `config_file` (its folder holds mkdocs.yml), prepared."""
-    project = read_project_config(config_file.parent, load)
+def prepare_project(config_file: Path, load: Callable[[Path], Any] | None = None
+                    ) -> PreparedSite:
+    """The site of the project whose mkdocs.yml is `config_file`, prepared."""
+    return prepare_site(read_project_config(config_file.parent, load), config_file.parent)
+
+
+def prepare_site(project: ProjectConfig, base: Path) -> PreparedSite:
+    """The site of `project` (`base`: the folder of its mkdocs.yml), prepared: the vault read
+    and checked, its problems logged, what is published placed, every URL known."""
     directory_urls = bool(project.site.get("use_directory_urls", True))
     info = SiteInfo(str(project.site.get("site_name", "")), str(project.site.get("site_url")
                                                                   or ""), directory_urls)
     site = SiteContext()
     site.configure(SiteOptions.from_mapping(project.options), project.notes_dir,
-                   config_file.parent.resolve(), configured_slugify(project.toc))
+                   base.resolve(), configured_slugify(project.toc))
     files = vault_files(site.site_state.root, directory_urls)
     vault_sources = {f.src_uri for f in files}
     generated = site.prepare(files)
