@@ -24,6 +24,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..frontmatter import split_frontmatter
 from . import math, obsidian_markdown
 from .context import SiteContext
 from .fragments import Fragments, FragmentsExtension
@@ -49,6 +50,7 @@ class LemmaExtension(FragmentsExtension):
         }
         super().__init__(**kwargs)
         self.site = site
+        self.engine = site is not None  # a shim sets `page` before each page (else: options)
         self.page: PageRef | None = None
         self.whole_page = False  # postprocessors also run on heading texts (toc): not those
 
@@ -94,11 +96,15 @@ class _PageMarkdown(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.extension.current = fragments = Fragments()
+        given = self.extension.engine  # an engine names each page and strips frontmatter
         found = self.extension.current_page()
         if found is None:
             return lines
         site, page = found
-        return render_markdown(site, page, "\n".join(lines), fragments).split("\n")
+        text = "\n".join(lines)
+        if not given and text.startswith("---"):  # a whole note file: its body is the page
+            text = split_frontmatter(text, page.path).body
+        return render_markdown(site, page, text, fragments).split("\n")
 
 
 class _TreeDone(Treeprocessor):
