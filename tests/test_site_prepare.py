@@ -87,3 +87,10 @@ def test_a_folder_not_written_by_prepare_is_refused(project: Path) -> None:
     assert result.stderr == ("error: mine is not empty and was not written by `lemma site "
                              "prepare`; choose a new or empty folder\n")
     assert (project / "mine" / "keep.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_note_with_rejected_frontmatter_is_written_without_it(project: Path) -> None:
+    (project / "vault" / "Bad.md").write_text("---\ntitle: [unclosed\n---\nBODYTEXT\n",
+                                              encoding="utf-8")
+    run(["site", "prepare", "-o", "out"], project)
+    assert (project / "out" / "Bad.md").read_text(encoding="utf-8") == "BODYTEXT\n"

@@ -20,7 +20,7 @@ from ..bibliography_cache import project_bibliography
 from ..canvas import Canvas
 from ..model import Severity
 from ..vault import IGNORED_FOLDERS
-from ..vault_fs import max_bytes_option
+from ..vault_fs import NoteFileError, max_bytes_option, read_note_text
 from . import base_pages, canvas_pages, indexes, locations, render_derivations, vault_pages
 from .extensions import Extensions, load_extensions
 from .macros_site import site_macros
@@ -32,6 +32,7 @@ from .typeset import Typesetter
 from .urls import relative_url
 
 log = logging.getLogger("mkdocs.plugins.lemma")
+REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
 LINK_CODES = frozenset({"broken-link", "ambiguous-link", "missing-heading", "missing-attachment"})
 
 
@@ -118,6 +119,21 @@ class SiteContext:
         for path in self.canvases:  # the graph's canvas nodes point at the canvas pages
             if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
                 self.urls[path] = url
+
+    def page_source(self, path: str) -> str | None:
+        """A note's source, read by the vault's one safe reader (never a FIFO, never past the
+        size limit); a note whose frontmatter the vault rejected (invalid, an alias bomb) is
+        its body alone, so that text never reaches an engine's YAML reader. None: not a note."""
+        state = self.site_state
+        note = state.vault.notes.get(path) if state.vault else None
+        if note is None:
+            return None
+        if any(d.code in REJECTED_FRONTMATTER for d in state.vault.problems_of(path)):
+            return note.body
+        try:
+            return read_note_text(state.root, path, state.max_bytes)
+        except NoteFileError:  # changed since the vault read it: show what the vault read
+            return note.body
 
     def url(self, target: str, page_url: str) -> str | None:
         """The URL of page `target` (a vault path) relative to the page at `page_url`."""

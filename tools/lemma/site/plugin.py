@@ -21,7 +21,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..config import configured_slugify
-from ..vault_fs import NoteFileError, read_note_text
 from . import locations, math, navigation, obsidian_markdown, plugin_files, render_notes
 from .context import SiteContext
 from .extensions import ASSETS, ASSETS_URL, asset_files, page_assets
@@ -34,7 +33,6 @@ from .plugin_support import MemoryBytecodeCache, escape_title, write_if_changed
 from .search_words import search_separator
 
 log = logging.getLogger("mkdocs.plugins.lemma")
-REJECTED_FRONTMATTER = frozenset({"frontmatter-invalid", "frontmatter-too-large"})
 
 
 class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
@@ -115,20 +113,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """A note's source, read by the vault's one safe reader (never a FIFO, never past the
-        size limit); a note whose frontmatter the vault rejected (invalid, an alias bomb) is
-        built from its body alone, so that text never reaches MkDocs' YAML reader or Markdown."""
-        state = self.site.site_state
-        path = page.file.src_uri
-        note = state.vault.notes.get(path) if state.vault else None
-        if note is None:
-            return None
-        if any(d.code in REJECTED_FRONTMATTER for d in state.vault.problems_of(path)):
-            return note.body
-        try:
-            return read_note_text(state.root, path, state.max_bytes)
-        except NoteFileError:  # changed since the vault read it: show what the vault read
-            return note.body
+        """A note's source as the vault read it safely (see `SiteContext.page_source`)."""
+        return self.site.page_source(page.file.src_uri)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:

@@ -126,7 +126,8 @@ def folder_contents(prepared: PreparedSite) -> dict[str, Path | str | bytes]:
     out: dict[str, Path | str | bytes] = {}
     for f in prepared.files:
         if f.src_uri in prepared.sources:
-            out[prepared.sources[f.src_uri]] = root / f.src_uri
+            text = site.page_source(f.src_uri)  # a note as the vault read it, safely
+            out[prepared.sources[f.src_uri]] = root / f.src_uri if text is None else text
         elif f.src_uri in site.generated:
             out[f.src_uri] = site.generated[f.src_uri][1]
         else:
