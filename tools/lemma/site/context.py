@@ -55,6 +55,7 @@ class SiteContext:
         self.bibliography: Any = None  # lemma.bibliography.Bibliography
         self.cited: Any = None  # lemma.citations.Citations of the current vault
         self.macros: dict[str, str] = {}
+        self._indexes: tuple[Any, dict[str, tuple[str, str]]] | None = None  # (key, pages)
 
     def configure(self, options: SiteOptions, root: Path, base: Path,
                   slugify: Callable[..., str] | None) -> None:
@@ -165,9 +166,7 @@ class SiteContext:
     def _generated_pages(self, state: SiteState) -> dict[str, tuple[str, str]]:
         pages: dict[str, tuple[str, str]] = {}
         if self.options.indexes and state.vault is not None:
-            data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),
-                                      self.options.intro, self.options.recent)
-            pages.update(indexes.generate_pages(data))
+            pages.update(self._index_pages(state))
             if self.home is not None:
                 pages.pop(indexes.HOME, None)  # the vault's own home note is the root page
         for hook in self.extensions.pages:
@@ -177,6 +176,19 @@ class SiteContext:
         if self.bases and state.vault is not None:
             pages.update(base_pages.bases_pages(self.bases, state.vault, state.epoch()[0]))
         return pages
+
+    def _index_pages(self, state: SiteState) -> dict[str, tuple[str, str]]:
+        """The home, kind, tag and notes index pages; an edit that kept every note's shape
+        (title, tags, kind, frontmatter, link targets) and every checker result reuses them,
+        which spares `serve --dirty` a pass over the whole vault."""
+        key = (self.options.intro, self.options.recent, dict(state.results))
+        if state.affected is not None and self._indexes is not None and _same_key(
+                self._indexes[0], key):
+            return self._indexes[1]
+        data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),
+                                  self.options.intro, self.options.recent)
+        self._indexes = (key, indexes.generate_pages(data))
+        return self._indexes[1]
 
     def _index_link_problems(self, state: SiteState) -> None:
         """The vault's link diagnostics by note, so each page finds its own in O(1)."""
@@ -199,6 +211,14 @@ class SiteContext:
                 log_problem(d.pos, message(d))
         for pos, text in render_derivations.unexpected_failures(state.all_results()):
             log_problem(pos, text)
+
+
+def _same_key(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """The same options and the very same result objects (kept alive by the key: a re-checked
+    derivation gets a new object, so identity says whether anything was checked again)."""
+    if old[:2] != new[:2] or old[2].keys() != new[2].keys():
+        return False
+    return all(old[2][k] is r for k, r in new[2].items())
 
 
 def message(d: Any) -> str:

@@ -45,6 +45,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.pages_dir = Path(".lemma-cache/site-pages")
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
+        self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
 
     @property
     def state(self) -> Any:  # SiteState | None
@@ -102,6 +103,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 if f.src_uri in hidden:
                     f.inclusion = InclusionLevel.NOT_IN_NAV
         self.site.set_urls(files.documentation_pages())
+        self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
+        self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
         for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
             if state.affected is None or f.src_uri in state.affected:
                 f.is_modified = _modified  # type: ignore[method-assign]
@@ -163,8 +166,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.site.close()
         site_dir = Path(config.site_dir)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
-        taken = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")}
-        for rel, content in site_outputs(self.site, info, taken).items():
+        for rel, content in site_outputs(self.site, info, self.taken).items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
