@@ -79,11 +79,12 @@ class SiteContext:
             raise RuntimeError("the lemma site was used before it was configured")
         return self.state
 
-    def prepare(self, files: Any) -> dict[str, tuple[str, str]]:
+    def prepare(self, files: Any, listing: Any = None) -> dict[str, tuple[str, str]]:
         """Refresh the vault, report its problems, drop what is not published from `files` and
-        return the generated pages (path -> (nav title, Markdown)) the site adds."""
+        return the generated pages (path -> (nav title, Markdown)) the site adds (`listing`:
+        the vault's `vault_fs.Listing` `files` was made from, so it is not listed twice)."""
         state = self.site_state
-        state.refresh()
+        state.refresh(listing)
         epoch, odd = state.epoch()
         if odd is not None:
             log_problem(odd.pos, message(odd))

@@ -85,8 +85,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        files = Files([*plugin_files.vault_files(config, str(self.root)), *files])
-        generated = self.site.prepare(files)
+        vault, listing = plugin_files.vault_files(config, str(self.root))
+        files = Files([*vault, *files])
+        generated = self.site.prepare(files, listing)
         for path, (_, markdown) in generated.items():
             if files.get_file_from_path(path) is None:
                 source = write_if_changed(self.pages_dir / path, markdown)

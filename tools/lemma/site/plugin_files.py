@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 
-from ..vault_fs import NoteFileError, list_vault
+from ..vault_fs import Listing, NoteFileError, list_vault
 
 
 def staging_folder(cache_dir: Path) -> Path:
@@ -37,9 +37,10 @@ def staging_folder(cache_dir: Path) -> Path:
     return folder
 
 
-def vault_files(config: MkDocsConfig, root: str) -> Files:
+def vault_files(config: MkDocsConfig, root: str) -> tuple[Files, Listing]:
     """Every note and attachment of `root` as a File, in MkDocs' order and with its
-    exclusions (a `README.md` next to an `index.md` is dropped, as MkDocs does)."""
+    exclusions (a `README.md` next to an `index.md` is dropped, as MkDocs does), and the
+    listing they come from."""
     try:
         listing = list_vault(root)
     except NoteFileError as problem:
@@ -53,7 +54,7 @@ def vault_files(config: MkDocsConfig, root: str) -> Files:
         kept = by_dest.setdefault(f.dest_uri, f)
         if kept is not f and f.name == "index":
             by_dest[f.dest_uri] = f
-    return Files(f for f in files if by_dest[f.dest_uri] is f)
+    return Files(f for f in files if by_dest[f.dest_uri] is f), listing
 
 
 def watch_vault(server: LiveReloadServer, staging: str, root: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..config import ProjectConfig, configured_slugify, read_project_config
 from ..model import LemmaError
-from ..vault_fs import NoteFileError, list_vault
+from ..vault_fs import Listing, NoteFileError, list_vault
 from . import locations
 from .context import SiteContext
 from .extensions import ASSETS, ASSETS_URL, asset_files
@@ -46,9 +46,9 @@ class PreparedSite:
         return back.get(path, path)
 
 
-def vault_files(root: Path, use_directory_urls: bool = True) -> SiteFiles:
+def vault_files(root: Path, use_directory_urls: bool = True) -> tuple[SiteFiles, Listing]:
     """Every note and attachment of `root` in MkDocs' order, one file per address (an
-    `index.md` wins over a `README.md` beside it, as in MkDocs)."""
+    `index.md` wins over a `README.md` beside it, as in MkDocs), and the listing."""
     try:
         listing = list_vault(root)
     except NoteFileError as problem:
@@ -61,7 +61,7 @@ def vault_files(root: Path, use_directory_urls: bool = True) -> SiteFiles:
         kept = by_dest.setdefault(f.dest_uri, f)
         if kept is not f and _stem(f.src_uri) == "index":
             by_dest[f.dest_uri] = f
-    return SiteFiles(f for f in files if by_dest[f.dest_uri] is f)
+    return SiteFiles(f for f in files if by_dest[f.dest_uri] is f), listing
 
 
 def _excluded(path: str) -> bool:
@@ -96,9 +96,9 @@ def prepare_site(project: ProjectConfig, base: Path) -> PreparedSite:
     site = SiteContext()
     site.configure(SiteOptions.from_mapping(project.options), project.notes_dir,
                    base.resolve(), configured_slugify(project.toc))
-    files = vault_files(site.site_state.root, directory_urls)
+    files, listing = vault_files(site.site_state.root, directory_urls)
     vault_sources = {f.src_uri for f in files}
-    generated = site.prepare(files)
+    generated = site.prepare(files, listing)
     for path in generated:
         if files.get_file_from_path(path) is None:
             files.append(SiteFile(path, directory_urls))

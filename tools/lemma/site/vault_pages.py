@@ -49,10 +49,12 @@ def _message(d: Any) -> str:
 
 def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
     """Each canvas as a node of the concept graph (drawn like a note, titled with its name)
-    with an edge to every note it shows; the graph's cached projections are dropped."""
+    with an edge to every note it shows; the graph's cached projections are dropped if any
+    was added."""
     if graph is None:
         return
     g = graph.graph
+    added = False
     for target, canvases in shown_by.items():
         for canvas in canvases:
             title = canvas.rsplit("/", 1)[-1].removesuffix(".canvas")
@@ -60,6 +62,9 @@ def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
                      "tags": [], "aliases": [], "year": None, "authors": [], "confidence": None}
             if canvas not in g or g.nodes[canvas].get("type") != "note":
                 g.add_node(canvas, **attrs)
+                added = True
             if target in g and not g.has_edge(canvas, target):
                 g.add_edge(canvas, target, count=1, type="link", occurrences=[])
-    getattr(graph, "_cache", {}).clear()
+                added = True
+    if added:  # the cached views (PageRank, projections) no longer hold
+        getattr(graph, "_cache", {}).clear()
