@@ -4,8 +4,8 @@ Writes a synthetic vault (`lemma.synth`), starts `mkdocs serve --dirty` on it, w
 first build, then (1) appends a sentence to a note and polls its page until the sentence is
 served, (2) writes a new note linking to an existing one and polls until its page is served.
 Prints the first-build time, each latency measured from the moment the file was saved, and the
-server's peak memory. The edit and the new note are each done three times; the median is shown.
-Usage: `python benchmarks/bench_serve.py [N]` (default 10000).
+server's peak memory. The edit and the new note are each done ROUNDS times (the median shown).
+Usage: `python benchmarks/bench_serve.py [N [ROUNDS]]` (default 10000 notes, 3 rounds).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def peak_mb(pid: int) -> float:
     return float("nan")
 
 
-def run(n: int, workdir: Path) -> None:
+def run(n: int, workdir: Path, rounds: int = 3) -> None:
     project = workdir / "project"
     write_synthetic_vault(project / "notes", n, seed=0, broken=0)
     (project / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
@@ -89,19 +89,20 @@ def run(n: int, workdir: Path) -> None:
         edited = sorted((project / "notes" / "concepts").glob("*.md"))[0]
         url = base + edited.relative_to(project / "notes").with_suffix("").as_posix() + "/"
         edits, news = [], []
-        for i in range(3):
+        for i in range(rounds):
             marker = f"Edited sentence number {i}."
             text = edited.read_text(encoding="utf-8")
             saved = time.perf_counter()
             edited.write_text(text + f"\n{marker}\n", encoding="utf-8")
-            edits.append(wait_for(url, marker, saved, 120))
+            edits.append(wait_for(url, marker, saved, 3600))
             time.sleep(1)
             new = project / "notes" / "takes" / f"bench-new-{i}.md"
             saved = time.perf_counter()
             new.write_text(f"---\ntitle: Bench new {i}\ndate: 2024-01-0{i + 1}\n---\n"
                            f"A new take linking [[{edited.stem}]]. Marker new {i}.\n",
                            encoding="utf-8")
-            news.append(wait_for(base + f"takes/bench-new-{i}/", f"Marker new {i}.", saved, 120))
+            news.append(wait_for(base + f"takes/bench-new-{i}/", f"Marker new {i}.", saved,
+                                 3600))
             time.sleep(1)
         memory = peak_mb(server.pid)
     finally:
@@ -122,4 +123,5 @@ def _runs(seconds: list[float]) -> str:
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        run(int(sys.argv[1]) if len(sys.argv) > 1 else 10000, Path(tmp))
+        run(int(sys.argv[1]) if len(sys.argv) > 1 else 10000, Path(tmp),
+            int(sys.argv[2]) if len(sys.argv) > 2 else 3)
