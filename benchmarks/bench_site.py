@@ -1,9 +1,10 @@
 """Site build benchmark: the lemma plugin against a bare Material build, 1k and 5k notes.
 
 Both builds use the same synthetic vault (`lemma.synth.write_synthetic_vault`) in the same run;
-the bare build is Material with `navigation.prune` and no lemma plugin. Prints wall time and
-output size of each, and the ratios. Also times what `mkdocs serve --dirty` does after one
-note is edited at 1k notes.
+the bare build is Material with `navigation.prune` and no lemma plugin. Prints wall time, CPU
+time and peak memory of each build process and its output size (in total and per note: constant
+per note means no page carries a copy of site-wide data), and the ratios. Also times what
+`mkdocs serve --dirty` does after one note is edited at 1k notes.
 Usage: `python benchmarks/bench_site.py [N ...]`.
 """
 
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from lemma.synth import write_synthetic_vault
@@ -44,19 +46,38 @@ def tree_size(root: Path) -> tuple[int, int]:
     return total, files
 
 
-def build(project: Path, timeout: float) -> tuple[float, int, int]:
-    """Build `project` once; (seconds, output bytes, output files)."""
+@dataclass
+class Build:
+    """One build's figures: wall and CPU seconds, peak memory, output size."""
+
+    seconds: float
+    cpu: float  # user + system seconds of the build process (less shaken by a busy machine)
+    peak_mb: float  # its peak resident memory
+    size: int  # output bytes
+    files: int
+
+
+def build(project: Path, timeout: float) -> Build:
+    """Build `project` once in a child process and measure it."""
     shutil.rmtree(project / "site", ignore_errors=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    subprocess.run([MKDOCS, "build", "-q"], cwd=project, env=env, check=True, timeout=timeout,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([MKDOCS, "build", "-q"], cwd=project, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _, status, usage = os.wait4(child.pid, 0)
+    except BaseException:
+        child.kill()
+        raise
+    child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        raise SystemExit(f"mkdocs build failed in {project} (exit {child.returncode})")
     size, files = tree_size(project / "site")
-    return seconds, size, files
+    return Build(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, size, files)
 
 
-def bench(n: int, workdir: Path, timeout: float = 1800) -> dict[str, tuple[float, int, int]]:
+def bench(n: int, workdir: Path, timeout: float = 1800) -> dict[str, Build]:
     """Build the same N-note vault with both configurations."""
     notes = workdir / f"vault-{n}"
     write_synthetic_vault(notes, n, seed=0, broken=0)
@@ -104,15 +125,18 @@ def serve_rebuild(n: int, workdir: Path) -> tuple[float, float]:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'notes':>6} {'build':>6} {'seconds':>8} {'MB':>8} {'files':>7} {'KB/note':>8}")
+    print(f"{'notes':>6} {'build':>6} {'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'MB':>7} "
+          f"{'files':>7} {'KB/note':>8}")
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         for n in sizes:
             results = bench(n, Path(tmp))
-            for name, (seconds, size, files) in results.items():
-                print(f"{n:>6} {name:>6} {seconds:>8.1f} {size / 1e6:>8.1f} {files:>7} "
-                      f"{size / 1e3 / n:>8.1f}")
-            (ls, lb, _), (bs, bb, _) = results["lemma"], results["bare"]
-            print(f"{n:>6} ratio  time {ls / bs:.2f}x  size {lb / bb:.2f}x (lemma / bare)")
+            for name, b in results.items():
+                print(f"{n:>6} {name:>6} {b.seconds:>8.1f} {b.cpu:>7.1f} {b.peak_mb:>8.0f} "
+                      f"{b.size / 1e6:>7.1f} {b.files:>7} {b.size / 1e3 / n:>8.1f}")
+            lemma, bare = results["lemma"], results["bare"]
+            print(f"{n:>6} ratio  time {lemma.seconds / bare.seconds:.2f}x  cpu "
+                  f"{lemma.cpu / bare.cpu:.2f}x  memory {lemma.peak_mb / bare.peak_mb:.2f}x  "
+                  f"size {lemma.size / bare.size:.2f}x (lemma / bare)")
         if 1000 in sizes:
             first, again = serve_rebuild(1000, Path(tmp))
             print(f"serve at 1000 notes: first build {first:.1f} s, "

@@ -217,3 +217,39 @@ def test_an_upward_import_is_ranked_higher() -> None:
     assert rank("index.store") > rank("vault") and rank("derive.running.check") > rank(
         "derive.language.expr") and rank("cli") > rank("site.plugin")
 
+
+
+#: The MkDocs shim: the plugin and its helpers, the only modules of the site that speak MkDocs.
+SHIM = {"site.plugin", "site.plugin_config", "site.plugin_files", "site.plugin_errors",
+        "site.plugin_search_repair"}
+#: The CLI reads mkdocs.yml as MkDocs reads it (`INHERIT:`, `!ENV`): the config file's format,
+#: imported lazily, not the engine.
+CONFIG_READERS = {"cli", "cli.config_yaml"}
+ENGINES = {"mkdocs", "material", "properdocs"}
+
+
+def module_files() -> dict[str, Path]:
+    """Dotted module name (without `lemma.`) -> its file, for every module of the package."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def test_only_the_shim_imports_mkdocs() -> None:
+    speakers = {name for name, path in module_files().items()
+                if imported_modules(path) & ENGINES}
+    assert speakers - CONFIG_READERS == SHIM
+
+
+@pytest.mark.parametrize("module", ["site.markdown", "site.prepare", "site.page_render",
+                                    "site.context", "site.outputs", "site.navigation"])
+def test_the_site_layer_reaches_no_engine(module: str) -> None:
+    """The Markdown extension and the prepare step run where MkDocs is not installed."""
+    assert closure(module) & ENGINES == set()
+
+
+def test_nothing_but_the_shim_reaches_the_shim() -> None:
+    importers = {name for name, targets in import_graph().items() if targets & SHIM}
+    assert importers <= SHIM

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lemma.site.build_errors import abort_for
+from lemma.site.plugin_errors import abort_for
 from tests.conftest import REPO, write_files
 
 MKDOCS_YML = "site_name: T\ndocs_dir: notes\nsite_dir: site\nplugins:\n  - lemma:\n" \

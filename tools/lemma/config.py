@@ -22,6 +22,7 @@ class ProjectConfig:
     options: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
     toc: dict[str, Any] = field(default_factory=dict)  # the toc extension's options
+    site: dict[str, Any] = field(default_factory=dict)  # site_name, site_url, use_directory_urls
 
 
 def extension_options(extensions: Any, name: str) -> dict[str, Any]:
@@ -95,8 +96,13 @@ def read_project_config(directory: Path | None = None,
     if not isinstance(data, dict):
         raise LemmaError(f"{config_file}: expected a mapping of settings", exit_code=2)
     notes_dir = directory / str(data.get("docs_dir", "docs"))
+    site = {k: data[k] for k in SITE_KEYS if k in data}
     return ProjectConfig(notes_dir, plugin_options(data.get("plugins")), config_file,
-                         extension_options(data.get("markdown_extensions"), "toc"))
+                         extension_options(data.get("markdown_extensions"), "toc"), site)
+
+
+#: The site-wide settings of mkdocs.yml that `lemma site prepare` reads.
+SITE_KEYS = ("site_name", "site_url", "use_directory_urls", "site_dir")
 
 
 def _safe_load(config_file: Path) -> Any:

@@ -31,6 +31,7 @@ COMMANDS = {
     "list": "lemma.cli.authoring:list_notes",
     "lsp": "lemma.cli.lsp:lsp",
     "init": "lemma.cli.init:init",
+    "site": "lemma.cli.site:site",
 }
 
 

@@ -24,11 +24,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from mkdocs.utils import get_relative_url
-
 from ..model import NoteKind
 from .graph_layout import layout
 from .render_notes import KIND_LABEL
+from .urls import relative_url
 
 GRAPH_PAGE = "graph.md"
 DATA_FILE = "assets/lemma/graph.json"
@@ -265,4 +264,4 @@ def default_url(path: str) -> str:
 
 def relative(url: str, page_url: str) -> str:
     """`url` (site-relative) as seen from the page at `page_url`."""
-    return get_relative_url(url or ".", page_url or ".")
+    return relative_url(url or ".", page_url or ".")

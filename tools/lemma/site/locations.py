@@ -10,11 +10,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
-
 from ..model import Note
 from ..vault import Vault
+from .urls import relative_url
 
 #: Root notes taken as the home page when the vault has no `index.md` (first match wins).
 HOME_NAMES = ("home.md", "readme.md")
@@ -44,8 +42,9 @@ def clean_path(value: Any) -> str | None:
     return "/".join(parts)
 
 
-def relocate(f: File, url_path: str) -> None:
-    """Serve the page of `f` at `url_path` ("" for the site root)."""
+def relocate(f: Any, url_path: str) -> None:
+    """Serve the page of `f` (a MkDocs `File` or a `SiteFile`) at `url_path` ("" for the site
+    root)."""
     if f.use_directory_urls:
         f.dest_uri = f"{url_path}/index.html" if url_path else "index.html"
     else:
@@ -74,7 +73,7 @@ def redirect_pages(vault: Vault, urls: Mapping[str, str], taken: set[str],
             dest = f"{path}/index.html" if use_directory_urls else f"{path}.html"
             if dest in taken or dest in pages:
                 continue
-            href = html.escape(get_relative_url(target, dest))
+            href = html.escape(relative_url(target, dest))
             pages[dest] = (
                 '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
                 f'<title>{html.escape(note.title)}</title><link rel="canonical" href="{href}">'

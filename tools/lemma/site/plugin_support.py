@@ -1,5 +1,6 @@
 """Small pieces of the plugin kept apart so plugin.py stays a readable list of event handlers:
-the template cache, generated-page writing, config comparison and title escaping."""
+the template cache, generated-page writing, config comparison and title escaping (`page`: a
+MkDocs page, whose `meta` the theme prints)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.structure.pages import Page
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -27,7 +27,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def escape_title(page: Page, note: Any) -> None:
+def escape_title(page: Any, note: Any) -> None:
     """The page's title as HTML text: MkDocs and the theme print `page.title` unescaped, so a
     title (or a file name) with `<`, `&` or quotes would otherwise be markup. A note without a
     title or H1 is titled by its file name as written, as Obsidian names it."""
@@ -38,9 +38,9 @@ def escape_title(page: Page, note: Any) -> None:
         page.meta["title"] = html.escape(note.title)
 
 
-def write_if_changed(path: Path, text: str) -> Path:
+def write_if_changed(path: Path, text: str | bytes) -> Path:
     """Write a generated page's source only when it changed, so `serve --dirty` skips it."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if not (path.is_file() and path.read_bytes() == data):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

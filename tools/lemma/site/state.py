@@ -41,9 +41,10 @@ class SiteState:
     urls: dict[str, str] = field(default_factory=dict)  # vault path -> site URL (plugin)
     affected: set[str] | None = None  # pages the last refresh changed (None: all of them)
 
-    def refresh(self) -> None:
-        """Load everything on first use; afterwards re-read, re-link and re-check edited notes."""
-        mtimes, attachments = _scan(self.root)
+    def refresh(self, listing: Any = None) -> None:
+        """Load everything on first use; afterwards re-read, re-link and re-check edited notes
+        (`listing`: the vault's `vault_fs.Listing` when the caller just made it)."""
+        mtimes, attachments = _scan(self.root, listing)
         if self.vault is None:
             self.vault = PublicVault(_indexed_vault(self.root, self.slugify, self.max_bytes))
             self.graph = _build_graph(self.vault)
@@ -58,7 +59,7 @@ class SiteState:
             if attachments_changed or len(self.changed) > 50 or private & set(self.changed):
                 self.vault, self.graph = None, None
                 self.mtimes = {}
-                return self.refresh()
+                return self.refresh(listing)
             from .dirty import around, shapes
 
             before, nearby = shapes(self.vault, self.changed), around(self.vault, self.changed)
@@ -69,10 +70,12 @@ class SiteState:
             if set(self.vault.private) != private:  # a note became private: links into it change
                 self.vault, self.graph = None, None
                 self.mtimes = {}
-                return self.refresh()
+                return self.refresh(listing)
+            kept = _link_views(self.graph) if same else {}
             for path in self.changed:
                 if self.graph is not None:
                     self.graph.update_note(self.vault, path)
+            _restore_link_views(self.graph, kept)
             self._check([p for p in self.changed if p in self.vault.notes],
                         removed=[p for p in self.changed if p not in self.vault.notes])
         self.mtimes = mtimes
@@ -208,12 +211,31 @@ def _build_graph(vault: Vault) -> Any:
     return build_graph(vault)
 
 
-def _scan(root: Path) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+#: The concept graph's cached views that depend only on which notes link where, and how often.
+LINK_VIEWS = ("adjacency", "undirected", "pagerank", "communities")
+
+
+def _link_views(graph: Any) -> dict[str, Any]:
+    """The graph's cached link-only views (from its `_cache`): an edit that kept every link
+    keeps them, so `serve --dirty` does not recompute PageRank and the projections."""
+    cache = getattr(graph, "_cache", None)
+    return {k: cache[k] for k in LINK_VIEWS if k in cache} if isinstance(cache, dict) else {}
+
+
+def _restore_link_views(graph: Any, views: dict[str, Any]) -> None:
+    cache = getattr(graph, "_cache", None)
+    if isinstance(cache, dict):
+        cache.update(views)
+
+
+def _scan(root: Path, listing: Any = None
+          ) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
     """Note path -> stat signature (size, mtime, ctime, inode: a same-size rewrite within the
-    same mtime still changes ctime) of every note, and the attachments."""
+    same mtime still changes ctime) of every note, and the attachments (`listing`: the vault's
+    listing if already made)."""
     from ..index.parse import signature
 
-    notes, attachments = scan(root)
+    notes, attachments = (listing.notes, listing.attachments) if listing else scan(root)
     return {p: signature(root / p) for p in notes}, attachments
 
 

@@ -7,8 +7,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import Files
-
 from ..bases.base import Base
 from ..bases.files import load_bases
 from ..canvas import Canvas, canvas_links, load_canvases
@@ -17,9 +15,10 @@ from .state import log_problem
 log = logging.getLogger("mkdocs.plugins.lemma")
 
 
-def read(root: Path, vault: Any, files: Files
+def read(root: Path, vault: Any, files: Any
          ) -> tuple[dict[str, Canvas], dict[str, list[str]], list[Base]]:
-    """(public canvases by path, note -> canvases showing it, the published bases)."""
+    """(public canvases by path, note -> canvases showing it, the published bases); `files`
+    (MkDocs' `Files` or a `SiteFiles`) loses the raw canvas and base files."""
     published = [p for p in vault.attachments if files.get_file_from_path(p) is not None]
     found = load_canvases(root, published)
     canvases = {c.path: c for c in found}
@@ -50,10 +49,12 @@ def _message(d: Any) -> str:
 
 def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
     """Each canvas as a node of the concept graph (drawn like a note, titled with its name)
-    with an edge to every note it shows; the graph's cached projections are dropped."""
+    with an edge to every note it shows; the graph's cached projections are dropped if any
+    was added."""
     if graph is None:
         return
     g = graph.graph
+    added = False
     for target, canvases in shown_by.items():
         for canvas in canvases:
             title = canvas.rsplit("/", 1)[-1].removesuffix(".canvas")
@@ -61,6 +62,9 @@ def add_canvas_edges(graph: Any, shown_by: dict[str, list[str]]) -> None:
                      "tags": [], "aliases": [], "year": None, "authors": [], "confidence": None}
             if canvas not in g or g.nodes[canvas].get("type") != "note":
                 g.add_node(canvas, **attrs)
+                added = True
             if target in g and not g.has_edge(canvas, target):
                 g.add_edge(canvas, target, count=1, type="link", occurrences=[])
-    getattr(graph, "_cache", {}).clear()
+                added = True
+    if added:  # the cached views (PageRank, projections) no longer hold
+        getattr(graph, "_cache", {}).clear()

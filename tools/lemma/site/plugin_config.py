@@ -1,15 +1,12 @@
-"""The `lemma` plugin's typed options: the same block of mkdocs.yml the CLI reads."""
+"""The `lemma` plugin's typed options: the same block of mkdocs.yml the CLI reads (MkDocs
+validates them; `options.SiteOptions` carries them to the engine-free modules)."""
 
 from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-DEFAULT_INTRO = (
-    "A researcher's knowledge base: paper notes, quick takes, concepts and digests, linked into "
-    "a concept graph. Derivations inside the notes are checked by a computer algebra system, "
-    "and every calculation below shows what was checked."
-)
+from .options import DEFAULT_INTRO
 
 
 class LemmaPluginConfig(base.Config):

@@ -1,0 +1,87 @@
+"""The vault as MkDocs files, listed the way the vault is listed, without MkDocs walking it.
+
+MkDocs' own walker follows every symlinked folder (`os.walk(followlinks=True)`), so a link back
+to a parent folder makes the build walk forever, and it lists FIFOs and broken symlinks that
+later block or crash the build. So MkDocs is pointed at an empty staging folder (`docs_dir`,
+set in `on_config`), and `on_files` adds the vault's files, listed by `lemma.vault_fs`, through
+MkDocs' public `File` API, with MkDocs' order and exclusions. `mkdocs serve` watches the vault
+itself, polling without descending into symlinked folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
+
+from ..vault_fs import Listing, NoteFileError, list_vault
+
+
+def staging_folder(cache_dir: Path) -> Path:
+    """The empty folder MkDocs is given as `docs_dir` (its walk finds nothing there)."""
+    folder = cache_dir / "site-docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.iterdir():  # nothing may be found there but what on_files adds
+        if stale.is_dir() and not stale.is_symlink():
+            import shutil
+
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
+    return folder
+
+
+def vault_files(config: MkDocsConfig, root: str) -> tuple[Files, Listing]:
+    """Every note and attachment of `root` as a File, in MkDocs' order and with its
+    exclusions (a `README.md` next to an `index.md` is dropped, as MkDocs does), and the
+    listing they come from."""
+    try:
+        listing = list_vault(root)
+    except NoteFileError as problem:
+        raise PluginError(f"docs_dir '{root}': {problem.message}") from None
+    files = [File(path, root, config.site_dir, config.use_directory_urls)
+             for path in listing.notes + listing.attachments]
+    files.sort(key=file_sort_key)
+    set_exclusions(files, config)
+    by_dest: dict[str, File] = {}
+    for f in files:
+        kept = by_dest.setdefault(f.dest_uri, f)
+        if kept is not f and f.name == "index":
+            by_dest[f.dest_uri] = f
+    return Files(f for f in files if by_dest[f.dest_uri] is f), listing
+
+
+def watch_vault(server: LiveReloadServer, staging: str, root: str) -> None:
+    """Watch the vault (not the staging folder MkDocs watches as `docs_dir`) with a poller that
+    does not descend into symlinked folders.
+
+    MkDocs' poller stats with `os.stat`, so a link to a parent folder makes its first snapshot
+    walk forever and `mkdocs serve` never answers. The poller is swapped before the observer
+    starts; nothing changes if watchdog's internals differ.
+    """
+    top = os.path.abspath(root)
+    observer = server.observer
+    emitter = getattr(observer, "_emitter_class", None)
+    if emitter is not None:
+        def stat(name: str) -> os.stat_result:
+            return os.stat(name) if os.path.abspath(name) == top else os.lstat(name)
+
+        observer._emitter_class = functools.partial(emitter, stat=stat, listdir=_listdir)
+    if os.path.abspath(staging) in getattr(server, "_watched_paths", {}):
+        server.unwatch(os.path.abspath(staging))
+    server.watch(top)
+
+
+def _listdir(folder: str | None) -> Iterator[os.DirEntry[str]]:
+    """`os.scandir`, but a folder that cannot be listed (too long, unreadable) is empty."""
+    try:
+        with os.scandir(folder) as entries:
+            return iter(list(entries))
+    except OSError:
+        return iter(())
