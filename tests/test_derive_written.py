@@ -24,6 +24,9 @@ from lemma.derive.language.written import greek_abbreviations, name_tex, source_
     ("Rational(1, 3) + floor(x)", r"\frac{1}{3} + \lfloor x \rfloor"),
     ("gamma(a)*E**x", r"\Gamma\left(a\right) \, e^{x}"),
     ("second_moment - 2*tight", r"\mathrm{second\_moment} - 2 \, \mathrm{tight}"),
+    # a raised base is parenthesised: TeX (and KaTeX) refuse a double superscript
+    ("inv(X).T*x", r"\left(X^{-1}\right)^{\top} \, x"),
+    ("W.T**2", r"\left(W^{\top}\right)^{2}"),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
     assert source_tex(text) == expected

@@ -27,9 +27,12 @@ MATRIX_TEX = 300  # an explicit matrix with longer LaTeX is shown in matrix nota
 def tex(obj: Any) -> str:
     """LaTeX for a sympy object via its own printer; plain text for anything else."""
     printer = getattr(obj, "_repr_latex_", None)
-    if printer is None or isinstance(obj, type):
+    try:
+        text = None if printer is None or isinstance(obj, type) else printer()
+    except Exception:  # noqa: BLE001 -- an object sympy cannot print is shown as text, not a crash
+        text = None
+    if text is None:
         return r"\text{" + str(obj).replace("_", r"\_") + "}"
-    text = printer()
     text = text.removeprefix("$").removesuffix("$").removeprefix(r"\displaystyle").strip()
     return greek_abbreviations(text)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
+from sympy.printing.precedence import PRECEDENCE
 
 from lemma.derive.language import vecfun
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
@@ -34,6 +35,12 @@ class Gradient(MatrixExpr):
 
     def _entry(self, i: object, j: object, **_: object) -> sympy.Expr:
         raise Unsupported("an entry of an unevaluated gradient")
+
+    def _latex(self, printer: object) -> str:
+        """Written as the page shows a gradient: nabla with the variable below, then the body."""
+        body, var = self.args
+        return (r"\nabla_{" + printer._print(var) + "} "  # type: ignore[attr-defined]
+                + printer.parenthesize(body, PRECEDENCE["Mul"]))  # type: ignore[attr-defined]
 
     def at(self, values: dict[object, object],
            functions: dict[object, object] | None = None) -> sympy.ImmutableMatrix:

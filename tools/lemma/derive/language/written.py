@@ -72,13 +72,13 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return _wrap("-" + _tex(node.operand, 3), 3, parent)
     if isinstance(node, ast.Attribute) and node.attr == "T":
-        return _tex(node.value, 5) + r"^{\top}"
+        return _raised(_tex(node.value, 5), r"\top")
     if isinstance(node, ast.BinOp) and type(node.op) in _PRECEDENCE:
         level = _PRECEDENCE[type(node.op)]
         if isinstance(node.op, ast.Div):
             return rf"\frac{{{_tex(node.left)}}}{{{_tex(node.right)}}}"
         if isinstance(node.op, ast.Pow):
-            return f"{_tex(node.left, 5)}^{{{_tex(node.right)}}}"
+            return _raised(_tex(node.left, 5), _tex(node.right))
         sign = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: r" \, ", ast.MatMult: r" \, "}[
             type(node.op)]
         right = _tex(node.right, level + (1 if isinstance(node.op, ast.Sub) else 0))
@@ -90,6 +90,14 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
     if isinstance(node, ast.Tuple):
         return r"\left(" + ", ".join(_tex(e) for e in node.elts) + r"\right)"
     raise ValueError("unsupported syntax")
+
+
+def _raised(base: str, exponent: str) -> str:
+    """`base^{exponent}`, with a base that already carries a superscript (`X^{-1}`) in
+    parentheses: TeX has no double superscript."""
+    if base.endswith("}") and "^{" in base and not base.endswith(r"\right)"):
+        base = r"\left(" + base + r"\right)"
+    return f"{base}^{{{exponent}}}"
 
 
 def _matrix(rows: ast.expr) -> str:
