@@ -29,7 +29,7 @@ def tex(obj: Any) -> str:
     printer = getattr(obj, "_repr_latex_", None)
     try:
         text = None if printer is None or isinstance(obj, type) else printer()
-    except Exception:  # noqa: BLE001 -- an object sympy cannot print is shown as text, not a crash
+    except Exception:  # an object sympy cannot print is shown as text, not a crash
         text = None
     if text is None:
         return r"\text{" + str(obj).replace("_", r"\_") + "}"
