@@ -239,3 +239,6 @@ def test_serve_rebuild_reuses_the_vault_and_renders_the_edited_note(tmp_path):
     assert "Edited: see" in page and 'href="../../papers/dnfa/"' in page
     assert state.graph is None or "takes/t.md" in {b.source for b in
                                                   state.backlinks("papers/dnfa.md")}
+    # MkDocs keeps plugins that define on_startup for the whole process, with what it told
+    # them: a later test's build is a plain build again (Material's search would stay dirty)
+    again.plugins.on_startup(command="build", dirty=False)

@@ -66,6 +66,7 @@ class SiteContext:
         root = root.resolve()
         cache_dir = base / options.cache_dir / "derive"
         if self.state is None or self.state.root != root or not same(self.state.slugify, slugify):
+            self.typesetter.forget_font_use()  # a new vault: its fonts follow its formulas only
             self.state = SiteState(root, cache_dir, options.check, options.jobs,
                                    options.time_box, slugify,
                                    max_bytes_option(options.max_note_size))

@@ -78,10 +78,17 @@ class Typesetter:
         found = self.cache.get(key)
         if found is None:
             found = self.cache[key] = self._render(latex, display)
+        if key not in self.drawn:
             self.drawn[key] = (frozenset(formula_glyphs(found[0])),
                                frozenset(formula_classes(found[0])))
         self.used.add(key)
         return found
+
+    def forget_font_use(self) -> None:
+        """Another vault from now on: its fonts owe nothing to the formulas typeset before
+        (the cache of typeset formulas stays; only the record of what the fonts must draw goes)."""
+        self.drawn.clear()
+        self.used = set()
 
     def take_font_use(self, everything: bool = False) -> tuple[set[str], set[frozenset[str]]]:
         """(characters, element classes) of the formulas typeset since the last call, which
