@@ -10,7 +10,7 @@ LOCK    := requirements.lock
 LATEST  := .venv-latest
 PIP     := -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install lint check site serve test test-latest lock bench clean
+.PHONY: install lint check site serve test test-latest lock bench bench-quick clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	rm -rf $(VENV)
@@ -58,8 +58,25 @@ lock:   ## rewrite requirements.lock with the newest versions pyproject.toml all
 	$(LATEST)/bin/python -m pip list --format freeze --exclude-editable >> $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 
-bench: $(STAMP)   ## benchmarks: print their figures
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+bench: $(STAMP)   ## every benchmark at the sizes the issues name (hours: 100k-note vaults are written once)
+	$(BIN)/python benchmarks/bench_check.py --jobs 2
+	$(BIN)/python benchmarks/bench_check.py --jobs 2 --blocks 1000 --vault .bench/blocks
+	$(BIN)/python benchmarks/bench_site.py 1000 10000
+	$(BIN)/python benchmarks/bench_serve.py 10000
+	$(BIN)/python benchmarks/bench_graph.py --sizes 1000 10000 100000 --vault .bench/graph
+	$(BIN)/python benchmarks/bench_lsp.py --notes-count 100000 --vault .bench/lsp
+	$(BIN)/python benchmarks/bench_graph_view.py --notes 1000
+	$(BIN)/python benchmarks/bench_citations.py
+	$(BIN)/python benchmarks/bench_pathological.py
+	$(BIN)/mkdocs build --quiet --site-dir .bench/site && $(BIN)/python benchmarks/bench_page.py .bench/site
+
+bench-quick: $(STAMP)   ## the same figures at small sizes (minutes)
+	$(BIN)/python benchmarks/bench_check.py --jobs 2
+	$(BIN)/python benchmarks/bench_site.py 1000
+	$(BIN)/python benchmarks/bench_serve.py 1000 1
+	$(BIN)/python benchmarks/bench_graph.py --sizes 1000 --repeat 1
+	$(BIN)/python benchmarks/bench_lsp.py --notes-count 1000 --warm-starts 1
+	$(BIN)/mkdocs build --quiet --site-dir .bench/site && $(BIN)/python benchmarks/bench_page.py .bench/site
 
 clean:
-	rm -rf site .lemma-cache $(LATEST)
+	rm -rf site .lemma-cache .bench $(LATEST)
