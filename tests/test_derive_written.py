@@ -27,6 +27,7 @@ from lemma.derive.language.written import greek_abbreviations, name_tex, source_
     # a raised base is parenthesised: TeX (and KaTeX) refuse a double superscript
     ("inv(X).T*x", r"\left(X^{-1}\right)^{\top} \, x"),
     ("W.T**2", r"\left(W^{\top}\right)^{2}"),
+    ("W.T*grad(g, W*h)", r"W^{\top} \, \nabla g\left(W \, h\right)"),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
     assert source_tex(text) == expected

@@ -58,3 +58,27 @@ def test_only_formulas_change_and_a_transpose_stacks_on_the_form() -> None:
     assert apply_forms(html, {"Wp": "W^{+}"}) == (
         r'<span class="arithmatex">\({W^{+}}^{\top} W + Wp_{1}\)</span> Wp in prose')
 
+
+
+FUNCTIONS = """
+```derivation id=chain
+given:
+  k, d: integer >= 1
+  W: matrix k x d
+  h: matrix d x 1
+  g: function k
+  f: function 2
+calc:
+     diff(g(W*h), h)
+  =  W.T*grad(g, W*h)
+```
+"""
+
+
+def test_a_function_of_a_vector_takes_its_size_and_its_gradient_reads_nabla() -> None:
+    [derivation], problems = parse_note(FUNCTIONS, "n.md")
+    assert problems == []
+    html = derivation_html(derivation, None)
+    assert r"g : \mathbb{R}^{k} \to \mathbb{R}" in html  # not R^1: g takes a k-vector
+    assert r"f : \mathbb{R}^{2} \to \mathbb{R}" in html
+    assert r"\nabla g\left(W \, h\right)" in html

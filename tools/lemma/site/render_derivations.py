@@ -142,8 +142,10 @@ def _declaration_tex(d: Any, name: str) -> str:
         shape = f"{rows}" if d.kind == "vector" else rf"{rows}\times {cols}"
         extra = rf"\ \text{{({d.structure})}}" if d.structure else ""
         return rf"{name} \in \mathbb{{R}}^{{{shape}}}{extra}"
-    if d.kind == "function":
-        return rf"{name} : \mathbb{{R}}^{{{d.arity or 1}}} \to \mathbb{{R}}"
+    if d.kind == "function":  # `g: function k` takes a k-vector; `f: function 2` two numbers
+        size = getattr(d.value, "size", None)
+        inputs = d.arity or 1 if size is None else tex(size)
+        return rf"{name} : \mathbb{{R}}^{{{inputs}}} \to \mathbb{{R}}"
     domain = d.domain
     number_set = SETS.get(d.kind, SETS["real"])
     if domain is None or (domain.lower is None and domain.upper is None):

@@ -149,6 +149,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return rf"\l{side} {_tex(args[0])} \r{side}"
     if name in _NAMED:
         return rf"{_NAMED[name]}\left({', '.join(_tex(a) for a in args)}\right)"
+    if name == "grad" and len(args) == 2:  # grad(g, z): the gradient of g at z
+        return rf"\nabla {_tex(args[0])}\left({_tex(args[1])}\right)"
     if name in ("diff", "Derivative") and len(args) == 2:
         return rf"\frac{{\partial}}{{\partial {_tex(args[1])}}} {_tex(args[0], 5)}"
     if name == "Subs" and len(args) == 3:
