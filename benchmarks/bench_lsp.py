@@ -1,13 +1,15 @@
 """Benchmark `lemma lsp` on a synthetic vault, through a real client over stdio.
 
     .venv/bin/python benchmarks/bench_lsp.py [--notes-count 10000] [--keys 40] [--warm-starts 3]
-                                             [--vault DIR [--no-cold]]
+                                             [--vault DIR [--no-cold]] [--starts-only]
 
 --vault DIR keeps the synthetic vault in DIR/notes (written once, reused: 100k notes take
-minutes to write and index); --no-cold skips the cold start there (the index is kept).
+minutes to write and index); --no-cold skips the cold start there (the index is kept);
+--starts-only measures the warm starts and stops (also: when the whole vault answered).
 
 start: process start to the `initialize` answer (the vault loads meanwhile, in a thread), and
-to the first diagnostics of a note opened right after it (needs the whole vault). Measured cold
+to the first diagnostics of a note opened right after it (with a warm index, made from the
+index before the rest of the vault is read back: `index/early.py`). Measured cold
 (no index yet: every note parsed, the index written) and warm (later servers on the same vault:
 the vault read back from `.lemma-cache/`, nothing parsed), with the server's CPU time by then
 (its wall time on an idle core).
@@ -201,6 +203,8 @@ def main() -> None:
                         help="warm starts, each reported (the last one is measured further)")
     parser.add_argument("--vault", type=Path, help="Keep (and reuse) the vault in DIR/notes.")
     parser.add_argument("--no-cold", action="store_true", help="Skip the cold start.")
+    parser.add_argument("--starts-only", action="store_true",
+                        help="Only the warm starts (and when the whole vault is there).")
     args = parser.parse_args()
     from lemma.synth import plan_notes, write_synthetic_vault
 
@@ -228,6 +232,20 @@ def main() -> None:
             warm.append(figures)
         client, initialized, first, cpu = started(root, uri, text)
         warm.append([initialized, first, cpu])
+        if args.starts_only:
+            t0 = time.perf_counter()
+            client.request("workspace/symbol", {"query": "mod"}, timeout=900)  # the whole vault
+            whole = time.perf_counter() - t0 + first
+            rss = resident_mb(client.proc.pid)
+            client.close()
+            print(f"vault: {args.notes_count} synthetic notes; {os.cpu_count()} cores")
+            for initialized, first, cpu in warm:
+                print(f"warm start (index):       initialize {ms(initialized)}, first "
+                      f"diagnostics {ms(first)} after process start (server CPU {ms(cpu)})")
+            print(f"whole vault answering:    {ms(whole)} after process start (last start); "
+                  f"RSS then {rss:.0f} MB")
+            print(f"{loads[0]} (before), {load()} (at the end)")
+            return
         try:
             lines = text.split("\n")
             body = lines.index("## Summary") + 2

@@ -35,6 +35,20 @@ def _names(note: Note | None) -> set[str]:
     return {fold(n) for n in (note.title, *note.aliases)} if note is not None else set()
 
 
+def note_path(root: Path, path: Path) -> str | None:
+    """The path of file `path` in the vault at `root`, or None when it is not one of its notes."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    parts = rel.split("/")
+    if not rel.endswith(".md") or any(p.startswith(".") for p in parts):
+        return None
+    if len(parts) > 1 and parts[0].lower() == "templates":
+        return None
+    return rel
+
+
 class LiveVault:
     """A loaded vault plus the texts of the editor's open buffers."""
 
@@ -57,16 +71,7 @@ class LiveVault:
 
     def relative(self, path: Path) -> str | None:
         """The vault-relative path of a file, or None when it is not a note of the vault."""
-        try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return None
-        parts = rel.split("/")
-        if not rel.endswith(".md") or any(p.startswith(".") for p in parts):
-            return None
-        if len(parts) > 1 and parts[0].lower() == "templates":
-            return None
-        return rel
+        return note_path(self.root, path)
 
     def set_text(self, path: str, text: str) -> bool:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;

@@ -1,0 +1,46 @@
+"""Diagnostics of a note opened while its vault is still loading, from the index.
+
+At 100k notes the stored notes take tens of seconds to read back; once the load has brought
+the index up to date (`VaultLoad.refreshed`), a note opened meanwhile is diagnosed from its
+buffer and the few notes its links can name (see `index.early`), within a second or two. The
+whole vault's diagnostics replace them when it is there (`Vaults.after_load` republishes every
+open note); these are never published after those.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from .live import LiveVault, note_path
+from .roots import uri_path
+
+if TYPE_CHECKING:
+    from .loading import VaultLoad
+    from .server import LemmaServer
+
+#: How often a note edited while its early diagnostics were made is diagnosed again.
+ROUNDS = 3
+
+
+async def publish_early(server: LemmaServer, uri: str, load: VaultLoad) -> None:
+    """Publish the early diagnostics of the open note `uri` of the loading vault `load`."""
+    await asyncio.to_thread(load.refreshed.wait)
+    file = uri_path(uri)
+    if file is None or load.notes is None:
+        return
+    path = note_path(load.notes, file)
+    for _ in range(ROUNDS):
+        early, document = load.early, server.workspace.text_documents.get(uri)
+        if path is None or early is None or document is None or load.done.is_set():
+            return
+        version, text = document.version, document.source
+        vault = await asyncio.to_thread(early, path, text)
+        if vault is None or load.done.is_set() or load not in server.loads:
+            return  # the whole vault is there (or failed, or is no longer served)
+        if uri not in server.workspace.text_documents:
+            return  # closed meanwhile
+        if server.workspace.text_documents[uri].version == version:
+            server.load = load  # no await from here: the handler's vault, as `select` does
+            server.publish(path, LiveVault(vault, load.every_note))
+            return
