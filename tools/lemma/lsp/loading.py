@@ -67,6 +67,7 @@ class VaultLoad:
     def __init__(self, loader: Loader | None, every_note: bool = False,
                  notes: Path | None = None, error: str | None = None) -> None:
         self.notes = notes  # the notes folder being loaded (to tell vaults apart)
+        self.every_note = every_note  # `style_rules: all`
         self.watch: object | None = None  # the server's watcher of its files, if any
         self.live: LiveVault | None = None
         self.error = error
