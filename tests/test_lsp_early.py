@@ -120,3 +120,15 @@ def test_nothing_early_is_published_after_the_whole_vault(vault: Path, meanwhile
     asyncio.run(main())
     # an edited buffer is diagnosed again, as it is now; otherwise nothing is published
     assert server.published == ([("a.md", [])] if meanwhile == "edited" else [])
+
+
+def test_the_stored_notes_wait_for_the_early_diagnostics(vault: Path) -> None:
+    load = loading(vault)
+    load.want_early()
+    waited = threading.Thread(target=load.let_early_finish, args=(30,))
+    waited.start()
+    waited.join(0.2)
+    assert waited.is_alive()  # still waiting for the note that wants them
+    load.early_done()
+    waited.join(5)
+    assert not waited.is_alive()

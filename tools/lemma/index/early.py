@@ -64,11 +64,11 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
             found[path] = store.load_problems(problem_blob) if problem_blob else []
         vault = Vault(root, dict(sorted(notes.items())), listing.attachments,
                       {**found, note.path: problems}, slugify, max_bytes)
-        if any(r.status == "broken" for r in vault.resolved[note.path]):  # hints needed
-            names = {fold(r[0]) for r in store.checked(db.execute(
-                "SELECT name FROM names WHERE how != 'citekey' AND path != ?", (note.path,)),
-                store.TEXT)} | {fold(n) for n in (note.stem, note.title, *note.aliases) if n}
-            vault._names = NameSuggester(sorted(names))  # the whole vault's, not these few
+        wanted = {fold(r.link.target.removesuffix(".md")) for r in vault.resolved[note.path]
+                  if r.status == "broken"}
+        if wanted:  # "did you mean": among the whole vault's names, not these few
+            own = {fold(n) for n in (note.stem, note.title, *note.aliases) if n}
+            vault._names = NameSuggester(sorted(_close_names(db, note.path, wanted, own)))
         if any(link.cite is not None for link in note.links):  # "did you mean @key?"
             keys = store.checked(db.execute(
                 "SELECT path, name FROM names WHERE how = 'citekey' AND path != ? ORDER BY path",
@@ -80,6 +80,37 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
     finally:
         db.execute("COMMIT")
     return vault
+
+
+def _close_names(db: sqlite3.Connection, path: str, queries: set[str],
+                 own: set[str]) -> set[str]:
+    """For each query, the 64 folded names a `NameSuggester` of the whole vault shortlists
+    (most shared trigrams, then name order): a vault's suggester made of these few proposes
+    what the whole vault's does. Counted in SQL over the keys of the notes other than `path`
+    (a suggester of 300k names takes seconds to index); names with a folder part, whose key
+    is not the whole name, and the note's `own` names are counted here."""
+    import heapq
+
+    from ..names import _trigrams
+    from ..resolution import fold
+
+    shortlisted: set[str] = set()
+    for query in sorted(queries):
+        grams = sorted(_trigrams(query))
+        hits = " + ".join(["(instr(' ' || ' ' || key || ' ', ?) > 0)"] * len(grams))
+        rows = db.execute(
+            f"SELECT key, {hits} AS hits FROM (SELECT DISTINCT key FROM names WHERE "
+            "how != 'citekey' AND path != ? AND instr(name, '/') = 0) WHERE hits > 0 "
+            "ORDER BY hits DESC, key LIMIT 64", (*grams, path))
+        counted = dict(store.checked(rows, store.TEXT, store.INT))
+        others = {fold(name) for (name,) in store.checked(db.execute(
+            "SELECT name FROM names WHERE how != 'citekey' AND path != ? "
+            "AND instr(name, '/') > 0", (path,)), store.TEXT)} | own
+        for name in others:
+            if shared := len(_trigrams(name) & set(grams)):
+                counted[name] = shared
+        shortlisted |= set(heapq.nsmallest(64, counted, key=lambda n: (-counted[n], n)))
+    return shortlisted
 
 
 def early_vault(file: Path, root: Path, listing: Listing, path: str, text: str,

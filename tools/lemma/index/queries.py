@@ -115,11 +115,27 @@ def note_rows(db: sqlite3.Connection, links: bool = True) -> list[NoteRow]:
 
 
 def names_starting(db: sqlite3.Connection, typed: str) -> list[str]:
-    """Titles and aliases that start with `typed` (any case), sorted: shell completion."""
+    """Titles and aliases that start with `typed` (any case), sorted: shell completion.
+
+    A name whose folded `key` is its SQLite `lower()` (ASCII case aside, nothing to fold, no
+    folder part) starts with `typed` exactly when its key does: those are found by a range of
+    the key index (100k notes: milliseconds, not a pass over 200k names in Python). The others
+    (`Ärger`, `ß`, `a/b`, decomposed accents) are few and checked one by one.
+    """
     wanted = typed.casefold()
-    return sorted({name for (name,) in store.checked(db.execute(
-        "SELECT name FROM names WHERE how != 'file'"), store.TEXT)
-        if name.casefold().startswith(wanted)})
+    if wanted:
+        last = ord(wanted[-1])
+        bound = wanted[:-1] + chr(last + 1) if last < 0x10FFFF else wanted + "\U0010ffff"
+        regular = db.execute("SELECT name FROM names WHERE key >= ? AND key < ? "
+                             "AND how != 'file'", (wanted, bound))
+    else:
+        regular = db.execute("SELECT name FROM names WHERE how != 'file'")
+    found = {name for (name,) in store.checked(regular, store.TEXT)
+             if name.casefold().startswith(wanted)}
+    irregular = db.execute("SELECT name FROM names WHERE how != 'file' AND key != lower(name)")
+    found |= {name for (name,) in store.checked(irregular, store.TEXT)
+              if name.casefold().startswith(wanted)}
+    return sorted(found)
 
 
 #: How a snippet marks a matched word (control characters, so no note text can forge one).

@@ -10,7 +10,8 @@ open note); these are never published after those.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from .live import LiveVault, note_path
 from .roots import uri_path
@@ -23,8 +24,21 @@ if TYPE_CHECKING:
 ROUNDS = 3
 
 
-async def publish_early(server: LemmaServer, uri: str, load: VaultLoad) -> None:
-    """Publish the early diagnostics of the open note `uri` of the loading vault `load`."""
+def publish_early(server: LemmaServer, uri: str, load: VaultLoad) -> Coroutine[Any, Any, None]:
+    """Publish the early diagnostics of the open note `uri` of the loading vault `load` (the
+    load is told at once, so that it waits for them; the coroutine does the work)."""
+    load.want_early()
+
+    async def publish() -> None:
+        try:
+            await _publish_early(server, uri, load)
+        finally:
+            load.early_done()
+
+    return publish()
+
+
+async def _publish_early(server: LemmaServer, uri: str, load: VaultLoad) -> None:
     await asyncio.to_thread(load.refreshed.wait)
     file = uri_path(uri)
     if file is None or load.notes is None:

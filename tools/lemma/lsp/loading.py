@@ -22,6 +22,8 @@ from .live import LiveVault
 Loader = Callable[["VaultLoad"], tuple[Vault, str | None]]
 #: The vault of one note (path, buffer text) read from the index while the rest loads.
 Early = Callable[[str, str], "Vault | None"]
+#: How long the loading waits for early diagnostics before reading back the stored notes.
+EARLY_SECONDS = 3.0
 #: What starts loading the vault of a project folder (the notes folder given, or configured).
 Opener = Callable[[Path, Path | None], "VaultLoad"]
 
@@ -40,6 +42,7 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
                 state.early = lambda path, text: early_vault(
                     index.file, notes, listing, path, text, slugify, max_bytes)
                 state.refreshed.set()
+                state.let_early_finish()
 
             return index.vault(refreshed), index.notice
 
@@ -79,10 +82,32 @@ class VaultLoad:
         # note from the up-to-date index; `refreshed` is set when it is there (or all is done)
         self.early: Early | None = None
         self.refreshed = threading.Event()
+        self._early_wanted = 0  # notes waiting for early diagnostics (see `want_early`)
+        self._early_lock = threading.Lock()
+        self._early_idle = threading.Event()
+        self._early_idle.set()
         self._start = (loader, every_note)
         if loader is None:  # e.g. the project's configuration could not be read
             self.done.set()
             self.refreshed.set()
+
+    def want_early(self) -> None:
+        """A note wants early diagnostics (until `early_done`): reading back the stored notes,
+        all Python, would take the interpreter from them (they wait ~5 ms per SQLite row)."""
+        with self._early_lock:
+            self._early_wanted += 1
+            self._early_idle.clear()
+
+    def early_done(self) -> None:
+        with self._early_lock:
+            self._early_wanted -= 1
+            if not self._early_wanted:
+                self._early_idle.set()
+
+    def let_early_finish(self, seconds: float = EARLY_SECONDS) -> None:
+        """In the loading thread, once `early` is offered: let the notes waiting for early
+        diagnostics have them first (at most `seconds`)."""
+        self._early_idle.wait(seconds)
 
     def start(self) -> VaultLoad:
         """Start loading (once); returns self."""
