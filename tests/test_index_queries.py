@@ -33,3 +33,26 @@ def test_completion_finds_what_the_definition_finds(tmp_path: Path, typed: str) 
     with VaultIndex(root) as index:
         index.refresh()
         assert queries.names_starting(index.db, typed) == want
+
+
+SEARCHES = ["kernel", "gradient kernel", "kernel OR spectrum", "kernel -gradient",
+            '"neural tangent"', "kern*", "nothing-matches-this"]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 5, 20, 200])
+def test_search_ranked_in_the_full_text_table_equals_the_joined_ranking(
+        tmp_path: Path, limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "notes"
+    files = {f"same/s{i:02d}.md": "The kernel moves.\n" for i in range(12)}  # ties at the cut
+    files |= {f"v{i:02d}.md": f"---\ntitle: Note {i}\n---\n" + "gradient kernel " * (i % 4)
+              + "neural tangent spectrum " * (i % 3) + f"word{i}\n" for i in range(30)}
+    files["kernel.md"] = "---\ntitle: Kernel\n---\nA kernel.\n"
+    write_files(root, files)
+    with VaultIndex(root) as index:
+        index.refresh()
+        db = index.db
+        fast = {text: queries.search(db, text, limit=limit) for text in SEARCHES}
+        monkeypatch.setattr(queries, "_best_matches", lambda *args: None)
+        for text in SEARCHES:
+            assert fast[text] == queries.search(db, text, limit=limit), text
+    assert len(fast["kernel"]) == min(limit, 1 + 12 + 22)
