@@ -36,7 +36,6 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
         from ..index.early import early_vault
         from ..index.refresh import VaultIndex
 
-        watch_for_commands(notes)
         with VaultIndex(notes, slugify, max_bytes) as index:
             def refreshed(listing: Listing) -> None:  # the index is current: offer `early`
                 state.early = lambda path, text: early_vault(
@@ -44,7 +43,9 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
                 state.refreshed.set()
                 state.let_early_finish()
 
-            return index.vault(refreshed), index.notice
+            vault = index.vault(refreshed)
+        watch_for_commands(notes)  # started once loaded: its start-up would slow the load
+        return vault, index.notice
 
     return load
 
