@@ -5,6 +5,7 @@ citations), for every note of randomly edited vaults and for unsaved buffer text
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def assert_early_agrees(root: Path, settings: dict, rng: random.Random) -> None:
         early = early_vault(index.file, root, listing, path, text, slugify, max_bytes)
         assert early is not None, path
         assert diagnosed(early, path) == diagnosed(full, path), path
+        unhinted = early_vault(index.file, root, listing, path, text, slugify, max_bytes,
+                               hints=False)
+        assert unhinted is not None
+        assert [replace(d, hint="") for d in LiveVault(unhinted).diagnostics(path)] == \
+            [replace(d, hint="") for d in LiveVault(full).diagnostics(path)], path
+        assert getattr(unhinted, "hints_left", False) == any(
+            r.status == "broken" for r in full.resolved[path])
         if rng.random() < 0.3:  # an unsaved buffer: the whole vault with that text
             edited = text + EXTRA
             early = early_vault(index.file, root, listing, path, edited, slugify,

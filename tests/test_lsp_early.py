@@ -40,13 +40,14 @@ class Server:
         self.published: list[tuple[str, list[str]]] = []
 
     def publish(self, path: str, live: LiveVault) -> None:
-        self.published.append((path, [d.code for d in live.diagnostics(path)]))
+        self.published.append((path, [f"{d.code}: {d.hint}" for d in live.diagnostics(path)]))
 
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     root = tmp_path / "notes"
-    write_files(root, {"a.md": "See [[b]] and [[Nowhere]].\n", "b.md": "B.\n"})
+    write_files(root, {"a.md": "See [[b]] and [[Nowhere]].\n", "b.md": "B.\n",
+                       "beta.md": "Beta.\n"})
     with VaultIndex(root) as index:
         index.vault()
     return root
@@ -59,7 +60,8 @@ def loading(root: Path) -> VaultLoad:
     load.refreshed.clear()
     listing = list_vault(root)
     file = VaultIndex(root).file
-    load.early = lambda path, text: early_vault(file, root, listing, path, text, None, 10**6)
+    load.early = lambda path, text, hints=True: early_vault(file, root, listing, path, text,
+                                                          None, 10**6, hints)
     return load
 
 
@@ -79,9 +81,11 @@ def test_the_opened_note_is_diagnosed_from_the_index_once_it_is_current(vault: P
     load = loading(vault)
     server = Server(load)
     uri = (vault / "a.md").as_uri()
-    server.workspace.text_documents[uri] = Document("See [[b]] and [[Nowhere]] and [[c]].\n")
+    server.workspace.text_documents[uri] = Document("See [[b]] and [[Nowhere]] and [[betta]].\n")
     run(server, uri, load)
-    assert server.published == [("a.md", ["broken-link", "broken-link"])]  # the buffer's
+    fix = "broken-link: create the note or fix the name"
+    assert server.published == [  # the buffer's; then with the "did you mean" of the index
+        ("a.md", [fix, fix]), ("a.md", [fix, "broken-link: did you mean 'beta'?"])]
     assert server.load is load
 
 
@@ -95,9 +99,9 @@ def test_nothing_early_is_published_after_the_whole_vault(vault: Path, meanwhile
     early = load.early
     assert early is not None
 
-    def slow_early(path: str, text: str):  # the whole vault arrives while this runs
+    def slow_early(path: str, text: str, hints: bool):  # the whole vault arrives meanwhile
         gate.wait(5)
-        return early(path, text)
+        return early(path, text, hints)
 
     load.early = slow_early
 

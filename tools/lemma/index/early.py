@@ -37,7 +37,7 @@ def note_keys(note: Note) -> set[str]:
 
 def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: Note,
                   problems: list[Diagnostic], slugify: Slugify | None,
-                  max_bytes: int) -> Vault:
+                  max_bytes: int, hints: bool = True) -> Vault:
     """A vault with `note` (parsed from the editor's buffer) and what its links can reach,
     from the index (which the caller refreshed); IndexCorrupt on data Lemma did not write."""
     from ..names import NameSuggester
@@ -66,9 +66,12 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
                       {**found, note.path: problems}, slugify, max_bytes)
         wanted = {fold(r.link.target.removesuffix(".md")) for r in vault.resolved[note.path]
                   if r.status == "broken"}
-        if wanted:  # "did you mean": among the whole vault's names, not these few
+        if wanted and hints:  # "did you mean": among the whole vault's names, not these few
             own = {fold(n) for n in (note.stem, note.title, *note.aliases) if n}
             vault._names = NameSuggester(sorted(_close_names(db, note.path, wanted, own)))
+        elif wanted:  # asked for later (100k notes: ~0.6 s of SQL): no hint meanwhile
+            vault._names = NameSuggester([])
+            vault.hints_left = True  # type: ignore[attr-defined]
         if any(link.cite is not None for link in note.links):  # "did you mean @key?"
             keys = store.checked(db.execute(
                 "SELECT path, name FROM names WHERE how = 'citekey' AND path != ? ORDER BY path",
@@ -114,9 +117,10 @@ def _close_names(db: sqlite3.Connection, path: str, queries: set[str],
 
 
 def early_vault(file: Path, root: Path, listing: Listing, path: str, text: str,
-                slugify: Slugify | None, max_bytes: int) -> Vault | None:
+                slugify: Slugify | None, max_bytes: int, hints: bool = True) -> Vault | None:
     """`partial_vault` for the note `path` with the buffer `text`, from the index `file`; None
-    when the index cannot tell (unreadable, or a file the vault skips: the whole vault will)."""
+    when the index cannot tell (unreadable, or a file the vault skips: the whole vault will).
+    Without `hints`, broken links get no "did you mean" (`hints_left` is then set)."""
     from ..vault import parse_note
 
     if path in listing.problems:
@@ -130,7 +134,7 @@ def early_vault(file: Path, root: Path, listing: Listing, path: str, text: str,
         if row is not None and row[0]:
             return None  # e.g. too large or not UTF-8: the file decides, not the buffer
         note, problems = parse_note(path, text, slugify)
-        return partial_vault(db, root, listing, note, problems, slugify, max_bytes)
+        return partial_vault(db, root, listing, note, problems, slugify, max_bytes, hints)
     except sqlite3.Error:  # IndexCorrupt too: the full load rebuilds and says so
         return None
     finally:

@@ -20,8 +20,9 @@ from .live import LiveVault
 #: What loads the vault (told the load, to offer `early`): the vault and a one-line notice for
 #: the user (or None).
 Loader = Callable[["VaultLoad"], tuple[Vault, str | None]]
-#: The vault of one note (path, buffer text) read from the index while the rest loads.
-Early = Callable[[str, str], "Vault | None"]
+#: The vault of one note (path, buffer text, with did-you-mean hints?) read from the index
+#: while the rest loads.
+Early = Callable[[str, str, bool], "Vault | None"]
 #: How long the loading waits for early diagnostics before reading back the stored notes.
 EARLY_SECONDS = 3.0
 #: What starts loading the vault of a project folder (the notes folder given, or configured).
@@ -38,8 +39,8 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
 
         with VaultIndex(notes, slugify, max_bytes) as index:
             def refreshed(listing: Listing) -> None:  # the index is current: offer `early`
-                state.early = lambda path, text: early_vault(
-                    index.file, notes, listing, path, text, slugify, max_bytes)
+                state.early = lambda path, text, hints=True: early_vault(
+                    index.file, notes, listing, path, text, slugify, max_bytes, hints)
                 state.refreshed.set()
                 state.let_early_finish()
 
