@@ -67,8 +67,8 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
         wanted = {fold(r.link.target.removesuffix(".md")) for r in vault.resolved[note.path]
                   if r.status == "broken"}
         if wanted and hints:  # "did you mean": among the whole vault's names, not these few
-            own = {fold(n) for n in (note.stem, note.title, *note.aliases) if n}
-            vault._names = NameSuggester(sorted(_close_names(db, note.path, wanted, own)))
+            own = frozenset(fold(n) for n in (note.stem, note.title, *note.aliases) if n)
+            vault._names = NameSuggester(sorted(close_names(db, wanted, note.path, own)))
         elif wanted:  # asked for later (100k notes: ~0.6 s of SQL): no hint meanwhile
             vault._names = NameSuggester([])
             vault.hints_left = True  # type: ignore[attr-defined]
@@ -85,13 +85,13 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
     return vault
 
 
-def _close_names(db: sqlite3.Connection, path: str, queries: set[str],
-                 own: set[str]) -> set[str]:
-    """For each query, the 64 folded names a `NameSuggester` of the whole vault shortlists
-    (most shared trigrams, then name order): a vault's suggester made of these few proposes
-    what the whole vault's does. Counted in SQL over the keys of the notes other than `path`
-    (a suggester of 300k names takes seconds to index); names with a folder part, whose key
-    is not the whole name, and the note's `own` names are counted here."""
+def close_names(db: sqlite3.Connection, queries: set[str], path: str | None = None,
+                own: frozenset[str] = frozenset()) -> set[str]:
+    """For each (folded) query, the 64 folded names a `NameSuggester` of the whole vault
+    shortlists (most shared trigrams, then name order): a suggester made of these few proposes
+    what the whole vault's does. Counted in SQL over the keys of the notes (other than `path`;
+    a suggester of 300k names takes seconds to index); names with a folder part, whose key is
+    not the whole name, and the `own` names of `path` as edited are counted here."""
     import heapq
 
     from ..names import _trigrams
@@ -103,11 +103,11 @@ def _close_names(db: sqlite3.Connection, path: str, queries: set[str],
         hits = " + ".join(["(instr(' ' || ' ' || key || ' ', ?) > 0)"] * len(grams))
         rows = db.execute(
             f"SELECT key, {hits} AS hits FROM (SELECT DISTINCT key FROM names WHERE "
-            "how != 'citekey' AND path != ? AND instr(name, '/') = 0) WHERE hits > 0 "
+            "how != 'citekey' AND path IS NOT ? AND instr(name, '/') = 0) WHERE hits > 0 "
             "ORDER BY hits DESC, key LIMIT 64", (*grams, path))
         counted = dict(store.checked(rows, store.TEXT, store.INT))
         others = {fold(name) for (name,) in store.checked(db.execute(
-            "SELECT name FROM names WHERE how != 'citekey' AND path != ? "
+            "SELECT name FROM names WHERE how != 'citekey' AND path IS NOT ? "
             "AND instr(name, '/') > 0", (path,)), store.TEXT)} | own
         for name in others:
             if shared := len(_trigrams(name) & set(grams)):

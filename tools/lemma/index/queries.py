@@ -36,10 +36,10 @@ def find_note(db: sqlite3.Connection, name: str) -> str:
     index = NameIndex.build(triples, attachments)
     paths = {t[0] for t in triples}
 
-    def suggest(wanted: str) -> str:
-        names = sorted({fold(r[0]) for r in store.checked(
-            db.execute("SELECT name FROM names"), store.TEXT)})
-        return NameSuggester(names).phrase(wanted)
+    def suggest(wanted: str) -> str:  # among the few names close enough (see `close_names`)
+        from .early import close_names
+
+        return NameSuggester(sorted(close_names(db, {fold(wanted)}))).phrase(wanted)
 
     return find_path(index, name, paths.__contains__, suggest)
 
