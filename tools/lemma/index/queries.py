@@ -7,10 +7,8 @@ Each returns what the model-based code returns for the same vault (tests compare
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,33 +104,14 @@ def note_rows(db: sqlite3.Connection, links: bool = True) -> list[NoteRow]:
         linked = {r[0] for r in store.checked(db.execute(
             "SELECT DISTINCT target FROM links WHERE target IS NOT NULL AND target != source "
             "AND status IN ('ok', 'missing-heading')"), store.TEXT)}
-    with _snapshot(db):  # the types checked in one SQL pass, not row by row here (100k rows)
-        wrong = db.execute(
-            "SELECT count(*) FROM notes WHERE note IS NOT NULL AND NOT (typeof(path) = 'text' "
-            "AND typeof(kind) = 'text' AND typeof(title) = 'text' AND typeof(aliases) IN "
-            "('text', 'null') AND typeof(tags) IN ('text', 'null') AND typeof(date) IN "
-            "('text', 'null') AND typeof(mtime_ns) = 'integer' AND typeof(broken) = 'integer')"
-        ).fetchone()[0]
-        if wrong:
-            raise store.IndexCorrupt("a value of the wrong type in a note row")
-        rows = db.execute("SELECT path, kind, title, aliases, tags, date, mtime_ns, broken "
-                          "FROM notes WHERE note IS NOT NULL ORDER BY path").fetchall()
+    text, maybe = store.TEXT, store.MAYBE_TEXT
+    rows = store.checked(db.execute(
+        "SELECT path, kind, title, aliases, tags, date, mtime_ns, broken FROM notes "
+        "WHERE note IS NOT NULL ORDER BY path"), text, text, text, maybe, maybe, maybe,
+        store.INT, store.INT)
     split = store.split
     return [NoteRow(p, k, t, split(a), split(g), d, m, bool(b), p in linked)
             for p, k, t, a, g, d, m, b in rows]
-
-
-@contextlib.contextmanager
-def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
-    """Queries that see one state of the index (inside the caller's transaction, if any)."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        db.execute("COMMIT")
 
 
 def names_starting(db: sqlite3.Connection, typed: str) -> list[str]:
