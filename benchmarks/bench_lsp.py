@@ -1,13 +1,15 @@
 """Benchmark `lemma lsp` on a synthetic vault, through a real client over stdio.
 
     .venv/bin/python benchmarks/bench_lsp.py [--notes-count 10000] [--keys 40] [--warm-starts 3]
-                                             [--vault DIR [--no-cold]]
+                                             [--vault DIR [--no-cold]] [--starts-only]
 
 --vault DIR keeps the synthetic vault in DIR/notes (written once, reused: 100k notes take
-minutes to write and index); --no-cold skips the cold start there (the index is kept).
+minutes to write and index); --no-cold skips the cold start there (the index is kept);
+--starts-only measures the warm starts and stops (also: when the whole vault answered).
 
 start: process start to the `initialize` answer (the vault loads meanwhile, in a thread), and
-to the first diagnostics of a note opened right after it (needs the whole vault). Measured cold
+to the first diagnostics of a note opened right after it (with a warm index, made from the
+index before the rest of the vault is read back: `index/early.py`). Measured cold
 (no index yet: every note parsed, the index written) and warm (later servers on the same vault:
 the vault read back from `.lemma-cache/`, nothing parsed), with the server's CPU time by then
 (its wall time on an idle core).
@@ -91,6 +93,21 @@ def started(root: Path, uri: str, text: str):
         client.close()
         raise
     return client, initialized, first, cpu_seconds(client.proc.pid)
+
+
+def settle(pid: int, most: float = 300.0) -> float:
+    """Seconds until the server's background work after the load is done (its CPU time stops
+    growing: under 20 ms per half second, twice), so that keystrokes are timed on a settled
+    server; at least 3 s."""
+    start = time.perf_counter()
+    time.sleep(3)
+    quiet, before = 0, cpu_seconds(pid)
+    while quiet < 2 and time.perf_counter() - start < most:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - before < 0.02 else 0
+        before = now
+    return time.perf_counter() - start
 
 
 def timed_requests(client, count: int, method: str, params: dict) -> tuple[list[float], str]:
@@ -201,6 +218,8 @@ def main() -> None:
                         help="warm starts, each reported (the last one is measured further)")
     parser.add_argument("--vault", type=Path, help="Keep (and reuse) the vault in DIR/notes.")
     parser.add_argument("--no-cold", action="store_true", help="Skip the cold start.")
+    parser.add_argument("--starts-only", action="store_true",
+                        help="Only the warm starts (and when the whole vault is there).")
     args = parser.parse_args()
     from lemma.synth import plan_notes, write_synthetic_vault
 
@@ -228,11 +247,29 @@ def main() -> None:
             warm.append(figures)
         client, initialized, first, cpu = started(root, uri, text)
         warm.append([initialized, first, cpu])
+        if args.starts_only:
+            t0 = time.perf_counter()
+            client.diagnostics(uri, timeout=900, until=lambda found: any(
+                "did you mean" in d["message"] for d in found))
+            hinted = time.perf_counter() - t0 + first
+            client.request("workspace/symbol", {"query": "mod"}, timeout=900)  # the whole vault
+            whole = time.perf_counter() - t0 + first  # (t0: right after the first diagnostics)
+            rss = resident_mb(client.proc.pid)
+            client.close()
+            print(f"vault: {args.notes_count} synthetic notes; {os.cpu_count()} cores")
+            for initialized, first, cpu in warm:
+                print(f"warm start (index):       initialize {ms(initialized)}, first "
+                      f"diagnostics {ms(first)} after process start (server CPU {ms(cpu)})")
+            print(f"with did-you-mean hints:  {ms(hinted)} after process start (last start)")
+            print(f"whole vault answering:    {ms(whole)} after process start (last start); "
+                  f"RSS then {rss:.0f} MB")
+            print(f"{loads[0]} (before), {load()} (at the end)")
+            return
         try:
             lines = text.split("\n")
             body = lines.index("## Summary") + 2
             title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
-            time.sleep(3)  # let the vault-wide rules finish in their thread
+            settled = settle(client.proc.pid)  # the vault-wide rules and edit tables: threads
             client.notifications.clear()
             body_times = keystrokes(client, uri, body, 0, args.keys, 2)
             title_times = keystrokes(client, uri, title, len(lines[title]) - 1, 10,
@@ -271,6 +308,8 @@ def main() -> None:
     for initialized, first, cpu in warm:
         print(f"warm start (index):       initialize {ms(initialized)}, first diagnostics "
               f"{ms(first)} after process start (server CPU {ms(cpu)})")
+    print(f"background work settled:  {settled:.1f} s after the first diagnostics (keystrokes "
+          "are timed after it)")
     print(f"keystroke diagnostics:    {summary(body_times)} ({len(body_times)} body edits)")
     print(f"title keystroke:          {summary(title_times)} ({len(title_times)} edits)")
     print(f"completion '[[Mod':       {ms(completion)} ({len(found['items'])} items, "

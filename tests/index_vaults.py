@@ -16,7 +16,7 @@ import yaml
 from lemma.config import configured_slugify
 from lemma.frontmatter import parse_date
 from lemma.graph.concept import ConceptGraph, build_graph
-from lemma.graph.indexed import graph_from_index
+from lemma.graph.indexed import graph_from_index, stats_from_index
 from lemma.index import queries, store
 from lemma.index.queries import NoteRow
 from lemma.model import LemmaError
@@ -92,6 +92,7 @@ def assert_queries_agree(db: sqlite3.Connection, vault: Vault, rng: random.Rando
     and completion."""
     graph = build_graph(vault)
     assert graph_view(graph_from_index(db)) == graph_view(graph)
+    assert stats_from_index(db, top=len(vault.notes)) == graph.stats(top=len(vault.notes))
     assert queries.note_rows(db) == vault_rows(vault)
     for path in vault.notes:
         want = [(b.source, b.title, b.line, b.sentence) for b in graph.backlinks(path)]

@@ -46,8 +46,10 @@ class Citations:
         """Every key a citation may use: notes' citekeys and bibliography keys (as written)."""
         if self._keys is None:
             keys = {fold(ref.key): ref.key for ref in self.bibliography.entries.values()}
-            for note in self.vault:
-                if (key := citekey_of(note)) is not None:
+            # a vault of a few notes (`index.early`) carries every note's citekey
+            written = getattr(self.vault, "all_citekeys", None)
+            for key in written if written is not None else map(citekey_of, self.vault):
+                if key is not None:
                     keys[fold(key)] = key
             self._keys = sorted(keys.values(), key=str.casefold)
         return self._keys

@@ -85,8 +85,13 @@ def stats(project: Project, fmt: str, top: int) -> None:
     Notes by kind, links, embeds, broken links, orphans, components and the top notes by
     PageRank.
     """
-    with _load(project) as (_, cg):
-        data = cg.stats(top=top)
+    from ..graph.concept import build_graph
+    from ..graph.indexed import stats_from_index
+
+    with project.index() as index:
+        vault = index.refresh().vault  # a first build made the whole vault: its graph
+        data = build_graph(vault).stats(top=top) if vault is not None else \
+            stats_from_index(index.db, top)
         if fmt == "json":
             _echo_json(data)
             return

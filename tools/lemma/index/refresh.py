@@ -395,21 +395,27 @@ class VaultIndex:
 
     # -- the whole vault -----------------------------------------------------------------------
 
-    def vault(self) -> Vault:
-        """The vault model, as `load_vault` would build it, from the refreshed index."""
+    def vault(self, refreshed: Callable[[Listing], None] | None = None) -> Vault:
+        """The vault model, as `load_vault` would build it, from the refreshed index.
+
+        `refreshed` is told the listing once the index file is up to date and the stored notes
+        are about to be read back (not after a first build, nor for an index in memory): the
+        language server then answers the note it has open from the index (see `early`)."""
         try:
-            return self._vault()
+            return self._vault(refreshed)
         except sqlite3.DatabaseError as error:
             if self.memory:
                 raise
             self._without_file(error)
             return self._vault()
 
-    def _vault(self) -> Vault:
+    def _vault(self, refreshed: Callable[[Listing], None] | None = None) -> Vault:
         report = self.refresh()
         if report.vault is not None:
             return report.vault
         listing = report.listing
+        if refreshed is not None and not self.memory:
+            refreshed(listing)
         from ..vault import gc_paused
 
         try:
@@ -417,7 +423,7 @@ class VaultIndex:
                 return restore_vault(self.db, self.root, listing, self.slugify, self.max_bytes)
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
-            return self._vault()
+            return self._vault(refreshed)
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:

@@ -38,6 +38,10 @@ def register(server: LemmaServer) -> None:
         ls.vault_of_file(params.text_document.uri)
         if ls.select(params.text_document.uri) and ls.ready:
             ls.sync(params.text_document.uri)
+        elif (load := ls.load_for(params.text_document.uri)) is not None:
+            from .early import publish_early  # the rest of the vault is still loading
+
+            spawn(publish_early(ls, params.text_document.uri, load))
 
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LemmaServer, params: t.DidChangeTextDocumentParams) -> None:

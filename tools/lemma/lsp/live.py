@@ -11,12 +11,15 @@ keystrokes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..links import fold
 from ..lint_rules import extra_diagnostics, near_duplicates
 from ..model import Diagnostic, Note
+from ..names import NameSuggester
 from ..publish import is_private, private_link_problem
+from ..resolution import NameIndex
 from ..vault import Vault, parse_note, read_note
 from .names import NameList
 
@@ -35,6 +38,31 @@ def _names(note: Note | None) -> set[str]:
     return {fold(n) for n in (note.title, *note.aliases)} if note is not None else set()
 
 
+def note_path(root: Path, path: Path) -> str | None:
+    """The path of file `path` in the vault at `root`, or None when it is not one of its notes."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    parts = rel.split("/")
+    if not rel.endswith(".md") or any(p.startswith(".") for p in parts):
+        return None
+    if len(parts) > 1 and parts[0].lower() == "templates":
+        return None
+    return rel
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Tables of a live vault made in a thread (see `LiveVault.edit_tables`)."""
+
+    changes: int
+    index: NameIndex
+    by_key: dict[str, set[str]]
+    names: NameSuggester
+    listed: NameList
+
+
 class LiveVault:
     """A loaded vault plus the texts of the editor's open buffers."""
 
@@ -44,6 +72,7 @@ class LiveVault:
         self.cross: dict[str, list[Diagnostic]] = {}
         self.names_dirty = True  # the vault-wide rules need recomputing
         self._names: NameList | None = None  # titles and aliases, built on first use
+        self.changes = 0  # twice the notes replaced so far (tables made in a thread check it)
 
     def name_list(self) -> NameList:
         """Every title and alias, sorted (rebuilt after a change of names)."""
@@ -57,16 +86,7 @@ class LiveVault:
 
     def relative(self, path: Path) -> str | None:
         """The vault-relative path of a file, or None when it is not a note of the vault."""
-        try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return None
-        parts = rel.split("/")
-        if not rel.endswith(".md") or any(p.startswith(".") for p in parts):
-            return None
-        if len(parts) > 1 and parts[0].lower() == "templates":
-            return None
-        return rel
+        return note_path(self.root, path)
 
     def set_text(self, path: str, text: str) -> bool:
         """Replace note `path` (new or known) by this text and re-resolve what it affects;
@@ -94,9 +114,13 @@ class LiveVault:
     def _replace(self, path: str, note: Note | None, problems: list[Diagnostic]) -> bool:
         """Put the note (None: out of the vault, keeping `problems`) in place; whether other
         notes' diagnostics may have changed: links re-resolved, a name or privacy changed."""
-        old = self.vault.notes.get(path)
-        read = (note, problems) if note is not None or problems else None
-        resolved = self.vault.apply_changes({path: read})
+        self.changes += 1  # odd while the vault is being changed
+        try:
+            old = self.vault.notes.get(path)
+            read = (note, problems) if note is not None or problems else None
+            resolved = self.vault.apply_changes({path: read})
+        finally:
+            self.changes += 1
         renamed = (old is None) != (note is None) or _names(old) != _names(note)
         if renamed or (old is not None and note is not None and (
                 (old.kind, old.meta.get("title")) != (note.kind, note.meta.get("title")))):
@@ -106,6 +130,42 @@ class LiveVault:
             self._names.replace(old, note)
         privacy = old is not None and note is not None and is_private(old) != is_private(note)
         return renamed or privacy or bool(resolved - {path})
+
+    def edit_tables(self) -> Prepared:
+        """What the first edit, hint and `[[` completion would build (name index, link keys,
+        "did you mean" names, sorted names; 100k notes: seconds), made without changing this
+        vault: for a thread, while edits go on (`install` keeps them only if none came)."""
+        from ..links import lookup_key
+        from ..names import NameSuggester
+
+        vault, changes = self.vault, self.changes
+        if changes % 2:
+            raise RuntimeError("the vault is being changed")
+        notes = list(vault.notes.items())  # a RuntimeError if an edit comes meanwhile
+        by_key: dict[str, set[str]] = {}
+        for path, note in notes:
+            for link in note.links:
+                if link.target:
+                    by_key.setdefault(lookup_key(link), set()).add(path)
+        index = vault._index if vault._index is not None else vault._build_index()
+        names = vault._names if vault._names is not None else NameSuggester(index.names())
+        listed = self._names if self._names is not None else NameList(vault)
+        return Prepared(changes, index, by_key, names, listed)
+
+    def install(self, tables: Prepared) -> bool:
+        """Keep tables made by `edit_tables` if no note changed since (else: whether not)."""
+        if tables.changes != self.changes:
+            return False
+        vault = self.vault
+        if vault._index is None:
+            vault._index = tables.index
+        if vault._by_key is None:
+            vault._by_key = tables.by_key
+        if vault._names is None:
+            vault._names = tables.names
+        if self._names is None:
+            self._names = tables.listed
+        return True
 
     def snapshot(self, only: str | None = None) -> Vault:
         """A vault sharing today's notes (all, or just `only`) but none of the live tables, for

@@ -14,11 +14,17 @@ from pathlib import Path
 from ..links import Slugify
 from ..model import LemmaError
 from ..vault import Vault, gc_paused
-from ..vault_fs import DEFAULT_MAX_BYTES
+from ..vault_fs import DEFAULT_MAX_BYTES, Listing
 from .live import LiveVault
 
-#: What loads the vault: the vault and a one-line notice for the user (or None).
-Loader = Callable[[], tuple[Vault, str | None]]
+#: What loads the vault (told the load, to offer `early`): the vault and a one-line notice for
+#: the user (or None).
+Loader = Callable[["VaultLoad"], tuple[Vault, str | None]]
+#: The vault of one note (path, buffer text, with did-you-mean hints?) read from the index
+#: while the rest loads.
+Early = Callable[[str, str, bool], "Vault | None"]
+#: How long the loading waits for early diagnostics before reading back the stored notes.
+EARLY_SECONDS = 3.0
 #: What starts loading the vault of a project folder (the notes folder given, or configured).
 Opener = Callable[[Path, Path | None], "VaultLoad"]
 
@@ -27,12 +33,20 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Loader:
     """Load the vault at `notes` through its persistent index, as every command does (only
     files changed since the last command are parsed again)."""
-    def load() -> tuple[Vault, str | None]:
+    def load(state: VaultLoad) -> tuple[Vault, str | None]:
+        from ..index.early import early_vault
         from ..index.refresh import VaultIndex
 
-        watch_for_commands(notes)
         with VaultIndex(notes, slugify, max_bytes) as index:
-            return index.vault(), index.notice
+            def refreshed(listing: Listing) -> None:  # the index is current: offer `early`
+                state.early = lambda path, text, hints=True: early_vault(
+                    index.file, notes, listing, path, text, slugify, max_bytes, hints)
+                state.refreshed.set()
+                state.let_early_finish()
+
+            vault = index.vault(refreshed)
+        watch_for_commands(notes)  # started once loaded: its start-up would slow the load
+        return vault, index.notice
 
     return load
 
@@ -58,6 +72,7 @@ class VaultLoad:
     def __init__(self, loader: Loader | None, every_note: bool = False,
                  notes: Path | None = None, error: str | None = None) -> None:
         self.notes = notes  # the notes folder being loaded (to tell vaults apart)
+        self.every_note = every_note  # `style_rules: all`
         self.watch: object | None = None  # the server's watcher of its files, if any
         self.live: LiveVault | None = None
         self.error = error
@@ -65,9 +80,36 @@ class VaultLoad:
         self.bibliography: object | None = None  # citations.BibliographySource of the project
         self.macros: dict[str, str] = {}  # the project's katex_macros
         self.done = threading.Event()
+        # while the stored notes are read back (100k notes: tens of seconds), the vault of one
+        # note from the up-to-date index; `refreshed` is set when it is there (or all is done)
+        self.early: Early | None = None
+        self.refreshed = threading.Event()
+        self._early_wanted = 0  # notes waiting for early diagnostics (see `want_early`)
+        self._early_lock = threading.Lock()
+        self._early_idle = threading.Event()
+        self._early_idle.set()
         self._start = (loader, every_note)
         if loader is None:  # e.g. the project's configuration could not be read
             self.done.set()
+            self.refreshed.set()
+
+    def want_early(self) -> None:
+        """A note wants early diagnostics (until `early_done`): reading back the stored notes,
+        all Python, would take the interpreter from them (they wait ~5 ms per SQLite row)."""
+        with self._early_lock:
+            self._early_wanted += 1
+            self._early_idle.clear()
+
+    def early_done(self) -> None:
+        with self._early_lock:
+            self._early_wanted -= 1
+            if not self._early_wanted:
+                self._early_idle.set()
+
+    def let_early_finish(self, seconds: float = EARLY_SECONDS) -> None:
+        """In the loading thread, once `early` is offered: let the notes waiting for early
+        diagnostics have them first (at most `seconds`)."""
+        self._early_idle.wait(seconds)
 
     def start(self) -> VaultLoad:
         """Start loading (once); returns self."""
@@ -87,11 +129,13 @@ class VaultLoad:
         # objects (one would cost 0.1-1 s, right when the first request waits).
         try:
             with gc_paused():
-                vault, self.notice = loader()
+                vault, self.notice = loader(self)
                 self.live = LiveVault(vault, every_note)
         except LemmaError as error:
             self.error = error.message
         except Exception as error:  # the thread's end: one message for the client, no traceback
             self.error = f"the vault could not be loaded ({type(error).__name__}: {error})"
         finally:
+            self.early = None  # the whole vault answers from now on
             self.done.set()
+            self.refreshed.set()

@@ -199,13 +199,19 @@ class LemmaServer(Vaults, LanguageServer):
         return t.WorkspaceEdit(document_changes=changes)
 
     # diagnostics
-    def publish(self, path: str) -> None:
-        assert self.live is not None
-        found = self.live.diagnostics(path) + self.derived.get(self.uri(path), [])
-        found += note_problems(self.citations(self.live.vault), path,
+    def publish(self, path: str, live: LiveVault | None = None) -> None:
+        """Publish the note's diagnostics (`live`: from that vault, e.g. an early one, for an
+        open note)."""
+        early = live is not None
+        live = live or self.live
+        assert live is not None
+        uri = (from_fs_path(str(live.root / path)) or "") if early else self.uri(path)
+        found = live.diagnostics(path) + self.derived.get(uri, [])
+        found += note_problems(self.citations(live.vault), path,
                                self.load.macros if self.load is not None else {})
-        lines = self.lines_of(path)
-        note = self.live.vault.notes.get(path)
+        document = self.workspace.text_documents.get(uri)
+        lines = document.source.split("\n") if early and document else self.lines_of(path)
+        note = live.vault.notes.get(path)
         ends = {link.pos: len(link.raw) for link in note.links} if note else {}
         out = []
         for d in found:
@@ -217,8 +223,6 @@ class LemmaServer(Vaults, LanguageServer):
                                                   self.to_client(lines, line, end)),
                                     message=message, severity=_SEVERITY[d.severity],
                                     code=d.code, source="lemma"))
-        uri = self.uri(path)
-        document = self.workspace.text_documents.get(uri)
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
             uri=uri, diagnostics=out, version=document.version if document else None))
 

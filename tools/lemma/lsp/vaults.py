@@ -167,10 +167,19 @@ class Vaults:
             self.publish(path)
 
     async def prepare_edits(self: LemmaServer, load: VaultLoad, delay: float = 0.3) -> None:
-        """Once the first requests are answered, build the tables the first edit would build
-        (in the event loop: edits change them there)."""
+        """Once the first requests are answered, build the tables the first edit would build:
+        in a thread (100k notes: seconds the editor would wait), kept if no note changed
+        meanwhile; after a few tries, in the event loop (where edits change them)."""
         await self.vault_of(load)
         await asyncio.sleep(delay)
-        live = await self.vault_of(load)
+        for _ in range(3):
+            live = await self.vault_of(load)
+            try:
+                tables = await asyncio.to_thread(live.edit_tables)
+            except RuntimeError:  # the notes changed under the thread
+                continue
+            live = await self.vault_of(load)
+            if live.install(tables):
+                return
         live.vault.prepare_edits()
         live.name_list()  # the first `[[` completion or workspace symbol finds it sorted
