@@ -23,6 +23,7 @@ from lemma.derive.language.block import Condition, Derivation, Step
 from lemma.derive.language.ncring import involves, ring_zero
 from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
+from lemma.derive.proof.betaintegral import euler_beta
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
@@ -234,6 +235,8 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
                                timeout=clock.share(0.2))
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
+        if not proof and _has_closed_forms(margin):
+            proof = _by_euler_beta(margin, claim.space, clock)
         if not proof:
             proof, residual_text = _try_ladder(margin, clock, slow, cheap=True,
                                                budget=CHEAP_SHARE * time_box)
@@ -262,6 +265,17 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
         budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
         proof, residual_text = _try_ladder(margin, clock, slow, cheap=False, budget=budget)
     return conclude(result, claim, proof, tally, residual_text, time_box, combo)
+
+
+def _by_euler_beta(margin: object, space: Space, clock: _Clock) -> str:
+    """'Euler's Beta integral, then <rung>' when writing the Beta-type integrals as beta values
+    (betaintegral.py, under conditions the declarations imply) lets a cheap rung close the
+    margin; '' otherwise."""
+    out = workers.run(euler_beta, margin, space, timeout=clock.share(0.1))
+    if not out.ok or out.value == margin:
+        return ""
+    name, _ = _try_ladder(out.value, clock, set(), cheap=True, budget=clock.share(0.2))
+    return f"Euler's Beta integral, then {name}" if name else ""
 
 
 def _has_closed_forms(expr: object) -> bool:
