@@ -158,11 +158,23 @@ def _polynomial(variables: tuple[sympy.Symbol, ...], degree: int,
 
 
 def simple_functions(variables: tuple[sympy.Symbol, ...]) -> list[sympy.Expr]:
-    """Readable stand-ins tried first when shrinking a counterexample (one-argument functions)."""
-    if len(variables) != 1:
+    """Readable stand-ins tried first when shrinking a counterexample, simplest first: for one
+    argument x, x**2, ...; for several, constants, each variable, sums, products and squares."""
+    if len(variables) == 1:
+        x = variables[0]
+        return [x, x**2, x**3, x**4, x**5, sympy.exp(x), sympy.sin(x)]
+    if not variables:
         return []
-    x = variables[0]
-    return [x, x**2, x**3, x**4, x**5, sympy.exp(x), sympy.sin(x)]
+    first = variables[:3]
+    pairs = list(itertools.combinations(first, 2))
+    out: list[sympy.Expr] = [sympy.Integer(0), sympy.Integer(1), *variables,
+                             sympy.Add(*variables)]
+    out += [a - b for a, b in pairs]
+    out += [a * b for a, b in pairs] + [v**2 for v in first]
+    out += [sympy.Mul(*variables), sympy.Add(*(v**2 for v in variables))]
+    out += [a**2 * b for a, b in pairs] + [a * b**2 for a, b in pairs] + [v**3 for v in first]
+    out += [sympy.exp(v) for v in first] + [sympy.sin(v) for v in first]
+    return list(dict.fromkeys(out))
 
 
 #: Largest size a symbolic dimension takes at a sample point (explicit matrices stay small).
