@@ -15,6 +15,7 @@ import time
 
 from sympy import Basic, Integral, Limit, Product, Sum
 from sympy.matrices.expressions import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
@@ -24,6 +25,7 @@ from lemma.derive.language.ncring import involves, ring_zero
 from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
 from lemma.derive.proof.betaintegral import euler_beta
+from lemma.derive.proof.indexform import index_zero
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
@@ -235,6 +237,10 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
                                timeout=clock.share(0.2))
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
+        if not proof and isinstance(margin, Basic) and margin.has(MatrixElement):
+            index = workers.run(index_zero, margin, timeout=clock.share(0.2))
+            if index.ok and index.value:
+                proof = "index normal form"
         if not proof and _has_closed_forms(margin):
             proof = _by_euler_beta(margin, claim.space, clock)
         if not proof:
