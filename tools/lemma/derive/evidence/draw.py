@@ -194,8 +194,13 @@ def draw_size(domain: Domain, rng: random.Random) -> sympy.Integer:
 
 def random_matrix(rows: int, cols: int, structure: str | None,
                   rng: random.Random) -> sympy.ImmutableMatrix:
-    """An explicit random matrix of a drawn size (symmetric or diagonal when declared so)."""
+    """An explicit random matrix of a drawn size (symmetric, diagonal or positive definite when
+    declared so: B*B.T + c*I with c > 0 is positive definite, exactly)."""
     cells = [[matrix_entry(rng) for _ in range(cols)] for _ in range(rows)]
+    if structure == "posdef":
+        b = sympy.Matrix(cells)
+        shift = sympy.Rational(1, rng.choice([1, 10, 1000]))
+        return sympy.ImmutableMatrix(b * b.T + shift * sympy.eye(rows))
     if structure == "symmetric":
         cells = [[cells[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
     elif structure == "diagonal":
