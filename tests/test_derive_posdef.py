@@ -66,3 +66,20 @@ def test_posdef_needs_a_symbolic_size() -> None:
                              "  det(A)\n  > 0\n```\n", "t.md")
     assert [p.message for p in problems] == ["posdef is for matrices of symbolic size"]
     assert problems[0].pos.line == 3
+
+
+def test_zero_vectors_are_drawn_in_turn_but_never_a_zero_posdef() -> None:
+    """x = 0 is a tiny set: every sixth test point from the fourth sets one plain matrix of
+    symbolic size to zeros (in turn), so the strict x.T*A*x > 0 is refuted by evidence, not luck."""
+    from lemma.derive.evidence.space import build_space, draw_point
+
+    block = parse_note("```derivation id=t\n" + GIVEN.format(
+        structure="posdef", lhs="trace(x.T*A*x)", rel=">", rhs="0") + "\n```\n", "t.md")[0][0]
+    space = build_space(block)
+    names = {symbol: name for name, symbol, _ in space.symbolic}
+    zeros = {}
+    for index in range(30):
+        point = draw_point(space, random.Random(index), index)
+        zeros[index] = sorted(names[s] for _, s, _ in space.symbolic if not any(point.values[s]))
+    assert zeros[4] == ["x"] and zeros[10] == ["h"] and zeros[16] == ["W"]
+    assert all("A" not in found for found in zeros.values())
