@@ -81,3 +81,17 @@ def test_bad_indexing_is_one_clear_error(expr: str, message: str) -> None:
     _, problems = parse_note(text, "t.md")
     assert len(problems) == 1 and message in problems[0].message, [p.format() for p in problems]
     assert problems[0].pos.line == 7
+
+
+def test_entries_print_as_written_from_one() -> None:
+    """A residual or message shows x[1] and A[2, 3], never sympy's 0-based x[0, 0]."""
+    import sympy
+
+    from lemma.derive.language.printing import text
+
+    k = sympy.Symbol("k")
+    x, a = sympy.MatrixSymbol("x", k, 1), sympy.MatrixSymbol("A", k, k)
+    assert text(x[0, 0] + a[1, 2]) == "A[2, 3] + x[1]"
+    assert text(x.T[0, 2]) == "x[3]"  # the transpose of a vector: the same entries
+    link = run(VEC.format(lhs="Sum(x[i]*A[i, 1], (i, 1, k))", rhs="trace(x.T*x)")).links[0]
+    assert link.residual.startswith("Sum(A[i, 1]*x[i], (i, 1, k))"), link.residual
