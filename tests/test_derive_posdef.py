@@ -83,3 +83,39 @@ def test_zero_vectors_are_drawn_in_turn_but_never_a_zero_posdef() -> None:
         zeros[index] = sorted(names[s] for _, s, _ in space.symbolic if not any(point.values[s]))
     assert zeros[4] == ["x"] and zeros[10] == ["h"] and zeros[16] == ["W"]
     assert all("A" not in found for found in zeros.values())
+
+
+ORTHO = ("given:\n  k: integer >= 1\n  x, y: vector k\n  Q: matrix k x k {structure}\n"
+         "calc:\n  {lhs}\n  = {rhs}")
+
+ORTHOGONAL = [  # (id, structure, lhs, rhs, verdict): tested at exact orthogonal draws
+    ("inverse-is-transpose", "orthogonal", "inv(Q)", "Q.T", "tested"),
+    ("inverse-is-itself-slip", "orthogonal", "inv(Q)", "Q", "invalid"),
+    ("keeps-inner-products", "orthogonal", "trace((Q*x).T*(Q*y))", "trace(x.T*y)", "tested"),
+    ("keeps-inner-products-slip", "orthogonal", "trace((Q*x).T*(Q*y))", "trace(x.T*Q*y)",
+     "invalid"),
+    ("det-squared", "orthogonal", "det(Q)**2", "1", "tested"),
+    ("det-is-one-slip", "orthogonal", "det(Q)", "1", "invalid"),  # reflections are drawn too
+    ("only-symmetric-slip", "symmetric", "Q.T*Q", "eye(k)", "invalid"),
+]
+
+
+@pytest.mark.parametrize(("structure", "lhs", "rhs", "verdict"), [c[1:] for c in ORTHOGONAL],
+                         ids=[c[0] for c in ORTHOGONAL])
+def test_orthogonal_declarations(structure: str, lhs: str, rhs: str, verdict: str) -> None:
+    result = run(ORTHO.format(structure=structure, lhs=lhs, rhs=rhs))
+    link = result.links[0]
+    assert result.verdict == verdict, (link.status, link.method, link.message)
+    if verdict == "tested":
+        assert len(link.sizes) >= 2 and "exact" in link.message
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4])
+def test_orthogonal_draws_are_orthogonal(size: int) -> None:
+    rng = random.Random(size)
+    dets = set()
+    for _ in range(20):
+        q = random_matrix(size, size, "orthogonal", rng)
+        assert q.T * q == q.eye(size)
+        dets.add(q.det())
+    assert dets == {1, -1}

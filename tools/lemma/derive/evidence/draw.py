@@ -194,13 +194,20 @@ def draw_size(domain: Domain, rng: random.Random) -> sympy.Integer:
 
 def random_matrix(rows: int, cols: int, structure: str | None,
                   rng: random.Random) -> sympy.ImmutableMatrix:
-    """An explicit random matrix of a drawn size (symmetric, diagonal or positive definite when
-    declared so: B*B.T + c*I with c > 0 is positive definite, exactly)."""
+    """An explicit random matrix of a drawn size (symmetric, diagonal, positive definite or
+    orthogonal when declared so: B*B.T + c*I with c > 0 is positive definite, the Cayley
+    transform (I - S)(I + S)^-1 of a skew S orthogonal, both exactly)."""
     cells = [[matrix_entry(rng) for _ in range(cols)] for _ in range(rows)]
     if structure == "posdef":
         b = sympy.Matrix(cells)
         shift = sympy.Rational(1, rng.choice([1, 10, 1000]))
         return sympy.ImmutableMatrix(b * b.T + shift * sympy.eye(rows))
+    if structure == "orthogonal":  # the Cayley transform of a skew matrix, exactly rational
+        skew = sympy.Matrix(rows, rows, lambda i, j: cells[i][j] - cells[j][i])
+        q = (sympy.eye(rows) - skew) * (sympy.eye(rows) + skew).inv()
+        if rng.random() < 0.5:  # a reflection too: determinant -1
+            q[0, :] = -q[0, :]
+        return sympy.ImmutableMatrix(q)
     if structure == "symmetric":
         cells = [[cells[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
     elif structure == "diagonal":

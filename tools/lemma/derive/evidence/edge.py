@@ -55,8 +55,8 @@ def _for_condition(space: Space, condition: Condition, rng: random.Random) -> It
         if matrix.free_symbols & used:
             yield from _degenerate(base, matrix)
     for _, symbol, structure in space.symbolic:
-        if structure == "posdef":
-            continue  # declared positive definite: never singular
+        if structure in ("posdef", "orthogonal"):
+            continue  # declared positive definite or orthogonal: never singular
         if symbol in used or expr.has(symbol):
             yield from _degenerate_drawn(base, symbol)
     for point in (simple, base):

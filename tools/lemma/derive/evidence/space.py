@@ -59,7 +59,8 @@ class Space:
 
     @property
     def symmetric(self) -> tuple[sympy.MatrixSymbol, ...]:
-        return tuple(m for _, m, structure in self.symbolic if structure)
+        return tuple(m for _, m, structure in self.symbolic
+                     if structure in ("symmetric", "diagonal", "posdef"))
 
     def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
         """The same space with one scalar restricted (used by the positivity hint)."""
@@ -113,7 +114,8 @@ ZERO_FROM = 4
 def _zero_one(space: Space, values: dict[sympy.Symbol, sympy.Expr], index: int) -> None:
     """Set one symbolic-size matrix (not a posdef one) to zeros at the chosen points; drawn
     first, so the other values of the stream stay as they were."""
-    plain = [symbol for _, symbol, structure in space.symbolic if structure != "posdef"]
+    plain = [symbol for _, symbol, structure in space.symbolic
+             if structure not in ("posdef", "orthogonal")]
     if not plain or index < ZERO_FROM or (index - ZERO_FROM) % ZERO_EVERY:
         return
     symbol = plain[(index - ZERO_FROM) // ZERO_EVERY % len(plain)]

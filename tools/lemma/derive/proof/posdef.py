@@ -19,9 +19,18 @@ def posdef_matrices(known: object) -> frozenset[sympy.MatrixSymbol]:
                      if structure == "posdef")
 
 
-def signed_forms(expr: object, posdef: Iterable[sympy.MatrixSymbol]) -> object:
-    """`expr` with quadratic forms, traces and determinants of known sign as signed unknowns."""
+def orthogonal_matrices(known: object) -> frozenset[sympy.MatrixSymbol]:
+    """The matrices a space declares orthogonal (determinant ±1: never singular)."""
+    return frozenset(m for _, m, structure in getattr(known, "symbolic", ())
+                     if structure == "orthogonal")
+
+
+def signed_forms(expr: object, posdef: Iterable[sympy.MatrixSymbol],
+                 orthogonal: Iterable[sympy.MatrixSymbol] = ()) -> object:
+    """`expr` with quadratic forms, traces and determinants of known sign as signed unknowns
+    (the determinant of an orthogonal matrix as a nonzero one)."""
     chosen = frozenset(posdef)
+    turning = frozenset(orthogonal)
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Trace, sympy.Determinant):
         return expr
     found: dict[sympy.Basic, sympy.Dummy] = {}
@@ -30,6 +39,8 @@ def signed_forms(expr: object, posdef: Iterable[sympy.MatrixSymbol]) -> object:
         inner = node.args[0]
         if isinstance(node, sympy.Determinant | sympy.Trace) and inner in chosen:
             return "positive"
+        if isinstance(node, sympy.Determinant) and inner in turning:
+            return "nonzero"
         if isinstance(node, sympy.Trace) and _quadratic(inner, chosen):
             return "nonnegative"
         return ""

@@ -14,7 +14,7 @@ from lemma.derive.language import printing
 from lemma.derive.language.block import Condition, Domain
 from lemma.derive.proof import cases
 from lemma.derive.proof.conditions import discharged
-from lemma.derive.proof.posdef import posdef_matrices, signed_forms
+from lemma.derive.proof.posdef import orthogonal_matrices, posdef_matrices, signed_forms
 
 RESIDUAL_CHARS = 300
 
@@ -111,7 +111,7 @@ def sign_from_declarations(margin: sympy.Expr, strict: bool, known: Declared) ->
 
 def discharge_all(conditions: tuple[Condition, ...], known: Declared) -> list[bool]:
     """For each side condition: do the declarations imply it?"""
-    posdef = posdef_matrices(known)
-    return [discharged(replace(c, expr=signed_forms(c.expr, posdef)), known.conditions,
+    posdef, orthogonal = posdef_matrices(known), orthogonal_matrices(known)
+    return [discharged(replace(c, expr=signed_forms(c.expr, posdef, orthogonal)), known.conditions,
                        known.scalars, known.inequalities)
             for c in conditions]
