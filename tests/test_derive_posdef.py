@@ -88,10 +88,12 @@ def test_zero_vectors_are_drawn_in_turn_but_never_a_zero_posdef() -> None:
 ORTHO = ("given:\n  k: integer >= 1\n  x, y: vector k\n  Q: matrix k x k {structure}\n"
          "calc:\n  {lhs}\n  = {rhs}")
 
-ORTHOGONAL = [  # (id, structure, lhs, rhs, verdict): tested at exact orthogonal draws
-    ("inverse-is-transpose", "orthogonal", "inv(Q)", "Q.T", "tested"),
+ORTHOGONAL = [  # (id, structure, lhs, rhs, verdict): proved by the ring, or tested at draws
+    ("transpose-times-itself", "orthogonal", "Q.T*Q", "eye(k)", "proved"),
+    ("itself-times-itself-slip", "orthogonal", "Q*Q", "eye(k)", "invalid"),
+    ("inverse-is-transpose", "orthogonal", "inv(Q)", "Q.T", "proved"),
     ("inverse-is-itself-slip", "orthogonal", "inv(Q)", "Q", "invalid"),
-    ("keeps-inner-products", "orthogonal", "trace((Q*x).T*(Q*y))", "trace(x.T*y)", "tested"),
+    ("keeps-inner-products", "orthogonal", "trace((Q*x).T*(Q*y))", "trace(x.T*y)", "proved"),
     ("keeps-inner-products-slip", "orthogonal", "trace((Q*x).T*(Q*y))", "trace(x.T*Q*y)",
      "invalid"),
     ("det-squared", "orthogonal", "det(Q)**2", "1", "tested"),
@@ -108,6 +110,8 @@ def test_orthogonal_declarations(structure: str, lhs: str, rhs: str, verdict: st
     assert result.verdict == verdict, (link.status, link.method, link.message)
     if verdict == "tested":
         assert len(link.sizes) >= 2 and "exact" in link.message
+    if verdict == "proved":
+        assert link.method == "matrix ring normal form" and "cross-checked at" in link.message
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4])

@@ -62,6 +62,10 @@ class Space:
         return tuple(m for _, m, structure in self.symbolic
                      if structure in ("symmetric", "diagonal", "posdef"))
 
+    @property
+    def orthogonal(self) -> tuple[sympy.MatrixSymbol, ...]:
+        return tuple(m for _, m, structure in self.symbolic if structure == "orthogonal")
+
     def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
         """The same space with one scalar restricted (used by the positivity hint)."""
         scalars = dict(self.scalars)

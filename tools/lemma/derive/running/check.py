@@ -234,7 +234,7 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
     else:
         if involves(margin):
             ring = workers.run(ring_zero, margin, claim.space.symmetric,
-                               timeout=clock.share(0.2))
+                               claim.space.orthogonal, timeout=clock.share(0.2))
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
         if not proof and isinstance(margin, Basic) and margin.has(MatrixElement):
