@@ -9,7 +9,8 @@ import sympy
 
 from lemma.derive.evidence.draw import draw_size
 from lemma.derive.language.block import DerivationSyntaxError, Domain
-from lemma.derive.language.ncring import Ring, ring_zero
+from lemma.derive.language.matcalc import ring_zero
+from lemma.derive.language.ncring import Ring
 from lemma.derive.language.parse import find_blocks, parse_block
 from lemma.derive.running.check import check_derivation
 from lemma.derive.running.results import PASSING, DerivationResult

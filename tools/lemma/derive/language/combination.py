@@ -12,7 +12,8 @@ import sympy
 from lemma.derive.language.block import Condition, DerivationSyntaxError, Hypothesis
 from lemma.derive.language.expr import is_matrix, parse_with_conditions
 from lemma.derive.language.exprsym import is_symbolic
-from lemma.derive.language.ncring import involves, ring_zero
+from lemma.derive.language.matcalc import ring_zero
+from lemma.derive.language.ncring import involves
 from lemma.model import SourcePos
 
 

@@ -12,12 +12,14 @@ entry, from the explicit matrices of the drawn size, which cross-checks these ru
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language import vecfun
-from lemma.derive.language.ncring import Ring, Unsupported, Word
+from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
 
 
 class Gradient(MatrixExpr):
@@ -178,3 +180,16 @@ def _atom_expr(atom: tuple) -> MatrixExpr:
     size = sized[0].rows
     terms = [coeff * _expr(word, size) for word, coeff in atom[1]]
     return sympy.Inverse(sympy.MatAdd(*terms) if len(terms) > 1 else terms[0])
+
+
+def ring_zero(expr: object, symmetric: Iterable[object] = (),
+              orthogonal: Iterable[object] = ()) -> sympy.Expr:
+    """0 when `expr` vanishes in the ring, else `expr` unchanged (a ladder rung)."""
+    if not involves(expr):
+        return expr  # type: ignore[return-value]
+    try:
+        plain = expanded(expr, tuple(symmetric))
+        zero = Ring(symmetric, orthogonal).is_zero(plain, lambda e: sympy.cancel(sympy.expand(e)))
+    except Unsupported:
+        return expr  # type: ignore[return-value]
+    return sympy.Integer(0) if zero else expr  # type: ignore[return-value]

@@ -201,18 +201,3 @@ def involves(expr: object) -> bool:
         return True
     return isinstance(expr, sympy.Basic) and any(
         isinstance(n, sympy.MatrixSymbol) for n in sympy.preorder_traversal(expr))
-
-
-def ring_zero(expr: object, symmetric: Iterable[object] = (),
-              orthogonal: Iterable[object] = ()) -> sympy.Expr:
-    """0 when `expr` vanishes in the ring, else `expr` unchanged (a ladder rung)."""
-    if not involves(expr):
-        return expr  # type: ignore[return-value]
-    from lemma.derive.language import matcalc
-
-    try:
-        plain = matcalc.expanded(expr, tuple(symmetric))
-        zero = Ring(symmetric, orthogonal).is_zero(plain, lambda e: sympy.cancel(sympy.expand(e)))
-    except Unsupported:
-        return expr  # type: ignore[return-value]
-    return sympy.Integer(0) if zero else expr  # type: ignore[return-value]

@@ -21,7 +21,8 @@ from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
 from lemma.derive.evidence.space import Claim, Space, build_space, for_claim
 from lemma.derive.language.block import Condition, Derivation, Step
-from lemma.derive.language.ncring import involves, ring_zero
+from lemma.derive.language.matcalc import ring_zero
+from lemma.derive.language.ncring import involves
 from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
 from lemma.derive.proof.betaintegral import euler_beta
