@@ -157,6 +157,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return f"{0 if name == 'zeros' else 1}_{{{_tex(args[0])} \\times {_tex(args[1])}}}"
     if name == "eye" and len(args) == 1:
         return f"I_{{{inner}}}"
+    if name == "ones" and len(args) == 1:  # the all-ones vector
+        return rf"\mathbf{{1}}_{{{inner}}}"
     if name == "sqrt" and len(args) == 1:
         return rf"\sqrt{{{inner}}}"
     if name == "Heaviside" and len(args) == 1:
