@@ -165,7 +165,7 @@ REJECTED = [
     ("string", "'os'", "the literal 'os' is not allowed"),
     ("attribute", "a.real", "attribute access .real is not allowed"),
     ("method-call", "a.subs(a, 1)", "only named functions can be called"),
-    ("subscript", "x[0]", "indexing like x[...] is not allowed"),
+    ("subscript-from-one", "x[0]", "index 0 is outside 1..3"),
     ("getattr", "getattr(a, 'x')", "unknown function 'getattr'"),
     ("keyword", "sqrt(a, evaluate=False)", "keyword arguments are not allowed"),
     ("kwargs", "sqrt(**{'x': 1})", "keyword arguments are not allowed"),

@@ -48,4 +48,6 @@ def test_greek_abbreviations_replace_whole_names_only(latex, expected):
 
 
 def test_unsupported_syntax_gives_none():
-    assert source_tex("x[0]") is None and source_tex("a +") is None
+    assert source_tex("a +") is None
+    assert source_tex("Sum(x[i]*A[i, j], (i, 1, k))") == r"\sum_{i = 1}^{k} x_{i} \, A_{i, j}"
+    assert source_tex("ones(k).T*x") == r"\mathbf{1}_{k}^{\top} \, x"

@@ -158,11 +158,23 @@ def _polynomial(variables: tuple[sympy.Symbol, ...], degree: int,
 
 
 def simple_functions(variables: tuple[sympy.Symbol, ...]) -> list[sympy.Expr]:
-    """Readable stand-ins tried first when shrinking a counterexample (one-argument functions)."""
-    if len(variables) != 1:
+    """Readable stand-ins tried first when shrinking a counterexample, simplest first: for one
+    argument x, x**2, ...; for several, constants, each variable, sums, products and squares."""
+    if len(variables) == 1:
+        x = variables[0]
+        return [x, x**2, x**3, x**4, x**5, sympy.exp(x), sympy.sin(x)]
+    if not variables:
         return []
-    x = variables[0]
-    return [x, x**2, x**3, x**4, x**5, sympy.exp(x), sympy.sin(x)]
+    first = variables[:3]
+    pairs = list(itertools.combinations(first, 2))
+    out: list[sympy.Expr] = [sympy.Integer(0), sympy.Integer(1), *variables,
+                             sympy.Add(*variables)]
+    out += [a - b for a, b in pairs]
+    out += [a * b for a, b in pairs] + [v**2 for v in first]
+    out += [sympy.Mul(*variables), sympy.Add(*(v**2 for v in variables))]
+    out += [a**2 * b for a, b in pairs] + [a * b**2 for a, b in pairs] + [v**3 for v in first]
+    out += [sympy.exp(v) for v in first] + [sympy.sin(v) for v in first]
+    return list(dict.fromkeys(out))
 
 
 #: Largest size a symbolic dimension takes at a sample point (explicit matrices stay small).
@@ -182,8 +194,20 @@ def draw_size(domain: Domain, rng: random.Random) -> sympy.Integer:
 
 def random_matrix(rows: int, cols: int, structure: str | None,
                   rng: random.Random) -> sympy.ImmutableMatrix:
-    """An explicit random matrix of a drawn size (symmetric or diagonal when declared so)."""
+    """An explicit random matrix of a drawn size (symmetric, diagonal, positive definite or
+    orthogonal when declared so: B*B.T + c*I with c > 0 is positive definite, the Cayley
+    transform (I - S)(I + S)^-1 of a skew S orthogonal, both exactly)."""
     cells = [[matrix_entry(rng) for _ in range(cols)] for _ in range(rows)]
+    if structure == "posdef":
+        b = sympy.Matrix(cells)
+        shift = sympy.Rational(1, rng.choice([1, 10, 1000]))
+        return sympy.ImmutableMatrix(b * b.T + shift * sympy.eye(rows))
+    if structure == "orthogonal":  # the Cayley transform of a skew matrix, exactly rational
+        skew = sympy.Matrix(rows, rows, lambda i, j: cells[i][j] - cells[j][i])
+        q = (sympy.eye(rows) - skew) * (sympy.eye(rows) + skew).inv()
+        if rng.random() < 0.5:  # a reflection too: determinant -1
+            q[0, :] = -q[0, :]
+        return sympy.ImmutableMatrix(q)
     if structure == "symmetric":
         cells = [[cells[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
     elif structure == "diagonal":

@@ -54,7 +54,9 @@ def _for_condition(space: Space, condition: Condition, rng: random.Random) -> It
     for _, matrix in space.matrices:
         if matrix.free_symbols & used:
             yield from _degenerate(base, matrix)
-    for _, symbol, _structure in space.symbolic:
+    for _, symbol, structure in space.symbolic:
+        if structure in ("posdef", "orthogonal"):
+            continue  # declared positive definite or orthogonal: never singular
         if symbol in used or expr.has(symbol):
             yield from _degenerate_drawn(base, symbol)
     for point in (simple, base):

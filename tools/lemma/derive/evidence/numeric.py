@@ -11,6 +11,8 @@ import functools
 
 import sympy
 
+from lemma.derive.evidence.gammas import gamma_zero
+
 #: Decimal digits of the numeric comparison, and of its re-check near the tolerance.
 DIGITS = 50
 RECHECK_DIGITS = 120
@@ -54,7 +56,9 @@ def _numeric(value: sympy.Expr, digits: int) -> sympy.Expr | None:
 
 @functools.lru_cache(maxsize=256)
 def _exactly_zero(value: sympy.Expr) -> bool:
-    """Cheap exact rewrites that recognise a zero (radicals, gamma/beta values, rationals)."""
+    """Cheap exact rewrites that recognise a zero (gamma/beta ratios, radicals, rationals)."""
+    if gamma_zero(value):
+        return True
     for rewrite in (sympy.expand, lambda v: sympy.cancel(sympy.radsimp(v)), sympy.expand_func):
         if rewrite(value) == 0:
             return True

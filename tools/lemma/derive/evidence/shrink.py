@@ -70,7 +70,8 @@ def shrink(claim: Claim, point: Point) -> Point:
                     point, changed = trial, True
                     break
         for slot in space.functions:
-            for stand_in in simple_functions(slot.variables):
+            simple = simple_functions(slot.variables)
+            for stand_in in simple:
                 if stand_in == point.functions[slot.func]:
                     break
                 trial = point.copy()
@@ -78,9 +79,59 @@ def shrink(claim: Claim, point: Point) -> Point:
                 if _refutes(claim, trial):
                     point, changed = trial, True
                     break
+            if point.functions[slot.func] not in simple:
+                point, fewer = _shrink_terms(claim, point, slot.func)
+                changed = changed or fewer
         if not changed:
             break
     return point
+
+
+def _shrink_terms(claim: Claim, point: Point, func: object) -> tuple[Point, bool]:
+    """A random stand-in with as few terms and as plain coefficients as still refute: each term
+    dropped (highest degree first), then each remaining coefficient tried as 1 or -1, then
+    each remaining exponential or sine argument as its simplest term. (point, changed?)"""
+    changed = False
+    for term in sorted(sympy.Add.make_args(point.functions[func]), key=_weight, reverse=True):
+        trial = point.copy()
+        trial.functions[func] = point.functions[func] - term
+        if _refutes(claim, trial):
+            point, changed = trial, True
+    for term in sympy.Add.make_args(point.functions[func]):
+        coeff, rest = term.as_coeff_Mul()
+        if coeff in (1, -1) or rest == 1:
+            continue
+        for plain in (rest, -rest):
+            trial = point.copy()
+            trial.functions[func] = point.functions[func] - term + plain
+            if _refutes(claim, trial):
+                point, changed = trial, True
+                break
+    for term in sympy.Add.make_args(point.functions[func]):
+        for inner in term.atoms(sympy.exp, sympy.sin):
+            for plain in _plainer_arguments(inner.args[0]):
+                trial = point.copy()
+                trial.functions[func] = point.functions[func].xreplace({inner: inner.func(plain)})
+                if _refutes(claim, trial):
+                    point, changed = trial, True
+                    break
+    return point, changed
+
+
+def _plainer_arguments(arg: sympy.Expr) -> list[sympy.Expr]:
+    """Simpler arguments for exp/sin of a stand-in: the sum of the variables with each sign kept,
+    without the constant, then each variable alone (sin(-5*x1/2 + 4*x2/3 + 4) -> sin(x2 - x1))."""
+    coeffs = sympy.Add.make_args(arg)
+    linear = [c.as_coeff_Mul() for c in coeffs if c.free_symbols]
+    signed = sympy.Add(*(sympy.sign(c) * m for c, m in linear))
+    out = [signed, *(m for _, m in linear)] if linear else []
+    return [a for a in dict.fromkeys(out) if a != arg]
+
+
+def _weight(term: sympy.Expr) -> tuple[int, int, str]:
+    """Order of trying to drop terms: transcendental first, then by total degree, then text."""
+    degree = sum(sympy.degree_list(term)) if term.is_polynomial() and term.free_symbols else 0
+    return (int(not term.is_polynomial()), int(degree), sympy.sstr(term))
 
 
 def show(value: object) -> str:

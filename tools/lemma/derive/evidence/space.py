@@ -59,7 +59,12 @@ class Space:
 
     @property
     def symmetric(self) -> tuple[sympy.MatrixSymbol, ...]:
-        return tuple(m for _, m, structure in self.symbolic if structure)
+        return tuple(m for _, m, structure in self.symbolic
+                     if structure in ("symmetric", "diagonal", "posdef"))
+
+    @property
+    def orthogonal(self) -> tuple[sympy.MatrixSymbol, ...]:
+        return tuple(m for _, m, structure in self.symbolic if structure == "orthogonal")
 
     def with_domain(self, symbol: sympy.Symbol, domain: Domain) -> Space:
         """The same space with one scalar restricted (used by the positivity hint)."""
@@ -104,6 +109,24 @@ def build_space(d: Derivation) -> Space:
                  inequalities=inequalities)
 
 
+#: Every ZERO_EVERY-th point (from the ZERO_FROM-th) one matrix of symbolic size is all zeros, in
+#: turn: x = 0 is where x.T*A*x > 0 fails, a set a random draw hits only by luck.
+ZERO_EVERY = 6
+ZERO_FROM = 4
+
+
+def _zero_one(space: Space, values: dict[sympy.Symbol, sympy.Expr], index: int) -> None:
+    """Set one symbolic-size matrix (not a posdef one) to zeros at the chosen points; drawn
+    first, so the other values of the stream stay as they were."""
+    plain = [symbol for _, symbol, structure in space.symbolic
+             if structure not in ("posdef", "orthogonal")]
+    if not plain or index < ZERO_FROM or (index - ZERO_FROM) % ZERO_EVERY:
+        return
+    symbol = plain[(index - ZERO_FROM) // ZERO_EVERY % len(plain)]
+    drawn = values[symbol]
+    values[symbol] = sympy.ImmutableMatrix(sympy.zeros(*drawn.shape))  # type: ignore[union-attr]
+
+
 def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
     """A fresh point: the first of a stream uses special values (0, ±1, bounds), every third
     mixes special and random values, the rest are random."""
@@ -119,6 +142,7 @@ def draw_point(space: Space, rng: random.Random, index: int = 1) -> Point:
     for _, symbol, structure in space.symbolic:
         rows, cols = (int(d.xreplace(values)) for d in symbol.shape)
         values[symbol] = random_matrix(rows, cols, structure, rng)  # type: ignore[index]
+    _zero_one(space, values, index)
     functions = {slot.func: random_function(slot.variables, rng) for slot in space.functions}
     return Point(values, functions)
 

@@ -26,14 +26,16 @@ _COMPARE = re.compile(r"(real|integer)\s*(>=|<=|>|<)(.+)")
 _INTERVAL = re.compile(r"(real|integer)\s+in\s*([(\[])(.*)([)\]])")
 _DIM = r"(\d+|[A-Za-z][A-Za-z0-9_]*)"
 _MATRIX = re.compile(r"matrix\s+" + _DIM + r"\s*[xX]\s*" + _DIM
-                     + r"(?:\s+(symmetric|diagonal))?")
+                     + r"(?:\s+(symmetric|diagonal|posdef|orthogonal))?")
 _MATRIX_TIGHT = re.compile(r"matrix\s+([A-Za-z][A-Za-z0-9_]*)[xX]([A-Za-z][A-Za-z0-9_]*)"
-                           r"(?:\s+(symmetric|diagonal))?")
+                           r"(?:\s+(symmetric|diagonal|posdef|orthogonal))?")
 _SIZED = re.compile(r"(vector|function)\s+(\d+)")
 _SYMBOLIC_VECTOR = re.compile(r"vector\s+([A-Za-z][A-Za-z0-9_]*)")
 _SYMBOLIC_FUNCTION = re.compile(r"function\s+([A-Za-z][A-Za-z0-9_]*)")
 _TYPES_HINT = ("types: real, real > 0, real >= 0, real in (a, b), real in [a, b], integer, "
-               "integer >= n, complex, matrix RxC [symmetric|diagonal], vector N, function N")
+               "integer >= n, complex, matrix RxC [symmetric|diagonal], "
+               "matrix k x k [posdef|orthogonal], "
+               "vector N, function N")
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,9 @@ def _type(lines: Lines, idx: int, col: int, text: str,
                                         f"(1 to {MAX_MATRIX})")
         if structure and rows != cols:
             raise DerivationSyntaxError(where, f"a {structure} matrix must be square")
+        if structure in ("posdef", "orthogonal"):
+            raise DerivationSyntaxError(where, f"{structure} is for matrices of symbolic size",
+                                        f"e.g. `k: integer >= 1` and `A: matrix k x k {structure}`")
         return "matrix", (rows, cols, structure)
     if match := _SIZED.fullmatch(text):
         size = int(match[2])

@@ -21,6 +21,7 @@ from lemma.derive.language import (
     exprcond,
     exprfun,
     exprsym,
+    indexed,
     printing,
     sideconditions,
     syntax,
@@ -54,7 +55,6 @@ _NOT_ALLOWED = {
     ast.DictComp: "comprehensions are not allowed",
     ast.GeneratorExp: "comprehensions are not allowed",
     ast.JoinedStr: "f-strings are not allowed",
-    ast.Subscript: "indexing like x[...] is not allowed",
     ast.Compare: "comparisons are not allowed inside an expression",
     ast.BoolOp: "'and'/'or' are not allowed",
     ast.IfExp: "conditional expressions (a if c else b) are not allowed",
@@ -65,7 +65,6 @@ _NOT_ALLOWED = {
     ast.Slice: "slices are not allowed",
 }
 _HINTS = {
-    ast.Subscript: "matrices are used whole: products, .T, inv, det, trace",
     ast.Compare: "a relation (=, <=, <, >=, >) starts a calc line; hypotheses use ==",
 }
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
@@ -141,6 +140,8 @@ class ExpressionBuilder(Builder):
             return self.name(node, scope)
         if isinstance(node, ast.Call):
             return self.call(node, scope)
+        if isinstance(node, ast.Subscript):
+            return indexed.subscript(self, node, scope)
         if isinstance(node, ast.Attribute):
             if node.attr != "T":
                 attr = self.segment(node).rpartition(".")[2].strip()

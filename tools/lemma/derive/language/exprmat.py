@@ -15,7 +15,7 @@ import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.language import exprsym
+from lemma.derive.language import exprsym, indexed
 from lemma.derive.language.shapes import ShapeProblem
 
 if TYPE_CHECKING:
@@ -213,14 +213,16 @@ def _dimension(builder: Builder, node: ast.AST, what: str) -> object:
 
 
 def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
-    """inv, det, trace, eye, zeros and Matrix."""
+    """inv, det, trace, eye, zeros, ones and Matrix."""
     args = node.args
-    if name in ("eye", "zeros"):
+    if name in ("eye", "zeros", "ones"):
         if not 1 <= len(args) <= (1 if name == "eye" else 2):
             raise builder.fail(node, f"{name} takes {'1' if name == 'eye' else '1 or 2'} "
                                f"argument(s), got {len(args)}")
         dims = [_dimension(builder, arg, name) for arg in args]
         rows, cols = dims[0], dims[-1]
+        if name == "ones":  # ones(k): the all-ones k-vector; ones(k, d) a k x d matrix
+            return indexed.ones(rows, cols if len(dims) == 2 else 1)
         if any(isinstance(d, sympy.Symbol) for d in dims):
             return sympy.Identity(rows) if name == "eye" else sympy.ZeroMatrix(rows, cols)
         made = sympy.eye(rows) if name == "eye" else sympy.zeros(rows, cols)

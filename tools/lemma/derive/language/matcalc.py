@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sympy
+from sympy.printing.precedence import PRECEDENCE
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
-from sympy.printing.precedence import PRECEDENCE
 
 from lemma.derive.language import vecfun
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
@@ -189,13 +189,14 @@ def _atom_expr(atom: tuple) -> MatrixExpr:
     return sympy.Inverse(sympy.MatAdd(*terms) if len(terms) > 1 else terms[0])
 
 
-def ring_zero(expr: object, symmetric: Iterable[object] = ()) -> sympy.Expr:
+def ring_zero(expr: object, symmetric: Iterable[object] = (),
+              orthogonal: Iterable[object] = ()) -> sympy.Expr:
     """0 when `expr` vanishes in the ring, else `expr` unchanged (a ladder rung)."""
     if not involves(expr):
         return expr  # type: ignore[return-value]
     try:
         plain = expanded(expr, tuple(symmetric))
-        zero = Ring(symmetric).is_zero(plain, lambda e: sympy.cancel(sympy.expand(e)))
+        zero = Ring(symmetric, orthogonal).is_zero(plain, lambda e: sympy.cancel(sympy.expand(e)))
     except Unsupported:
         return expr  # type: ignore[return-value]
     return sympy.Integer(0) if zero else expr  # type: ignore[return-value]

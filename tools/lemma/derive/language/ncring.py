@@ -26,8 +26,10 @@ class Unsupported(Exception):
 class Ring:
     """The normaliser, knowing which matrix symbols are symmetric."""
 
-    def __init__(self, symmetric: Iterable[object] = ()) -> None:
+    def __init__(self, symmetric: Iterable[object] = (), orthogonal: Iterable[object] = ()
+                 ) -> None:
         self.symmetric = frozenset(symmetric)
+        self.orthogonal = frozenset(orthogonal)  # Q.T*Q = Q*Q.T = I, inv(Q) = Q.T
         self.scalars: dict[str, sympy.Symbol] = {}
 
     # -- polynomials ------------------------------------------------------------------------
@@ -82,11 +84,20 @@ class Ring:
         return _clean(out)
 
     def _reduce(self, word: Word) -> tuple[Word, sympy.Expr]:
-        """Cancel `inv(P)` against an adjacent P (P a single word), until nothing changes."""
+        """Cancel `inv(P)` against an adjacent P (P a single word), and an orthogonal Q against
+        an adjacent Q.T, until nothing changes."""
         factor = sympy.Integer(1)
         changed = True
         while changed:
             changed = False
+            for i in range(len(word) - 1):
+                a, b = word[i], word[i + 1]
+                if (a[0] == b[0] == "sym" and a[1] == b[1] and a[1] in self.orthogonal
+                        and a[2] != b[2]):
+                    word, changed = word[:i] + word[i + 2:], True
+                    break
+            if changed:
+                continue
             for i, atom in enumerate(word):
                 if atom[0] != "inv" or len(atom[1]) != 1:
                     continue
@@ -114,6 +125,8 @@ class Ring:
             (word, coeff), = p.items()
             if word == ():
                 return {(): 1 / coeff}
+            if len(word) == 1 and word[0][0] == "sym" and word[0][1] in self.orthogonal:
+                return {(("sym", word[0][1], not word[0][2]),): 1 / coeff}
             inner = self._inverse_atom({word: sympy.Integer(1)})
             return {(inner,): 1 / coeff}
         if not p:
@@ -188,4 +201,3 @@ def involves(expr: object) -> bool:
         return True
     return isinstance(expr, sympy.Basic) and any(
         isinstance(n, sympy.MatrixSymbol) for n in sympy.preorder_traversal(expr))
-

@@ -20,6 +20,21 @@ class _Printer(StrPrinter):
             args.append(f'"{direction}"')
         return f"Limit({', '.join(args)})"
 
+    def _print_MatrixElement(self, expr: sympy.Basic) -> str:
+        """An entry counted from 1, as written: x[i] of a vector, A[i, j] of a matrix."""
+        parent, i, j = expr.args
+        rows, cols = parent.shape
+        if cols == 1:
+            index = [i + 1]
+        elif rows == 1:
+            index = [j + 1]
+        else:
+            index = [i + 1, j + 1]
+        name = self._print(parent)
+        if not isinstance(parent, sympy.MatrixSymbol):
+            name = f"({name})"
+        return f"{name}[{', '.join(self._print(n) for n in index)}]"
+
     def _print_ComplexInfinity(self, expr: sympy.Basic) -> str:
         return "undefined"
 

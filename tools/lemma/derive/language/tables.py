@@ -60,7 +60,7 @@ SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
 BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
 BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
 MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
-                              "norm", "kron", "vec"})
+                              "norm", "kron", "vec", "ones"})
 SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(ABBREVIATIONS)
 FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
 RESERVED = frozenset(CONSTANTS)

@@ -85,6 +85,9 @@ def _tex(node: ast.AST, parent: int = 0) -> str:
         return _wrap(_tex(node.left, level) + sign + right, level, parent)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _call(node.func.id, node.args)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] -> x_{i}
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return f"{_tex(node.value, 5)}_{{{', '.join(_tex(p) for p in parts)}}}"
     if isinstance(node, ast.List):  # a matrix value as the checker prints it: [[1, 0], [0, 1]]
         return _matrix(node)
     if isinstance(node, ast.Tuple):
@@ -164,6 +167,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return f"{0 if name == 'zeros' else 1}_{{{_tex(args[0])} \\times {_tex(args[1])}}}"
     if name == "eye" and len(args) == 1:
         return f"I_{{{inner}}}"
+    if name == "ones" and len(args) == 1:  # the all-ones vector
+        return rf"\mathbf{{1}}_{{{inner}}}"
     if name == "sqrt" and len(args) == 1:
         return rf"\sqrt{{{inner}}}"
     if name == "Heaviside" and len(args) == 1:

@@ -14,6 +14,7 @@ import sympy
 from lemma.derive.language.block import Binder, Condition, Domain
 from lemma.derive.language.functions import unfold
 from lemma.derive.proof import cases
+from lemma.derive.proof.sums import signed_sums
 
 
 def discharged(condition: Condition, nonzero: Iterable[sympy.Expr],
@@ -209,6 +210,7 @@ def _unfold(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _proves(kind: str, expr: sympy.Expr, known: tuple[sympy.Expr, ...]) -> bool:
+    expr = signed_sums(expr)  # Sum(exp(z[j]), (j, 1, k)) > 0: entries real, the range nonempty
     # a Piecewise branch's condition holds where it is taken
     if cases.splittable(expr) and cases.all_cases(expr, lambda c: _proves(kind, c, known)):
         return True

@@ -5,6 +5,7 @@ sign arguments that prove an inequality, each run by the checker in a killable w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Protocol
 
 import sympy
@@ -13,6 +14,7 @@ from lemma.derive.language import printing
 from lemma.derive.language.block import Condition, Domain
 from lemma.derive.proof import cases
 from lemma.derive.proof.conditions import discharged
+from lemma.derive.proof.posdef import orthogonal_matrices, posdef_matrices, signed_forms
 
 RESIDUAL_CHARS = 300
 
@@ -102,11 +104,14 @@ def sign_from_declarations(margin: sympy.Expr, strict: bool, known: Declared) ->
     """The margin of an inequality link is a condition like any other: prove it from the
     domains, `!= 0` hypotheses and inequality hypotheses."""
     kind = "positive" if strict else "nonnegative"
-    return discharged(Condition(kind, done(margin), ""), known.conditions, known.scalars,
+    margin = signed_forms(done(margin), posdef_matrices(known))
+    return discharged(Condition(kind, margin, ""), known.conditions, known.scalars,
                       known.inequalities)
 
 
 def discharge_all(conditions: tuple[Condition, ...], known: Declared) -> list[bool]:
     """For each side condition: do the declarations imply it?"""
-    return [discharged(c, known.conditions, known.scalars, known.inequalities)
+    posdef, orthogonal = posdef_matrices(known), orthogonal_matrices(known)
+    return [discharged(replace(c, expr=signed_forms(c.expr, posdef, orthogonal)), known.conditions,
+                       known.scalars, known.inequalities)
             for c in conditions]

@@ -15,6 +15,7 @@ import time
 
 from sympy import Basic, Integral, Limit, Product, Sum
 from sympy.matrices.expressions import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
@@ -24,6 +25,8 @@ from lemma.derive.language.matcalc import ring_zero
 from lemma.derive.language.ncring import involves
 from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
+from lemma.derive.proof.betaintegral import euler_beta
+from lemma.derive.proof.indexform import index_zero
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
@@ -232,9 +235,15 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
     else:
         if involves(margin):
             ring = workers.run(ring_zero, margin, claim.space.symmetric,
-                               timeout=clock.share(0.2))
+                               claim.space.orthogonal, timeout=clock.share(0.2))
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
+        if not proof and isinstance(margin, Basic) and margin.has(MatrixElement):
+            index = workers.run(index_zero, margin, timeout=clock.share(0.2))
+            if index.ok and index.value:
+                proof = "index normal form"
+        if not proof and _has_closed_forms(margin):
+            proof = _by_euler_beta(margin, claim.space, clock)
         if not proof:
             proof, residual_text = _try_ladder(margin, clock, slow, cheap=True,
                                                budget=CHEAP_SHARE * time_box)
@@ -263,6 +272,17 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
         budget = HEAVY_SHARE_WHEN_VERIFIED * time_box if exact_only else clock.left()
         proof, residual_text = _try_ladder(margin, clock, slow, cheap=False, budget=budget)
     return conclude(result, claim, proof, tally, residual_text, time_box, combo)
+
+
+def _by_euler_beta(margin: object, space: Space, clock: _Clock) -> str:
+    """'Euler's Beta integral, then <rung>' when writing the Beta-type integrals as beta values
+    (betaintegral.py, under conditions the declarations imply) lets a cheap rung close the
+    margin; '' otherwise."""
+    out = workers.run(euler_beta, margin, space, timeout=clock.share(0.1))
+    if not out.ok or out.value == margin:
+        return ""
+    name, _ = _try_ladder(out.value, clock, set(), cheap=True, budget=clock.share(0.2))
+    return f"Euler's Beta integral, then {name}" if name else ""
 
 
 def _has_closed_forms(expr: object) -> bool:
