@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sympy
-from sympy.printing.precedence import PRECEDENCE
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
+from sympy.printing.precedence import PRECEDENCE
 
 from lemma.derive.language import vecfun
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
