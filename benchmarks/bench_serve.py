@@ -22,20 +22,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench_site import CONFIGS  # a sibling script: benchmarks/ is first on sys.path
+
 from lemma.synth import write_synthetic_vault
 
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
-CONFIG = """site_name: Bench
-docs_dir: notes
-site_dir: site
-theme:
-  name: material
-  font: false
-  features: [navigation.prune, navigation.instant]
-plugins:
-  - search
-  - lemma
-"""
+CONFIG = CONFIGS["lemma"]  # the same project as the site benchmark's lemma build
 POLL = 0.02  # seconds between two requests for the page
 
 

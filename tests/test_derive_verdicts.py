@@ -98,8 +98,14 @@ W = "given:\n  k, d: integer >= 1\n  W: matrix k x d\n"
     (W + "calc:\n  trace(eye(k))**2\n  <= 20*trace(eye(k)) + 100",
      W + "calc:\n  trace(eye(k))**2\n  >= trace(eye(k))"),
     (W + "calc:\n  det(2*eye(k))\n  <= 10**6", W + "calc:\n  det(2*eye(k))\n  = 2**k"),
+    # the matrix terms cancel: what is left is a claim about k alone, drawn large
+    (W + "calc:\n  trace(W.T*W) + k**2\n  <= trace(W.T*W) + 20*k",
+     W + "calc:\n  trace(W.T*W) + k**2\n  <= trace(W.T*W) + k**3"),
+    (W + "calc:\n  trace(W.T*W) + (k - 1)*(k - 2)*(k - 3)*(k - 4)\n  = trace(W.T*W)",
+     W + "calc:\n  trace(W.T*W) + (k - 1)*k\n  = trace(W.T*W) + k**2 - k"),
 ], ids=["scalar-claim-about-a-dimension", "sum-up-to-a-dimension",
-        "trace-of-an-identity-of-symbolic-size", "determinant-of-a-scaled-identity"])
+        "trace-of-an-identity-of-symbolic-size", "determinant-of-a-scaled-identity",
+        "matrix-terms-cancel-inequality", "matrix-terms-cancel-equality"])
 def test_a_dimension_is_drawn_like_any_integer_where_no_matrix_needs_it(invalid: str,
                                                                           valid: str) -> None:
     bad = verdict(invalid)

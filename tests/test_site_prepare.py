@@ -4,24 +4,13 @@ where, the generated pages, assets and site-wide files, written deterministicall
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from lemma.cli import main
+from tests.test_cli_init import run  # the CLI run in a folder, as a user runs it
 from tests.test_site_publish_vault import VAULT, YML, build_vault_site
-
-
-def run(args: list[str], cwd: Path):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args)
-    finally:
-        os.chdir(old)
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -128,12 +128,18 @@ def folder_groups(graph: Any) -> dict[str, Any]:
 _folders: dict[str, Any] = {}
 
 
+def _once_per_ranks(cache: dict[str, Any], graph: Any, compute: Any) -> Any:
+    """`compute(ranks)` kept in `cache` until the graph's PageRank result changes (every page
+    of a build reads the same one)."""
+    ranks = graph.pagerank()
+    if cache.get("ranks") is not ranks:
+        cache.update(ranks=ranks, value=compute(ranks))
+    return cache["value"]
+
+
 def cached_folders(graph: Any) -> dict[str, Any]:
     """`folder_groups`, once per PageRank result like `node_sizes` (every local graph reads it)."""
-    ranks = graph.pagerank()
-    if _folders.get("ranks") is not ranks:
-        _folders.update(ranks=ranks, groups=folder_groups(graph))
-    return _folders["groups"]
+    return _once_per_ranks(_folders, graph, lambda _ranks: folder_groups(graph))
 
 
 def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
@@ -151,10 +157,7 @@ _sizes: dict[str, Any] = {}
 
 def node_sizes(graph: Any) -> dict[str, int]:
     """`size_classes` of the graph's PageRank, once per PageRank result (not once per page)."""
-    ranks = graph.pagerank()
-    if _sizes.get("ranks") is not ranks:
-        _sizes.update(ranks=ranks, sizes=size_classes(ranks))
-    return _sizes["sizes"]
+    return _once_per_ranks(_sizes, graph, size_classes)
 
 
 def size_classes(ranks: Mapping[str, float]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import sympy
 from sympy.matrices.expressions import MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lemma.derive.evidence.draw import (
     draw_scalar,
@@ -183,7 +184,7 @@ def for_claim(claim: Claim) -> Claim:
     """The claim over the space its link needs: a dimension that sizes no matrix of the link
     is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
     and matrices of symbolic size the link does not use are not built."""
-    claim = _sizes_as_numbers(claim)
+    claim = _sizes_as_numbers(_matrices_cancelled(claim))
     space = claim.space
     exprs = [claim.left, claim.right, *(c.expr for c in claim.conditions), *claim.guards,
              *space.conditions, *(margin for margin, _ in space.inequalities)]
@@ -199,6 +200,36 @@ def for_claim(claim: Claim) -> Claim:
     if (symbolic, dimensions) == (space.symbolic, space.dimensions):
         return claim
     return replace(claim, space=replace(space, symbolic=symbolic, dimensions=dimensions))
+
+
+def _matrices_cancelled(claim: Claim) -> Claim:
+    """A scalar claim whose matrix terms cancel (`trace(A.T*A) + k**2 <= trace(A.T*A) + 20*k`)
+    as the scalar claim left over (`k**2 - 20*k <= 0`): every trace, determinant or entry of a
+    matrix stands for an independent unknown, so when none is left in lhs - rhs the two claims
+    are equivalent, and the dimension is then drawn like any integer (large values too)."""
+    sides = (claim.left, claim.right)
+    if not all(isinstance(s, sympy.Expr) and not isinstance(s, sympy.MatrixBase | MatrixExpr)
+               for s in sides) or not any(s.has(sympy.MatrixSymbol) for s in sides):
+        return claim
+    unknowns: dict[object, sympy.Dummy] = {}
+
+    def unknown(node: sympy.Basic) -> sympy.Dummy:
+        return unknowns.setdefault(node, sympy.Dummy())
+
+    def is_matrix_scalar(node: sympy.Basic) -> bool:
+        return (isinstance(node, sympy.Trace | sympy.Determinant | MatrixElement)
+                and node.has(sympy.MatrixSymbol))
+
+    try:
+        left, right = (s.replace(is_matrix_scalar, unknown) for s in sides)
+        if any(a.has(sympy.MatrixSymbol) for a in (left, right)):
+            return claim  # a matrix inside something else: not a plain scalar term
+        rest = sympy.expand(left - right)
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        return claim
+    if rest.has(*unknowns.values()) or rest.is_zero:
+        return claim
+    return replace(claim, left=rest, right=sympy.Integer(0))  # the values shown: rest and 0
 
 
 def _sizes_as_numbers(claim: Claim) -> Claim:
