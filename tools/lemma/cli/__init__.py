@@ -162,13 +162,11 @@ class Project:
 def load_mkdocs_yaml(path: Path) -> object:
     """mkdocs.yml as MkDocs reads it (`INHERIT:` merged, `!ENV` resolved) but running no code:
     a `!!python/` tag is ignored with a warning on stderr (see `cli.config_yaml`)."""
-    from mkdocs.exceptions import MkDocsException
-
-    from .config_yaml import load_config_yaml
+    from .config_yaml import ConfigFileError, load_config_yaml
 
     try:
         data, warnings = load_config_yaml(path)
-    except MkDocsException as error:  # e.g. an INHERIT file that does not exist
+    except ConfigFileError as error:  # e.g. an INHERIT file that does not exist
         raise LemmaError(f"{path}: {error}", exit_code=2) from None
     for warning in dict.fromkeys(warnings):
         click.echo(printable(warning, newlines=False), err=True)

@@ -10,6 +10,7 @@ of pymdown-extensions, with plain arguments; any other `!!python/` tag is ignore
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ PYTHON_TAG = "tag:yaml.org,2002:python/"
 def load_config_yaml(path: Path) -> tuple[Any, list[str]]:
     """The parsed file (INHERIT merged, !ENV resolved) and a warning per tag that was ignored."""
     import yaml
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+    import yaml_env_tag
 
     warnings: list[str] = []
 
@@ -50,10 +51,49 @@ def load_config_yaml(path: Path) -> tuple[Any, list[str]]:
         return loader.construct_mapping(node)  # type: ignore[arg-type]
 
     SafeConfigLoader.add_multi_constructor(PYTHON_TAG, python_tag)
+    SafeConfigLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)  # as MkDocs does
     SafeConfigLoader.add_multi_constructor("!", other_tag)  # e.g. !relative: a plain value
-    loader = get_yaml_loader(loader=SafeConfigLoader)
-    with open(path, "rb") as file:
-        return yaml_load(file, loader), warnings
+    return _load_inheriting(Path(path), SafeConfigLoader, ()), warnings
+
+
+class ConfigFileError(Exception):
+    """mkdocs.yml (or a file it inherits) cannot be read: one line saying which and why."""
+
+
+def _load_inheriting(path: Path, loader: Any, seen: tuple[Path, ...]) -> Any:
+    """The file, with `INHERIT:` merged under it as MkDocs merges it (mappings deeply, every
+    other value replaced by the child's); MkDocs' own loader is not imported (it costs the CLI
+    ~45 ms of start-up for what these lines do)."""
+    import yaml
+
+    try:
+        with open(path, "rb") as file:
+            data = yaml.load(file, Loader=loader)
+    except yaml.YAMLError as error:
+        raise ConfigFileError(f"the YAML cannot be read: {error}") from None
+    except OSError as error:
+        raise ConfigFileError(f"{path}: {error.strerror}") from None
+    if not isinstance(data, dict) or "INHERIT" not in data:
+        return {} if data is None else data
+    relative = str(data.pop("INHERIT"))
+    parent_path = Path(os.path.normpath(path.parent / relative))
+    if parent_path.resolve() in seen:
+        raise ConfigFileError(f"INHERIT goes round in a circle at '{parent_path}'")
+    if not parent_path.is_file():
+        raise ConfigFileError(f"Inherited config file '{relative}' does not exist at "
+                              f"'{parent_path}'.")
+    return _merged(_load_inheriting(parent_path, loader, (*seen, path.resolve())), data)
+
+
+def _merged(parent: Any, child: dict[str, Any]) -> Any:
+    """`child` over `parent`: mappings merged key by key, anything else taken from `child`."""
+    if not isinstance(parent, dict):
+        return child
+    out = dict(parent)
+    for key, value in child.items():
+        out[key] = (_merged(out[key], value) if isinstance(value, dict)
+                    and isinstance(out.get(key), dict) else value)
+    return out
 
 
 _MISSING = object()
