@@ -304,11 +304,19 @@ class VaultIndex:
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
                now: int) -> tuple[Refresh, Callable[[], None]]:
         from ..vault import Vault
+        from .bulk import can_stream as bulk_build
         from .parse import parse_batches
         from .stored import StoredVault
 
         report = Refresh(listing)
         first = self._empty()
+        if first and not removed and bulk_build(len(changed), self.jobs):
+            from .bulk import build
+
+            report.parsed = build(self._db, self.root, listing, sorted(changed), self.slugify,
+                                  self.max_bytes, now, self.jobs)
+            report.resolved = set(report.parsed)
+            return report, lambda: None
         stored = None if first else StoredVault(self.db, self.root, self.slugify,
                                                 self.max_bytes)
         if stored is not None:

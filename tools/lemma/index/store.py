@@ -385,10 +385,15 @@ def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
     found = []
     for note in notes:
         row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
-        text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
-        found.append((row[0], *(index_text(_unmarked(x)) for x in text), folded_words(*text)))
+        found.append((row[0], *search_columns(note)))
     db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
                    "VALUES (?, ?, ?, ?, ?, ?)", found)
+
+
+def search_columns(note: Note) -> tuple[str, ...]:
+    """A note's columns in the `search` table: title, aliases, tags, body, folded words."""
+    text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
+    return (*(index_text(_unmarked(x)) for x in text), folded_words(*text))
 
 
 def _unmarked(text: str) -> str:
@@ -407,11 +412,13 @@ def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
 
 def write_links(db: sqlite3.Connection,
                 resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]],
-                columns: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+                columns: dict[str, list[tuple[Any, ...]]] | None = None,
+                fresh: bool = False) -> None:
     """Replace the resolved links of these notes (and their `broken` flags).
 
     `columns` has the resolution-free columns of notes parsed just now (`NoteRows.links`);
-    other notes' are made here.
+    other notes' are made here. `fresh`: the notes have no links stored yet and are not
+    flagged broken (a first build), so only the broken ones are flagged.
     """
     rows, flags = [], []
     columns = columns or {}
@@ -421,6 +428,8 @@ def write_links(db: sqlite3.Connection,
         rows += [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
                  for f, r in zip(fixed, links, strict=True)]
         flags.append((int(any(r.status != "ok" for r in links)), source))
-    db.executemany("DELETE FROM links WHERE source = ?", [(s,) for _, s in flags])
+    if not fresh:
+        db.executemany("DELETE FROM links WHERE source = ?", [(s,) for _, s in flags])
     db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("UPDATE notes SET broken = ? WHERE path = ?", flags)
+    db.executemany("UPDATE notes SET broken = ? WHERE path = ?",
+                   [f for f in flags if f[0]] if fresh else flags)
