@@ -71,6 +71,12 @@ def component_count(note_graph: nx.DiGraph) -> int:
     return nx.number_weakly_connected_components(note_graph)
 
 
+def significant(rank: float) -> float:
+    """A PageRank to six significant digits: at 100k notes ranks are ~1e-5, which six decimal
+    places would cut to one digit."""
+    return float(f"{rank:.6g}")
+
+
 def pagerank(note_graph: nx.DiGraph) -> dict[str, float]:
     """PageRank of the note-only graph, links weighted by how often they are written."""
     if note_graph.number_of_nodes() == 0:

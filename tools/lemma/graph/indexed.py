@@ -114,5 +114,5 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
         "missing_headings": statuses["missing-heading"],
         "orphans": len(known - linked),
         "components": algo.component_count(note_graph),
-        "top": [{"note": p, "title": titles[p], "pagerank": round(r, 6)} for p, r in best],
+        "top": [{"note": p, "title": titles[p], "pagerank": algo.significant(r)} for p, r in best],
     }

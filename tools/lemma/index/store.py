@@ -71,8 +71,12 @@ CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, folded,
     tokenize='unicode61 remove_diacritics 2');
 """
 #: Indexes kept apart so a first build can create them after its bulk insert.
+#: What `lemma list` reads of every note, so that it is read without the rows' note pickles
+#: (which come first in a row: 1 s at 100k notes, against 0.1 s from this index).
+_LISTED = ("notes(path, kind, title, aliases, tags, date, mtime_ns, broken) "
+           "WHERE note IS NOT NULL")
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
-                     "links_target": "links(target)"}
+                     "links_target": "links(target)", "notes_listed": _LISTED}
 
 _ALLOWED = {
     "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
