@@ -11,14 +11,23 @@ become what YAML makes of them; a type this reader does not build sends the whol
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-_RESOLVE = Resolver().resolve
+_RESOLVER = Resolver()
 _IMPLICIT = (True, False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(text: str) -> str:
+    """PyYAML's type for a plain scalar (keys, names and tags repeat from note to note)."""
+    return _RESOLVER.resolve(ScalarNode, text, _IMPLICIT)
+
+
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -52,7 +61,7 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
         if not line.strip(" "):
             continue
         match = _LINE.fullmatch(line)
-        if match is None or _RESOLVE(ScalarNode, match[1], _IMPLICIT) != _STR:
+        if match is None or _tag(match[1]) != _STR:
             return None
         value = _value(match[2])
         if value is _NO:
@@ -103,7 +112,7 @@ def _flow_list(text: str) -> Any:
 
 def _scalar(text: str) -> Any:
     """A plain scalar as PyYAML's resolver types it (_NO for types built only by YAML)."""
-    tag = _RESOLVE(ScalarNode, text, _IMPLICIT)
+    tag = _tag(text)
     if tag == _STR:
         return text
     if tag == _INT and _INT_TEXT.fullmatch(text):
