@@ -77,6 +77,22 @@ def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: st
         assert_same_vault(streamed.vault(), fresh)
 
 
+def test_one_job_streams_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    monkeypatch.setattr(bulk, "STREAM_MIN", 1)
+    monkeypatch.setattr(bulk, "CHUNK", 40)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)  # (pytest may hold threads)
+    with VaultIndex(root, file=tmp_path / "one.sqlite", jobs=1) as one, \
+            VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
+        assert one.refresh().vault is None  # streamed: no vault held
+        monkeypatch.setattr(bulk, "STREAM_MIN", 10**9)
+        assert memory.refresh().vault is not None
+        assert index_tables(one.db) == index_tables(memory.db)
+
+
 def test_a_small_first_build_keeps_its_vault_for_the_caller(tmp_path: Path) -> None:
     root = _vault(tmp_path)
     with VaultIndex(root, file=tmp_path / "index.sqlite") as index:

@@ -39,8 +39,9 @@ Shipped = tuple[store.NoteRows, tuple[str, ...] | None, Note | None]
 
 
 def can_stream(count: int, jobs: int | None) -> bool:
-    """Whether a first build of `count` notes streams (workers need fork and no threads)."""
-    return count >= STREAM_MIN and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a first build of `count` notes streams: a big one, in a process without threads
+    (a language server's first load wants its vault back at once; forking needs no threads)."""
+    return count >= STREAM_MIN and threading.active_count() == 1
 
 
 def light(note: Note) -> Note:
@@ -74,7 +75,11 @@ def _work(bounds: tuple[int, int]) -> bytes:
 def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int, now: int,
             jobs: int) -> Iterator[list[Shipped]]:
     """The shipped notes in path order, chunk by chunk, parsed by `jobs` forked workers (a
-    chunk whose worker died is parsed here)."""
+    chunk whose worker died is parsed here), or here with one job."""
+    if jobs < 2 or not hasattr(os, "fork"):
+        for lo in range(0, len(paths), CHUNK):
+            yield [_ship(root, p, slugify, max_bytes, now) for p in paths[lo:lo + CHUNK]]
+        return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -119,7 +124,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
           max_bytes: int, now: int, jobs: int | None) -> list[str]:
     """Write every table of a first build of `paths` (inside the caller's transaction); the
     paths parsed, in order."""
-    jobs = max(2, jobs or os.cpu_count() or 2)
+    jobs = jobs or os.cpu_count() or 1
     notes: dict[str, Note] = {}
     columns: dict[str, list[tuple[Any, ...]]] = {}
     store.drop_secondary_indexes(db)
