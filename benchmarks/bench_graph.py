@@ -22,8 +22,10 @@ RSS (`os.wait4`: its worker processes' CPU summed, their peak RSS the largest of
 The files are in the OS page cache: warm-page-cache figures. A failing command prints its exit code
 and error line in its cell. A cold load hands back the vault as soon as it is parsed and resolved;
 the index is finished by a background thread, joined when the index is closed: both times are
-printed. Targets (issue 14, 2 cores): cold load 10k ≤ 1.5 s; warm `graph stats`
-≤ 2× the bare script; warm backlinks, list, completion and search ≤ 150 ms at 10k; 100k works.
+printed. From 20,000 notes a first build is streamed into the index instead (`index/bulk.py`: peak
+memory bounded) and the command then reads the index. Targets (issue 14, 2 cores): cold load
+10k ≤ 1.5 s; warm `graph stats` ≤ 2× the bare script; warm backlinks, list, completion and
+search ≤ 150 ms at 10k; 100k works.
 """
 
 from __future__ import annotations
