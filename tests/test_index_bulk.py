@@ -99,3 +99,30 @@ def test_a_small_first_build_keeps_its_vault_for_the_caller(tmp_path: Path) -> N
         report = index.refresh()
         assert report.vault is not None
         assert_same_vault(report.vault, load_vault(root), graph=False)
+
+
+def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """COMMIT leaves the WAL to a thread: once it is done, the index file alone (no WAL) holds
+    the whole build."""
+    import shutil
+    import sqlite3
+
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    monkeypatch.setattr(bulk, "STREAM_MIN", 1)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index:
+        assert index.refresh().vault is None
+        assert index._checkpoint is not None
+        index._checkpoint.finish()
+        shutil.copy(tmp_path / "index.sqlite", tmp_path / "alone.sqlite")  # without its WAL
+        alone = sqlite3.connect(tmp_path / "alone.sqlite")
+        try:
+            notes = alone.execute("SELECT count(*) FROM notes").fetchone()[0]
+        finally:
+            alone.close()
+        assert notes == sum(1 for _ in root.rglob("*.md"))
+        assert index.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert not (tmp_path / "index.sqlite-wal").exists()  # the last connection removed it

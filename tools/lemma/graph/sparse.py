@@ -32,11 +32,9 @@ def _matrix(count: int, edges: Sequence[tuple[int, int, int]]) -> Any:
     import numpy as np
     import scipy as sp
 
-    rows = np.fromiter((u for u, _, _ in edges), dtype=np.int64, count=len(edges))
-    cols = np.fromiter((v for _, v, _ in edges), dtype=np.int64, count=len(edges))
-    data = np.fromiter((w for _, _, w in edges), dtype=float, count=len(edges))
-    return sp.sparse.coo_array((data, (rows, cols)), shape=(count, count),
-                               dtype=float).asformat("csr")
+    table = np.array(edges, dtype=np.int64).reshape(-1, 3)  # one pass over the tuples
+    return sp.sparse.coo_array((table[:, 2].astype(float), (table[:, 0], table[:, 1])),
+                               shape=(count, count), dtype=float).asformat("csr")
 
 
 def pagerank(count: int, edges: Sequence[tuple[int, int, int]]) -> list[float]:
