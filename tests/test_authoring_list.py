@@ -101,3 +101,17 @@ def test_completion_of_a_missing_folder_offers_nothing(tmp_path: Path) -> None:
     group.params = {"notes": tmp_path / "nope"}
     ctx = click.Context(mv, parent=group, info_name="mv")
     assert complete_note(ctx, mv.params[0], "") == []
+
+
+def test_list_without_filters_reads_only_what_it_prints(root: Path) -> None:
+    """`list [--kind K]` as text takes a shorter way through the index: it prints what the
+    filtering way prints (here made to run by a --since every note passes), unreadable notes
+    left out by both."""
+    write_files(root, {"takes/bad.md": b"\xff\xfe not UTF-8"})
+    for kind in ((), ("--kind", "take")):
+        plain = CliRunner().invoke(main, ["--notes", str(root), "list", *kind])
+        filtered = CliRunner().invoke(main, ["--notes", str(root), "list", *kind,
+                                             "--since", "1971-01-01"])
+        assert plain.exit_code == filtered.exit_code == 0
+        assert plain.output == filtered.output
+        assert "takes/t.md" in plain.output and "bad.md" not in plain.output

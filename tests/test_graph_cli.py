@@ -153,3 +153,14 @@ def test_export_to_an_unwritable_place_is_one_clear_error(run, tmp_path: Path):
     assert result.exit_code == 2
     assert result.output.startswith(f"error: cannot write {blocker / 'graph.json'}: ")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("rank", "text"), [
+    (0.25, "0.2500"), (0.001, "0.0010"), (0.000312, "3.12e-04"), (3.1234e-05, "3.12e-05")],
+    ids=["large", "at the switch", "10k notes", "100k notes"])
+def test_small_pageranks_keep_their_digits(rank: float, text: str) -> None:
+    from lemma.cli.graph import _rank
+    from lemma.graph.algo import significant
+
+    assert _rank(rank) == text
+    assert significant(rank) == rank and significant(1 / 3 * 1e-5) == 3.33333e-06

@@ -61,6 +61,10 @@ class Regions:
         return i >= 0 and offset < self.spans[i][1]
 
 
+#: The code regions of a text that has none.
+_NO_CODE = Regions([])
+
+
 def may_have_code(text: str) -> bool:
     """A cheap test: False means `code_regions(text)` is surely empty."""
     return ("`" in text or "~~~" in text or "<!--" in text or "$" in text or "%%" in text
@@ -214,7 +218,8 @@ def scan_markdown(text: str, path: str = "", first_line: int = 1,
 
     `slugify` is the site's configured toc slugify (None: Python-Markdown's default rule).
     """
-    skip = code_regions(text) if may_have_code(text) else None
+    # no code: an empty set of regions (None would make `tag_spans` and `block_id_spans` look again)
+    skip = code_regions(text) if may_have_code(text) else _NO_CODE
     lines = LineIndex(text, first_line)
     return Scan(
         tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text or "@" in text)

@@ -47,7 +47,11 @@ class SafeStream:
         if not isinstance(text, str):
             raise TypeError("write() argument must be str")
         try:
-            self._stream.write(_BOLD.sub(lambda m: printable(m.group(1)) + m.group(2), text))
+            if "\x1b" not in text:  # no bold to keep: one pass (the lazy pattern is slow)
+                self._stream.write(printable(text))
+            else:
+                self._stream.write(_BOLD.sub(lambda m: printable(m.group(1)) + m.group(2),
+                                             text))
         except OSError as error:
             raise OutputError(error.errno, error.strerror) from None
         return len(text)

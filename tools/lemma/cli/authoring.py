@@ -275,9 +275,12 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
         except ValueError:
             raise LemmaError(f"--since '{since}' is not a date written YYYY-MM-DD",
                              exit_code=2) from None
+    if fmt == "text" and cites is None and not (tag or start or orphans or broken):
+        _list_plainly(project, kind)
+        return
     with project.index() as index:
         index.refresh()
-        rows = select_notes(note_rows(index.db, links=orphans),
+        rows = select_notes(note_rows(index.db, links=orphans, kind=kind),
                             NoteFilter(kind, tag, start, orphans, broken))
         if cites is not None:
             rows = _citing_rows(project, index.db, rows, cites.removeprefix("@"))
@@ -287,3 +290,15 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
     width = max((len(row.path) for row in rows), default=0)
     if rows:
         click.echo("\n".join(f"{row.path:<{width}}  {row.kind:<7}  {row.title}" for row in rows))
+
+
+def _list_plainly(project: Project, kind: str | None) -> None:
+    """`lemma list [--kind K]` as text: path, kind and title read straight from the index."""
+    from ..index.queries import listed
+
+    with project.index() as index:
+        index.refresh()
+        rows = listed(index.db, kind)
+    width = max((len(path) for path, _, _ in rows), default=0)
+    if rows:  # color=True: nothing here is styled, so click need not look for styles to strip
+        click.echo("\n".join(f"{p:<{width}}  {k:<7}  {t}" for p, k, t in rows), color=True)

@@ -70,6 +70,12 @@ def _plural(n: int, word: str, plural: str = "") -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
+def _rank(rank: float) -> str:
+    """A PageRank as text: four decimals, or three significant digits below 0.001 (ranks are
+    ~1e-5 at 100k notes, which four decimals print as 0.0000)."""
+    return f"{rank:.4f}" if rank >= 0.001 else f"{rank:.2e}"
+
+
 def _short(title: str, limit: int = 50) -> str:
     """A title cut to `limit` characters so table columns stay readable."""
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
@@ -112,7 +118,7 @@ def stats(project: Project, fmt: str, top: int) -> None:
             click.echo(line)
         if data["top"]:
             click.echo("\nTop notes by PageRank")
-            ranked = [(f"{i}.", f"{t['pagerank']:.4f}", _short(t["title"]), t["note"])
+            ranked = [(f"{i}.", _rank(t["pagerank"]), _short(t["title"]), t["note"])
                       for i, t in enumerate(data["top"], 1)]
             for line in _table(ranked, right=(0,)):
                 click.echo("  " + line)
@@ -258,15 +264,17 @@ def hubs(project: Project, limit: int, fmt: str) -> None:
 
     Notes linking in, notes linked out, and PageRank.
     """
+    from ..graph.algo import significant
+
     with _load(project) as (_, cg):
         ranks = cg.pagerank()
         found = cg.hubs(limit)
         if fmt == "json":
             _echo_json([{"note": p, "title": cg.title(p), "in": i, "out": o,
-                         "pagerank": round(ranks[p], 6)} for p, i, o in found])
+                         "pagerank": significant(ranks[p])} for p, i, o in found])
             return
         rows = [("in", "out", "pagerank", "title", "path")]
-        rows += [(i, o, f"{ranks[p]:.4f}", _short(cg.title(p)), p) for p, i, o in found]
+        rows += [(i, o, _rank(ranks[p]), _short(cg.title(p)), p) for p, i, o in found]
         for line in _table(rows, right=(0, 1, 2)):
             click.echo(line)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from .sparse import significant  # noqa: F401 - where the graph commands look for it
+
 
 def note_adjacency(graph: nx.DiGraph) -> dict[str, set[str]]:
     """Undirected neighbour sets of the note nodes, ignoring attachments and self-links."""

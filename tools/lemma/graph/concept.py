@@ -293,7 +293,8 @@ class ConceptGraph:
             "missing_headings": statuses["missing-heading"],
             "orphans": len(self.orphans()),
             "components": self.components(),
-            "top": [{"note": p, "title": self.title(p), "pagerank": round(r, 6)} for p, r in best],
+            "top": [{"note": p, "title": self.title(p), "pagerank": algo.significant(r)}
+                    for p, r in best],
         }
 
     # -- incremental update ----------------------------------------------------------------------

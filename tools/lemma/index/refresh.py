@@ -28,7 +28,7 @@ from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
 from .restore import restore_vault
 from .watched import Watched, position, remember, vouched, watched_changes
-from .writer import Writer
+from .writer import Checkpoint, Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
     from ..links import Slugify
@@ -73,11 +73,15 @@ class VaultIndex:
         self.rebuilt = False
         self.memory = memory  # True: kept in memory only (asked for, or the file failed)
         self._writer: Writer | None = None
+        self._checkpoint: Checkpoint | None = None
         self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
         """Close the connection; a first build's writing that failed (a full disk) only leaves
         the index unwritten, with a notice: the answer was made from memory."""
+        if self._checkpoint is not None:
+            self._checkpoint.finish()
+            self._checkpoint = None
         try:
             self.db.close()
         except sqlite3.DatabaseError as error:
@@ -170,7 +174,7 @@ class VaultIndex:
                 report, rest = self._apply(listing, found, now)
                 if report.vault is None:
                     rest()
-                    self._db.execute("COMMIT")
+                    self._commit(big=first and not self.memory)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back)
                     self._db.execute("ROLLBACK")
@@ -183,6 +187,19 @@ class VaultIndex:
         else:
             self._remember(watched, listing if only is None else None)
         return report
+
+    def _commit(self, big: bool) -> None:
+        """COMMIT; after a `big` one (a first build) the WAL is checkpointed in a thread
+        while the command goes on (`close` waits for it)."""
+        if not big:
+            self._db.execute("COMMIT")
+            return
+        self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            self._db.execute("COMMIT")
+        finally:
+            self._db.execute("PRAGMA wal_autocheckpoint = 1000")
+        self._checkpoint = Checkpoint(lambda: store.connect(self.file))
 
     def _listing(self) -> tuple[Listing, frozenset[str] | None, Watched | None]:
         """The listing, and the only notes that can have changed when a watcher (`lemma lsp`)
@@ -304,11 +321,19 @@ class VaultIndex:
     def _store(self, listing: Listing, changed: list[str], removed: list[str], moved: bool,
                now: int) -> tuple[Refresh, Callable[[], None]]:
         from ..vault import Vault
+        from .bulk import can_stream as bulk_build
         from .parse import parse_batches
         from .stored import StoredVault
 
         report = Refresh(listing)
         first = self._empty()
+        if first and not removed and bulk_build(len(changed), self.jobs):
+            from .bulk import build
+
+            report.parsed = build(self._db, self.root, listing, sorted(changed), self.slugify,
+                                  self.max_bytes, now, self.jobs)
+            report.resolved = set(report.parsed)
+            return report, lambda: None
         stored = None if first else StoredVault(self.db, self.root, self.slugify,
                                                 self.max_bytes)
         if stored is not None:

@@ -1,0 +1,128 @@
+"""A big vault's first build, streamed by workers into the index, equals the in-memory build."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lemma.index.refresh import VaultIndex
+from lemma.synth import write_synthetic_vault
+from lemma.vault import load_vault
+from tests.conftest import write_files
+from tests.index_vaults import HAND_MADE, assert_queries_agree, assert_same_vault, index_tables
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Streams a first build into argv[2] (forked workers need a process without threads); argv[3]
+#: "kill" makes the worker of the second chunk die, so its chunk is parsed in this process.
+STREAMED = """
+import os, sys
+from pathlib import Path
+import lemma.index.bulk as bulk
+from lemma.index.refresh import VaultIndex
+bulk.STREAM_MIN, bulk.CHUNK = 1, 40
+if sys.argv[3] == "kill":
+    real = bulk._work
+    def _work(bounds):
+        if bounds[0] == bulk.CHUNK:
+            os._exit(9)
+        return real(bounds)
+    _work.__qualname__ = "_work"
+    bulk._work = _work
+here = []
+ship = bulk._ship
+bulk._ship = lambda *args: here.append(1) or ship(*args)  # in this process (not a worker)
+with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2) as index:
+    report = index.refresh()
+    print(len(report.parsed), report.vault is None, index.notice, len(here) > 0)
+"""
+
+BAD = {"bad.md": b"\xff\xfe not UTF-8", "papers/x.md": "---\ntitle: [unclosed\n---\n[[Hub]]\n",
+       "takes/odd.md": "---\ntitle: Odd\ndate: 2021-13-45\n---\n[[Hub#Nowhere]] [[Missing]]\n"}
+
+
+def _vault(tmp_path: Path) -> Path:
+    root = tmp_path / "vault"
+    write_synthetic_vault(root, 300)
+    write_files(root, {**HAND_MADE, **BAD})
+    return root
+
+
+def _streamed(root: Path, file: Path, how: str = "") -> str:
+    done = subprocess.run([sys.executable, "-c", STREAMED, str(root), str(file), how or "-"],
+                          text=True, capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("how", ["", "kill"], ids=["workers", "a worker killed"])
+def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: str) -> None:
+    root = _vault(tmp_path)
+    notes = sum(1 for p in root.rglob("*.md"))
+    here = bool(how)  # the chunks of a killed worker, and those after, are parsed here
+    assert _streamed(root, tmp_path / "streamed.sqlite", how) == f"{notes} True None {here}\n"
+    with VaultIndex(root, file=tmp_path / "streamed.sqlite") as streamed, \
+            VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
+        assert not streamed.refresh().changed  # what was written is what a refresh expects
+        assert memory.refresh().vault is not None  # built in memory (a small vault)
+        assert index_tables(streamed.db) == index_tables(memory.db)
+        fresh = load_vault(root)
+        assert_queries_agree(streamed.db, fresh, random.Random(5))
+        assert_same_vault(streamed.vault(), fresh)
+
+
+def test_one_job_streams_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    monkeypatch.setattr(bulk, "STREAM_MIN", 1)
+    monkeypatch.setattr(bulk, "CHUNK", 40)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)  # (pytest may hold threads)
+    with VaultIndex(root, file=tmp_path / "one.sqlite", jobs=1) as one, \
+            VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
+        assert one.refresh().vault is None  # streamed: no vault held
+        monkeypatch.setattr(bulk, "STREAM_MIN", 10**9)
+        assert memory.refresh().vault is not None
+        assert index_tables(one.db) == index_tables(memory.db)
+
+
+def test_a_small_first_build_keeps_its_vault_for_the_caller(tmp_path: Path) -> None:
+    root = _vault(tmp_path)
+    with VaultIndex(root, file=tmp_path / "index.sqlite") as index:
+        report = index.refresh()
+        assert report.vault is not None
+        assert_same_vault(report.vault, load_vault(root), graph=False)
+
+
+def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """COMMIT leaves the WAL to a thread: once it is done, the index file alone (no WAL) holds
+    the whole build."""
+    import shutil
+    import sqlite3
+
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    monkeypatch.setattr(bulk, "STREAM_MIN", 1)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index:
+        assert index.refresh().vault is None
+        assert index._checkpoint is not None
+        index._checkpoint.finish()
+        shutil.copy(tmp_path / "index.sqlite", tmp_path / "alone.sqlite")  # without its WAL
+        alone = sqlite3.connect(tmp_path / "alone.sqlite")
+        try:
+            notes = alone.execute("SELECT count(*) FROM notes").fetchone()[0]
+        finally:
+            alone.close()
+        assert notes == sum(1 for _ in root.rglob("*.md"))
+        assert index.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert not (tmp_path / "index.sqlite-wal").exists()  # the last connection removed it

@@ -1,0 +1,191 @@
+"""A first build of a big vault, streamed into the index instead of held in memory.
+
+Forked workers parse the notes chunk by chunk and send each chunk back as index rows, full-text
+columns and a light copy of each note (no body, no frontmatter but its citekey) that is all
+resolving links needs. This process writes every chunk as it arrives, keeps only the light
+notes, then resolves the links and writes them. Peak memory is the light notes and the chunks
+in flight, not the whole vault, its pickles and a graph at once (2.2 GB at 100k notes before).
+A vault smaller than STREAM_MIN is built in memory (`refresh._store`): its caller gets the
+vault back at once, which a small vault's first command wants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import threading
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..links import Slugify
+from ..model import Note
+from ..vault import Vault, citekey_of, gc_paused
+from ..vault_fs import Listing
+from . import store
+from .parse import parse_file
+
+#: From this many new notes a first build streams (below it, the vault is kept for the caller).
+STREAM_MIN = 20_000
+#: Notes per chunk a worker parses and sends back in one piece.
+CHUNK = 500
+#: Chunks in flight per worker: enough to keep the workers busy while this process writes,
+#: few enough that unread results do not pile up in memory.
+AHEAD = 3
+
+Shipped = tuple[store.NoteRows, tuple[str, ...] | None, Note | None]
+
+
+def can_stream(count: int, jobs: int | None) -> bool:
+    """Whether a first build of `count` notes streams: a big one, in a process without threads
+    (a language server's first load wants its vault back at once; forking needs no threads)."""
+    return count >= STREAM_MIN and threading.active_count() == 1
+
+
+def light(note: Note) -> Note:
+    """The note as resolution sees it: its names, headings, block ids and links."""
+    key = citekey_of(note)
+    return dataclasses.replace(note, body="", meta={"citekey": key} if key else {})
+
+
+def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
+          now: int) -> Shipped:
+    parsed = parse_file(root, path, slugify, max_bytes, now)
+    note = parsed.note
+    assert parsed.rows is not None
+    if note is None:
+        return parsed.rows, None, None
+    return parsed.rows, store.search_columns(note), light(note)
+
+
+_job: tuple[Path, list[str], Slugify | None, int, int] | None = None
+
+
+def _work(bounds: tuple[int, int]) -> bytes:
+    """In a worker: paths[lo:hi] of the job, shipped and pickled in one piece."""
+    assert _job is not None
+    root, paths, slugify, max_bytes, now = _job
+    with gc_paused():
+        out = [_ship(root, p, slugify, max_bytes, now) for p in paths[bounds[0]:bounds[1]]]
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int, now: int,
+            jobs: int) -> Iterator[list[Shipped]]:
+    """The shipped notes in path order, chunk by chunk, parsed by `jobs` forked workers (a
+    chunk whose worker died is parsed here), or here with one job."""
+    if jobs < 2 or not hasattr(os, "fork"):
+        for lo in range(0, len(paths), CHUNK):
+            yield [_ship(root, p, slugify, max_bytes, now) for p in paths[lo:lo + CHUNK]]
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _job
+    _job = (root, paths, slugify, max_bytes, now)
+    bounds = deque((lo, min(lo + CHUNK, len(paths))) for lo in range(0, len(paths), CHUNK))
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pending: deque[tuple[tuple[int, int], Future[bytes]]] = deque()
+    finished = False
+    try:
+        while bounds or pending:
+            while bounds and len(pending) < jobs * AHEAD:
+                chunk = bounds.popleft()
+                try:
+                    pending.append((chunk, pool.submit(_work, chunk)))
+                except BrokenProcessPool:
+                    pending.append((chunk, _broken()))
+            (lo, hi), future = pending.popleft()
+            try:
+                blob = future.result()
+            except BrokenProcessPool:  # a worker died (kill -9, OOM): this chunk is done here
+                yield [_ship(root, p, slugify, max_bytes, now) for p in paths[lo:hi]]
+                continue
+            yield pickle.loads(blob)
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=True)
+        _job = None
+
+
+def _broken() -> Any:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    future: Future[bytes] = Future()
+    future.set_exception(BrokenProcessPool("the pool is broken"))
+    return future
+
+
+def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slugify | None,
+          max_bytes: int, now: int, jobs: int | None) -> list[str]:
+    """Write every table of a first build of `paths` (inside the caller's transaction); the
+    paths parsed, in order."""
+    jobs = jobs or os.cpu_count() or 1
+    notes: dict[str, Note] = {}
+    columns: dict[str, list[tuple[Any, ...]]] = {}
+    store.drop_secondary_indexes(db)
+    db.execute(f"CREATE TEMP TABLE {_STAGED}(id INTEGER PRIMARY KEY, title, aliases, tags, "
+               "body, folded)")
+    with gc_paused():
+        for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
+            store.write_notes(db, [rows for rows, _, _ in chunk])
+            _stage_search(db, [(rows.note[0], search) for rows, search, _ in chunk
+                               if search is not None])
+            notes.update((n.path, n) for _, _, n in chunk if n is not None)
+            columns.update((n.path, rows.links) for rows, _, n in chunk if n is not None)
+        search = _Background(db, f"INSERT INTO search(rowid, title, aliases, tags, body, "
+                                 f"folded) SELECT * FROM {_STAGED} ORDER BY id")
+        try:
+            vault = Vault(root, notes, listing.attachments, {}, slugify, max_bytes)
+        finally:
+            search.finish()
+        db.execute(f"DROP TABLE {_STAGED}")
+        store.write_links(db, [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
+                          columns, fresh=True)
+    store.create_secondary_indexes(db)
+    db.execute("DELETE FROM attachments")
+    db.executemany("INSERT INTO attachments VALUES (?)", [(a,) for a in listing.attachments])
+    store.save_signatures(db)
+    store.save_counts(db)
+    return paths
+
+
+#: The full-text rows of a first build wait here until the notes are parsed: tokenizing them
+#: (5 s at 100k notes, in SQLite without the GIL) then overlaps the resolution of the links.
+_STAGED = "temp.lemma_staged_search"
+
+
+def _stage_search(db: Any, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Keep the full-text rows of notes whose `notes` rows were just written (with their ids)."""
+    if not rows:
+        return
+    ids = dict(db.execute(f"SELECT path, id FROM notes WHERE path IN "
+                          f"({','.join('?' * len(rows))})", [p for p, _ in rows]))
+    db.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?, ?, ?)",
+                   [(ids[p], *cols) for p, cols in rows])
+
+
+class _Background:
+    """One SQL statement run in a thread (SQLite releases the GIL while it works); `finish`
+    waits for it and raises its error."""
+
+    def __init__(self, db: Any, sql: str) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(db, sql),
+                                       name="lemma-index-search")
+        self.thread.start()
+
+    def _run(self, db: Any, sql: str) -> None:
+        try:
+            db.execute(sql)
+        except BaseException as error:  # handed to the thread that waits
+            self.error = error
+
+    def finish(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
