@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .sparse import significant  # noqa: F401 - where the graph commands look for it
-
 
 def note_adjacency(graph: nx.DiGraph) -> dict[str, set[str]]:
     """Undirected neighbour sets of the note nodes, ignoring attachments and self-links."""
@@ -71,6 +69,12 @@ def component_count(note_graph: nx.DiGraph) -> int:
     if note_graph.number_of_nodes() == 0:
         return 0
     return nx.number_weakly_connected_components(note_graph)
+
+
+def significant(rank: float) -> float:
+    """A PageRank to six significant digits: at 100k notes ranks are ~1e-5, which six decimal
+    places would cut to one digit."""
+    return float(f"{rank:.6g}")
 
 
 def pagerank(note_graph: nx.DiGraph) -> dict[str, float]:

@@ -66,7 +66,9 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
     and a note-only copy of it took seconds and a gigabyte to build)."""
     from collections import Counter
 
-    from . import sparse
+    import networkx as nx
+
+    from . import algo
 
     with gc_paused():
         notes = list(store.checked(db.execute(
@@ -94,12 +96,11 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
             if status != "ok":
                 statuses[status] += count
         linked = {path for edge in edges for path in edge[:2]}
-        # the note-only graph as numbered nodes (in path order) and weighted edges (in the
-        # order a DiGraph of them would hold them): its PageRank without building the DiGraph
-        number = {path: i for i, (path, _, _) in enumerate(notes)}
-        pairs = [(number[u], number[v], c) for u, v, c in edges if v in number]
-    ranks = dict(zip((path for path, _, _ in notes), sparse.pagerank(len(notes), pairs),
-                     strict=True))
+        note_graph = nx.DiGraph()
+        note_graph.add_nodes_from(path for path, _, _ in notes)
+        note_graph.add_weighted_edges_from(
+            ((u, v, c) for u, v, c in edges if v in known), weight="count")
+    ranks = algo.pagerank(note_graph)
     titles = {path: title for path, _, title in notes}
     best = sorted(ranks.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return {
@@ -112,7 +113,6 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
         "broken": statuses["broken"] + statuses["ambiguous"],
         "missing_headings": statuses["missing-heading"],
         "orphans": len(known - linked),
-        "components": sparse.component_count(len(notes), pairs),
-        "top": [{"note": p, "title": titles[p], "pagerank": sparse.significant(r)}
-                for p, r in best],
+        "components": algo.component_count(note_graph),
+        "top": [{"note": p, "title": titles[p], "pagerank": algo.significant(r)} for p, r in best],
     }
