@@ -20,6 +20,7 @@ from lemma.derive.evidence.space import Claim, Point, Space
 from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
+from lemma.derive.language.gaussian import Expectation, MatrixExpectation
 from lemma.derive.language.matcalc import Gradient
 from lemma.derive.language.vecfun import VectorCall, VectorGradient
 from lemma.derive.language.vecfun import at_point as vecfun_at
@@ -56,6 +57,9 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
             e = e.replace(lambda n: isinstance(n, Gradient),
                           lambda n: n.at(point.values, point.functions))
+        if isinstance(e, sympy.Basic) and e.has(Expectation, MatrixExpectation):
+            e = e.replace(lambda n: isinstance(n, Expectation | MatrixExpectation),
+                          lambda n: n.at(point.values))  # exact moments, before values
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)

@@ -20,6 +20,7 @@ from lemma.derive.language import (
     exprbind,
     exprcond,
     exprfun,
+    exprgauss,
     exprsym,
     indexed,
     printing,
@@ -321,6 +322,8 @@ class ExpressionBuilder(Builder):
                 raise self.fail(arg, "starred arguments (*args) are not allowed")
         name = node.func.id
         value = scope.get(name, self.names.get(name))
+        if value is None and name in exprgauss.CALLS:  # E(...) is a mean; E alone is e
+            return exprgauss.call(self, node, name, scope)
         if isinstance(value, UndefinedFunction):
             return self.undefined_call(node, name, value, scope)
         if isinstance(value, vecfun.VectorFunction) or (name == "grad" and value is None):

@@ -62,7 +62,10 @@ BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs",
 MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
                               "norm", "kron", "vec", "ones"})
 SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(ABBREVIATIONS)
-FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
+#: Moments of Gaussian vectors (E is also the constant e: E(...) is an expectation).
+MOMENT_FUNCTIONS = frozenset({"Var", "Cov", "logpdf", "KL"})
+FUNCTIONS = (frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
+             | MOMENT_FUNCTIONS)
 RESERVED = frozenset(CONSTANTS)
 
 

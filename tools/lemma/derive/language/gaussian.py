@@ -1,0 +1,226 @@
+"""Gaussian random vectors and their moments: `x: gaussian vector k (mu, S)`, `E(...)`,
+`Var(...)`, `Cov(...)`, `logpdf(x, v)` and `KL(x, y)`.
+
+A Gaussian vector is a k x 1 matrix symbol carrying its mean and covariance, so every expression
+that mentions it knows its law; distinct Gaussian vectors are independent. `E(body)` takes a
+polynomial in them (degree at most 4). For a proof `E` becomes a ring expression by the moment
+rules (moments.py); at a sample point it is computed independently and exactly, entry by entry:
+the body is written out over fresh entry symbols and every monomial's mean is taken by Isserlis'
+theorem from the drawn mean and covariance (no Monte Carlo).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy
+from sympy.core.symbol import Str
+from sympy.matrices import MatrixBase
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+#: Highest total degree in the Gaussian vectors an expectation takes.
+MAX_DEGREE = 4
+
+
+class Unsupported(Exception):
+    """An expectation outside what the moment rules or the exact evaluation take."""
+
+
+class GaussianVector(MatrixSymbol):
+    """x ~ N(mean, cov): a k x 1 matrix symbol whose arguments also hold its law."""
+
+    def __new__(cls, name: str | Str, rows: object, cols: object, mean: object,
+                cov: object) -> GaussianVector:
+        name = Str(name) if isinstance(name, str) else name
+        return sympy.Basic.__new__(cls, name, sympy.sympify(rows), sympy.sympify(cols), mean, cov)
+
+    @property
+    def mean(self) -> MatrixExpr:
+        return self.args[3]
+
+    @property
+    def cov(self) -> MatrixExpr:
+        return self.args[4]
+
+    def doit(self, **_: object) -> GaussianVector:
+        return self
+
+    def _eval_subs(self, old: object, new: object) -> None:
+        return None
+
+
+def randoms(expr: object) -> list[GaussianVector]:
+    """The Gaussian vectors an expression mentions, in name order."""
+    if not isinstance(expr, sympy.Basic):
+        return []
+    found = {n for n in sympy.preorder_traversal(expr) if isinstance(n, GaussianVector)}
+    return sorted(found, key=lambda g: g.name)
+
+
+class Expectation(sympy.Expr):
+    """E(body) of a scalar body."""
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, body: sympy.Basic) -> Expectation:
+        return sympy.Expr.__new__(cls, body)
+
+    def _sympystr(self, printer: object) -> str:
+        return f"E({printer._print(self.args[0])})"  # type: ignore[attr-defined]
+
+    def _latex(self, printer: object) -> str:
+        return r"\mathbb{E}\left[" + printer._print(self.args[0]) + r"\right]"  # type: ignore[attr-defined]
+
+    def at(self, values: dict[object, object]) -> sympy.Expr:
+        return expectation_at(self.args[0], values)  # type: ignore[return-value]
+
+
+class MatrixExpectation(MatrixExpr):
+    """E(body) of a matrix body: the matrix of the entries' means."""
+
+    def __new__(cls, body: MatrixExpr) -> MatrixExpectation:
+        return sympy.Basic.__new__(cls, body)
+
+    @property
+    def shape(self) -> tuple[object, object]:
+        return self.args[0].shape
+
+    def _entry(self, i: object, j: object, **_: object) -> sympy.Expr:
+        raise Unsupported("an entry of an unevaluated expectation")
+
+    def _sympystr(self, printer: object) -> str:
+        return f"E({printer._print(self.args[0])})"  # type: ignore[attr-defined]
+
+    def _latex(self, printer: object) -> str:
+        return r"\mathbb{E}\left[" + printer._print(self.args[0]) + r"\right]"  # type: ignore[attr-defined]
+
+    def at(self, values: dict[object, object]) -> sympy.ImmutableMatrix:
+        return expectation_at(self.args[0], values)  # type: ignore[return-value]
+
+
+def expect(body: object) -> object:
+    """E(body): a 1 x 1 body of symbolic size is read as the scalar it is."""
+    if isinstance(body, MatrixExpr) and body.shape == (1, 1):
+        body = sympy.Trace(body)
+    if not randoms(body):
+        return body  # the mean of a constant
+    if isinstance(body, MatrixExpr):
+        return MatrixExpectation(body)
+    return Expectation(body)  # type: ignore[arg-type]
+
+
+def degree(expr: object) -> int:
+    """The total degree of `expr` in the Gaussian vectors (Unsupported where not polynomial)."""
+    if isinstance(expr, GaussianVector):
+        return 1
+    if not isinstance(expr, sympy.Basic) or not randoms(expr):
+        return 0
+    if isinstance(expr, sympy.MatMul | sympy.Mul):
+        return sum(degree(a) for a in expr.args)
+    if isinstance(expr, sympy.MatAdd | sympy.Add):
+        return max(degree(a) for a in expr.args)
+    if isinstance(expr, sympy.Transpose | sympy.Trace):
+        return degree(expr.args[0])
+    if isinstance(expr, sympy.Pow | sympy.MatPow):
+        base, exp = expr.args
+        if exp.is_Integer and exp >= 0:
+            return degree(base) * int(exp)
+    if isinstance(expr, Expectation | MatrixExpectation):
+        return 0  # a mean is a constant
+    raise Unsupported(f"a Gaussian vector inside {type(expr).__name__}")
+
+
+def log_density(x: GaussianVector, v: MatrixExpr) -> sympy.Expr:
+    """log p_x(v) = -(k/2) log(2 pi) - log(det(S))/2 - (v - mu).T inv(S) (v - mu) / 2."""
+    k, cov = x.rows, x.cov
+    centred = v - x.mean if not isinstance(x.mean, sympy.ZeroMatrix) else v
+    form = sympy.Trace(sympy.MatMul(centred.T, sympy.Inverse(cov), centred))
+    return (-k * sympy.log(2 * sympy.pi) / 2 - sympy.log(sympy.Determinant(cov)) / 2
+            - form / 2)
+
+
+def kl(x: GaussianVector, y: GaussianVector) -> sympy.Expr:
+    """KL(p_x || p_y) = E over x of log p_x(x) - log p_y(x)."""
+    return expect(log_density(x, x) - log_density(y, x))  # type: ignore[return-value]
+
+
+# -- exact evaluation at a point --------------------------------------------------------------
+
+
+def expectation_at(body: sympy.Basic, values: dict[object, object]) -> object:
+    """E(body) at a point: every Gaussian vector written out over fresh entry symbols, the body
+    expanded, each monomial's mean taken from the drawn mean and covariance by Isserlis."""
+    found = randoms(body)
+    fresh: dict[object, sympy.ImmutableMatrix] = {}
+    means: list[sympy.Expr] = []
+    blocks: list[sympy.ImmutableMatrix] = []
+    entries: list[sympy.Symbol] = []
+    others = {s: v for s, v in values.items() if s not in found}
+    for x in found:
+        size = int(x.rows.xreplace(others))
+        symbols = [sympy.Dummy(f"{x.name}{i + 1}", real=True) for i in range(size)]
+        fresh[x] = sympy.ImmutableMatrix(symbols)
+        entries.extend(symbols)
+        means.extend(written_out(x.mean.xreplace(others), size, 1))
+        blocks.append(sympy.ImmutableMatrix(written_out(x.cov.xreplace(others), size, size)))
+    cov = sympy.ImmutableMatrix(sympy.diag(*blocks)) if blocks else sympy.ImmutableMatrix([])
+    plain = body.xreplace(fresh).xreplace(others)
+    value = written_out(plain)
+    take = functools.partial(_mean, entries=entries, means=means, cov=cov)
+    if isinstance(value, MatrixBase):
+        return sympy.ImmutableMatrix(value.rows, value.cols, [take(e) for e in value])
+    return take(value)
+
+
+def written_out(value: object, rows: int | None = None, cols: int | None = None) -> object:
+    """A matrix expression whose sizes are numbers, as an explicit matrix (or a scalar)."""
+    if isinstance(value, sympy.ZeroMatrix | sympy.Identity) or (
+            isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase)):
+        value = value.as_explicit()
+    if isinstance(value, sympy.Basic) and not isinstance(value, MatrixBase):
+        value = value.replace(
+            lambda n: isinstance(n, MatrixExpr) and not isinstance(n, MatrixBase)
+            and all(getattr(s, "is_number", False) for s in n.shape),
+            lambda n: n.as_explicit())
+        value = value.doit()
+    if isinstance(value, MatrixBase):
+        value = sympy.ImmutableMatrix(value.applyfunc(lambda e: e.doit()))
+        if rows is not None and value.shape != (rows, cols):
+            raise Unsupported("a mean or covariance of the wrong shape")
+    return value
+
+
+def _mean(expr: sympy.Expr, entries: list[sympy.Symbol], means: list[sympy.Expr],
+          cov: sympy.ImmutableMatrix) -> sympy.Expr:
+    """E of a polynomial in the entries, with entry i ~ means[i] + a centred Gaussian."""
+    expr = sympy.expand(expr)
+    used = [i for i, s in enumerate(entries) if expr.has(s)]
+    if not used:
+        return expr
+    centred = [sympy.Dummy("y") for _ in used]
+    shifted = expr.xreplace({entries[i]: means[i] + c for i, c in zip(used, centred, strict=True)})
+    try:
+        poly = sympy.Poly(sympy.expand(shifted), *centred)
+    except sympy.PolynomialError as err:
+        raise Unsupported("an expectation of a body that is not a polynomial") from err
+    if poly.total_degree() > MAX_DEGREE:
+        raise Unsupported(f"an expectation of degree above {MAX_DEGREE}")
+    total = sympy.Integer(0)
+    for powers, coeff in poly.terms():
+        picks = tuple(used[j] for j, p in enumerate(powers) for _ in range(p))
+        total += coeff * _isserlis(picks, cov)
+    return total
+
+
+def _isserlis(picks: tuple[int, ...], cov: sympy.ImmutableMatrix) -> sympy.Expr:
+    """E of a product of centred Gaussian entries: the sum over pairings of covariance products."""
+    if not picks:
+        return sympy.Integer(1)
+    if len(picks) % 2:
+        return sympy.Integer(0)
+    first, rest = picks[0], picks[1:]
+    total = sympy.Integer(0)
+    for j in range(len(rest)):
+        total += cov[first, rest[j]] * _isserlis(rest[:j] + rest[j + 1:], cov)
+    return total
