@@ -174,53 +174,84 @@ def expectation_at(body: sympy.Basic, values: dict[object, object]) -> object:
 
 
 def written_out(value: object, rows: int | None = None, cols: int | None = None) -> object:
-    """A matrix expression whose sizes are numbers, as an explicit matrix (or a scalar)."""
-    if isinstance(value, sympy.ZeroMatrix | sympy.Identity) or (
-            isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase)):
-        value = value.as_explicit()
-    if isinstance(value, sympy.Basic) and not isinstance(value, MatrixBase):
-        value = value.replace(
-            lambda n: isinstance(n, MatrixExpr) and not isinstance(n, MatrixBase)
-            and all(getattr(s, "is_number", False) for s in n.shape),
-            lambda n: n.as_explicit())
-        value = value.doit()
+    """An expression over explicit matrices (sizes are numbers), with every matrix operation
+    carried out directly (sympy's as_explicit goes through a Sum per entry: far slower)."""
+    value = _explicit(value)
     if isinstance(value, MatrixBase):
-        value = sympy.ImmutableMatrix(value.applyfunc(lambda e: e.doit()))
+        value = sympy.ImmutableMatrix(value)
         if rows is not None and value.shape != (rows, cols):
             raise Unsupported("a mean or covariance of the wrong shape")
     return value
 
 
+def _explicit(node: object) -> object:
+    if isinstance(node, MatrixBase) or not isinstance(node, sympy.Basic) or node.is_Atom:
+        return node
+    if isinstance(node, sympy.Identity):
+        return sympy.eye(int(node.rows))
+    if isinstance(node, sympy.ZeroMatrix):
+        return sympy.zeros(int(node.rows), int(node.cols))
+    if isinstance(node, sympy.OneMatrix):
+        return sympy.ones(int(node.rows), int(node.cols))
+    args = [_explicit(a) for a in node.args]
+    if isinstance(node, sympy.MatMul | sympy.MatAdd):
+        total = args[0]
+        for a in args[1:]:
+            total = total * a if isinstance(node, sympy.MatMul) else total + a
+        return total
+    if isinstance(node, sympy.Transpose):
+        return args[0].T
+    if isinstance(node, sympy.Inverse):
+        return args[0].inv()
+    if isinstance(node, sympy.Trace):
+        return args[0].trace()
+    if isinstance(node, sympy.Determinant):
+        return args[0].det()
+    if isinstance(node, sympy.MatPow):
+        return args[0] ** args[1]
+    if isinstance(node, MatrixExpr):
+        rebuilt = node.func(*args)
+        return rebuilt.as_explicit() if all(getattr(n, "is_number", False)
+                                            for n in rebuilt.shape) else rebuilt
+    if any(isinstance(a, MatrixBase) for a in args):
+        raise Unsupported(f"{type(node).__name__} of an explicit matrix")
+    return node.func(*args)
+
+
 def _mean(expr: sympy.Expr, entries: list[sympy.Symbol], means: list[sympy.Expr],
           cov: sympy.ImmutableMatrix) -> sympy.Expr:
-    """E of a polynomial in the entries, with entry i ~ means[i] + a centred Gaussian."""
-    expr = sympy.expand(expr)
+    """E of a polynomial in the entries (entry i has mean means[i], covariances cov)."""
     used = [i for i, s in enumerate(entries) if expr.has(s)]
     if not used:
         return expr
-    centred = [sympy.Dummy("y") for _ in used]
-    shifted = expr.xreplace({entries[i]: means[i] + c for i, c in zip(used, centred, strict=True)})
     try:
-        poly = sympy.Poly(sympy.expand(shifted), *centred)
+        poly = sympy.Poly(expr, *(entries[i] for i in used))
     except sympy.PolynomialError as err:
         raise Unsupported("an expectation of a body that is not a polynomial") from err
     if poly.total_degree() > MAX_DEGREE:
         raise Unsupported(f"an expectation of degree above {MAX_DEGREE}")
-    total = sympy.Integer(0)
-    for powers, coeff in poly.terms():
-        picks = tuple(used[j] for j, p in enumerate(powers) for _ in range(p))
-        total += coeff * _isserlis(picks, cov)
-    return total
+    mu = [means[i] for i in used]
+    sigma = [[cov[i, j] for j in used] for i in used]
+    memo: dict[tuple[int, ...], sympy.Expr] = {}
+    return sympy.Add(*(coeff * _moment(powers, mu, sigma, memo) for powers, coeff in poly.terms()))
 
 
-def _isserlis(picks: tuple[int, ...], cov: sympy.ImmutableMatrix) -> sympy.Expr:
-    """E of a product of centred Gaussian entries: the sum over pairings of covariance products."""
-    if not picks:
+def _moment(powers: tuple[int, ...], mu: list[sympy.Expr], sigma: list[list[sympy.Expr]],
+            memo: dict[tuple[int, ...], sympy.Expr]) -> sympy.Expr:
+    """E of the monomial x**powers by Stein's recursion (Isserlis' theorem with a mean):
+    E[x_i m] = mu_i E[m] + sum_j S_ij E[dm/dx_j]."""
+    if powers in memo:
+        return memo[powers]
+    at = next((i for i, p in enumerate(powers) if p), None)
+    if at is None:
         return sympy.Integer(1)
-    if len(picks) % 2:
-        return sympy.Integer(0)
-    first, rest = picks[0], picks[1:]
-    total = sympy.Integer(0)
-    for j in range(len(rest)):
-        total += cov[first, rest[j]] * _isserlis(rest[:j] + rest[j + 1:], cov)
+    rest = list(powers)
+    rest[at] -= 1
+    total = mu[at] * _moment(tuple(rest), mu, sigma, memo)
+    for j, p in enumerate(rest):
+        if p:
+            lower = list(rest)
+            lower[j] -= 1
+            total += sigma[at][j] * p * _moment(tuple(lower), mu, sigma, memo)
+    memo[powers] = total
     return total

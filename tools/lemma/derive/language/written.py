@@ -159,6 +159,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
     if name == "Subs" and len(args) == 3:
         return (rf"\left. {_tex(args[0])} \right|_{{{_tex(args[1])} = {_tex(args[2])}}}")
     inner = ", ".join(_tex(a) for a in args)
+    if (moment := _moment(name, args, inner)) is not None:
+        return moment
     if len(name) == 1:
         return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
@@ -180,6 +182,20 @@ def _call(name: str, args: list[ast.expr]) -> str:
     if name == "trace":
         return rf"\operatorname{{tr}}\left({inner}\right)"
     return rf"\operatorname{{{name}}}\left({inner}\right)"
+
+
+def _moment(name: str, args: list[ast.expr], inner: str) -> str | None:
+    """E[...], Var[...], Cov[...], KL(x || y) and log p_x(v) as a paper writes them."""
+    if name == "E" and len(args) == 1:
+        return rf"\mathbb{{E}}\left[{inner}\right]"
+    if name in ("Var", "Cov"):
+        return rf"\operatorname{{{name}}}\left[{inner}\right]"
+    if name == "KL" and len(args) == 2:
+        return (rf"\operatorname{{KL}}\left(p_{{{_tex(args[0])}}} \,\middle\|\, "
+                rf"p_{{{_tex(args[1])}}}\right)")
+    if name == "logpdf" and len(args) == 2:
+        return rf"\log p_{{{_tex(args[0])}}}\left({_tex(args[1])}\right)"
+    return None
 
 
 def _wrap(text: str, level: int, parent: int) -> str:
