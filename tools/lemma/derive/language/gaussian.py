@@ -136,8 +136,12 @@ def log_density(x: GaussianVector, v: MatrixExpr) -> sympy.Expr:
     k, cov = x.rows, x.cov
     centred = v - x.mean if not isinstance(x.mean, sympy.ZeroMatrix) else v
     form = sympy.Trace(sympy.MatMul(centred.T, sympy.Inverse(cov), centred))
-    return (-k * sympy.log(2 * sympy.pi) / 2 - sympy.log(sympy.Determinant(cov)) / 2
-            - form / 2)
+    det: sympy.Expr = sympy.Determinant(cov)
+    if isinstance(cov, sympy.Identity):
+        det = sympy.Integer(1)
+    elif isinstance(cov, sympy.MatMul):  # s*eye(k) (declgauss admits no other product)
+        det = sympy.Mul(*(a for a in cov.args if not isinstance(a, MatrixExpr)))**k
+    return -k * sympy.log(2 * sympy.pi) / 2 - sympy.log(det) / 2 - form / 2
 
 
 def kl(x: GaussianVector, y: GaussianVector) -> sympy.Expr:

@@ -23,7 +23,7 @@ from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language import matcalc
 from lemma.derive.language.gaussian import Expectation, GaussianVector, MatrixExpectation, randoms
-from lemma.derive.language.ncring import Ring, Unsupported, Word
+from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
 
 Poly = dict  # {word: coefficient}
 
@@ -44,6 +44,8 @@ def ring_zero(expr: object, symmetric: Iterable[object] = (),
         expr = expr.xreplace(positive)
         expr = expr.xreplace({sympy.Determinant(sympy.Inverse(m)): 1 / d
                               for m, d in zip(posdef, positive.values(), strict=False)})
+    if not involves(expr):  # the matrices cancelled in the expansion: a scalar is left
+        return sympy.Integer(0) if sympy.cancel(sympy.expand(expr)) == 0 else expr  # type: ignore[return-value]
     return matcalc.ring_zero(expr, symmetric, orthogonal)
 
 
