@@ -32,7 +32,8 @@ class GaussianVector(MatrixSymbol):
     def __new__(cls, name: str | Str, rows: object, cols: object, mean: object,
                 cov: object) -> GaussianVector:
         name = Str(name) if isinstance(name, str) else name
-        return sympy.Basic.__new__(cls, name, sympy.sympify(rows), sympy.sympify(cols), mean, cov)
+        rows, cols = (sympy.Integer(n) if isinstance(n, int) else n for n in (rows, cols))
+        return sympy.Basic.__new__(cls, name, rows, cols, mean, cov)
 
     @property
     def mean(self) -> MatrixExpr:
