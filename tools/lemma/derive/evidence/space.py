@@ -101,6 +101,7 @@ def build_space(d: Derivation) -> Space:
         else:
             scalars[decl.value] = decl.domain or Domain(decl.kind)
             names[decl.value] = decl.name
+    dimensions |= _exponents(d, scalars)
     declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
     inequalities = tuple((h.rhs - h.lhs, h.relation == "<") for h in d.hypotheses
                          if h.relation in ("<", "<="))
@@ -108,6 +109,18 @@ def build_space(d: Derivation) -> Space:
     return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
                  real=real, symbolic=tuple(symbolic), dimensions=frozenset(dimensions),
                  inequalities=inequalities)
+
+
+def _exponents(d: Derivation, scalars: dict) -> set[sympy.Symbol]:
+    """Integers in the exponent of a matrix power (A**n): drawn small, like sizes, so a power of
+    an explicit matrix stays cheap to write out."""
+    found: set[sympy.Symbol] = set()
+    for step in d.steps:
+        for side in (step.lhs, step.rhs):
+            if isinstance(side, sympy.Basic):
+                for node in side.atoms(sympy.MatPow):
+                    found |= {s for s in node.exp.free_symbols if s in scalars}
+    return found
 
 
 #: Every ZERO_EVERY-th point (from the ZERO_FROM-th) one matrix of symbolic size is all zeros, in
@@ -195,6 +208,8 @@ def for_claim(claim: Claim) -> Claim:
             for atom in expr.atoms(*_SIZED):
                 used.add(atom)
                 sized.update(s for dim in atom.shape for s in getattr(dim, "free_symbols", ()))
+            for power in expr.atoms(sympy.MatPow):  # A**n: n is drawn small, like a size
+                sized.update(power.exp.free_symbols)
     symbolic = tuple(entry for entry in space.symbolic if entry[1] in used)
     dimensions = space.dimensions & frozenset(sized)
     if (symbolic, dimensions) == (space.symbolic, space.dimensions):

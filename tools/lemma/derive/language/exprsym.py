@@ -89,8 +89,14 @@ def square(m: MatrixExpr, what: str) -> None:
 
 
 def power(base: MatrixExpr, exp: object) -> MatrixExpr:
-    """M**n for a square M and a literal integer n (n = -1 is the inverse)."""
+    """M**n for a square M and a literal integer n (n = -1 is the inverse) or a symbolic
+    integer n >= 0 (a declared `n: integer >= 0`)."""
     square(base, "a matrix power")
+    if isinstance(exp, sympy.Expr) and not exp.is_Integer and exp.free_symbols:
+        if exp.is_integer and exp.is_nonnegative:  # A**n, n a declared integer >= 0
+            return sympy.MatPow(base, exp)
+        raise ShapeProblem("a matrix power's exponent must be a literal integer or an integer "
+                           "expression known to be >= 0", "declare e.g. `n: integer >= 0`")
     if not getattr(exp, "is_Integer", False):
         raise ShapeProblem("a matrix power needs a literal integer exponent")
     n = int(exp)  # type: ignore[call-overload]

@@ -152,6 +152,10 @@ def _atom_differential(ring: Ring, atom: tuple, var: sympy.MatrixSymbol) -> dict
         if atom[1] != var:
             return {}
         return {(("E", atom[2]),): sympy.Integer(1)}
+    if atom[0] == "pow":
+        if any(a[0] != "sym" or a[1] == var for w, _ in atom[1] for a in w):
+            raise Unsupported("a derivative through a matrix power of symbolic exponent")
+        return {}
     inner = dict(atom[1])
     d_inner = _differential(ring, inner, var)
     return {(atom, *w, atom): -c for w, c in d_inner.items()}
@@ -181,6 +185,11 @@ def _expr(word: Word, size: object) -> MatrixExpr:
 def _atom_expr(atom: tuple) -> MatrixExpr:
     if atom[0] == "sym":
         return atom[1].T if atom[2] else atom[1]
+    if atom[0] == "pow":
+        base = [c * _expr(w, None) for w, c in atom[1] if w]
+        if len(base) != len(atom[1]):
+            raise Unsupported("a power of a sum with the identity")
+        return sympy.MatPow(sympy.MatAdd(*base) if len(base) > 1 else base[0], atom[2])
     sized = [_expr(word, None) for word, _ in atom[1] if word]
     if not sized:
         raise Unsupported("the inverse of a multiple of the identity")

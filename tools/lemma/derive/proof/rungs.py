@@ -13,7 +13,7 @@ import sympy
 from lemma.derive.language import printing
 from lemma.derive.language.block import Condition, Domain
 from lemma.derive.proof import cases
-from lemma.derive.proof.conditions import discharged
+from lemma.derive.proof.conditions import discharged, split_determinants
 from lemma.derive.proof.posdef import orthogonal_matrices, posdef_matrices, signed_forms
 
 RESIDUAL_CHARS = 300
@@ -112,6 +112,8 @@ def sign_from_declarations(margin: sympy.Expr, strict: bool, known: Declared) ->
 def discharge_all(conditions: tuple[Condition, ...], known: Declared) -> list[bool]:
     """For each side condition: do the declarations imply it?"""
     posdef, orthogonal = posdef_matrices(known), orthogonal_matrices(known)
+    if posdef or orthogonal:  # det(S**n) is det(S)**n, and det(S) > 0 for S posdef
+        conditions = tuple(replace(c, expr=split_determinants(c.expr)) for c in conditions)
     return [discharged(replace(c, expr=signed_forms(c.expr, posdef, orthogonal)), known.conditions,
                        known.scalars, known.inequalities)
             for c in conditions]
