@@ -21,7 +21,7 @@ from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
 from lemma.derive.language.gaussian import Expectation, MatrixExpectation
-from lemma.derive.language.matcalc import Gradient
+from lemma.derive.language.matcalc import Gradient, Jacobian
 from lemma.derive.language.vecfun import VectorCall, VectorGradient
 from lemma.derive.language.vecfun import at_point as vecfun_at
 
@@ -54,6 +54,10 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if point.functions:
             e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
                           swap)
+        if isinstance(e, sympy.Basic) and e.has(Jacobian):  # outermost first: it moves x
+            e = e.replace(lambda n: isinstance(n, Jacobian) and not any(
+                isinstance(a, Jacobian) for a in n.args[0].atoms(MatrixExpr)),
+                lambda n: n.at(point.values, point.functions))
         if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
             e = e.replace(lambda n: isinstance(n, Gradient),
                           lambda n: n.at(point.values, point.functions))

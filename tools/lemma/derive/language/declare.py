@@ -189,7 +189,13 @@ def _type(lines: Lines, idx: int, col: int, text: str,
         from lemma.derive.language.declgauss import gaussian_type
 
         size = _dimension(lines, idx, col + match.start(1), match[1], decls)
-        return gaussian_type(lines.pos(idx, col), size, match[2], decls,
+        law = None
+        if match[2] is not None:
+            at = col + match.start(2)
+            names = {d.name: d.value for d in decls}
+            law = [parse_expression(text, names, lines.pos(idx, at + start))
+                   for start, text in top_level_split(match[2])]
+        return gaussian_type(lines.pos(idx, col), size, law, decls,
                              lines.pos(idx, col + match.start(2)) if match[2] else None)
     if match := _SYMBOLIC_FUNCTION.fullmatch(text):  # g: function k, of a k-vector
         size = _dimension(lines, idx, col + match.start(1), match[1], decls)

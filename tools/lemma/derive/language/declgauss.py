@@ -17,26 +17,19 @@ from lemma.model import SourcePos
 _LAW = "e.g. `x: gaussian vector k (mu, S)` with `mu: vector k` and `S: matrix k x k posdef`"
 
 
-def gaussian_type(where: SourcePos, size: object, law: str | None, decls: list[Declaration],
-                  law_pos: SourcePos | None) -> tuple[str, object]:
-    """("gaussian", (size, mean, covariance)) or a syntax error naming what is wrong."""
+def gaussian_type(where: SourcePos, size: object, law: list[object] | None,
+                  decls: list[Declaration], law_pos: SourcePos | None) -> tuple[str, object]:
+    """("gaussian", (size, mean, covariance)) or a syntax error naming what is wrong; `law` is
+    the parsed (mean, covariance) the author wrote in brackets, if any."""
     if not isinstance(size, sympy.Symbol):
         raise DerivationSyntaxError(where, "a gaussian vector has a symbolic size",
                                     "declare `k: integer >= 1` and `x: gaussian vector k`")
     if law is None:
         return "gaussian", (size, sympy.ZeroMatrix(size, 1), sympy.Identity(size))
-    from lemma.derive.language.declare import top_level_split
-    from lemma.derive.language.expr import parse_expression
-
-    parts = top_level_split(law)
-    if len(parts) != 2 or law_pos is None:
+    if len(law) != 2 or law_pos is None:
         raise DerivationSyntaxError(where, "the law of a gaussian vector is (mean, covariance)",
                                     _LAW)
-    names = {d.name: d.value for d in decls}
-    values = []
-    for start, text in parts:
-        at = SourcePos(law_pos.path, law_pos.line, law_pos.col + start)
-        values.append(parse_expression(text, names, at))
+    values = law
     mean, cov = values
     if not (is_symbolic(mean) and same(mean.rows, size) and mean.cols == 1):
         raise DerivationSyntaxError(law_pos, f"the mean of a gaussian vector of size {size} is "

@@ -354,6 +354,9 @@ def _jacobian(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Mat
     declared n-vector (a scalar F gives the 1 x n row of its gradient)."""
     if len(node.args) != 2:
         raise builder.fail(node, "jacobian takes two arguments: jacobian(F, x)")
+    first, second = (builder.conv(arg, scope) for arg in node.args)
+    if exprsym.is_symbolic(first) or exprsym.is_symbolic(second):
+        return _symbolic_jacobian(builder, node, first, second)
     f = _explicit(builder, node.args[0], scope, "jacobian")
     x = _explicit(builder, node.args[1], scope, "jacobian")
     if not (isinstance(x, MatrixBase) and x.cols == 1 and all(e.is_Symbol for e in x)):
@@ -366,6 +369,23 @@ def _jacobian(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Mat
     entries = list(f) if isinstance(f, MatrixBase) else [f]
     return sympy.ImmutableMatrix(len(entries), x.rows,
                                  lambda i, j: sympy.Derivative(entries[i], x[j]))
+
+
+def _symbolic_jacobian(builder: Builder, node: ast.Call, f: object, x: object) -> object:
+    """jacobian(F, x) at a symbolic size: F a vector expression, x a declared vector."""
+    from lemma.derive.language.matcalc import Jacobian
+
+    if not (isinstance(x, sympy.MatrixSymbol) and x.shape[1] == 1):
+        raise builder.fail(node.args[1], "the variable of jacobian must be a declared vector",
+                           "declare it as `x: vector k`")
+    if not (exprsym.is_symbolic(f) and f.shape[1] == 1):  # type: ignore[attr-defined]
+        raise builder.fail(node.args[0], "jacobian takes a vector of symbolic size, e.g. "
+                           "jacobian(W*x, x) or jacobian(diff(f, x), x) for a Hessian")
+    builder.transparent(node.args[0], f, "jacobian")
+    for det in sympy.preorder_traversal(f):
+        if isinstance(det, sympy.Determinant) and det.has(x):
+            builder.require("nonzero", det, f"det({det.args[0]})")
+    return Jacobian(f, x)
 
 
 def _norm(builder: Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
