@@ -18,12 +18,10 @@ from sympy.core.symbol import Str
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
+from lemma.derive.language.explicit import Unsupported, written_out
+
 #: Highest total degree in the Gaussian vectors an expectation takes.
 MAX_DEGREE = 4
-
-
-class Unsupported(Exception):
-    """An expectation outside what the moment rules or the exact evaluation take."""
 
 
 class GaussianVector(MatrixSymbol):
@@ -176,51 +174,6 @@ def expectation_at(body: sympy.Basic, values: dict[object, object]) -> object:
     if isinstance(value, MatrixBase):
         return sympy.ImmutableMatrix(value.rows, value.cols, [take(e) for e in value])
     return take(value)
-
-
-def written_out(value: object, rows: int | None = None, cols: int | None = None) -> object:
-    """An expression over explicit matrices (sizes are numbers), with every matrix operation
-    carried out directly (sympy's as_explicit goes through a Sum per entry: far slower)."""
-    value = _explicit(value)
-    if isinstance(value, MatrixBase):
-        value = sympy.ImmutableMatrix(value)
-        if rows is not None and value.shape != (rows, cols):
-            raise Unsupported("a mean or covariance of the wrong shape")
-    return value
-
-
-def _explicit(node: object) -> object:
-    if isinstance(node, MatrixBase) or not isinstance(node, sympy.Basic) or node.is_Atom:
-        return node
-    if isinstance(node, sympy.Identity):
-        return sympy.eye(int(node.rows))
-    if isinstance(node, sympy.ZeroMatrix):
-        return sympy.zeros(int(node.rows), int(node.cols))
-    if isinstance(node, sympy.OneMatrix):
-        return sympy.ones(int(node.rows), int(node.cols))
-    args = [_explicit(a) for a in node.args]
-    if isinstance(node, sympy.MatMul | sympy.MatAdd):
-        total = args[0]
-        for a in args[1:]:
-            total = total * a if isinstance(node, sympy.MatMul) else total + a
-        return total
-    if isinstance(node, sympy.Transpose):
-        return args[0].T
-    if isinstance(node, sympy.Inverse):
-        return args[0].inv()
-    if isinstance(node, sympy.Trace):
-        return args[0].trace()
-    if isinstance(node, sympy.Determinant):
-        return args[0].det()
-    if isinstance(node, sympy.MatPow):
-        return args[0] ** args[1]
-    if isinstance(node, MatrixExpr):
-        rebuilt = node.func(*args)
-        return rebuilt.as_explicit() if all(getattr(n, "is_number", False)
-                                            for n in rebuilt.shape) else rebuilt
-    if any(isinstance(a, MatrixBase) for a in args):
-        raise Unsupported(f"{type(node).__name__} of an explicit matrix")
-    return node.func(*args)
 
 
 def _mean(expr: sympy.Expr, entries: list[sympy.Symbol], means: list[sympy.Expr],

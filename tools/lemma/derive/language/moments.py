@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from lemma.derive.language import matcalc
+from lemma.derive.language import kronform, matcalc
 from lemma.derive.language.gaussian import Expectation, GaussianVector, MatrixExpectation, randoms
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
 
@@ -38,6 +38,17 @@ def ring_zero(expr: object, symmetric: Iterable[object] = (),
             expr = expanded(expr, Ring(symmetric, orthogonal))
         except Unsupported:
             return expr  # type: ignore[return-value]
+    if kronform.involves_kron(expr):  # vec(A*X*B) - kron(B.T, A)*vec(X) is vec(0)
+        original, expr = expr, kronform.rewritten(expr)  # type: ignore[arg-type]
+        inner = kronform.vec_argument(expr)
+        expr = inner if inner is not None else expr
+        if kronform.involves_kron(expr):
+            def equal(a: object, b: object) -> bool:
+                return matcalc.ring_zero(a - b, symmetric, orthogonal) == 0  # type: ignore[operator]
+
+            if kronform.krons_cancel(expr, equal):
+                return sympy.Integer(0)  # type: ignore[return-value]
+            return original  # type: ignore[return-value]
     positive = {sympy.Determinant(m): sympy.Dummy(f"det_{m.name}", positive=True)
                 for m in posdef}
     if positive and isinstance(expr, sympy.Basic) and expr.has(sympy.Determinant):
