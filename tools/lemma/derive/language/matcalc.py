@@ -20,6 +20,7 @@ from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
 from lemma.derive.language import vecfun
+from lemma.derive.language.explicit import written_out
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
 
 
@@ -49,7 +50,7 @@ class Gradient(MatrixExpr):
         body, var = self.args
         drawn = values[var]
         rows, cols = drawn.shape  # type: ignore[attr-defined]
-        t = sympy.Dummy("t")
+        t = sympy.Dummy("t", real=True)
         others = {s: v for s, v in values.items() if s != var}
         plain = body.xreplace(others)
         sized = var.xreplace(others)  # x of shape (k, 1) is x of shape (3, 1) once k = 3
@@ -89,7 +90,7 @@ class Jacobian(MatrixExpr):
         gradients taken at the moved point, entry by entry), no matrix calculus."""
         body, var = self.args
         drawn = values[var]
-        t = sympy.Dummy("t")
+        t = sympy.Dummy("t", real=True)
         columns = []
         for j in range(drawn.rows):  # type: ignore[attr-defined]
             moved = drawn.as_mutable()  # type: ignore[attr-defined]
@@ -105,8 +106,7 @@ class Jacobian(MatrixExpr):
 
 def explicit_matrix(value: object) -> sympy.ImmutableMatrix:
     """A matrix expression over explicit matrices, written out."""
-    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase):
-        value = value.as_explicit()
+    value = written_out(value)
     return sympy.ImmutableMatrix(value.applyfunc(lambda e: e.doit()))  # type: ignore[union-attr]
 
 
@@ -140,17 +140,13 @@ def jacobian(body: MatrixExpr, var: sympy.MatrixSymbol,
 
 
 def explicit_scalar(value: object) -> sympy.Expr:
-    """A scalar (or 1 x 1 matrix) expression over explicit matrices, written out."""
-    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase):
-        value = value.as_explicit()
+    """A scalar (or 1 x 1 matrix) expression over explicit matrices, written out (by direct
+    matrix arithmetic: sympy's as_explicit sums per entry)."""
+    value = written_out(value)
     if isinstance(value, MatrixBase):
         if value.shape != (1, 1):
             raise Unsupported("a gradient of a matrix that is not 1 x 1")
         value = value[0, 0]
-    if isinstance(value, sympy.Basic) and value.has(MatrixExpr):
-        value = value.replace(lambda n: isinstance(n, MatrixExpr) and not isinstance(
-            n, MatrixBase) and all(getattr(s, "is_number", False) for s in n.shape),
-            lambda n: n.as_explicit())
     return value.doit() if isinstance(value, sympy.Basic) else value
 
 
