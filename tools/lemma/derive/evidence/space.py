@@ -20,6 +20,7 @@ from lemma.derive.evidence.draw import (
     random_matrix,
 )
 from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.language.gaussian import Expectation, GaussianVector, MatrixExpectation
 from lemma.derive.language.vecfun import VARIABLES, VectorFunction
 
 
@@ -193,6 +194,26 @@ class Claim:
 _SIZED = (sympy.MatrixSymbol, sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)
 
 
+def _averaged_out(exprs: list[object]) -> set[object]:
+    """Gaussian vectors that occur only inside expectations (their means and covariances are
+    still drawn: they are found through the vector's own arguments)."""
+    inside: set[object] = set()
+    outside: set[object] = set()
+
+    def walk(node: object, averaged: bool) -> None:
+        if isinstance(node, GaussianVector):
+            (inside if averaged else outside).add(node)
+            return
+        if isinstance(node, sympy.Basic):
+            now = averaged or isinstance(node, Expectation | MatrixExpectation)
+            for arg in node.args:
+                walk(arg, now)
+
+    for expr in exprs:
+        walk(expr, False)
+    return inside - outside
+
+
 def for_claim(claim: Claim) -> Claim:
     """The claim over the space its link needs: a dimension that sizes no matrix of the link
     is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
@@ -210,6 +231,7 @@ def for_claim(claim: Claim) -> Claim:
                 sized.update(s for dim in atom.shape for s in getattr(dim, "free_symbols", ()))
             for power in expr.atoms(sympy.MatPow):  # A**n: n is drawn small, like a size
                 sized.update(power.exp.free_symbols)
+    used -= _averaged_out(exprs)  # x inside E(...) only: integrated, not drawn or shown
     symbolic = tuple(entry for entry in space.symbolic if entry[1] in used)
     dimensions = space.dimensions & frozenset(sized)
     if (symbolic, dimensions) == (space.symbolic, space.dimensions):
