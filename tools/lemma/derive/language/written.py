@@ -164,11 +164,11 @@ def _call(name: str, args: list[ast.expr]) -> str:
     if len(name) == 1:
         return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
-        return _tex(args[0], 5) + "^{-1}"
+        return _raised(_tex(args[0], 5), "-1")
     if name == "norm" and len(args) == 1:
         return rf"\left\lVert {inner}\right\rVert"
     if name == "pinv" and len(args) == 1:
-        return _tex(args[0], 5) + "^{+}"
+        return _raised(_tex(args[0], 5), "+")
     if name == "hadamard" and len(args) == 2:
         return rf"\left({_tex(args[0], 3)} \odot {_tex(args[1], 3)}\right)"
     if name in ("zeros", "ones") and len(args) == 2:
