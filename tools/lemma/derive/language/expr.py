@@ -163,6 +163,8 @@ class ExpressionBuilder(Builder):
     def scalar(self, node: ast.AST, scope: dict[str, object], what: str) -> sympy.Expr:
         """Convert a node that must be a scalar (not a matrix)."""
         value = self.conv(node, scope)
+        if exprsym.one_by_one(value):  # exp(a.T*x): a 1 x 1 product of symbolic size
+            return sympy.Trace(value)
         if is_matrix(value):
             raise self.fail(node, f"{what} takes a scalar, but this is a "
                             f"{mat.shape_text(value)} matrix", mat.one_by_one_hint(value))

@@ -115,7 +115,14 @@ def degree(expr: object) -> int:
         return 1
     if not isinstance(expr, sympy.Basic) or not randoms(expr):
         return 0
+    if isinstance(expr, sympy.exp):  # the moment generating function: exp of an affine form
+        if degree(expr.args[0]) > 1:
+            raise Unsupported("exp of a form of degree above 1 in a Gaussian vector")
+        return 0
     if isinstance(expr, sympy.MatMul | sympy.Mul):
+        exps = [a for a in expr.args if isinstance(a, sympy.exp) and randoms(a)]
+        if exps and len([a for a in expr.args if randoms(a)]) > 1:
+            raise Unsupported("exp of a Gaussian vector times another factor that depends on it")
         return sum(degree(a) for a in expr.args)
     if isinstance(expr, sympy.MatAdd | sympy.Add):
         return max(degree(a) for a in expr.args)
@@ -178,10 +185,27 @@ def expectation_at(body: sympy.Basic, values: dict[object, object]) -> object:
 
 def _mean(expr: sympy.Expr, entries: list[sympy.Symbol], means: list[sympy.Expr],
           cov: sympy.ImmutableMatrix) -> sympy.Expr:
-    """E of a polynomial in the entries (entry i has mean means[i], covariances cov)."""
+    """E of a polynomial in the entries (entry i has mean means[i], covariances cov), or of a
+    sum of c*exp(L) terms with L affine: exp(E[L] + Var[L]/2), the moment generating function."""
     used = [i for i, s in enumerate(entries) if expr.has(s)]
     if not used:
         return expr
+    if expr.has(sympy.exp):
+        pieces = sympy.Add.make_args(sympy.expand(expr, deep=False, power_exp=False))
+        total = sympy.Integer(0)
+        for piece in pieces:
+            powers = [f for f in sympy.Mul.make_args(piece)
+                      if isinstance(f, sympy.exp) and any(f.has(entries[i]) for i in used)]
+            if not powers:
+                total += _mean(piece, entries, means, cov)
+                continue
+            (power,) = powers  # degree() allows one exp factor with the vector in it
+            coeff = sympy.Mul(*(f for f in sympy.Mul.make_args(piece) if f != power))
+            form = power.args[0]
+            mean = _mean(form, entries, means, cov)
+            spread = _mean(sympy.expand(form**2), entries, means, cov) - mean**2
+            total += coeff * sympy.exp(mean + spread / 2)
+        return total
     try:
         poly = sympy.Poly(expr, *(entries[i] for i in used))
     except sympy.PolynomialError as err:

@@ -75,8 +75,31 @@ def expectation(body: sympy.Basic, ring: Ring) -> object:
     if isinstance(body, MatrixExpr):
         poly = _expect(ring, ring.normal(body), centred, one_by_one=False)
         return _matrix(poly, body.shape)
+    if body.has(sympy.exp):
+        return _generating(body, ring)
     poly = _expect(ring, _one_by_one(ring, body, found), centred, one_by_one=True)
     return sympy.Add(*(c * _traces(w) for w, c in poly.items()))
+
+
+def _generating(body: sympy.Basic, ring: Ring) -> sympy.Expr:
+    """E of a sum whose terms are polynomial or c*exp(L), L affine in the Gaussian vectors:
+    E exp(L) = exp(E[L] + Var[L]/2) (the moment generating function), E[L] and Var[L] by the
+    moment rules."""
+    total = sympy.Integer(0)
+    for piece in sympy.Add.make_args(sympy.expand(body, deep=False, power_exp=False)):
+        powers = [f for f in sympy.Mul.make_args(piece) if isinstance(f, sympy.exp) and randoms(f)]
+        if not powers:
+            total += expectation(piece, ring) if randoms(piece) else piece
+            continue
+        if len(powers) > 1:
+            raise Unsupported("a product of exponentials of a Gaussian vector")
+        (power,) = powers
+        form = power.args[0]
+        mean = expectation(form, ring)
+        spread = expectation(sympy.expand(form**2), ring) - mean**2
+        coeff = sympy.Mul(*(f for f in sympy.Mul.make_args(piece) if f != power))
+        total += coeff * sympy.exp(mean + spread / 2)
+    return total
 
 
 def _traces(word: Word) -> sympy.Expr:
