@@ -99,6 +99,10 @@ IDENTITIES = [
      "(trace(S) + mu.T*mu - k + log(det(S)))/2"),
     ("gaussian-entropy", GAUSS, "-E(logpdf(g, g))", "(k*log(2*pi) + log(det(S)) + k)/2",
      "(k*log(2*pi) + log(det(S)))/2"),
+    ("gaussian-moment-generating-function", GAUSS, "E(exp(a.T*g))",
+     "exp(a.T*mu + a.T*S*a/2)", "exp(a.T*mu)"),
+    ("reparameterisation-second-moment", GAUSS, "E((mu + A*z)*(mu + A*z).T)",
+     "mu*mu.T + A*A.T", "mu*mu.T + A.T*A"),
     ("standard-normal-quadratic", GAUSS, "E(z.T*A*z)", "trace(A)", "trace(A*A.T)"),
     # norms, powers, Hadamard products, pseudo-inverses
     ("cookbook-norm-of-difference", SIZES + VECS, "norm(a - b)**2",
