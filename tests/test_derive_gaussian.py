@@ -170,3 +170,11 @@ def test_gaussian_problems_are_named(lines: tuple[str, str], message: str) -> No
 def test_e_alone_is_still_euler_number() -> None:
     result = run("given:\n  a: real\ncalc:\n  log(E**a)\n  = a")
     assert result.verdict == "proved"
+
+
+@pytest.mark.parametrize(("relation", "verdict"), [(">=", "proved"), (">", "invalid")])
+def test_a_variance_is_nonnegative_not_positive(relation: str, verdict: str) -> None:
+    """The moments are written out before the sign argument: Var(a.T*x) is a.T*S*a, >= 0 for S
+    posdef (and 0 at a = 0, where the strict claim is refuted)."""
+    result = run(GIVEN.replace("  {lhs}\n  = {rhs}\n", f"  Var(a.T*x)\n  {relation} 0\n"))
+    assert result.verdict == verdict, [(li.status, li.message) for li in result.links]
