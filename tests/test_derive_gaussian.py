@@ -178,3 +178,11 @@ def test_a_variance_is_nonnegative_not_positive(relation: str, verdict: str) -> 
     posdef (and 0 at a = 0, where the strict claim is refuted)."""
     result = run(GIVEN.replace("  {lhs}\n  = {rhs}\n", f"  Var(a.T*x)\n  {relation} 0\n"))
     assert result.verdict == verdict, [(li.status, li.message) for li in result.links]
+
+
+def test_a_one_by_one_product_equals_its_transpose() -> None:
+    """A 1 x 1 difference is compared as its trace: x.T*A*b = b.T*A.T*x is proved."""
+    result = run(GIVEN.format(lhs="mu.T*A*b", rhs="b.T*A.T*mu"))
+    assert (result.verdict, result.links[0].method) == ("proved", "matrix ring normal form")
+    slip = run(GIVEN.format(lhs="mu.T*A*b", rhs="b.T*A*mu"))
+    assert slip.verdict == "invalid"

@@ -32,7 +32,10 @@ def ring_zero(expr: object, symmetric: Iterable[object] = (),
               orthogonal: Iterable[object] = (), posdef: Iterable[object] = ()) -> sympy.Expr:
     """matcalc's ring rung, with every expectation first written out by the moment rules and
     the determinant of a positive definite matrix a positive unknown (so the log of a ratio of
-    them splits, as in the Gaussian KL divergence)."""
+    them splits, as in the Gaussian KL divergence). A 1 x 1 difference is compared as its trace:
+    x.T*A*u and u.T*A.T*x are one number."""
+    if isinstance(expr, MatrixExpr) and expr.shape == (1, 1):
+        expr = sympy.Trace(expr)
     if isinstance(expr, sympy.Basic) and expr.has(Expectation, MatrixExpectation):
         try:
             expr = expanded(expr, Ring(symmetric, orthogonal))
