@@ -9,9 +9,17 @@ them), not proved.
 
 from __future__ import annotations
 
+import ast
+from typing import TYPE_CHECKING
+
 import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
+
+from lemma.derive.language import exprsym
+
+if TYPE_CHECKING:
+    from lemma.derive.language.builder import Builder
 
 
 class Diagonal(MatrixExpr):
@@ -117,3 +125,29 @@ def pinv(a: object) -> object:
     if isinstance(a, MatrixBase):
         return _pinv(a)
     return PseudoInverse(a)
+
+
+def call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
+    """hadamard(A, B) of two matrices of one shape, diag(v) / diag(A), pinv(A)."""
+    want = 2 if name == "hadamard" else 1
+    if len(node.args) != want:
+        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
+    values = [builder.conv(arg, scope) for arg in node.args]
+    for value, arg in zip(values, node.args, strict=True):
+        if not (isinstance(value, MatrixBase) or exprsym.is_symbolic(value)):
+            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
+        builder.transparent(arg, value, name)
+    if name == "pinv":
+        return pinv(values[0])
+    if name == "diag":
+        rows, cols = values[0].shape  # type: ignore[attr-defined]
+        if cols != 1 and not exprsym.same(rows, cols):
+            raise builder.fail(node.args[0], "diag takes a vector (its diagonal matrix) or a "
+                               f"square matrix (its diagonal), not a {rows}x{cols} matrix")
+        return diag(values[0])
+    a, b = values
+    if isinstance(a, MatrixBase) != isinstance(b, MatrixBase) or not (
+            exprsym.same(a.shape[0], b.shape[0]) and exprsym.same(a.shape[1], b.shape[1])):  # type: ignore[attr-defined]
+        raise builder.fail(node, f"hadamard multiplies matrices of one shape, not a "
+                           f"{a.shape[0]}x{a.shape[1]} and a {b.shape[0]}x{b.shape[1]} matrix")  # type: ignore[attr-defined]
+    return hadamard(a, b)

@@ -236,7 +236,9 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
     if name in ("kron", "vec"):
         return _kron_vec(builder, node, name, scope)
     if name in ("hadamard", "diag", "pinv"):
-        return _elementwise(builder, node, name, scope)
+        from lemma.derive.language import elementwise
+
+        return elementwise.call(builder, node, name, scope)
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
@@ -278,34 +280,6 @@ def _kron_vec(builder: Builder, node: ast.Call, name: str, scope: dict[str, obje
         raise builder.fail(node, "kron cannot combine a matrix of symbolic size with an "
                            "explicit matrix", "declare both with symbolic sizes")
     return kron.kron(values[0], values[1])
-
-
-def _elementwise(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
-    """hadamard(A, B) of two matrices of one shape, diag(v) / diag(A), pinv(A)."""
-    from lemma.derive.language import elementwise
-
-    want = 2 if name == "hadamard" else 1
-    if len(node.args) != want:
-        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
-    values = [builder.conv(arg, scope) for arg in node.args]
-    for value, arg in zip(values, node.args, strict=True):
-        if not (isinstance(value, MatrixBase) or exprsym.is_symbolic(value)):
-            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
-        builder.transparent(arg, value, name)
-    if name == "pinv":
-        return elementwise.pinv(values[0])
-    if name == "diag":
-        rows, cols = values[0].shape  # type: ignore[attr-defined]
-        if cols != 1 and not exprsym.same(rows, cols):
-            raise builder.fail(node.args[0], "diag takes a vector (its diagonal matrix) or a "
-                               f"square matrix (its diagonal), not a {rows}x{cols} matrix")
-        return elementwise.diag(values[0])
-    a, b = values
-    if isinstance(a, MatrixBase) != isinstance(b, MatrixBase) or not (
-            exprsym.same(a.shape[0], b.shape[0]) and exprsym.same(a.shape[1], b.shape[1])):  # type: ignore[attr-defined]
-        raise builder.fail(node, f"hadamard multiplies matrices of one shape, not a "
-                           f"{a.shape[0]}x{a.shape[1]} and a {b.shape[0]}x{b.shape[1]} matrix")  # type: ignore[attr-defined]
-    return elementwise.hadamard(a, b)
 
 
 def _literal(builder: Builder, node: ast.Call, scope: dict[str, object]) -> MatrixBase:
