@@ -174,14 +174,15 @@ class Ring:
             return self._opaque(f"det{key}")
         total = sympy.Integer(0)
         for word, coeff in p.items():
-            if word == ():
-                total += coeff * arg.rows
-                continue
-            turns = [word[i:] + word[:i] for i in range(len(word))]
-            back = tuple(self._flip(a) for a in reversed(word))
-            turns += [back[i:] + back[:i] for i in range(len(back))]
-            total += coeff * self._opaque(f"tr{min(_key(t) for t in turns)}")
+            total += coeff * (arg.rows if word == () else self.trace_word(word))
         return total
+
+    def trace_word(self, word: Word) -> sympy.Symbol:
+        """The trace of a nonempty word: one unknown per class under rotation and transpose."""
+        turns = [word[i:] + word[:i] for i in range(len(word))]
+        back = tuple(self._flip(a) for a in reversed(word))
+        turns += [back[i:] + back[:i] for i in range(len(back))]
+        return self._opaque(f"tr{min(_key(t) for t in turns)}")
 
     def _opaque(self, key: str) -> sympy.Symbol:
         if key not in self.scalars:

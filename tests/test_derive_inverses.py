@@ -1,0 +1,85 @@
+"""Inverse by verification (proof/inverses.py): identities with the inverse of a sum -- Woodbury,
+Sherman-Morrison, push-through -- proved at symbolic sizes by M*inv(M) = I in the ring, under
+their recorded invertibility conditions; a false twin for every identity."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from lemma.derive.proof.inverses import inverse_zero
+from tests.test_derive_check import run
+
+GIVEN = """given:
+  k, d: integer >= 1
+  A, B: matrix k x k
+  U: matrix k x d
+  C: matrix d x d
+  V: matrix d x k
+  P: matrix k x d
+  Q: matrix d x k
+  u, v: vector k
+assume:
+  a: det(A) != 0
+  b: det(A + B) != 0
+  c: det(C) != 0
+  w: det(inv(C) + V*inv(A)*U) != 0
+  s: det(A + U*C*V) != 0
+  sm: 1 + trace(v.T*inv(A)*u) != 0
+  smd: det(A + u*v.T) != 0
+  pq: det(eye(k) + P*Q) != 0
+  qp: det(eye(d) + Q*P) != 0
+calc:
+  {lhs}
+  = {rhs}
+"""
+VERIFIED = "inverse by verification (M*inv(M) = I in the ring)"
+WOODBURY = "inv(A) - inv(A)*U*inv(inv(C) + V*inv(A)*U)*V*inv(A)"
+SM_LHS = "inv(A + u*v.T)"
+SM = "inv(A) - inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))"
+
+CASES = [  # (id, lhs, rhs, verdict)
+    ("woodbury", "inv(A + U*C*V)", WOODBURY, "proved"),
+    ("woodbury-sign-slip", "inv(A + U*C*V)", WOODBURY.replace(" - ", " + "), "invalid"),
+    ("woodbury-inner-slip", "inv(A + U*C*V)",
+     "inv(A) - inv(A)*U*inv(C + V*inv(A)*U)*V*inv(A)", "invalid"),
+    ("sherman-morrison", SM_LHS, SM, "proved"),
+    ("sherman-morrison-slip", SM_LHS, SM.replace("u*v.T*inv(A)/", "v*u.T*inv(A)/"), "invalid"),
+    ("push-through", "inv(eye(k) + P*Q)*P", "P*inv(eye(d) + Q*P)", "proved"),
+    ("push-through-slip", "inv(eye(k) + P*Q)*P", "P*inv(eye(d) + P.T*Q.T)", "invalid"),
+    ("split-off-a-term", "inv(A + B)*A", "eye(k) - inv(A + B)*B", "proved"),
+    ("split-off-a-term-wrong-side", "inv(A + B)*A", "eye(k) - B*inv(A + B)", "invalid"),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "verdict"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_inverse_by_verification(lhs: str, rhs: str, verdict: str) -> None:
+    result = run(GIVEN.format(lhs=lhs, rhs=rhs))
+    link = result.links[0]
+    assert result.verdict == verdict, (link.status, link.method, link.message)
+    if verdict == "proved":
+        assert link.method == VERIFIED and "cross-checked at" in link.message
+
+
+def test_the_invertibility_of_the_sum_is_a_recorded_condition() -> None:
+    """Without `det(eye(k) + P*Q) != 0` the verification closes the link only conditionally."""
+    text = GIVEN.replace("  pq: det(eye(k) + P*Q) != 0\n", "").replace(
+        "  qp: det(eye(d) + Q*P) != 0\n", "")
+    link = run(text.format(lhs="inv(eye(k) + P*Q)*P", rhs="P*inv(eye(d) + Q*P)")).links[0]
+    assert link.status == "unchecked"
+    assert link.message == (
+        f"'{VERIFIED}' closes it, but only where det(eye(k) + P*Q) != 0, det(eye(d) + Q*P) != 0: "
+        "not implied by the declarations, so the link is not decided")
+
+
+def test_the_rung_alone_never_closes_a_false_twin() -> None:
+    k, d = sympy.symbols("k d", integer=True, positive=True)
+    A, U, V = sympy.MatrixSymbol("A", k, k), sympy.MatrixSymbol("U", k, d), sympy.MatrixSymbol(
+        "V", d, k)
+    C = sympy.MatrixSymbol("C", d, d)
+    inner = sympy.Inverse(sympy.Inverse(C) + V * sympy.Inverse(A) * U)
+    woodbury = sympy.Inverse(A) - sympy.Inverse(A) * U * inner * V * sympy.Inverse(A)
+    assert inverse_zero(sympy.Inverse(A + U * C * V) - woodbury)
+    assert not inverse_zero(sympy.Inverse(A + U * C * V) - woodbury.T)
+    assert not inverse_zero(sympy.Inverse(A + U * C * V) - sympy.Inverse(A))
