@@ -62,6 +62,15 @@ IDENTITIES = [
      SIZES + "  P: matrix k x d\n  Q: matrix d x k\nassume:\n  a: det(eye(k) + P*Q) != 0\n"
      "  b: det(eye(d) + Q*P) != 0\n",
      "inv(eye(k) + P*Q)*P", "P*inv(eye(d) + Q*P)", "P*inv(eye(d) + P.T*Q.T)"),
+    ("woodbury-split-off-a-term", SQUARE + "assume:\n  s: det(A + B) != 0\n",
+     "inv(A + B)*A", "eye(k) - inv(A + B)*B", "eye(k) - B*inv(A + B)"),
+    ("sylvester-determinant", SIZES + "  P: matrix k x d\n  Q: matrix d x k\n",
+     "det(eye(k) + P*Q)", "det(eye(d) + Q*P)", "det(eye(d) + 2*Q*P)"),
+    ("cookbook-determinant-lemma-low-rank",
+     SIZES + "  A: matrix k x k\n  U: matrix k x d\n  C: matrix d x d\n  V: matrix d x k\n"
+     "assume:\n  a: det(A) != 0\n  c: det(C) != 0\n",
+     "det(A + U*C*V)", "det(inv(C) + V*inv(A)*U)*det(C)*det(A)",
+     "det(inv(C) + V*inv(A)*U)*det(A)"),
     # derivatives
     ("cookbook-69-linear-form", SIZES + VECS, "diff(a.T*x, x)", "a", "x"),
     ("cookbook-81-quadratic-form", SQUARE + VECS, "diff(x.T*A*x, x)", "(A + A.T)*x",

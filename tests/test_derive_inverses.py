@@ -1,13 +1,14 @@
 """Inverse by verification (proof/inverses.py): identities with the inverse of a sum -- Woodbury,
-Sherman-Morrison, push-through -- proved at symbolic sizes by M*inv(M) = I in the ring, under
-their recorded invertibility conditions; a false twin for every identity."""
+Sherman-Morrison, push-through -- proved at symbolic sizes by M*inv(M) = I in the ring, and the
+matrix determinant lemmas by factoring and Sylvester's theorem, under their recorded
+invertibility conditions; a false twin for every identity."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
 
-from lemma.derive.proof.inverses import inverse_zero
+from lemma.derive.proof.inverses import FACTORED, VERIFIED, inverse_proof
 from tests.test_derive_check import run
 
 GIVEN = """given:
@@ -33,7 +34,6 @@ calc:
   {lhs}
   = {rhs}
 """
-VERIFIED = "inverse by verification (M*inv(M) = I in the ring)"
 WOODBURY = "inv(A) - inv(A)*U*inv(inv(C) + V*inv(A)*U)*V*inv(A)"
 SM_LHS = "inv(A + u*v.T)"
 SM = "inv(A) - inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))"
@@ -49,17 +49,43 @@ CASES = [  # (id, lhs, rhs, verdict)
     ("push-through-slip", "inv(eye(k) + P*Q)*P", "P*inv(eye(d) + P.T*Q.T)", "invalid"),
     ("split-off-a-term", "inv(A + B)*A", "eye(k) - inv(A + B)*B", "proved"),
     ("split-off-a-term-wrong-side", "inv(A + B)*A", "eye(k) - B*inv(A + B)", "invalid"),
+    ("determinant-lemma", "det(A + u*v.T)", "det(A)*(1 + v.T*inv(A)*u)", "proved"),
+    ("determinant-lemma-slip", "det(A + u*v.T)", "det(A)*(1 + u.T*inv(A)*v)", "invalid"),
+    ("determinant-lemma-general", "det(A + U*C*V)", "det(inv(C) + V*inv(A)*U)*det(C)*det(A)",
+     "proved"),
+    ("determinant-lemma-general-slip", "det(A + U*C*V)", "det(inv(C) + V*inv(A)*U)*det(A)",
+     "invalid"),
 ]
+DETERMINANTS = {"determinant-lemma", "determinant-lemma-general"}
 
 
-@pytest.mark.parametrize(("lhs", "rhs", "verdict"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
-def test_inverse_by_verification(lhs: str, rhs: str, verdict: str) -> None:
+@pytest.mark.parametrize(("name", "lhs", "rhs", "verdict"), CASES, ids=[c[0] for c in CASES])
+def test_inverse_by_verification(name: str, lhs: str, rhs: str, verdict: str) -> None:
     result = run(GIVEN.format(lhs=lhs, rhs=rhs))
     link = result.links[0]
     assert result.verdict == verdict, (link.status, link.method, link.message)
     if verdict == "proved":
-        assert link.method == VERIFIED and "cross-checked at" in link.message
+        assert link.method == (FACTORED if name in DETERMINANTS else VERIFIED)
+        assert "cross-checked at" in link.message
+
+
+SYLVESTER = [  # det(I + c*w) is canonical under rotation and transpose of w (no condition)
+    ("sylvester", "det(eye(d) + V*U)", "det(eye(k) + U*V)", "proved"),
+    ("sylvester-transposed", "det(eye(d) + V*U)", "det(eye(d) + U.T*V.T)", "proved"),
+    ("sylvester-scale-slip", "det(eye(d) + 2*V*U)", "det(eye(k) + U*V)", "invalid"),
+    ("rank-one", "det(eye(k) + u*v.T)", "1 + v.T*u", "proved"),
+    ("rank-one-slip", "det(eye(k) + u*v.T)", "1 + v.T*v", "invalid"),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "verdict"), [c[1:] for c in SYLVESTER],
+                         ids=[c[0] for c in SYLVESTER])
+def test_sylvester_determinant_identity(lhs: str, rhs: str, verdict: str) -> None:
+    result = run(GIVEN.format(lhs=lhs, rhs=rhs))
+    link = result.links[0]
+    assert result.verdict == verdict, (link.status, link.method, link.message)
+    if verdict == "proved":
+        assert link.method == "matrix ring normal form"
 
 
 def test_the_invertibility_of_the_sum_is_a_recorded_condition() -> None:
@@ -80,6 +106,6 @@ def test_the_rung_alone_never_closes_a_false_twin() -> None:
     C = sympy.MatrixSymbol("C", d, d)
     inner = sympy.Inverse(sympy.Inverse(C) + V * sympy.Inverse(A) * U)
     woodbury = sympy.Inverse(A) - sympy.Inverse(A) * U * inner * V * sympy.Inverse(A)
-    assert inverse_zero(sympy.Inverse(A + U * C * V) - woodbury)
-    assert not inverse_zero(sympy.Inverse(A + U * C * V) - woodbury.T)
-    assert not inverse_zero(sympy.Inverse(A + U * C * V) - sympy.Inverse(A))
+    assert inverse_proof(sympy.Inverse(A + U * C * V) - woodbury) == VERIFIED
+    assert inverse_proof(sympy.Inverse(A + U * C * V) - woodbury.T) == ""
+    assert inverse_proof(sympy.Inverse(A + U * C * V) - sympy.Inverse(A)) == ""

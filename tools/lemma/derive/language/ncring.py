@@ -170,6 +170,9 @@ class Ring:
         arg = node.args[0]
         p = self.normal(arg)
         if isinstance(node, sympy.Determinant):
+            if len(p) == 2 and p.get(()) == 1:  # det(I + c*w): Sylvester's theorem
+                (word, coeff), = ((w, c) for w, c in p.items() if w)
+                return self._det_identity_plus(word, coeff)
             key = min(_poly_key(p), _poly_key(self.transpose(p)))
             return self._opaque(f"det{key}")
         total = sympy.Integer(0)
@@ -179,10 +182,21 @@ class Ring:
 
     def trace_word(self, word: Word) -> sympy.Symbol:
         """The trace of a nonempty word: one unknown per class under rotation and transpose."""
+        return self._opaque(f"tr{self._class_key(word)}")
+
+    def _class_key(self, word: Word) -> str:
         turns = [word[i:] + word[:i] for i in range(len(word))]
         back = tuple(self._flip(a) for a in reversed(word))
         turns += [back[i:] + back[:i] for i in range(len(back))]
-        return self._opaque(f"tr{min(_key(t) for t in turns)}")
+        return min(_key(t) for t in turns)
+
+    def _det_identity_plus(self, word: Word, coeff: sympy.Expr) -> sympy.Expr:
+        """det(I + c*w) = det(I + c*w2*w1) for w = w1*w2 (Sylvester) and = det(I + c*w.T): one
+        unknown per class of w under rotation and transpose, and 1 + c*trace(w) when a rotation
+        is 1 x 1 (a cut of w at an inner size 1: det(eye(k) + u*v.T) = 1 + v.T*u)."""
+        if any(atom_cols(a) == 1 for a in word):
+            return 1 + coeff * self.trace_word(word)
+        return self._opaque(f"detI{sympy.sstr(coeff)}|{self._class_key(word)}")
 
     def _opaque(self, key: str) -> sympy.Symbol:
         if key not in self.scalars:
@@ -194,6 +208,20 @@ class Ring:
         if isinstance(expr, MatrixExpr):
             return all(simplify(self.scalar(c)) == 0 for c in self.normal(expr).values())
         return simplify(self.scalar(expr)) == 0
+
+
+def atom_rows(atom: tuple) -> object:
+    """The number of rows of a word's atom (None for an inverse or power of the identity)."""
+    if atom[0] == "sym":
+        return atom[1].cols if atom[2] else atom[1].rows
+    word = next((w for w, _ in atom[1] if w), None)
+    return None if word is None else atom_rows(word[0])
+
+
+def atom_cols(atom: tuple) -> object:
+    if atom[0] == "sym":
+        return atom[1].rows if atom[2] else atom[1].cols
+    return atom_rows(atom)
 
 
 def _sorted(p: dict[Word, sympy.Expr]) -> Poly:

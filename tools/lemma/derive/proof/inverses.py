@@ -23,33 +23,48 @@ import sympy
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language import matcalc
-from lemma.derive.language.ncring import Ring, Unsupported, Word, _key, involves
+from lemma.derive.language.ncring import (
+    Ring,
+    Unsupported,
+    Word,
+    _key,
+    atom_cols,
+    atom_rows,
+    involves,
+)
 
 Poly = dict  # {word: coefficient}
 MAX_STEPS = 2000
 
 
-def inverse_zero(expr: object, symmetric: Iterable[object] = (),
-                 orthogonal: Iterable[object] = ()) -> bool:
-    """True when `expr` (a matrix of symbolic size) is 0 by verifying its inverses of sums."""
-    if not isinstance(expr, MatrixExpr) or not involves(expr) or not expr.has(sympy.Inverse):
-        return False
+VERIFIED = "inverse by verification (M*inv(M) = I in the ring)"
+FACTORED = "determinants factored (det(X + W) = det(X)*det(I + inv(X)*W); Sylvester)"
+
+
+def inverse_proof(expr: object, symmetric: Iterable[object] = (),
+                  orthogonal: Iterable[object] = ()) -> str:
+    """How `expr` (a matrix of symbolic size) is 0 by verifying its inverses of sums, or
+    (a scalar) by factoring its determinants of sums: the proof's name, or ''."""
+    if not involves(expr) or not isinstance(expr, sympy.Basic) or not expr.has(sympy.Inverse):
+        return ""
+    if not isinstance(expr, MatrixExpr):
+        return FACTORED if _factored_zero(expr, tuple(symmetric), tuple(orthogonal)) else ""
     ring = Ring(symmetric, orthogonal)
     try:
         p = ring.normal(matcalc.expanded(expr, tuple(symmetric)))
         rules = _rules(ring, p)
         if not rules:
-            return False
+            return ""
         if _zero(_rewritten(ring, p, rules)):
-            return True
+            return VERIFIED
         for atom in _outer_inverses(p):
             m = dict(atom[1])
             for q in (ring._mul(m, p), ring._mul(p, m)):
                 if _zero(_rewritten(ring, q, rules)):
-                    return True
+                    return VERIFIED
     except (Unsupported, RecursionError):
-        return False
-    return False
+        return ""
+    return ""
 
 
 def _zero(p: Poly) -> bool:
@@ -136,28 +151,43 @@ def _one_by_one(ring: Ring, word: Word) -> Poly | None:
     """A proper 1 x 1 stretch of a word (rows 1 at its start, columns 1 at its end) taken out as
     its trace: u*(v.T*inv(A)*u)*v.T is trace(v.T*inv(A)*u)*u*v.T."""
     for i in range(len(word)):
-        if _rows(word[i]) != 1:
+        if atom_rows(word[i]) != 1:
             continue
         for j in range(i, len(word)):
-            if (j - i + 1) < len(word) and _cols(word[j]) == 1:
+            if (j - i + 1) < len(word) and atom_cols(word[j]) == 1:
                 stretch = word[i:j + 1]
                 rest, factor = ring._reduce(word[:i] + word[j + 1:])
                 return {rest: factor * ring.trace_word(stretch)}
     return None
 
 
-def _rows(atom: tuple) -> object:
-    if atom[0] == "sym":
-        return atom[1].cols if atom[2] else atom[1].rows
-    return _poly_size(atom[1])
+def _factored_zero(expr: sympy.Expr, symmetric: tuple, orthogonal: tuple) -> bool:
+    """det(X + W) = det(X)*det(I + inv(X)*W) for each determinant of a sum with a term X whose
+    inverse the link already has (so `det(X) != 0` is one of its recorded conditions); then the
+    ring, where det(I + c*w) is canonical by Sylvester's theorem."""
+    from lemma.derive.language.moments import ring_zero
+
+    inverted = {n.arg for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Inverse)}
+    factored = expr.replace(lambda n: isinstance(n, sympy.Determinant),
+                            lambda n: _factor_det(n, inverted))
+    if factored == expr:
+        return False
+    try:
+        return ring_zero(factored, symmetric, orthogonal) == 0
+    except Unsupported:
+        return False
 
 
-def _cols(atom: tuple) -> object:
-    if atom[0] == "sym":
-        return atom[1].rows if atom[2] else atom[1].cols
-    return _poly_size(atom[1])
-
-
-def _poly_size(poly: tuple) -> object:
-    word = next((w for w, _ in poly if w), None)
-    return None if word is None else _rows(word[0])
+def _factor_det(node: sympy.Determinant, inverted: set) -> sympy.Expr:
+    arg = node.arg
+    if not isinstance(arg, sympy.MatAdd):
+        return node
+    for term in arg.args:
+        rest = sympy.MatAdd(*(t for t in arg.args if t != term))
+        if term in inverted and term.rows == term.cols:
+            return sympy.Determinant(term) * sympy.Determinant(
+                sympy.Identity(term.rows) + sympy.Inverse(term) * rest)
+        if isinstance(term, sympy.Inverse):  # det(inv(C) + W) = det(I + C*W)/det(C)
+            return sympy.Determinant(sympy.Identity(term.rows) + term.arg * rest) / \
+                sympy.Determinant(term.arg)
+    return node

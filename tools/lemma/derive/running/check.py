@@ -29,7 +29,7 @@ from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
 from lemma.derive.proof.betaintegral import euler_beta
 from lemma.derive.proof.indexform import index_zero
-from lemma.derive.proof.inverses import inverse_zero
+from lemma.derive.proof.inverses import inverse_proof
 from lemma.derive.proof.posdef import posdef_matrices
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
@@ -246,10 +246,10 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
             elif isinstance(margin, Basic) and margin.has(Inverse):
-                verified = workers.run(inverse_zero, margin, claim.space.symmetric,
+                verified = workers.run(inverse_proof, margin, claim.space.symmetric,
                                        claim.space.orthogonal, timeout=clock.share(0.2))
                 if verified.ok and verified.value:
-                    proof = "inverse by verification (M*inv(M) = I in the ring)"
+                    proof = verified.value
         if not proof and isinstance(margin, Basic) and margin.has(MatrixElement):
             index = workers.run(index_zero, margin, timeout=clock.share(0.2))
             if index.ok and index.value:
