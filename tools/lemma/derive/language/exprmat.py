@@ -235,6 +235,10 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
         return _norm(builder, node, scope)
     if name in ("kron", "vec"):
         return _kron_vec(builder, node, name, scope)
+    if name in ("charpoly", "expm"):
+        from lemma.derive.language import matfun
+
+        return matfun.call(builder, node, name, scope)
     if name in ("hadamard", "diag", "pinv"):
         from lemma.derive.language import elementwise
 
