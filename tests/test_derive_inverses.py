@@ -109,3 +109,13 @@ def test_the_rung_alone_never_closes_a_false_twin() -> None:
     assert inverse_proof(sympy.Inverse(A + U * C * V) - woodbury) == VERIFIED
     assert inverse_proof(sympy.Inverse(A + U * C * V) - woodbury.T) == ""
     assert inverse_proof(sympy.Inverse(A + U * C * V) - sympy.Inverse(A)) == ""
+
+
+def test_a_one_by_one_difference_is_not_multiplied_by_a_square_matrix() -> None:
+    """M*D is only formed where M's size is D's number of rows: for a 1 x 1 difference D with
+    inv(A + u*v.T) inside, no multiplication by the k x k sum is tried."""
+    k = sympy.Symbol("k", integer=True, positive=True)
+    A = sympy.MatrixSymbol("A", k, k)
+    u, v = sympy.MatrixSymbol("u", k, 1), sympy.MatrixSymbol("v", k, 1)
+    form = v.T * sympy.Inverse(A + u * v.T) * u
+    assert inverse_proof(form - v.T * u) == ""

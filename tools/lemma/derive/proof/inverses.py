@@ -58,9 +58,11 @@ def inverse_proof(expr: object, symmetric: Iterable[object] = (),
         if _zero(_rewritten(ring, p, rules)):
             return VERIFIED
         for atom in _outer_inverses(p):
-            m = dict(atom[1])
-            for q in (ring._mul(m, p), ring._mul(p, m)):
-                if _zero(_rewritten(ring, q, rules)):
+            m, size = dict(atom[1]), atom_rows(atom)
+            sides = (ring._mul(m, p) if sympy.Eq(size, expr.rows) is sympy.true else None,
+                     ring._mul(p, m) if sympy.Eq(size, expr.cols) is sympy.true else None)
+            for q in sides:  # M*D or D*M only where the sizes agree
+                if q is not None and _zero(_rewritten(ring, q, rules)):
                     return VERIFIED
     except (Unsupported, RecursionError):
         return ""
