@@ -235,7 +235,7 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
         return _norm(builder, node, scope)
     if name in ("kron", "vec"):
         return _kron_vec(builder, node, name, scope)
-    if name in ("charpoly", "expm"):
+    if name in ("charpoly", "expm", "logm"):
         from lemma.derive.language import matfun
 
         return matfun.call(builder, node, name, scope)

@@ -12,6 +12,9 @@ is exact for every value of the entries:
   q = 0 sinh(sqrt(q))/sqrt(q) is its limit 1 (a Piecewise): the formula holds at every q;
 
 other sizes are refused with a message (no silently wrong closed form). Symbolic sizes are refused.
+`logm(A)`, the principal logarithm, only of a diagonal matrix (its entries > 0, recorded): for
+another matrix the condition that its eigenvalues are off (-oo, 0] is a case split on the sign of
+the discriminant that the side-condition prover does not discharge yet, so it is refused.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
-    """charpoly(A, t) and expm(A) of an explicit square matrix."""
+    """charpoly(A, t), expm(A) and logm(A) of an explicit square matrix."""
     want = 2 if name == "charpoly" else 1
     if len(node.args) != want:
         raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
@@ -50,7 +53,29 @@ def call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) 
         if isinstance(t, MatrixBase) or exprsym.is_symbolic(t):
             raise builder.fail(node.args[1], "charpoly's variable is a scalar: charpoly(A, t)")
         return sympy.expand(determinant(t * sympy.eye(value.rows) - value))
+    if name == "logm":
+        return _logm(builder, node, value)
     return _expm(builder, node, value)
+
+
+def _logm(builder: Builder, node: ast.Call, a: MatrixBase) -> MatrixBase:
+    """The principal logarithm of a diagonal matrix, each diagonal entry > 0 (recorded)."""
+    n = a.rows
+    written = builder.segment(node.args[0])
+    if any(sympy.expand(a[i, j]) != 0 for i in range(n) for j in range(n) if i != j):
+        raise builder.fail(node, "logm is written out for a diagonal matrix only (the principal "
+                           "logarithm of another matrix needs its eigenvalues off (-oo, 0], a "
+                           "condition the checker cannot record yet)",
+                           "state the identity for a diagonal matrix")
+    for i in range(n):
+        builder.require("positive", a[i, i], f"entry ({i + 1}, {i + 1}) of {written}")
+    return sympy.ImmutableMatrix(sympy.diag(*(sympy.log(a[i, i]) for i in range(n))))
+
+
+def _mq(a: MatrixBase) -> tuple[sympy.Expr, sympy.Expr]:
+    """Half the trace and the discriminant over 4 of a 2 x 2 matrix: eigenvalues m +- sqrt(q)."""
+    return (a[0, 0] + a[1, 1]) / 2, sympy.expand(((a[0, 0] - a[1, 1]) / 2) ** 2
+                                                 + a[0, 1] * a[1, 0])
 
 
 def _expm(builder: Builder, node: ast.Call, a: MatrixBase) -> MatrixBase:
@@ -72,8 +97,7 @@ def _expm(builder: Builder, node: ast.Call, a: MatrixBase) -> MatrixBase:
 
 def expm_2x2(a: MatrixBase) -> MatrixBase:
     """The closed form of the module's docstring, exact at every discriminant."""
-    m = (a[0, 0] + a[1, 1]) / 2
-    q = sympy.expand(((a[0, 0] - a[1, 1]) / 2) ** 2 + a[0, 1] * a[1, 0])
+    m, q = _mq(a)
     s = sympy.sqrt(q)
     sinhc = sympy.Piecewise((sympy.Integer(1), sympy.Eq(q, 0)), (sympy.sinh(s) / s, True))
     return sympy.ImmutableMatrix(sympy.exp(m) * (sympy.cosh(s) * sympy.eye(2)

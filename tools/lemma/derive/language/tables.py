@@ -61,7 +61,7 @@ BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
 BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
 MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
                               "norm", "kron", "vec", "ones", "hadamard", "diag", "pinv",
-                              "charpoly", "expm"})
+                              "charpoly", "expm", "logm"})
 SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(ABBREVIATIONS)
 #: Moments of Gaussian vectors (E is also the constant e: E(...) is an expectation).
 MOMENT_FUNCTIONS = frozenset({"Var", "Cov", "logpdf", "KL"})

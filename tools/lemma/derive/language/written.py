@@ -169,8 +169,8 @@ def _call(name: str, args: list[ast.expr]) -> str:
         return rf"\left\lVert {inner}\right\rVert"
     if name == "pinv" and len(args) == 1:
         return _raised(_tex(args[0], 5), "+")
-    if name == "expm" and len(args) == 1:
-        return rf"\exp\left({inner}\right)"
+    if name in ("expm", "logm") and len(args) == 1:
+        return rf"\{name[:3]}\left({inner}\right)"
     if name == "charpoly" and len(args) == 2:  # det(t I - A), its definition
         return rf"\det\left({_tex(args[1], 3)} I - {_tex(args[0], 3)}\right)"
     if name == "hadamard" and len(args) == 2:
