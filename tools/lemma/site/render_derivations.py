@@ -138,9 +138,8 @@ def hypothesis_tex(h: Any) -> str:
 def _declaration_tex(d: Any, name: str) -> str:
     """`name ∈ set`, said once: a bounded real reads `p ∈ (0, 1)` or `λ > 0`, not both."""
     if d.structure == "gaussian":  # x ~ N(mu, S), as a paper writes its law
-        law = getattr(d.value, "args", ())[3:5]
-        if len(law) == 2:
-            return rf"{name} \sim \mathcal{{N}}({_law_tex(law[0])}, {_law_tex(law[1])})"
+        mean = "0" if getattr(d.value, "zero_mean", False) else tex(d.value.mean)
+        return rf"{name} \sim \mathcal{{N}}({mean}, {tex(d.value.cov)})"
     if d.kind in ("matrix", "vector") and d.shape:
         rows, cols = d.shape
         shape = f"{rows}" if d.kind == "vector" else rf"{rows}\times {cols}"
@@ -164,13 +163,6 @@ def _declaration_tex(d: Any, name: str) -> str:
         return rf"{name} {rel} {tex(domain.lower)}{tail}"
     rel = "<" if domain.upper_strict else r"\le"
     return rf"{name} {rel} {tex(domain.upper)}{tail}"
-
-
-def _law_tex(value: Any) -> str:
-    """A Gaussian's mean or covariance as written; a zero mean is `0`."""
-    import sympy
-
-    return "0" if isinstance(value, sympy.ZeroMatrix) else tex(value)
 
 
 def _expr_cell(obj: Any, text: str, relation: str) -> str:

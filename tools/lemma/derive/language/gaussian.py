@@ -41,6 +41,11 @@ class GaussianVector(MatrixSymbol):
     def cov(self) -> MatrixExpr:
         return self.args[4]
 
+    @property
+    def zero_mean(self) -> bool:
+        """Centred (the site writes its law as N(0, S))."""
+        return isinstance(self.mean, sympy.ZeroMatrix)
+
     def doit(self, **_: object) -> GaussianVector:
         return self
 

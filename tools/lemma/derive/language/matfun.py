@@ -26,7 +26,6 @@ import sympy
 from sympy.matrices import MatrixBase
 
 from lemma.derive.language import exprsym
-from lemma.derive.language.exprmat import determinant, square
 
 if TYPE_CHECKING:
     from lemma.derive.language.builder import Builder
@@ -47,12 +46,12 @@ def call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) 
     if value.rows != value.cols:
         raise builder.fail(node.args[0], f"{name} needs a square matrix, but this is "
                            f"{value.rows}x{value.cols}")
-    square(value, name)
     if name == "charpoly":
         t = builder.conv(node.args[1], scope)
         if isinstance(t, MatrixBase) or exprsym.is_symbolic(t):
             raise builder.fail(node.args[1], "charpoly's variable is a scalar: charpoly(A, t)")
-        return sympy.expand(determinant(t * sympy.eye(value.rows) - value))
+        coeffs = value.charpoly().all_coeffs()  # Berkowitz: division-free, exact for any entries
+        return sympy.expand(sum(c * t ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs)))
     if name == "logm":
         return _logm(builder, node, value)
     return _expm(builder, node, value)
