@@ -43,15 +43,28 @@ def test_indexed_identities(lhs: str, rhs: str, verdict: str) -> None:
 
 
 def test_sums_are_tested_at_several_sizes() -> None:
-    """A reversal of the summation order is beyond the normal form: the link is tested, at
-    points of several sizes (never a pass from one size), and its slip is refuted."""
-    link = run(VEC.format(lhs="Sum(x[i]*y[i], (i, 1, k))",
-                          rhs="Sum(x[k + 1 - i]*y[k + 1 - i], (i, 1, k))")).links[0]
+    """Exchanging the sums of a triangular double sum is beyond the normal form: the link is
+    tested, at points of several sizes (never a pass from one size), and its slip is refuted."""
+    lhs = "Sum(Sum(x[i]*y[j], (j, i, k)), (i, 1, k))"
+    link = run(VEC.format(lhs=lhs, rhs="Sum(Sum(x[i]*y[j], (i, 1, j)), (j, 1, k))")).links[0]
     assert (link.status, link.method) == ("verified", "random exact x15")
     assert len(link.sizes) >= 2, link.sizes
-    slip = run(VEC.format(lhs="Sum(x[i]*y[i], (i, 1, k))",
-                          rhs="Sum(x[k + 1 - i]*y[i], (i, 1, k))")).links[0]
+    slip = run(VEC.format(lhs=lhs, rhs="Sum(Sum(x[j]*y[i], (i, 1, j)), (j, 1, k))")).links[0]
     assert slip.status == "failed"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "verdict"), [
+    ("Sum(x[i]*y[i], (i, 1, k))", "Sum(x[k + 1 - i]*y[k + 1 - i], (i, 1, k))", "proved"),
+    ("Sum(i*x[i], (i, 1, k))", "Sum(i*x[k + 1 - i], (i, 1, k))", "invalid"),
+    ("Sum(x[i], (i, 1, k))", "Sum(x[i], (i, 1, k - 1)) + x[k]", "proved"),
+    ("Sum(x[i], (i, 1, k))", "Sum(x[i], (i, 1, k - 1)) + x[1]", "invalid"),
+    ("Sum(x[i]*y[i], (i, 1, k))", "Sum(x[i]*y[i], (i, 2, k)) + x[1]*y[1]", "proved"),
+], ids=["reversed", "reversed-slip", "last-term-split-off", "last-term-slip",
+        "first-term-split-off"])
+def test_reversal_and_split_terms(lhs: str, rhs: str, verdict: str) -> None:
+    """A sum read backwards, and the last (or first) term split off, are proved."""
+    result = run(VEC.format(lhs=lhs, rhs=rhs).replace("k: integer >= 1", "k: integer >= 2"))
+    assert result.verdict == verdict, [(li.status, li.message) for li in result.links]
 
 
 def test_an_index_range_past_the_size_is_a_side_condition() -> None:

@@ -28,6 +28,10 @@ from lemma.derive.language.written import greek_abbreviations, name_tex, source_
     ("inv(X).T*x", r"\left(X^{-1}\right)^{\top} \, x"),
     ("W.T**2", r"\left(W^{\top}\right)^{2}"),
     ("W.T*grad(g, W*h)", r"W^{\top} \, \nabla g\left(W \, h\right)"),
+    ("det(expm(A))", r"\det\left(\exp\left(A\right)\right)"),
+    ("charpoly(A, t)", r"\det\left(t I - A\right)"),
+    ("logm(A)", r"\log\left(A\right)"),
+    ("charpoly(A + B, t)", r"\det\left(t I - \left(A + B\right)\right)"),
 ])
 def test_source_tex_prints_matrix_notation(text, expected):
     assert source_tex(text) == expected

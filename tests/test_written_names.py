@@ -28,11 +28,11 @@ given:
   S: matrix k x k        # $\\Sigma$ the covariance
   c: real                # the scale
 assume:
-  pinv: W*Wp*W == W      # W⁺ here is no declaration
+  penrose: W*Wp*W == W     # W⁺ here is no declaration
 calc:
      (W*Wp)*(W*Wp)
   =  (W*Wp*W)*Wp         # associativity
-  =  W*Wp                # linear_combination(pinv*Wp)
+  =  W*Wp                # linear_combination(penrose*Wp)
 ```
 """
 
@@ -48,7 +48,7 @@ def test_the_rendered_block_shows_the_written_form_and_keeps_the_source() -> Non
     body, source = html.split('class="lemma-d-source"')
     assert r"{W^{+}} \in \mathbb{R}^{d\times k}" in body
     assert r"W \, {W^{+}} \, W = W" in body  # the hypothesis, as written
-    assert r"\mathrm{Wp}" not in body and "Wp" not in body.replace("pinv", "")
+    assert r"\mathrm{Wp}" not in body and "Wp" not in body.replace("penrose", "")
     assert "Wp: matrix d x k" in source  # the source as the author wrote it
 
 

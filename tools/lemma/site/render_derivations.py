@@ -137,6 +137,9 @@ def hypothesis_tex(h: Any) -> str:
 
 def _declaration_tex(d: Any, name: str) -> str:
     """`name ∈ set`, said once: a bounded real reads `p ∈ (0, 1)` or `λ > 0`, not both."""
+    if d.structure == "gaussian":  # x ~ N(mu, S), as a paper writes its law
+        mean = "0" if getattr(d.value, "zero_mean", False) else tex(d.value.mean)
+        return rf"{name} \sim \mathcal{{N}}({mean}, {tex(d.value.cov)})"
     if d.kind in ("matrix", "vector") and d.shape:
         rows, cols = d.shape
         shape = f"{rows}" if d.kind == "vector" else rf"{rows}\times {cols}"

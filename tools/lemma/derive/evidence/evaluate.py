@@ -20,7 +20,9 @@ from lemma.derive.evidence.space import Claim, Point, Space
 from lemma.derive.language import printing
 from lemma.derive.language import sideconditions as conds
 from lemma.derive.language.block import Condition
-from lemma.derive.language.matcalc import Gradient
+from lemma.derive.language.explicit import written_out
+from lemma.derive.language.gaussian import Expectation, MatrixExpectation
+from lemma.derive.language.matcalc import Gradient, Jacobian
 from lemma.derive.language.vecfun import VectorCall, VectorGradient
 from lemma.derive.language.vecfun import at_point as vecfun_at
 
@@ -53,16 +55,25 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
         if point.functions:
             e = e.replace(lambda n: isinstance(n, AppliedUndef) and n.func in point.functions,
                           swap)
+        if isinstance(e, sympy.Basic) and e.has(Jacobian):  # outermost first: it moves x
+            e = e.replace(lambda n: isinstance(n, Jacobian) and not any(
+                isinstance(a, Jacobian) for a in n.args[0].atoms(MatrixExpr)),
+                lambda n: n.at(point.values, point.functions))
         if isinstance(e, sympy.Basic) and e.has(Gradient):  # entry by entry, before values
             e = e.replace(lambda n: isinstance(n, Gradient),
                           lambda n: n.at(point.values, point.functions))
+        if isinstance(e, sympy.Basic) and e.has(Expectation, MatrixExpectation):
+            e = e.replace(lambda n: isinstance(n, Expectation | MatrixExpectation),
+                          lambda n: n.at(point.values))  # exact moments, before values
         if e.has(sympy.Derivative, sympy.Subs):
             e = e.replace(lambda n: isinstance(n, _CALCULUS), lambda n: n.doit())
         e = e.xreplace(point.values)
         if isinstance(e, sympy.Basic) and e.has(VectorCall, VectorGradient):
             e = vecfun_at(e, point.functions)  # g(z), grad(g, z) once z is explicit
-        if isinstance(e, sympy.Basic) and e.has(sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix):
-            e = e.replace(_sized_now, lambda n: n.as_explicit())  # det(eye(k) + U*V) at k = 3
+        if isinstance(e, sympy.Basic) and any(_sized_now(n) for n in sympy.preorder_traversal(e)):
+            e = e.replace(_sized_now, written_out)  # det(eye(k) + U*V) at k = 3, vec(X).T*...
+        if isinstance(e, MatrixExpr) and _sized_now(e):
+            e = written_out(e)  # a product of explicit matrices, without a Sum per entry
         if e.has(sympy.Sum, sympy.Product):
             e = finite_sums(e)
         if numeric and e.has(sympy.Integral, sympy.Sum, sympy.Product):
@@ -76,7 +87,7 @@ def instantiate(expr: object, space: Space, point: Point, numeric: bool = False)
             e = e.replace(lambda n: isinstance(n, sympy.erfc), lambda n: 1 - sympy.erf(n.args[0]))
         e = e.doit() if isinstance(e, sympy.Basic) and not e.is_Atom else e
         if isinstance(e, MatrixExpr) and not isinstance(e, sympy.MatrixBase):
-            e = e.as_explicit()  # eye(k) + an explicit matrix, once k has a value
+            e = written_out(e)  # eye(k) + an explicit matrix, once k has a value
         return sympy.ImmutableMatrix(e) if isinstance(e, sympy.MatrixBase) else e
 
     return _map(expr, one)

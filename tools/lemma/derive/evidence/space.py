@@ -20,6 +20,7 @@ from lemma.derive.evidence.draw import (
     random_matrix,
 )
 from lemma.derive.language.block import Condition, Derivation, Domain
+from lemma.derive.language.gaussian import Expectation, GaussianVector, MatrixExpectation
 from lemma.derive.language.vecfun import VARIABLES, VectorFunction
 
 
@@ -101,6 +102,7 @@ def build_space(d: Derivation) -> Space:
         else:
             scalars[decl.value] = decl.domain or Domain(decl.kind)
             names[decl.value] = decl.name
+    dimensions |= _exponents(d, scalars)
     declared = tuple(h.lhs for h in d.hypotheses if h.nonzero)
     inequalities = tuple((h.rhs - h.lhs, h.relation == "<") for h in d.hypotheses
                          if h.relation in ("<", "<="))
@@ -108,6 +110,18 @@ def build_space(d: Derivation) -> Space:
     return Space(scalars, tuple(entries), tuple(functions), declared, names, tuple(matrices),
                  real=real, symbolic=tuple(symbolic), dimensions=frozenset(dimensions),
                  inequalities=inequalities)
+
+
+def _exponents(d: Derivation, scalars: dict) -> set[sympy.Symbol]:
+    """Integers in the exponent of a matrix power (A**n): drawn small, like sizes, so a power of
+    an explicit matrix stays cheap to write out."""
+    found: set[sympy.Symbol] = set()
+    for step in d.steps:
+        for side in (step.lhs, step.rhs):
+            if isinstance(side, sympy.Basic):
+                for node in side.atoms(sympy.MatPow):
+                    found |= {s for s in node.exp.free_symbols if s in scalars}
+    return found
 
 
 #: Every ZERO_EVERY-th point (from the ZERO_FROM-th) one matrix of symbolic size is all zeros, in
@@ -180,6 +194,26 @@ class Claim:
 _SIZED = (sympy.MatrixSymbol, sympy.Identity, sympy.ZeroMatrix, sympy.OneMatrix)
 
 
+def _averaged_out(exprs: list[object]) -> set[object]:
+    """Gaussian vectors that occur only inside expectations (their means and covariances are
+    still drawn: they are found through the vector's own arguments)."""
+    inside: set[object] = set()
+    outside: set[object] = set()
+
+    def walk(node: object, averaged: bool) -> None:
+        if isinstance(node, GaussianVector):
+            (inside if averaged else outside).add(node)
+            return
+        if isinstance(node, sympy.Basic):
+            now = averaged or isinstance(node, Expectation | MatrixExpectation)
+            for arg in node.args:
+                walk(arg, now)
+
+    for expr in exprs:
+        walk(expr, False)
+    return inside - outside
+
+
 def for_claim(claim: Claim) -> Claim:
     """The claim over the space its link needs: a dimension that sizes no matrix of the link
     is an integer like any other (drawn large too, so `2**k >= k**2` is tested past k = 4),
@@ -195,6 +229,9 @@ def for_claim(claim: Claim) -> Claim:
             for atom in expr.atoms(*_SIZED):
                 used.add(atom)
                 sized.update(s for dim in atom.shape for s in getattr(dim, "free_symbols", ()))
+            for power in expr.atoms(sympy.MatPow):  # A**n: n is drawn small, like a size
+                sized.update(power.exp.free_symbols)
+    used -= _averaged_out(exprs)  # x inside E(...) only: integrated, not drawn or shown
     symbolic = tuple(entry for entry in space.symbolic if entry[1] in used)
     dimensions = space.dimensions & frozenset(sized)
     if (symbolic, dimensions) == (space.symbolic, space.dimensions):

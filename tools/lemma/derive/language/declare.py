@@ -32,10 +32,11 @@ _MATRIX_TIGHT = re.compile(r"matrix\s+([A-Za-z][A-Za-z0-9_]*)[xX]([A-Za-z][A-Za-
 _SIZED = re.compile(r"(vector|function)\s+(\d+)")
 _SYMBOLIC_VECTOR = re.compile(r"vector\s+([A-Za-z][A-Za-z0-9_]*)")
 _SYMBOLIC_FUNCTION = re.compile(r"function\s+([A-Za-z][A-Za-z0-9_]*)")
+_GAUSSIAN = re.compile(r"gaussian\s+vector\s+" + _DIM + r"(?:\s*\((.*)\))?")
 _TYPES_HINT = ("types: real, real > 0, real >= 0, real in (a, b), real in [a, b], integer, "
                "integer >= n, complex, matrix RxC [symmetric|diagonal], "
                "matrix k x k [posdef|orthogonal], "
-               "vector N, function N")
+               "vector N, function N, gaussian vector k (mu, S)")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,18 @@ def _type(lines: Lines, idx: int, col: int, text: str,
         rows = _dimension(lines, idx, col + match.start(1), match[1], decls)
         if isinstance(rows, sympy.Symbol):
             return "matrix", (rows, sympy.Integer(1), None)
+    if match := _GAUSSIAN.fullmatch(text):  # x: gaussian vector k (mu, S)
+        from lemma.derive.language.declgauss import gaussian_type
+
+        size = _dimension(lines, idx, col + match.start(1), match[1], decls)
+        law = None
+        if match[2] is not None:
+            at = col + match.start(2)
+            names = {d.name: d.value for d in decls}
+            law = [parse_expression(text, names, lines.pos(idx, at + start))
+                   for start, text in top_level_split(match[2])]
+        return gaussian_type(lines.pos(idx, col), size, law, decls,
+                             lines.pos(idx, col + match.start(2)) if match[2] else None)
     if match := _SYMBOLIC_FUNCTION.fullmatch(text):  # g: function k, of a k-vector
         size = _dimension(lines, idx, col + match.start(1), match[1], decls)
         if isinstance(size, sympy.Symbol):
@@ -250,6 +263,12 @@ def _assumptions(domain: Domain) -> dict[str, bool]:
 
 def _declare(name: str, made: tuple[str, object], pos: SourcePos) -> Declaration:
     kind, detail = made
+    if kind == "gaussian":
+        from lemma.derive.language.gaussian import GaussianVector
+
+        size, mean, cov = detail  # type: ignore[misc]
+        return Declaration(name, "matrix", GaussianVector(name, size, 1, mean, cov), pos,
+                           shape=(size, sympy.Integer(1)), structure="gaussian", symbolic=True)
     if isinstance(detail, Domain):
         return Declaration(name, kind, sympy.Symbol(name, **_assumptions(detail)), pos, detail)
     if kind == "function" and isinstance(detail, sympy.Symbol):

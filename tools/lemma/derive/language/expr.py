@@ -20,6 +20,7 @@ from lemma.derive.language import (
     exprbind,
     exprcond,
     exprfun,
+    exprgauss,
     exprsym,
     indexed,
     printing,
@@ -162,6 +163,8 @@ class ExpressionBuilder(Builder):
     def scalar(self, node: ast.AST, scope: dict[str, object], what: str) -> sympy.Expr:
         """Convert a node that must be a scalar (not a matrix)."""
         value = self.conv(node, scope)
+        if exprsym.one_by_one(value):  # exp(a.T*x): a 1 x 1 product of symbolic size
+            return sympy.Trace(value)
         if is_matrix(value):
             raise self.fail(node, f"{what} takes a scalar, but this is a "
                             f"{mat.shape_text(value)} matrix", mat.one_by_one_hint(value))
@@ -321,6 +324,8 @@ class ExpressionBuilder(Builder):
                 raise self.fail(arg, "starred arguments (*args) are not allowed")
         name = node.func.id
         value = scope.get(name, self.names.get(name))
+        if value is None and name in exprgauss.CALLS:  # E(...) is a mean; E alone is e
+            return exprgauss.call(self, node, name, scope)
         if isinstance(value, UndefinedFunction):
             return self.undefined_call(node, name, value, scope)
         if isinstance(value, vecfun.VectorFunction) or (name == "grad" and value is None):

@@ -235,6 +235,14 @@ def matrix_call(builder: Builder, node: ast.Call, name: str, scope: dict[str, ob
         return _norm(builder, node, scope)
     if name in ("kron", "vec"):
         return _kron_vec(builder, node, name, scope)
+    if name in ("charpoly", "expm", "logm"):
+        from lemma.derive.language import matfun
+
+        return matfun.call(builder, node, name, scope)
+    if name in ("hadamard", "diag", "pinv"):
+        from lemma.derive.language import elementwise
+
+        return elementwise.call(builder, node, name, scope)
     if len(args) != 1:
         raise builder.fail(node, f"{name} takes 1 argument, got {len(args)}")
     value = builder.conv(args[0], scope)
@@ -324,6 +332,9 @@ def _jacobian(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Mat
     declared n-vector (a scalar F gives the 1 x n row of its gradient)."""
     if len(node.args) != 2:
         raise builder.fail(node, "jacobian takes two arguments: jacobian(F, x)")
+    first, second = (builder.conv(arg, scope) for arg in node.args)
+    if exprsym.is_symbolic(first) or exprsym.is_symbolic(second):
+        return _symbolic_jacobian(builder, node, first, second)
     f = _explicit(builder, node.args[0], scope, "jacobian")
     x = _explicit(builder, node.args[1], scope, "jacobian")
     if not (isinstance(x, MatrixBase) and x.cols == 1 and all(e.is_Symbol for e in x)):
@@ -338,11 +349,32 @@ def _jacobian(builder: Builder, node: ast.Call, scope: dict[str, object]) -> Mat
                                  lambda i, j: sympy.Derivative(entries[i], x[j]))
 
 
+def _symbolic_jacobian(builder: Builder, node: ast.Call, f: object, x: object) -> object:
+    """jacobian(F, x) at a symbolic size: F a vector expression, x a declared vector."""
+    from lemma.derive.language.matcalc import Jacobian
+
+    if not (isinstance(x, sympy.MatrixSymbol) and x.shape[1] == 1):
+        raise builder.fail(node.args[1], "the variable of jacobian must be a declared vector",
+                           "declare it as `x: vector k`")
+    if not (exprsym.is_symbolic(f) and f.shape[1] == 1):  # type: ignore[attr-defined]
+        raise builder.fail(node.args[0], "jacobian takes a vector of symbolic size, e.g. "
+                           "jacobian(W*x, x) or jacobian(diff(f, x), x) for a Hessian")
+    builder.transparent(node.args[0], f, "jacobian")
+    for det in sympy.preorder_traversal(f):
+        if isinstance(det, sympy.Determinant) and det.has(x):
+            builder.require("nonzero", det, f"det({det.args[0]})")
+    return Jacobian(f, x)
+
+
 def _norm(builder: Builder, node: ast.Call, scope: dict[str, object]) -> sympy.Expr:
-    """norm(v): the Euclidean norm of a vector, the Frobenius norm of a matrix (explicit sizes)."""
+    """norm(v): the Euclidean norm of a vector, the Frobenius norm of a matrix; at a symbolic
+    size sqrt(trace(v.T*v)), so the ring normal form and the gradient rules reach inside."""
     if len(node.args) != 1:
         raise builder.fail(node, "norm takes one argument: norm(v)")
-    value = _explicit(builder, node.args[0], scope, "norm")
+    value = builder.conv(node.args[0], scope)
+    if exprsym.is_symbolic(value):
+        builder.transparent(node.args[0], value, "norm")
+        return sympy.sqrt(sympy.Trace(sympy.MatMul(value.T, value)))  # type: ignore[attr-defined]
     if not isinstance(value, MatrixBase):
         raise builder.fail(node.args[0], "norm takes a vector or a matrix; for a scalar use Abs")
     builder.transparent(node.args[0], value, "norm")

@@ -25,6 +25,16 @@ def same(a: object, b: object) -> bool:
     return bool(sympy.expand(a - b) == 0)  # type: ignore[operator]
 
 
+def one_by_one(value: object) -> bool:
+    """A 1 x 1 product of symbolic size (mu.T*A*mu): beside a scalar it is read as its entry."""
+    return is_symbolic(value) and value.shape == (1, 1)  # type: ignore[union-attr]
+
+
+def as_scalar(value: object) -> object:
+    """The one entry of a 1 x 1 matrix of symbolic size, as trace(...); other values as they are."""
+    return sympy.Trace(value) if one_by_one(value) else value
+
+
 def shape_text(m: MatrixExpr) -> str:
     return f"{m.rows}x{m.cols}"
 
@@ -42,6 +52,9 @@ def combine(op: str, left: object, right: object) -> object:
     _mixing(left, right)
     ls, rs = isinstance(left, MatrixExpr), isinstance(right, MatrixExpr)
     if op in "+-":
+        if ls != rs and one_by_one(left if ls else right):  # mu.T*A*mu + c: its one entry
+            left, right = as_scalar(left), as_scalar(right)
+            return left + right if op == "+" else left - right  # type: ignore[operator]
         if not (ls and rs):
             m = left if ls else right
             raise ShapeProblem(f"cannot add a scalar and a {shape_text(m)} matrix",  # type: ignore[arg-type]
@@ -76,8 +89,14 @@ def square(m: MatrixExpr, what: str) -> None:
 
 
 def power(base: MatrixExpr, exp: object) -> MatrixExpr:
-    """M**n for a square M and a literal integer n (n = -1 is the inverse)."""
+    """M**n for a square M and a literal integer n (n = -1 is the inverse) or a symbolic
+    integer n >= 0 (a declared `n: integer >= 0`)."""
     square(base, "a matrix power")
+    if isinstance(exp, sympy.Expr) and not exp.is_Integer and exp.free_symbols:
+        if exp.is_integer and exp.is_nonnegative:  # A**n, n a declared integer >= 0
+            return sympy.MatPow(base, exp)
+        raise ShapeProblem("a matrix power's exponent must be a literal integer or an integer "
+                           "expression known to be >= 0", "declare e.g. `n: integer >= 0`")
     if not getattr(exp, "is_Integer", False):
         raise ShapeProblem("a matrix power needs a literal integer exponent")
     n = int(exp)  # type: ignore[call-overload]

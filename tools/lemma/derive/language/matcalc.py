@@ -20,6 +20,7 @@ from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
 from lemma.derive.language import vecfun
+from lemma.derive.language.explicit import written_out
 from lemma.derive.language.ncring import Ring, Unsupported, Word, involves
 
 
@@ -49,7 +50,7 @@ class Gradient(MatrixExpr):
         body, var = self.args
         drawn = values[var]
         rows, cols = drawn.shape  # type: ignore[attr-defined]
-        t = sympy.Dummy("t")
+        t = sympy.Dummy("t", real=True)
         others = {s: v for s, v in values.items() if s != var}
         plain = body.xreplace(others)
         sized = var.xreplace(others)  # x of shape (k, 1) is x of shape (3, 1) once k = 3
@@ -64,25 +65,98 @@ class Gradient(MatrixExpr):
         return sympy.ImmutableMatrix(rows, cols, cells)
 
 
+class Jacobian(MatrixExpr):
+    """jacobian(F, x) for a vector F and a vector symbol x of symbolic size: entry (i, j) is
+    dF_i/dx_j; jacobian(diff(f, x), x) is the Hessian of a scalar f."""
+
+    def __new__(cls, body: MatrixExpr, var: sympy.MatrixSymbol) -> Jacobian:
+        return sympy.Basic.__new__(cls, body, var)
+
+    @property
+    def shape(self) -> tuple[object, object]:
+        return (self.args[0].shape[0], self.args[1].shape[0])
+
+    def _entry(self, i: object, j: object, **_: object) -> sympy.Expr:
+        raise Unsupported("an entry of an unevaluated Jacobian")
+
+    def _latex(self, printer: object) -> str:
+        body, var = self.args
+        return (r"\frac{\partial " + printer._print(body) + r"}{\partial "  # type: ignore[attr-defined]
+                + printer._print(var) + "}")  # type: ignore[attr-defined]
+
+    def at(self, values: dict[object, object],
+           functions: dict[object, object] | None = None) -> sympy.ImmutableMatrix:
+        """Column j: the derivative at t = 0 of the body with x + t e_j in place of x (inner
+        gradients taken at the moved point, entry by entry), no matrix calculus."""
+        body, var = self.args
+        drawn = values[var]
+        t = sympy.Dummy("t", real=True)
+        columns = []
+        for j in range(drawn.rows):  # type: ignore[attr-defined]
+            moved = drawn.as_mutable()  # type: ignore[attr-defined]
+            moved[j, 0] += t
+            at_moved = dict(values)
+            at_moved[var] = sympy.ImmutableMatrix(moved)
+            value = body.replace(lambda n: isinstance(n, Gradient),
+                                 lambda n, at=at_moved: n.at(at, functions))
+            value = explicit_matrix(vecfun.at_point(value.xreplace(at_moved), functions or {}))
+            columns.append(value.applyfunc(lambda e: sympy.diff(e, t).xreplace({t: 0})))
+        return sympy.ImmutableMatrix(sympy.Matrix.hstack(*columns))
+
+
+def explicit_matrix(value: object) -> sympy.ImmutableMatrix:
+    """A matrix expression over explicit matrices, written out."""
+    value = written_out(value)
+    return sympy.ImmutableMatrix(value.applyfunc(lambda e: e.doit()))  # type: ignore[union-attr]
+
+
+def jacobian(body: MatrixExpr, var: sympy.MatrixSymbol,
+             symmetric: tuple[object, ...] = ()) -> MatrixExpr:
+    """dF/dx by the differential: a word U dx V gives trace(V) U (V is 1 x 1), a word
+    U dx.T V gives U V.T."""
+    ring = Ring(symmetric)
+    if var in ring.symmetric:
+        raise Unsupported("a Jacobian by a symmetric matrix")
+    normal = ring.normal(expanded(body, symmetric))
+    if any(isinstance(c, sympy.Basic) and c.has(var) for c in normal.values()):
+        raise Unsupported("the variable inside a scalar factor of a Jacobian's body")
+    words = _differential(ring, normal, var)
+    terms: list[MatrixExpr] = []
+    for word, coeff in words.items():
+        at = next(i for i, a in enumerate(word) if a[0] == "E")
+        before, after = word[:at], word[at + 1:]
+        if any(a[0] == "E" for a in after):
+            raise Unsupported("a second perturbation")
+        if not word[at][1]:  # U dx V, V 1 x 1
+            scale = 1 if not after else sympy.Trace(_expr(after, None))
+            terms.append(coeff * scale * _expr(before, var.rows))
+        else:  # U dx.T V
+            left = _expr(before, None) if before else None
+            right = _expr(after, None).T
+            terms.append(coeff * (sympy.MatMul(left, right) if left is not None else right))
+    if not terms:
+        return sympy.ZeroMatrix(body.rows, var.rows)
+    return sympy.MatAdd(*terms) if len(terms) > 1 else terms[0]
+
+
 def explicit_scalar(value: object) -> sympy.Expr:
-    """A scalar (or 1 x 1 matrix) expression over explicit matrices, written out."""
-    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase):
-        value = value.as_explicit()
+    """A scalar (or 1 x 1 matrix) expression over explicit matrices, written out (by direct
+    matrix arithmetic: sympy's as_explicit sums per entry)."""
+    value = written_out(value)
     if isinstance(value, MatrixBase):
         if value.shape != (1, 1):
             raise Unsupported("a gradient of a matrix that is not 1 x 1")
         value = value[0, 0]
-    if isinstance(value, sympy.Basic) and value.has(MatrixExpr):
-        value = value.replace(lambda n: isinstance(n, MatrixExpr) and not isinstance(
-            n, MatrixBase) and all(getattr(s, "is_number", False) for s in n.shape),
-            lambda n: n.as_explicit())
     return value.doit() if isinstance(value, sympy.Basic) else value
 
 
 def expanded(expr: object, symmetric: tuple[object, ...] = ()) -> object:
-    """`expr` with every Gradient replaced by its matrix expression (Unsupported if it cannot)."""
-    if not isinstance(expr, sympy.Basic) or not expr.has(Gradient):
+    """`expr` with every Gradient and Jacobian replaced by its matrix expression (Unsupported if
+    it cannot)."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(Gradient, Jacobian):
         return expr
+    expr = expr.replace(lambda n: isinstance(n, Jacobian),
+                        lambda n: jacobian(n.args[0], n.args[1], symmetric))
     return expr.replace(lambda n: isinstance(n, Gradient),
                         lambda n: gradient(n.args[0], n.args[1], symmetric))
 
@@ -152,6 +226,10 @@ def _atom_differential(ring: Ring, atom: tuple, var: sympy.MatrixSymbol) -> dict
         if atom[1] != var:
             return {}
         return {(("E", atom[2]),): sympy.Integer(1)}
+    if atom[0] == "pow":
+        if any(a[0] != "sym" or a[1] == var for w, _ in atom[1] for a in w):
+            raise Unsupported("a derivative through a matrix power of symbolic exponent")
+        return {}
     inner = dict(atom[1])
     d_inner = _differential(ring, inner, var)
     return {(atom, *w, atom): -c for w, c in d_inner.items()}
@@ -181,6 +259,11 @@ def _expr(word: Word, size: object) -> MatrixExpr:
 def _atom_expr(atom: tuple) -> MatrixExpr:
     if atom[0] == "sym":
         return atom[1].T if atom[2] else atom[1]
+    if atom[0] == "pow":
+        base = [c * _expr(w, None) for w, c in atom[1] if w]
+        if len(base) != len(atom[1]):
+            raise Unsupported("a power of a sum with the identity")
+        return sympy.MatPow(sympy.MatAdd(*base) if len(base) > 1 else base[0], atom[2])
     sized = [_expr(word, None) for word, _ in atom[1] if word]
     if not sized:
         raise Unsupported("the inverse of a multiple of the identity")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-Word = tuple  # of atoms: ("sym", MatrixSymbol, transposed) or ("inv", Poly)
+Word = tuple  # of atoms: ("sym", MatrixSymbol, transposed), ("inv", Poly), ("pow", Poly, n)
 Poly = tuple  # a sorted tuple of (word, coefficient): hashable, canonical
 
 
@@ -60,6 +60,8 @@ class Ring:
             return self.inverse(self.normal(expr.arg))
         if isinstance(expr, sympy.MatPow):
             exp = expr.exp
+            if not exp.is_Integer and exp.is_integer and exp.is_nonnegative:
+                return self.power(self.normal(expr.base), exp)  # A**n, n a declared integer
             if not (exp.is_Integer and exp >= 0):
                 raise Unsupported("a matrix power with a non-integer exponent")
             out = {(): sympy.Integer(1)}
@@ -98,6 +100,9 @@ class Ring:
                     break
             if changed:
                 continue
+            word, changed = _merge_powers(word)
+            if changed:
+                continue
             for i, atom in enumerate(word):
                 if atom[0] != "inv" or len(atom[1]) != 1:
                     continue
@@ -118,13 +123,29 @@ class Ring:
         if atom[0] == "sym":
             symbol = atom[1]
             return atom if symbol in self.symmetric else ("sym", symbol, not atom[2])
+        if atom[0] == "pow":  # (B**n).T = (B.T)**n
+            return ("pow", _sorted(self.transpose(dict(atom[1]))), atom[2])
         return self._inverse_atom(self.transpose(dict(atom[1])))
+
+    def power(self, base: dict[Word, sympy.Expr], exp: sympy.Expr) -> dict[Word, sympy.Expr]:
+        """B**n for a symbolic integer n >= 0: one atom (a scalar factor taken out)."""
+        if not base:
+            raise Unsupported("a symbolic power of a zero matrix")
+        if len(base) == 1:
+            (word, coeff), = base.items()
+            if word == ():
+                return {(): coeff**exp}
+            return {(("pow", _sorted({word: sympy.Integer(1)}), exp),): coeff**exp}
+        return {(("pow", _sorted(base), exp),): sympy.Integer(1)}
 
     def inverse(self, p: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
         if len(p) == 1:
             (word, coeff), = p.items()
             if word == ():
                 return {(): 1 / coeff}
+            if len(word) == 1 and word[0][0] == "pow":  # inv(B**n) = inv(B)**n
+                inverse = self.power(self.inverse(dict(word[0][1])), word[0][2])
+                return {w: c / coeff for w, c in inverse.items()}
             if len(word) == 1 and word[0][0] == "sym" and word[0][1] in self.orthogonal:
                 return {(("sym", word[0][1], not word[0][2]),): 1 / coeff}
             inner = self._inverse_atom({word: sympy.Integer(1)})
@@ -149,18 +170,33 @@ class Ring:
         arg = node.args[0]
         p = self.normal(arg)
         if isinstance(node, sympy.Determinant):
+            if len(p) == 2 and p.get(()) == 1:  # det(I + c*w): Sylvester's theorem
+                (word, coeff), = ((w, c) for w, c in p.items() if w)
+                return self._det_identity_plus(word, coeff)
             key = min(_poly_key(p), _poly_key(self.transpose(p)))
             return self._opaque(f"det{key}")
         total = sympy.Integer(0)
         for word, coeff in p.items():
-            if word == ():
-                total += coeff * arg.rows
-                continue
-            turns = [word[i:] + word[:i] for i in range(len(word))]
-            back = tuple(self._flip(a) for a in reversed(word))
-            turns += [back[i:] + back[:i] for i in range(len(back))]
-            total += coeff * self._opaque(f"tr{min(_key(t) for t in turns)}")
+            total += coeff * (arg.rows if word == () else self.trace_word(word))
         return total
+
+    def trace_word(self, word: Word) -> sympy.Symbol:
+        """The trace of a nonempty word: one unknown per class under rotation and transpose."""
+        return self._opaque(f"tr{self._class_key(word)}")
+
+    def _class_key(self, word: Word) -> str:
+        turns = [word[i:] + word[:i] for i in range(len(word))]
+        back = tuple(self._flip(a) for a in reversed(word))
+        turns += [back[i:] + back[:i] for i in range(len(back))]
+        return min(_key(t) for t in turns)
+
+    def _det_identity_plus(self, word: Word, coeff: sympy.Expr) -> sympy.Expr:
+        """det(I + c*w) = det(I + c*w2*w1) for w = w1*w2 (Sylvester) and = det(I + c*w.T): one
+        unknown per class of w under rotation and transpose, and 1 + c*trace(w) when a rotation
+        is 1 x 1 (a cut of w at an inner size 1: det(eye(k) + u*v.T) = 1 + v.T*u)."""
+        if any(atom_cols(a) == 1 for a in word):
+            return 1 + coeff * self.trace_word(word)
+        return self._opaque(f"detI{sympy.sstr(coeff)}|{self._class_key(word)}")
 
     def _opaque(self, key: str) -> sympy.Symbol:
         if key not in self.scalars:
@@ -174,6 +210,43 @@ class Ring:
         return simplify(self.scalar(expr)) == 0
 
 
+def atom_rows(atom: tuple) -> object:
+    """The number of rows of a word's atom (None for an inverse or power of the identity)."""
+    if atom[0] == "sym":
+        return atom[1].cols if atom[2] else atom[1].rows
+    word = next((w for w, _ in atom[1] if w), None)
+    return None if word is None else atom_rows(word[0])
+
+
+def atom_cols(atom: tuple) -> object:
+    if atom[0] == "sym":
+        return atom[1].rows if atom[2] else atom[1].cols
+    return atom_rows(atom)
+
+
+def _sorted(p: dict[Word, sympy.Expr]) -> Poly:
+    return tuple(sorted(p.items(), key=lambda kv: _key(kv[0])))
+
+
+def _merge_powers(word: Word) -> tuple[Word, bool]:
+    """B**m B**n -> B**(m + n), and B B**n or B**n B -> B**(n + 1) for a one-word base B."""
+    for i, atom in enumerate(word):
+        if atom[0] != "pow":
+            continue
+        nxt = word[i + 1] if i + 1 < len(word) else None
+        if nxt is not None and nxt[0] == "pow" and nxt[1] == atom[1]:
+            return (*word[:i], ("pow", atom[1], atom[2] + nxt[2]), *word[i + 2:]), True
+        if len(atom[1]) != 1 or atom[1][0][1] != 1:
+            continue
+        base = atom[1][0][0]
+        n = len(base)
+        if word[i + 1:i + 1 + n] == base:
+            return (*word[:i], ("pow", atom[1], atom[2] + 1), *word[i + 1 + n:]), True
+        if i >= n and word[i - n:i] == base:
+            return (*word[:i - n], ("pow", atom[1], atom[2] + 1), *word[i + 1:]), True
+    return word, False
+
+
 def _clean(p: dict[Word, sympy.Expr]) -> dict[Word, sympy.Expr]:
     return {w: c for w, c in p.items() if c != 0}
 
@@ -185,6 +258,8 @@ def _key(word: Word) -> str:
 def _atom_key(atom: tuple) -> str:
     if atom[0] == "sym":
         return atom[1].name + ("'" if atom[2] else "")
+    if atom[0] == "pow":
+        return "pow(" + _poly_key(dict(atom[1])) + ")^" + sympy.sstr(atom[2])
     return "inv(" + _poly_key(dict(atom[1])) + ")"
 
 

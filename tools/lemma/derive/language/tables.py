@@ -60,9 +60,13 @@ SCALAR_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int]] = {
 BOUNDED_ARGS = frozenset({"factorial", "binomial", "gamma", "beta"})
 BINDERS = frozenset({"Sum", "Product", "Integral", "Derivative", "diff", "Subs", "Limit"})
 MATRIX_FUNCTIONS = frozenset({"inv", "det", "trace", "eye", "zeros", "Matrix", "jacobian",
-                              "norm", "kron", "vec", "ones"})
+                              "norm", "kron", "vec", "ones", "hadamard", "diag", "pinv",
+                              "charpoly", "expm", "logm"})
 SPECIAL_FUNCTIONS = frozenset({"Piecewise", "Heaviside"}) | frozenset(ABBREVIATIONS)
-FUNCTIONS = frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
+#: Moments of Gaussian vectors (E is also the constant e: E(...) is an expectation).
+MOMENT_FUNCTIONS = frozenset({"Var", "Cov", "logpdf", "KL"})
+FUNCTIONS = (frozenset(SCALAR_FUNCTIONS) | BINDERS | MATRIX_FUNCTIONS | SPECIAL_FUNCTIONS
+             | MOMENT_FUNCTIONS)
 RESERVED = frozenset(CONSTANTS)
 
 

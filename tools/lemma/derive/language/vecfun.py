@@ -15,6 +15,7 @@ import sympy
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language import exprsym
+from lemma.derive.language.explicit import written_out
 
 if TYPE_CHECKING:
     from lemma.derive.language.builder import Builder
@@ -90,7 +91,7 @@ def at_point(expr: sympy.Basic, functions: dict[object, sympy.Expr]) -> sympy.Ba
         fn, arg = node.args
         if isinstance(arg, MatrixExpr) and not isinstance(arg, sympy.MatrixBase):
             sized = all(getattr(d, "is_number", True) for d in arg.shape)
-            arg = arg.as_explicit() if sized else arg
+            arg = written_out(arg) if sized else arg  # direct arithmetic, no Sum per entry
         if not isinstance(arg, sympy.MatrixBase):
             return node
         entries = list(sympy.ImmutableMatrix(arg.doit()))

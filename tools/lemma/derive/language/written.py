@@ -159,10 +159,22 @@ def _call(name: str, args: list[ast.expr]) -> str:
     if name == "Subs" and len(args) == 3:
         return (rf"\left. {_tex(args[0])} \right|_{{{_tex(args[1])} = {_tex(args[2])}}}")
     inner = ", ".join(_tex(a) for a in args)
+    if (moment := _moment(name, args, inner)) is not None:
+        return moment
     if len(name) == 1:
         return rf"{name}\left({inner}\right)"
     if name == "inv" and len(args) == 1:
-        return _tex(args[0], 5) + "^{-1}"
+        return _raised(_tex(args[0], 5), "-1")
+    if name == "norm" and len(args) == 1:
+        return rf"\left\lVert {inner}\right\rVert"
+    if name == "pinv" and len(args) == 1:
+        return _raised(_tex(args[0], 5), "+")
+    if name in ("expm", "logm") and len(args) == 1:
+        return rf"\{name[:3]}\left({inner}\right)"
+    if name == "charpoly" and len(args) == 2:  # det(t I - A), its definition
+        return rf"\det\left({_tex(args[1], 3)} I - {_tex(args[0], 3)}\right)"
+    if name == "hadamard" and len(args) == 2:
+        return rf"\left({_tex(args[0], 3)} \odot {_tex(args[1], 3)}\right)"
     if name in ("zeros", "ones") and len(args) == 2:
         return f"{0 if name == 'zeros' else 1}_{{{_tex(args[0])} \\times {_tex(args[1])}}}"
     if name == "eye" and len(args) == 1:
@@ -180,6 +192,20 @@ def _call(name: str, args: list[ast.expr]) -> str:
     if name == "trace":
         return rf"\operatorname{{tr}}\left({inner}\right)"
     return rf"\operatorname{{{name}}}\left({inner}\right)"
+
+
+def _moment(name: str, args: list[ast.expr], inner: str) -> str | None:
+    """E[...], Var[...], Cov[...], KL(x || y) and log p_x(v) as a paper writes them."""
+    if name == "E" and len(args) == 1:
+        return rf"\mathbb{{E}}\left[{inner}\right]"
+    if name in ("Var", "Cov"):
+        return rf"\operatorname{{{name}}}\left[{inner}\right]"
+    if name == "KL" and len(args) == 2:
+        return (rf"\operatorname{{KL}}\left(p_{{{_tex(args[0])}}} \,\middle\|\, "
+                rf"p_{{{_tex(args[1])}}}\right)")
+    if name == "logpdf" and len(args) == 2:
+        return rf"\log p_{{{_tex(args[0])}}}\left({_tex(args[1])}\right)"
+    return None
 
 
 def _wrap(text: str, level: int, parent: int) -> str:

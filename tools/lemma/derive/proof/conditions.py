@@ -184,7 +184,7 @@ def _split_one(node: sympy.Determinant) -> sympy.Expr:
         return _split_one(sympy.Determinant(arg.arg))
     if isinstance(arg, sympy.Inverse):
         return 1 / _split_one(sympy.Determinant(arg.arg))
-    if isinstance(arg, sympy.MatPow) and arg.exp.is_Integer:
+    if isinstance(arg, sympy.MatPow) and arg.exp.is_integer and arg.exp.is_nonnegative:
         return _split_one(sympy.Determinant(arg.base)) ** arg.exp
     if isinstance(arg, sympy.MatMul):
         scalars = [a for a in arg.args if not isinstance(a, sympy.MatrixExpr)]

@@ -20,16 +20,21 @@ MAX_WRITTEN_OUT = 8
 
 
 def index_zero(expr: object) -> bool:
-    """True when the index normal form of a scalar expression is 0."""
+    """True when the index normal form of a scalar expression is 0: sums of different lengths
+    aligned by splitting off their first terms, or else their last terms."""
     if not isinstance(expr, sympy.Expr) or isinstance(expr, MatrixExpr):
         return False
-    value = _entries(expr)
-    for _ in range(ROUNDS):
-        new = _normal(value, 0)
-        if new == value:
-            break
-        value = new
-    return value == 0
+    start = _entries(expr)
+    for last in (False, True):
+        value = start
+        for _ in range(ROUNDS):
+            new = _normal(value, 0, last)
+            if new == value:
+                break
+            value = new
+        if value == 0:
+            return True
+    return False
 
 
 def _entries(expr: sympy.Expr) -> sympy.Expr:
@@ -51,7 +56,7 @@ def _var(depth: int) -> sympy.Symbol:
     return sympy.Symbol(f"_t{depth}", integer=True, nonnegative=True)
 
 
-def _normal(expr: sympy.Expr, depth: int) -> sympy.Expr:
+def _normal(expr: sympy.Expr, depth: int, last: bool = False) -> sympy.Expr:
     """One pass: sums shifted to 0 with the depth's variable, merged by range, constants out."""
     expr = sympy.expand(expr)
     groups: dict[sympy.Expr, sympy.Expr] = {}
@@ -59,21 +64,22 @@ def _normal(expr: sympy.Expr, depth: int) -> sympy.Expr:
     for term in sympy.Add.make_args(expr):
         sums = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.Sum)]
         if len(sums) != 1:
-            rest.append(_inside(term, depth))
+            rest.append(_inside(term, depth, last))
             continue
         total = sums[0]
         coeff = sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not total])
         body, count = _shifted(total, depth)
         groups[count] = groups.get(count, sympy.Integer(0)) + coeff * body
     t = _var(depth)
-    _align(groups, rest, t)
+    _align(groups, rest, t, last)
     out = sympy.Add(*rest)
     for count, body in groups.items():
         if count.is_Integer and -1 <= count <= MAX_WRITTEN_OUT:  # a few terms: written out
             out += _normal(sympy.Add(*(body.xreplace({t: n}) for n in range(int(count) + 1))),
-                           depth)
+                           depth, last)
             continue
-        body = _exchanged(_normal(body, depth + 1), t, _var(depth + 1), count)
+        body = _exchanged(_normal(body, depth + 1, last), t, _var(depth + 1), count)
+        body = _reversed(body, t, count)
         if body == 0:
             continue
         inside, outside = [], []
@@ -81,7 +87,7 @@ def _normal(expr: sympy.Expr, depth: int) -> sympy.Expr:
             if t in factor.free_symbols:
                 inside.append(factor)
             else:  # taken out of the sum: normalised at this depth, like its neighbours
-                outside.append(_inside(factor, depth))
+                outside.append(_inside(factor, depth, last))
         if not inside and (count + 1).is_nonnegative:  # a constant summand, a nonempty range
             out += sympy.Mul(*outside) * (count + 1)
             continue
@@ -106,10 +112,21 @@ def _exchanged(body: sympy.Expr, t: sympy.Symbol, u: sympy.Symbol,
     return sympy.Add(*out)
 
 
+def _reversed(body: sympy.Expr, t: sympy.Symbol, count: sympy.Expr) -> sympy.Expr:
+    """Each term of a summand over 0..count written as the lesser of f(t) and f(count - t) (the
+    same sum read backwards), so a sum and its reversal meet."""
+    if count.has(t) or not body.has(t):
+        return body
+    terms = [min(a, a.xreplace({t: count - t}), key=lambda e: sympy.default_sort_key(
+        sympy.expand(e).as_coeff_Mul()[1])) for a in sympy.Add.make_args(sympy.expand(body))]
+    return sympy.expand(sympy.Add(*terms))
+
+
 def _align(groups: dict[sympy.Expr, sympy.Expr], rest: list[sympy.Expr],
-           t: sympy.Symbol) -> None:
+           t: sympy.Symbol, last: bool = False) -> None:
     """Sums over 0..c and 0..c - n merged: the longer one's first n terms split off
-    (Σ_{0..c} f(t) = f(0) + … + f(n - 1) + Σ_{0..c-n} f(t + n), where c + 1 >= n is known)."""
+    (Σ_{0..c} f(t) = f(0) + … + f(n - 1) + Σ_{0..c-n} f(t + n), where c + 1 >= n is known), or
+    with `last` its last n terms (Σ_{0..c} f(t) = Σ_{0..c-n} f(t) + f(c - n + 1) + … + f(c))."""
     changed = True
     while changed:
         changed = False
@@ -119,17 +136,21 @@ def _align(groups: dict[sympy.Expr, sympy.Expr], rest: list[sympy.Expr],
                     and (long + 1 - n).is_nonnegative):
                 continue
             body = groups.pop(long)
-            rest.extend(body.xreplace({t: m}) for m in range(int(n)))
-            groups[short] = groups[short] + body.xreplace({t: t + n})
+            if last:
+                rest.extend(body.xreplace({t: long - m}) for m in range(int(n)))
+                groups[short] = groups[short] + body
+            else:
+                rest.extend(body.xreplace({t: m}) for m in range(int(n)))
+                groups[short] = groups[short] + body.xreplace({t: t + n})
             changed = True
             break
 
 
-def _inside(term: sympy.Expr, depth: int) -> sympy.Expr:
+def _inside(term: sympy.Expr, depth: int, last: bool = False) -> sympy.Expr:
     """A term that is not one sum times a factor: its sums (in powers, functions) normalised."""
     if not term.has(sympy.Sum):
         return term
-    return term.replace(lambda n: isinstance(n, sympy.Sum), lambda n: _normal(n, depth))
+    return term.replace(lambda n: isinstance(n, sympy.Sum), lambda n: _normal(n, depth, last))
 
 
 def _shifted(total: sympy.Sum, depth: int) -> tuple[sympy.Expr, sympy.Expr]:

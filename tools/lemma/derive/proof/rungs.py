@@ -10,10 +10,12 @@ from typing import Protocol
 
 import sympy
 
-from lemma.derive.language import printing
+from lemma.derive.language import moments, printing
 from lemma.derive.language.block import Condition, Domain
+from lemma.derive.language.gaussian import Expectation, MatrixExpectation
+from lemma.derive.language.ncring import Ring, Unsupported
 from lemma.derive.proof import cases
-from lemma.derive.proof.conditions import discharged
+from lemma.derive.proof.conditions import discharged, split_determinants
 from lemma.derive.proof.posdef import orthogonal_matrices, posdef_matrices, signed_forms
 
 RESIDUAL_CHARS = 300
@@ -104,7 +106,15 @@ def sign_from_declarations(margin: sympy.Expr, strict: bool, known: Declared) ->
     """The margin of an inequality link is a condition like any other: prove it from the
     domains, `!= 0` hypotheses and inequality hypotheses."""
     kind = "positive" if strict else "nonnegative"
-    margin = signed_forms(done(margin), posdef_matrices(known))
+    margin = done(margin)
+    if isinstance(margin, sympy.Basic) and margin.has(Expectation, MatrixExpectation):
+        ring = Ring(getattr(known, "symmetric", ()), getattr(known, "orthogonal", ()))
+        try:  # Var(a.T*x) >= 0: the moments first, then the signs of the forms left
+            margin = ring.scalar(signed_forms(moments.expanded(margin, ring),
+                                              posdef_matrices(known)))
+        except Unsupported:
+            return False
+    margin = signed_forms(margin, posdef_matrices(known))
     return discharged(Condition(kind, margin, ""), known.conditions, known.scalars,
                       known.inequalities)
 
@@ -112,6 +122,8 @@ def sign_from_declarations(margin: sympy.Expr, strict: bool, known: Declared) ->
 def discharge_all(conditions: tuple[Condition, ...], known: Declared) -> list[bool]:
     """For each side condition: do the declarations imply it?"""
     posdef, orthogonal = posdef_matrices(known), orthogonal_matrices(known)
+    if posdef or orthogonal:  # det(S**n) is det(S)**n, and det(S) > 0 for S posdef
+        conditions = tuple(replace(c, expr=split_determinants(c.expr)) for c in conditions)
     return [discharged(replace(c, expr=signed_forms(c.expr, posdef, orthogonal)), known.conditions,
                        known.scalars, known.inequalities)
             for c in conditions]

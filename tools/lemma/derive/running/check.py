@@ -13,7 +13,7 @@ from __future__ import annotations
 import resource
 import time
 
-from sympy import Basic, Integral, Limit, Product, Sum
+from sympy import Basic, Integral, Inverse, Limit, Product, Sum
 from sympy.matrices.expressions import MatrixExpr
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -21,12 +21,16 @@ from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
 from lemma.derive.evidence.space import Claim, Space, build_space, for_claim
 from lemma.derive.language.block import Condition, Derivation, Step
-from lemma.derive.language.matcalc import ring_zero
+from lemma.derive.language.expr import is_matrix
+from lemma.derive.language.exprsym import as_scalar, one_by_one
+from lemma.derive.language.moments import ring_zero
 from lemma.derive.language.ncring import involves
 from lemma.derive.language.parse import conclusion
 from lemma.derive.proof import rungs
 from lemma.derive.proof.betaintegral import euler_beta
 from lemma.derive.proof.indexform import index_zero
+from lemma.derive.proof.inverses import inverse_proof
+from lemma.derive.proof.posdef import posdef_matrices
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
 from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
@@ -139,6 +143,8 @@ def check_link(d: Derivation, step: Step, space: Space, time_box: float) -> Link
         result.message = f"not checked ({just.kind}: {just.text.split(':', 1)[-1].strip()})"
         return result
     left, right = step.lhs, step.rhs
+    if one_by_one(left) != one_by_one(right) and not (is_matrix(left) and is_matrix(right)):
+        left, right = as_scalar(left), as_scalar(right)  # E(x.T*A*x) = mu.T*A*mu + trace(A*S)
     display = None
     if just.kind == "linear_combination":
         if step.relation != "=":
@@ -235,9 +241,15 @@ def _run_ladder(result: LinkResult, claim: Claim, clock: _Clock, combo: bool) ->
     else:
         if involves(margin):
             ring = workers.run(ring_zero, margin, claim.space.symmetric,
-                               claim.space.orthogonal, timeout=clock.share(0.2))
+                               claim.space.orthogonal, posdef_matrices(claim.space),
+                               timeout=clock.share(0.2))
             if ring.ok and ring.value == 0:
                 proof = "matrix ring normal form"
+            elif isinstance(margin, Basic) and margin.has(Inverse):
+                verified = workers.run(inverse_proof, margin, claim.space.symmetric,
+                                       claim.space.orthogonal, timeout=clock.share(0.2))
+                if verified.ok and verified.value:
+                    proof = verified.value
         if not proof and isinstance(margin, Basic) and margin.has(MatrixElement):
             index = workers.run(index_zero, margin, timeout=clock.share(0.2))
             if index.ok and index.value:
