@@ -100,7 +100,8 @@ def check_new_name(lines: Lines, idx: int, col: int, name: str, names: dict[str,
         raise DerivationSyntaxError(where, f"{name!r} is a Python keyword and cannot be a name",
                                     "choose another name, e.g. lam for lambda")
     if name in CONSTANTS or (hypothesis and name in FUNCTIONS):
-        raise DerivationSyntaxError(where, f"{name!r} is a built-in name and cannot be declared")
+        raise DerivationSyntaxError(where, f"{name!r} is a built-in name and cannot be declared",
+                                    f"choose another name, e.g. {name}1")
     if name in seen:
         raise DerivationSyntaxError(where, f"{name!r} is declared twice (first on line "
                                     f"{lines.line(seen[name])})")
