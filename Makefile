@@ -61,6 +61,7 @@ lock:   ## rewrite requirements.lock with the newest versions pyproject.toml all
 bench: $(STAMP)   ## every benchmark at the sizes the issues name (hours: 100k-note vaults are written once)
 	$(BIN)/python benchmarks/bench_check.py --jobs 2
 	$(BIN)/python benchmarks/bench_check.py --jobs 2 --blocks 1000 --vault .bench/blocks
+	$(BIN)/python benchmarks/bench_identities.py
 	$(BIN)/python benchmarks/bench_site.py 1000 10000
 	$(BIN)/python benchmarks/bench_serve.py 10000
 	$(BIN)/python benchmarks/bench_graph.py --sizes 1000 10000 100000 --vault .bench/graph
