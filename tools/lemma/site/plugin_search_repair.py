@@ -56,13 +56,14 @@ def repaired(before: list[Entry], after: list[Entry], rendered: dict[str, set[st
         page, _, anchor = location.partition("#")
         if not anchor or anchor in rendered[page]:
             by_page.setdefault(page, []).append(entry)
-    fresh = [entry for page in order for entry in _in_order(by_page.pop(page, []), after)]
+    position = {id(entry): i for i, entry in enumerate(after)}  # once: not once per page
+    fresh = [entry for page in order for entry in _in_order(by_page.pop(page, []), position)]
     return fresh  # pages no longer built (a deleted note) are left out
 
 
-def _in_order(entries: list[Entry], after: list[Entry]) -> list[Entry]:
-    """A rendered page's entries in the order the plugin wrote them (kept ones as they were)."""
-    position = {id(entry): i for i, entry in enumerate(after)}
+def _in_order(entries: list[Entry], position: dict[int, int]) -> list[Entry]:
+    """A rendered page's entries in the order the plugin wrote them (kept ones as they were;
+    `position`: each entry's place in what the plugin wrote, by identity)."""
     return sorted(entries, key=lambda e: position.get(id(e), -1))
 
 
