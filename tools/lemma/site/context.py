@@ -28,6 +28,7 @@ from .options import SiteOptions
 from .plugin_support import same
 from .render_links import PAGED
 from .state import SiteState, log_problem
+from .tag_pages import TAGS_INDEX
 from .typeset import Typesetter
 from .urls import relative_url
 
@@ -56,6 +57,7 @@ class SiteContext:
         self.cited: Any = None  # lemma.citations.Citations of the current vault
         self.macros: dict[str, str] = {}
         self._indexes: tuple[Any, dict[str, tuple[str, str]]] | None = None  # (key, pages)
+        self._shown_by_all: Any = None  # what every page shows, at the last build
 
     def configure(self, options: SiteOptions, root: Path, base: Path,
                   slugify: Callable[..., str] | None) -> None:
@@ -123,6 +125,23 @@ class SiteContext:
             if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
                 self.urls[path] = url
 
+    def stale_pages(self, engine_key: Any = None) -> set[str] | None:
+        """The pages a `serve --dirty` rebuild renders (None: all of them): those the refresh
+        found (`SiteState.affected`), the notes whose extension HTML (local graph) changed,
+        and every page when something all pages show changed (`engine_key`: the engine's
+        navigation and settings). Call once per build, after `set_urls`."""
+        state = self.site_state
+        shown_by_all = (engine_key, self.options, self.home, self.plain,
+                        TAGS_INDEX in self.urls, repr(sorted(self.canvas_links.items())))
+        full = state.affected is None or shown_by_all != self._shown_by_all
+        self._shown_by_all = shown_by_all
+        found = set(state.affected or ())
+        for hook in self.extensions.changed:  # every hook, also to let it remember this build
+            more = hook(state, full)
+            full = full or more is None
+            found |= more or set()
+        return None if full else found
+
     def page_source(self, path: str) -> str | None:
         """A note's source, read by the vault's one safe reader (never a FIFO, never past the
         size limit); a note whose frontmatter the vault rejected (invalid, an alias bomb) is
@@ -184,7 +203,7 @@ class SiteContext:
         (title, tags, kind, frontmatter, link targets) and every checker result reuses them,
         which spares `serve --dirty` a pass over the whole vault."""
         key = (self.options.intro, self.options.recent, dict(state.results))
-        if state.affected is not None and self._indexes is not None and _same_key(
+        if state.shape_kept and self._indexes is not None and _same_key(
                 self._indexes[0], key):
             return self._indexes[1]
         data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),

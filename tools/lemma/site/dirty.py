@@ -1,11 +1,13 @@
 """Which pages an edit changes, so `mkdocs serve --dirty` re-renders them all, not only the
 edited note's: a preview must equal a fresh build.
 
-A note's page shows the sentences that link to it (backlinks), the text of notes it links to
-(hover previews) and embeds, its local graph (sized by PageRank), tag lists and the navigation.
-An edit that keeps the note's shape — title, aliases, tags, kind, frontmatter, where its links
-point — changes only its own page, its link targets' backlinks and its linkers' previews and
-embeds (and their embedders'); any other edit can change every page, which are all re-rendered.
+A note's page shows the sentences that link to it (backlinks), the text and title of notes it
+links to (hover previews, embeds), its local graph, tag lists and the navigation. An edit —
+a new note, a deletion, a rename, a new link — changes the pages of the notes it touches: the
+notes re-read, the notes whose links now resolve differently (`relinked`: a new note that a
+broken link named), their link targets before and after (backlinks), their linkers and those
+notes' embedders (previews, embeds). Local graphs, index pages and the navigation are checked
+by what they show (`SiteContext.stale_pages`), not assumed to change everywhere.
 """
 
 from __future__ import annotations
@@ -53,3 +55,15 @@ def around(vault: Vault, paths: Iterable[str]) -> set[str]:
 
 def shapes(vault: Vault, paths: Iterable[str]) -> dict[str, tuple[Any, ...] | None]:
     return {path: shape(vault, path) for path in paths}
+
+
+def relinked(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> set[str]:
+    """Notes whose resolved links differ between two `Vault.resolved` maps (an unchanged note
+    keeps its very list, so only the re-resolved ones are compared)."""
+    return {p for p, links in after.items()
+            if (old := before.get(p)) is not links and old != links}
+
+
+def targets(resolved: dict[str, list[Any]], paths: Iterable[str]) -> set[str]:
+    """The notes that `paths` linked to, by the resolution `resolved` (their backlinks)."""
+    return {r.target for p in paths for r in resolved.get(p, ()) if r.target is not None}

@@ -38,7 +38,7 @@ from .options import SiteOptions
 from .outputs import SiteInfo, feed_link, site_outputs
 from .page_render import PageRef
 from .plugin_config import LemmaPluginConfig
-from .plugin_support import MemoryBytecodeCache, escape_title, write_if_changed
+from .plugin_support import MemoryBytecodeCache, escape_title, remove_stale, write_if_changed
 from .search_defer import defer_search_index
 from .search_words import search_separator
 
@@ -56,6 +56,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
+        self.written: set[Path] = set()  # the pages and outputs of the last build
 
     @property
     def state(self) -> Any:  # SiteState | None
@@ -118,8 +119,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.site.set_urls(files.documentation_pages())
         self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
         self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
+        stale = self.site.stale_pages(_shown_by_all(config, files, state))
         for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
-            if state.affected is None or f.src_uri in state.affected:
+            if stale is None or f.src_uri in stale:
                 f.is_modified = _modified  # type: ignore[method-assign]
         return files
 
@@ -181,11 +183,27 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         write_fonts(site_dir, self.site.typesetter, self.pages_dir.parent / "katex-fonts",
                     partial=self.site.site_state.affected is not None)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
+        written = {site_dir / uri for uri in self.taken}
         for rel, content in site_outputs(self.site, info, self.taken).items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            written.add(out)
+        if self.written and next(iter(self.written)).is_relative_to(site_dir):
+            remove_stale(self.written - written, site_dir)  # `--dirty`: a deleted note's page
+        self.written = written
 
 
 def _modified() -> bool:
     return True
+
+
+def _shown_by_all(config: MkDocsConfig, files: Files, state: Any) -> Any:
+    """What MkDocs puts on every page: the configuration (its file's time) and the navigation
+    (made from every page and title when neither mkdocs.yml nor Lemma gives one)."""
+    path = config.config_file_path
+    stamp = Path(path).stat().st_mtime_ns if path and Path(path).is_file() else None
+    if config.nav is not None:
+        return stamp, repr(config.nav)
+    return stamp, [f.src_uri for f in files.documentation_pages()], [
+        n.title for n in state.vault.notes.values()] if state.vault else None
