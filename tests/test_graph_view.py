@@ -212,3 +212,12 @@ def test_graph_assets_fit_the_budget_and_load_nothing_from_outside() -> None:
         text = (ASSETS / name).read_text(encoding="utf-8")
         assert not re.search(r"https?://", text), name
         assert "import(" not in text and "@import" not in text
+
+
+@pytest.mark.parametrize("links, size", [
+    (0, 0), (1, 1), (2, 2), (3, 3), (4, 3), (5, 3), (6, 4), (9, 4), (10, 5), (62, 8), (63, 9),
+    (5000, 9),
+], ids=lambda v: str(v))
+def test_a_notes_size_depends_on_its_own_links_only_on_a_log_scale(links: int,
+                                                                    size: int) -> None:
+    assert graph_view.degree_class(links) == size

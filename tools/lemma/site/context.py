@@ -45,6 +45,7 @@ class SiteContext:
         self.state: SiteState | None = None
         self.extensions: Extensions = load_extensions()
         self.generated: dict[str, tuple[str, str]] = {}  # path -> (nav title, Markdown)
+        self.regenerated: set[str] = set()  # generated pages that changed in the last prepare
         self.urls: dict[str, str] = {}  # vault path -> site URL of every page of this build
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.canvases: dict[str, Canvas] = {}
@@ -112,7 +113,8 @@ class SiteContext:
         vault_pages.add_canvas_edges(state.graph, self.canvas_links)
         self.home = locations.home_note(state.vault, self.options.home)
         self.plain = locations.all_plain(state.vault.notes)
-        self.generated = self._generated_pages(state)
+        before, self.generated = self.generated, self._generated_pages(state)
+        self.regenerated = {p for p, page in self.generated.items() if before.get(p) != page}
         vault_pages.report_bases(self.bases)
         return self.generated
 
@@ -135,7 +137,7 @@ class SiteContext:
                         TAGS_INDEX in self.urls, repr(sorted(self.canvas_links.items())))
         full = state.affected is None or shown_by_all != self._shown_by_all
         self._shown_by_all = shown_by_all
-        found = set(state.affected or ())
+        found = set(state.affected or ()) | self.regenerated
         for hook in self.extensions.changed:  # every hook, also to let it remember this build
             more = hook(state, full)
             full = full or more is None

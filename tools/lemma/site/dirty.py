@@ -12,7 +12,7 @@ by what they show (`SiteContext.stale_pages`), not assumed to change everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from ..vault import Vault
@@ -67,3 +67,22 @@ def relinked(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> set[s
 def targets(resolved: dict[str, list[Any]], paths: Iterable[str]) -> set[str]:
     """The notes that `paths` linked to, by the resolution `resolved` (their backlinks)."""
     return {r.target for p in paths for r in resolved.get(p, ()) if r.target is not None}
+
+
+#: A rebuild renders at once the pages of the notes re-read; it leaves the other pages the edit
+#: changed to the next build when there are more than this many, or an index page among them.
+AT_ONCE = 20
+
+
+def split(stale: set[str] | None, changed: Iterable[str], generated: Container[str]
+          ) -> tuple[set[str] | None, set[str] | None]:
+    """(pages to render now, pages left to the next build) of the pages an edit changed
+    (`stale`; None: all). The edited note is shown first: a few other pages come with it,
+    many (every page, or an index page listing thousands of notes) follow in the next build."""
+    first = set(changed)
+    if stale is None:
+        return first, None
+    rest = stale - first
+    if len(rest) <= AT_ONCE and not any(p in generated for p in rest):
+        return stale, set()
+    return stale & first, rest

@@ -11,6 +11,7 @@ No MkDocs internals are patched.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from ..config import configured_slugify
 from . import (
+    dirty,
     locations,
     math,
     navigation,
@@ -56,7 +58,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
-        self.written: set[Path] = set()  # the pages and outputs of the last build
+        self.written: set[Path] = set()  # the HTML files (pages, redirects) of the last build
+        self.dirty_serve = False
+        self.pending: set[str] | None = set()  # pages left to the next build (None: all)
+        self.outputs_later = False  # the site-wide files (graph data) are left to the next build
+        self.next_build: Path | None = None  # touched to make `serve` build again (watched)
 
     @property
     def state(self) -> Any:  # SiteState | None
@@ -119,11 +125,31 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.site.set_urls(files.documentation_pages())
         self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
         self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
-        stale = self.site.stale_pages(_shown_by_all(config, files, state))
+        now, later = self._pages_now(self.site.stale_pages(_shown_by_all(config, files, state)))
         for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
-            if stale is None or f.src_uri in stale:
+            if now is None or f.src_uri in now:
                 f.is_modified = _modified  # type: ignore[method-assign]
+            elif later is None or f.src_uri in later:
+                f.is_modified = _unmodified  # type: ignore[method-assign]
         return files
+
+    def _pages_now(self, stale: set[str] | None) -> tuple[set[str] | None, set[str] | None]:
+        """(pages rendered in this build, pages left to the next; None: all) under `serve
+        --dirty`: the edited notes' pages first, with the pages left by the build before."""
+        state = self.site.site_state
+        if not self.dirty_serve or state.affected is None:
+            now, later = stale, set()
+        else:
+            now, later = dirty.split(stale, state.changed, self.site.generated)
+        if self.pending is None or now is None:
+            now, later = None, set()
+        else:
+            now |= self.pending
+            later = None if later is None else later - now
+        self.pending = later
+        self.outputs_later = bool(later or later is None) or (
+            self.dirty_serve and state.affected is not None and not state.shape_kept)
+        return now, later
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
@@ -168,6 +194,9 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         plugin_files.watch_vault(server, config.docs_dir, str(self.root))
+        self.next_build = self.pages_dir.parent / "serve" / "next-build"
+        self.next_build.parent.mkdir(parents=True, exist_ok=True)
+        server.watch(str(self.next_build.parent))  # a build that left pages triggers the next
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -184,18 +213,31 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                     partial=self.site.site_state.affected is not None)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
         written = {site_dir / uri for uri in self.taken}
-        for rel, content in site_outputs(self.site, info, self.taken).items():
+        outputs = site_outputs(self.site, info, self.taken, extensions=not self.outputs_later)
+        for rel, content in outputs.items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-            written.add(out)
+            if out.suffix == ".html":
+                written.add(out)
         if self.written and next(iter(self.written)).is_relative_to(site_dir):
             remove_stale(self.written - written, site_dir)  # `--dirty`: a deleted note's page
         self.written = written
+        if self.deferred and self.next_build is not None:
+            self.next_build.write_text(str(time.time_ns()), encoding="utf-8")
+
+    @property
+    def deferred(self) -> bool:
+        """Whether this build left pages or site-wide files to the next one."""
+        return self.pending is None or bool(self.pending) or self.outputs_later
 
 
 def _modified() -> bool:
     return True
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _shown_by_all(config: MkDocsConfig, files: Files, state: Any) -> Any:
