@@ -91,13 +91,16 @@ def preview(live: Path, files: dict[str, str], removed: tuple[str, ...]) -> list
     write_files(live / "notes", files)
     for rel in removed:
         (live / "notes" / rel).unlink()
-    rounds = []
-    while not rounds or plugin.deferred:
-        before = times(live / "site")
-        time.sleep(0.02)
-        build(load_config("mkdocs.yml"), dirty=True)
-        rounds.append(written_since(live / "site", before))
-        assert len(rounds) <= 2  # what one build leaves, the next one renders
+    rounds: list[set[str]] = []
+    try:
+        while not rounds or plugin.deferred:
+            before = times(live / "site")
+            time.sleep(0.02)
+            build(load_config("mkdocs.yml"), dirty=True)
+            rounds.append(written_since(live / "site", before))
+            assert len(rounds) <= 2  # what one build leaves, the next one renders
+    finally:
+        config.plugins.on_shutdown()  # MkDocs keeps the plugin for the next test's builds
     return rounds
 
 

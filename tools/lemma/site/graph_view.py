@@ -71,11 +71,17 @@ def graph_page(notes: int, links: int) -> str:
 
 
 def files(state: Any) -> dict[str, str]:
-    """The global graph data, written once per build as a site asset."""
+    """The global graph data, written once per build as a site asset (the same text again
+    after an edit that kept every note's title, kind, tags, links and URL)."""
     if state.graph is None or state.vault is None or not state.vault.notes:
         return {}
-    return {DATA_FILE: json.dumps(global_data(state.graph, _urls(state)),
-                                  ensure_ascii=False, separators=(",", ":"))}
+    memo = state.views.setdefault(__name__, {}) if hasattr(state, "views") else {}
+    adjacency = state.graph.adjacency()
+    if not (getattr(state, "shape_kept", False) and memo.get("data_of") is adjacency):
+        memo["data"] = json.dumps(global_data(state.graph, _urls(state)), ensure_ascii=False,
+                                  separators=(",", ":"))
+        memo["data_of"] = adjacency
+    return {DATA_FILE: memo["data"]}
 
 
 def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
@@ -230,6 +236,8 @@ def changed(state: Any, full: bool) -> set[str] | None:
     memo.update(adjacency=adjacency, folders=folders)
     if full or before is None or colours != folders:
         return None
+    if before is adjacency and state.shape_kept:  # no title, kind, link or URL changed
+        return set()
     moved = set() if before is adjacency else {
         p for p in adjacency.keys() | before.keys() if adjacency.get(p) != before.get(p)}
     resized = {p for p in moved if degree_class(len(adjacency.get(p, ())))

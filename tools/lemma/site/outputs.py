@@ -43,7 +43,21 @@ def site_outputs(site: SiteContext, info: SiteInfo, taken: Iterable[str],
 
 
 def feed_text(site: SiteContext, info: SiteInfo) -> str:
-    """The Atom feed of recent notes (undated notes dated by git or file times, as configured)."""
+    """The Atom feed of recent notes (undated notes dated by git or file times, as configured);
+    made again only when a note, URL or setting changed (not on every `serve` rebuild)."""
+    state = site.site_state
+    assert state.vault is not None
+    mode = site.options.file_dates
+    key = (info, site.options, tuple(state.vault.notes.values()), site.urls,
+           os.environ.get("SOURCE_DATE_EPOCH"), mode != "off" and file_dates.head(state.root),
+           mode == "mtime" and state.mtimes)
+    memo = state.views.setdefault(__name__, {})
+    if memo.get("feed_of") != key:
+        memo.update(feed_of=key, feed=_feed_text(site, info))
+    return memo["feed"]
+
+
+def _feed_text(site: SiteContext, info: SiteInfo) -> str:
     state = site.site_state
     assert state.vault is not None
     mode = site.options.file_dates

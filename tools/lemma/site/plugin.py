@@ -76,6 +76,10 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
             log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
                      "changes; a plain 'serve' rebuilds every page")
 
+    def on_shutdown(self) -> None:
+        """The end of `serve`: a later build in this process is not a preview's."""
+        self.dirty_serve, self.pending, self.outputs_later = False, set(), False
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
         obsidian_markdown.add_extensions(config.markdown_extensions, config.mdx_configs,

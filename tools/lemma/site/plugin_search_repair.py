@@ -72,11 +72,17 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
 
     def __init__(self) -> None:
         self.before: list[Entry] | None = None
+        self.written: tuple[Any, list[Entry]] | None = None  # (file stamp, entries) it left
         self.rendered: dict[str, set[str]] = {}
         self.order: list[str] = []
 
     def on_pre_build(self, *, config: Any) -> None:
-        self.before, self.rendered = _docs(Path(config.site_dir) / INDEX), {}
+        file = Path(config.site_dir) / INDEX
+        if self.written is None or self.written[0] != _stamp(file):  # not the index it wrote
+            self.before = _docs(file)
+        else:
+            self.before = self.written[1]
+        self.rendered = {}
 
     @event_priority(-100)
     def on_files(self, files: Any, *, config: Any) -> Any:
@@ -102,6 +108,15 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
             data["docs"] = docs
             file.write_text(json.dumps(data, separators=(",", ":")),
                             encoding="utf-8")
+        self.written = (_stamp(file), docs)  # the next build starts from these, unread
+
+
+def _stamp(file: Path) -> tuple[str, int, int] | None:
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return str(file.resolve()), status.st_mtime_ns, status.st_size
 
 
 def _docs(file: Path) -> list[Entry] | None:
