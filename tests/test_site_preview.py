@@ -62,9 +62,9 @@ EDITS = [
 
 
 def outputs(site: Path) -> dict[str, bytes]:
-    """Every page, the graph data and the feed: what a fresh build must equal."""
+    """Every page, the graph data, feed, sitemap and search index: what a fresh build has."""
     found = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
-    for rel in ("assets/lemma/graph.json", "feed.xml"):
+    for rel in ("assets/lemma/graph.json", "feed.xml", "sitemap.xml", "search/search_index.json"):
         found[rel] = (site / rel).read_bytes()
     return dict(sorted(found.items()))
 

@@ -11,7 +11,6 @@ No MkDocs internals are patched.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,12 @@ from mkdocs.structure.pages import Page
 
 from ..config import configured_slugify
 from . import (
-    dirty,
     locations,
     math,
     navigation,
     obsidian_markdown,
     plugin_files,
+    plugin_preview,
     plugin_search_repair,
     render_notes,
 )
@@ -59,10 +58,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.active_index: Page | None = None
         self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
         self.written: set[Path] = set()  # the HTML files (pages, redirects) of the last build
-        self.dirty_serve = False
-        self.pending: set[str] | None = set()  # pages left to the next build (None: all)
-        self.outputs_later = False  # the site-wide files (graph data) are left to the next build
-        self.next_build: Path | None = None  # touched to make `serve` build again (watched)
+        self.preview = plugin_preview.Preview()  # `serve --dirty` from build to build
 
     @property
     def state(self) -> Any:  # SiteState | None
@@ -71,14 +67,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
-        self.dirty_serve = command == "serve" and dirty
+        self.preview.on = command == "serve" and dirty
         if command == "serve" and not dirty:
             log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
                      "changes; a plain 'serve' rebuilds every page")
 
     def on_shutdown(self) -> None:
-        """The end of `serve`: a later build in this process is not a preview's."""
-        self.dirty_serve, self.pending, self.outputs_later = False, set(), False
+        self.preview.stop()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
@@ -93,7 +88,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
         search_separator(config.plugins)
-        plugin_search_repair.install(config.plugins, getattr(self, "dirty_serve", False))
+        plugin_search_repair.install(config.plugins, self.preview.on)
         css, js = page_assets()
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
@@ -129,31 +124,11 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.site.set_urls(files.documentation_pages())
         self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
         self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
-        now, later = self._pages_now(self.site.stale_pages(_shown_by_all(config, files, state)))
-        for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
-            if now is None or f.src_uri in now:
-                f.is_modified = _modified  # type: ignore[method-assign]
-            elif later is None or f.src_uri in later:
-                f.is_modified = _unmodified  # type: ignore[method-assign]
-        return files
-
-    def _pages_now(self, stale: set[str] | None) -> tuple[set[str] | None, set[str] | None]:
-        """(pages rendered in this build, pages left to the next; None: all) under `serve
-        --dirty`: the edited notes' pages first, with the pages left by the build before."""
-        state = self.site.site_state
-        if not self.dirty_serve or state.affected is None:
-            now, later = stale, set()
-        else:
-            now, later = dirty.split(stale, state.changed, self.site.generated)
-        if self.pending is None or now is None:
-            now, later = None, set()
-        else:
-            now |= self.pending
-            later = None if later is None else later - now
-        self.pending = later
-        self.outputs_later = bool(later or later is None) or (
-            self.dirty_serve and state.affected is not None and not state.shape_kept)
-        return now, later
+        now, later = self.preview.plan(self.site,
+                                       self.site.stale_pages(_shown_by_all(config, files, state)))
+        plugin_search_repair.remember_order(files)  # every page, before some are left out
+        plugin_preview.modified(files.documentation_pages(), now, later)
+        return self.preview.files(files, config, self.site, now)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
@@ -198,9 +173,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         plugin_files.watch_vault(server, config.docs_dir, str(self.root))
-        self.next_build = self.pages_dir.parent / "serve" / "next-build"
-        self.next_build.parent.mkdir(parents=True, exist_ok=True)
-        server.watch(str(self.next_build.parent))  # a build that left pages triggers the next
+        self.preview.watch(server, self.pages_dir.parent / "serve")
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -217,7 +190,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                     partial=self.site.site_state.affected is not None)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
         written = {site_dir / uri for uri in self.taken}
-        outputs = site_outputs(self.site, info, self.taken, extensions=not self.outputs_later)
+        outputs = site_outputs(self.site, info, self.taken,
+                               extensions=not self.preview.outputs_later)
         for rel, content in outputs.items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -227,21 +201,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         if self.written and next(iter(self.written)).is_relative_to(site_dir):
             remove_stale(self.written - written, site_dir)  # `--dirty`: a deleted note's page
         self.written = written
-        if self.deferred and self.next_build is not None:
-            self.next_build.write_text(str(time.time_ns()), encoding="utf-8")
+        self.preview.ask_next_build()
 
     @property
     def deferred(self) -> bool:
         """Whether this build left pages or site-wide files to the next one."""
-        return self.pending is None or bool(self.pending) or self.outputs_later
-
-
-def _modified() -> bool:
-    return True
-
-
-def _unmodified() -> bool:
-    return False
+        return self.preview.deferred
 
 
 def _shown_by_all(config: MkDocsConfig, files: Files, state: Any) -> Any:

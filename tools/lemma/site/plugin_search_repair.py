@@ -84,11 +84,6 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
             self.before = self.written[1]
         self.rendered = {}
 
-    @event_priority(-100)
-    def on_files(self, files: Any, *, config: Any) -> Any:
-        self.order = [_page_url(f.url) for f in files.documentation_pages()]
-        return files
-
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         self.rendered[page.url] = set(_ID.findall(page.content or ""))
         return context
@@ -135,3 +130,9 @@ def install(plugins: Any, dirty_serve: bool) -> None:
     """Add the repair to this configuration's plugins (MkDocs registers its events on adding)."""
     if dirty_serve and "lemma/search-repair" not in plugins:
         plugins["lemma/search-repair"] = _REPAIR
+
+
+def remember_order(files: Any) -> None:
+    """The order of every page of this build (`files`: all of them, before a preview build
+    leaves some out), which the repaired index follows."""
+    _REPAIR.order = [_page_url(f.url) for f in files.documentation_pages()]
