@@ -46,6 +46,7 @@ class SiteContext:
         self.extensions: Extensions = load_extensions()
         self.generated: dict[str, tuple[str, str]] = {}  # path -> (nav title, Markdown)
         self.regenerated: set[str] = set()  # generated pages that changed in the last prepare
+        self.indexes_later = False  # the last prepare kept the generated pages of the one before
         self.urls: dict[str, str] = {}  # vault path -> site URL of every page of this build
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.canvases: dict[str, Canvas] = {}
@@ -83,10 +84,14 @@ class SiteContext:
             raise RuntimeError("the lemma site was used before it was configured")
         return self.state
 
-    def prepare(self, files: Any, listing: Any = None) -> dict[str, tuple[str, str]]:
+    def prepare(self, files: Any, listing: Any = None,
+                quick: bool = False) -> dict[str, tuple[str, str]]:
         """Refresh the vault, report its problems, drop what is not published from `files` and
         return the generated pages (path -> (nav title, Markdown)) the site adds (`listing`:
-        the vault's `vault_fs.Listing` `files` was made from, so it is not listed twice)."""
+        the vault's `vault_fs.Listing` `files` was made from, so it is not listed twice).
+        `quick`: a preview's build that shows the edited note first; when the edit changed
+        a note's shape, the generated pages of the last build are kept for now
+        (`indexes_later`) and made again by the next build."""
         state = self.site_state
         state.refresh(listing)
         epoch, odd = state.epoch()
@@ -113,7 +118,13 @@ class SiteContext:
         vault_pages.add_canvas_edges(state.graph, self.canvas_links)
         self.home = locations.home_note(state.vault, self.options.home)
         self.plain = locations.all_plain(state.vault.notes)
-        before, self.generated = self.generated, self._generated_pages(state)
+        self.indexes_later = (quick and state.affected is not None and not state.shape_kept
+                              and bool(self.generated))
+        before = self.generated
+        if self.indexes_later:
+            self._indexes = None  # made from the notes before the edit: never reused
+        else:
+            self.generated = self._generated_pages(state)
         self.regenerated = {p for p, page in self.generated.items() if before.get(p) != page}
         vault_pages.report_bases(self.bases)
         return self.generated

@@ -105,7 +105,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         vault, listing = plugin_files.vault_files(config, str(self.root))
         files = Files([*vault, *files])
-        generated = self.site.prepare(files, listing)
+        generated = self.site.prepare(files, listing, quick=self.preview.on)
         for path, (_, markdown) in generated.items():
             if files.get_file_from_path(path) is None:
                 source = write_if_changed(self.pages_dir / path, markdown)

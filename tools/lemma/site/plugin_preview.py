@@ -40,6 +40,7 @@ class Preview:
         self.outputs_later = False  # the site-wide files (graph data, feed) come next build
         self.next_build: Path | None = None  # touched to make `serve` build again (watched)
         self.sitemap_of: frozenset[str] | None = None  # the pages the site's sitemap lists
+        self.early: set[str] = set()  # pages a build made before the ones it left (see plan)
 
     @property
     def deferred(self) -> bool:
@@ -51,18 +52,19 @@ class Preview:
         """(pages rendered in this build, pages left to the next; None: all): the edited
         notes' pages first, with the pages the build before left."""
         state = site.site_state
-        if not self.on or state.affected is None:
-            now, later = stale, set()
+        if not self.on or state.affected is None or not state.changed:
+            now, later = stale, set()  # nothing edited to show first: all now
         else:
             now, later = dirty.split(stale, state.changed, site.generated)
         if self.pending is None or now is None:
             now, later = None, set()
         else:
-            now |= self.pending
-            later = None if later is None else later - now
+            now |= self.pending | self.early  # the pages shown first are made again with
+            later = None if later is None else later - now  # what the others show (indexes)
         self.pending = later
-        self.outputs_later = bool(later or later is None) or (
+        self.outputs_later = bool(later or later is None) or site.indexes_later or (
             self.on and state.affected is not None and not state.shape_kept)
+        self.early = now if self.deferred and now is not None else set()
         return now, later
 
     def files(self, files: Files, config: MkDocsConfig, site: SiteContext,
@@ -92,6 +94,7 @@ class Preview:
     def stop(self) -> None:
         """The end of `serve`: a later build in this process is not a preview's."""
         self.on, self.pending, self.outputs_later, self.sitemap_of = False, set(), False, None
+        self.early = set()
 
 
 def nav_pages(nav: Any) -> Iterable[str]:
