@@ -6,7 +6,8 @@ Which pages an edit changes comes from the engine-free layer (`SiteContext.stale
 
 - a page is rendered or not by its `File.is_modified` (as `--dirty` itself decides);
 - a build that leaves pages (or the site-wide files) to the next touches a file in a folder
-  `serve` watches (`server.watch`), so `serve` runs that next build on its own;
+  `serve` watches (`server.watch`), a second later, so `serve` runs that next build on its
+  own once the browser has reloaded the edited page;
 - the files of note pages the build does not render are left out of `Files` (`on_files`),
   so MkDocs makes no page object, canonical URL or sitemap entry for them; index pages, pages
   named by the navigation and every other file stay (a build that renders an index page keeps
@@ -17,6 +18,7 @@ Which pages an edit changes comes from the engine-free layer (`SiteContext.stale
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +31,7 @@ from . import dirty
 from .context import SiteContext
 
 SITEMAP = "sitemap.xml"
+NEXT_BUILD_AFTER = 1.0  # seconds between a build that left work and the next build
 
 
 class Preview:
@@ -88,8 +91,14 @@ class Preview:
         server.watch(str(folder))
 
     def ask_next_build(self) -> None:
+        """After a build that left work, ask `serve` for the next one, `NEXT_BUILD_AFTER`
+        seconds later: while it builds, `serve` answers no request, and the browser reloading
+        for this build should get the edited page and its assets first."""
         if self.deferred and self.next_build is not None:
-            self.next_build.write_text(str(time.time_ns()), encoding="utf-8")
+            timer = threading.Timer(NEXT_BUILD_AFTER, self.next_build.write_text,
+                                    (str(time.time_ns()),), {"encoding": "utf-8"})
+            timer.daemon = True
+            timer.start()
 
     def stop(self) -> None:
         """The end of `serve`: a later build in this process is not a preview's."""
