@@ -115,20 +115,21 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                         abs_src_path=str(ASSETS / rel)))
         state = self.site.site_state
         locations.place_pages(state.vault, files, self.site.home, log.warning)
+        pages = files.documentation_pages()  # once: each call looks at every file
         if self.config.nav and config.nav is None:
-            pages = files.documentation_pages()
             config.nav, hidden = navigation.arrange(self.site, [f.src_uri for f in pages])
             for f in pages:
                 if f.src_uri in hidden:
                     f.inclusion = InclusionLevel.NOT_IN_NAV
-        self.site.set_urls(files.documentation_pages())
-        self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
+        self.site.set_urls(pages)
+        self.taken = {f.dest_uri for f in pages if f.dest_uri.endswith(".html")}
+        self.taken.update(f.dest_uri for f in files if f.src_uri.endswith(".html"))
         self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
         now, later = self.preview.plan(self.site,
-                                       self.site.stale_pages(_shown_by_all(config, files, state)))
-        plugin_search_repair.remember_order(files)  # every page, before some are left out
-        plugin_preview.modified(files.documentation_pages(), now, later)
-        return self.preview.files(files, config, self.site, now)
+                                       self.site.stale_pages(_shown_by_all(config, pages, state)))
+        plugin_search_repair.remember_order(pages)  # every page, before some are left out
+        plugin_preview.modified(pages, now, later)
+        return self.preview.files(files, pages, config, self.site, now)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
@@ -209,12 +210,12 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         return self.preview.deferred
 
 
-def _shown_by_all(config: MkDocsConfig, files: Files, state: Any) -> Any:
+def _shown_by_all(config: MkDocsConfig, pages: list[File], state: Any) -> Any:
     """What MkDocs puts on every page: the configuration (its file's time) and the navigation
     (made from every page and title when neither mkdocs.yml nor Lemma gives one)."""
     path = config.config_file_path
     stamp = Path(path).stat().st_mtime_ns if path and Path(path).is_file() else None
     if config.nav is not None:
         return stamp, repr(config.nav)
-    return stamp, [f.src_uri for f in files.documentation_pages()], [
+    return stamp, [f.src_uri for f in pages], [
         n.title for n in state.vault.notes.values()] if state.vault else None

@@ -70,10 +70,11 @@ class Preview:
         self.early = now if self.deferred and now is not None else set()
         return now, later
 
-    def files(self, files: Files, config: MkDocsConfig, site: SiteContext,
-              now: set[str] | None) -> Files:
-        """`files` without the note pages this build leaves alone (see the module doc)."""
-        pages = frozenset(f.src_uri for f in files.documentation_pages())
+    def files(self, files: Files, documentation: list[File], config: MkDocsConfig,
+              site: SiteContext, now: set[str] | None) -> Files:
+        """`files` without the note pages this build leaves alone (see the module doc;
+        `documentation`: the pages among `files`)."""
+        pages = frozenset(f.src_uri for f in documentation)
         if not self.on or now is None or config.nav is None or now & site.generated.keys():
             self.sitemap_of = pages  # index pages link every note by its file: keep them all
             return files
@@ -82,7 +83,8 @@ class Preview:
             return files
         keep = set(now) | set(site.generated) | set(nav_pages(config.nav))
         config.theme.static_templates.discard(SITEMAP)
-        return Files([f for f in files if not f.is_documentation_page() or f.src_uri in keep])
+        left = {f.src_uri for f in documentation} - keep
+        return Files([f for f in files if f.src_uri not in left])
 
     def watch(self, server: Any, folder: Path) -> None:
         """Let this plugin ask `serve` for another build (see `ask_next_build`)."""

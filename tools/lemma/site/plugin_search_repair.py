@@ -186,7 +186,7 @@ def install(plugins: Any, dirty_serve: bool) -> None:
         plugins["lemma/search-repair"] = _REPAIR
 
 
-def remember_order(files: Any) -> None:
-    """The order of every page of this build (`files`: all of them, before a preview build
+def remember_order(pages: Any) -> None:
+    """The order of every page of this build (`pages`: all of them, before a preview build
     leaves some out), which the repaired index follows."""
-    _REPAIR.order = [_page_url(f.url) for f in files.documentation_pages()]
+    _REPAIR.order = [_page_url(f.url) for f in pages]
