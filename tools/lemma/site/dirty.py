@@ -31,19 +31,15 @@ def around(vault: Vault, paths: Iterable[str]) -> set[str]:
     """`paths`, the notes they link to, the notes linking to them, and those notes' embedders
     (an embed shows the embedded note's text, and so does whoever embeds the embedder)."""
     wanted = set(paths)
-    linkers: dict[str, set[str]] = {}
-    embedders: dict[str, set[str]] = {}
     found = set(wanted)
-    for r in vault.links():
-        if r.target is None:
-            continue
-        linkers.setdefault(r.target, set()).add(r.source)
-        if r.link.embed:
-            embedders.setdefault(r.target, set()).add(r.source)
-        if r.source in wanted:
-            found.add(r.target)
     for path in wanted:
-        found |= linkers.get(path, set())
+        found.update(r.target for r in vault.resolved.get(path, ()) if r.target is not None)
+    embedders: dict[str, set[str]] = {}
+    for r in vault.links():  # one pass: the linkers of `paths`, and every embed (few)
+        if r.target in wanted:
+            found.add(r.source)
+        if r.link.embed and r.target is not None:
+            embedders.setdefault(r.target, set()).add(r.source)
     todo = list(found)
     while todo:  # embedders of anything shown, transitively
         for source in embedders.get(todo.pop(), ()):

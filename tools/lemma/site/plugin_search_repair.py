@@ -43,10 +43,22 @@ def _page_url(url: str) -> str:
 def repaired(before: list[Entry], after: list[Entry], rendered: dict[str, set[str]],
              order: list[str]) -> list[Entry]:
     """The entries of a fresh build: `rendered` maps each page rendered now to its ids."""
-    by_page: dict[str, list[Entry]] = {}
-    for entry in before:
-        if page_of(entry["location"]) not in rendered:
-            by_page.setdefault(page_of(entry["location"]), []).append(entry)
+    pages = repaired_pages(by_page(before), after, rendered, order)
+    return [entry for entries in pages.values() for entry in entries]
+
+
+def by_page(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """Entries grouped by page, in their order."""
+    found: dict[str, list[Entry]] = {}
+    for entry in entries:
+        found.setdefault(page_of(entry["location"]), []).append(entry)
+    return found
+
+
+def repaired_pages(before: dict[str, list[Entry]], after: list[Entry],
+                   rendered: dict[str, set[str]], order: list[str]) -> dict[str, list[Entry]]:
+    """`repaired`, page by page (`before`: the entries of the index before, by page)."""
+    pages = {page: entries for page, entries in before.items() if page not in rendered}
     latest: dict[str, Entry] = {}
     for entry in after:  # the last entry per location is the one rendered now
         if page_of(entry["location"]) in rendered:
@@ -55,10 +67,10 @@ def repaired(before: list[Entry], after: list[Entry], rendered: dict[str, set[st
     for location, entry in latest.items():
         page, _, anchor = location.partition("#")
         if not anchor or anchor in rendered[page]:
-            by_page.setdefault(page, []).append(entry)
+            pages.setdefault(page, []).append(entry)
     position = {id(entry): i for i, entry in enumerate(after)}  # once: not once per page
-    fresh = [entry for page in order for entry in _in_order(by_page.pop(page, []), position)]
-    return fresh  # pages no longer built (a deleted note) are left out
+    return {page: _in_order(pages[page], position) for page in order if page in pages}
+    # pages no longer built (a deleted note) are left out
 
 
 def _in_order(entries: list[Entry], position: dict[int, int]) -> list[Entry]:
@@ -76,16 +88,18 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
     index is ~25 MB, which a full parse and dump took ~0.5 s a rebuild to go through."""
 
     def __init__(self) -> None:
-        self.before: list[Entry] | None = None
-        self.written: tuple[Any, list[Entry], dict[str, str]] | None = None  # stamp, entries,
-        self.rendered: dict[str, set[str]] = {}  # ... each page's entries as JSON text
+        self.before: dict[str, list[Entry]] | None = None  # the index before, by page
+        self.written: tuple[Any, dict[str, list[Entry]], dict[str, str]] | None = None
+        self.rendered: dict[str, set[str]] = {}  # (stamp, entries and JSON text by page)
         self.order: list[str] = []
 
     def on_pre_build(self, *, config: Any) -> None:
         file = Path(config.site_dir) / INDEX
         if self.written is not None and self.written[0] != _stamp(file):
             self.written = None  # not the index it wrote
-        self.before = self.written[1] if self.written else _docs(file)
+        docs = None if self.written else _docs(file)
+        self.before = self.written[1] if self.written else (
+            None if docs is None else by_page(docs))
         self.rendered = {}
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
@@ -106,28 +120,25 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
                 after = data["docs"]
             else:
                 head, after = split
-            docs = repaired(self.before, after, self.rendered, self.order)
+            pages = repaired_pages(self.before, after, self.rendered, self.order)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
             log.warning("lemma: the preview's search index was left as written: %s", error)
             self.written = None
             return
         if not head:  # entries followed by more than the closing brackets: write it whole
-            data["docs"] = docs
+            data["docs"] = [entry for entries in pages.values() for entry in entries]
             file.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
             self.written = None
             return
         texts = dict(self.written[2]) if self.written and split is not None else {}
-        by_page: dict[str, list[Entry]] = {}
-        for entry in docs:
-            by_page.setdefault(page_of(entry["location"]), []).append(entry)
-        for page, entries in by_page.items():
+        for page, entries in pages.items():
             if page in self.rendered or page not in texts:
                 texts[page] = ",".join(json.dumps(e, separators=(",", ":"), default=str)
                                        for e in entries)
-        fresh = head + ",".join(texts[p] for p in self.order if p in by_page) + "]}"
+        fresh = head + ",".join(texts[p] for p in pages) + "]}"
         if fresh != text:
             file.write_text(fresh, encoding="utf-8")
-        self.written = (_stamp(file), docs, texts)
+        self.written = (_stamp(file), pages, texts)
 
 
 def appended(text: str, rendered: dict[str, set[str]]) -> tuple[str, list[Entry]] | None:

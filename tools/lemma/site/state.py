@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,7 +243,8 @@ def _scan(root: Path, listing: Any = None
     from ..index.parse import signature
 
     notes, attachments = (listing.notes, listing.attachments) if listing else scan(root)
-    return {p: signature(root / p) for p in notes}, attachments
+    top = os.path.join(root, "")  # string joins: a Path per note costs more than its stat
+    return {p: signature(top + p) for p in notes}, attachments
 
 
 def log_problem(pos: SourcePos, message: str, emit: Callable[[str], None] | None = None) -> None:
