@@ -39,6 +39,9 @@ def staging_folder(cache_dir: Path) -> Path:
     return folder
 
 
+_order: dict[str, Any] = {}  # the last listing's paths and their places in MkDocs' order
+
+
 def vault_files(config: MkDocsConfig, root: str) -> tuple[Files, Listing]:
     """Every note and attachment of `root` as a File, in MkDocs' order and with its
     exclusions (a `README.md` next to an `index.md` is dropped, as MkDocs does), and the
@@ -47,9 +50,12 @@ def vault_files(config: MkDocsConfig, root: str) -> tuple[Files, Listing]:
         listing = list_vault(root)
     except NoteFileError as problem:
         raise PluginError(f"docs_dir '{root}': {problem.message}") from None
-    files = [File(path, root, config.site_dir, config.use_directory_urls)
-             for path in listing.notes + listing.attachments]
-    files.sort(key=file_sort_key)
+    paths = tuple(listing.notes + listing.attachments)
+    files = [File(path, root, config.site_dir, config.use_directory_urls) for path in paths]
+    if _order.get("paths") != paths:  # MkDocs' order depends on the paths alone
+        ranked = sorted(range(len(files)), key=lambda i: file_sort_key(files[i]))
+        _order.update(paths=paths, ranked=ranked)
+    files = [files[i] for i in _order["ranked"]]
     set_exclusions(files, config)
     by_dest: dict[str, File] = {}
     for f in files:
