@@ -1,10 +1,12 @@
 """The `lemma` MkDocs plugin: a thin shim over the engine-free site layer. The only module that
-speaks MkDocs (with its helpers `plugin_config`, `plugin_files`, `plugin_errors`).
+speaks MkDocs (with its helpers `plugin_config`, `plugin_files`, `plugin_errors`,
+`plugin_preview`, `plugin_search_repair`).
 
 What it maps: `on_config` -> the options, the Markdown extensions (`lemma.site.markdown` renders
 every page) and an empty staging `docs_dir`; `on_files` -> the vault's files plus
-`SiteContext.prepare` (generated pages) and the navigation; each page -> which page the Markdown
-extension is converting; `on_post_build` -> `outputs.site_outputs` (feed, graph data, redirects).
+`SiteContext.prepare` (generated pages), the navigation and, under `serve --dirty`, the pages
+this build renders (`plugin_preview`); each page -> which page the Markdown extension is
+converting; `on_post_build` -> `outputs.site_outputs` (feed, graph data, redirects).
 No MkDocs internals are patched.
 """
 
