@@ -157,8 +157,7 @@ def test_a_new_note_writes_its_page_first_and_then_only_the_pages_that_show_it(
 
 def test_the_edited_notes_pages_come_first_and_the_rest_after() -> None:
     stale = {f"n{i}.md" for i in range(30)}
-    assert dirty.split(stale, ["n1.md"], set()) == ({"n1.md"}, stale - {"n1.md"})
-    assert dirty.split({"n1.md", "n2.md"}, ["n1.md"], set()) == ({"n1.md", "n2.md"}, set())
-    assert dirty.split({"n1.md", "index.md"}, ["n1.md"], {"index.md"}) == (
-        {"n1.md"}, {"index.md"})
-    assert dirty.split(None, ["n1.md"], set()) == ({"n1.md"}, None)
+    assert dirty.split(stale, ["n1.md"]) == ({"n1.md"}, stale - {"n1.md"})
+    assert dirty.split({"n1.md", "index.md"}, ["n1.md"]) == ({"n1.md"}, {"index.md"})
+    assert dirty.split({"n1.md"}, ["n1.md"]) == ({"n1.md"}, set())
+    assert dirty.split(None, ["n1.md"]) == ({"n1.md"}, None)

@@ -12,7 +12,7 @@ by what they show (`SiteContext.stale_pages`), not assumed to change everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from ..vault import Vault
@@ -65,20 +65,13 @@ def targets(resolved: dict[str, list[Any]], paths: Iterable[str]) -> set[str]:
     return {r.target for p in paths for r in resolved.get(p, ()) if r.target is not None}
 
 
-#: A rebuild renders at once the pages of the notes re-read; it leaves the other pages the edit
-#: changed to the next build when there are more than this many, or an index page among them.
-AT_ONCE = 20
-
-
-def split(stale: set[str] | None, changed: Iterable[str], generated: Container[str]
+def split(stale: set[str] | None, changed: Iterable[str]
           ) -> tuple[set[str] | None, set[str] | None]:
     """(pages to render now, pages left to the next build) of the pages an edit changed
-    (`stale`; None: all). The edited note is shown first: a few other pages come with it,
-    many (every page, or an index page listing thousands of notes) follow in the next build."""
+    (`stale`; None: all): the pages of the notes re-read first, on their own — each other
+    page costs ~0.1 s at 10,000 notes, and a backlink elsewhere can wait for the next build."""
     first = set(changed)
     if stale is None:
         return first, None
     rest = stale - first
-    if len(rest) <= AT_ONCE and not any(p in generated for p in rest):
-        return stale, set()
-    return stale & first, rest
+    return (stale & first, rest) if rest else (stale, set())

@@ -58,16 +58,17 @@ class Preview:
         if not self.on or state.affected is None or not state.changed:
             now, later = stale, set()  # nothing edited to show first: all now
         else:
-            now, later = dirty.split(stale, state.changed, site.generated)
+            now, later = dirty.split(stale, state.changed)
         if self.pending is None or now is None:
             now, later = None, set()
         else:
-            now |= self.pending | self.early  # the pages shown first are made again with
-            later = None if later is None else later - now  # what the others show (indexes)
+            now |= self.pending | self.early
+            later = None if later is None else later - now
         self.pending = later
         self.outputs_later = bool(later or later is None) or site.indexes_later or (
             self.on and state.affected is not None and not state.shape_kept)
-        self.early = now if self.deferred and now is not None else set()
+        # pages shown first against the last build's index pages are made again with the new
+        self.early = now if site.indexes_later and now is not None else set()
         return now, later
 
     def files(self, files: Files, documentation: list[File], config: MkDocsConfig,
