@@ -58,6 +58,15 @@ def wait_for(url: str, text: str, since: float, limit: float) -> float:
     raise SystemExit(f"{url} did not show {text!r} within {limit} s")
 
 
+def settle(base: str) -> None:
+    """Wait until the server is idle: the preview asks for its second build a second after the
+    first (`plugin_preview.NEXT_BUILD_AFTER`), and `serve` answers a request only between
+    builds. The next save is then timed alone."""
+    time.sleep(1.6)
+    fetch(base)
+    time.sleep(0.5)
+
+
 def peak_mb(pid: int) -> float:
     """Peak resident memory of a running process (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -79,7 +88,7 @@ def run(n: int, workdir: Path, rounds: int = 3) -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         first = wait_for(base, "</html>", start, 3600)
-        time.sleep(2)  # let the watcher take its first snapshot
+        time.sleep(2)  # let the watcher start
         edited = sorted((project / "notes" / "concepts").glob("*.md"))[0]
         url = base + edited.relative_to(project / "notes").with_suffix("").as_posix() + "/"
         edits, news, listed = [], [], []
@@ -89,7 +98,7 @@ def run(n: int, workdir: Path, rounds: int = 3) -> None:
             saved = time.perf_counter()
             edited.write_text(text + f"\n{marker}\n", encoding="utf-8")
             edits.append(wait_for(url, marker, saved, 3600))
-            time.sleep(1)
+            settle(base)
             new = project / "notes" / "takes" / f"bench-new-{i}.md"
             saved = time.perf_counter()
             new.write_text(f"---\ntitle: Bench new {i}\ndate: 2024-01-0{i + 1}\n---\n"
@@ -98,7 +107,7 @@ def run(n: int, workdir: Path, rounds: int = 3) -> None:
             news.append(wait_for(base + f"takes/bench-new-{i}/", f"Marker new {i}.", saved,
                                  3600))
             listed.append(wait_for(base + "takes/", f"Bench new {i}<", saved, 3600))
-            time.sleep(1)
+            settle(base)
         memory = peak_mb(server.pid)
     finally:
         server.send_signal(signal.SIGINT)

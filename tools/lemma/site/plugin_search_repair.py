@@ -109,8 +109,11 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: Any) -> None:
         file = Path(config.site_dir) / INDEX
-        if self.before is None or not file.is_file():
-            return  # the first build, or no search plugin
+        if not file.is_file():
+            return  # no search plugin
+        if self.before is None:  # the first build: its index is a fresh build's, kept as
+            self._keep(file)      # it is (so the first edit reads only what it appends)
+            return
         try:
             text = file.read_text(encoding="utf-8")
             split = appended(text, self.rendered) if self.written else None
@@ -139,6 +142,19 @@ class SearchRepair(BasePlugin):  # type: ignore[type-arg]
         if fresh != text:
             file.write_text(fresh, encoding="utf-8")
         self.written = (_stamp(file), pages, texts)
+
+
+    def _keep(self, file: Path) -> None:
+        try:
+            text = file.read_text(encoding="utf-8")
+            pages = by_page(json.loads(text)["docs"])
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self.written = None
+            return
+        texts = {page: ",".join(json.dumps(e, separators=(",", ":"), default=str)
+                                for e in entries) for page, entries in pages.items()}
+        fits = _head(text) and text.endswith("]}")  # the layout it can read from the end
+        self.written = (_stamp(file), pages, texts) if fits else None
 
 
 def appended(text: str, rendered: dict[str, set[str]]) -> tuple[str, list[Entry]] | None:
