@@ -39,10 +39,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fetch(url: str) -> str | None:
+def fetch(url: str, timeout: float = 5) -> str | None:
     """The page's text, None while it is not served."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
             return answer.read().decode("utf-8", "replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
@@ -63,7 +63,7 @@ def settle(base: str) -> None:
     first (`plugin_preview.NEXT_BUILD_AFTER`), and `serve` answers a request only between
     builds. The next save is then timed alone."""
     time.sleep(1.6)
-    fetch(base)
+    fetch(base, timeout=600)
     time.sleep(0.5)
 
 
