@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..vault import Vault
+from .render_links import PAGED
 
 
 def shape(vault: Vault, path: str) -> tuple[Any, ...] | None:
@@ -75,3 +76,18 @@ def split(stale: set[str] | None, changed: Iterable[str]
         return first, None
     rest = stale - first
     return (stale & first, rest) if rest else (stale, set())
+
+
+def linked_pages(vault: Vault, pages: Iterable[str]) -> set[str]:
+    """The pages whose files `pages` link to when rendered: their link targets, and those of
+    the notes they embed, transitively (an embed's title links its note by file)."""
+    found, todo, embedded = set(), list(pages), set()
+    while todo:
+        for r in vault.resolved.get(todo.pop(), ()):
+            if r.target is None:
+                continue
+            found.add(r.target + ".md" if r.target.endswith(PAGED) else r.target)
+            if r.link.embed and r.target not in embedded:
+                embedded.add(r.target)
+                todo.append(r.target)
+    return found

@@ -10,10 +10,11 @@ Which pages an edit changes comes from the engine-free layer (`SiteContext.stale
   own once the browser has reloaded the edited page;
 - the files of note pages the build does not render are left out of `Files` (`on_files`),
   so MkDocs makes no page object, canonical URL or sitemap entry for them; index pages, pages
-  named by the navigation and every other file stay (a build that renders an index page keeps
-  every file: its links name notes by their files). The sitemap (which lists every page) is
-  then not written: the one in the site stays, and a build whose pages differ from the ones
-  that sitemap lists keeps every file and writes it again.
+  named by the navigation, the notes the rendered pages link to or embed (some links are
+  left for MkDocs to resolve by file) and every other file stay (a build that renders an
+  index page keeps every file: its links name notes by their files). The sitemap (which
+  lists every page) is then not written: the one in the site stays, and a build whose pages
+  differ from the ones that sitemap lists keeps every file and writes it again.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ class Preview:
         if pages != self.sitemap_of and not self.deferred:
             self.sitemap_of = pages  # the last build of an edit that added or removed pages
             return files
-        keep = set(now) | set(site.generated) | set(nav_pages(config.nav))
+        keep = set(now) | set(site.generated) | set(nav_pages(config.nav)) | dirty.linked_pages(
+            site.site_state.vault, now)
         config.theme.static_templates.discard(SITEMAP)
         left = {f.src_uri for f in documentation} - keep
         return Files([f for f in files if f.src_uri not in left])
