@@ -222,7 +222,7 @@ def test_an_upward_import_is_ranked_higher() -> None:
 
 #: The MkDocs shim: the plugin and its helpers, the only modules of the site that speak MkDocs.
 SHIM = {"site.plugin", "site.plugin_config", "site.plugin_files", "site.plugin_errors",
-        "site.plugin_search_repair"}
+        "site.plugin_search_repair", "site.plugin_preview"}
 ENGINES = {"mkdocs", "material", "properdocs"}
 
 

@@ -87,7 +87,7 @@ def test_global_data_has_one_row_per_note_and_each_link_once(small) -> None:
     assert [data["tags"][t] for t in data["n"][0][6]] == ["x", "y"]
     assert data["tags"][0] == "y"  # most used first
     assert all(0 <= row[2] <= 9 for row in data["n"])
-    assert data["n"][0][2] == 9 and data["n"][4][2] == 0  # the hub is biggest, the orphan least
+    assert [row[2] for row in data["n"]] == [2, 2, 1, 1, 0]  # by links: a, b 2; c, d 1; e 0
 
 
 def test_global_data_uses_the_urls_mkdocs_gave(small) -> None:
@@ -212,3 +212,12 @@ def test_graph_assets_fit_the_budget_and_load_nothing_from_outside() -> None:
         text = (ASSETS / name).read_text(encoding="utf-8")
         assert not re.search(r"https?://", text), name
         assert "import(" not in text and "@import" not in text
+
+
+@pytest.mark.parametrize("links, size", [
+    (0, 0), (1, 1), (2, 2), (3, 3), (4, 3), (5, 3), (6, 4), (9, 4), (10, 5), (62, 8), (63, 9),
+    (5000, 9),
+], ids=lambda v: str(v))
+def test_a_notes_size_depends_on_its_own_links_only_on_a_log_scale(links: int,
+                                                                    size: int) -> None:
+    assert graph_view.degree_class(links) == size

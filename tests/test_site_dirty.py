@@ -84,6 +84,9 @@ for edit in sys.argv[1:]:
     path, text = edit.split("=", 1)
     Path("notes", path).write_text(text, encoding="utf-8")
     build(load_config("mkdocs.yml"), dirty=True)
+    while config.plugins["lemma"].deferred:  # the build `serve` runs for what was left
+        build(load_config("mkdocs.yml"), dirty=True)
+config.plugins.on_shutdown()
 """
 SEARCH_YML = "site_name: D\ndocs_dir: notes\nsite_dir: site\ntheme:\n  name: {theme}\n" \
              "plugins:\n  - search\n  - lemma:\n      check: false\n"

@@ -28,6 +28,7 @@ from .options import SiteOptions
 from .plugin_support import same
 from .render_links import PAGED
 from .state import SiteState, log_problem
+from .tag_pages import TAGS_INDEX
 from .typeset import Typesetter
 from .urls import relative_url
 
@@ -44,6 +45,8 @@ class SiteContext:
         self.state: SiteState | None = None
         self.extensions: Extensions = load_extensions()
         self.generated: dict[str, tuple[str, str]] = {}  # path -> (nav title, Markdown)
+        self.regenerated: set[str] = set()  # generated pages that changed in the last prepare
+        self.indexes_later = False  # the last prepare kept the generated pages of the one before
         self.urls: dict[str, str] = {}  # vault path -> site URL of every page of this build
         self.link_problems: dict[str, dict[Any, str]] = {}
         self.canvases: dict[str, Canvas] = {}
@@ -56,6 +59,7 @@ class SiteContext:
         self.cited: Any = None  # lemma.citations.Citations of the current vault
         self.macros: dict[str, str] = {}
         self._indexes: tuple[Any, dict[str, tuple[str, str]]] | None = None  # (key, pages)
+        self._shown_by_all: Any = None  # what every page shows, at the last build
 
     def configure(self, options: SiteOptions, root: Path, base: Path,
                   slugify: Callable[..., str] | None) -> None:
@@ -80,10 +84,14 @@ class SiteContext:
             raise RuntimeError("the lemma site was used before it was configured")
         return self.state
 
-    def prepare(self, files: Any, listing: Any = None) -> dict[str, tuple[str, str]]:
+    def prepare(self, files: Any, listing: Any = None,
+                quick: bool = False) -> dict[str, tuple[str, str]]:
         """Refresh the vault, report its problems, drop what is not published from `files` and
         return the generated pages (path -> (nav title, Markdown)) the site adds (`listing`:
-        the vault's `vault_fs.Listing` `files` was made from, so it is not listed twice)."""
+        the vault's `vault_fs.Listing` `files` was made from, so it is not listed twice).
+        `quick`: a preview's build that shows the edited note first; when the edit changed
+        a note's shape, the generated pages of the last build are kept for now
+        (`indexes_later`) and made again by the next build."""
         state = self.site_state
         state.refresh(listing)
         epoch, odd = state.epoch()
@@ -110,7 +118,14 @@ class SiteContext:
         vault_pages.add_canvas_edges(state.graph, self.canvas_links)
         self.home = locations.home_note(state.vault, self.options.home)
         self.plain = locations.all_plain(state.vault.notes)
-        self.generated = self._generated_pages(state)
+        self.indexes_later = (quick and state.affected is not None and not state.shape_kept
+                              and bool(self.generated))
+        before = self.generated
+        if self.indexes_later:
+            self._indexes = None  # made from the notes before the edit: never reused
+        else:
+            self.generated = self._generated_pages(state)
+        self.regenerated = {p for p, page in self.generated.items() if before.get(p) != page}
         vault_pages.report_bases(self.bases)
         return self.generated
 
@@ -122,6 +137,23 @@ class SiteContext:
         for path in self.canvases:  # the graph's canvas nodes point at the canvas pages
             if (url := self.urls.get(canvas_pages.page_path(path))) is not None:
                 self.urls[path] = url
+
+    def stale_pages(self, engine_key: Any = None) -> set[str] | None:
+        """The pages a `serve --dirty` rebuild renders (None: all of them): those the refresh
+        found (`SiteState.affected`), the notes whose extension HTML (local graph) changed,
+        and every page when something all pages show changed (`engine_key`: the engine's
+        navigation and settings). Call once per build, after `set_urls`."""
+        state = self.site_state
+        shown_by_all = (engine_key, self.options, self.home, self.plain,
+                        TAGS_INDEX in self.urls, repr(sorted(self.canvas_links.items())))
+        full = state.affected is None or shown_by_all != self._shown_by_all
+        self._shown_by_all = shown_by_all
+        found = set(state.affected or ()) | self.regenerated
+        for hook in self.extensions.changed:  # every hook, also to let it remember this build
+            more = hook(state, full)
+            full = full or more is None
+            found |= more or set()
+        return None if full else found
 
     def page_source(self, path: str) -> str | None:
         """A note's source, read by the vault's one safe reader (never a FIFO, never past the
@@ -184,7 +216,7 @@ class SiteContext:
         (title, tags, kind, frontmatter, link targets) and every checker result reuses them,
         which spares `serve --dirty` a pass over the whole vault."""
         key = (self.options.intro, self.options.recent, dict(state.results))
-        if state.affected is not None and self._indexes is not None and _same_key(
+        if state.shape_kept and self._indexes is not None and _same_key(
                 self._indexes[0], key):
             return self._indexes[1]
         data = indexes.IndexInput(state.vault, state.usage(), state.all_results(),

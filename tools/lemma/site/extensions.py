@@ -11,6 +11,9 @@ last refresh):
   the build (e.g. `assets/lemma/graph.json`); never loaded by note pages unless they ask.
 - `page_html(state, note_path, page_url) -> str`: HTML placed after a note's content, before its
   backlinks (e.g. a local graph).
+- `changed(state, full) -> set[str] | None`: called once per build after the URLs are known;
+  the notes whose `page_html` now differs from what their page last showed (None: maybe every
+  page). `full`: every page is rendered anyway (only remember the state).
 
 Static assets go in `tools/lemma/site/assets/`: the folder is published as `assets/lemma/`, and
 its top-level `*.css` / `*.js` files are included on every page (sorted by name).
@@ -42,6 +45,7 @@ class Extensions:
     pages: list[Callable[[Any], dict[str, tuple[str, str]]]] = field(default_factory=list)
     files: list[Callable[[Any], dict[str, str | bytes]]] = field(default_factory=list)
     page_html: list[Callable[[Any, str, str], str]] = field(default_factory=list)
+    changed: list[Callable[[Any, bool], set[str] | None]] = field(default_factory=list)
 
 
 def load_extensions(names: tuple[str, ...] = EXTENSIONS) -> Extensions:
@@ -51,7 +55,7 @@ def load_extensions(names: tuple[str, ...] = EXTENSIONS) -> Extensions:
         module = _import(name)
         if module is None:
             continue
-        for hook in ("pages", "files", "page_html"):
+        for hook in ("pages", "files", "page_html", "changed"):
             function = getattr(module, hook, None)
             if callable(function):
                 getattr(found, hook).append(function)

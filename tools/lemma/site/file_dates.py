@@ -47,3 +47,14 @@ def _git_times(root: Path) -> dict[str, int]:
             continue
         times.setdefault(field, stamp)  # newest commit first: keep the first time seen
     return times
+
+
+def head(root: Path) -> str | None:
+    """The commit the vault's repository is at (None outside one): the commit times
+    `last_changed` reads stay the same while it does."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             timeout=GIT_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return run.stdout.decode("ascii", "replace").strip() if run.returncode == 0 else None

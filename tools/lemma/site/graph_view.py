@@ -8,15 +8,21 @@ draw the global graph without running any physics. The data is compact JSON with
 - global: `{"v": 1, "kinds": [...], "tags": [...], "f": [...], "by": "kind" | "folder",
   "n": [[x, y, size, kind, title, url, [tag, ...], folder], ...], "e": [a, b, a, b, ...],
   "h": [i, ...]}` — kind, tags and folder index `kinds`/`tags`/`f`, `e` pairs index `n`, `url`
-  is site-relative, `size` 0–9 ranks PageRank, `h` lists the `HUBS` notes of highest PageRank
-  (always labelled), `by` says what colours the nodes (`colour_by`).
+  is site-relative, `size` 0–9 is the note's `degree_class`, `h` lists the `HUBS` notes of
+  highest PageRank (always labelled), `by` says what colours the nodes (`colour_by`).
 - local: `{"kinds": [...], "f": {folder: name}, "by": ..., "n": [[title, url, kind, depth,
   size, folder], ...], "e": [...]}` — node 0 is the page's note, `url` is relative to the page,
   `folder` is the global graph's folder index (same colours), depth 2 is capped at `LOCAL_MAX`.
+
+A local graph depends on the note's neighbourhood only — never on PageRank or another global
+rank — so a new note changes the local graphs of the few pages around it, and `serve --dirty`
+re-renders only those (`changed`). Sizes are `degree_class` in both views: a note is drawn the
+same size on its neighbours' pages and on the graph page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -65,11 +71,17 @@ def graph_page(notes: int, links: int) -> str:
 
 
 def files(state: Any) -> dict[str, str]:
-    """The global graph data, written once per build as a site asset."""
+    """The global graph data, written once per build as a site asset (the same text again
+    after an edit that kept every note's title, kind, tags, links and URL)."""
     if state.graph is None or state.vault is None or not state.vault.notes:
         return {}
-    return {DATA_FILE: json.dumps(global_data(state.graph, _urls(state)),
-                                  ensure_ascii=False, separators=(",", ":"))}
+    memo = state.views.setdefault(__name__, {}) if hasattr(state, "views") else {}
+    adjacency = state.graph.adjacency()
+    if not (getattr(state, "shape_kept", False) and memo.get("data_of") is adjacency):
+        memo["data"] = json.dumps(global_data(state.graph, _urls(state)), ensure_ascii=False,
+                                  separators=(",", ":"))
+        memo["data_of"] = adjacency
+    return {DATA_FILE: memo["data"]}
 
 
 def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
@@ -78,7 +90,7 @@ def global_data(graph: Any, urls: Mapping[str, str]) -> dict[str, Any]:
     index = {p: i for i, p in enumerate(notes)}
     adjacency = graph.adjacency()
     positions = cached_layout(graph)
-    sizes = node_sizes(graph)
+    sizes = degree_classes(adjacency)
     attrs = graph.graph.nodes
     tag_count: dict[str, int] = {}
     for p in notes:
@@ -128,18 +140,12 @@ def folder_groups(graph: Any) -> dict[str, Any]:
 _folders: dict[str, Any] = {}
 
 
-def _once_per_ranks(cache: dict[str, Any], graph: Any, compute: Any) -> Any:
-    """`compute(ranks)` kept in `cache` until the graph's PageRank result changes (every page
-    of a build reads the same one)."""
-    ranks = graph.pagerank()
-    if cache.get("ranks") is not ranks:
-        cache.update(ranks=ranks, value=compute(ranks))
-    return cache["value"]
-
-
 def cached_folders(graph: Any) -> dict[str, Any]:
-    """`folder_groups`, once per PageRank result like `node_sizes` (every local graph reads it)."""
-    return _once_per_ranks(_folders, graph, lambda _ranks: folder_groups(graph))
+    """`folder_groups`, once per note graph (every local graph of a build reads it)."""
+    adjacency = graph.adjacency()  # the same object until the graph changes
+    if _folders.get("adjacency") is not adjacency:
+        _folders.update(adjacency=adjacency, value=folder_groups(graph))
+    return _folders["value"]
 
 
 def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
@@ -152,38 +158,33 @@ def cached_layout(graph: Any) -> dict[str, tuple[float, float]]:
     return _layout_cache["positions"]
 
 
-_sizes: dict[str, Any] = {}
+def degree_class(degree: int) -> int:
+    """A note's size 0–9 from how many notes it links with (log scale, 63+ is 9): it changes
+    only when the note's own links change, and then only at a class boundary."""
+    return min(9, int(1.5 * math.log2(1 + degree)))
 
 
-def node_sizes(graph: Any) -> dict[str, int]:
-    """`size_classes` of the graph's PageRank, once per PageRank result (not once per page)."""
-    return _once_per_ranks(_sizes, graph, size_classes)
-
-
-def size_classes(ranks: Mapping[str, float]) -> dict[str, int]:
-    """PageRank mapped to 0–9 (square root, so a few hubs do not flatten everyone else)."""
-    if not ranks:
-        return {}
-    low, high = min(ranks.values()), max(ranks.values())
-    span = high - low
-    if span <= 0:
-        return dict.fromkeys(ranks, 2)
-    return {p: round(9 * math.sqrt((r - low) / span)) for p, r in ranks.items()}
+def degree_classes(adjacency: Mapping[str, Any]) -> dict[str, int]:
+    """`degree_class` of every note of `adjacency` (note -> its neighbours)."""
+    return {p: degree_class(len(q)) for p, q in adjacency.items()}
 
 
 def neighbourhood(graph: Any, path: str, depth2: int = LOCAL_MAX) -> dict[str, int]:
     """Note -> depth (0, 1, 2) around `path`: all neighbours, then the `depth2` notes two links
-    away that most neighbours link with (ties by PageRank), in that order."""
+    away that most neighbours link with (ties by size, then path), in that order."""
     adjacency = graph.adjacency()
-    ranks = graph.pagerank()
-    first = sorted(adjacency.get(path, ()), key=lambda p: (-ranks.get(p, 0.0), p))
+
+    def size(p: str) -> int:
+        return degree_class(len(adjacency[p]))
+
+    first = sorted(adjacency.get(path, ()), key=lambda p: (-size(p), p))
     near = {path, *first}
     reach: dict[str, int] = {}
     for p in first:
         for q in adjacency[p]:
             if q not in near:
                 reach[q] = reach.get(q, 0) + 1
-    second = sorted(reach, key=lambda p: (-reach[p], -ranks.get(p, 0.0), p))[:depth2]
+    second = sorted(reach, key=lambda p: (-reach[p], -size(p), p))[:depth2]
     return {path: 0, **dict.fromkeys(first, 1), **dict.fromkeys(second, 2)}
 
 
@@ -192,12 +193,12 @@ def local_data(graph: Any, path: str, page_url: str, urls: Mapping[str, str],
     """The local graph data of the note at `path` for the page at `page_url`."""
     depth = neighbourhood(graph, path, depth2)
     adjacency = graph.adjacency()
-    sizes = node_sizes(graph)
     index = {p: i for i, p in enumerate(depth)}
     attrs = graph.graph.nodes
     folders = cached_folders(graph)
     rows = [[attrs[p]["title"], relative(urls.get(p, default_url(p)), page_url),
-             KINDS.index(attrs[p]["kind"]), d, sizes.get(p, 0), folders["index"][top_folder(p)]]
+             KINDS.index(attrs[p]["kind"]), d, degree_class(len(adjacency[p])),
+             folders["index"][top_folder(p)]]
             for p, d in depth.items()]
     edges: list[int] = []
     for p, i in index.items():
@@ -211,7 +212,61 @@ def local_data(graph: Any, path: str, page_url: str, urls: Mapping[str, str],
 
 
 def page_html(state: Any, note_path: str, page_url: str) -> str:
-    """A note's local graph (data inline) and the same neighbourhood as a list of links."""
+    """A note's local graph (data inline) and the same neighbourhood as a list of links (what
+    the page shows is remembered by digest, for `changed`)."""
+    html = _page_html(state, note_path, page_url)
+    if isinstance(views := getattr(state, "views", None), dict):
+        views.setdefault(__name__, {}).setdefault("shown", {})[note_path] = _digest(html)
+    return html
+
+
+def changed(state: Any, full: bool) -> set[str] | None:
+    """The notes whose local graph differs from what their page last showed (None: maybe all).
+
+    Looked for only near what changed since the last build: a note re-read (its title, kind
+    or URL) or resized (`degree_class`) is drawn on pages up to two links away; a note whose
+    neighbours or link directions changed shapes the graphs of its own neighbours. A change
+    of the folder colours (`folder_groups`) changes every graph.
+    """
+    graph = state.graph
+    memo = state.views.setdefault(__name__, {})
+    adjacency = graph.adjacency() if graph is not None else {}
+    folders = cached_folders(graph) if adjacency else None
+    before, colours = memo.get("adjacency"), memo.get("folders")
+    memo.update(adjacency=adjacency, folders=folders)
+    if full or before is None or colours != folders:
+        return None
+    if before is adjacency and state.shape_kept:  # no title, kind, link or URL changed
+        return set()
+    moved = set() if before is adjacency else {
+        p for p in adjacency.keys() | before.keys() if adjacency.get(p) != before.get(p)}
+    resized = {p for p in moved if degree_class(len(adjacency.get(p, ())))
+               != degree_class(len(before.get(p, ())))}
+    far = (set(state.changed) | resized) & adjacency.keys()
+    near = (moved | set(state.relinked)) & adjacency.keys()
+    shown = memo.setdefault("shown", {})
+    found = set()
+    for p in sorted(_within(adjacency, far, 2) | _within(adjacency, near, 1)):
+        url = _urls(state).get(p)
+        if url is not None and shown.get(p) != _digest(_page_html(state, p, url)):
+            found.add(p)
+    return found
+
+
+def _within(adjacency: Mapping[str, Any], seeds: set[str], hops: int) -> set[str]:
+    """`seeds` and the notes at most `hops` links away from one of them."""
+    found, edge = set(seeds), set(seeds)
+    for _ in range(hops):
+        edge = {q for p in edge for q in adjacency.get(p, ())} - found
+        found |= edge
+    return found
+
+
+def _digest(html: str) -> bytes:
+    return hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest()
+
+
+def _page_html(state: Any, note_path: str, page_url: str) -> str:
     graph = state.graph
     if graph is None or note_path not in graph.graph:
         return ""

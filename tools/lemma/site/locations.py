@@ -132,9 +132,11 @@ def place_pages(vault: Vault, files: Any, home: str | None,
         taken.add(f.dest_uri)
     for note in vault:
         wanted = note.meta.get("permalink")
+        if wanted is None:  # most notes: no look-up at all
+            continue
         path = clean_path(wanted)
         f = files.get_file_from_path(note.path)
-        if wanted is None or f is None or note.path == home:
+        if f is None or note.path == home:
             continue
         dest = f"{path}/index.html" if f.use_directory_urls else f"{path}.html"
         if path is not None and (page := by_dest.pop(dest, None)) is not None:

@@ -24,10 +24,12 @@ class SiteInfo:
     use_directory_urls: bool = True
 
 
-def site_outputs(site: SiteContext, info: SiteInfo,
-                 taken: Iterable[str]) -> dict[str, str | bytes]:
+def site_outputs(site: SiteContext, info: SiteInfo, taken: Iterable[str],
+                 extensions: bool = True) -> dict[str, str | bytes]:
     """Site-relative path -> content of every site-wide file (`taken`: the HTML files the
-    pages occupy, which redirects never replace). In the order they are written."""
+    pages occupy, which redirects never replace; `extensions`: False leaves out the
+    extensions' files, e.g. the graph data a preview writes in its next build). In the order
+    they are written."""
     state = site.site_state
     out: dict[str, str | bytes] = {}
     if site.options.indexes and state.vault is not None:
@@ -35,13 +37,27 @@ def site_outputs(site: SiteContext, info: SiteInfo,
     if state.vault is not None:
         out.update(locations.redirect_pages(state.vault, site.urls, set(taken),
                                             info.use_directory_urls))
-    for hook in site.extensions.files:
+    for hook in site.extensions.files if extensions else ():
         out.update(sorted(hook(state).items()))
     return out
 
 
 def feed_text(site: SiteContext, info: SiteInfo) -> str:
-    """The Atom feed of recent notes (undated notes dated by git or file times, as configured)."""
+    """The Atom feed of recent notes (undated notes dated by git or file times, as configured);
+    made again only when a note, URL or setting changed (not on every `serve` rebuild)."""
+    state = site.site_state
+    assert state.vault is not None
+    mode = site.options.file_dates
+    key = (info, site.options, tuple(state.vault.notes.values()), site.urls,
+           os.environ.get("SOURCE_DATE_EPOCH"), mode != "off" and file_dates.head(state.root),
+           mode == "mtime" and state.mtimes)
+    memo = state.views.setdefault(__name__, {})
+    if memo.get("feed_of") != key:
+        memo.update(feed_of=key, feed=_feed_text(site, info))
+    return memo["feed"]
+
+
+def _feed_text(site: SiteContext, info: SiteInfo) -> str:
     state = site.site_state
     assert state.vault is not None
     mode = site.options.file_dates

@@ -1,10 +1,12 @@
 """The `lemma` MkDocs plugin: a thin shim over the engine-free site layer. The only module that
-speaks MkDocs (with its helpers `plugin_config`, `plugin_files`, `plugin_errors`).
+speaks MkDocs (with its helpers `plugin_config`, `plugin_files`, `plugin_errors`,
+`plugin_preview`, `plugin_search_repair`).
 
 What it maps: `on_config` -> the options, the Markdown extensions (`lemma.site.markdown` renders
 every page) and an empty staging `docs_dir`; `on_files` -> the vault's files plus
-`SiteContext.prepare` (generated pages) and the navigation; each page -> which page the Markdown
-extension is converting; `on_post_build` -> `outputs.site_outputs` (feed, graph data, redirects).
+`SiteContext.prepare` (generated pages), the navigation and, under `serve --dirty`, the pages
+this build renders (`plugin_preview`); each page -> which page the Markdown extension is
+converting; `on_post_build` -> `outputs.site_outputs` (feed, graph data, redirects).
 No MkDocs internals are patched.
 """
 
@@ -27,6 +29,7 @@ from . import (
     navigation,
     obsidian_markdown,
     plugin_files,
+    plugin_preview,
     plugin_search_repair,
     render_notes,
 )
@@ -38,7 +41,7 @@ from .options import SiteOptions
 from .outputs import SiteInfo, feed_link, site_outputs
 from .page_render import PageRef
 from .plugin_config import LemmaPluginConfig
-from .plugin_support import MemoryBytecodeCache, escape_title, write_if_changed
+from .plugin_support import MemoryBytecodeCache, escape_title, remove_stale, write_if_changed
 from .search_defer import defer_search_index
 from .search_words import search_separator
 
@@ -56,6 +59,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
+        self.written: set[Path] = set()  # the HTML files (pages, redirects) of the last build
+        self.preview = plugin_preview.Preview()  # `serve --dirty` from build to build
 
     @property
     def state(self) -> Any:  # SiteState | None
@@ -64,10 +69,13 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance (and its caches) across serve rebuilds."""
-        self.dirty_serve = command == "serve" and dirty
+        self.preview.on = command == "serve" and dirty
         if command == "serve" and not dirty:
             log.info("lemma: 'mkdocs serve --dirty' re-renders only the pages an edit "
                      "changes; a plain 'serve' rebuilds every page")
+
+    def on_shutdown(self) -> None:
+        self.preview.stop()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         math.add_extensions(config.markdown_extensions, config.mdx_configs)
@@ -82,7 +90,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                 features.append("navigation.prune")  # keeps every page's sidebar small
             theme["font"] = False  # no Google Fonts: the site works offline
         search_separator(config.plugins)
-        plugin_search_repair.install(config.plugins, getattr(self, "dirty_serve", False))
+        plugin_search_repair.install(config.plugins, self.preview.on)
         css, js = page_assets()
         config.extra_css[:0] = [c for c in css if c not in config.extra_css]
         config.extra_javascript.extend(j for j in js if j not in config.extra_javascript)
@@ -99,7 +107,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         vault, listing = plugin_files.vault_files(config, str(self.root))
         files = Files([*vault, *files])
-        generated = self.site.prepare(files, listing)
+        generated = self.site.prepare(files, listing, quick=self.preview.on)
         for path, (_, markdown) in generated.items():
             if files.get_file_from_path(path) is None:
                 source = write_if_changed(self.pages_dir / path, markdown)
@@ -109,19 +117,21 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
                                         abs_src_path=str(ASSETS / rel)))
         state = self.site.site_state
         locations.place_pages(state.vault, files, self.site.home, log.warning)
+        pages = files.documentation_pages()  # once: each call looks at every file
         if self.config.nav and config.nav is None:
-            pages = files.documentation_pages()
             config.nav, hidden = navigation.arrange(self.site, [f.src_uri for f in pages])
             for f in pages:
                 if f.src_uri in hidden:
                     f.inclusion = InclusionLevel.NOT_IN_NAV
-        self.site.set_urls(files.documentation_pages())
-        self.taken = {f.dest_uri for f in files if f.dest_uri.endswith(".html")}
+        self.site.set_urls(pages)
+        self.taken = {f.dest_uri for f in pages if f.dest_uri.endswith(".html")}
+        self.taken.update(f.dest_uri for f in files if f.src_uri.endswith(".html"))
         self.taken.update(t for t in config.theme.static_templates if t.endswith(".html"))
-        for f in files.documentation_pages():  # `serve --dirty`: every page the edit changes
-            if state.affected is None or f.src_uri in state.affected:
-                f.is_modified = _modified  # type: ignore[method-assign]
-        return files
+        now, later = self.preview.plan(self.site,
+                                       self.site.stale_pages(_shown_by_all(config, pages, state)))
+        plugin_search_repair.remember_order(pages)  # every page, before some are left out
+        plugin_preview.modified(pages, now, later)
+        return self.preview.files(files, pages, config, self.site, now)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
@@ -166,6 +176,7 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         plugin_files.watch_vault(server, config.docs_dir, str(self.root))
+        self.preview.watch(server, self.pages_dir.parent / "serve")
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -181,11 +192,32 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         write_fonts(site_dir, self.site.typesetter, self.pages_dir.parent / "katex-fonts",
                     partial=self.site.site_state.affected is not None)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
-        for rel, content in site_outputs(self.site, info, self.taken).items():
+        written = {site_dir / uri for uri in self.taken}
+        outputs = site_outputs(self.site, info, self.taken,
+                               extensions=not self.preview.outputs_later)
+        for rel, content in outputs.items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            if out.suffix == ".html":
+                written.add(out)
+        if self.written and next(iter(self.written)).is_relative_to(site_dir):
+            remove_stale(self.written - written, site_dir)  # `--dirty`: a deleted note's page
+        self.written = written
+        self.preview.ask_next_build()
+
+    @property
+    def deferred(self) -> bool:
+        """Whether this build left pages or site-wide files to the next one."""
+        return self.preview.deferred
 
 
-def _modified() -> bool:
-    return True
+def _shown_by_all(config: MkDocsConfig, pages: list[File], state: Any) -> Any:
+    """What MkDocs puts on every page: the configuration (its file's time) and the navigation
+    (made from every page and title when neither mkdocs.yml nor Lemma gives one)."""
+    path = config.config_file_path
+    stamp = Path(path).stat().st_mtime_ns if path and Path(path).is_file() else None
+    if config.nav is not None:
+        return stamp, repr(config.nav)
+    return stamp, [f.src_uri for f in pages], [
+        n.title for n in state.vault.notes.values()] if state.vault else None

@@ -52,3 +52,15 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, partial) and isinstance(b, partial):
         return (a.func, a.args, a.keywords) == (b.func, b.args, b.keywords)
     return a == b
+
+
+def remove_stale(paths: set[Path], site_dir: Path) -> None:
+    """Delete files a previous build wrote into `site_dir` that this build no longer makes
+    (a `--dirty` build leaves them), and the folders that leaves empty."""
+    for path in sorted(paths, reverse=True):
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while (folder != site_dir and site_dir in folder.parents and folder.is_dir()
+               and not any(folder.iterdir())):
+            folder.rmdir()
+            folder = folder.parent

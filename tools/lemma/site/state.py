@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,9 @@ class SiteState:
     changed: list[str] = field(default_factory=list)  # notes re-read by the last refresh
     urls: dict[str, str] = field(default_factory=dict)  # vault path -> site URL (plugin)
     affected: set[str] | None = None  # pages the last refresh changed (None: all of them)
+    relinked: set[str] = field(default_factory=set)  # notes whose links resolve anew (+ changed)
+    shape_kept: bool = False  # the last refresh kept every note's shape (`dirty.shape`)
+    views: dict[str, Any] = field(default_factory=dict)  # site extensions' per-vault memory
 
     def refresh(self, listing: Any = None) -> None:
         """Load everything on first use; afterwards re-read, re-link and re-check edited notes
@@ -49,7 +53,7 @@ class SiteState:
             self.vault = PublicVault(_indexed_vault(self.root, self.slugify, self.max_bytes))
             self.graph = _build_graph(self.vault)
             self.changed = sorted(self.vault.notes)
-            self.affected = None
+            self.affected, self.relinked, self.shape_kept = None, set(self.changed), False
             self._check(None)
         else:
             paths = set(mtimes) | set(self.mtimes)
@@ -60,18 +64,21 @@ class SiteState:
                 self.vault, self.graph = None, None
                 self.mtimes = {}
                 return self.refresh(listing)
-            from .dirty import around, shapes
+            from .dirty import around, relinked, shapes, targets
 
             before, nearby = shapes(self.vault, self.changed), around(self.vault, self.changed)
+            links = dict(self.vault.resolved)
             for path in self.changed:
                 self.vault.update_note(path)
-            same = before == shapes(self.vault, self.changed)
-            self.affected = nearby | around(self.vault, self.changed) if same else None
             if set(self.vault.private) != private:  # a note became private: links into it change
                 self.vault, self.graph = None, None
                 self.mtimes = {}
                 return self.refresh(listing)
-            kept = _link_views(self.graph) if same else {}
+            self.shape_kept = before == shapes(self.vault, self.changed)
+            self.relinked = relinked(links, self.vault.resolved) | set(self.changed)
+            self.affected = nearby | targets(links, self.relinked) | around(self.vault,
+                                                                            self.relinked)
+            kept = _link_views(self.graph) if self.shape_kept else {}
             for path in self.changed:
                 if self.graph is not None:
                     self.graph.update_note(self.vault, path)
@@ -236,7 +243,8 @@ def _scan(root: Path, listing: Any = None
     from ..index.parse import signature
 
     notes, attachments = (listing.notes, listing.attachments) if listing else scan(root)
-    return {p: signature(root / p) for p in notes}, attachments
+    top = os.path.join(root, "")  # string joins: a Path per note costs more than its stat
+    return {p: signature(top + p) for p in notes}, attachments
 
 
 def log_problem(pos: SourcePos, message: str, emit: Callable[[str], None] | None = None) -> None:
