@@ -23,6 +23,21 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def fresh_build(live: Path, fresh: Path, yml: str) -> None:
+    """A fresh `mkdocs build` of the live project's notes in `fresh` (the working directory is
+    left there: the caller restores it), to compare a preview's output with."""
+    import os
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    shutil.copytree(live / "notes", fresh / "notes")
+    (fresh / "mkdocs.yml").write_text(yml)
+    os.chdir(fresh)
+    build(load_config("mkdocs.yml"))
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], object]:
     """`make_vault({"a.md": "…"})` writes the files and returns the loaded Vault."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.conftest import REPO, write_files
+from tests.conftest import REPO, fresh_build, write_files
 
 YML = "site_name: D\ndocs_dir: notes\nsite_dir: site\nuse_directory_urls: true\n" \
       "plugins:\n  - lemma:\n      check: false\n"
@@ -57,10 +56,7 @@ def test_a_dirty_rebuild_after_an_edit_equals_a_fresh_build(tmp_path: Path, edit
         write_files(live / "notes", edit)
         build(load_config("mkdocs.yml"), dirty=True)  # a rebuild (its plugin kept)
         kept = (live / "site/e/index.html").stat().st_mtime_ns == unrelated
-        shutil.copytree(live / "notes", tmp_path / "fresh" / "notes")
-        (tmp_path / "fresh" / "mkdocs.yml").write_text(YML)
-        os.chdir(tmp_path / "fresh")
-        build(load_config("mkdocs.yml"))
+        fresh_build(live, tmp_path / "fresh", YML)
     finally:
         os.chdir(here)
     assert pages(live / "site") == pages(tmp_path / "fresh" / "site")

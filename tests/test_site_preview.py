@@ -6,7 +6,6 @@ written (pages counted by their files' write times, never timed)."""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from lemma.site import dirty
-from tests.conftest import write_files
+from tests.conftest import fresh_build, write_files
 
 YML = ("site_name: P\ndocs_dir: notes\nsite_dir: site\nplugins:\n  - search\n"
        "  - lemma:\n      check: false\n")
@@ -120,10 +119,7 @@ def test_the_preview_after_an_edit_equals_a_fresh_build(tmp_path: Path, files, r
     try:
         os.chdir(live)
         rounds = preview(live, files, removed)
-        shutil.copytree(live / "notes", tmp_path / "fresh" / "notes")
-        (tmp_path / "fresh" / "mkdocs.yml").write_text(YML)
-        os.chdir(tmp_path / "fresh")
-        build(load_config("mkdocs.yml"))
+        fresh_build(live, tmp_path / "fresh", YML)
     finally:
         os.chdir(here)
     assert outputs(live / "site") == outputs(tmp_path / "fresh" / "site")

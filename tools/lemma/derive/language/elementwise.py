@@ -129,14 +129,7 @@ def pinv(a: object) -> object:
 
 def call(builder: Builder, node: ast.Call, name: str, scope: dict[str, object]) -> object:
     """hadamard(A, B) of two matrices of one shape, diag(v) / diag(A), pinv(A)."""
-    want = 2 if name == "hadamard" else 1
-    if len(node.args) != want:
-        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
-    values = [builder.conv(arg, scope) for arg in node.args]
-    for value, arg in zip(values, node.args, strict=True):
-        if not (isinstance(value, MatrixBase) or exprsym.is_symbolic(value)):
-            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
-        builder.transparent(arg, value, name)
+    values = exprsym.matrix_arguments(builder, node, name, scope, 2 if name == "hadamard" else 1)
     if name == "pinv":
         return pinv(values[0])
     if name == "diag":

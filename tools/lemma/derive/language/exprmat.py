@@ -270,14 +270,7 @@ def _kron_vec(builder: Builder, node: ast.Call, name: str, scope: dict[str, obje
     """kron(A, B) and vec(X), for explicit matrices or matrices of symbolic size (not mixed)."""
     from lemma.derive.language import kron
 
-    want = 2 if name == "kron" else 1
-    if len(node.args) != want:
-        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
-    values = [builder.conv(arg, scope) for arg in node.args]
-    for value, arg in zip(values, node.args, strict=True):
-        if not (isinstance(value, MatrixBase) or exprsym.is_symbolic(value)):
-            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
-        builder.transparent(arg, value, name)
+    values = exprsym.matrix_arguments(builder, node, name, scope, 2 if name == "kron" else 1)
     if name == "vec":
         return kron.vec(values[0])
     if isinstance(values[0], MatrixBase) != isinstance(values[1], MatrixBase):

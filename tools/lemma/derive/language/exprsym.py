@@ -8,11 +8,17 @@ the same expression; an explicit matrix and a symbolic one never mix.
 
 from __future__ import annotations
 
+import ast
+from typing import TYPE_CHECKING
+
 import sympy
 from sympy.matrices import MatrixBase
 from sympy.matrices.expressions import MatrixExpr
 
 from lemma.derive.language.shapes import ShapeProblem
+
+if TYPE_CHECKING:
+    from lemma.derive.language.builder import Builder
 
 
 def is_symbolic(value: object) -> bool:
@@ -113,3 +119,17 @@ def call(name: str, value: MatrixExpr) -> object:
     if name == "det":
         return sympy.Determinant(value)
     return sympy.Trace(value)
+
+
+def matrix_arguments(builder: Builder, node: ast.Call, name: str, scope: dict[str, object],
+                     want: int) -> list[object]:
+    """The `want` arguments of a matrix function, each checked to be a matrix (explicit or of
+    symbolic size) and kept out of the scalar reading."""
+    if len(node.args) != want:
+        raise builder.fail(node, f"{name} takes {want} argument(s), got {len(node.args)}")
+    values = [builder.conv(arg, scope) for arg in node.args]
+    for value, arg in zip(values, node.args, strict=True):
+        if not (isinstance(value, MatrixBase) or is_symbolic(value)):
+            raise builder.fail(arg, f"{name} takes matrices, but this is a scalar")
+        builder.transparent(arg, value, name)
+    return values
