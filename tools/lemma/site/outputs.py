@@ -25,19 +25,19 @@ class SiteInfo:
 
 
 def site_outputs(site: SiteContext, info: SiteInfo, taken: Iterable[str],
-                 extensions: bool = True) -> dict[str, str | bytes]:
+                 site_wide: bool = True) -> dict[str, str | bytes]:
     """Site-relative path -> content of every site-wide file (`taken`: the HTML files the
-    pages occupy, which redirects never replace; `extensions`: False leaves out the
-    extensions' files, e.g. the graph data a preview writes in its next build). In the order
-    they are written."""
+    pages occupy, which redirects never replace; `site_wide`: False leaves out the feed and
+    the extensions' files, e.g. the graph data, which a preview writes in its next build). In
+    the order they are written."""
     state = site.site_state
     out: dict[str, str | bytes] = {}
-    if site.options.indexes and state.vault is not None:
+    if site_wide and site.options.indexes and state.vault is not None:
         out[feed.FEED] = feed_text(site, info)
     if state.vault is not None:
         out.update(locations.redirect_pages(state.vault, site.urls, set(taken),
                                             info.use_directory_urls))
-    for hook in site.extensions.files if extensions else ():
+    for hook in site.extensions.files if site_wide else ():
         out.update(sorted(hook(state).items()))
     return out
 

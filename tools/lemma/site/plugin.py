@@ -59,7 +59,8 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         self.templates = MemoryBytecodeCache()
         self.active_index: Page | None = None
         self.taken: set[str] = set()  # the HTML files of this build, which redirects leave be
-        self.written: set[Path] = set()  # the HTML files (pages, redirects) of the last build
+        # the HTML files (pages, redirects) of the last build, relative to its site folder
+        self.written: tuple[Path, set[str]] | None = None
         self.preview = plugin_preview.Preview()  # `serve --dirty` from build to build
 
     @property
@@ -192,18 +193,18 @@ class LemmaPlugin(BasePlugin[LemmaPluginConfig]):
         write_fonts(site_dir, self.site.typesetter, self.pages_dir.parent / "katex-fonts",
                     partial=self.site.site_state.affected is not None)
         info = SiteInfo(config.site_name, config.site_url or "", config.use_directory_urls)
-        written = {site_dir / uri for uri in self.taken}
+        written = set(self.taken)
         outputs = site_outputs(self.site, info, self.taken,
-                               extensions=not self.preview.outputs_later)
+                               site_wide=not self.preview.outputs_later)
         for rel, content in outputs.items():
             out = site_dir / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
             if out.suffix == ".html":
-                written.add(out)
-        if self.written and next(iter(self.written)).is_relative_to(site_dir):
-            remove_stale(self.written - written, site_dir)  # `--dirty`: a deleted note's page
-        self.written = written
+                written.add(rel)
+        if self.written is not None and self.written[0] == site_dir:  # `--dirty`: a deleted
+            remove_stale({site_dir / rel for rel in self.written[1] - written}, site_dir)  # page
+        self.written = site_dir, written
         self.preview.ask_next_build()
 
     @property
