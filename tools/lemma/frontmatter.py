@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from .frontmatter_plain import plain_mapping
 from .model import KIND_FOLDERS, Diagnostic, NoteKind, Severity, SourcePos
 
 try:  # libyaml is ~10x faster; PyYAML wheels ship it
@@ -60,9 +59,7 @@ def split_frontmatter(text: str, path: str) -> Split:
     body_line = text.count("\n", 0, body_start) + 1
     body = text[body_start:]
     try:
-        data = plain_mapping(raw) if raw.strip() else {}
-        if data is None:
-            data = yaml.load(raw, Loader=_Loader)
+        data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
     except RecursionError:
         return Split({}, body, body_line, (_too_large(path, raw, None),))
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. `date: 2021-13-45`

@@ -45,9 +45,9 @@ class NoteRows:
 SCHEMA_VERSION = 4
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
-                   "frontmatter.py", "frontmatter_plain.py", "vault.py", "vault_changes.py",
-                   "vault_fs.py", "slug.py", "index/store.py", "index/rows.py",
-                   "note_attributes.py", "link_text.py", "search_text.py")
+                   "frontmatter.py", "vault.py", "vault_changes.py", "vault_fs.py", "slug.py",
+                   "index/store.py", "index/rows.py", "note_attributes.py", "link_text.py",
+                   "search_text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
