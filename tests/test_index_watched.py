@@ -3,6 +3,7 @@ edits, new, removed and symlinked notes are seen; without a live watcher every f
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,3 +153,45 @@ def test_the_watcher_process_serves_commands_and_ends_with_its_parent(vault: Pat
         child.stdin.close()  # what the server's exit does
         assert child.wait(timeout=10) == 0
     assert not _held(lock)
+
+
+class Reads:
+    """Counts the reads of the saved listing (`cached_listing`) of the refreshes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = refresh.cached_listing
+
+        def counted(db):
+            self.count += 1
+            return real(db)
+
+        monkeypatch.setattr(refresh, "cached_listing", counted)
+
+
+def test_a_watched_query_that_finds_nothing_changed_reads_no_listing(vault: Path, watcher,
+                                                                     monkeypatch) -> None:
+    titles(vault)
+    titles(vault)
+    reads, walks = Reads(monkeypatch), Walks(monkeypatch)
+    with VaultIndex(vault) as index:
+        assert not index.refresh().changed
+    assert (reads.count, walks.count) == (0, 0)
+    with VaultIndex(vault) as index:  # the report still gives the listing when asked
+        assert index.refresh().listing.notes == sorted(NOTES)
+    assert (reads.count, walks.count) == (1, 0)
+
+
+@pytest.mark.parametrize("saved", [b"garbage", marshal.dumps([1, 2]), marshal.dumps("a.md"),
+                                   None], ids=["unreadable", "not-text", "not-a-list", "gone"])
+def test_a_bad_saved_list_of_symlinks_makes_a_full_look(vault: Path, watcher, monkeypatch,
+                                                        saved: bytes | None) -> None:
+    titles(vault)
+    titles(vault)
+    with VaultIndex(vault) as index:
+        index.db.execute("DELETE FROM meta WHERE key = 'listing-links'")
+        if saved is not None:
+            index.db.execute("INSERT INTO meta VALUES ('listing-links', ?)", (saved,))
+    (vault / "n1.md").write_text(NOTES["n1.md"].replace("Note 1", "Note Y"), encoding="utf-8")
+    walks = Walks(monkeypatch)
+    assert titles(vault)["n1.md"] == "Note Y" and walks.count >= 1  # (again under the lock)

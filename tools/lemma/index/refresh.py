@@ -27,7 +27,7 @@ from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
 from .restore import restore_vault
-from .watched import Watched, position, remember, vouched, watched_changes
+from .watched import Watched, cached_listing, position, remember, vouched, watched_changes
 from .writer import Checkpoint, Writer
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed or a model is asked
@@ -42,9 +42,10 @@ COARSE_RACY_NS = 2_000_000_000
 
 @dataclass(slots=True)
 class Refresh:
-    """What a refresh found: paths parsed again, removed, and re-resolved; and the listing."""
+    """What a refresh found: paths parsed again, removed, and re-resolved; and the listing
+    (read when asked for: a watched refresh that found nothing need not read 100k paths)."""
 
-    listing: Listing
+    found: Listing | Callable[[], Listing]
     parsed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     resolved: set[str] = field(default_factory=set)
@@ -54,6 +55,11 @@ class Refresh:
     @property
     def changed(self) -> bool:
         return bool(self.parsed or self.removed or self.resolved or self.rebuilt)
+
+    @property
+    def listing(self) -> Listing:
+        self.found = _loaded(self.found)
+        return self.found
 
 
 class VaultIndex:
@@ -165,6 +171,7 @@ class VaultIndex:
                 self._remember(watched, listing if only is None else None)
                 return Refresh(listing)
             first = self._empty()
+            listing = _loaded(listing)  # something changed: its report carries the listing
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
@@ -201,13 +208,16 @@ class VaultIndex:
             self._db.execute("PRAGMA wal_autocheckpoint = 1000")
         self._checkpoint = Checkpoint(lambda: store.connect(self.file))
 
-    def _listing(self) -> tuple[Listing, frozenset[str] | None, Watched | None]:
-        """The listing, and the only notes that can have changed when a watcher (`lemma lsp`)
-        vouches for the others (None: look at every note)."""
+    def _listing(self) -> tuple[Listing | Callable[[], Listing], frozenset[str] | None,
+                                Watched | None]:
+        """The listing (or how to read the saved one, when a watcher (`lemma lsp`) vouches
+        for it), and the only notes that can have changed (None: look at every note)."""
         watched = None if self.memory else watched_changes(self.root, self.file,
                                                              *position(self.db))
         only = vouched(self.db, watched)
-        return (only[0], only[1], watched) if only else (self._list(), None, watched)
+        if only is None:
+            return self._list(), None, watched
+        return lambda: cached_listing(self.db) or self._list(), only, watched
 
     def _remember(self, watched: Watched | None, listing: Listing | None) -> None:
         if watched is not None and not self.memory:
@@ -259,13 +269,15 @@ class VaultIndex:
             raise LemmaError(f"notes folder '{self.root}': {problem.message} ({problem.hint})",
                              exit_code=2) from None
 
-    def _differences(self, listing: Listing, now: int, only: frozenset[str] | None = None
+    def _differences(self, listing: Listing | Callable[[], Listing], now: int,
+                     only: frozenset[str] | None = None
                      ) -> tuple[list[str], list[str], list[str], bool] | None:
         """(new or changed notes, removed notes, racy notes to hash, attachments changed), or
         None when the index matches the files. `only`: the notes to look at (a watcher
         vouches for the listing and the others)."""
         if only is not None:
             return self._few_differences(only)
+        listing = _loaded(listing)
         stored = store.signatures(self.db)
         changed, doubtful = [], []
         prefix = f"{self.root}/"
@@ -449,6 +461,11 @@ class VaultIndex:
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self._vault(refreshed)
+
+
+def _loaded(listing: Listing | Callable[[], Listing]) -> Listing:
+    """The listing itself, read now if it was left for later."""
+    return listing if isinstance(listing, Listing) else listing()
 
 
 def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:

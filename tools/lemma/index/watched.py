@@ -17,18 +17,19 @@ file as before: the watcher only ever makes a command faster, never less correct
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import marshal
 import os
-import secrets
 import sqlite3
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..vault_fs import Listing
+
+if TYPE_CHECKING:  # spawning a watcher is rare: a command that only reads need not load it
+    import subprocess
 
 COOKIE = ".lemma-sync-"
 #: How long a command waits for the watcher's answer before it looks at every file itself.
@@ -59,7 +60,7 @@ def watched_changes(root: Path, index: Path, token: str | None, offset: int
     no watcher answers (none runs, it died, it is slow)."""
     if not _held(lock_file(index)):
         return None
-    cookie = f"{COOKIE}{os.getpid()}-{secrets.token_hex(4)}"
+    cookie = f"{COOKIE}{os.getpid()}-{os.urandom(4).hex()}"
     try:
         os.close(os.open(root / cookie, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError:
@@ -109,23 +110,30 @@ def cached_listing(db: sqlite3.Connection) -> Listing | None:
     return listing if good and isinstance(listing.problems, dict) else None
 
 
-def vouched(db: sqlite3.Connection, watched: Watched | None
-            ) -> tuple[Listing, frozenset[str]] | None:
-    """The saved listing and the notes to look at, when the watcher vouches for the rest:
-    those it logged and the symlinked ones (their targets may change unlogged)."""
+def vouched(db: sqlite3.Connection, watched: Watched | None) -> frozenset[str] | None:
+    """The notes to look at when the watcher vouches for the rest: those it logged and the
+    symlinked ones (their targets may change unlogged); None when every note must be looked at.
+
+    Only modifications are logged one by one (a file made, removed or moved is a full look), so
+    the vault's notes are still those of the last full look, which the `notes` table holds: the
+    saved listing itself (100k paths) is read only if the command asks for it (`Refresh`)."""
     if watched is None or watched.paths is None:
         return None
-    listing = cached_listing(db)
-    if listing is None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'listing-links'").fetchone()
+    try:
+        links = marshal.loads(row[0]) if row is not None and isinstance(row[0], bytes) else None
+    except (ValueError, TypeError, EOFError):
+        links = None
+    if type(links) is not list or not set(map(type, links)) <= {str}:
         return None
-    notes = listing.notes  # sorted
-    return listing, frozenset(p for p in watched.paths | set(listing.links)
-                              if _sorted_has(notes, p))
-
-
-def _sorted_has(items: list[str], item: str) -> bool:
-    at = bisect.bisect_left(items, item)
-    return at < len(items) and items[at] == item
+    wanted = sorted(watched.paths | set(links))
+    found: set[str] = set()
+    for lo in range(0, len(wanted), 500):  # SQLite's limit on bound values is far above 500
+        part = wanted[lo:lo + 500]
+        found.update(path for (path,) in db.execute(
+            f"SELECT path FROM notes WHERE path IN ({','.join('?' * len(part))})", part)
+            if isinstance(path, str))
+    return frozenset(found)
 
 
 def remember(db: sqlite3.Connection, watched: Watched, listing: Listing | None) -> None:
@@ -148,6 +156,8 @@ def save_position(db: sqlite3.Connection, watched: Watched, listing: Listing | N
         blob = marshal.dumps((listing.notes, listing.attachments, listing.links,
                               store.dump(listing.problems)))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (blob,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('listing-links', ?)",
+                   (marshal.dumps(listing.links),))
 
 
 def _held(lock: Path) -> bool:
@@ -205,7 +215,7 @@ class IndexWatcher:
             return
         try:
             self._log = open(log_file(index), "w", encoding="utf-8")  # noqa: SIM115
-            self._log.write(f"lemma-watch {secrets.token_hex(8)}\n")
+            self._log.write(f"lemma-watch {os.urandom(8).hex()}\n")
             self._log.flush()
             self._start()
         except OSError:
@@ -276,6 +286,7 @@ def _hidden(rel: str) -> bool:
 
 def spawn_watcher(root: Path, index: Path) -> subprocess.Popen[bytes] | None:
     """Start the watcher process for the vault at `root` (None if it cannot run)."""
+    import subprocess
     import sys
 
     try:
