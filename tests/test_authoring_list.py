@@ -106,8 +106,10 @@ def test_completion_of_a_missing_folder_offers_nothing(tmp_path: Path) -> None:
 def test_list_without_filters_reads_only_what_it_prints(root: Path) -> None:
     """`list [--kind K]` as text takes a shorter way through the index: it prints what the
     filtering way prints (here made to run by a --since every note passes), unreadable notes
-    left out by both."""
-    write_files(root, {"takes/bad.md": b"\xff\xfe not UTF-8"})
+    left out by both; the columns are as wide in characters (CJK, emoji, combining accents)."""
+    write_files(root, {"takes/bad.md": b"\xff\xfe not UTF-8",
+                       "takes/日本語のノート.md": "---\ntitle: Ärger 🎉 e\u0301 100%s %d\n---\n",
+                       "concepts/e\u0301te\u0301 🎉.md": "---\ntitle: '  spaced  '\n---\n"})
     for kind in ((), ("--kind", "take")):
         plain = CliRunner().invoke(main, ["--notes", str(root), "list", *kind])
         filtered = CliRunner().invoke(main, ["--notes", str(root), "list", *kind,

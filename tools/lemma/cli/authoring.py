@@ -293,12 +293,11 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
 
 
 def _list_plainly(project: Project, kind: str | None) -> None:
-    """`lemma list [--kind K]` as text: path, kind and title read straight from the index."""
-    from ..index.queries import listed
+    """`lemma list [--kind K]` as text: the lines formatted by the index itself."""
+    from ..index.queries import listed_lines
 
     with project.index() as index:
         index.refresh()
-        rows = listed(index.db, kind)
-    width = max((len(path) for path, _, _ in rows), default=0)
-    if rows:  # color=True: nothing here is styled, so click need not look for styles to strip
-        click.echo("\n".join(f"{p:<{width}}  {k:<7}  {t}" for p, k, t in rows), color=True)
+        lines = listed_lines(index.db, kind)
+    if lines:  # color=True: nothing here is styled, so click need not look for styles to strip
+        click.echo("\n".join(lines), color=True)
