@@ -42,6 +42,7 @@ _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 # A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>.
 _MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
                       r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_MD_OPENER = re.compile(r"\]\(")  # `"](" in text`, but faster (see `_INDENT`)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
 # Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
 _TAG = re.compile(r"#([\w\-/]+)")  # a literal first char lets CPython scan fast
@@ -65,10 +66,21 @@ class Regions:
 _NO_CODE = Regions([])
 
 
+# Searching a text for a string of several characters costs ~20x a search for one character
+# (memchr), so each multi-character test below first tests a rare character of it.
+_INDENT = re.compile(r"\n(?:    |\t)")  # a literal first char: faster than `"\n    " in text`
+
+
+def _may_indent(text: str) -> bool:
+    """Whether some line of `text` starts with four spaces or a tab."""
+    return _INDENT.search(text) is not None or text.startswith(("    ", "\t"))
+
+
 def may_have_code(text: str) -> bool:
     """A cheap test: False means `code_regions(text)` is surely empty."""
-    return ("`" in text or "~~~" in text or "<!--" in text or "$" in text or "%%" in text
-            or "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")))
+    return ("`" in text or "$" in text or ("~" in text and "~~~" in text)
+            or ("<" in text and "<!--" in text) or ("%" in text and "%%" in text)
+            or _may_indent(text))
 
 
 def code_regions(text: str) -> Regions:
@@ -77,16 +89,18 @@ def code_regions(text: str) -> Regions:
 
     None of them holds links, tags, headings or block ids.
     """
-    fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
+    ticks = "`" in text
+    fences = (ticks and "```" in text) or ("~" in text and "~~~" in text)
+    fenced = Regions(_fenced_regions(text) if fences else [])
     spans = list(fenced.spans)
-    if "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")):
+    if _may_indent(text):
         spans += indented_regions(text, fenced)
     blocks = Regions(list(spans))
-    if "<!--" in text:
+    if "<" in text and "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in blocks]
-    if "`" in text:
+    if ticks:
         spans += _span_regions(text, Regions(list(spans)))
-    if "%%" in text:
+    if "%" in text and "%%" in text:
         spans += _comment_regions(text, Regions(list(spans)))
     if "$" in text:
         spans += math_regions(text, Regions(list(spans)))
@@ -221,9 +235,10 @@ def scan_markdown(text: str, path: str = "", first_line: int = 1,
     # no code: an empty set of regions (None would make `tag_spans` and `block_id_spans` look again)
     skip = code_regions(text) if may_have_code(text) else _NO_CODE
     lines = LineIndex(text, first_line)
+    markdown = _MD_OPENER.search(text) is not None
     return Scan(
-        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text or "@" in text)
-        else (),
+        tuple(_links(text, path, skip, lines, markdown)) if ("[[" in text or markdown
+                                                             or "@" in text) else (),
         _headings(text, skip, lines, slugify) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
         tuple(dict.fromkeys(tag for _, _, tag in tag_spans(text, skip))) if "#" in text else (),
@@ -239,7 +254,9 @@ def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink
     return list(scan_markdown(text, path, first_line).links)
 
 
-def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list[WikiLink]:
+def _links(text: str, path: str, skip: Regions | None, lines: LineIndex,
+           markdown: bool) -> list[WikiLink]:
+    """`markdown`: whether `text` has a `](`, which a Markdown link needs."""
     links = []
     for match in _LINK.finditer(text) if "[[" in text else ():
         bracket = match.start()
@@ -250,7 +267,7 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
         link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
             links.append(link)
-    if "](" in text:
+    if markdown:
         taken = Regions([(link.start, link.end) for link in links])
         for match in _MD_LINK.finditer(text):
             start = match.start()
@@ -262,7 +279,7 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
         links.sort(key=lambda link: link.start)
     if "@" in text:
         spans = [(link.start, link.end) for link in links]
-        if "](" in text:  # `[@x](https://…)` is a link to a web page, not a citation
+        if markdown:  # `[@x](https://…)` is a link to a web page, not a citation
             spans += [m.span() for m in _MD_LINK.finditer(text)]
         taken = Regions(spans)
         html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
