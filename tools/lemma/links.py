@@ -260,11 +260,14 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex,
            markdown: bool) -> list[WikiLink]:
     """`markdown`: whether `text` has a `](`, which a Markdown link needs."""
     links = []
+    blocked = skip if skip is not None and skip.spans else None
     for match in _LINK.finditer(text) if "[[" in text else ():
-        bracket = match.start()
-        embed = bracket > 0 and text[bracket - 1] == "!"
-        start = bracket - 1 if embed else bracket
-        if (skip is not None and start in skip) or _escaped(text, start):
+        start = match.start()
+        embed = start > 0 and text[start - 1] == "!"
+        if embed:
+            start -= 1
+        if (blocked is not None and start in blocked) or (
+                start > 0 and text[start - 1] == "\\" and _escaped(text, start)):
             continue
         link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
