@@ -84,3 +84,11 @@ def test_a_cjk_match_is_one_highlighted_word(notes: Path) -> None:
     (hit,) = json.loads(result.stdout)
     assert hit["matches"] == ["正切核"]
     assert hit["snippet"] == "神经网络的正切核的定义。"
+
+
+def test_has_foldable_finds_what_the_character_class_finds() -> None:
+    from lemma.search_text import _FOLDABLE, has_foldable
+
+    for char in [chr(c) for c in range(0x80, 0x2000)] + ["ẞ", "—", "正", "😀"]:
+        for text in (char, f"plain {char} text", f"naïve — {char}"):
+            assert has_foldable(text) is bool(_FOLDABLE.search(text)), text
