@@ -6,7 +6,7 @@ Parts (microseconds per note, CPU time of this process, best of `--repeat` passe
   markdown     `scan_markdown` + building the Note (`_make_note`)
   rows         `note_rows` + `store.search_columns` + `bulk.light` (what a worker ships)
   total        `bulk._ship` end to end (all of the above as the worker runs it)
-Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH] [--repeat 3]`
+Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH [--sample N]] [--repeat 3]`
 (without `--vault`, a synthetic vault of `--notes` notes is written to a temporary folder).
 """
 
@@ -38,9 +38,12 @@ def _cpu(fn: Callable[[], object], repeat: int) -> float:
     return best
 
 
-def measure(root: Path, repeat: int) -> dict[str, float]:
-    """Microseconds per note of each part over every note of the vault at `root`."""
+def measure(root: Path, repeat: int, sample: int = 0) -> dict[str, float]:
+    """Microseconds per note of each part over the notes of the vault at `root` (`sample`:
+    only that many, evenly spaced)."""
     paths = list_vault(root).notes
+    if 0 < sample < len(paths):
+        paths = paths[:: len(paths) // sample][:sample]
     texts = [read_or_problem(root, p)[0] for p in paths]
     pairs = [(p, t.removeprefix("\ufeff").replace("\r\n", "\n"))
              for p, t in zip(paths, texts, strict=True) if t is not None]
@@ -89,16 +92,18 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=5000)
     parser.add_argument("--vault", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=0, help="time only this many notes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.vault
         if root is None:
             root = Path(tmp) / "notes"
             write_synthetic_vault(root, args.notes)
-        figures = measure(root, args.repeat)
+        figures = measure(root, args.repeat, args.sample)
     parts = sum(figures[k] for k in ("read", "frontmatter", "markdown", "rows"))
-    print(f"vault: {root if args.vault else f'synthetic, {args.notes} notes'}; "
-          f"CPU us per note (best of {args.repeat})")
+    vault = f"{root}" if args.vault else f"synthetic, {args.notes} notes"
+    sample = f", {args.sample} notes of it" if args.sample else ""
+    print(f"vault: {vault}{sample}; CPU us per note (best of {args.repeat})")
     for name, value in figures.items():
         print(f"  {name:12s} {value:7.1f}")
     print(f"  {'sum of parts':12s} {parts:7.1f}")
