@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lemma.links import code_regions, heading_text, may_have_code, parse_headings
+from lemma.links import code_regions, heading_anchor, heading_text, may_have_code, parse_headings
 
 #: The ATX heading as the scan read it before: a lazy text, then optional closing hashes.
 REFERENCE = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
@@ -97,3 +97,30 @@ CODE_CASES = [
 def test_code_regions_after_testing_rare_characters_first(text: str, spans: list) -> None:
     assert code_regions(text).spans == spans
     assert may_have_code(text) is bool(spans)
+
+
+ANCHOR_CASES = [
+    ("accents-and-dash", "Über naïve — ideas"),
+    ("ligature-and-digits", "ﬁnal 1.2 C#"),
+    ("cjk-dropped", "中文 heading"),
+    ("ascii", "Plain words, and a comma"),
+    ("spaces-and-dashes", "  a - b -- c  "),
+    ("tab", "a\tb"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in ANCHOR_CASES], ids=[c[0] for c in ANCHOR_CASES])
+@pytest.mark.parametrize("separator", ["-", "_"])
+def test_heading_anchor_of_plain_text_is_python_markdowns_slug(text: str, separator: str) -> None:
+    from markdown.extensions.toc import slugify
+
+    assert heading_anchor(text, None, separator) == slugify(text, separator)
+
+
+@pytest.mark.parametrize(("text", "anchor"), [
+    ("snake_case and *bold* and `code`", "snake_case-and-bold-and-code"),
+    ("see [[Note|the label]] <b>now</b>", "see-the-label-now"),
+    ("__init__ and _x_", "init-and-x"),
+])
+def test_heading_anchor_drops_markup_it_has(text: str, anchor: str) -> None:
+    assert heading_anchor(text) == anchor

@@ -393,14 +393,27 @@ def heading_anchor(text: str, slugify: Slugify | None = None, separator: str = "
     The heading's Markdown is reduced to the text the reader sees, then `slugify` (the site's
     configured toc slugify) makes the id; without one, Python-Markdown's default rule applies.
     """
-    text = re.sub(r"<[^>]*>", "", text)
-    text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # a wikilink shows its label
-    text = re.sub(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])", "", text)  # emphasis, not snake_case
+    if "<" in text:
+        text = _ANCHOR_HTML.sub("", text)
+    if "[[" in text:
+        text = _ANCHOR_LINK.sub(r"\1", text)  # a wikilink shows its label
+    if "*" in text or "`" in text or "_" in text:
+        text = _ANCHOR_EMPHASIS.sub("", text)  # emphasis, not snake_case
     if slugify is not None:
         return slugify(text, separator)
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    value = text if text.isascii() else (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii"))
+    value = _ANCHOR_DROP.sub("", value).strip().lower()
+    if separator == "-":
+        return _ANCHOR_DASHES.sub("-", value)
     return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
+
+
+_ANCHOR_HTML = re.compile(r"<[^>]*>")
+_ANCHOR_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_ANCHOR_EMPHASIS = re.compile(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])")
+_ANCHOR_DROP = re.compile(r"[^\w\s-]")
+_ANCHOR_DASHES = re.compile(r"[\-\s]+")
 
 
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
