@@ -124,3 +124,36 @@ def test_heading_anchor_of_plain_text_is_python_markdowns_slug(text: str, separa
 ])
 def test_heading_anchor_drops_markup_it_has(text: str, anchor: str) -> None:
     assert heading_anchor(text) == anchor
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_indented_code_found_after_one_search_as_line_by_line(seed: int) -> None:
+    from lemma.links import Regions, _fenced_regions
+    from lemma.links_regions import indented_lines, indented_regions
+
+    rng = random.Random(seed)
+    parts = ["\n", "\n\n", " ", "  ", "    ", "\t", " \t", "x", "- ", "1. ", "#", "## h", "#######",
+             "```", "\r", "* "]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 16)))
+        fenced = Regions(_fenced_regions(text))
+        assert indented_regions(text, fenced) == indented_lines(text, fenced), repr(text)
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("    code", [(0, 8)]),
+    ("\tcode", [(0, 5)]),
+    ("para\n\n    code", [(6, 14)]),
+    ("# H\n    code", [(4, 12)]),
+    ("   ## H\n\tcode", [(8, 13)]),
+    ("####### H\n    code", []),
+    ("#\n    code", [(2, 10)]),
+    ("para\n    lazy continuation", []),
+    ("- item\n\n    continued item", []),
+    (" \t \n  \tcode", [(4, 11)]),
+    ("para\n\n    \n", []),
+])
+def test_indented_code_starts_after_a_break(text: str, spans: list) -> None:
+    from lemma.links_regions import indented_regions
+
+    assert indented_regions(text, ()) == spans

@@ -17,12 +17,27 @@ _MATH = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
                    r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
 
 
+# A line indented 4+ columns (4 spaces, or a tab within them) that is not blank, preceded by
+# a blank line or an ATX heading, or first: where indented code can start. Most notes indent
+# only list items, so this one search spares them the line-by-line reading below.
+_INDENTED = r"(?: {4}| {0,3}\t)[ \t]*[^ \t\n]"
+_CODE_MAY_START = re.compile(r"\n(?:[ \t]*| {0,3}#{1,6}(?:[ \t][^\n]*)?)\n" + _INDENTED)
+_CODE_FIRST_LINE = re.compile(_INDENTED)
+
+
 def indented_regions(text: str, fenced: Container[int]) -> list[tuple[int, int]]:
     """Indented code blocks: lines indented 4+ columns after a blank line or heading.
 
     Inside a list, indented lines continue the list item instead (as Python-Markdown reads
     them), so nothing in a list is taken for indented code.
     """
+    if _CODE_FIRST_LINE.match(text) is None and _CODE_MAY_START.search("\n" + text) is None:
+        return []
+    return indented_lines(text, fenced)
+
+
+def indented_lines(text: str, fenced: Container[int]) -> list[tuple[int, int]]:
+    """`indented_regions`, reading every line (the general way, with no search first)."""
     regions: list[tuple[int, int]] = []
     start = end = offset = 0
     in_code, in_list, after_break = False, False, True
