@@ -170,16 +170,18 @@ def _fenced_regions(text: str) -> list[tuple[int, int]]:
 def _span_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
     """Inline code spans: a run of N backticks closed by the next run of exactly N."""
     regions: list[tuple[int, int]] = []
-    runs = [m for m in _BACKTICKS.finditer(text) if m.start() not in blocked]
+    runs = [m.span() for m in _BACKTICKS.finditer(text)]
+    if blocked.spans:
+        runs = [run for run in runs if run[0] not in blocked]
     i = 0
     while i < len(runs):
-        opening = runs[i]
-        if opening.start() > 0 and text[opening.start() - 1] == "\\":
+        start, end = runs[i]
+        if start > 0 and text[start - 1] == "\\":
             i += 1
             continue
         for j in range(i + 1, len(runs)):
-            if runs[j].group() == opening.group():
-                regions.append((opening.start(), runs[j].end()))
+            if runs[j][1] - runs[j][0] == end - start:  # runs of backticks: same length, same run
+                regions.append((start, runs[j][1]))
                 i = j
                 break
         i += 1
