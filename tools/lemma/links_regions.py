@@ -79,12 +79,14 @@ def math_regions(text: str, blocked: Container[int]) -> list[tuple[int, int]]:
     offset = 0
     for line in text.split("\n"):
         line_start, offset = offset, offset + len(line) + 1
+        if "$" not in line:  # it neither opens nor closes math, nor holds any
+            continue
         stripped = line.strip()
         if opened is not None:
             if stripped.endswith("$$"):
                 regions.append((opened, line_start + len(line)))
                 opened = None
-        elif "$" not in line or line_start in blocked:
+        elif line_start in blocked:
             continue
         elif stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):
             opened = line_start
