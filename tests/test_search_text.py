@@ -84,3 +84,23 @@ def test_a_cjk_match_is_one_highlighted_word(notes: Path) -> None:
     (hit,) = json.loads(result.stdout)
     assert hit["matches"] == ["正切核"]
     assert hit["snippet"] == "神经网络的正切核的定义。"
+
+
+def test_has_foldable_finds_what_the_character_class_finds() -> None:
+    from lemma.search_text import _FOLDABLE, has_foldable
+
+    for char in [chr(c) for c in range(0x80, 0x2000)] + ["ẞ", "—", "正", "😀"]:
+        for text in (char, f"plain {char} text", f"naïve — {char}"):
+            assert has_foldable(text) is bool(_FOLDABLE.search(text)), text
+
+
+def test_may_have_cjk_is_true_for_every_cjk_character() -> None:
+    from lemma.search_text import _CJK_CHAR, may_have_cjk
+
+    for code in [*range(0x80, 0xD800), *range(0xE000, 0x10000), 0x1F600, 0x20000]:
+        char = chr(code)
+        if _CJK_CHAR.match(char):
+            assert may_have_cjk(f"text {char} text"), hex(code)
+    assert not may_have_cjk("naïve — “quoted” Łódź 😀")
+    assert not may_have_cjk("plain ascii")
+    assert may_have_cjk("lone surrogate \udc80 and 正") and not may_have_cjk("\udc80")

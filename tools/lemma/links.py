@@ -37,11 +37,14 @@ _BACKTICKS = re.compile(r"``*")  # a literal first char lets CPython scan fast
 _LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # Anchored on a literal "\n" (the text is searched with one prepended): far faster than "^" with
 # re.MULTILINE, which CPython tries at every offset.
-_HEADING = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
+# An ATX heading line, read greedily (`heading_text` then drops the closing hashes): a lazy
+# `([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)` tries the line's end at each character, 2x slower.
+_HEADING_LINE = re.compile(r"\n {0,3}(#{1,6})([ \t]+)([^\n]*)")
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 # A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>.
 _MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
                       r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_MD_OPENER = re.compile(r"\]\(")  # `"](" in text`, but faster (see `_INDENT`)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
 # Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
 _TAG = re.compile(r"#([\w\-/]+)")  # a literal first char lets CPython scan fast
@@ -65,10 +68,21 @@ class Regions:
 _NO_CODE = Regions([])
 
 
+# Searching a text for a string of several characters costs ~20x a search for one character
+# (memchr), so each multi-character test below first tests a rare character of it.
+_INDENT = re.compile(r"\n(?:    |\t)")  # a literal first char: faster than `"\n    " in text`
+
+
+def _may_indent(text: str) -> bool:
+    """Whether some line of `text` starts with four spaces or a tab."""
+    return _INDENT.search(text) is not None or text.startswith(("    ", "\t"))
+
+
 def may_have_code(text: str) -> bool:
     """A cheap test: False means `code_regions(text)` is surely empty."""
-    return ("`" in text or "~~~" in text or "<!--" in text or "$" in text or "%%" in text
-            or "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")))
+    return ("`" in text or "$" in text or ("~" in text and "~~~" in text)
+            or ("<" in text and "<!--" in text) or ("%" in text and "%%" in text)
+            or _may_indent(text))
 
 
 def code_regions(text: str) -> Regions:
@@ -77,16 +91,18 @@ def code_regions(text: str) -> Regions:
 
     None of them holds links, tags, headings or block ids.
     """
-    fenced = Regions(_fenced_regions(text) if ("```" in text or "~~~" in text) else [])
+    ticks = "`" in text
+    fences = (ticks and "```" in text) or ("~" in text and "~~~" in text)
+    fenced = Regions(_fenced_regions(text) if fences else [])
     spans = list(fenced.spans)
-    if "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")):
+    if _may_indent(text):
         spans += indented_regions(text, fenced)
     blocks = Regions(list(spans))
-    if "<!--" in text:
+    if "<" in text and "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in blocks]
-    if "`" in text:
+    if ticks:
         spans += _span_regions(text, Regions(list(spans)))
-    if "%%" in text:
+    if "%" in text and "%%" in text:
         spans += _comment_regions(text, Regions(list(spans)))
     if "$" in text:
         spans += math_regions(text, Regions(list(spans)))
@@ -154,16 +170,18 @@ def _fenced_regions(text: str) -> list[tuple[int, int]]:
 def _span_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
     """Inline code spans: a run of N backticks closed by the next run of exactly N."""
     regions: list[tuple[int, int]] = []
-    runs = [m for m in _BACKTICKS.finditer(text) if m.start() not in blocked]
+    runs = [m.span() for m in _BACKTICKS.finditer(text)]
+    if blocked.spans:
+        runs = [run for run in runs if run[0] not in blocked]
     i = 0
     while i < len(runs):
-        opening = runs[i]
-        if opening.start() > 0 and text[opening.start() - 1] == "\\":
+        start, end = runs[i]
+        if start > 0 and text[start - 1] == "\\":
             i += 1
             continue
         for j in range(i + 1, len(runs)):
-            if runs[j].group() == opening.group():
-                regions.append((opening.start(), runs[j].end()))
+            if runs[j][1] - runs[j][0] == end - start:  # runs of backticks: same length, same run
+                regions.append((start, runs[j][1]))
                 i = j
                 break
         i += 1
@@ -221,9 +239,10 @@ def scan_markdown(text: str, path: str = "", first_line: int = 1,
     # no code: an empty set of regions (None would make `tag_spans` and `block_id_spans` look again)
     skip = code_regions(text) if may_have_code(text) else _NO_CODE
     lines = LineIndex(text, first_line)
+    markdown = _MD_OPENER.search(text) is not None
     return Scan(
-        tuple(_links(text, path, skip, lines)) if ("[[" in text or "](" in text or "@" in text)
-        else (),
+        tuple(_links(text, path, skip, lines, markdown)) if ("[[" in text or markdown
+                                                             or "@" in text) else (),
         _headings(text, skip, lines, slugify) if "#" in text else (),
         _block_ids(text, skip) if "^" in text else frozenset(),
         tuple(dict.fromkeys(tag for _, _, tag in tag_spans(text, skip))) if "#" in text else (),
@@ -239,18 +258,23 @@ def parse_links(text: str, path: str = "", first_line: int = 1) -> list[WikiLink
     return list(scan_markdown(text, path, first_line).links)
 
 
-def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list[WikiLink]:
+def _links(text: str, path: str, skip: Regions | None, lines: LineIndex,
+           markdown: bool) -> list[WikiLink]:
+    """`markdown`: whether `text` has a `](`, which a Markdown link needs."""
     links = []
+    blocked = skip if skip is not None and skip.spans else None
     for match in _LINK.finditer(text) if "[[" in text else ():
-        bracket = match.start()
-        embed = bracket > 0 and text[bracket - 1] == "!"
-        start = bracket - 1 if embed else bracket
-        if (skip is not None and start in skip) or _escaped(text, start):
+        start = match.start()
+        embed = start > 0 and text[start - 1] == "!"
+        if embed:
+            start -= 1
+        if (blocked is not None and start in blocked) or (
+                start > 0 and text[start - 1] == "\\" and _escaped(text, start)):
             continue
         link = _make_link(text, match, start, embed, lines.position(path, start))
         if link is not None:
             links.append(link)
-    if "](" in text:
+    if markdown:
         taken = Regions([(link.start, link.end) for link in links])
         for match in _MD_LINK.finditer(text):
             start = match.start()
@@ -262,7 +286,7 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex) -> list
         links.sort(key=lambda link: link.start)
     if "@" in text:
         spans = [(link.start, link.end) for link in links]
-        if "](" in text:  # `[@x](https://…)` is a link to a web page, not a citation
+        if markdown:  # `[@x](https://…)` is a link to a web page, not a citation
             spans += [m.span() for m in _MD_LINK.finditer(text)]
         taken = Regions(spans)
         html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
@@ -371,14 +395,27 @@ def heading_anchor(text: str, slugify: Slugify | None = None, separator: str = "
     The heading's Markdown is reduced to the text the reader sees, then `slugify` (the site's
     configured toc slugify) makes the id; without one, Python-Markdown's default rule applies.
     """
-    text = re.sub(r"<[^>]*>", "", text)
-    text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)  # a wikilink shows its label
-    text = re.sub(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])", "", text)  # emphasis, not snake_case
+    if "<" in text:
+        text = _ANCHOR_HTML.sub("", text)
+    if "[[" in text:
+        text = _ANCHOR_LINK.sub(r"\1", text)  # a wikilink shows its label
+    if "*" in text or "`" in text or "_" in text:
+        text = _ANCHOR_EMPHASIS.sub("", text)  # emphasis, not snake_case
     if slugify is not None:
         return slugify(text, separator)
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    value = text if text.isascii() else (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii"))
+    value = _ANCHOR_DROP.sub("", value).strip().lower()
+    if separator == "-":
+        return _ANCHOR_DASHES.sub("-", value)
     return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
+
+
+_ANCHOR_HTML = re.compile(r"<[^>]*>")
+_ANCHOR_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_ANCHOR_EMPHASIS = re.compile(r"[*`]|(?<![^\W_])_+|_+(?![^\W_])")
+_ANCHOR_DROP = re.compile(r"[^\w\s-]")
+_ANCHOR_DASHES = re.compile(r"[\-\s]+")
 
 
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
@@ -399,17 +436,38 @@ def parse_headings(text: str, first_line: int = 1,
     return scan_markdown(text, "", first_line, slugify).headings
 
 
+def heading_text(space: str, rest: str) -> str | None:
+    """The text of an ATX heading line as `_HEADING` reads it, from the `space` after its
+    hashes and the `rest` of the line: without the closing `#`s and the spaces around them."""
+    if not rest:  # only spaces: the last one is the text, if another one precedes it
+        return space[-1] if len(space) > 1 else None
+    text = rest.rstrip(" \t")
+    if text.endswith("#"):
+        hashed = text.rstrip("#")
+        before = hashed.rstrip(" \t")
+        if len(before) < len(hashed):  # ` ##` closes the heading; `a##` is text
+            text = before
+    return text
+
+
 def _headings(text: str, skip: Regions | None, lines: LineIndex,
               slugify: Slugify | None) -> tuple[Heading, ...]:
     headings: list[Heading] = []
     used: set[str] = set()
-    for match in _HEADING.finditer("\n" + text):
+    blocked = skip if skip is not None and skip.spans else None
+    for match in _HEADING_LINE.finditer("\n" + text):
         start = match.start()  # of the line, in `text` (the prepended "\n" shifts by one)
-        if skip is not None and start in skip:
+        if blocked is not None and start in blocked:
             continue
-        anchor = unique_anchor(heading_anchor(match.group(2), slugify), used)
-        level, title = len(match.group(1)), match.group(2)
-        headings.append(Heading(level, title, lines.line(start), anchor))
+        title = heading_text(match.group(2), match.group(3))
+        if title is None:
+            continue
+        anchor = heading_anchor(title, slugify)
+        if anchor and anchor not in used:
+            used.add(anchor)
+        else:
+            anchor = unique_anchor(anchor, used)
+        headings.append(Heading(len(match.group(1)), title, lines.line(start), anchor))
     return tuple(headings)
 
 

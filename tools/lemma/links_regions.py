@@ -17,12 +17,27 @@ _MATH = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
                    r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
 
 
+# A line indented 4+ columns (4 spaces, or a tab within them) that is not blank, preceded by
+# a blank line or an ATX heading, or first: where indented code can start. Most notes indent
+# only list items, so this one search spares them the line-by-line reading below.
+_INDENTED = r"(?: {4}| {0,3}\t)[ \t]*[^ \t\n]"
+_CODE_MAY_START = re.compile(r"\n(?:[ \t]*| {0,3}#{1,6}(?:[ \t][^\n]*)?)\n" + _INDENTED)
+_CODE_FIRST_LINE = re.compile(_INDENTED)
+
+
 def indented_regions(text: str, fenced: Container[int]) -> list[tuple[int, int]]:
     """Indented code blocks: lines indented 4+ columns after a blank line or heading.
 
     Inside a list, indented lines continue the list item instead (as Python-Markdown reads
     them), so nothing in a list is taken for indented code.
     """
+    if _CODE_FIRST_LINE.match(text) is None and _CODE_MAY_START.search("\n" + text) is None:
+        return []
+    return indented_lines(text, fenced)
+
+
+def indented_lines(text: str, fenced: Container[int]) -> list[tuple[int, int]]:
+    """`indented_regions`, reading every line (the general way, with no search first)."""
     regions: list[tuple[int, int]] = []
     start = end = offset = 0
     in_code, in_list, after_break = False, False, True
@@ -64,12 +79,14 @@ def math_regions(text: str, blocked: Container[int]) -> list[tuple[int, int]]:
     offset = 0
     for line in text.split("\n"):
         line_start, offset = offset, offset + len(line) + 1
+        if "$" not in line:  # it neither opens nor closes math, nor holds any
+            continue
         stripped = line.strip()
         if opened is not None:
             if stripped.endswith("$$"):
                 regions.append((opened, line_start + len(line)))
                 opened = None
-        elif "$" not in line or line_start in blocked:
+        elif line_start in blocked:
             continue
         elif stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):
             opened = line_start

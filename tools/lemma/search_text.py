@@ -20,13 +20,29 @@ ZWSP = "\u200b"  # a separator to unicode61 (category Cf), invisible in a snippe
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae",
                        "œ": "oe", "Œ": "Oe", "ß": "ss", "ẞ": "SS", "đ": "d", "Đ": "D",
                        "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
-_FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+_FOLDABLE_CHARS = "".join(chr(c) for c in _FOLD)
+_FOLDABLE = re.compile(f"[{_FOLDABLE_CHARS}]")
 _WORD = re.compile(r"\w+")
+
+
+# Every CJK character's high byte in UTF-16 (surrogates, D8-DF, are none of them): a text none
+# of whose characters has one of these has no CJK, found by one C-speed `translate`, ~3x faster
+# than the character class above.
+_CJK_HIGH = [0x11, 0x30, 0x31, *range(0x34, 0xA0), *range(0xAC, 0xD8), 0xF9, 0xFA]
+_NOT_CJK_HIGH = bytes(sorted(set(range(256)) - set(_CJK_HIGH)))
+
+
+def may_have_cjk(text: str) -> bool:
+    """False when `text` surely has no CJK character (see `_CJK_HIGH`)."""
+    if text.isascii():
+        return False
+    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return bool(high.translate(None, _NOT_CJK_HIGH))
 
 
 def index_text(text: str) -> str:
     """`text` as the search table stores it: each CJK character a separate token."""
-    if not _CJK_CHAR.search(text):
+    if not may_have_cjk(text) or not _CJK_CHAR.search(text):
         return text
     return _CJK_CHAR.sub(lambda m: f"{ZWSP}{m.group(0)}{ZWSP}", text)
 
@@ -40,11 +56,17 @@ def folded_words(*texts: str) -> str:
     """The words of `texts` that `fold_letters` changes, folded (for an extra column)."""
     found: dict[str, None] = {}
     for text in texts:
-        if _FOLDABLE.search(text):
+        if has_foldable(text):
             for word in _WORD.findall(text):
                 if _FOLDABLE.search(word):
                     found[fold_letters(word)] = None
     return " ".join(found)
+
+
+def has_foldable(text: str) -> bool:
+    """Whether `text` has a letter `fold_letters` changes: 17 one-character searches, each
+    faster than one pass of a character class over a note."""
+    return not text.isascii() and any(char in text for char in _FOLDABLE_CHARS)
 
 
 def fold_letters(text: str) -> str:

@@ -71,7 +71,9 @@ def read_note(root: Path, path: str, slugify: Slugify | None = None,
 def parse_note(path: str, text: str,
                slugify: Slugify | None = None) -> tuple[Note, list[Diagnostic]]:
     """Parse a note's text (as read from `path`) into a Note and its frontmatter problems."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:  # one character is found ~20x faster than two
+        text = text.replace("\r\n", "\n")
     split = fm.split_frontmatter(text, path)
     problems = list(split.diagnostics)
     kind = fm.kind_of(path, split.meta)

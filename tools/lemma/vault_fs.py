@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Diagnostic, Severity, SourcePos
@@ -49,16 +50,18 @@ def read_note_text(root: str | os.PathLike[str], path: str,
     Raises NoteFileError otherwise; never blocks (a FIFO is refused before it is opened).
     """
     full = os.path.join(root, path)
-    info = _stat(full)
+    info = _stat(full, os.lstat)  # a note that is not a symlink costs one stat, not two
+    link = stat.S_ISLNK(info.st_mode)
+    if link:
+        info = _stat(full)
     if not stat.S_ISREG(info.st_mode):
         raise NoteFileError("not-a-file", f"is {_what(info.st_mode)}, not a note file",
                             "remove it or rename it so it does not end in '.md'")
-    if os.path.islink(full):
+    if link:
         _require_inside(root, full)
     if info.st_size > max_bytes:
         raise _too_large(info.st_size, max_bytes)
-    data = _read_bytes(full, max_bytes)
-    return decode_note(data)
+    return decode_note(_read_bytes(full, max_bytes))
 
 
 def read_or_problem(root: str | os.PathLike[str], path: str,
@@ -90,9 +93,9 @@ def decode_note(data: bytes) -> str:
     return text
 
 
-def _stat(full: str) -> os.stat_result:
+def _stat(full: str, how: Callable[[str], os.stat_result] = os.stat) -> os.stat_result:
     try:
-        return os.stat(full)
+        return how(full)
     except OSError as exc:
         raise os_problem(exc, full) from None
 

@@ -1,0 +1,143 @@
+"""`load_yaml`, the cheaper construction of plain frontmatter, equals `yaml.load` on every input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pickle
+from typing import Any
+
+import pytest
+import yaml
+
+from lemma.frontmatter import _Loader, _plain_mapping, load_yaml
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of every part spelled out (1 == 1.0 == True otherwise)."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(map(repr, value)) if isinstance(value, set | frozenset) else value
+        return (type(value).__name__, [typed(v) for v in items])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def general(raw: str) -> Any:
+    return yaml.load(raw, Loader=_Loader)
+
+
+def outcome(load: Any, raw: str) -> Any:
+    """What loading gives: the typed value and its pickle, or the error's type and message."""
+    try:
+        value = load(raw)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return typed(value), pickle.dumps(value)
+
+
+#: (id, frontmatter, whether the plain construction takes it).
+CASES = [
+    ("text", "title: T\nauthors: [Ada Lovelace, Alan Turing]\n", True),
+    ("quoted", "title: \"A: b # c\"\nalias: 'it''s'\n", True),
+    ("typed-scalars", "year: 2023\nconfidence: 0.95\ndate: 2024-01-02\nread: yes\nx: ~\n", True),
+    ("yaml-1.1-ints", "hex: 0x1F\noct: 017\nsep: 1_000\nsexa: 1:30\nneg: -0b101\n", True),
+    ("floats", "inf: .inf\nninf: -.Inf\nnan: .NaN\nexp: 6.02e+23\nsexa: 1:30.5\n", True),
+    ("datetime", "at: 2024-01-02 10:11:12.5 +02:00\nz: 2024-01-02T10:11:12Z\n", True),
+    ("bools-in-list", "aliases: [on, off, yes, no, 'yes', ~, 2024]\n", True),
+    ("quoted-numbers", "year: '2023'\ndate: \"2024-01-02\"\n", True),
+    ("duplicate-keys", "title: A\ntags: [x]\ntitle: B\n", True),
+    ("empty-values", "a:\nb: []\nc: ''\nd: \"\"\n", True),
+    ("block-scalars", "a: |\n  one\n  two\nb: >-\n  folded\n  text\n", True),
+    ("block-list", "tags:\n  - one\n  - 2\n  - 'three'\n", True),
+    ("unicode", "标题: 正切核\ntitle: Łódź\n", True),
+    ("explicit-str-tag", "a: !!str 1\nb: !!int '3'\nc: !!float '1'\n", True),
+    ("binary", "a: !!binary aGVsbG8=\n", True),
+    ("int-key", "1: one\n", False),
+    ("bool-key", "yes: one\n", False),
+    ("null-key", "~: nothing\n", False),
+    ("date-key", "2024-01-02: day\n", False),
+    ("quoted-key", "'1': one\n\"yes\": two\n", True),
+    ("merge-key", "<<: {a: 1}\nb: 2\n", False),
+    ("value-key", "=: x\n", False),
+    ("complex-key", "? [a, b]\n: 1\n", False),
+    ("alias", "base: &b [x, y]\ntags: *b\n", False),
+    ("alias-scalar", "a: &t text\nb: *t\n", True),  # one string either way
+    ("merge-alias", "base: &b {a: 1}\nx:\n  <<: *b\n  c: 2\n", False),
+    ("nested-mapping", "a: {b: 1, c: [d]}\n", False),
+    ("nested-list", "a: [[1, 2], [3]]\n", False),
+    ("list-of-mappings", "authors:\n  - name: Ada\n  - name: Alan\n", False),
+    ("set", "a: !!set {x, y}\n", False),
+    ("omap", "a: !!omap [x: 1, y: 2]\n", False),
+    ("tagged-seq", "a: !!seq [x]\n", True),
+    ("tagged-map", "!!map {a: 1}\n", True),
+    ("top-omap", "!!omap [a: 1]\n", False),
+    ("top-list", "- a\n- b\n", False),
+    ("top-scalar", "just text\n", False),
+    ("top-number", "42\n", False),
+    ("unknown-tag", "a: !foo x\n", None),
+    ("python-tag", "a: !!python/object:os.system x\n", None),
+    ("impossible-date", "title: X\ndate: 2021-13-45\n", None),
+    ("impossible-dates-in-order", "tags: [2021-13-45]\ndate: 2021-02-30\n", None),
+    ("impossible-in-list", "a: [x, 2021-02-30]\n", None),
+    ("syntax-error", "a: 1\n  b: 2\n", None),
+    ("unclosed-flow", "tags: [a, b\n", None),
+    ("tab-indent", "a:\n\t- b\n", None),
+    ("undefined-alias", "a: *nowhere\n", None),
+    ("two-documents", "a: 1\n--- b: 2\n", None),
+    ("directive", "%YAML 1.1\n---\na: 1\n", True),
+    ("comments-only", "# nothing here\n", None),
+    ("deep-nesting", "a: " + "[" * 2000 + "]" * 2000 + "\n", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "plain"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_load_yaml_equals_yaml_load(raw: str, plain: bool | None) -> None:
+    assert outcome(load_yaml, raw) == outcome(general, raw)
+
+
+@pytest.mark.parametrize(("raw", "plain"), [c[1:] for c in CASES if c[2] is not None],
+                         ids=[c[0] for c in CASES if c[2] is not None])
+def test_the_plain_construction_takes_only_plain_mappings(raw: str, plain: bool) -> None:
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        assert (_plain_mapping(loader, node) is not None) is plain
+    finally:
+        loader.dispose()
+
+
+def test_a_date_is_made_by_pyyaml() -> None:
+    assert load_yaml("date: 2024-01-02\n") == {"date": dt.date(2024, 1, 2)}
+
+
+def test_a_constructor_added_for_text_turns_the_plain_construction_off() -> None:
+    class Shouting(_Loader):  # type: ignore[misc,valid-type]
+        pass
+
+    Shouting.add_constructor("tag:yaml.org,2002:str", lambda loader, node: node.value.upper())
+    loader = Shouting("title: quiet\n")
+    try:
+        assert _plain_mapping(loader, loader.get_single_node()) is None
+    finally:
+        loader.dispose()
+
+
+KEYS = ["title", "tags", "'1'", "1", "yes", "<<", "~", "a b", "标题", "date", "=", "? x"]
+VALUES = ["T", "'q: #'", '"2024-01-02"', "2024-01-02", "2021-13-45", "0.5", "1_0", "0x1f", "on",
+          "~", "", "[]", "[a, 2, no]", "[a, [b]]", "{a: 1}", "&x [a]", "*x", "&y t", "*y",
+          "!!str 3", "!!set {a}", "|\n  block", "\n  - i\n  - 2", "\n  k: v", "[a, b", "a: b",
+          ".nan", "1:20"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_load_yaml_equals_yaml_load_on_random_frontmatter(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(300):
+        raw = "".join(f"{rng.choice(KEYS)}: {rng.choice(VALUES)}\n"
+                      for _ in range(rng.randint(1, 6)))
+        assert outcome(load_yaml, raw) == outcome(general, raw), raw
