@@ -16,7 +16,7 @@ import os
 import pickle
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +121,12 @@ def _broken() -> Any:
 
 
 def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slugify | None,
-          max_bytes: int, now: int, jobs: int | None) -> list[str]:
-    """Write every table of a first build of `paths` (inside the caller's transaction); the
-    paths parsed, in order."""
+          max_bytes: int, now: int, jobs: int | None
+          ) -> tuple[list[str], Vault, Callable[[], None]]:
+    """Write the notes of a first build of `paths` and resolve their links (inside the
+    caller's transaction); the paths parsed in order, the light vault (names, kinds, titles,
+    resolved links) and the writing left, which may run in a thread (`writer.Writer`) while
+    the command works from the light vault."""
     jobs = jobs or os.cpu_count() or 1
     notes: dict[str, Note] = {}
     columns: dict[str, list[tuple[Any, ...]]] = {}
@@ -143,15 +146,20 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             vault = Vault(root, notes, listing.attachments, {}, slugify, max_bytes)
         finally:
             search.finish()
-        db.execute(f"DROP TABLE {_STAGED}")
-        store.write_links(db, [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
-                          columns, fresh=True)
-    store.create_secondary_indexes(db)
-    db.execute("DELETE FROM attachments")
-    db.executemany("INSERT INTO attachments VALUES (?)", [(a,) for a in listing.attachments])
-    store.save_signatures(db)
-    store.save_counts(db)
-    return paths
+    resolved = [(s, vault.resolved[s]) for s in sorted(vault.resolved)]
+
+    def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
+        with gc_paused():
+            db.execute(f"DROP TABLE {_STAGED}")
+            store.write_links(db, resolved, columns, fresh=True)
+            store.create_secondary_indexes(db)
+            db.execute("DELETE FROM attachments")
+            db.executemany("INSERT INTO attachments VALUES (?)",
+                           [(a,) for a in listing.attachments])
+            store.save_signatures(db)
+            store.save_counts(db)
+
+    return paths, vault, rest
 
 
 #: The full-text rows of a first build wait here until the notes are parsed: tokenizing them

@@ -50,6 +50,9 @@ class Refresh:
     resolved: set[str] = field(default_factory=set)
     rebuilt: bool = False
     vault: Vault | None = None  # the whole vault, when a first build made it in memory
+    #: A streamed first build's light vault (names, kinds, titles and resolved links; no
+    #: bodies, no frontmatter): enough for the graph's stats while the index is written.
+    light: Vault | None = None
 
     @property
     def changed(self) -> bool:
@@ -79,11 +82,16 @@ class VaultIndex:
     def close(self) -> None:
         """Close the connection; a first build's writing that failed (a full disk) only leaves
         the index unwritten, with a notice: the answer was made from memory."""
+        try:
+            db = self.db  # (a first build's writer may start the checkpoint as it ends)
+        except sqlite3.DatabaseError as error:
+            self._note_failure(error)
+            db = self._db
         if self._checkpoint is not None:
             self._checkpoint.finish()
             self._checkpoint = None
         try:
-            self.db.close()
+            db.close()
         except sqlite3.DatabaseError as error:
             self._note_failure(error)
             with contextlib.suppress(sqlite3.Error):
@@ -172,9 +180,10 @@ class VaultIndex:
                     now = self._now()
                     found = self._differences(listing, now, only)
                 report, rest = self._apply(listing, found, now)
-                if report.vault is None:
+                big = first and not self.memory
+                if report.vault is None and report.light is None:
                     rest()
-                    self._commit(big=first and not self.memory)
+                    self._commit(big)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back)
                     self._db.execute("ROLLBACK")
@@ -185,12 +194,14 @@ class VaultIndex:
         if report.vault is not None:  # a first build: the caller has its vault already
             self._writer = Writer(self._db, rest)
         else:
+            if report.light is not None:  # a streamed one: the caller has its links already
+                self._writer = Writer(self._db, rest, lambda: self._commit(big))
             self._remember(watched, listing if only is None else None)
         return report
 
     def _commit(self, big: bool) -> None:
         """COMMIT; after a `big` one (a first build) the WAL is checkpointed in a thread
-        while the command goes on (`close` waits for it)."""
+        while the command goes on (`close` waits for it). May run in the writer thread."""
         if not big:
             self._db.execute("COMMIT")
             return
@@ -330,10 +341,11 @@ class VaultIndex:
         if first and not removed and bulk_build(len(changed), self.jobs):
             from .bulk import build
 
-            report.parsed = build(self._db, self.root, listing, sorted(changed), self.slugify,
-                                  self.max_bytes, now, self.jobs)
+            report.parsed, report.light, rest = build(
+                self._db, self.root, listing, sorted(changed), self.slugify, self.max_bytes,
+                now, self.jobs)
             report.resolved = set(report.parsed)
-            return report, lambda: None
+            return report, rest
         stored = None if first else StoredVault(self.db, self.root, self.slugify,
                                                 self.max_bytes)
         if stored is not None:
