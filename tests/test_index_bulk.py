@@ -150,7 +150,7 @@ def test_graph_stats_are_the_same_from_every_route_of_a_refresh(
     expected = build_graph(load_vault(root)).stats(top=50)
     monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
     routes: list[str] = []
-    for name in ("stats_from_links", "stats_from_index"):
+    for name in ("_summary", "stats_from_index"):
         real = getattr(indexed, name)
         monkeypatch.setattr(indexed, name, lambda *a, real=real, name=name, **k: (
             routes.append(name), real(*a, **k))[1])
@@ -158,7 +158,7 @@ def test_graph_stats_are_the_same_from_every_route_of_a_refresh(
         monkeypatch.setattr(bulk, "STREAM_MIN", stream_min)
         with VaultIndex(root, file=tmp_path / f"{stream_min}.sqlite", jobs=1) as index:
             assert index_stats_twice(indexed.index_stats, index) == [expected, expected]
-    assert routes == ["stats_from_links", "stats_from_index", "stats_from_index"]
+    assert routes == ["_summary", "stats_from_index", "stats_from_index"]
 
 
 def index_stats_twice(index_stats: Any, index: VaultIndex) -> list[dict[str, Any]]:

@@ -146,12 +146,13 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             vault = Vault(root, notes, listing.attachments, {}, slugify, max_bytes)
         finally:
             search.finish()
-    resolved = [(s, vault.resolved[s]) for s in sorted(vault.resolved)]
+    held = {"links": [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
+            "columns": columns}  # let go of once written
 
     def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
         with gc_paused():
             db.execute(f"DROP TABLE {_STAGED}")
-            store.write_links(db, resolved, columns, fresh=True)
+            store.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
             db.execute("DELETE FROM attachments")
             db.executemany("INSERT INTO attachments VALUES (?)",
