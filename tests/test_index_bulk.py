@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from lemma.graph.concept import build_graph
 from lemma.graph.indexed import stats_from_index
+from lemma.index import store
 from lemma.index.refresh import VaultIndex
 from lemma.synth import write_synthetic_vault
 from lemma.vault import load_vault
@@ -80,11 +82,19 @@ def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: st
         assert not streamed.refresh().changed  # what was written is what a refresh expects
         assert memory.refresh().vault is not None  # built in memory (a small vault)
         assert index_tables(streamed.db) == index_tables(memory.db)
+        assert _indexes(streamed.db) == _indexes(memory.db) == sorted(store.SECONDARY_INDEXES)
+        assert store.signatures(streamed.db) == {r[0]: r[1:] for r in streamed.db.execute(
+            "SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")}
         fresh = load_vault(root)
         assert json.loads(stats) == json.loads(json.dumps(build_graph(fresh).stats(top=10**6)))
         assert json.loads(stats) == json.loads(json.dumps(stats_from_index(streamed.db, 10**6)))
         assert_queries_agree(streamed.db, fresh, random.Random(5))
         assert_same_vault(streamed.vault(), fresh)
+
+
+def _indexes(db: sqlite3.Connection) -> list[str]:
+    return sorted(r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
 
 
 def test_one_job_streams_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -116,7 +126,6 @@ def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
     """COMMIT leaves the WAL to a thread: once it is done, the index file alone (no WAL) holds
     the whole build."""
     import shutil
-    import sqlite3
 
     from lemma.index import bulk
 

@@ -77,6 +77,8 @@ _LISTED = ("notes(path, kind, title, aliases, tags, date, mtime_ns, broken) "
            "WHERE note IS NOT NULL")
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
                      "links_target": "links(target)", "notes_listed": _LISTED}
+#: Those a first build can create before its links are written.
+NOTE_INDEXES = ("names_key", "tags_tag", "notes_listed")
 
 _ALLOWED = {
     "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
@@ -252,8 +254,13 @@ def drop_secondary_indexes(db: sqlite3.Connection) -> None:
 
 
 def create_secondary_indexes(db: sqlite3.Connection) -> None:
-    for name, on in SECONDARY_INDEXES.items():
-        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+    for name in SECONDARY_INDEXES:
+        db.execute(create_index(name))
+
+
+def create_index(name: str) -> str:
+    """The statement that creates secondary index `name` unless it exists."""
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {SECONDARY_INDEXES[name]}"
 
 
 def remove_files(path: Path) -> None:
@@ -323,10 +330,14 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
     db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
 
 
-def save_signatures(db: sqlite3.Connection) -> None:
-    """Keep the one-row copy of every note's stat signature that a refresh checks first."""
-    rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
-    blob = marshal.dumps({r[0]: r[1:] for r in rows})
+def save_signatures(db: sqlite3.Connection,
+                    found: dict[str, tuple[int, ...]] | None = None) -> None:
+    """Keep the one-row copy of every note's stat signature that a refresh checks first;
+    `found`: those of every `notes` row, when the caller has them (a first build)."""
+    if found is None:
+        rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
+        found = {r[0]: r[1:] for r in rows}
+    blob = marshal.dumps(found)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)", (blob,))
 
 
