@@ -123,8 +123,8 @@ def test_a_small_first_build_keeps_its_vault_for_the_caller(tmp_path: Path) -> N
 
 def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """COMMIT leaves the WAL to a thread: once it is done, the index file alone (no WAL) holds
-    the whole build."""
+    """Into an index file that exists (empty here), COMMIT leaves the WAL to a thread: once it
+    is done, the index file alone (no WAL) holds the whole build."""
     import shutil
 
     from lemma.index import bulk
@@ -132,6 +132,9 @@ def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
     root = _vault(tmp_path)
     monkeypatch.setattr(bulk, "STREAM_MIN", 1)
     monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    (tmp_path / "empty").mkdir()
+    with VaultIndex(tmp_path / "empty", file=tmp_path / "index.sqlite") as empty:
+        empty.refresh()  # an index file with no notes
     with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index:
         assert index.refresh().light is not None
         index.db  # noqa: B018 - waits for the writer, which starts the checkpoint

@@ -201,15 +201,16 @@ def _has_contents(cell: Any) -> bool:
 BUSY_SECONDS = 900
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """An SQLite connection in WAL mode that waits for another writer instead of failing."""
+def connect(path: Path | str, journal: str = "WAL") -> sqlite3.Connection:
+    """An SQLite connection in WAL mode that waits for another writer instead of failing;
+    `journal` "OFF": none, and no syncing (a first build's own file, `fresh.py`)."""
     db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None,
                          check_same_thread=False)
     db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
     db.create_function("casefold", 1, _casefold, deterministic=True)
     if str(path) != ":memory:":
-        db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA journal_mode = {journal}")
+    db.execute(f"PRAGMA synchronous = {'OFF' if journal == 'OFF' else 'NORMAL'}")
     return db
 
 
