@@ -19,7 +19,7 @@ NAMES = {
 }
 
 
-@pytest.mark.parametrize("chunk", [1, 2, 1000], ids=["one per statement", "two", "all"])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000], ids=["one per statement", "two", "three", "all"])
 def test_link_rows_round_trip_through_the_index(tmp_path: Path, chunk: int,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "LINK_CHUNK", chunk)
