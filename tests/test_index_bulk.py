@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from lemma.graph.concept import build_graph
+from lemma.graph.indexed import stats_from_index
+from lemma.index import store
 from lemma.index.refresh import VaultIndex
 from lemma.synth import write_synthetic_vault
 from lemma.vault import load_vault
@@ -23,7 +29,9 @@ REPO = Path(__file__).resolve().parent.parent
 STREAMED = """
 import os, sys
 from pathlib import Path
+import json
 import lemma.index.bulk as bulk
+from lemma.graph.indexed import stats_from_links
 from lemma.index.refresh import VaultIndex
 bulk.STREAM_MIN, bulk.CHUNK = 1, 40
 if sys.argv[3] == "kill":
@@ -40,6 +48,7 @@ bulk._ship = lambda *args: here.append(1) or ship(*args)  # in this process (not
 with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2) as index:
     report = index.refresh()
     print(len(report.parsed), report.vault is None, index.notice, len(here) > 0)
+    print(json.dumps(stats_from_links(report.light, top=10**6)))  # while the index is written
 """
 
 BAD = {"bad.md": b"\xff\xfe not UTF-8", "papers/x.md": "---\ntitle: [unclosed\n---\n[[Hub]]\n",
@@ -66,15 +75,26 @@ def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: st
     root = _vault(tmp_path)
     notes = sum(1 for p in root.rglob("*.md"))
     here = bool(how)  # the chunks of a killed worker, and those after, are parsed here
-    assert _streamed(root, tmp_path / "streamed.sqlite", how) == f"{notes} True None {here}\n"
+    printed, stats = _streamed(root, tmp_path / "streamed.sqlite", how).splitlines()
+    assert printed == f"{notes} True None {here}"
     with VaultIndex(root, file=tmp_path / "streamed.sqlite") as streamed, \
             VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
         assert not streamed.refresh().changed  # what was written is what a refresh expects
         assert memory.refresh().vault is not None  # built in memory (a small vault)
         assert index_tables(streamed.db) == index_tables(memory.db)
+        assert _indexes(streamed.db) == _indexes(memory.db) == sorted(store.SECONDARY_INDEXES)
+        assert store.signatures(streamed.db) == {r[0]: r[1:] for r in streamed.db.execute(
+            "SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")}
         fresh = load_vault(root)
+        assert json.loads(stats) == json.loads(json.dumps(build_graph(fresh).stats(top=10**6)))
+        assert json.loads(stats) == json.loads(json.dumps(stats_from_index(streamed.db, 10**6)))
         assert_queries_agree(streamed.db, fresh, random.Random(5))
         assert_same_vault(streamed.vault(), fresh)
+
+
+def _indexes(db: sqlite3.Connection) -> list[str]:
+    return sorted(r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
 
 
 def test_one_job_streams_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -103,18 +123,21 @@ def test_a_small_first_build_keeps_its_vault_for_the_caller(tmp_path: Path) -> N
 
 def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """COMMIT leaves the WAL to a thread: once it is done, the index file alone (no WAL) holds
-    the whole build."""
+    """Into an index file that exists (empty here), COMMIT leaves the WAL to a thread: once it
+    is done, the index file alone (no WAL) holds the whole build."""
     import shutil
-    import sqlite3
 
     from lemma.index import bulk
 
     root = _vault(tmp_path)
     monkeypatch.setattr(bulk, "STREAM_MIN", 1)
     monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    (tmp_path / "empty").mkdir()
+    with VaultIndex(tmp_path / "empty", file=tmp_path / "index.sqlite") as empty:
+        empty.refresh()  # an index file with no notes
     with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index:
-        assert index.refresh().vault is None
+        assert index.refresh().light is not None
+        index.db  # noqa: B018 - waits for the writer, which starts the checkpoint
         assert index._checkpoint is not None
         index._checkpoint.finish()
         shutil.copy(tmp_path / "index.sqlite", tmp_path / "alone.sqlite")  # without its WAL
@@ -126,3 +149,30 @@ def test_a_streamed_first_build_is_checkpointed_into_the_index_file(
         assert notes == sum(1 for _ in root.rglob("*.md"))
         assert index.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert not (tmp_path / "index.sqlite-wal").exists()  # the last connection removed it
+
+
+def test_graph_stats_are_the_same_from_every_route_of_a_refresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`index_stats`: from a streamed build's light vault (while the index is written), from a
+    small build's vault, and from the index itself, the same stats as `load_vault`'s graph."""
+    from lemma.graph import indexed
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    expected = build_graph(load_vault(root)).stats(top=50)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    routes: list[str] = []
+    for name in ("_summary", "stats_from_index"):
+        real = getattr(indexed, name)
+        monkeypatch.setattr(indexed, name, lambda *a, real=real, name=name, **k: (
+            routes.append(name), real(*a, **k))[1])
+    for stream_min in (1, 10**9):
+        monkeypatch.setattr(bulk, "STREAM_MIN", stream_min)
+        with VaultIndex(root, file=tmp_path / f"{stream_min}.sqlite", jobs=1) as index:
+            assert index_stats_twice(indexed.index_stats, index) == [expected, expected]
+    assert routes == ["_summary", "stats_from_index", "stats_from_index"]
+
+
+def index_stats_twice(index_stats: Any, index: VaultIndex) -> list[dict[str, Any]]:
+    """The stats of a first refresh, then of a warm one (nothing changed)."""
+    return [index_stats(index, top=50), index_stats(index, top=50)]

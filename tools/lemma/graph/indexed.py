@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from ..index import store
-from ..vault import gc_paused
+from ..vault import Vault, gc_paused
 from .concept import ConceptGraph, LinkRow, graph_from_rows
+
+if TYPE_CHECKING:
+    from ..index.refresh import VaultIndex
 
 
 def graph_from_index(db: sqlite3.Connection) -> ConceptGraph:
@@ -64,12 +68,6 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
     """`graph_from_index(db).stats(top)` from aggregate queries: one note-only DiGraph for
     PageRank and components, and no per-link objects (100k notes, 500k links: the full graph
     and a note-only copy of it took seconds and a gigabyte to build)."""
-    from collections import Counter
-
-    import networkx as nx
-
-    from . import algo
-
     with gc_paused():
         notes = list(store.checked(db.execute(
             "SELECT path, kind, title FROM notes WHERE note IS NOT NULL ORDER BY path"),
@@ -86,7 +84,8 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
         edges = db.execute(
             "SELECT source, target, count(*) FROM links WHERE target IS NOT NULL "
             "AND target != source GROUP BY source, target ORDER BY source, min(ord)").fetchall()
-        written, statuses = Counter(), Counter()
+        written: Counter[bool] = Counter()
+        statuses: Counter[str] = Counter()
         for source, embed, status, count in db.execute(
                 "SELECT source, embed, status, count(*) FROM links "
                 "GROUP BY source, embed, status"):
@@ -95,6 +94,53 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
             written[bool(embed)] += count
             if status != "ok":
                 statuses[status] += count
+    return _stats(notes, edges, written, statuses, top)
+
+
+def stats_from_links(vault: Vault, top: int = 10) -> dict[str, Any]:
+    """`stats_from_index` of the index a streamed first build is writing, from its light vault
+    (`Refresh.light`: kinds, titles and resolved links), so the stats are computed while the
+    index is written rather than read back from it."""
+    return _stats(*_summary(vault), top)
+
+
+Summary = tuple[list[tuple[str, str, str]], list[tuple[str, str, int]], Counter[bool],
+                Counter[str]]
+
+
+def _summary(vault: Vault) -> Summary:
+    """What the stats need of a vault: its notes (path, kind, title) in path order, its edges
+    (source, target, links) by source, targets by first link, and its links counted by embed
+    and by status."""
+    with gc_paused():
+        notes = [(path, vault.notes[path].kind.value, vault.notes[path].title)
+                 for path in sorted(vault.notes)]
+        edges: list[tuple[str, str, int]] = []
+        written: Counter[bool] = Counter()
+        statuses: Counter[str] = Counter()
+        for source, _, _ in notes:
+            counts: dict[str, int] = {}  # targets in the order of their first link
+            for resolved in vault.resolved.get(source, ()):
+                written[resolved.link.embed] += 1
+                if resolved.status != "ok":
+                    statuses[resolved.status] += 1
+                target = resolved.target
+                if target is not None and target != source:
+                    counts[target] = counts.get(target, 0) + 1
+            edges += [(source, target, count) for target, count in counts.items()]
+    return notes, edges, written, statuses
+
+
+def _stats(notes: list[tuple[str, str, str]], edges: list[tuple[str, str, int]],
+           written: Counter[bool], statuses: Counter[str], top: int) -> dict[str, Any]:
+    """The stats of notes (path, kind, title) in path order and edges (source, target,
+    links) by source, targets by first link; links counted by embed and by status."""
+    import networkx as nx
+
+    from . import algo
+
+    with gc_paused():
+        known = {path for path, _, _ in notes}
         linked = {path for edge in edges for path in edge[:2]}
         note_graph = nx.DiGraph()
         note_graph.add_nodes_from(path for path, _, _ in notes)
@@ -116,3 +162,19 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
         "components": algo.component_count(note_graph),
         "top": [{"note": p, "title": titles[p], "pagerank": algo.significant(r)} for p, r in best],
     }
+
+
+def index_stats(index: VaultIndex, top: int = 10) -> dict[str, Any]:
+    """The stats of the refreshed index's graph, from whatever the refresh has at hand: a
+    first build's vault, a streamed one's light vault (while the index is written), or the
+    index itself."""
+    from .concept import build_graph
+
+    report = index.refresh()
+    if report.vault is not None:
+        return build_graph(report.vault).stats(top=top)
+    if report.light is not None:
+        summary = _summary(report.light)
+        del report  # the light vault goes (the writer keeps the links it writes): 0.1 GB
+        return _stats(*summary, top)
+    return stats_from_index(index.db, top)

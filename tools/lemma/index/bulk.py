@@ -16,7 +16,7 @@ import os
 import pickle
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,41 +121,54 @@ def _broken() -> Any:
 
 
 def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slugify | None,
-          max_bytes: int, now: int, jobs: int | None) -> list[str]:
-    """Write every table of a first build of `paths` (inside the caller's transaction); the
-    paths parsed, in order."""
+          max_bytes: int, now: int, jobs: int | None
+          ) -> tuple[list[str], Vault, Callable[[], None]]:
+    """Write the notes of a first build of `paths` and resolve their links (inside the
+    caller's transaction); the paths parsed in order, the light vault (names, kinds, titles,
+    resolved links) and the writing left, which may run in a thread (`writer.Writer`) while
+    the command works from the light vault."""
     jobs = jobs or os.cpu_count() or 1
     notes: dict[str, Note] = {}
     columns: dict[str, list[tuple[Any, ...]]] = {}
+    signatures: dict[str, tuple[int, ...]] = {}
     store.drop_secondary_indexes(db)
     db.execute(f"CREATE TEMP TABLE {_STAGED}(id INTEGER PRIMARY KEY, title, aliases, tags, "
                "body, folded)")
     with gc_paused():
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
             store.write_notes(db, [rows for rows, _, _ in chunk])
+            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r, _, _ in chunk)
             _stage_search(db, [(rows.note[0], search) for rows, search, _ in chunk
                                if search is not None])
             notes.update((n.path, n) for _, _, n in chunk if n is not None)
             columns.update((n.path, rows.links) for rows, _, n in chunk if n is not None)
-        search = _Background(db, f"INSERT INTO search(rowid, title, aliases, tags, body, "
-                                 f"folded) SELECT * FROM {_STAGED} ORDER BY id")
+        search = _Background(db, [f"INSERT INTO search(rowid, title, aliases, tags, body, "
+                                  f"folded) SELECT * FROM {_STAGED} ORDER BY id",
+                                  *map(store.create_index, store.NOTE_INDEXES)])
         try:
             vault = Vault(root, notes, listing.attachments, {}, slugify, max_bytes)
         finally:
             search.finish()
-        db.execute(f"DROP TABLE {_STAGED}")
-        store.write_links(db, [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
-                          columns, fresh=True)
-    store.create_secondary_indexes(db)
-    db.execute("DELETE FROM attachments")
-    db.executemany("INSERT INTO attachments VALUES (?)", [(a,) for a in listing.attachments])
-    store.save_signatures(db)
-    store.save_counts(db)
-    return paths
+    held = {"links": [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
+            "columns": columns, "signatures": signatures}  # let go of once written
+
+    def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
+        with gc_paused():
+            db.execute(f"DROP TABLE {_STAGED}")
+            store.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
+            store.create_secondary_indexes(db)
+            db.execute("DELETE FROM attachments")
+            db.executemany("INSERT INTO attachments VALUES (?)",
+                           [(a,) for a in listing.attachments])
+            store.save_signatures(db, held.pop("signatures"))
+            store.save_counts(db)
+
+    return paths, vault, rest
 
 
 #: The full-text rows of a first build wait here until the notes are parsed: tokenizing them
-#: (5 s at 100k notes, in SQLite without the GIL) then overlaps the resolution of the links.
+#: (5 s at 100k notes, in SQLite without the GIL), then indexing the notes' tables, overlaps
+#: the resolution of the links.
 _STAGED = "temp.lemma_staged_search"
 
 
@@ -170,18 +183,19 @@ def _stage_search(db: Any, rows: list[tuple[str, tuple[str, ...]]]) -> None:
 
 
 class _Background:
-    """One SQL statement run in a thread (SQLite releases the GIL while it works); `finish`
-    waits for it and raises its error."""
+    """SQL statements run in a thread (SQLite releases the GIL while it works); `finish`
+    waits for them and raises their error."""
 
-    def __init__(self, db: Any, sql: str) -> None:
+    def __init__(self, db: Any, sql: list[str]) -> None:
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, args=(db, sql),
                                        name="lemma-index-search")
         self.thread.start()
 
-    def _run(self, db: Any, sql: str) -> None:
+    def _run(self, db: Any, sql: list[str]) -> None:
         try:
-            db.execute(sql)
+            for statement in sql:
+                db.execute(statement)
         except BaseException as error:  # handed to the thread that waits
             self.error = error
 

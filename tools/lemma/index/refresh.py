@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
-from . import store
+from . import fresh, store
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
 from .filestat import signature
@@ -51,6 +51,9 @@ class Refresh:
     resolved: set[str] = field(default_factory=set)
     rebuilt: bool = False
     vault: Vault | None = None  # the whole vault, when a first build made it in memory
+    #: A streamed first build's light vault (names, kinds, titles and resolved links; no
+    #: bodies, no frontmatter): enough for the graph's stats while the index is written.
+    light: Vault | None = None
 
     @property
     def changed(self) -> bool:
@@ -80,16 +83,25 @@ class VaultIndex:
         self.memory = memory  # True: kept in memory only (asked for, or the file failed)
         self._writer: Writer | None = None
         self._checkpoint: Checkpoint | None = None
+        self._fresh: fresh.FreshFile | None = None  # a first build's own file, until renamed
+        self._unbuilt = False  # no index file yet: an empty one in memory until a refresh
         self._db = self._open(store.fingerprint(slugify, max_bytes))
 
     def close(self) -> None:
         """Close the connection; a first build's writing that failed (a full disk) only leaves
         the index unwritten, with a notice: the answer was made from memory."""
+        try:
+            db = self.db  # (a first build's writer may start the checkpoint as it ends)
+        except sqlite3.DatabaseError as error:
+            self._note_failure(error)
+            db = self._db
         if self._checkpoint is not None:
             self._checkpoint.finish()
             self._checkpoint = None
         try:
-            self.db.close()
+            if self._fresh is not None:  # not refreshed: an empty index; a failed build: none
+                db = self._publish(db) if not db.in_transaction else self._discard(db)
+            db.close()
         except sqlite3.DatabaseError as error:
             self._note_failure(error)
             with contextlib.suppress(sqlite3.Error):
@@ -109,12 +121,42 @@ class VaultIndex:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             with file_lock(Path(f"{self.file}.lock")):
-                return self._open_file(wanted)
+                if not fresh.SUPPORTED or self.file.exists():
+                    return self._open_file(wanted)
+            self._unbuilt = self.rebuilt = True  # built in a file of its own (`_claim`)
+            return memory_db(wanted)
         except (OSError, sqlite3.Error) as error:
             self.notice = (f"note: the index {self.file} cannot be written ({error}); "
                            "working without it")
             self.memory = True
             return memory_db(wanted)
+
+    def _claim(self) -> None:
+        """Before a refresh of an index with no file yet: the index another process has built
+        meanwhile (waiting for it if it is building), or a building file of this one's."""
+        wanted = store.fingerprint(self.slugify, self.max_bytes)
+        self._unbuilt = False
+        try:
+            while True:
+                with file_lock(Path(f"{self.file}.lock")):
+                    if self.file.exists():
+                        db = self._open_file(wanted)
+                        break
+                    self._fresh = fresh.claim(self.file)
+                    if self._fresh is not None:
+                        db = self._fresh.connect(wanted)
+                        break
+                fresh.wait_for_builder(self.file)  # (the lock is left while waiting)
+        except (OSError, sqlite3.Error) as error:
+            if self._fresh is not None:
+                self._fresh.discard()
+                self._fresh = None
+            self.notice = (f"note: the index {self.file} cannot be written ({error}); "
+                           "working without it")
+            self.memory = True
+            return
+        self._db.close()
+        self._db = db
 
     def _open_file(self, wanted: str) -> sqlite3.Connection:
         try:
@@ -163,12 +205,16 @@ class VaultIndex:
             return self._refresh()
 
     def _refresh(self) -> Refresh:
+        if self._unbuilt:
+            self._claim()
         listing, only, watched = self._listing()
         try:
             now = self._now()
             found = self._differences(listing, now, only)
             if found is None:
                 self._remember(watched, listing if only is None else None)
+                if self._fresh is not None:  # an empty vault's first index
+                    self._db = self._publish(self._db)
                 return Refresh(listing)
             first = self._empty()
             listing = _loaded(listing)  # something changed: its report carries the listing
@@ -179,10 +225,16 @@ class VaultIndex:
                     now = self._now()
                     found = self._differences(listing, now, only)
                 report, rest = self._apply(listing, found, now)
-                if report.vault is None:
+                big = first and not self.memory
+                if report.vault is None and report.light is None:
                     rest()
-                    self._commit(big=first and not self.memory)
+                    self._commit(big)
             except BaseException:
+                if self._fresh is not None:  # no journal to roll back with: start it over
+                    self._discard(self._db)
+                    self._db = memory_db(store.fingerprint(self.slugify, self.max_bytes))
+                    self._unbuilt = True
+                    raise
                 with contextlib.suppress(sqlite3.Error):  # (SQLite may have rolled back)
                     self._db.execute("ROLLBACK")
                 raise
@@ -190,14 +242,21 @@ class VaultIndex:
             self._rebuild(f"it holds unreadable data ({error})")
             return self.refresh()
         if report.vault is not None:  # a first build: the caller has its vault already
-            self._writer = Writer(self._db, rest)
+            self._writer = Writer(self._db, rest, lambda: self._commit(big))
         else:
+            if report.light is not None:  # a streamed one: the caller has its links already
+                self._writer = Writer(self._db, rest, lambda: self._commit(big))
             self._remember(watched, listing if only is None else None)
         return report
 
     def _commit(self, big: bool) -> None:
         """COMMIT; after a `big` one (a first build) the WAL is checkpointed in a thread
-        while the command goes on (`close` waits for it)."""
+        while the command goes on (`close` waits for it); a first build in a file of its own
+        renames it into place. May run in the writer thread."""
+        if self._fresh is not None:
+            self._db.execute("COMMIT")
+            self._db = self._publish(self._db)
+            return
         if not big:
             self._db.execute("COMMIT")
             return
@@ -239,9 +298,30 @@ class VaultIndex:
                 return self.db
         return self._db
 
+    def _publish(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        """The first build's own file renamed into place; a connection to it."""
+        assert self._fresh is not None
+        building, self._fresh = self._fresh, None
+        try:
+            return building.publish(db)
+        except OSError as error:  # (a full disk, a folder made read-only meanwhile)
+            building.discard()
+            raise sqlite3.OperationalError(f"the index cannot be written ({error})") from None
+
+    def _discard(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        """The first build's own file removed (it failed); the closed connection."""
+        assert self._fresh is not None
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+        self._fresh.discard()
+        self._fresh = None
+        return db
+
     def _without_file(self, error: sqlite3.DatabaseError) -> None:
         """Leave a failing index file for a new index in memory (removing it if damaged)."""
         self._writer = None
+        if self._fresh is not None:
+            self._discard(self._db)
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._note_failure(error)
@@ -342,10 +422,11 @@ class VaultIndex:
         if first and not removed and bulk_build(len(changed), self.jobs):
             from .bulk import build
 
-            report.parsed = build(self._db, self.root, listing, sorted(changed), self.slugify,
-                                  self.max_bytes, now, self.jobs)
+            report.parsed, report.light, rest = build(
+                self._db, self.root, listing, sorted(changed), self.slugify, self.max_bytes,
+                now, self.jobs)
             report.resolved = set(report.parsed)
-            return report, lambda: None
+            return report, rest
         stored = None if first else StoredVault(self.db, self.root, self.slugify,
                                                 self.max_bytes)
         if stored is not None:

@@ -77,6 +77,8 @@ _LISTED = ("notes(path, kind, title, aliases, tags, date, mtime_ns, broken) "
            "WHERE note IS NOT NULL")
 SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
                      "links_target": "links(target)", "notes_listed": _LISTED}
+#: Those a first build can create before its links are written.
+NOTE_INDEXES = ("names_key", "tags_tag", "notes_listed")
 
 _ALLOWED = {
     "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
@@ -220,15 +222,16 @@ def _has_contents(cell: Any) -> bool:
 BUSY_SECONDS = 900
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """An SQLite connection in WAL mode that waits for another writer instead of failing."""
+def connect(path: Path | str, journal: str = "WAL") -> sqlite3.Connection:
+    """An SQLite connection in WAL mode that waits for another writer instead of failing;
+    `journal` "OFF": none, and no syncing (a first build's own file, `fresh.py`)."""
     db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None,
                          check_same_thread=False)
     db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
     db.create_function("casefold", 1, _casefold, deterministic=True)
     if str(path) != ":memory:":
-        db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA journal_mode = {journal}")
+    db.execute(f"PRAGMA synchronous = {'OFF' if journal == 'OFF' else 'NORMAL'}")
     return db
 
 
@@ -273,8 +276,13 @@ def drop_secondary_indexes(db: sqlite3.Connection) -> None:
 
 
 def create_secondary_indexes(db: sqlite3.Connection) -> None:
-    for name, on in SECONDARY_INDEXES.items():
-        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+    for name in SECONDARY_INDEXES:
+        db.execute(create_index(name))
+
+
+def create_index(name: str) -> str:
+    """The statement that creates secondary index `name` unless it exists."""
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {SECONDARY_INDEXES[name]}"
 
 
 def remove_files(path: Path) -> None:
@@ -344,10 +352,14 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
     db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
 
 
-def save_signatures(db: sqlite3.Connection) -> None:
-    """Keep the one-row copy of every note's stat signature that a refresh checks first."""
-    rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
-    blob = marshal.dumps({r[0]: r[1:] for r in rows})
+def save_signatures(db: sqlite3.Connection,
+                    found: dict[str, tuple[int, ...]] | None = None) -> None:
+    """Keep the one-row copy of every note's stat signature that a refresh checks first;
+    `found`: those of every `notes` row, when the caller has them (a first build)."""
+    if found is None:
+        rows = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")
+        found = {r[0]: r[1:] for r in rows}
+    blob = marshal.dumps(found)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)", (blob,))
 
 
@@ -445,18 +457,41 @@ def write_links(db: sqlite3.Connection,
 
     `columns` has the resolution-free columns of notes parsed just now (`NoteRows.links`);
     other notes' are made here. `fresh`: the notes have no links stored yet and are not
-    flagged broken (a first build), so only the broken ones are flagged.
+    flagged broken (a first build), so only the broken ones are flagged. The rows are made
+    as SQLite takes them (500k at 100k notes: no list of them all).
     """
-    rows, flags = [], []
-    columns = columns or {}
-    for source, links in resolved:
-        fixed = columns.get(source) or [link_columns(source, i, r.link)
-                                        for i, r in enumerate(links)]
-        rows += [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
-                 for f, r in zip(fixed, links, strict=True)]
-        flags.append((int(any(r.status != "ok" for r in links)), source))
+    found = columns or {}
+    flags: list[tuple[int, str]] = []
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for source, links in resolved:
+            fixed = found.get(source) or [link_columns(source, i, r.link)
+                                          for i, r in enumerate(links)]
+            for f, r in zip(fixed, links, strict=True):
+                yield (*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
+            flags.append((int(any(r.status != "ok" for r in links)), source))
+
     if not fresh:
-        db.executemany("DELETE FROM links WHERE source = ?", [(s,) for _, s in flags])
-    db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        resolved = list(resolved)
+        db.executemany("DELETE FROM links WHERE source = ?", [(s,) for s, _ in resolved])
+    _insert_links(db, rows())
     db.executemany("UPDATE notes SET broken = ? WHERE path = ?",
                    [f for f in flags if f[0]] if fresh else flags)
+
+
+#: At most this many links are inserted by one statement.
+LINK_CHUNK = 2_000
+_LINK_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _insert_links(db: sqlite3.Connection, rows: Iterator[tuple[Any, ...]]) -> None:
+    """Insert link rows, up to LINK_CHUNK by one statement, which SQLite runs without the
+    GIL: row by row, a writer thread got the GIL back only once per switch interval (5 ms)
+    while the command ran Python beside it (500k links at 100k notes)."""
+    per = max(1, min(LINK_CHUNK, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 12))
+    many = "INSERT INTO links VALUES " + ", ".join([_LINK_ROW] * per)
+    while chunk := list(itertools.islice(rows, per)):
+        if len(chunk) == per:
+            db.execute(many, [value for row in chunk for value in row])
+        else:
+            db.executemany(f"INSERT INTO links VALUES {_LINK_ROW}", chunk)

@@ -1,8 +1,9 @@
 """A first build's last writes and its COMMIT, in a thread.
 
-A first build hands its vault back as soon as it is parsed and resolved; storing it (a second
-or more at 10k notes, mostly inside SQLite, which runs without the GIL) then overlaps the work
-of the command that asked for it. The thread ends with the transaction, so a process that
+A first build hands its vault (or, streamed, its light vault) back as soon as it is parsed and
+resolved; storing it (a second or more at 10k notes, 5 s with the checkpoint at 100k, mostly
+inside SQLite, which runs without the GIL) then overlaps the work of the command that asked
+for it. The thread ends with the transaction, so a process that
 never closes its index still exits once the index is written.
 """
 
@@ -15,12 +16,14 @@ from collections.abc import Callable
 
 
 class Writer:
-    """Runs `job`, then COMMIT (ROLLBACK if it failed), in a thread; `finish` waits for it and
-    re-raises its error."""
+    """Runs `job`, then `commit` (COMMIT by default; ROLLBACK if either failed), in a thread;
+    `finish` waits for it and re-raises its error."""
 
-    def __init__(self, db: sqlite3.Connection, job: Callable[[], None]) -> None:
+    def __init__(self, db: sqlite3.Connection, job: Callable[[], None],
+                 commit: Callable[[], None] | None = None) -> None:
         self.db = db
         self.job = job
+        self.commit = commit or self._commit
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="lemma-index-writer")
         self.thread.start()
@@ -28,11 +31,14 @@ class Writer:
     def _run(self) -> None:
         try:
             self.job()
-            self.db.execute("COMMIT")
+            self.commit()
         except BaseException as error:  # handed to the thread that waits for it
             self.error = error
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
+
+    def _commit(self) -> None:
+        self.db.execute("COMMIT")
 
     def finish(self) -> None:
         self.thread.join()
