@@ -91,13 +91,10 @@ def stats(project: Project, fmt: str, top: int) -> None:
     Notes by kind, links, embeds, broken links, orphans, components and the top notes by
     PageRank.
     """
-    from ..graph.concept import build_graph
-    from ..graph.indexed import stats_from_index
+    from ..graph.indexed import index_stats
 
     with project.index() as index:
-        vault = index.refresh().vault  # a first build made the whole vault: its graph
-        data = build_graph(vault).stats(top=top) if vault is not None else \
-            stats_from_index(index.db, top)
+        data = index_stats(index, top)
         if fmt == "json":
             _echo_json(data)
             return
