@@ -1,13 +1,10 @@
 """`VaultIndex`: the persistent index of one vault, brought up to date before every use.
 
 A refresh lists the vault, compares each note's stat signature (size, mtime, ctime, inode)
-with the stored one, confirms doubtful ones by content hash, parses only what changed (in
-worker processes when many did) and lets `Vault.apply_changes` decide which stored
-resolutions to redo. A file whose times are within `RACY_NS` of when it was indexed is
-re-hashed, so an edit in the same clock tick as the indexing is still seen; "when" is read
-from the file system's clock (`clock.fs_now_ns`), so a skewed machine clock cannot hide one.
-While `lemma lsp` runs beside, its watcher (`watched.py`) names the files changed since the last
-command, and only those are looked at.
+with the stored one, confirms doubtful ones by content hash (`changes.py`), parses only what
+changed (in worker processes when many did) and lets `Vault.apply_changes` decide which stored
+resolutions to redo. While `lemma lsp` runs beside, its watcher (`watched.py`) names the
+files changed since the last command, and only those are looked at.
 """
 
 from __future__ import annotations
@@ -21,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import LemmaError
-from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault, read_or_problem
+from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
 from . import fresh, store
+from .changes import Found, confirm, differences, loaded
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
-from .filestat import signature
 from .restore import restore_vault
 from .watched import Watched, cached_listing, position, remember, vouched, watched_changes
 from .writer import Checkpoint, Writer
@@ -34,10 +31,6 @@ if TYPE_CHECKING:  # the vault and parser load only when something changed or a 
     from ..links import Slugify
     from ..vault import FileRead, Vault
 
-#: A file changed less than this before it was indexed is confirmed by content hash next time.
-RACY_NS = 50_000_000
-#: On a file system with whole-second times (FAT, some network shares) the tick is coarser.
-COARSE_RACY_NS = 2_000_000_000
 
 
 @dataclass(slots=True)
@@ -61,7 +54,7 @@ class Refresh:
 
     @property
     def listing(self) -> Listing:
-        self.found = _loaded(self.found)
+        self.found = loaded(self.found)
         return self.found
 
 
@@ -210,20 +203,20 @@ class VaultIndex:
         listing, only, watched = self._listing()
         try:
             now = self._now()
-            found = self._differences(listing, now, only)
+            found = differences(self.db, self.root, listing, only)
             if found is None:
                 self._remember(watched, listing if only is None else None)
                 if self._fresh is not None:  # an empty vault's first index
                     self._db = self._publish(self._db)
                 return Refresh(listing)
             first = self._empty()
-            listing = _loaded(listing)  # something changed: its report carries the listing
+            listing = loaded(listing)  # something changed: its report carries the listing
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not (first and self._empty()):  # another process may have refreshed since
                     listing = listing if only is not None else self._list()
                     now = self._now()
-                    found = self._differences(listing, now, only)
+                    found = differences(self.db, self.root, listing, only)
                 report, rest = self._apply(listing, found, now)
                 big = first and not self.memory
                 if report.vault is None and report.light is None:
@@ -349,55 +342,10 @@ class VaultIndex:
             raise LemmaError(f"notes folder '{self.root}': {problem.message} ({problem.hint})",
                              exit_code=2) from None
 
-    def _differences(self, listing: Listing | Callable[[], Listing], now: int,
-                     only: frozenset[str] | None = None
-                     ) -> tuple[list[str], list[str], list[str], bool] | None:
-        """(new or changed notes, removed notes, racy notes to hash, attachments changed), or
-        None when the index matches the files. `only`: the notes to look at (a watcher
-        vouches for the listing and the others)."""
-        if only is not None:
-            return self._few_differences(only)
-        listing = _loaded(listing)
-        stored = store.signatures(self.db)
-        changed, doubtful = [], []
-        prefix = f"{self.root}/"
-        stat = os.stat
-        for path in listing.notes:
-            old = stored.pop(path, None)
-            try:
-                info = stat(prefix + path)
-            except OSError:  # e.g. a broken symlink: changed unless the same link was broken
-                if old is None or tuple(old[:4]) != signature(prefix + path):
-                    changed.append(path)
-                continue
-            if old is None or old[0] != info.st_size or old[1] != info.st_mtime_ns or (
-                    old[2] != info.st_ctime_ns or old[3] != info.st_ino):
-                changed.append(path)
-            elif _racy(info.st_mtime_ns, info.st_ctime_ns, old[4]):
-                doubtful.append(path)
-        attachments = [r[0] for r in self.db.execute("SELECT path FROM attachments ORDER BY path")]
-        moved = attachments != listing.attachments
-        if changed or stored or doubtful or moved:
-            return changed, sorted(stored), doubtful, moved
-        return None
-
-    def _few_differences(self, only: frozenset[str]
-                         ) -> tuple[list[str], list[str], list[str], bool] | None:
-        changed, doubtful = [], []
-        for path in sorted(only):
-            old = self.db.execute("SELECT size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes "
-                                  "WHERE path = ?", (path,)).fetchone()
-            now = signature(self.root / path)
-            if old is None or tuple(old[:4]) != now:
-                changed.append(path)
-            elif _racy(now[1], now[2], old[4]):
-                doubtful.append(path)
-        return (changed, [], doubtful, False) if changed or doubtful else None
-
     def _empty(self) -> bool:
         return self.db.execute("SELECT 1 FROM notes LIMIT 1").fetchone() is None
 
-    def _apply(self, listing: Listing, found: tuple[list[str], list[str], list[str], bool] | None,
+    def _apply(self, listing: Listing, found: Found | None,
                now: int) -> tuple[Refresh, Callable[[], None]]:
         """Parse what changed and store what the resolution does not need; returns the
         report and the writing left (a first build does it in a thread)."""
@@ -406,7 +354,7 @@ class VaultIndex:
         if found is None:
             return Refresh(listing), lambda: None
         changed, removed, doubtful, moved = found
-        changed += self._confirm(doubtful, now)
+        changed += confirm(self.db, self.root, self.max_bytes, doubtful, now)
         with gc_paused():
             return self._store(listing, changed, removed, moved, now)
 
@@ -478,34 +426,6 @@ class VaultIndex:
         report.parsed, report.removed = [p.path for p in parsed], removed
         return report, rest
 
-    def _confirm(self, paths: list[str], now: int) -> list[str]:
-        """Of notes whose stat looks unchanged but whose times are racy, those whose content
-        hash differs (or, unreadable, whose reason differs); the others are stamped as indexed
-        now."""
-        from .parse import content_digest, signature
-
-        changed = []
-        for path in paths:
-            sig = signature(self.root / path)
-            text, problems = read_or_problem(self.root, path, self.max_bytes)
-            row = self.db.execute("SELECT hash, note, problems FROM notes WHERE path = ?",
-                                  (path,)).fetchone()
-            if row is None:
-                same = False
-            elif text is None:  # still unreadable: unchanged if for the same reason
-                same = row[1] is None and row[2] is not None and \
-                    store.load_problems(row[2]) == problems
-            else:
-                same = content_digest(text) == row[0]
-            if not same:
-                changed.append(path)
-            else:
-                self.db.execute("UPDATE notes SET indexed_ns = ?, size = ?, mtime_ns = ?, "
-                                "ctime_ns = ?, ino = ? WHERE path = ?", (now, *sig, path))
-        if len(changed) < len(paths):
-            store.save_signatures(self.db)
-        return changed
-
     def _rebuild(self, reason: str) -> None:
         with store.transaction(self.db):
             store.create(self.db, store.fingerprint(self.slugify, self.max_bytes))
@@ -542,19 +462,6 @@ class VaultIndex:
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self._vault(refreshed)
-
-
-def _loaded(listing: Listing | Callable[[], Listing]) -> Listing:
-    """The listing itself, read now if it was left for later."""
-    return listing if isinstance(listing, Listing) else listing()
-
-
-def _racy(mtime_ns: int, ctime_ns: int, indexed_ns: int | None) -> bool:
-    """Whether a stat-clean file may still have changed within the timestamp's tick."""
-    if indexed_ns is None:
-        return True
-    coarse = mtime_ns % 1_000_000_000 == 0
-    return max(mtime_ns, ctime_ns) >= indexed_ns - (COARSE_RACY_NS if coarse else RACY_NS)
 
 
 @contextlib.contextmanager
