@@ -7,6 +7,7 @@ each bad entry becomes one Diagnostic naming it; nothing blocks, nothing raises.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -254,3 +255,13 @@ def _classify(root: str | os.PathLike[str], entry: os.DirEntry[str], rel: str, p
 
 def _skip(found: Listing, rel: str, problem: NoteFileError) -> None:
     found.problems[rel] = problem.diagnostic(rel)
+
+
+def fsync_folder(folder: str | os.PathLike[str]) -> None:
+    """Make a rename or create in `folder` durable (a no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

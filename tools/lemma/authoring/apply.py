@@ -16,13 +16,13 @@ from pathlib import Path
 
 from ..model import LemmaError
 from ..terminal import printable
+from ..vault_fs import fsync_folder
 from .files import (
     FileChange,
     digest,
     exchange,
     file_digest,
     file_mode,
-    fsync_folder,
     keep_original,
     link_exclusive,
     linked_folder,

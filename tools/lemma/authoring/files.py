@@ -159,16 +159,6 @@ def remove_folders(folders: list[Path]) -> None:
             folder.rmdir()
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or create in `folder` durable (a no-op where folders cannot be opened)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def linked_folder(root: Path, relative: str) -> str | None:
     """Why a note at vault-relative `relative` would not be in the vault, or None if it would.
 

@@ -19,6 +19,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..vault_fs import fsync_folder
 from . import store
 from .fallback import file_lock
 
@@ -66,7 +67,7 @@ class FreshFile:
                 raise sqlite3.OperationalError(f"{self.file} appeared during the first build")
             store.remove_files(self.file)  # a stale WAL or shared memory of no index
             os.replace(self.building, self.file)
-        _sync_folder(self.file.parent)
+        fsync_folder(self.file.parent)
         self.release()
         return store.connect(self.file)
 
@@ -106,13 +107,3 @@ def wait_for_builder(file: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_SH)
     finally:
         os.close(fd)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (where the system allows opening a folder)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
