@@ -33,18 +33,23 @@ def watcher(vault: Path) -> Iterator[IndexWatcher]:
     watch.close()
 
 
-class Walks:
-    """Counts the full looks at the vault (`list_vault` calls) of the refreshes."""
+class Calls:
+    """Counts the calls of `refresh.<name>` made by the refreshes (`list_vault`: full looks at
+    the vault; `cached_listing`: reads of the saved listing)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         self.count = 0
-        real = refresh.list_vault
+        real = getattr(refresh, name)
 
-        def counted(root):
+        def counted(*args):
             self.count += 1
-            return real(root)
+            return real(*args)
 
-        monkeypatch.setattr(refresh, "list_vault", counted)
+        monkeypatch.setattr(refresh, name, counted)
+
+
+def full_looks(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    return Calls(monkeypatch, "list_vault")
 
 
 def titles(root: Path) -> dict[str, str]:
@@ -56,7 +61,7 @@ def test_with_a_watcher_a_command_looks_only_at_what_changed(vault: Path, watche
                                                              monkeypatch) -> None:
     titles(vault)  # the first build (its writing goes on in a thread)
     titles(vault)  # a full look, which saves the watcher's position
-    walks = Walks(monkeypatch)
+    walks = full_looks(monkeypatch)
     assert titles(vault)["n1.md"] == "Note 1" and walks.count == 0
     (vault / "n1.md").write_text(NOTES["n1.md"].replace("Note 1", "Note X"), encoding="utf-8")
     assert titles(vault)["n1.md"] == "Note X" and walks.count == 0
@@ -77,7 +82,7 @@ def test_a_change_to_the_listing_makes_one_full_look(vault: Path, watcher, monke
                                                      change: str) -> None:
     titles(vault)
     titles(vault)
-    walks = Walks(monkeypatch)
+    walks = full_looks(monkeypatch)
     if change == "create":
         (vault / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
     elif change == "delete":
@@ -117,7 +122,7 @@ def test_without_a_live_watcher_every_file_is_looked_at(vault: Path, monkeypatch
     titles(vault)
     titles(vault)
     watch.close()  # as when the editor's server exits or is killed: the lock goes with it
-    walks = Walks(monkeypatch)
+    walks = full_looks(monkeypatch)
     (vault / "n4.md").write_text(NOTES["n4.md"].replace("Note 4", "Note Y"), encoding="utf-8")
     assert titles(vault)["n4.md"] == "Note Y" and walks.count >= 1
 
@@ -146,7 +151,7 @@ def test_the_watcher_process_serves_commands_and_ends_with_its_parent(vault: Pat
         assert _held(lock)
         titles(vault)
         titles(vault)
-        walks = Walks(monkeypatch)
+        walks = full_looks(monkeypatch)
         (vault / "n0.md").write_text(NOTES["n0.md"].replace("Note 0", "Note W"), "utf-8")
         assert titles(vault)["n0.md"] == "Note W" and walks.count == 0
     finally:
@@ -155,25 +160,11 @@ def test_the_watcher_process_serves_commands_and_ends_with_its_parent(vault: Pat
     assert not _held(lock)
 
 
-class Reads:
-    """Counts the reads of the saved listing (`cached_listing`) of the refreshes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real = refresh.cached_listing
-
-        def counted(db):
-            self.count += 1
-            return real(db)
-
-        monkeypatch.setattr(refresh, "cached_listing", counted)
-
-
 def test_a_watched_query_that_finds_nothing_changed_reads_no_listing(vault: Path, watcher,
                                                                      monkeypatch) -> None:
     titles(vault)
     titles(vault)
-    reads, walks = Reads(monkeypatch), Walks(monkeypatch)
+    reads, walks = Calls(monkeypatch, "cached_listing"), full_looks(monkeypatch)
     with VaultIndex(vault) as index:
         assert not index.refresh().changed
     assert (reads.count, walks.count) == (0, 0)
@@ -193,5 +184,5 @@ def test_a_bad_saved_list_of_symlinks_makes_a_full_look(vault: Path, watcher, mo
         if saved is not None:
             index.db.execute("INSERT INTO meta VALUES ('listing-links', ?)", (saved,))
     (vault / "n1.md").write_text(NOTES["n1.md"].replace("Note 1", "Note Y"), encoding="utf-8")
-    walks = Walks(monkeypatch)
+    walks = full_looks(monkeypatch)
     assert titles(vault)["n1.md"] == "Note Y" and walks.count >= 1  # (again under the lock)
