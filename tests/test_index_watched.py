@@ -49,6 +49,7 @@ class Calls:
 
 
 def full_looks(monkeypatch: pytest.MonkeyPatch) -> Calls:
+    """Counts the refreshes' looks at every file of the vault."""
     return Calls(monkeypatch, "list_vault")
 
 
