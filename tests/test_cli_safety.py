@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lemma import terminal
 from lemma.cli import main
 from lemma.terminal import printable
 from tests.conftest import REPO, write_files
@@ -54,6 +55,16 @@ def test_json_output_keeps_the_text_exactly(tmp_path: Path) -> None:
 def test_printable_escapes_controls_and_keeps_lines() -> None:
     assert printable("a\x1b[1mb\tc\nd\x7f\x85\u2066") == "a\\u001b[1mb\tc\nd\\u007f\\u0085\\u2066"
     assert printable("a\nb\tc", newlines=False) == "a\\nb\\tc"
+
+
+@pytest.mark.parametrize("tail", ["", "é", "\u202e"], ids=["ascii", "latin", "bidi"])
+def test_printable_escapes_each_character_as_the_pattern_does(tail: str) -> None:
+    """ASCII text without controls skips the pattern: each character, alone and in a long
+    text, comes out as the pattern makes it."""
+    for code in range(0x3000):
+        char = chr(code)
+        text = f"line {char} and more\n" * 3 + tail
+        assert printable(text) == terminal._CONTROL.sub(terminal._escape, text), hex(code)
 
 
 def test_a_huge_search_limit_lists_every_hit(tmp_path: Path) -> None:
