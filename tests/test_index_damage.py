@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from lemma.cli import main
 from lemma.index import store
+from lemma.index.changes import RACY_NS
 from tests.conftest import REPO, write_files
 from tests.test_index_cli import COMMANDS, NOTES
 
@@ -205,3 +207,28 @@ def test_a_killed_parse_worker_is_redone_not_waited_for(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "True 600 True\n"), done.stderr
     listed = lemma(root, "list")  # the index was written whole: no rebuild notice
     assert listed[0] == 0 and listed[2] == "" and listed[1].count("\n") == 600
+
+
+def test_an_index_unchanged_since_its_counts_were_checked_is_not_counted_again(
+        tmp_path: Path, monkeypatch) -> None:
+    """The counts are checked once per state of the index file: after a command that found them
+    right, the next one on the same file skips them; any write to the file (here a spoiler's)
+    makes the next command count again, and find the damage."""
+    good = write_files(tmp_path / "vault", NOTES)
+    time.sleep(2 * RACY_NS / 1e9)  # past the tick: notes not re-hashed (and restamped) each time
+    assert lemma(good, "list")[0] == 0  # builds the index
+    counted: list[int] = []
+    real = store.check_counts
+
+    def check_counts(db):  # type: ignore[no-untyped-def]
+        counted.append(1)
+        return real(db)
+
+    monkeypatch.setattr(store, "check_counts", check_counts)
+    assert lemma(good, "list")[0] == 0
+    assert lemma(good, "list")[0] == 0
+    assert lemma(good, "search", "gradient")[0] == 0
+    assert len(counted) == 1  # the first after the build; the file has not changed since
+    sql(store.index_file(good), "DELETE FROM links")
+    got = lemma(good, "list")
+    assert len(counted) == 2 and "rebuilding the index" in got[2]

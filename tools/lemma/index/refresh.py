@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
-from . import fresh, store
+from . import fresh, store, verified
 from .changes import Found, confirm, differences, loaded
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
@@ -162,11 +162,14 @@ class VaultIndex:
             reason: str | None = f"it is damaged ({error})"
         else:
             reason = store.check_schema(db, wanted)
-            if reason is None:
+            now = verified.stamp(self.file)
+            if reason is None and not verified.unchanged(self.file, now):
                 try:
                     reason = store.check_counts(db)
                 except sqlite3.DatabaseError as error:
                     reason = f"it is damaged ({error})"
+                if reason is None:
+                    verified.remember(self.file, now)
         if reason is None:
             return db
         if reason.startswith("it is damaged") or reason == "it was not made by Lemma":
