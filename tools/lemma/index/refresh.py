@@ -74,6 +74,7 @@ class VaultIndex:
         self.notice: str | None = None
         self.rebuilt = False
         self.memory = memory  # True: kept in memory only (asked for, or the file failed)
+        self._counted = False  # its row counts were found right when it was opened
         self._writer: Writer | None = None
         self._checkpoint: Checkpoint | None = None
         self._fresh: fresh.FreshFile | None = None  # a first build's own file, until renamed
@@ -99,6 +100,9 @@ class VaultIndex:
             self._note_failure(error)
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
+            self._counted = False
+        if self._counted and not self.memory:  # stamped as closed: what the next command finds
+            verified.remember(self.file, verified.stamp(self.file))
 
     def __enter__(self) -> VaultIndex:
         return self
@@ -162,14 +166,12 @@ class VaultIndex:
             reason: str | None = f"it is damaged ({error})"
         else:
             reason = store.check_schema(db, wanted)
-            now = verified.stamp(self.file)
-            if reason is None and not verified.unchanged(self.file, now):
+            if reason is None and not verified.unchanged(self.file, verified.stamp(self.file)):
                 try:
                     reason = store.check_counts(db)
                 except sqlite3.DatabaseError as error:
                     reason = f"it is damaged ({error})"
-                if reason is None:
-                    verified.remember(self.file, now)
+            self._counted = reason is None  # (this command's own writes keep the counts)
         if reason is None:
             return db
         if reason.startswith("it is damaged") or reason == "it was not made by Lemma":
