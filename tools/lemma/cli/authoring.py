@@ -265,9 +265,6 @@ def _citing_rows(project: Project, db: Any, rows: list, key: str) -> list:
 def list_notes(project: Project, kind: str | None, tag: str | None, since: str | None,
                orphans: bool, broken: bool, cites: str | None, fmt: str) -> None:
     """List notes, filtered by kind, tag, date, orphans, broken links or a citekey."""
-    from ..authoring.listing import NoteFilter, row_json, select_notes
-    from ..index.queries import note_rows
-
     start = None
     if since is not None:
         try:
@@ -276,8 +273,11 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
             raise LemmaError(f"--since '{since}' is not a date written YYYY-MM-DD",
                              exit_code=2) from None
     if fmt == "text" and cites is None and not (tag or start or orphans or broken):
-        _list_plainly(project, kind)
+        _list_plainly(project, kind)  # (the filtering machinery below is not even imported)
         return
+    from ..authoring.listing import NoteFilter, row_json, select_notes
+    from ..index.queries import note_rows
+
     with project.index() as index:
         index.refresh()
         rows = select_notes(note_rows(index.db, links=orphans, kind=kind),
