@@ -69,6 +69,8 @@ SPOILERS: dict[str, Callable[[Path], None]] = {
     "link-line-of-wrong-type": lambda f: sql(f, "UPDATE links SET line = 'x', start = 'y'"),
     "mtime-of-wrong-type": lambda f: sql(f, "UPDATE notes SET mtime_ns = 'soon', broken = 'x'"),
     "status-of-wrong-type": lambda f: sql(f, "UPDATE links SET status = x'6f6b'"),
+    "listing-of-wrong-type": lambda f: sql(f, "UPDATE listings SET lines = x'6f6b'"),
+    "dropped-listing-trigger": lambda f: sql(f, "DROP TRIGGER listings_update"),
 }
 
 

@@ -294,10 +294,10 @@ def list_notes(project: Project, kind: str | None, tag: str | None, since: str |
 
 def _list_plainly(project: Project, kind: str | None) -> None:
     """`lemma list [--kind K]` as text: the lines formatted by the index itself."""
-    from ..index.queries import listed_lines
+    from ..index.queries import listed_text
 
     with project.index() as index:
         index.refresh()
-        lines = listed_lines(index.db, kind)
-    if lines:  # color=True: nothing here is styled, so click need not look for styles to strip
-        click.echo("\n".join(lines), color=True)
+        text = listed_text(index.db, kind)
+    if text:  # color=True: nothing here is styled, so click need not look for styles to strip
+        click.echo(text, color=True)

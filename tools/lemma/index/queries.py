@@ -116,6 +116,28 @@ def note_rows(db: sqlite3.Connection, links: bool = True, kind: str | None = Non
             for p, k, t, a, g, d, m, b in rows]
 
 
+def listed_text(db: sqlite3.Connection, kind: str | None = None) -> str:
+    """`listed_lines` joined by newlines, as the index last made them: a 100k-note listing is
+    one stored text to read (milliseconds) instead of 100k rows to step through (~90 ms).
+
+    Made and kept in one write transaction, so no change slips in between; the `listings`
+    triggers drop every kept text when a note row changes. An index that cannot be written
+    (read-only, busy past the timeout) still gives the listing, made each time."""
+    key = kind or ""
+    kept = db.execute("SELECT lines FROM listings WHERE kind = ?", (key,)).fetchone()
+    if kept is not None:
+        if not isinstance(kept[0], str):
+            raise store.IndexCorrupt("a value of the wrong type in a row")
+        return kept[0]
+    try:
+        with store.transaction(db):
+            text = "\n".join(listed_lines(db, kind))
+            db.execute("INSERT OR REPLACE INTO listings VALUES (?, ?)", (key, text))
+    except sqlite3.OperationalError:
+        return "\n".join(listed_lines(db, kind))
+    return text
+
+
 def listed_lines(db: sqlite3.Connection, kind: str | None = None) -> list[str]:
     """What `lemma list [--kind K]` prints when it filters by nothing else: a line per readable
     note (of `kind`, if given) in path order, its path, kind and title in columns. SQLite
