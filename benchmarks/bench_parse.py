@@ -4,7 +4,7 @@ Parts (microseconds per note, CPU time of this process, best of `--repeat` passe
   read         stat + read + decode + content digest (`index.parse.parse_file`'s I/O)
   frontmatter  `split_frontmatter` + `kind_of` + `validate`
   markdown     `scan_markdown` + building the Note (`_make_note`)
-  rows         `note_rows` + `store.search_columns` + `bulk.light` (what a worker ships)
+  rows         `note_rows` + `store.search_columns` (what a worker ships)
   total        `bulk._ship` end to end (all of the above as the worker runs it)
   parse        read + frontmatter + markdown: a note's parse without its index rows
 Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH [--sample N]] [--repeat 3]`
@@ -74,7 +74,6 @@ def measure(root: Path, repeat: int, sample: int = 0) -> dict[str, float]:
         for note in notes:
             note_rows(note.path, (0, 0, 0, 0), b"", note, None, [], 0)
             store.search_columns(note)
-            bulk.light(note)
 
     def total() -> None:
         for p in paths:

@@ -1,12 +1,12 @@
 """A first build of a big vault, streamed into the index instead of held in memory.
 
-Forked workers parse the notes chunk by chunk and send each chunk back as index rows, full-text
-columns and a light copy of each note (no body, no frontmatter but its citekey) that is all
-resolving links needs. This process writes every chunk as it arrives, keeps only the light
-notes, then resolves the links and writes them. Peak memory is the light notes and the chunks
-in flight, not the whole vault, its pickles and a graph at once (2.2 GB at 100k notes before).
-A vault smaller than STREAM_MIN is built in memory (`refresh._store`): its caller gets the
-vault back at once, which a small vault's first command wants.
+Forked workers parse the notes chunk by chunk and send each chunk back as index rows and
+full-text columns. This process writes every chunk as it arrives and keeps a light copy of each
+note (no body, no frontmatter but its citekey: all resolving links needs), read from the note's
+pickle in its row, then resolves the links and writes them. Peak memory is the light notes and
+the chunks in flight, not the whole vault, its pickles and a graph at once (2.2 GB at 100k
+notes before). A vault smaller than STREAM_MIN is built in memory (`refresh._store`): its
+caller gets the vault back at once, which a small vault's first command wants.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..vault import Vault, citekey_of, gc_paused
 from ..vault_fs import Listing
 from . import store
 from .parse import parse_file
+from .rows import NOTE_BLOB
 
 #: From this many new notes a first build streams (below it, the vault is kept for the caller).
 STREAM_MIN = 20_000
@@ -35,7 +36,8 @@ CHUNK = 500
 #: few enough that unread results do not pile up in memory.
 AHEAD = 3
 
-Shipped = tuple[store.NoteRows, tuple[str, ...] | None, Note | None]
+#: A note's rows and full-text columns (None: not readable).
+Shipped = tuple[store.NoteRows, tuple[str, ...] | None]
 
 
 def can_stream(count: int, jobs: int | None) -> bool:
@@ -53,11 +55,8 @@ def light(note: Note) -> Note:
 def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
           now: int) -> Shipped:
     parsed = parse_file(root, path, slugify, max_bytes, now)
-    note = parsed.note
     assert parsed.rows is not None
-    if note is None:
-        return parsed.rows, None, None
-    return parsed.rows, store.search_columns(note), light(note)
+    return parsed.rows, None if parsed.note is None else store.search_columns(parsed.note)
 
 
 _job: tuple[Path, list[str], Slugify | None, int, int] | None = None
@@ -136,12 +135,14 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
                "body, folded)")
     with gc_paused():
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
-            store.write_notes(db, [rows for rows, _, _ in chunk])
-            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r, _, _ in chunk)
-            _stage_search(db, [(rows.note[0], search) for rows, search, _ in chunk
-                               if search is not None])
-            notes.update((n.path, n) for _, _, n in chunk if n is not None)
-            columns.update((n.path, rows.links) for rows, _, n in chunk if n is not None)
+            rows = [r for r, _ in chunk]
+            store.write_notes(db, rows)
+            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r in rows)
+            _stage_search(db, [(r.note[0], search) for r, search in chunk if search is not None])
+            for r in rows:
+                if (blob := r.note[NOTE_BLOB]) is not None:  # a worker's pickle: trusted
+                    notes[r.note[0]] = light(pickle.loads(blob))
+                    columns[r.note[0]] = r.links
         search = _Background(db, [f"INSERT INTO search(rowid, title, aliases, tags, body, "
                                   f"folded) SELECT * FROM {_STAGED} ORDER BY id",
                                   *map(store.create_index, store.NOTE_INDEXES)])
