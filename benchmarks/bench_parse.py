@@ -4,7 +4,7 @@ Parts (microseconds per note, CPU time of this process, best of `--repeat` passe
   read         stat + read + decode + content digest (`index.parse.parse_file`'s I/O)
   frontmatter  `split_frontmatter` + `kind_of` + `validate`
   markdown     `scan_markdown` + building the Note (`_make_note`)
-  rows         `note_rows` + `store.search_columns` (what a worker ships)
+  rows         `note_rows` + `search_rows.search_columns` (what a worker ships)
   total        `bulk._ship` end to end (all of the above as the worker runs it)
   parse        read + frontmatter + markdown: a note's parse without its index rows
 Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH [--sample N]] [--repeat 3]`
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lemma import frontmatter as fm
-from lemma.index import bulk, store
+from lemma.index import bulk, search_rows
 from lemma.index.filestat import signature
 from lemma.index.parse import content_digest
 from lemma.index.rows import note_rows
@@ -73,7 +73,7 @@ def measure(root: Path, repeat: int, sample: int = 0) -> dict[str, float]:
     def rows() -> None:
         for note in notes:
             note_rows(note.path, (0, 0, 0, 0), b"", note, None, [], 0)
-            store.search_columns(note)
+            search_rows.search_columns(note)
 
     def total() -> None:
         for p in paths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lemma.index.store import _unmarked, search_columns
+from lemma.index.search_rows import _unmarked, search_columns
 from lemma.search_text import folded_words, index_text
 from lemma.vault import parse_note
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lemma.index import store
+from lemma.index import link_rows, store
 from lemma.vault import load_vault
 from tests.conftest import write_files
 
@@ -22,7 +22,7 @@ NAMES = {
 @pytest.mark.parametrize("chunk", [1, 2, 3, 1000], ids=["one per statement", "two", "three", "all"])
 def test_link_rows_round_trip_through_the_index(tmp_path: Path, chunk: int,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "LINK_CHUNK", chunk)
+    monkeypatch.setattr(link_rows, "LINK_CHUNK", chunk)
     body = " ".join(f"[[{name}#Part|shown]] ![[{name}]]" for name in NAMES.values())
     files = {f"{name}.md": "# Part\n" for name in NAMES.values()}
     write_files(tmp_path / "v", {**files, "a/Dup.md": "x", "b/Dup.md": "y",
@@ -32,9 +32,9 @@ def test_link_rows_round_trip_through_the_index(tmp_path: Path, chunk: int,
     assert {r.status for r in links} == {"ok", "ambiguous", "broken"}
     db = store.connect(":memory:")
     store.create(db, "x")
-    store.write_links(db, [("src.md", links)])
+    link_rows.write_links(db, [("src.md", links)])
     rows = db.execute("SELECT * FROM links ORDER BY ord").fetchall()
-    assert rows == [(*store.link_columns("src.md", i, r.link), r.status, r.target, r.anchor,
+    assert rows == [(*link_rows.link_columns("src.md", i, r.link), r.status, r.target, r.anchor,
                      "\n".join(r.candidates) or None) for i, r in enumerate(links)]
     assert rows[-1][-1] == "a/Dup.md\nb/Dup.md"  # the candidates of the ambiguous one
     assert [type(v) for v in rows[0]] == [str, int, str, int, int, int, int, int, str, str,

@@ -24,7 +24,7 @@ from ..links import Slugify
 from ..model import Note
 from ..vault import Vault, citekey_of, gc_paused
 from ..vault_fs import Listing
-from . import store
+from . import link_rows, search_rows, store
 from .parse import parse_file
 from .rows import NOTE_BLOB
 
@@ -56,7 +56,7 @@ def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
           now: int) -> Shipped:
     parsed = parse_file(root, path, slugify, max_bytes, now)
     assert parsed.rows is not None
-    return parsed.rows, None if parsed.note is None else store.search_columns(parsed.note)
+    return parsed.rows, None if parsed.note is None else search_rows.search_columns(parsed.note)
 
 
 _job: tuple[Path, list[str], Slugify | None, int, int] | None = None
@@ -156,7 +156,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
         with gc_paused():
             db.execute(f"DROP TABLE {_STAGED}")
-            store.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
+            link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
             db.execute("DELETE FROM attachments")
             db.executemany("INSERT INTO attachments VALUES (?)",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
-from . import fresh, store, verified
+from . import fresh, link_rows, search_rows, store, verified
 from .changes import Found, confirm, differences, loaded
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
@@ -417,8 +417,8 @@ class VaultIndex:
             columns = {r.note[0]: r.links for r in rows}
             if first:
                 store.write_notes(db, rows)
-            store.write_search(db, [p.note for p in parsed if p.note is not None])
-            store.write_links(db, resolved, columns)
+            search_rows.write_search(db, [p.note for p in parsed if p.note is not None])
+            link_rows.write_links(db, resolved, columns)
             if first:
                 store.create_secondary_indexes(db)
             if moved:

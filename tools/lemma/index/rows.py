@@ -11,7 +11,8 @@ from ..frontmatter import parse_date
 from ..links import fold
 from ..model import Diagnostic, Note
 from ..note_attributes import note_attributes
-from .store import NoteRows, dump, join, link_columns
+from .link_rows import link_columns
+from .store import NoteRows, dump, join
 
 #: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
 NOTE_BLOB = 7

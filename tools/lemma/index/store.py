@@ -20,13 +20,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..model import Note, WikiLink
-from ..search_text import folded_words, index_text
-
-if TYPE_CHECKING:
-    from ..vault import ResolvedLink
+from ..model import Note
 
 
 @dataclass(slots=True)
@@ -46,7 +42,8 @@ SCHEMA_VERSION = 5
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
                    "frontmatter.py", "vault.py", "vault_changes.py", "vault_fs.py", "slug.py",
-                   "index/store.py", "index/rows.py", "note_attributes.py", "link_text.py",
+                   "index/store.py", "index/rows.py", "index/link_rows.py",
+                   "index/search_rows.py", "note_attributes.py", "link_text.py",
                    "search_text.py")
 
 SCHEMA = """
@@ -430,87 +427,3 @@ def signatures(db: sqlite3.Connection) -> dict[str, tuple[int, int, int, int, in
     if not isinstance(found, dict):
         raise IndexCorrupt("unreadable signatures")
     return found
-
-
-def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
-    """The full-text rows of these notes (their `notes` rows are written: they give the ids).
-
-    The two control characters that mark matched words in snippets are left out of the text,
-    so no note can forge a match.
-    """
-    found = []
-    for note in notes:
-        row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
-        found.append((row[0], *search_columns(note)))
-    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", found)
-
-
-def search_columns(note: Note) -> tuple[str, ...]:
-    """A note's columns in the `search` table: title, aliases, tags, body, folded words."""
-    text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
-    if all(x.isascii() for x in text):  # no CJK and no letter to fold: two scans saved
-        return (*(_unmarked(x) for x in text), "")
-    return (*(index_text(_unmarked(x)) for x in text), folded_words(*text))
-
-
-def _unmarked(text: str) -> str:
-    if "\x02" in text or "\x03" in text:
-        return text.replace("\x02", "").replace("\x03", "")
-    return text
-
-
-def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
-    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
-    from ..links import lookup_key  # the parser, only when a note is written
-
-    return (source, ord_, lookup_key(link), link.pos.line,
-            link.pos.col, link.start, link.end, int(link.embed))
-
-
-def write_links(db: sqlite3.Connection,
-                resolved: Iterable[tuple[str, tuple[ResolvedLink, ...]]],
-                columns: dict[str, list[tuple[Any, ...]]] | None = None,
-                fresh: bool = False) -> None:
-    """Replace the resolved links of these notes (and their `broken` flags).
-
-    `columns` has the resolution-free columns of notes parsed just now (`NoteRows.links`);
-    other notes' are made here. `fresh`: the notes have no links stored yet and are not
-    flagged broken (a first build), so only the broken ones are flagged. The rows are made
-    as SQLite takes them (500k at 100k notes: no list of them all).
-    """
-    found = columns or {}
-    flags: list[tuple[int, str]] = []
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for source, links in resolved:
-            fixed = found.get(source) or [link_columns(source, i, r.link)
-                                          for i, r in enumerate(links)]
-            for f, r in zip(fixed, links, strict=True):
-                yield (*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
-            flags.append((int(any(r.status != "ok" for r in links)), source))
-
-    if not fresh:
-        resolved = list(resolved)
-        db.executemany("DELETE FROM links WHERE source = ?", [(s,) for s, _ in resolved])
-    _insert_links(db, rows())
-    db.executemany("UPDATE notes SET broken = ? WHERE path = ?",
-                   [f for f in flags if f[0]] if fresh else flags)
-
-
-#: At most this many links are inserted by one statement.
-LINK_CHUNK = 2_000
-_LINK_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-def _insert_links(db: sqlite3.Connection, rows: Iterator[tuple[Any, ...]]) -> None:
-    """Insert link rows, up to LINK_CHUNK by one statement, which SQLite runs without the
-    GIL: row by row, a writer thread got the GIL back only once per switch interval (5 ms)
-    while the command ran Python beside it (500k links at 100k notes)."""
-    per = max(1, min(LINK_CHUNK, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 12))
-    many = "INSERT INTO links VALUES " + ", ".join([_LINK_ROW] * per)
-    while chunk := list(itertools.islice(rows, per)):
-        if len(chunk) == per:
-            db.execute(many, [value for row in chunk for value in row])
-        else:
-            db.executemany(f"INSERT INTO links VALUES {_LINK_ROW}", chunk)

@@ -1,0 +1,37 @@
+"""A note's rows in the full-text table `search`: made where the note is parsed, written by
+the refresh (one per note, its rowid the note's id in `notes`)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..model import Note
+from ..search_text import folded_words, index_text
+
+
+def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
+    """The full-text rows of these notes (their `notes` rows are written: they give the ids).
+
+    The two control characters that mark matched words in snippets are left out of the text,
+    so no note can forge a match.
+    """
+    found = []
+    for note in notes:
+        row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
+        found.append((row[0], *search_columns(note)))
+    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", found)
+
+
+def search_columns(note: Note) -> tuple[str, ...]:
+    """A note's columns in the `search` table: title, aliases, tags, body, folded words."""
+    text = (note.title, " ".join(note.aliases), " ".join(note.tags), note.body)
+    if all(x.isascii() for x in text):  # no CJK and no letter to fold: two scans saved
+        return (*(_unmarked(x) for x in text), "")
+    return (*(index_text(_unmarked(x)) for x in text), folded_words(*text))
+
+
+def _unmarked(text: str) -> str:
+    if "\x02" in text or "\x03" in text:
+        return text.replace("\x02", "").replace("\x03", "")
+    return text
