@@ -224,6 +224,11 @@ def _watched_runs(tmp: Path, base: list[str], warm: dict[str, list[str]], paths:
                 edit(k)
                 runs["watched backlinks after 1 edit"].append(
                     run_process([*base, *warm["warm graph backlinks"]], tmp))
+        with _edited(tmp / "notes", paths[2 * repeat:3 * repeat]) as edit:
+            runs["watched list after 1 edit"] = []  # the kept listing made again and kept
+            for k in range(repeat):
+                edit(k)
+                runs["watched list after 1 edit"].append(run_process([*base, "list"], tmp))
     finally:
         watcher.communicate("")
     return runs
