@@ -5,7 +5,7 @@ full-text columns. This process writes every chunk as it arrives and keeps a lig
 note (no body, no frontmatter but its citekey: all resolving links needs), read from the note's
 pickle in its row, then resolves the links and writes them. Peak memory is the light notes and
 the chunks in flight, not the whole vault, its pickles and a graph at once (2.2 GB at 100k
-notes before). A vault smaller than STREAM_MIN is built in memory (`refresh._store`): its
+notes before). A vault smaller than STREAM_MIN is built in memory (`apply.store_changes`): its
 caller gets the vault back at once, which a small vault's first command wants.
 """
 
