@@ -1,9 +1,9 @@
 """A first build of a big vault, streamed into the index instead of held in memory.
 
-Forked workers parse the notes chunk by chunk and send each chunk back as index rows and
-full-text columns. This process writes every chunk as it arrives and keeps a light copy of each
-note (no body, no frontmatter but its citekey: all resolving links needs), read from the note's
-pickle in its row, then resolves the links and writes them. Peak memory is the light notes and
+Forked workers parse the notes chunk by chunk and send each chunk back as index rows. This
+process writes every chunk as it arrives; from the note's pickle in its row it makes the note's
+full-text columns and keeps a light copy (no body, no frontmatter but its citekey: all resolving
+links needs); then it resolves the links and writes them. Peak memory is the light notes and
 the chunks in flight, not the whole vault, its pickles and a graph at once (2.2 GB at 100k
 notes before). A vault smaller than STREAM_MIN is built in memory (`apply.store_changes`): its
 caller gets the vault back at once, which a small vault's first command wants.
@@ -36,10 +36,6 @@ CHUNK = 500
 #: few enough that unread results do not pile up in memory.
 AHEAD = 3
 
-#: A note's rows and full-text columns (None: not readable).
-Shipped = tuple[store.NoteRows, tuple[str, ...] | None]
-
-
 def can_stream(count: int, jobs: int | None) -> bool:
     """Whether a first build of `count` notes streams: a big one, in a process without threads
     (a language server's first load wants its vault back at once; forking needs no threads)."""
@@ -53,10 +49,11 @@ def light(note: Note) -> Note:
 
 
 def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
-          now: int) -> Shipped:
+          now: int) -> store.NoteRows:
+    """A note's rows: its pickle in them is all this process needs of it (the body, once)."""
     parsed = parse_file(root, path, slugify, max_bytes, now)
     assert parsed.rows is not None
-    return parsed.rows, None if parsed.note is None else search_rows.search_columns(parsed.note)
+    return parsed.rows
 
 
 _job: tuple[Path, list[str], Slugify | None, int, int] | None = None
@@ -72,7 +69,7 @@ def _work(bounds: tuple[int, int]) -> bytes:
 
 
 def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int, now: int,
-            jobs: int) -> Iterator[list[Shipped]]:
+            jobs: int) -> Iterator[list[store.NoteRows]]:
     """The shipped notes in path order, chunk by chunk, parsed by `jobs` forked workers (a
     chunk whose worker died is parsed here), or here with one job."""
     if jobs < 2 or not hasattr(os, "fork"):
@@ -135,14 +132,16 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
                "body, folded)")
     with gc_paused():
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
-            rows = [r for r, _ in chunk]
-            store.write_notes(db, rows)
-            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r in rows)
-            _stage_search(db, [(r.note[0], search) for r, search in chunk if search is not None])
-            for r in rows:
+            store.write_notes(db, chunk)
+            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r in chunk)
+            staged = []
+            for r in chunk:
                 if (blob := r.note[NOTE_BLOB]) is not None:  # a worker's pickle: trusted
-                    notes[r.note[0]] = light(pickle.loads(blob))
-                    columns[r.note[0]] = r.links
+                    note = pickle.loads(blob)
+                    staged.append((note.path, search_rows.search_columns(note)))
+                    notes[note.path] = light(note)
+                    columns[note.path] = r.links
+            _stage_search(db, staged)
         search = _Background(db, [f"INSERT INTO search(rowid, title, aliases, tags, body, "
                                   f"folded) SELECT * FROM {_STAGED} ORDER BY id",
                                   *map(store.create_index, store.NOTE_INDEXES)])
