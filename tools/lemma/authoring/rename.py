@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..links import NameIndex, fold, markdown_link_text
+from ..links import NameIndex, fold, lookup_key, markdown_link_text, name_keys
 from ..model import LemmaError, Note, WikiLink
 from ..slug import slugify, unique_slug
 from ..vault import IGNORED_FOLDERS, Vault, parse_note
@@ -252,26 +252,41 @@ def _retitle(note: Note, header: str, offset: int, title: str,
 
 
 def _verify(vault: Vault, plan: RenamePlan) -> None:
-    """Re-resolve every link as the vault will be; refuse if any points somewhere new."""
-    notes = dict(vault.notes)
+    """Re-resolve every link as the vault will be; refuse if any points somewhere new.
+
+    A link's target can change only where a note gains or loses a name the link is looked up
+    by (`link_key`), and only the changed files' notes change names. So the links checked
+    again are the changed files' and those looked up by a name a changed note has before or
+    after, against the names under those keys as they will be; every other link resolves as
+    it does now (100k notes: the links naming the note, not half a million).
+    """
+    before = {change.path: vault.notes[change.path] for change in plan.changes}
+    after: dict[str, Note] = {}
     for change in plan.changes:
         text = change.new_text.removeprefix("\ufeff").replace("\r\n", "\n")
-        notes.pop(change.path)
-        notes[change.new_path], _ = parse_note(change.new_path, text)
-    renamed = notes[plan.target]
-    if renamed.title != plan.new_title:
+        after[change.new_path], _ = parse_note(change.new_path, text)
+    if after[plan.target].title != plan.new_title:
         raise LemmaError(f"could not rewrite the title of {plan.source}; edit it by hand")
-    index = NameIndex.build(((n.path, n.title, n.aliases) for n in notes.values()),
-                            vault.attachments)
+    keys = {key for note in (*before.values(), *after.values())
+            for key in name_keys(note.path, note.title, note.aliases)}
+    named = {path for key in keys for table in vault.index.by_name.values()
+             for path in table.get(key, ()) if path not in before}
+    will_be = NameIndex.build(
+        ((n.path, n.title, n.aliases) for n in [*(vault.notes[p] for p in named),
+                                               *after.values()]),
+        [a for a in vault.attachments if name_keys(a) & keys])
     moved = {change.new_path: change.path for change in plan.changes}
-    for path, note in notes.items():
-        before = vault.resolved[moved.get(path, path)]
-        if len(before) != len(note.links):
+    naming = vault._sources_naming(keys) - set(before)
+    checked = [*((p, n) for p, n in vault.notes.items() if p in naming), *after.items()]
+    for path, note in checked:
+        resolved = vault.resolved[moved.get(path, path)]
+        if len(resolved) != len(note.links):
             raise LemmaError(f"{path}: the rename would change which text is a link; "
                              "nothing was changed (rename by hand)")
-        for link, old in zip(note.links, before, strict=True):
+        for link, old in zip(note.links, resolved, strict=True):
             if not link.target or old.target is None or link.cite is not None:
                 continue  # a citation names a citekey, which a rename keeps
+            index = will_be if lookup_key(link) in keys else vault.index
             now = index.resolve(link.target, path, link.is_attachment)
             expected = plan.target if old.target == plan.source else old.target
             if now.status != "ok" or now.path != expected:
