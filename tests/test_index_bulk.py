@@ -45,10 +45,13 @@ if sys.argv[3] == "kill":
 here = []
 ship = bulk._ship
 bulk._ship = lambda *args: here.append(1) or ship(*args)  # in this process (not a worker)
-with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2) as index:
+told = []
+with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2,
+                progress=lambda done, of: told.append((done, of))) as index:
     report = index.refresh()
     print(len(report.parsed), report.vault is None, index.notice, len(here) > 0)
     print(json.dumps(stats_from_links(report.light, top=10**6)))  # while the index is written
+print(json.dumps([told[-1], sorted({d for d, _ in told}) == [d for d, _ in told], len(told)]))
 """
 
 BAD = {"bad.md": b"\xff\xfe not UTF-8", "papers/x.md": "---\ntitle: [unclosed\n---\n[[Hub]]\n",
@@ -75,8 +78,9 @@ def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: st
     root = _vault(tmp_path)
     notes = sum(1 for p in root.rglob("*.md"))
     here = bool(how)  # the chunks of a killed worker, and those after, are parsed here
-    printed, stats = _streamed(root, tmp_path / "streamed.sqlite", how).splitlines()
+    printed, stats, told = _streamed(root, tmp_path / "streamed.sqlite", how).splitlines()
     assert printed == f"{notes} True None {here}"
+    assert json.loads(told) == [[notes, notes], True, -(-notes // 40)]  # a step a chunk
     with VaultIndex(root, file=tmp_path / "streamed.sqlite") as streamed, \
             VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
         assert not streamed.refresh().changed  # what was written is what a refresh expects

@@ -70,6 +70,11 @@ class SafeStream:
     def isatty(self) -> bool:
         return self._stream.isatty()
 
+    def unescaped(self) -> TextIO:
+        """The stream itself, for what Lemma alone writes (a progress bar: its carriage returns
+        and cursor codes must reach the terminal), never for note text."""
+        return self._stream
+
     def writable(self) -> bool:
         return True
 
@@ -83,3 +88,8 @@ class SafeStream:
 
     def fileno(self) -> int:
         return self._stream.fileno()
+
+
+def progress_stream(stream: TextIO) -> TextIO:
+    """Where a progress bar writes: `stream` past its `SafeStream`, if it has one."""
+    return stream.unescaped() if isinstance(stream, SafeStream) else stream

@@ -127,13 +127,17 @@ class Project:
         from ..config import configured_slugify
         from ..index.refresh import VaultIndex
         from ..vault_fs import max_bytes_option
+        from .progress import index_progress
 
+        progress = index_progress()
         index = VaultIndex(self.notes_dir, configured_slugify(self.toc),
                            max_bytes_option(self.options.get("max_note_size")),
-                           memory=self.memory)
+                           memory=self.memory, progress=progress)
         try:
             yield index
         finally:
+            if progress is not None:
+                progress.close()
             index.close()
             if index.notice and not quiet:
                 click.echo(index.notice, err=True)

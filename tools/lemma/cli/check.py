@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..terminal import progress_stream
 from . import Project, pass_project
 
 
@@ -39,7 +40,7 @@ def check(project: Project, paths: tuple[Path, ...], jobs: int, fmt: str, no_cac
     options = {"jobs": jobs, "cache": cache, "time_box": time_box}
     if fmt == "text" and sys.stdout.isatty():
         with click.progressbar(length=_count_blocks(vault, paths), label="checking",
-                               file=sys.stderr) as bar:
+                               file=progress_stream(sys.stderr)) as bar:
             checked = run_checks(vault, list(paths), progress=lambda _: bar.update(1), **options)
     else:
         checked = run_checks(vault, list(paths), **options)

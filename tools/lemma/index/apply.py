@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # the vault and parser load only when something changed
     from ..links import Slugify
     from ..vault import FileRead, Vault
 
+#: Told (notes parsed so far, notes to parse) as a refresh parses: a command's progress bar.
+Progress = Callable[[int, int], None]
+
 
 @dataclass(slots=True)
 class Refresh:
@@ -45,8 +48,8 @@ class Refresh:
 
 def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed: list[str],
                   removed: list[str], moved: bool, now: int, first: bool,
-                  slugify: Slugify | None, max_bytes: int, jobs: int | None
-                  ) -> tuple[Refresh, Callable[[], None]]:
+                  slugify: Slugify | None, max_bytes: int, jobs: int | None,
+                  progress: Progress | None = None) -> tuple[Refresh, Callable[[], None]]:
     """Parse the `changed` notes, drop the `removed` ones and re-resolve what they touch
     (inside the caller's transaction); the report, and the writing left, which a first
     build runs in a thread while its caller works from the vault in hand."""
@@ -60,7 +63,7 @@ def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed:
         from .bulk import build
 
         report.parsed, report.light, rest = build(db, root, listing, sorted(changed), slugify,
-                                                  max_bytes, now, jobs)
+                                                  max_bytes, now, jobs, progress)
         report.resolved = set(report.parsed)
         return report, rest
     stored = None if first else StoredVault(db, root, slugify, max_bytes)
@@ -75,6 +78,8 @@ def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed:
         if not first:  # a first build stores everything once its vault is handed back
             store.write_notes(db, [p.stored_rows(now) for p in batch])
         parsed += batch
+        if progress is not None:
+            progress(len(parsed), len(changed))
     reads: dict[str, FileRead] = {p.path: (p.note, p.problems) for p in parsed}
     reads.update({path: None for path in removed})
     if first:  # resolve everything in memory, and keep the vault for the caller

@@ -117,7 +117,8 @@ def _broken() -> Any:
 
 
 def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slugify | None,
-          max_bytes: int, now: int, jobs: int | None
+          max_bytes: int, now: int, jobs: int | None,
+          progress: Callable[[int, int], None] | None = None
           ) -> tuple[list[str], Vault, Callable[[], None]]:
     """Write the notes of a first build of `paths` and resolve their links (inside the
     caller's transaction); the paths parsed in order, the light vault (names, kinds, titles,
@@ -131,6 +132,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     db.execute(f"CREATE TEMP TABLE {_STAGED}(id INTEGER PRIMARY KEY, title, aliases, tags, "
                "body, folded)")
     with gc_paused():
+        done = 0
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
             store.write_notes(db, chunk)
             signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r in chunk)
@@ -142,6 +144,9 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
                     notes[note.path] = light(note)
                     columns[note.path] = r.links
             _stage_search(db, staged)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(paths))
         search = _Background(db, [f"INSERT INTO search(rowid, title, aliases, tags, body, "
                                   f"folded) SELECT * FROM {_STAGED} ORDER BY id",
                                   *map(store.create_index, store.NOTE_INDEXES)])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
 from . import fresh, store, verified
-from .apply import Refresh, store_changes
+from .apply import Progress, Refresh, store_changes
 from .changes import Found, confirm, differences, loaded
 from .clock import fs_now_ns
 from .fallback import damaged, file_lock, memory_db
@@ -37,13 +37,15 @@ class VaultIndex:
 
     def __init__(self, root: str | os.PathLike[str], slugify: Slugify | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, file: Path | None = None,
-                 jobs: int | None = None, memory: bool = False) -> None:
+                 jobs: int | None = None, memory: bool = False,
+                 progress: Progress | None = None) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise LemmaError(f"notes folder '{self.root}' does not exist", exit_code=2)
         self.slugify = slugify
         self.max_bytes = max_bytes
         self.jobs = jobs
+        self.progress = progress  # told how the parse of many changed notes goes
         self.file = file or store.index_file(self.root)
         self.notice: str | None = None
         self.rebuilt = False
@@ -336,7 +338,8 @@ class VaultIndex:
         changed += confirm(self.db, self.root, self.max_bytes, doubtful, now)
         with gc_paused():
             return store_changes(self._db, self.root, listing, changed, removed, moved, now,
-                                 self._empty(), self.slugify, self.max_bytes, self.jobs)
+                                 self._empty(), self.slugify, self.max_bytes, self.jobs,
+                                 self.progress)
 
     def _rebuild(self, reason: str) -> None:
         with store.transaction(self.db):
