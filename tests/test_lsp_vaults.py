@@ -248,3 +248,27 @@ def test_the_client_watches_or_else_the_server(tmp_path: Path, refused: bool) ->
         assert [r["method"] for r in client.requests] == ["client/registerCapability"]
     finally:
         client.close()
+
+
+def test_a_big_first_load_reports_its_progress(tmp_path: Path) -> None:
+    """A vault's first load that parses thousands of notes shows how far it is, in a client
+    that displays progress; the notes are served once it ends."""
+    from lemma.index.apply import WORTH_SHOWING
+    from lemma.synth import write_synthetic_vault
+
+    vault = tmp_path / "notes"
+    paths = write_synthetic_vault(vault, WORTH_SHOWING + 500)
+    client = StdioClient(vault, timeout=120)
+    try:
+        client.initialize(vault, window={"workDoneProgress": True})
+        values = []
+        while not values or values[-1]["kind"] != "end":
+            values.append(client.wait_for("$/progress", timeout=120)["params"]["value"])
+        assert values[0]["kind"] == "begin" and values[0]["title"] == "lemma: indexing the vault"
+        reports = [v["percentage"] for v in values if v["kind"] == "report"]
+        assert reports and reports == sorted(reports) and reports[-1] == 100
+        assert values[-1]["message"] == f"{len(paths):,} notes read"
+        assert "window/workDoneProgress/create" in [r["method"] for r in client.requests]
+        assert opened(client, vault / paths[0]) is not None
+    finally:
+        client.close()

@@ -9,10 +9,11 @@ from typing import Any
 
 import click
 
+from ..index.apply import WORTH_SHOWING
 from ..terminal import progress_stream
 
 #: Fewer notes to parse than this are done before a bar would be worth reading.
-SHOWN_FROM = 2_000
+SHOWN_FROM = WORTH_SHOWING
 
 
 def stderr_is_terminal() -> bool:

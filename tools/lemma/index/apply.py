@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the vault and parser load only when something changed
 
 #: Told (notes parsed so far, notes to parse) as a refresh parses: a command's progress bar.
 Progress = Callable[[int, int], None]
+#: A parse of fewer notes ends before a display of its progress is worth reading.
+WORTH_SHOWING = 2_000
 
 
 @dataclass(slots=True)

@@ -24,6 +24,8 @@ from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
 PARALLEL_MIN = 400
+#: Notes parsed here per batch when there are no workers (a progress display follows them).
+SERIAL_BATCH = 1_000
 #: The share of the files the workers parse; this process parses the rest meanwhile. A note
 #: from a worker costs this process its unpickling (a quarter of a parse) and the resolution
 #: of every link follows the parse here, so this process takes about a third.
@@ -97,8 +99,9 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
     if jobs < 2 or len(paths) < PARALLEL_MIN or threading.active_count() > 1 or (
             not hasattr(os, "fork")):
         with gc_paused():
-            yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
-                   for p in paths]
+            for lo in range(0, len(paths), SERIAL_BATCH):
+                yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
+                       for p in paths[lo:lo + SERIAL_BATCH]]
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

@@ -6,21 +6,17 @@ seconds) and one verdict per block kept for code lenses.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as t
 
 from ..model import Diagnostic, LemmaError, Severity, SourcePos
-from . import edits
+from . import edits, progress
 from .blocks import derivation_blocks
 
 if TYPE_CHECKING:
     from .loading import VaultLoad
     from .server import LemmaServer
-
-_tokens = itertools.count(1)
-
 
 async def check(server: LemmaServer, path: str, load: VaultLoad | None) -> None:
     """Check the note's derivations; publish diagnostics and refresh lenses when done."""
@@ -30,7 +26,8 @@ async def check(server: LemmaServer, path: str, load: VaultLoad | None) -> None:
     snapshot = live.snapshot(only=path)
     note = snapshot.notes.get(path)
     loop = asyncio.get_running_loop()
-    token = await _begin(server, path) if note and derivation_blocks(note) else None
+    token = await progress.begin(server, "check", "lemma: checking derivations", path) \
+        if note and derivation_blocks(note) else None
 
     def cancelled() -> bool:
         return server.generation.get(key) != generation
@@ -61,22 +58,6 @@ async def check(server: LemmaServer, path: str, load: VaultLoad | None) -> None:
         server.publish(path)
         if _client_refreshes_lenses(server):
             server.workspace_code_lens_refresh(None)
-
-
-async def _begin(server: LemmaServer, path: str) -> str | None:
-    """A progress token shown while the note's blocks are checked (None: the client has no
-    progress display)."""
-    window = server.client_capabilities.window
-    if not (window and window.work_done_progress):
-        return None
-    token = f"lemma-check-{next(_tokens)}"
-    try:
-        await asyncio.wait_for(server.work_done_progress.create_async(token), 5)
-    except Exception:  # the client refused or did not answer: check without progress
-        return None
-    server.work_done_progress.begin(token, t.WorkDoneProgressBegin(
-        title="lemma: checking derivations", message=path, percentage=0, cancellable=False))
-    return token
 
 
 def _client_refreshes_lenses(server: LemmaServer) -> bool:

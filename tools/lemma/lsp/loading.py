@@ -37,7 +37,7 @@ def index_loader(notes: Path, slugify: Slugify | None = None,
         from ..index.early import early_vault
         from ..index.refresh import VaultIndex
 
-        with VaultIndex(notes, slugify, max_bytes) as index:
+        with VaultIndex(notes, slugify, max_bytes, progress=state.parsed) as index:
             def refreshed(listing: Listing) -> None:  # the index is current: offer `early`
                 state.early = lambda path, text, hints=True: early_vault(
                     index.file, notes, listing, path, text, slugify, max_bytes, hints)
@@ -80,6 +80,7 @@ class VaultLoad:
         self.bibliography: object | None = None  # citations.BibliographySource of the project
         self.macros: dict[str, str] = {}  # the project's katex_macros
         self.done = threading.Event()
+        self.parsing = (0, 0)  # (notes parsed, to parse) while it parses: `$/progress`
         # while the stored notes are read back (100k notes: tens of seconds), the vault of one
         # note from the up-to-date index; `refreshed` is set when it is there (or all is done)
         self.early: Early | None = None
@@ -92,6 +93,10 @@ class VaultLoad:
         if loader is None:  # e.g. the project's configuration could not be read
             self.done.set()
             self.refreshed.set()
+
+    def parsed(self, done: int, total: int) -> None:
+        """In the loading thread: how far the parse is (read by `progress.show_load`)."""
+        self.parsing = (done, total)
 
     def want_early(self) -> None:
         """A note wants early diagnostics (until `early_done`): reading back the stored notes,

@@ -131,7 +131,12 @@ class Vaults:
 
     async def after_load(self: LemmaServer, load: VaultLoad) -> None:
         """Once a vault is there: say what went wrong or was rebuilt, publish its open notes,
-        start its vault-wide rules, and follow its files on disk."""
+        start its vault-wide rules, and follow its files on disk. Meanwhile, `$/progress`
+        while it parses many notes."""
+        from .progress import show_load
+        from .tasks import spawn
+
+        spawn(show_load(self, load))
         try:
             await self.vault_of(load)
         except JsonRpcException as error:  # e.g. no notes folder: say so once, visibly
@@ -145,7 +150,6 @@ class Vaults:
             if self.load_for(uri) is load:
                 self.load = load
                 self.sync(uri)
-        from .tasks import spawn
         from .watch import follow_disk
 
         spawn(self.refresh_cross(load))
