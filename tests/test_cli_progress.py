@@ -45,8 +45,11 @@ def test_the_bar_is_drawn_and_ended_with_the_parse(monkeypatch: pytest.MonkeyPat
     assert screen.getvalue() == drawn
 
 
-def test_no_bar_when_stderr_is_not_a_terminal() -> None:
-    assert progress.index_progress() is None  # pytest's stderr is captured, not a terminal
+def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stderr", SafeStream(io.StringIO()))  # e.g. `lemma list 2>log`
+    assert progress.index_progress() is None
+    monkeypatch.setattr("sys.stderr", SafeStream(Terminal()))  # type: ignore[arg-type]
+    assert progress.index_progress() is not None
 
 
 def test_a_command_shows_the_bar_on_stderr_only(tmp_path: Path,
