@@ -13,9 +13,12 @@ from enum import StrEnum
 from functools import lru_cache
 
 
-@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
-    """The case- and form-insensitive key under which names are compared."""
+    """The case- and form-insensitive key under which names are compared.
+
+    Not cached: it costs what a cache hit costs, and a 100k-note vault's 400k names and targets
+    would make nearly every look-up a (5x dearer) miss of any cache of a sane size.
+    """
     return unicodedata.normalize("NFC", name).casefold().strip()
 
 
@@ -26,6 +29,9 @@ class Match(StrEnum):
     FILE = "file"
     TITLE = "title"
     ALIAS = "alias"
+
+
+_FILE, _TITLE, _ALIAS = Match.FILE, Match.TITLE, Match.ALIAS
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,30 +56,55 @@ class NameIndex:
         cls, notes: Iterable[tuple[str, str, Sequence[str]]], attachments: Iterable[str] = ()
     ) -> NameIndex:
         """Index (path, title, aliases) triples and attachment paths."""
-        index = cls({}, {m: {} for m in (Match.FILE, Match.TITLE, Match.ALIAS)}, {})
+        by_path: dict[str, str] = {}
+        files: dict[str, list[str]] = {}
+        titles: dict[str, list[str]] = {}
+        named: dict[str, list[str]] = {}
         for path, title, aliases in notes:
-            index.by_path[fold(path.removesuffix(".md"))] = path
-            stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-            index._add(Match.FILE, stem, path)
-            index._add(Match.TITLE, title, path)
-            for alias in aliases:
-                index._add(Match.ALIAS, alias, path)
+            by_path[fold(path.removesuffix(".md"))] = path
+            for table, name in ((files, path.rsplit("/", 1)[-1].removesuffix(".md")),
+                                (titles, title), *((named, alias) for alias in aliases)):
+                key = fold(name)
+                bucket = table.get(key)
+                if bucket is None:
+                    table[key] = [path]
+                elif path not in bucket:
+                    bucket.append(path)
+        index = cls(by_path, {Match.FILE: files, Match.TITLE: titles, Match.ALIAS: named}, {})
         for path in attachments:
             index.by_path[fold(path)] = path
             index.attachments.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
         return index
 
-    def _add(self, how: Match, name: str, path: str) -> None:
-        bucket = self.by_name[how].setdefault(fold(name), [])
-        if path not in bucket:
-            bucket.append(path)
-
     def names(self) -> list[str]:
         """Every note name (file names, titles, aliases) for "did you mean" suggestions."""
         return sorted({name for table in self.by_name.values() for name in table})
 
+    def unique_path(self, target: str) -> str | None:
+        """The one path a (non-attachment) link to `target` resolves to whichever note it is
+        in, in a dict look-up or a few; None when the rules must decide: nothing or several
+        notes by that name, a partial path, a leading "/" or a `.md` to drop."""
+        key = fold(target)
+        if key.endswith(".md") or key.startswith("/"):
+            return None
+        path = self.by_path.get(key)
+        if path is not None or "/" in key:
+            return path
+        by_name = self.by_name
+        bucket = (by_name[_FILE].get(key) or by_name[_TITLE].get(key)
+                  or by_name[_ALIAS].get(key))
+        return bucket[0] if bucket and len(bucket) == 1 else None
+
     def resolve(self, target: str, source_path: str, attachment: bool = False) -> Resolution:
         """Resolve a link target written in `source_path` with Obsidian's precedence rules."""
+        path = None if attachment else self.unique_path(target)
+        if path is not None:
+            return resolved_to(path)
+        return self.resolve_by_rules(target, source_path, attachment)
+
+    def resolve_by_rules(self, target: str, source_path: str,
+                         attachment: bool = False) -> Resolution:
+        """`resolve` without the `unique_path` shortcut: the rules, step by step."""
         key = fold(target).lstrip("/")
         if attachment:
             found = self._resolve_attachment(key, source_path)
