@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lemma.resolution import NameIndex
+from lemma.resolution import Match, NameIndex
 from lemma.vault import ResolvedLink, Vault, _link, parse_note
 from tests.resolution_oracle import OracleIndex, oracle_resolved
 
@@ -45,6 +45,8 @@ def assert_same_as_oracle(vault: Vault) -> int:
             assert [getattr(mine, f) for f in FIELDS] == [getattr(theirs, f) for f in FIELDS]
             assert pickle.loads(pickle.dumps(mine)) == theirs
     index, oracle = vault.index, OracleIndex(vault.notes, vault.attachments)
+    if index._unique is not None:  # kept in step by edits as if built anew
+        assert index._unique == index._unique_table()
     for note in vault.notes.values():
         for link in note.links:
             if link.target and link.cite is None:
@@ -198,7 +200,30 @@ def random_link(rng: random.Random, paths: list[str]) -> str:
 def test_random_vaults_resolve_as_the_rules_say(seed: int) -> None:
     rng = random.Random(seed)
     vault = vault_of(random_files(rng, 300), ATTACHMENTS)
+    assert vault.index._unique is not None  # the bulk resolution's one look-up per link
     assert assert_same_as_oracle(vault) > 500
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_without_the_table_links_resolve_as_the_rules_say(seed: int) -> None:
+    """A vault restored with its links (or a single `find`) resolves without building
+    `unique_targets`: each link then reads the name tables directly."""
+    loaded = vault_of(random_files(random.Random(seed), 300), ATTACHMENTS)
+    vault = Vault(loaded.root, loaded.notes, loaded.attachments, {}, resolved={})
+    vault.resolved = {p: vault._resolve_all(n) for p, n in vault.notes.items()}
+    assert vault.index._unique is None
+    assert assert_same_as_oracle(vault) > 500
+    assert vault.resolved == loaded.resolved
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unique_table_holds_each_keys_entry(seed: int) -> None:
+    index = vault_of(random_files(random.Random(seed), 300), ATTACHMENTS).index
+    keys = {*index.by_path, *(k for table in index.by_name.values() for k in table)}
+    keys |= {k + ".md" for k in keys} | {"/" + k for k in keys} | {"nowhere", ""}
+    entries = {k: path for k in keys if (path := index._unique_entry(k)) is not None}
+    assert index._unique_table() == entries
+    assert len(entries) > 100
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -222,3 +247,12 @@ def test_random_vaults_after_edits_resolve_as_the_rules_say(seed: int) -> None:
     assert fresh.resolved == vault.resolved
     assert NameIndex.build((n.path, n.title, n.aliases) for n in vault.notes.values()).names() \
         == vault.index.names()
+
+
+def test_an_empty_bucket_counts_as_none() -> None:
+    """The rules pass over an empty name bucket (one left by an edit) as over a missing one."""
+    index = vault_of({"t.md": note_text("Gamma"), "u.md": note_text("U", ("zeta",))}).index
+    index.by_name[Match.FILE]["gamma"] = []
+    index.by_name[Match.TITLE]["zeta"] = []
+    assert index._unique_table() == {"t": "t.md", "u": "u.md", "gamma": "t.md", "zeta": "u.md"}
+    assert [index._unique_entry(k) for k in ("gamma", "zeta")] == ["t.md", "u.md"]

@@ -183,6 +183,7 @@ class Vault(VaultChanges):
     def _reindex(self) -> None:
         self._citekeys = None
         self._index = self._build_index()
+        self._index.unique_targets()  # every link then costs one look-up
         self._names = None
         self.resolved = {path: self._resolve_all(note) for path, note in self.notes.items()}
         self.__dict__.pop("diagnostics", None)
