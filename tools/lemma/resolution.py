@@ -115,12 +115,12 @@ class NameIndex:
             for key, bucket in self.by_name[how].items():
                 if not bucket:
                     continue  # the rules pass over an empty bucket as over a missing one
-                if len(bucket) == 1 and "/" not in key:
+                if len(bucket) == 1 and "/" not in key and not key.endswith(".md"):
                     table[key] = bucket[0]
                 else:
                     table.pop(key, None)
         table.update(self.by_path)
-        for key in [k for k in table if k.endswith(".md") or k.startswith("/")]:
+        for key in [k for k in self.by_path if k.endswith(".md") or k.startswith("/")]:
             del table[key]
         return table
 
