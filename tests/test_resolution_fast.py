@@ -256,3 +256,15 @@ def test_an_empty_bucket_counts_as_none() -> None:
     index.by_name[Match.TITLE]["zeta"] = []
     assert index._unique_table() == {"t": "t.md", "u": "u.md", "gamma": "t.md", "zeta": "u.md"}
     assert [index._unique_entry(k) for k in ("gamma", "zeta")] == ["t.md", "u.md"]
+
+
+FOLDS = ["Plain", " Spaced \t", "\x1cedge\x1f", "Café", "Cafe\u0301", "STRASSE", "Straße", "İo",
+         "ǅ", "ﬁle", "Ω", "\u00a0nbsp\u2003", "a/B.MD", ""]
+
+
+@pytest.mark.parametrize("name", FOLDS)
+def test_fold_is_nfc_casefold_strip(name: str) -> None:
+    from lemma.resolution import fold
+    from tests.resolution_oracle import fold as plain_fold
+
+    assert fold(name) == plain_fold(name)
