@@ -1,7 +1,8 @@
 """Obsidian's resolution rules: which note a link target names.
 
 Case- and form-insensitively, by path, file name, title or alias (in that order), with folder
-nearness deciding between same-named notes; `lemma.links` re-exports these names.
+nearness deciding between same-named notes; `lemma.links` re-exports these names. A link that
+one note answers to from anywhere (most of them) costs one look-up (`NameIndex.unique_targets`).
 """
 
 from __future__ import annotations
