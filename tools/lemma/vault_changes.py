@@ -151,6 +151,7 @@ class VaultChanges:
             if not bucket:
                 del table[fold(name)]
         self._index_path(fold(path.removesuffix(".md")))
+        index.changed([fold(name) for _, name in names] + [fold(path.removesuffix(".md"))])
 
     def _index_path(self, key: str) -> None:
         """Who owns a folded path after a change, as `NameIndex.build` decides: an attachment
