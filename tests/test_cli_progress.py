@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from lemma.cli import main, progress
+from lemma.index import parse
 from lemma.index.refresh import VaultIndex
 from lemma.synth import write_synthetic_vault
 from lemma.terminal import SafeStream, progress_stream
@@ -68,9 +69,11 @@ def test_a_command_shows_the_bar_on_stderr_only(tmp_path: Path,
     assert again.stderr == ""
 
 
-def test_the_refresh_tells_every_step_of_the_parse(tmp_path: Path) -> None:
+def test_the_refresh_tells_every_step_of_the_parse(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse, "SERIAL_BATCH", 100)  # (in a process with threads: no workers)
     root = tmp_path / "vault"
-    write_synthetic_vault(root, 450)  # parsed by workers, batch by batch
+    write_synthetic_vault(root, 450)  # parsed batch by batch, by workers or here
     total = sum(1 for _ in root.rglob("*.md"))
     told: list[tuple[int, int]] = []
     with VaultIndex(root, progress=lambda done, of: told.append((done, of))) as index:
