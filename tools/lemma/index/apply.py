@@ -111,7 +111,11 @@ def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed:
             db.execute("DELETE FROM attachments")
             db.executemany("INSERT INTO attachments VALUES (?)",
                            [(a,) for a in listing.attachments])
-        store.save_signatures(db)
+        signatures = {r.note[0]: (*r.note[1:5], r.note[6]) for r in rows}
+        if first:
+            store.save_signatures(db, signatures)
+        else:
+            store.update_signatures(db, signatures, removed)
         store.save_counts(db)
 
     report.parsed, report.removed = [p.path for p in parsed], removed
