@@ -4,7 +4,9 @@ resolved again, and the name index, link keys and "did you mean" names are updat
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 from .links import Match, NameIndex, fold, lookup_key, name_keys
 from .model import Diagnostic, Note
@@ -37,6 +39,11 @@ class VaultChanges:
 
     def _sources_linking_to(self, targets: set[str]) -> set[str]:
         raise NotImplementedError
+
+    def _resolving(self, sources: set[str]) -> AbstractContextManager[None]:
+        """Around resolving the links of `sources` again (a stored vault reads only the names
+        they look up)."""
+        return contextlib.nullcontext()
 
     def apply_changes(self, reads: dict[str, FileRead],
                       attachments: list[str] | None = None) -> set[str]:
@@ -89,10 +96,11 @@ class VaultChanges:
             self.notes = dict(sorted(self.notes.items()))
         todo = {p for p in reads if p in self.notes}
         todo |= self._sources_naming(keys) | self._sources_linking_to(retargeted)
-        for source in sorted(todo):
-            note = self.notes.get(source)
-            if note is not None:
-                self.resolved[source] = self._resolve_all(note)
+        with self._resolving(todo):
+            for source in sorted(todo):
+                note = self.notes.get(source)
+                if note is not None:
+                    self.resolved[source] = self._resolve_all(note)
         if added:  # `links()` goes note by note in path order
             self.resolved = dict(sorted(self.resolved.items()))
         self.__dict__.pop("diagnostics", None)

@@ -3,14 +3,18 @@ reverse links answered by SQL, so one edit costs a few queries rather than a who
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-from ..links import NameIndex, Slugify, fold
+from ..links import NameIndex, Slugify, fold, lookup_key, name_keys
 from ..model import Note
 from ..vault import Vault, citekey_of
 from . import store
+
+#: Past this many looked-up names, reading every name at once is the cheaper way.
+PARTIAL_KEYS = 2_000
 
 
 class LazyNotes(MutableMapping[str, Note]):
@@ -54,6 +58,40 @@ class StoredVault(Vault):
         super().__init__(root, LazyNotes(db), attachments, {},  # type: ignore[arg-type]
                          slugify, max_bytes, resolved={})
         self.db = db
+
+    @contextlib.contextmanager
+    def _resolving(self, sources: set[str]) -> Iterator[None]:
+        """While the links of `sources` are resolved again: an index of only the names they
+        look up (one edit at 100k notes: a few rows instead of 300k names, 0.3 s); the whole
+        index again afterwards, if anything asks for it."""
+        keys = {lookup_key(link) for path in sources if (note := self.notes.get(path))
+                for link in note.links if link.target and link.cite is None}
+        if self._index is not None or len(keys) > PARTIAL_KEYS:
+            yield
+            return
+        self._index = self._names_looked_up_by(keys)
+        try:
+            yield
+        finally:
+            self._index = None
+
+    def _names_looked_up_by(self, keys: set[str]) -> NameIndex:
+        """The name index of the notes and attachments with a name under one of `keys`: what
+        resolving a link by one of them reads (`link_key`), built as `_build_index` does."""
+        live = self.notes.cache  # type: ignore[attr-defined]
+        paths = self.notes.paths  # type: ignore[attr-defined]
+        wanted = sorted(keys)
+        triples = {}
+        for lo in range(0, len(wanted), 500):
+            chunk = wanted[lo:lo + 500]
+            triples.update((p, (p, t, store.split(a))) for p, t, a in self.db.execute(
+                "SELECT n.path, n.title, n.aliases FROM names k JOIN notes n ON n.path = k.path "
+                f"WHERE k.key IN ({','.join('?' * len(chunk))}) AND n.note IS NOT NULL", chunk)
+                if p not in live)
+        triples.update((p, (p, n.title, n.aliases)) for p, n in live.items()
+                       if name_keys(p, n.title, n.aliases) & keys)
+        return NameIndex.build(sorted(t for p, t in triples.items() if p in paths),
+                               [a for a in self.attachments if name_keys(a) & keys])
 
     def _build_index(self) -> NameIndex:
         rows = self.db.execute("SELECT path, title, aliases FROM notes WHERE note IS NOT NULL")
