@@ -123,7 +123,9 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     """Write the notes of a first build of `paths` and resolve their links (inside the
     caller's transaction); the paths parsed in order, the light vault (names, kinds, titles,
     resolved links) and the writing left, which may run in a thread (`writer.Writer`) while
-    the command works from the light vault."""
+    the command works from the light vault. The full-text rows may still be going in, in a
+    thread of their own, when this returns: the writing left waits for them first, and
+    nothing else may use `db` before it has run."""
     jobs = jobs or os.cpu_count() or 1
     notes: dict[str, Note] = {}
     columns: dict[str, list[tuple[Any, ...]]] = {}
@@ -154,12 +156,14 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
                                   *map(store.create_index, store.NOTE_INDEXES)])
         try:
             vault = Vault(root, notes, listing.attachments, {}, slugify, max_bytes)
-        finally:
+        except BaseException:
             search.finish()
+            raise
     held = {"links": [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
             "columns": columns, "signatures": signatures}  # let go of once written
 
     def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
+        search.finish()  # (the full-text rows may still be going in: the caller works meanwhile)
         with gc_paused():
             db.execute(f"DROP TABLE {_STAGED}")
             link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
