@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .loading import VaultLoad
     from .server import LemmaServer
 
+
 async def check(server: LemmaServer, path: str, load: VaultLoad | None) -> None:
     """Check the note's derivations; publish diagnostics and refresh lenses when done."""
     live = await server.vault_of(load)
