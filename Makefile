@@ -66,6 +66,7 @@ bench: $(STAMP)   ## every benchmark at the sizes the issues name (hours: 100k-n
 	$(BIN)/python benchmarks/bench_serve.py 10000
 	$(BIN)/python benchmarks/bench_graph.py --sizes 1000 10000 100000 --vault .bench/graph
 	$(BIN)/python benchmarks/bench_parse.py --vault .bench/graph/100000/notes --sample 10000
+	$(BIN)/python benchmarks/bench_resolve.py --vault .bench/graph/100000/notes
 	$(BIN)/python benchmarks/bench_lsp.py --notes-count 100000 --vault .bench/lsp
 	$(BIN)/python benchmarks/bench_graph_view.py --notes 1000
 	$(BIN)/python benchmarks/bench_citations.py
@@ -78,6 +79,7 @@ bench-quick: $(STAMP)   ## the same figures at small sizes (minutes)
 	$(BIN)/python benchmarks/bench_serve.py 1000 1
 	$(BIN)/python benchmarks/bench_graph.py --sizes 1000 --repeat 1
 	$(BIN)/python benchmarks/bench_parse.py --notes 1000 --repeat 1
+	$(BIN)/python benchmarks/bench_resolve.py --notes 1000 --repeat 1
 	$(BIN)/python benchmarks/bench_lsp.py --notes-count 1000 --warm-starts 1
 	$(BIN)/mkdocs build --quiet --site-dir .bench/site && $(BIN)/python benchmarks/bench_page.py .bench/site
 
