@@ -14,7 +14,6 @@ Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH [--sample 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from lemma.index.filestat import signature
 from lemma.index.parse import content_digest
 from lemma.index.rows import note_rows
 from lemma.model import NoteKind
-from lemma.synth import write_synthetic_vault
+from lemma.synth import given_or_synthetic
 from lemma.vault import _make_note, gc_paused, parse_note
 from lemma.vault_fs import DEFAULT_MAX_BYTES, list_vault, read_or_problem
 
@@ -94,11 +93,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sample", type=int, default=0, help="time only this many notes")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.vault
-        if root is None:
-            root = Path(tmp) / "notes"
-            write_synthetic_vault(root, args.notes)
+    with given_or_synthetic(args.vault, args.notes) as root:
         figures = measure(root, args.repeat, args.sample)
     parse = sum(figures[k] for k in ("read", "frontmatter", "markdown"))
     vault = f"{root}" if args.vault else f"synthetic, {args.notes} notes"

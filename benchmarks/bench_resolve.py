@@ -9,13 +9,12 @@ Usage: `python benchmarks/bench_resolve.py [--notes 5000] [--vault PATH] [--repe
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
 from lemma.index import bulk
 from lemma.model import Note
-from lemma.synth import write_synthetic_vault
+from lemma.synth import given_or_synthetic
 from lemma.vault import Vault, gc_paused, read_note
 from lemma.vault_fs import list_vault
 
@@ -53,11 +52,7 @@ def main() -> None:
     parser.add_argument("--vault", type=Path, help="a notes folder (else a synthetic vault)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.vault
-        if root is None:
-            root = Path(tmp) / "notes"
-            write_synthetic_vault(root, args.notes)
+    with given_or_synthetic(args.vault, args.notes) as root:
         notes, attachments = light_notes(root)
         links, seconds = measure(root, notes, attachments, args.repeat)
     vault = f"{root}" if args.vault else f"synthetic, {args.notes} notes"

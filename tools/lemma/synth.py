@@ -8,7 +8,10 @@ in every form (file name, title, alias, path, label, heading, block, embed, atta
 
 from __future__ import annotations
 
+import contextlib
 import random
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +95,19 @@ def write_synthetic_vault(root: str | Path, n: int, seed: int = 0,
         text = _note_text(note, plan, rng, note.index in broken_notes)
         (root / note.path).write_text(text, encoding="utf-8")
     return [p.path for p in plan]
+
+
+@contextlib.contextmanager
+def given_or_synthetic(notes_folder: Path | None, n: int) -> Iterator[Path]:
+    """`notes_folder`, or (None) a synthetic vault of `n` notes in a temporary folder that is
+    removed afterwards: what a benchmark's `--vault` / `--notes` options mean."""
+    if notes_folder is not None:
+        yield notes_folder
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "notes"
+        write_synthetic_vault(root, n)
+        yield root
 
 
 def _note_text(note: SynthNote, plan: list[SynthNote], rng: random.Random, broken: bool) -> str:
