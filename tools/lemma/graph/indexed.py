@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..index import store
+from ..index.typed_rows import INT, MAYBE_TEXT, TEXT, checked
 from ..vault import Vault, gc_paused
 from .concept import ConceptGraph, LinkRow, graph_from_rows
 
@@ -24,14 +25,14 @@ def graph_from_index(db: sqlite3.Connection) -> ConceptGraph:
     """The concept graph of the indexed vault, equal to `build_graph(index.vault())`."""
     with gc_paused():
         nodes: list[tuple[str, dict[str, Any]]] = [
-            (path, _attributes(attrs)) for path, attrs in store.checked(db.execute(
+            (path, _attributes(attrs)) for path, attrs in checked(db.execute(
                 "SELECT path, attrs FROM notes WHERE note IS NOT NULL ORDER BY path"),
-                store.TEXT, store.TEXT)]
+                TEXT, TEXT)]
         rows: dict[str, list[LinkRow]] = {path: [] for path, _ in nodes}
-        int_ = store.INT
-        for source, target, status, embed, line, col, start, end in store.checked(db.execute(
+        int_ = INT
+        for source, target, status, embed, line, col, start, end in checked(db.execute(
                 'SELECT source, target, status, embed, line, col, start, "end" FROM links '
-                "ORDER BY source, ord"), store.TEXT, store.MAYBE_TEXT, store.TEXT, int_, int_,
+                "ORDER BY source, ord"), TEXT, MAYBE_TEXT, TEXT, int_, int_,
                 int_, int_, int_):
             if source not in rows:
                 raise store.IndexCorrupt(f"a link from {source!r}, which is not a note")
@@ -69,9 +70,9 @@ def stats_from_index(db: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
     PageRank and components, and no per-link objects (100k notes, 500k links: the full graph
     and a note-only copy of it took seconds and a gigabyte to build)."""
     with gc_paused():
-        notes = list(store.checked(db.execute(
+        notes = list(checked(db.execute(
             "SELECT path, kind, title FROM notes WHERE note IS NOT NULL ORDER BY path"),
-            store.TEXT, store.TEXT, store.TEXT))
+            TEXT, TEXT, TEXT))
         known = {path for path, _, _ in notes}
         # the columns read are checked in one pass in SQL, not row by row here (500k rows)
         wrong = db.execute(

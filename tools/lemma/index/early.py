@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, Note
 from ..vault_fs import Listing
 from . import store
+from .typed_rows import INT, MAYBE_BLOB, TEXT, checked
 
 if TYPE_CHECKING:
     from ..links import Slugify
@@ -48,15 +49,15 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
     keys = sorted(note_keys(note))
     db.execute("BEGIN")  # one snapshot for every query
     try:
-        paths = {r[0] for r in store.checked(db.execute(
+        paths = {r[0] for r in checked(db.execute(
             f"SELECT DISTINCT path FROM names WHERE key IN ({','.join('?' * len(keys))})",
-            keys), store.TEXT)} - {note.path} if keys else set()
+            keys), TEXT)} - {note.path} if keys else set()
         notes = {note.path: note}
         found: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
-        for path, blob, problem_blob in store.checked(db.execute(
+        for path, blob, problem_blob in checked(db.execute(
                 "SELECT path, note, problems FROM notes WHERE note IS NULL OR path IN "
                 f"({','.join('?' * len(paths))})", sorted(paths)),
-                store.TEXT, store.MAYBE_BLOB, store.MAYBE_BLOB):
+                TEXT, MAYBE_BLOB, MAYBE_BLOB):
             if path == note.path:
                 continue  # the buffer, not the file, is the note
             if blob is not None:
@@ -73,9 +74,9 @@ def partial_vault(db: sqlite3.Connection, root: Path, listing: Listing, note: No
             vault._names = NameSuggester([])
             vault.hints_left = True  # type: ignore[attr-defined]
         if any(link.cite is not None for link in note.links):  # "did you mean @key?"
-            keys = store.checked(db.execute(
+            keys = checked(db.execute(
                 "SELECT path, name FROM names WHERE how = 'citekey' AND path != ? ORDER BY path",
-                (note.path,)), store.TEXT, store.TEXT)
+                (note.path,)), TEXT, TEXT)
             written = dict(keys)
             if (own := citekey_of(note)) is not None:
                 written[note.path] = own
@@ -105,10 +106,10 @@ def close_names(db: sqlite3.Connection, queries: set[str], path: str | None = No
             f"SELECT key, {hits} AS hits FROM (SELECT DISTINCT key FROM names WHERE "
             "how != 'citekey' AND path IS NOT ? AND instr(name, '/') = 0) WHERE hits > 0 "
             "ORDER BY hits DESC, key LIMIT 64", (*grams, path))
-        counted = dict(store.checked(rows, store.TEXT, store.INT))
-        others = {fold(name) for (name,) in store.checked(db.execute(
+        counted = dict(checked(rows, TEXT, INT))
+        others = {fold(name) for (name,) in checked(db.execute(
             "SELECT name FROM names WHERE how != 'citekey' AND path IS NOT ? "
-            "AND instr(name, '/') > 0", (path,)), store.TEXT)} | own
+            "AND instr(name, '/') > 0", (path,)), TEXT)} | own
         for name in others:
             if shared := len(_trigrams(name) & set(grams)):
                 counted[name] = shared

@@ -15,6 +15,7 @@ from typing import Any
 from ..model import LemmaError
 from ..search_text import ZWSP, query_words, shown_text
 from . import store
+from .typed_rows import INT, MAYBE_TEXT, NUMBER, TEXT, checked
 
 #: bm25 weights of the search columns: title, aliases, tags, body, folded (see search_text).
 WEIGHTS = (10.0, 6.0, 4.0, 1.0, 1.0)
@@ -26,12 +27,12 @@ def find_note(db: sqlite3.Connection, name: str) -> str:
     from ..resolution import NameIndex, fold, link_key
 
     key = link_key(name)
-    rows = store.checked(db.execute(
+    rows = checked(db.execute(
         "SELECT DISTINCT n.path, n.title, n.aliases FROM names k JOIN notes n ON n.path = k.path "
-        "WHERE k.key = ? ORDER BY n.path", (key,)), store.TEXT, store.TEXT, store.MAYBE_TEXT)
+        "WHERE k.key = ? ORDER BY n.path", (key,)), TEXT, TEXT, MAYBE_TEXT)
     triples = [(p, t, store.split(a)) for p, t, a in rows]
-    attachments = [r[0] for r in store.checked(db.execute("SELECT path FROM attachments"),
-                                               store.TEXT)
+    attachments = [r[0] for r in checked(db.execute("SELECT path FROM attachments"),
+                                               TEXT)
                    if link_key(r[0], attachment=True) == key]
     index = NameIndex.build(triples, attachments)
     paths = {t[0] for t in triples}
@@ -63,10 +64,10 @@ def backlinks(db: sqlite3.Connection, path: str) -> list[BacklinkRow]:
                         (path,)).fetchone()
     if exists is None:
         raise LemmaError(f"'{path}' is not a note of this vault", exit_code=2)
-    rows = list(store.checked(db.execute(  # each linking note's record is read once
+    rows = list(checked(db.execute(  # each linking note's record is read once
         'SELECT l.source, n.title, l.line, l.start, l."end" FROM links l '
         "JOIN notes n ON n.path = l.source WHERE l.target = ? AND l.source != ?",
-        (path, path)), store.TEXT, store.TEXT, store.INT, store.INT, store.INT))
+        (path, path)), TEXT, TEXT, INT, INT, INT))
     bodies: dict[str, str] = {}
     found = []
     for source, title, line, start, end in rows:
@@ -103,14 +104,14 @@ def note_rows(db: sqlite3.Connection, links: bool = True, kind: str | None = Non
     unless `links`)."""
     linked: set[str] = set()
     if links:
-        linked = {r[0] for r in store.checked(db.execute(
+        linked = {r[0] for r in checked(db.execute(
             "SELECT DISTINCT target FROM links WHERE target IS NOT NULL AND target != source "
-            "AND status IN ('ok', 'missing-heading')"), store.TEXT)}
-    text, maybe = store.TEXT, store.MAYBE_TEXT
-    rows = store.checked(db.execute(
+            "AND status IN ('ok', 'missing-heading')"), TEXT)}
+    text, maybe = TEXT, MAYBE_TEXT
+    rows = checked(db.execute(
         "SELECT path, kind, title, aliases, tags, date, mtime_ns, broken FROM notes "
         f"WHERE note IS NOT NULL{' AND kind = ?' if kind else ''} ORDER BY path",
-        (kind,) if kind else ()), text, text, text, maybe, maybe, maybe, store.INT, store.INT)
+        (kind,) if kind else ()), text, text, text, maybe, maybe, maybe, INT, INT)
     split = store.split
     return [NoteRow(p, k, t, split(a), split(g), d, m, bool(b), p in linked)
             for p, k, t, a, g, d, m, b in rows]
@@ -176,10 +177,10 @@ def names_starting(db: sqlite3.Connection, typed: str) -> list[str]:
                              "AND how != 'file'", (wanted, bound))
     else:
         regular = db.execute("SELECT name FROM names WHERE how != 'file'")
-    found = {name for (name,) in store.checked(regular, store.TEXT)
+    found = {name for (name,) in checked(regular, TEXT)
              if name.casefold().startswith(wanted)}
     irregular = db.execute("SELECT name FROM names WHERE how != 'file' AND key != lower(name)")
-    found |= {name for (name,) in store.checked(irregular, store.TEXT)
+    found |= {name for (name,) in checked(irregular, TEXT)
               if name.casefold().startswith(wanted)}
     return sorted(found)
 
@@ -291,8 +292,8 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
         if "fts5" not in str(error):  # not the query's fault: the index's (a missing table)
             raise
         raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
-    rows = list(store.checked(rows, store.TEXT, store.TEXT, store.TEXT, store.NUMBER,
-                              store.TEXT))
+    rows = list(checked(rows, TEXT, TEXT, TEXT, NUMBER,
+                              TEXT))
     return _hits(rows)
 
 
@@ -317,7 +318,7 @@ def _best_matches(db: sqlite3.Connection, query: str, weights: str,
                             ).fetchall()
     except sqlite3.OperationalError:
         return None  # the caller says what is wrong with the query
-    ranked = list(store.checked(ranked, store.INT, store.NUMBER))
+    ranked = list(checked(ranked, INT, NUMBER))
     if len(ranked) == wanted and len(ranked) > limit and ranked[limit - 1][1] == ranked[-1][1]:
         return None
     if len(ranked) > limit:
@@ -325,13 +326,13 @@ def _best_matches(db: sqlite3.Connection, query: str, weights: str,
         ranked = [r for r in ranked if r[1] <= cut]  # the ties at the cut, all of them
     ids = [r[0] for r in ranked]
     marks = ",".join("?" * len(ids))
-    notes = {i: (p, t, k) for i, p, t, k in store.checked(db.execute(
+    notes = {i: (p, t, k) for i, p, t, k in checked(db.execute(
         f"SELECT id, path, title, kind FROM notes WHERE id IN ({marks})", ids),
-        store.INT, store.TEXT, store.TEXT, store.TEXT)}
-    snippets = dict(store.checked(db.execute(
+        INT, TEXT, TEXT, TEXT)}
+    snippets = dict(checked(db.execute(
         f"SELECT rowid, snippet(search, 3, '{MATCH_START}', '{MATCH_END}', '…', 14) "
         f"FROM search WHERE search MATCH ? AND rowid IN ({marks})", (query, *ids)),
-        store.INT, store.TEXT))
+        INT, TEXT))
     if any(i not in notes or i not in snippets for i in ids):
         return None  # a full-text row without its note: as the join has it
     rows = sorted(((*notes[i], rank, snippets[i]) for i, rank in ranked),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, Note
 from ..vault_fs import Listing
 from . import store
+from .typed_rows import INT, MAYBE_BLOB, MAYBE_TEXT, TEXT, checked
 
 if TYPE_CHECKING:
     from ..links import Slugify
@@ -23,18 +24,18 @@ def restore_vault(db: sqlite3.Connection, root: Path, listing: Listing,
 
     notes: dict[str, Note] = {}
     problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
-    for path, blob, problem_blob in store.checked(db.execute(
+    for path, blob, problem_blob in checked(db.execute(
             "SELECT path, note, problems FROM notes ORDER BY path"),
-            store.TEXT, store.MAYBE_BLOB, store.MAYBE_BLOB):
+            TEXT, MAYBE_BLOB, MAYBE_BLOB):
         if blob is not None:
             notes[path] = store.load_note(blob)
         problems[path] = store.load_problems(problem_blob) if problem_blob is not None \
             else []
     resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
-    rows = store.checked(db.execute(
+    rows = checked(db.execute(
         "SELECT source, ord, status, target, anchor, candidates FROM links "
-        "ORDER BY source, ord"), store.TEXT, store.INT, store.TEXT, store.MAYBE_TEXT,
-        store.MAYBE_TEXT, store.MAYBE_TEXT)
+        "ORDER BY source, ord"), TEXT, INT, TEXT, MAYBE_TEXT,
+        MAYBE_TEXT, MAYBE_TEXT)
     for source, ord_, status, target, anchor, candidates in rows:
         if source not in notes:
             raise store.IndexCorrupt(f"links of {source}, which is not a note")
