@@ -29,11 +29,9 @@ def graph_from_index(db: sqlite3.Connection) -> ConceptGraph:
                 "SELECT path, attrs FROM notes WHERE note IS NOT NULL ORDER BY path"),
                 TEXT, TEXT)]
         rows: dict[str, list[LinkRow]] = {path: [] for path, _ in nodes}
-        int_ = INT
         for source, target, status, embed, line, col, start, end in checked(db.execute(
                 'SELECT source, target, status, embed, line, col, start, "end" FROM links '
-                "ORDER BY source, ord"), TEXT, MAYBE_TEXT, TEXT, int_, int_,
-                int_, int_, int_):
+                "ORDER BY source, ord"), TEXT, MAYBE_TEXT, TEXT, INT, INT, INT, INT, INT):
             if source not in rows:
                 raise store.IndexCorrupt(f"a link from {source!r}, which is not a note")
             rows[source].append((source, target, status, bool(embed), line, col, start, end))

@@ -107,11 +107,10 @@ def note_rows(db: sqlite3.Connection, links: bool = True, kind: str | None = Non
         linked = {r[0] for r in checked(db.execute(
             "SELECT DISTINCT target FROM links WHERE target IS NOT NULL AND target != source "
             "AND status IN ('ok', 'missing-heading')"), TEXT)}
-    text, maybe = TEXT, MAYBE_TEXT
     rows = checked(db.execute(
         "SELECT path, kind, title, aliases, tags, date, mtime_ns, broken FROM notes "
         f"WHERE note IS NOT NULL{' AND kind = ?' if kind else ''} ORDER BY path",
-        (kind,) if kind else ()), text, text, text, maybe, maybe, maybe, INT, INT)
+        (kind,) if kind else ()), TEXT, TEXT, TEXT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT, INT, INT)
     split = store.split
     return [NoteRow(p, k, t, split(a), split(g), d, m, bool(b), p in linked)
             for p, k, t, a, g, d, m, b in rows]
@@ -292,8 +291,7 @@ def search(db: sqlite3.Connection, text: str, kind: str | None = None, tag: str 
         if "fts5" not in str(error):  # not the query's fault: the index's (a missing table)
             raise
         raise LemmaError(f"cannot search for '{text}': {error}", exit_code=2) from None
-    rows = list(checked(rows, TEXT, TEXT, TEXT, NUMBER,
-                              TEXT))
+    rows = list(checked(rows, TEXT, TEXT, TEXT, NUMBER, TEXT))
     return _hits(rows)
 
 

@@ -215,11 +215,10 @@ class VaultIndex:
         except store.IndexCorrupt as error:
             self._rebuild(f"it holds unreadable data ({error})")
             return self.refresh()
-        if report.vault is not None:  # a first build: the caller has its vault already
+        if report.vault is not None or report.light is not None:
+            # a first build: the caller has its vault (streamed: its links) already
             self._writer = Writer(self._db, rest, lambda: self._commit(big))
-        else:
-            if report.light is not None:  # a streamed one: the caller has its links already
-                self._writer = Writer(self._db, rest, lambda: self._commit(big))
+        if report.vault is None:
             self._remember(watched, listing if only is None else None)
         return report
 

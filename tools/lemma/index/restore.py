@@ -34,8 +34,7 @@ def restore_vault(db: sqlite3.Connection, root: Path, listing: Listing,
     resolved: dict[str, list[ResolvedLink]] = {path: [] for path in notes}
     rows = checked(db.execute(
         "SELECT source, ord, status, target, anchor, candidates FROM links "
-        "ORDER BY source, ord"), TEXT, INT, TEXT, MAYBE_TEXT,
-        MAYBE_TEXT, MAYBE_TEXT)
+        "ORDER BY source, ord"), TEXT, INT, TEXT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT)
     for source, ord_, status, target, anchor, candidates in rows:
         if source not in notes:
             raise store.IndexCorrupt(f"links of {source}, which is not a note")
