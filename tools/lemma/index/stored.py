@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 
 from ..links import NameIndex, Slugify, fold, lookup_key, name_keys
@@ -77,29 +77,32 @@ class StoredVault(Vault):
 
     def _names_looked_up_by(self, keys: set[str]) -> NameIndex:
         """The name index of the notes and attachments with a name under one of `keys`: what
-        resolving a link by one of them reads (`link_key`), built as `_build_index` does."""
-        live = self.notes.cache  # type: ignore[attr-defined]
-        paths = self.notes.paths  # type: ignore[attr-defined]
+        resolving a link by one of them reads (`link_key`)."""
         wanted = sorted(keys)
-        triples = {}
+        rows: list[tuple[str, str, str]] = []
         for lo in range(0, len(wanted), 500):
             chunk = wanted[lo:lo + 500]
-            triples.update((p, (p, t, store.split(a))) for p, t, a in self.db.execute(
-                "SELECT n.path, n.title, n.aliases FROM names k JOIN notes n ON n.path = k.path "
-                f"WHERE k.key IN ({','.join('?' * len(chunk))}) AND n.note IS NOT NULL", chunk)
-                if p not in live)
-        triples.update((p, (p, n.title, n.aliases)) for p, n in live.items()
-                       if name_keys(p, n.title, n.aliases) & keys)
-        return NameIndex.build(sorted(t for p, t in triples.items() if p in paths),
-                               [a for a in self.attachments if name_keys(a) & keys])
+            rows += self.db.execute(
+                "SELECT DISTINCT n.path, n.title, n.aliases FROM names k JOIN notes n "
+                f"ON n.path = k.path WHERE k.key IN ({','.join('?' * len(chunk))}) "
+                "AND n.note IS NOT NULL", chunk)
+        return self._index_of(rows, lambda note: bool(
+            name_keys(note.path, note.title, note.aliases) & keys),
+            [a for a in self.attachments if name_keys(a) & keys])
 
     def _build_index(self) -> NameIndex:
         rows = self.db.execute("SELECT path, title, aliases FROM notes WHERE note IS NOT NULL")
+        return self._index_of(rows, lambda note: True, self.attachments)
+
+    def _index_of(self, rows: Iterable[tuple[str, str, str]], wanted: Callable[[Note], bool],
+                  attachments: list[str]) -> NameIndex:
+        """A name index of the stored notes in `rows` (path, title, aliases) and the notes this
+        refresh re-read that are `wanted`, as they are now (a removed note is left out)."""
         live = self.notes.cache  # type: ignore[attr-defined]
-        triples = [(p, t, store.split(a)) for p, t, a in rows if p not in live]
-        triples += [(p, n.title, n.aliases) for p, n in live.items()]
         paths = self.notes.paths  # type: ignore[attr-defined]
-        return NameIndex.build(sorted(t for t in triples if t[0] in paths), self.attachments)
+        triples = {p: (p, t, store.split(a)) for p, t, a in rows if p not in live}
+        triples.update((p, (p, n.title, n.aliases)) for p, n in live.items() if wanted(n))
+        return NameIndex.build(sorted(t for p, t in triples.items() if p in paths), attachments)
 
     @property
     def citekeys(self) -> dict[str, list[str]]:
