@@ -108,10 +108,8 @@ def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed:
         if first:
             store.create_secondary_indexes(db)
         if moved:
-            db.execute("DELETE FROM attachments")
-            db.executemany("INSERT INTO attachments VALUES (?)",
-                           [(a,) for a in listing.attachments])
-        signatures = {r.note[0]: (*r.note[1:5], r.note[6]) for r in rows}
+            store.save_attachments(db, listing.attachments)
+        signatures = {r.note[0]: r.signature for r in rows}
         if first:
             store.save_signatures(db, signatures)
         else:

@@ -137,7 +137,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
         done = 0
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
             store.write_notes(db, chunk)
-            signatures.update((r.note[0], (*r.note[1:5], r.note[6])) for r in chunk)
+            signatures.update((r.note[0], r.signature) for r in chunk)
             staged = []
             for r in chunk:
                 if (blob := r.note[NOTE_BLOB]) is not None:  # a worker's pickle: trusted
@@ -168,9 +168,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             db.execute(f"DROP TABLE {_STAGED}")
             link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
-            db.execute("DELETE FROM attachments")
-            db.executemany("INSERT INTO attachments VALUES (?)",
-                           [(a,) for a in listing.attachments])
+            store.save_attachments(db, listing.attachments)
             store.save_signatures(db, held.pop("signatures"))
             store.save_counts(db)
 

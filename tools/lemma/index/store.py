@@ -35,6 +35,11 @@ class NoteRows:
     tags: list[tuple[str, str]]
     links: list[tuple[Any, ...]]  # the columns of `links` that do not depend on resolution
 
+    @property
+    def signature(self) -> tuple[int, ...]:
+        """What `save_signatures` keeps of the note: size, mtime, ctime, inode, indexed_ns."""
+        return (*self.note[1:5], self.note[6])
+
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
 SCHEMA_VERSION = 5
@@ -322,6 +327,12 @@ def write_notes(db: sqlite3.Connection, rows: list[NoteRows]) -> None:
                    [x for r in rows for x in r.headings])
     db.executemany("INSERT INTO blocks VALUES (?, ?)", [x for r in rows for x in r.blocks])
     db.executemany("INSERT INTO tags VALUES (?, ?)", [x for r in rows for x in r.tags])
+
+
+def save_attachments(db: sqlite3.Connection, attachments: list[str]) -> None:
+    """The vault's attachments, in place of those stored."""
+    db.execute("DELETE FROM attachments")
+    db.executemany("INSERT INTO attachments VALUES (?)", [(a,) for a in attachments])
 
 
 def save_signatures(db: sqlite3.Connection,
