@@ -149,29 +149,30 @@ def test_parsing_in_worker_processes_gives_the_same_vault(tmp_path: Path) -> Non
 @pytest.mark.parametrize("when", ["before-reading", "after-reading"])
 def test_a_file_changed_while_it_is_parsed_is_parsed_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
-    """An editor saving during a refresh: the stored stat must not hide the newer content."""
-    from lemma.index import parse
+    """An editor saving during a refresh, after the file's stat and before or after its bytes
+    are read: the stored stat must not hide the newer content."""
+    from lemma import vault_fs
 
     root = write_files(tmp_path / "vault", SMALL)
-    real = parse.read_or_problem
+    real = vault_fs._read_bytes
     file = root / "a.md"
 
-    def save_meanwhile(vault_root: Path, path: str, max_bytes: int):
-        if path == "a.md" and when == "before-reading":
+    def save_meanwhile(full: str, max_bytes: int) -> bytes:
+        if full.endswith("a.md") and when == "before-reading":
             info = file.stat()
             file.write_text(file.read_text().replace("Beta", "Gamm"))  # same size
             os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
-        found = real(vault_root, path, max_bytes)
-        if path == "a.md" and when == "after-reading":
+        found = real(full, max_bytes)
+        if full.endswith("a.md") and when == "after-reading":
             info = file.stat()
             file.write_text(file.read_text().replace("Beta", "Gamm"))
             os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
         return found
 
-    monkeypatch.setattr(parse, "read_or_problem", save_meanwhile)
+    monkeypatch.setattr(vault_fs, "_read_bytes", save_meanwhile)
     with VaultIndex(root) as index:
         index.vault()
-    monkeypatch.setattr(parse, "read_or_problem", real)
+    monkeypatch.setattr(vault_fs, "_read_bytes", real)
     assert "[[Gamm]]" in file.read_text()
     with VaultIndex(root) as index:
         got = index.vault()

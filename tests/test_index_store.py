@@ -34,8 +34,9 @@ def test_link_rows_round_trip_through_the_index(tmp_path: Path, chunk: int,
     store.create(db, "x")
     link_rows.write_links(db, [("src.md", links)])
     rows = db.execute("SELECT * FROM links ORDER BY ord").fetchall()
-    assert rows == [(*link_rows.link_columns("src.md", i, r.link), r.status, r.target, r.anchor,
-                     "\n".join(r.candidates) or None) for i, r in enumerate(links)]
+    fixed = link_rows.link_columns("src.md", [r.link for r in links])
+    assert rows == [(*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
+                    for f, r in zip(fixed, links, strict=True)]
     assert rows[-1][-1] == "a/Dup.md\nb/Dup.md"  # the candidates of the ambiguous one
     assert [type(v) for v in rows[0]] == [str, int, str, int, int, int, int, int, str, str,
                                           str, type(None)]

@@ -50,6 +50,13 @@ def read_note_text(root: str | os.PathLike[str], path: str,
 
     Raises NoteFileError otherwise; never blocks (a FIFO is refused before it is opened).
     """
+    return read_note_file(root, path, max_bytes)[0]
+
+
+def read_note_file(root: str | os.PathLike[str], path: str,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, os.stat_result]:
+    """`read_note_text` and the file's `os.stat` as checked before it was read (what an index
+    keeps to tell a later change: no second stat per note)."""
     full = os.path.join(root, path)
     info = _stat(full, os.lstat)  # a note that is not a symlink costs one stat, not two
     link = stat.S_ISLNK(info.st_mode)
@@ -62,7 +69,7 @@ def read_note_text(root: str | os.PathLike[str], path: str,
         _require_inside(root, full)
     if info.st_size > max_bytes:
         raise _too_large(info.st_size, max_bytes)
-    return decode_note(_read_bytes(full, max_bytes))
+    return decode_note(_read_bytes(full, max_bytes)), info
 
 
 def read_or_problem(root: str | os.PathLike[str], path: str,

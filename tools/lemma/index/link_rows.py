@@ -14,12 +14,13 @@ if TYPE_CHECKING:
     from ..vault import ResolvedLink
 
 
-def link_columns(source: str, ord_: int, link: WikiLink) -> tuple[Any, ...]:
-    """A link's row in `links` up to its resolution: source, ord, key, position, embed."""
+def link_columns(source: str, links: Iterable[WikiLink]) -> list[tuple[Any, ...]]:
+    """A note's links as rows of `links` up to their resolution: source, ord, key, position,
+    embed."""
     from ..links import lookup_key  # the parser, only when a note is written
 
-    return (source, ord_, lookup_key(link), link.pos.line,
-            link.pos.col, link.start, link.end, int(link.embed))
+    return [(source, i, lookup_key(link), link.pos.line, link.pos.col, link.start, link.end,
+             int(link.embed)) for i, link in enumerate(links)]
 
 
 def write_links(db: sqlite3.Connection,
@@ -38,8 +39,7 @@ def write_links(db: sqlite3.Connection,
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for source, links in resolved:
-            fixed = found.get(source) or [link_columns(source, i, r.link)
-                                          for i, r in enumerate(links)]
+            fixed = found.get(source) or link_columns(source, [r.link for r in links])
             for f, r in zip(fixed, links, strict=True):
                 yield (*f, r.status, r.target, r.anchor, "\n".join(r.candidates) or None)
             flags.append((int(any(r.status != "ok" for r in links)), source))

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..vault import gc_paused, parse_note
-from ..vault_fs import read_or_problem
+from ..vault_fs import NoteFileError, read_note_file, read_or_problem
 from .filestat import NO_FILE, signature
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
@@ -59,8 +59,12 @@ def parse_file(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
                indexed_ns: int, rows: bool = True) -> Parsed:
     """Stat, read, hash and parse one note file, and make its index rows (or leave them for
     `Parsed.stored_rows`)."""
-    sig = signature(f"{root}/{path}")
-    text, problems = read_or_problem(root, path, max_bytes)
+    try:  # the stat read_note_file makes before reading is the signature (one stat, not two)
+        text, info = read_note_file(root, path, max_bytes)
+        sig, problems = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), []
+    except NoteFileError:  # rare: stat, then read again, so a change in between is seen later
+        sig = signature(f"{root}/{path}")
+        text, problems = read_or_problem(root, path, max_bytes)
     if text is None:
         parsed = Parsed(path, None, problems, None, sig)
     else:

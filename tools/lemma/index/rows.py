@@ -16,6 +16,8 @@ from .store import NoteRows, dump, join
 
 #: Where the note's pickle sits in a `notes` row as `note_rows` makes it.
 NOTE_BLOB = 7
+#: The `attrs` column's encoder, made once (json.dumps with options makes one per call).
+_ATTRS = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: Note | None,
@@ -31,11 +33,11 @@ def note_rows(path: str, sig: tuple[int, int, int, int], digest: bytes, note: No
     return NoteRows(
         (path, *sig, digest, indexed_ns, blob or dump(note), problem_blob, note.kind.value,
          note.title, join(note.aliases), join(note.tags), date.isoformat() if date else None,
-         json.dumps(note_attributes(note), ensure_ascii=False, sort_keys=True)),
+         _ATTRS.encode(note_attributes(note))),
         [(path, fold(name).rsplit("/", 1)[-1], name, how) for name, how in named]
         + ([(path, "@" + fold(citekey.strip()), citekey.strip(), "citekey")]
            if isinstance(citekey, str) and citekey.strip() else []),
         [(path, h.level, h.text, h.anchor, h.line) for h in note.headings],
         [(path, b) for b in sorted(note.block_ids)],
         [(path, tag) for tag in note.tags],
-        [link_columns(path, i, link) for i, link in enumerate(note.links)])
+        link_columns(path, note.links))
