@@ -15,7 +15,7 @@ import pytest
 
 from lemma.graph.concept import build_graph
 from lemma.graph.indexed import stats_from_index
-from lemma.index import store
+from lemma.index import meta_rows, store
 from lemma.index.refresh import VaultIndex
 from lemma.synth import write_synthetic_vault
 from lemma.vault import load_vault
@@ -87,7 +87,7 @@ def test_a_streamed_first_build_equals_the_in_memory_one(tmp_path: Path, how: st
         assert memory.refresh().vault is not None  # built in memory (a small vault)
         assert index_tables(streamed.db) == index_tables(memory.db)
         assert _indexes(streamed.db) == _indexes(memory.db) == sorted(store.SECONDARY_INDEXES)
-        assert store.signatures(streamed.db) == {r[0]: r[1:] for r in streamed.db.execute(
+        assert meta_rows.signatures(streamed.db) == {r[0]: r[1:] for r in streamed.db.execute(
             "SELECT path, size, mtime_ns, ctime_ns, ino, indexed_ns FROM notes")}
         fresh = load_vault(root)
         assert json.loads(stats) == json.loads(json.dumps(build_graph(fresh).stats(top=10**6)))

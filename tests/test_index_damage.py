@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from lemma.cli import main
-from lemma.index import store
+from lemma.index import meta_rows, store
 from lemma.index.changes import RACY_NS
 from tests.conftest import REPO, write_files
 from tests.test_index_cli import COMMANDS, NOTES
@@ -220,13 +220,13 @@ def test_an_index_unchanged_since_its_counts_were_checked_is_not_counted_again(
     time.sleep(2 * RACY_NS / 1e9)  # past the tick: notes not re-hashed (and restamped) each time
     assert lemma(good, "list")[0] == 0  # builds the index
     counted: list[int] = []
-    real = store.check_counts
+    real = meta_rows.check_counts
 
     def check_counts(db):  # type: ignore[no-untyped-def]
         counted.append(1)
         return real(db)
 
-    monkeypatch.setattr(store, "check_counts", check_counts)
+    monkeypatch.setattr(meta_rows, "check_counts", check_counts)
     assert lemma(good, "list")[0] == 0
     assert lemma(good, "list")[0] == 0
     assert lemma(good, "search", "gradient")[0] == 0

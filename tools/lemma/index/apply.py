@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..vault_fs import Listing
-from . import link_rows, search_rows, store
+from . import link_rows, meta_rows, search_rows, store
 from .changes import loaded
 
 if TYPE_CHECKING:  # the vault and parser load only when something changed
@@ -111,10 +111,10 @@ def store_changes(db: sqlite3.Connection, root: Path, listing: Listing, changed:
             store.save_attachments(db, listing.attachments)
         signatures = {r.note[0]: r.signature for r in rows}
         if first:
-            store.save_signatures(db, signatures)
+            meta_rows.save_signatures(db, signatures)
         else:
-            store.update_signatures(db, signatures, removed)
-        store.save_counts(db)
+            meta_rows.update_signatures(db, signatures, removed)
+        meta_rows.save_counts(db)
 
     report.parsed, report.removed = [p.path for p in parsed], removed
     return report, rest

@@ -26,7 +26,7 @@ from ..links import Slugify
 from ..model import Note
 from ..vault import Vault, citekey_of, gc_paused
 from ..vault_fs import Listing
-from . import link_rows, search_rows, store
+from . import link_rows, meta_rows, search_rows, store
 from .parse import parse_file
 from .rows import NOTE_BLOB
 
@@ -199,8 +199,8 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
             store.save_attachments(db, listing.attachments)
-            store.save_signatures(db, held.pop("signatures"))
-            store.save_counts(db)
+            meta_rows.save_signatures(db, held.pop("signatures"))
+            meta_rows.save_counts(db)
 
     return paths, vault, rest
 

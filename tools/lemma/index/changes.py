@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..vault_fs import Listing, read_or_problem
-from . import store
+from . import meta_rows, store
 from .filestat import signature
 
 #: A file changed less than this before it was indexed is confirmed by content hash next time.
@@ -33,7 +33,7 @@ def differences(db: sqlite3.Connection, root: Path, listing: Listing | Callable[
     if only is not None:
         return few_differences(db, root, only)
     listing = loaded(listing)
-    stored = store.signatures(db)
+    stored = meta_rows.signatures(db)
     changed, doubtful = [], []
     prefix = f"{root}/"
     stat = os.stat
@@ -96,7 +96,7 @@ def confirm(db: sqlite3.Connection, root: Path, max_bytes: int, paths: list[str]
             db.execute("UPDATE notes SET indexed_ns = ?, size = ?, mtime_ns = ?, "
                             "ctime_ns = ?, ino = ? WHERE path = ?", (now, *sig, path))
     if len(changed) < len(paths):
-        store.save_signatures(db)
+        meta_rows.save_signatures(db)
     return changed
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..model import LemmaError
 from ..vault_fs import DEFAULT_MAX_BYTES, Listing, NoteFileError, list_vault
-from . import fresh, store, verified
+from . import fresh, meta_rows, store, verified
 from .apply import Progress, Refresh, store_changes
 from .changes import Found, confirm, differences, loaded
 from .clock import fs_now_ns
@@ -144,7 +144,7 @@ class VaultIndex:
             reason = store.check_schema(db, wanted)
             if reason is None and not verified.unchanged(self.file, verified.stamp(self.file)):
                 try:
-                    reason = store.check_counts(db)
+                    reason = meta_rows.check_counts(db)
                 except sqlite3.DatabaseError as error:
                     reason = f"it is damaged ({error})"
             self._counted = reason is None  # (this command's own writes keep the counts)

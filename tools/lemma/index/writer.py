@@ -13,10 +13,34 @@ import contextlib
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 #: The interpreter's switch interval while a writer runs.
 SWITCH_SECONDS = 0.001
+_running = 0  # writers running now; the first lowers the interval, the last puts it back
+_saved_interval = 0.0
+_running_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """A writer's job makes rows in Python between statements; while the command computes,
+    each wait for the GIL lasts up to the switch interval (5 ms by default), so it is
+    SWITCH_SECONDS meanwhile (a 100k-note first build's links were written ~1 s after
+    `graph stats` ended). Writers may overlap: the last one to end restores it."""
+    global _running, _saved_interval
+    with _running_lock:
+        if _running == 0:
+            _saved_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(_saved_interval, SWITCH_SECONDS))
+        _running += 1
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running -= 1
+            if _running == 0:
+                sys.setswitchinterval(_saved_interval)
 
 
 class Writer:
@@ -33,20 +57,14 @@ class Writer:
         self.thread.start()
 
     def _run(self) -> None:
-        # The job's Python (making rows between statements) waits for the GIL while the command
-        # computes: each wait is up to the switch interval, 5 ms by default; 1 ms meanwhile
-        # (a 100k-note first build's links were written ~1 s after `graph stats` ended).
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, SWITCH_SECONDS))
-        try:
-            self.job()
-            self.commit()
-        except BaseException as error:  # handed to the thread that waits for it
-            self.error = error
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-        finally:
-            sys.setswitchinterval(switch)
+        with _short_switch_interval():
+            try:
+                self.job()
+                self.commit()
+            except BaseException as error:  # handed to the thread that waits for it
+                self.error = error
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
 
     def _commit(self) -> None:
         self.db.execute("COMMIT")
