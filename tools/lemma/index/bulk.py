@@ -109,28 +109,21 @@ def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: in
         _job = None
 
 
-@contextlib.contextmanager
-def _freed_memory_kept() -> Iterator[None]:
-    """glibc's malloc keeps the memory freed meanwhile for reuse (here and in the workers forked
-    meanwhile), instead of handing it back and faulting it in again: every chunk allocates and
-    frees megabytes of text and pickles (100k notes: 660k page faults, then 260k). Elsewhere,
-    and where mallopt is missing, nothing changes."""
-    mallopt = None
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            mallopt = ctypes.CDLL(None).mallopt
-    if mallopt is None:
-        yield
+def _keep_freed_memory() -> None:
+    """From now on, glibc's malloc keeps freed memory for reuse (here and in the workers forked
+    later) instead of handing it back and faulting it in again: every chunk allocates and frees
+    megabytes of text and pickles (100k notes: 660k page faults, then 290k). For the rest of
+    the process: a one-shot command's, which the build's peak memory bounds anyway; putting
+    the defaults back would end glibc's adaptive thresholds, which the command's own big
+    arrays (PageRank's) then pay for. Elsewhere, and without mallopt, nothing changes."""
+    if not sys.platform.startswith("linux"):
         return
-    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
-    mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
-    try:
-        yield
-    finally:  # glibc's defaults (the threshold then stays fixed instead of adapting)
-        mallopt(_M_TRIM_THRESHOLD, 128 << 10)
-        mallopt(_M_MMAP_THRESHOLD, 128 << 10)
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+        mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+        mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
 
 
 #: mallopt's parameters (malloc.h).
@@ -163,7 +156,8 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     store.drop_secondary_indexes(db)
     db.execute(f"CREATE TEMP TABLE {_STAGED}(id INTEGER PRIMARY KEY, title, aliases, tags, "
                "body, folded)")
-    with gc_paused(), _freed_memory_kept():
+    _keep_freed_memory()
+    with gc_paused():
         done = 0
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
             store.write_notes(db, chunk)
