@@ -322,8 +322,22 @@ def test_the_unpickler_refuses_a_callable_that_would_run(tmp_path: Path) -> None
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("blob", [b"", b"\x80\x05garbage", pickle.dumps(list(range(5)))[:-3]],
-                         ids=["empty", "garbled", "truncated"])
+def _note_from_fields_call(*args: object) -> bytes:
+    """A record calling `note_from_fields` with these arguments, as a tampered one could."""
+    from lemma.model import note_from_fields
+
+    class Call:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (note_from_fields, args)
+
+    return pickle.dumps(Call())
+
+
+@pytest.mark.parametrize("blob", [
+    b"", b"\x80\x05garbage", pickle.dumps(list(range(5)))[:-3], _note_from_fields_call(1, 2),
+    _note_from_fields_call("a.md", "note", "T", {}, "", 1, (), (), ((1,),), frozenset(), ()),
+    _note_from_fields_call("a.md", "note", "T", {}, "", 1, (), (), (), frozenset(), 5)],
+    ids=["empty", "garbled", "truncated", "too-few-fields", "short-heading", "links-not-a-list"])
 def test_an_unreadable_record_is_index_corrupt(blob: bytes) -> None:
     with pytest.raises(store.IndexCorrupt, match=r"unreadable note record \(\w+\)"):
         store.load(blob)
@@ -335,10 +349,18 @@ def test_the_unpickler_admits_notes_diagnostics_and_dates(tmp_path: Path) -> Non
                        "authors: [A]\nyear: 2020\nsource: https://e.org\n---\n"
                        "## Head\n[[q#^blk]] ![[img.png]] [[q#Nope]]\n",
         "q.md": "---\naliases: [Q]\ntitle: [bad\n---\nBody ^blk\n",
+        "c.md": "# Cited\nAs [see @kw20, p. 3; -@b19] and @c21 say, [q](q.md#Body) and "
+                "![[p#Head|shown]].\n## Über ^x\n",
     })
     vault = load_vault(root)
+    assert any(link.cite for link in vault.notes["c.md"].links)
+    assert any(link.markdown for link in vault.notes["c.md"].links)
     for note in vault:
-        assert store.load(store.dump(note)) == note
+        back = store.load(store.dump(note))
+        assert back == note
+        assert [(type(k), type(k.pos), type(k.cite)) for k in back.links] == [
+            (type(k), type(k.pos), type(k.cite)) for k in note.links]
+        assert store.dump(back) == store.dump(note)  # the same bytes again
     problems = [d for path in vault.notes for d in vault.problems_of(path)]
     assert problems, "the fixture should have frontmatter problems"
     assert store.load(store.dump(problems)) == problems

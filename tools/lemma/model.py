@@ -186,7 +186,6 @@ class Heading:
     anchor: str
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     """One Markdown file of the vault, parsed once.
@@ -207,6 +206,16 @@ class Note:
     block_ids: frozenset[str] = frozenset()
     links: tuple[WikiLink, ...] = field(default=())
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with its headings and links as tuples of their fields (`note_from_fields`):
+        no pickling call per heading, link and position, a third of a note's pickling (done
+        for every note an index stores)."""
+        return note_from_fields, (
+            self.path, self.kind, self.title, self.meta, self.body, self.body_line,
+            self.aliases, self.tags, tuple([_heading_fields(h) for h in self.headings]),
+            self.block_ids, tuple([(*_link_fields(k), *_pos_fields(k.pos), k.cite)
+                                   for k in self.links]))
+
     @property
     def stem(self) -> str:
         """The file name without folder or `.md` extension."""
@@ -216,6 +225,24 @@ class Note:
     def folder(self) -> str:
         """The vault-relative folder ('' at the root)."""
         return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+
+_heading_fields = attrgetter("level", "text", "line", "anchor")
+_link_fields = attrgetter("target", "heading", "label", "embed", "start", "end", "raw", "markdown")
+_pos_fields = attrgetter("path", "line", "col")
+
+
+def note_from_fields(path: str, kind: NoteKind, title: str, meta: Mapping[str, Any], body: str,
+                     body_line: int, aliases: tuple[str, ...], tags: tuple[str, ...],
+                     headings: tuple[tuple[Any, ...], ...], block_ids: frozenset[str],
+                     links: tuple[tuple[Any, ...], ...]) -> Note:
+    """The Note that `Note.__reduce__` pickled (headings and links given as their fields)."""
+    return Note(path, kind, title, meta, body, body_line, aliases, tags,
+                tuple([Heading(*h) for h in headings]), block_ids,
+                tuple([WikiLink(t, h, label, embed, SourcePos(p, line, col), start, end, raw,
+                                markdown, cite)
+                       for t, h, label, embed, start, end, raw, markdown, p, line, col, cite
+                       in links]))
 
 
 class LemmaError(Exception):

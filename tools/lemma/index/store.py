@@ -88,8 +88,8 @@ SECONDARY_INDEXES = {"names_key": "names(key)", "tags_tag": "tags(tag)",
 NOTE_INDEXES = ("names_key", "tags_tag", "notes_listed")
 
 _ALLOWED = {
-    "lemma.model": {"Note", "WikiLink", "Cite", "SourcePos", "Heading", "Diagnostic", "Severity",
-                    "NoteKind"},
+    "lemma.model": {"note_from_fields", "Note", "WikiLink", "Cite", "SourcePos", "Heading",
+                    "Diagnostic", "Severity", "NoteKind"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
 }
 
