@@ -126,6 +126,21 @@ def test_a_constructor_added_for_text_turns_the_plain_construction_off() -> None
         loader.dispose()
 
 
+@pytest.mark.parametrize("tag", ["int", "float", "bool", "null", "timestamp"])
+def test_a_constructor_added_for_a_scalar_is_used(tag: str) -> None:
+    class Marked(_Loader):  # type: ignore[misc,valid-type]
+        pass
+
+    Marked.add_constructor(f"tag:yaml.org,2002:{tag}", lambda loader, node: ("made", node.value))
+    raw = {"int": "7", "float": "0.5", "bool": "yes", "null": "~", "timestamp": "2024-01-02"}[tag]
+    loader = Marked(f"a: {raw}\nb: [x, {raw}]\n")
+    try:
+        made = ("made", raw)
+        assert _plain_mapping(loader, loader.get_single_node()) == {"a": made, "b": ["x", made]}
+    finally:
+        loader.dispose()
+
+
 KEYS = ["title", "tags", "'1'", "1", "yes", "<<", "~", "a b", "标题", "date", "=", "? x"]
 VALUES = ["T", "'q: #'", '"2024-01-02"', "2024-01-02", "2021-13-45", "0.5", "1_0", "0x1f", "on",
           "~", "", "[]", "[a, 2, no]", "[a, [b]]", "{a: 1}", "&x [a]", "*x", "&y t", "*y",

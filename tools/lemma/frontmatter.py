@@ -158,34 +158,50 @@ def _memo_loader() -> type:
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{tag}" for tag in ("str", "seq", "map"))
-_STANDARD = {_STR: yaml.constructor.SafeConstructor.construct_yaml_str,
-             _SEQ: yaml.constructor.SafeConstructor.construct_yaml_seq,
-             _MAP: yaml.constructor.SafeConstructor.construct_yaml_map}
+_SAFE = yaml.constructor.SafeConstructor
+_STANDARD = (_SAFE.construct_yaml_str, _SAFE.construct_yaml_seq, _SAFE.construct_yaml_map)
+#: The tags of the scalars other than text, each with PyYAML's own constructor for it.
+_SCALARS = {f"tag:yaml.org,2002:{name}": getattr(_SAFE, f"construct_yaml_{name}")
+            for name in ("null", "bool", "int", "float", "timestamp")}
 
 
 def _plain_mapping(loader: Any, node: yaml.Node) -> dict[str, Any] | None:
     """The mapping `node` as PyYAML constructs it, if it is plain (see `load_yaml`), else None."""
-    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP) or any(
-            loader.yaml_constructors.get(tag) is not fn for tag, fn in _STANDARD.items()):
+    constructors = loader.yaml_constructors
+    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP) or (
+            constructors.get(_STR), constructors.get(_SEQ), constructors.get(_MAP)) != _STANDARD:
         return None
+    scalar_node = yaml.ScalarNode
     data: dict[str, Any] = {}
     lists: set[int] = set()
     for key_node, value_node in node.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR):
+        if not (isinstance(key_node, scalar_node) and key_node.tag == _STR):
             return None  # a merge key `<<`, a number, a date, a null...
-        if isinstance(value_node, yaml.ScalarNode):
+        if isinstance(value_node, scalar_node):
             value = (value_node.value if value_node.tag == _STR
-                     else loader.construct_object(value_node))
+                     else _scalar(loader, value_node))
         elif (isinstance(value_node, yaml.SequenceNode) and value_node.tag == _SEQ
-              and id(value_node) not in lists  # an alias: PyYAML shares one list
-              and all(isinstance(item, yaml.ScalarNode) for item in value_node.value)):
+              and id(value_node) not in lists):  # an alias: PyYAML shares one list
             lists.add(id(value_node))
-            value = [item.value if item.tag == _STR else loader.construct_object(item)
-                     for item in value_node.value]
+            value = []
+            for item in value_node.value:
+                if not isinstance(item, scalar_node):
+                    return None
+                value.append(item.value if item.tag == _STR else _scalar(loader, item))
         else:
             return None
         data[key_node.value] = value
     return data
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A scalar other than text as PyYAML constructs it: a null, boolean, number or date by
+    PyYAML's constructor for its tag, called directly (`construct_object` adds only what
+    aliases and collections need), and any other by `construct_object`."""
+    construct = _SCALARS.get(node.tag)
+    if construct is None or loader.yaml_constructors.get(node.tag) is not construct:
+        return loader.construct_object(node)
+    return construct(loader, node)
 
 
 def _oversized_key(data: dict[Any, Any], raw: str) -> str | None:
