@@ -21,7 +21,9 @@ except AttributeError:  # pragma: no cover - a PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _OPEN = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# The closing line, found from the "\n" ending the opening one: a literal first character lets
+# CPython scan fast, where "^" with re.MULTILINE is tried at every offset.
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 STATUSES = ("read", "skimmed", "to-read")
 #: Items (plus characters) a frontmatter may expand to beyond twice its own length.
@@ -48,18 +50,18 @@ def split_frontmatter(text: str, path: str) -> Split:
     opening = _OPEN.match(text)
     if not opening:
         return Split({}, text, 1)
-    closing = _CLOSE.search(text, opening.end())
+    closing = _CLOSE.search(text, opening.end() - 1)
     if not closing:
         error = _error(path, 1, "frontmatter-invalid",
                        "frontmatter starts with '---' but never ends",
                        "close it with a line holding only '---'")
         return Split({}, text, 1, (error,))
-    raw = text[opening.end() : closing.start()]
+    raw = text[opening.end() : closing.start() + 1]
     body_start = closing.end() + (1 if text[closing.end() : closing.end() + 1] == "\n" else 0)
     body_line = text.count("\n", 0, body_start) + 1
     body = text[body_start:]
     try:
-        data = load_yaml(raw) if raw.strip() else {}
+        data, plain = _load_yaml(raw) if raw.strip() else ({}, True)
     except RecursionError:
         return Split({}, body, body_line, (_too_large(path, raw, None),))
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. `date: 2021-13-45`
@@ -83,7 +85,7 @@ def split_frontmatter(text: str, path: str) -> Split:
                        "frontmatter must be a mapping of keys to values",
                        "write it as 'key: value' lines")
         return Split({}, body, body_line, (error,))
-    return Split({str(k): v for k, v in data.items()}, body, body_line)
+    return Split(data if plain else {str(k): v for k, v in data.items()}, body, body_line)
 
 
 def load_yaml(raw: str) -> Any:
@@ -95,23 +97,28 @@ def load_yaml(raw: str) -> Any:
     PyYAML's generic constructor, which costs a frontmatter ~40% of its load. Anything else
     (aliases, merge keys, nested or tagged collections, an error) goes the general way.
     """
+    return _load_yaml(raw)[0]
+
+
+def _load_yaml(raw: str) -> tuple[Any, bool]:
+    """`load_yaml(raw)`, and whether it is a plain mapping (of text keys: see `_plain_mapping`)."""
     loader_class = _memo_loader()
     if "*" in raw:  # an alias: one object shared by several keys, as only PyYAML builds it
-        return yaml.load(raw, Loader=loader_class)
+        return yaml.load(raw, Loader=loader_class), False
     loader = loader_class(raw)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, False
         try:
             data = _plain_mapping(loader, node)
         except Exception:  # the general way below raises the error it should
             data = None
         if data is not None:
-            return data
+            return data, True
     finally:
         loader.dispose()
-    return yaml.load(raw, Loader=loader_class)
+    return yaml.load(raw, Loader=loader_class), False
 
 
 class _MemoLoader(_Loader):  # type: ignore[misc,valid-type]
@@ -210,7 +217,8 @@ def _oversized_key(data: dict[Any, Any], raw: str) -> str | None:
 
     The walk stops as soon as the budget is spent, so checking a bomb costs only the budget.
     """
-    if "*" not in raw and sum(raw.count(c) for c in ":-[{?") < MAX_DEPTH:
+    if "*" not in raw and (raw.count(":") + raw.count("-") + raw.count("[") + raw.count("{")
+                           + raw.count("?")) < MAX_DEPTH:
         return ""  # no alias to expand, and too few indicators to nest MAX_DEPTH deep
     budget = EXPANSION_BUDGET + 2 * len(raw)
     for key, value in data.items():
