@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import unquote
 
+from .fast_init import new_heading, new_link, new_pos
 from .links_cite import cite_links
 from .links_regions import indented_regions, math_regions
 from .model import Heading, SourcePos, WikiLink
@@ -213,7 +214,7 @@ class LineIndex:
 
     def position(self, path: str, offset: int) -> SourcePos:
         i = bisect_right(self._starts, offset) - 1
-        return SourcePos(path, i + self._first_line, offset - self._starts[i] + 1)
+        return new_pos(path, i + self._first_line, offset - self._starts[i] + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +321,7 @@ def _make_link(text: str, match: re.Match[str], start: int, embed: bool,
     heading = heading.strip() if hash_ else None
     if not target and not heading:
         return None
-    return WikiLink(target, heading or None, label.strip() if sep else None, embed, pos,
+    return new_link(target, heading or None, label.strip() if sep else None, embed, pos,
                     start, match.end(), text[start : match.end()])
 
 
@@ -336,8 +337,8 @@ def _make_markdown_link(match: re.Match[str], path: str, pos: SourcePos) -> Wiki
     if not target and not heading:
         return None
     embed = match.group(0).startswith("!")
-    return WikiLink(target, heading or None, match.group(1).strip(), embed, pos,
-                    match.start(), match.end(), match.group(0), markdown=True)
+    return new_link(target, heading or None, match.group(1).strip(), embed, pos,
+                    match.start(), match.end(), match.group(0), True)
 
 
 def markdown_link_text(link: WikiLink, new_target: str, source_path: str) -> str:
@@ -467,7 +468,7 @@ def _headings(text: str, skip: Regions | None, lines: LineIndex,
             used.add(anchor)
         else:
             anchor = unique_anchor(anchor, used)
-        headings.append(Heading(len(match.group(1)), title, lines.line(start), anchor))
+        headings.append(new_heading(len(match.group(1)), title, lines.line(start), anchor))
     return tuple(headings)
 
 
