@@ -456,19 +456,23 @@ def _headings(text: str, skip: Regions | None, lines: LineIndex,
     headings: list[Heading] = []
     used: set[str] = set()
     blocked = skip if skip is not None and skip.spans else None
+    line_starts, first_line = lines._starts, lines._first_line
     for match in _HEADING_LINE.finditer("\n" + text):
         start = match.start()  # of the line, in `text` (the prepended "\n" shifts by one)
         if blocked is not None and start in blocked:
             continue
-        title = heading_text(match.group(2), match.group(3))
-        if title is None:
+        hashes, space, rest = match.groups()
+        if rest and rest[-1] not in " \t#":
+            title = rest  # no closing hashes nor spaces: what `heading_text` gives, sooner
+        elif (title := heading_text(space, rest)) is None:
             continue
         anchor = heading_anchor(title, slugify)
         if anchor and anchor not in used:
             used.add(anchor)
         else:
             anchor = unique_anchor(anchor, used)
-        headings.append(new_heading(len(match.group(1)), title, lines.line(start), anchor))
+        line = bisect_right(line_starts, start) - 1 + first_line  # `lines.line(start)`
+        headings.append(new_heading(len(hashes), title, line, anchor))
     return tuple(headings)
 
 
