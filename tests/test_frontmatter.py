@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 
 import pytest
 
 from lemma.frontmatter import (
+    _optional_list,
+    as_list,
     kind_of,
     load_yaml,
     parse_confidence,
@@ -121,3 +124,34 @@ def test_the_closing_line_is_found_where_it_was(seed: int) -> None:
         if not split.diagnostics:
             meta = load_yaml(raw) if raw.strip() else {}
             assert split.meta == {str(k): v for k, v in meta.items()}, repr(text)
+
+
+def optional_list_before(value: object) -> str | None:
+    """`_optional_list` as it was written before its one loop."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, list):
+        if any(isinstance(v, bool) or v is None for v in value):
+            return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
+        if all(isinstance(v, str | int | float) for v in value):
+            return None
+    return "must be a list of text items"
+
+
+def as_list_before(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return as_list(value)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_list_fields_are_read_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    items = ["a", " b ", "", "  ", "ü", 1, 0, -2, 1.5, float("nan"), True, False, None, [], ["x"],
+             {}, {"k": 1}, dt.date(2024, 1, 2), b"x", 10**30]
+    for _ in range(3000):
+        value: object = [rng.choice(items) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.1:
+            value = rng.choice(items)
+        assert _optional_list(value) == optional_list_before(value), value
+        assert as_list(value) == as_list_before(value), value

@@ -295,11 +295,18 @@ def _optional_list(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return None
     if isinstance(value, list):
-        if any(isinstance(v, bool) or v is None for v in value):
-            return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
-        if all(isinstance(v, str | int | float) for v in value):
+        plain = True  # every item text or a number (one loop: a vault has a tag list a note)
+        for v in value:
+            if v is None or v is True or v is False:
+                return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
+            if plain and not isinstance(v, _TEXT_OR_NUMBER):
+                plain = False
+        if plain:
             return None
     return "must be a list of text items"
+
+
+_TEXT_OR_NUMBER = (str, int, float)
 
 
 def _year(value: Any) -> str | None:
@@ -402,5 +409,5 @@ def as_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value.strip(),) if value.strip() else ()
     if isinstance(value, list):
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        return tuple([text for v in value if (text := str(v).strip())])
     return ()
