@@ -8,6 +8,7 @@ import re
 import pytest
 
 from lemma.links import code_regions, heading_anchor, heading_text, may_have_code, parse_headings
+from lemma.links_regions import _MATH
 
 #: The ATX heading as the scan read it before: a lazy text, then optional closing hashes.
 REFERENCE = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
@@ -157,3 +158,19 @@ def test_indented_code_starts_after_a_break(text: str, spans: list) -> None:
     from lemma.links_regions import indented_regions
 
     assert indented_regions(text, ()) == spans
+
+
+#: Math as the scan read it before its inline text was read possessively.
+MATH_BEFORE = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
+                         r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_math_is_found_where_the_lazy_pattern_found_it(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["$", "$$", "\\", "\\\\", " ", "a", "1", "\n", "x y", "\\$", "$ ", " $", "$1", "é",
+             "\\\n", "\t", "`", "[[x]]"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        assert ([m.span() for m in _MATH.finditer(text)]
+                == [m.span() for m in MATH_BEFORE.finditer(text)]), repr(text)
