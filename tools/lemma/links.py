@@ -94,20 +94,25 @@ def code_regions(text: str) -> Regions:
     """
     ticks = "`" in text
     fences = (ticks and "```" in text) or ("~" in text and "~~~" in text)
-    fenced = Regions(_fenced_regions(text) if fences else [])
+    fenced = Regions(_fenced_regions(text)) if fences else _NO_CODE
     spans = list(fenced.spans)
     if _may_indent(text):
         spans += indented_regions(text, fenced)
-    blocks = Regions(list(spans))
+    blocks = _found(spans)
     if "<" in text and "<!--" in text:
         spans += [m.span() for m in _COMMENT.finditer(text) if m.start() not in blocks]
     if ticks:
-        spans += _span_regions(text, Regions(list(spans)))
+        spans += _span_regions(text, _found(spans))
     if "%" in text and "%%" in text:
-        spans += _comment_regions(text, Regions(list(spans)))
+        spans += _comment_regions(text, _found(spans))
     if "$" in text:
-        spans += math_regions(text, Regions(list(spans)))
-    return Regions(spans)
+        spans += math_regions(text, _found(spans))
+    return Regions(spans) if spans else _NO_CODE
+
+
+def _found(spans: list[tuple[int, int]]) -> Regions:
+    """The regions found so far (a copy: `spans` grows), the one empty `Regions` if none."""
+    return Regions(list(spans)) if spans else _NO_CODE
 
 
 def _comment_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
