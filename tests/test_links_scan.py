@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from lemma.links import code_regions, heading_anchor, heading_text, may_have_code, parse_headings
+from lemma.links import (
+    _MD_LINK,
+    code_regions,
+    heading_anchor,
+    heading_text,
+    may_have_code,
+    parse_headings,
+)
 from lemma.links_regions import _MATH
 
 #: The ATX heading as the scan read it before: a lazy text, then optional closing hashes.
@@ -174,3 +181,19 @@ def test_math_is_found_where_the_lazy_pattern_found_it(seed: int) -> None:
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
         assert ([m.span() for m in _MATH.finditer(text)]
                 == [m.span() for m in MATH_BEFORE.finditer(text)]), repr(text)
+
+
+#: The Markdown link as the scan read it before: an optional `!`, a label tried char by char.
+MD_LINK_BEFORE = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
+                            r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_markdown_links_are_found_where_the_plain_pattern_found_them(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["[", "]", "(", ")", "!", "![", "!!", "a", " ", "\n", "\t", "<", ">", '"', "'",
+             "x.md", "](", "[[", "]]", "é", "\\", "`", "@k"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        found = [m.groups() + m.span() for m in _MD_LINK.finditer(text)]
+        assert found == [m.groups() + m.span() for m in MD_LINK_BEFORE.finditer(text)], repr(text)

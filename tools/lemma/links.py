@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from urllib.parse import unquote
 
 from .fast_init import new_heading, new_link, new_pos
@@ -42,14 +41,18 @@ _LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # `([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)` tries the line's end at each character, 2x slower.
 _HEADING_LINE = re.compile(r"\n {0,3}(#{1,6})([ \t]+)([^\n]*)")
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
-# A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>.
-_MD_LINK = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
+# A Markdown link or image: [label](url "title"); the URL may be <in angle brackets>. Written
+# `(?:!\[|\[)`, not `!?\[`, so that CPython skips to a `!` or `[` (it tries an optional first
+# character at every offset), and its label read possessively (a label cannot end but at the
+# first `]` outside its nested `[…]`): 3x faster on real notes than the plain form, same matches.
+_MD_LINK = re.compile(r"(?:!\[|\[)((?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
                       r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _MD_OPENER = re.compile(r"\]\(")  # `"](" in text`, but faster (see `_INDENT`)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:|^//")
 # Obsidian's inline tag: `#` after a space or line start, then letters, digits, _ - /.
 _TAG = re.compile(r"#([\w\-/]+)")  # a literal first char lets CPython scan fast
 _HTML_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*>")
+_NEWLINE = re.compile(r"\n")
 
 
 class Regions:
@@ -210,8 +213,8 @@ class LineIndex:
     """Maps character offsets of a text to 1-based (line, column)."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
-        # a line starts one past the end of the previous one; split+accumulate runs in C
-        self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+        # a line starts one past each "\n": found by a regex scan, with no string made per line
+        self._starts = [0, *[match.end() for match in _NEWLINE.finditer(text)]]
         self._first_line = first_line
 
     def line(self, offset: int) -> int:
@@ -268,10 +271,12 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex,
            markdown: bool) -> list[WikiLink]:
     """`markdown`: whether `text` has a `](`, which a Markdown link needs."""
     links = _wikilinks(text, path, skip, lines) if "[[" in text else []
+    markdown_spans = []
     if markdown:
         taken = Regions([(link.start, link.end) for link in links])
         for match in _MD_LINK.finditer(text):
             start = match.start()
+            markdown_spans.append(match.span())
             if (skip is not None and start in skip) or start in taken or _escaped(text, start):
                 continue
             link = _make_markdown_link(match, path, lines.position(path, start))
@@ -280,8 +285,7 @@ def _links(text: str, path: str, skip: Regions | None, lines: LineIndex,
         links.sort(key=lambda link: link.start)
     if "@" in text:
         spans = [(link.start, link.end) for link in links]
-        if markdown:  # `[@x](https://…)` is a link to a web page, not a citation
-            spans += [m.span() for m in _MD_LINK.finditer(text)]
+        spans += markdown_spans  # `[@x](https://…)` is a link to a web page, not a citation
         taken = Regions(spans)
         html = Regions([m.span() for m in _HTML_TAG.finditer(text)]) if "<" in text else None
         cites = cite_links(text, lambda at: lines.position(path, at), skip, taken, html)
