@@ -180,20 +180,24 @@ def _span_regions(text: str, blocked: Regions) -> list[tuple[int, int]]:
     """Inline code spans: a run of N backticks closed by the next run of exactly N."""
     regions: list[tuple[int, int]] = []
     runs = [m.span() for m in _BACKTICKS.finditer(text)]
-    if blocked.spans:
-        runs = [run for run in runs if run[0] not in blocked]
+    if blocked.spans:  # `run[0] not in blocked`, its bisect inline (a doc has hundreds of runs)
+        starts, spans = blocked.starts, blocked.spans
+        runs = [run for run in runs
+                if (k := bisect_right(starts, run[0]) - 1) < 0 or run[0] >= spans[k][1]]
+    lengths = [end - start for start, end in runs]
     i = 0
     while i < len(runs):
         start, end = runs[i]
         if start > 0 and text[start - 1] == "\\":
             i += 1
             continue
-        for j in range(i + 1, len(runs)):
-            if runs[j][1] - runs[j][0] == end - start:  # runs of backticks: same length, same run
-                regions.append((start, runs[j][1]))
-                i = j
-                break
-        i += 1
+        try:  # the next run of as many backticks closes it (searched in C)
+            j = lengths.index(end - start, i + 1)
+        except ValueError:
+            i += 1
+            continue
+        regions.append((start, runs[j][1]))
+        i = j + 1
     return regions
 
 
