@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+import re
+
 import pytest
 
-from lemma.frontmatter import kind_of, parse_confidence, split_frontmatter, validate
+from lemma.frontmatter import (
+    _optional_list,
+    as_list,
+    kind_of,
+    load_yaml,
+    parse_confidence,
+    split_frontmatter,
+    validate,
+)
 from lemma.model import NoteKind
 from lemma.vault import parse_note
 
@@ -74,3 +86,72 @@ def test_yaml_booleans_in_aliases_are_reported() -> None:
     [problem] = validate(NoteKind.CONCEPT, meta, "c.md", raw)
     assert problem.format() == ("c.md:3:1: error invalid-field: 'aliases' has an item YAML reads "
                                 "as yes/no or empty (on, off, yes, no, ~): quote it")
+
+
+#: The closing line as the split found it before: "^" with re.MULTILINE from the opening's end.
+_CLOSE_BEFORE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def split_before(text: str) -> tuple[str, str, int] | None:
+    """(raw frontmatter, body, body_line) as the split cut `text` with the pattern above (None:
+    the frontmatter never ends)."""
+    opening = re.match(r"\A---[ \t]*\r?\n", text)
+    if not opening:
+        return "", text, 1
+    closing = _CLOSE_BEFORE.search(text, opening.end())
+    if not closing:
+        return None
+    body_start = closing.end() + (1 if text[closing.end() : closing.end() + 1] == "\n" else 0)
+    raw = text[opening.end() : closing.start()]
+    return raw, text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_closing_line_is_found_where_it_was(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["---", "...", "--- ", "---\t", "----", " ---", "---x", "..", "a: 1", "b: [x]", "",
+             "1: x", "\r", "\r\n", "\n", "\n", "\n", "\t", "é: ü", "# c"]
+    for _ in range(3000):
+        text = "---" + rng.choice(["", " ", "\t"]) + rng.choice(["\n", "\r\n"]) + "".join(
+            rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        split = split_frontmatter(text, "n.md")
+        before = split_before(text)
+        if before is None:
+            assert "never ends" in split.diagnostics[0].message, repr(text)
+            continue
+        raw, body, body_line = before
+        assert (split.body, split.body_line) == (body, body_line), repr(text)
+        if not split.diagnostics:
+            meta = load_yaml(raw) if raw.strip() else {}
+            assert split.meta == {str(k): v for k, v in meta.items()}, repr(text)
+
+
+def optional_list_before(value: object) -> str | None:
+    """`_optional_list` as it was written before its one loop."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, list):
+        if any(isinstance(v, bool) or v is None for v in value):
+            return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
+        if all(isinstance(v, str | int | float) for v in value):
+            return None
+    return "must be a list of text items"
+
+
+def as_list_before(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return as_list(value)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_list_fields_are_read_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    items = ["a", " b ", "", "  ", "ü", 1, 0, -2, 1.5, float("nan"), True, False, None, [], ["x"],
+             {}, {"k": 1}, dt.date(2024, 1, 2), b"x", 10**30]
+    for _ in range(3000):
+        value: object = [rng.choice(items) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.1:
+            value = rng.choice(items)
+        assert _optional_list(value) == optional_list_before(value), value
+        assert as_list(value) == as_list_before(value), value

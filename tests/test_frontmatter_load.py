@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
+import re
 from typing import Any
 
 import pytest
 import yaml
 
-from lemma.frontmatter import _Loader, _plain_mapping, load_yaml
+from lemma.frontmatter import _Loader, _memo_loader, _MemoLoader, _plain_mapping, load_yaml
 
 
 def typed(value: Any) -> Any:
@@ -125,6 +126,21 @@ def test_a_constructor_added_for_text_turns_the_plain_construction_off() -> None
         loader.dispose()
 
 
+@pytest.mark.parametrize("tag", ["int", "float", "bool", "null", "timestamp"])
+def test_a_constructor_added_for_a_scalar_is_used(tag: str) -> None:
+    class Marked(_Loader):  # type: ignore[misc,valid-type]
+        pass
+
+    Marked.add_constructor(f"tag:yaml.org,2002:{tag}", lambda loader, node: ("made", node.value))
+    raw = {"int": "7", "float": "0.5", "bool": "yes", "null": "~", "timestamp": "2024-01-02"}[tag]
+    loader = Marked(f"a: {raw}\nb: [x, {raw}]\n")
+    try:
+        made = ("made", raw)
+        assert _plain_mapping(loader, loader.get_single_node()) == {"a": made, "b": ["x", made]}
+    finally:
+        loader.dispose()
+
+
 KEYS = ["title", "tags", "'1'", "1", "yes", "<<", "~", "a b", "标题", "date", "=", "? x"]
 VALUES = ["T", "'q: #'", '"2024-01-02"', "2024-01-02", "2021-13-45", "0.5", "1_0", "0x1f", "on",
           "~", "", "[]", "[a, 2, no]", "[a, [b]]", "{a: 1}", "&x [a]", "*x", "&y t", "*y",
@@ -141,3 +157,48 @@ def test_load_yaml_equals_yaml_load_on_random_frontmatter(seed: int) -> None:
         raw = "".join(f"{rng.choice(KEYS)}: {rng.choice(VALUES)}\n"
                       for _ in range(rng.randint(1, 6)))
         assert outcome(load_yaml, raw) == outcome(general, raw), raw
+
+
+#: Plain scalars of every implicit type, and texts that almost are one.
+SCALARS = ["", "~", "null", "Null", "NULL", "nul", "yes", "Yes", "YES", "yEs", "on", "OFF", "n",
+           "y", "true", "False", "0", "-0", "+1", "017", "019", "0x1F", "0b101", "1_000", "1:30",
+           "1:30.5", "1.5", ".5", "1.", "1e5", "1.0e+5", "6.02e+23", ".inf", "-.Inf", ".NaN",
+           ".nan.", "2024-01-02", "2024-1-2", "2024-01-02 10:11:12", "2024-01-02T10:11:12Z",
+           "2024-01-02 10:11:12.5 +02:00", "2024-13-45", "<<", "=", "==", "title", "Łódź",
+           "标题", "a b", "0.95", "95%", "1_0", " ", "\t", "-", "+"]
+
+
+@pytest.mark.parametrize("value", SCALARS)
+def test_the_memo_resolves_a_plain_scalar_as_pyyaml_does(value: str) -> None:
+    loader = _memo_loader()("")
+    try:
+        for implicit in ((True, False), (True, True), (False, True), (False, False)):
+            for _ in range(2):  # the second time from the memo
+                tag = loader.resolve(yaml.ScalarNode, value, implicit)
+                assert tag == _Loader("").resolve(yaml.ScalarNode, value, implicit)
+    finally:
+        loader.dispose()
+
+
+def test_a_resolver_added_after_the_memo_is_filled_is_used() -> None:
+    assert load_yaml("a: shout\nb: whisper\n") == {"a": "shout", "b": "whisper"}
+    loud = "tag:example.org,2024:loud"
+    _MemoLoader.add_constructor(loud, lambda loader, node: node.value.upper())
+    try:
+        for word in ("shout", "whisper"):  # the first call copies the resolvers, the next adds
+            assert load_yaml(f"a: {word}\n") == {"a": word}  # in the memo
+            _MemoLoader.add_implicit_resolver(loud, re.compile(word), [word[0]])
+            assert load_yaml(f"a: {word}\n") == {"a": word.upper()}
+    finally:
+        del _MemoLoader.yaml_implicit_resolvers, _MemoLoader.yaml_constructors
+    assert load_yaml("a: shout\nb: whisper\n") == {"a": "shout", "b": "whisper"}
+
+
+def test_path_resolvers_turn_the_memo_off() -> None:
+    assert _memo_loader() is _MemoLoader
+    _MemoLoader.yaml_path_resolvers = {((), str): "tag:yaml.org,2002:str"}
+    try:
+        assert _memo_loader() is _Loader
+    finally:
+        del _MemoLoader.yaml_path_resolvers
+    assert _memo_loader() is _MemoLoader

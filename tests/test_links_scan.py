@@ -7,7 +7,17 @@ import re
 
 import pytest
 
-from lemma.links import code_regions, heading_anchor, heading_text, may_have_code, parse_headings
+from lemma.links import (
+    _MD_LINK,
+    Regions,
+    _span_regions,
+    code_regions,
+    heading_anchor,
+    heading_text,
+    may_have_code,
+    parse_headings,
+)
+from lemma.links_regions import _MATH
 
 #: The ATX heading as the scan read it before: a lazy text, then optional closing hashes.
 REFERENCE = re.compile(r"\n {0,3}(#{1,6})[ \t]+([^\n]+?)(?:[ \t]+#+)?[ \t]*(?=\n|\Z)")
@@ -157,3 +167,67 @@ def test_indented_code_starts_after_a_break(text: str, spans: list) -> None:
     from lemma.links_regions import indented_regions
 
     assert indented_regions(text, ()) == spans
+
+
+#: Math as the scan read it before its inline text was read possessively.
+MATH_BEFORE = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
+                         r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_math_is_found_where_the_lazy_pattern_found_it(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["$", "$$", "\\", "\\\\", " ", "a", "1", "\n", "x y", "\\$", "$ ", " $", "$1", "é",
+             "\\\n", "\t", "`", "[[x]]"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        assert ([m.span() for m in _MATH.finditer(text)]
+                == [m.span() for m in MATH_BEFORE.finditer(text)]), repr(text)
+
+
+#: The Markdown link as the scan read it before: an optional `!`, a label tried char by char.
+MD_LINK_BEFORE = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*"
+                            r"(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_markdown_links_are_found_where_the_plain_pattern_found_them(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["[", "]", "(", ")", "!", "![", "!!", "a", " ", "\n", "\t", "<", ">", '"', "'",
+             "x.md", "](", "[[", "]]", "é", "\\", "`", "@k"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        found = [m.groups() + m.span() for m in _MD_LINK.finditer(text)]
+        assert found == [m.groups() + m.span() for m in MD_LINK_BEFORE.finditer(text)], repr(text)
+
+
+def span_regions_before(text: str, blocked: Regions) -> list[tuple[int, int]]:
+    """`_span_regions` as it was written before (a method call and a Python loop per run)."""
+    regions: list[tuple[int, int]] = []
+    runs = [m.span() for m in re.finditer(r"``*", text)]
+    if blocked.spans:
+        runs = [run for run in runs if run[0] not in blocked]
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        if start > 0 and text[start - 1] == "\\":
+            i += 1
+            continue
+        for j in range(i + 1, len(runs)):
+            if runs[j][1] - runs[j][0] == end - start:
+                regions.append((start, runs[j][1]))
+                i = j
+                break
+        i += 1
+    return regions
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_inline_code_is_found_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    parts = ["`", "``", "```", "\\`", "\\", "a", " ", "\n", "x`y", "é"]
+    for _ in range(5000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, rng.choice([0, 2, 4]))))
+        blocked = Regions(list(zip(cuts[::2], cuts[1::2], strict=False)))
+        assert _span_regions(text, blocked) == span_regions_before(text, blocked), repr(text)

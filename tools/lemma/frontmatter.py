@@ -21,7 +21,9 @@ except AttributeError:  # pragma: no cover - a PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _OPEN = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# The closing line, found from the "\n" ending the opening one: a literal first character lets
+# CPython scan fast, where "^" with re.MULTILINE is tried at every offset.
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 STATUSES = ("read", "skimmed", "to-read")
 #: Items (plus characters) a frontmatter may expand to beyond twice its own length.
@@ -48,18 +50,18 @@ def split_frontmatter(text: str, path: str) -> Split:
     opening = _OPEN.match(text)
     if not opening:
         return Split({}, text, 1)
-    closing = _CLOSE.search(text, opening.end())
+    closing = _CLOSE.search(text, opening.end() - 1)
     if not closing:
         error = _error(path, 1, "frontmatter-invalid",
                        "frontmatter starts with '---' but never ends",
                        "close it with a line holding only '---'")
         return Split({}, text, 1, (error,))
-    raw = text[opening.end() : closing.start()]
+    raw = text[opening.end() : closing.start() + 1]
     body_start = closing.end() + (1 if text[closing.end() : closing.end() + 1] == "\n" else 0)
     body_line = text.count("\n", 0, body_start) + 1
     body = text[body_start:]
     try:
-        data = load_yaml(raw) if raw.strip() else {}
+        data, plain = _load_yaml(raw) if raw.strip() else ({}, True)
     except RecursionError:
         return Split({}, body, body_line, (_too_large(path, raw, None),))
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. `date: 2021-13-45`
@@ -83,7 +85,7 @@ def split_frontmatter(text: str, path: str) -> Split:
                        "frontmatter must be a mapping of keys to values",
                        "write it as 'key: value' lines")
         return Split({}, body, body_line, (error,))
-    return Split({str(k): v for k, v in data.items()}, body, body_line)
+    return Split(data if plain else {str(k): v for k, v in data.items()}, body, body_line)
 
 
 def load_yaml(raw: str) -> Any:
@@ -95,53 +97,118 @@ def load_yaml(raw: str) -> Any:
     PyYAML's generic constructor, which costs a frontmatter ~40% of its load. Anything else
     (aliases, merge keys, nested or tagged collections, an error) goes the general way.
     """
+    return _load_yaml(raw)[0]
+
+
+def _load_yaml(raw: str) -> tuple[Any, bool]:
+    """`load_yaml(raw)`, and whether it is a plain mapping (of text keys: see `_plain_mapping`)."""
+    loader_class = _memo_loader()
     if "*" in raw:  # an alias: one object shared by several keys, as only PyYAML builds it
-        return yaml.load(raw, Loader=_Loader)
-    loader = _Loader(raw)
+        return yaml.load(raw, Loader=loader_class), False
+    loader = loader_class(raw)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, False
         try:
             data = _plain_mapping(loader, node)
         except Exception:  # the general way below raises the error it should
             data = None
         if data is not None:
-            return data
+            return data, True
     finally:
         loader.dispose()
-    return yaml.load(raw, Loader=_Loader)
+    return yaml.load(raw, Loader=loader_class), False
+
+
+class _MemoLoader(_Loader):  # type: ignore[misc,valid-type]
+    """`_Loader` that asks PyYAML's resolver the tag of each distinct plain scalar only once.
+
+    The resolver tries up to three patterns on every key and unquoted value (`title`, `2024`,
+    `on`...): ~6 us of a usual frontmatter's ~25 us load. Without path resolvers (see
+    `_memo_loader`) the tag of a plain scalar depends on its text alone, so a memo of the
+    answers gives the same tags; everything else is resolved as PyYAML does.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _plain_tags.get(value)
+            if tag is None:
+                tag = _plain_tags[value] = _Loader.resolve(self, kind, value, implicit)
+            return tag  # type: ignore[no-any-return]
+        return _Loader.resolve(self, kind, value, implicit)  # type: ignore[no-any-return]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Nothing to follow: `_memo_loader` hands this loader out only without path resolvers."""
+
+    def ascend_resolver(self) -> None:
+        """As `descend_resolver`."""
+
+
+#: Plain scalar text -> its tag, as `_Loader`'s resolver gives it (see `_MemoLoader`).
+_plain_tags: dict[str, str] = {}
+_MEMO_LIMIT = 20_000
+_memo_of: list[Any] = [None, 0]  # the implicit resolvers `_plain_tags` was filled with
+
+
+def _memo_loader() -> type:
+    """`_MemoLoader`, its memo emptied if it grew past `_MEMO_LIMIT` or if implicit resolvers
+    were added since (PyYAML's `add_implicit_resolver`); `_Loader` if path resolvers were."""
+    if _MemoLoader.yaml_path_resolvers:
+        return _Loader
+    resolvers = _MemoLoader.yaml_implicit_resolvers
+    count = sum(map(len, resolvers.values()))
+    if resolvers is not _memo_of[0] or count != _memo_of[1] or len(_plain_tags) > _MEMO_LIMIT:
+        _plain_tags.clear()
+        _memo_of[:] = resolvers, count
+    return _MemoLoader
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{tag}" for tag in ("str", "seq", "map"))
-_STANDARD = {_STR: yaml.constructor.SafeConstructor.construct_yaml_str,
-             _SEQ: yaml.constructor.SafeConstructor.construct_yaml_seq,
-             _MAP: yaml.constructor.SafeConstructor.construct_yaml_map}
+_SAFE = yaml.constructor.SafeConstructor
+_STANDARD = (_SAFE.construct_yaml_str, _SAFE.construct_yaml_seq, _SAFE.construct_yaml_map)
+#: The tags of the scalars other than text, each with PyYAML's own constructor for it.
+_SCALARS = {f"tag:yaml.org,2002:{name}": getattr(_SAFE, f"construct_yaml_{name}")
+            for name in ("null", "bool", "int", "float", "timestamp")}
 
 
 def _plain_mapping(loader: Any, node: yaml.Node) -> dict[str, Any] | None:
     """The mapping `node` as PyYAML constructs it, if it is plain (see `load_yaml`), else None."""
-    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP) or any(
-            loader.yaml_constructors.get(tag) is not fn for tag, fn in _STANDARD.items()):
+    constructors = loader.yaml_constructors
+    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP) or (
+            constructors.get(_STR), constructors.get(_SEQ), constructors.get(_MAP)) != _STANDARD:
         return None
+    scalar_node = yaml.ScalarNode
     data: dict[str, Any] = {}
     lists: set[int] = set()
     for key_node, value_node in node.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR):
+        if not (isinstance(key_node, scalar_node) and key_node.tag == _STR):
             return None  # a merge key `<<`, a number, a date, a null...
-        if isinstance(value_node, yaml.ScalarNode):
+        if isinstance(value_node, scalar_node):
             value = (value_node.value if value_node.tag == _STR
-                     else loader.construct_object(value_node))
+                     else _scalar(loader, value_node))
         elif (isinstance(value_node, yaml.SequenceNode) and value_node.tag == _SEQ
-              and id(value_node) not in lists  # an alias: PyYAML shares one list
-              and all(isinstance(item, yaml.ScalarNode) for item in value_node.value)):
+              and id(value_node) not in lists):  # an alias: PyYAML shares one list
             lists.add(id(value_node))
-            value = [item.value if item.tag == _STR else loader.construct_object(item)
-                     for item in value_node.value]
+            value = []
+            for item in value_node.value:
+                if not isinstance(item, scalar_node):
+                    return None
+                value.append(item.value if item.tag == _STR else _scalar(loader, item))
         else:
             return None
         data[key_node.value] = value
     return data
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A scalar other than text as PyYAML constructs it: a null, boolean, number or date by
+    PyYAML's constructor for its tag, called directly (`construct_object` adds only what
+    aliases and collections need), and any other by `construct_object`."""
+    construct = _SCALARS.get(node.tag)
+    if construct is None or loader.yaml_constructors.get(node.tag) is not construct:
+        return loader.construct_object(node)
+    return construct(loader, node)
 
 
 def _oversized_key(data: dict[Any, Any], raw: str) -> str | None:
@@ -150,7 +217,8 @@ def _oversized_key(data: dict[Any, Any], raw: str) -> str | None:
 
     The walk stops as soon as the budget is spent, so checking a bomb costs only the budget.
     """
-    if "*" not in raw and sum(raw.count(c) for c in ":-[{?") < MAX_DEPTH:
+    if "*" not in raw and (raw.count(":") + raw.count("-") + raw.count("[") + raw.count("{")
+                           + raw.count("?")) < MAX_DEPTH:
         return ""  # no alias to expand, and too few indicators to nest MAX_DEPTH deep
     budget = EXPANSION_BUDGET + 2 * len(raw)
     for key, value in data.items():
@@ -227,11 +295,18 @@ def _optional_list(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return None
     if isinstance(value, list):
-        if any(isinstance(v, bool) or v is None for v in value):
-            return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
-        if all(isinstance(v, str | int | float) for v in value):
+        plain = True  # every item text or a number (one loop: a vault has a tag list a note)
+        for v in value:
+            if v is None or v is True or v is False:
+                return "has an item YAML reads as yes/no or empty (on, off, yes, no, ~): quote it"
+            if plain and not isinstance(v, _TEXT_OR_NUMBER):
+                plain = False
+        if plain:
             return None
     return "must be a list of text items"
+
+
+_TEXT_OR_NUMBER = (str, int, float)
 
 
 def _year(value: Any) -> str | None:
@@ -334,5 +409,5 @@ def as_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value.strip(),) if value.strip() else ()
     if isinstance(value, list):
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        return tuple([text for v in value if (text := str(v).strip())])
     return ()

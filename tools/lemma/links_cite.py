@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Container, Iterator
 
+from .fast_init import new_link
 from .model import Cite, SourcePos, WikiLink
 
 #: Pandoc's citekey: starts with a letter, digit or `_`; internal punctuation `:.#$%&-+?<>~/`
@@ -69,8 +70,8 @@ def cite_links(text: str, place: Place, skip: Container[int] | None,
         key = match.group("braced") or match.group("key")
         locator = (match.group("locator") or "").strip()
         cite = Cite(at, match.end(), False, "", locator)
-        found.append(WikiLink(key, None, None, False, place(at), at, match.end(),
-                              match.group(0), cite=cite))
+        found.append(new_link(key, None, None, False, place(at), at, match.end(),
+                              match.group(0), False, cite))
     found.sort(key=lambda link: link.start)
     return found
 
@@ -98,8 +99,8 @@ def _bracket_items(text: str, match: re.Match[str], place: Place) -> Iterator[Wi
         suffix = item.group("suffix").strip().removeprefix(",").strip()
         cite = Cite(group[0], group[1], True, " ".join(item.group("prefix").split()),
                     " ".join(suffix.split()), bool(item.group("minus")))
-        yield WikiLink(key, None, None, False, place(start), start, end, text[start:end],
-                       cite=cite)
+        yield new_link(key, None, None, False, place(start), start, end, text[start:end],
+                       False, cite)
 
 
 def _escaped(text: str, at: int) -> bool:

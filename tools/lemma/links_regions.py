@@ -12,9 +12,12 @@ from collections.abc import Container
 _HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # `$$…$$`, then `$…$` as arithmatex's smart dollar reads it (no space inside the dollars);
-# each starts with a literal `$` (the look-behind follows it) so CPython scans for it fast
+# each starts with a literal `$` (the look-behind follows it) so CPython scans for it fast.
+# The inline math's text is read possessively: it cannot hold an unescaped `$`, so the only
+# place it can end is the first one, which a lazy `(?:\\.|[^\\$\n])+?` (as it was written)
+# finds by trying every character before it, twice as slowly.
 _MATH = re.compile(r"\$\$(?<![\\$]\$\$)(?!\$).+?(?<!\\)\$\$"
-                   r"|\$(?<![\\$]\$)(?![\s$])(?:\\.|[^\\$\n])+?(?<![\s\\])\$(?!\d)")
+                   r"|\$(?<![\\$]\$)(?![\s$])(?:[^\\$\n]++|\\.)++(?<![\s\\])\$(?!\d)")
 
 
 # A line indented 4+ columns (4 spaces, or a tab within them) that is not blank, preceded by

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter as fm
+from .fast_init import new_note
 from .links import (
     NameIndex,
     Slugify,
@@ -110,19 +111,19 @@ def _make_note(path: str, split: fm.Split, kind: NoteKind, slugify: Slugify | No
     if not (isinstance(title, str) and title.strip()):
         h1 = next((h.text for h in scan.headings if h.level == 1), None)
         title = h1 or path.rsplit("/", 1)[-1].removesuffix(".md")
-    return Note(
-        path=path,
-        kind=kind,
-        title=title.strip(),
-        meta=meta,
-        body=split.body,
-        body_line=split.body_line,
-        aliases=fm.as_list(meta.get("aliases")),
-        tags=tuple(dict.fromkeys((*(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
-                                  *scan.tags))),
-        headings=scan.headings,
-        block_ids=scan.block_ids,
-        links=scan.links,
+    return new_note(
+        path,
+        kind,
+        title.strip(),
+        meta,
+        split.body,
+        split.body_line,
+        fm.as_list(meta.get("aliases")),
+        tuple(dict.fromkeys((*(t.lstrip("#") for t in fm.as_list(meta.get("tags"))),
+                             *scan.tags))),
+        scan.headings,
+        scan.block_ids,
+        scan.links,
     )
 
 
