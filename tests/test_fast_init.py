@@ -8,8 +8,19 @@ from typing import Any
 
 import pytest
 
-from lemma.fast_init import field_setters, new_heading, new_link, new_note, new_pos
-from lemma.model import Cite, Heading, Note, NoteKind, SourcePos, WikiLink
+from lemma.model import (
+    Cite,
+    Heading,
+    Note,
+    NoteKind,
+    SourcePos,
+    WikiLink,
+    field_setters,
+    new_heading,
+    new_link,
+    new_note,
+    new_pos,
+)
 
 
 def same(made: Any, expected: Any) -> None:

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-from .fast_init import new_heading, new_link, new_pos
 from .links_cite import cite_links
 from .links_regions import indented_regions, math_regions
-from .model import Heading, SourcePos, WikiLink
+from .model import Heading, SourcePos, WikiLink, new_heading, new_link, new_pos
 from .resolution import Match as Match
 from .resolution import NameIndex as NameIndex
 from .resolution import Resolution as Resolution

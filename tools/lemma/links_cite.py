@@ -12,8 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Container, Iterator
 
-from .fast_init import new_link
-from .model import Cite, SourcePos, WikiLink
+from .model import Cite, SourcePos, WikiLink, new_link
 
 #: Pandoc's citekey: starts with a letter, digit or `_`; internal punctuation `:.#$%&-+?<>~/`
 #: only when a letter or digit follows (so `@key.` at a sentence end leaves the dot out).

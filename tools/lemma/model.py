@@ -207,14 +207,10 @@ class Note:
     links: tuple[WikiLink, ...] = field(default=())
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickled with its headings and links as tuples of their fields (`note_from_fields`):
-        no pickling call per heading, link and position, a third of a note's pickling (done
-        for every note an index stores)."""
-        return note_from_fields, (
-            self.path, self.kind, self.title, self.meta, self.body, self.body_line,
-            self.aliases, self.tags, tuple([_heading_fields(h) for h in self.headings]),
-            self.block_ids, tuple([(*_link_fields(k), *_pos_fields(k.pos), k.cite)
-                                   for k in self.links]))
+        """Pickled as `note_from_fields` of its fields, its headings and links as tuples of
+        theirs: no pickling call per heading, link and position (a third of the pickling of
+        every note an index stores)."""
+        return note_from_fields, note_fields(self)
 
     @property
     def stem(self) -> str:
@@ -227,24 +223,6 @@ class Note:
         return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
 
 
-_heading_fields = attrgetter("level", "text", "line", "anchor")
-_link_fields = attrgetter("target", "heading", "label", "embed", "start", "end", "raw", "markdown")
-_pos_fields = attrgetter("path", "line", "col")
-
-
-def note_from_fields(path: str, kind: NoteKind, title: str, meta: Mapping[str, Any], body: str,
-                     body_line: int, aliases: tuple[str, ...], tags: tuple[str, ...],
-                     headings: tuple[tuple[Any, ...], ...], block_ids: frozenset[str],
-                     links: tuple[tuple[Any, ...], ...]) -> Note:
-    """The Note that `Note.__reduce__` pickled (headings and links given as their fields)."""
-    return Note(path, kind, title, meta, body, body_line, aliases, tags,
-                tuple([Heading(*h) for h in headings]), block_ids,
-                tuple([WikiLink(t, h, label, embed, SourcePos(p, line, col), start, end, raw,
-                                markdown, cite)
-                       for t, h, label, embed, start, end, raw, markdown, p, line, col, cite
-                       in links]))
-
-
 class LemmaError(Exception):
     """A user-facing failure: the CLI prints `message` once and exits with `exit_code`."""
 
@@ -255,3 +233,121 @@ class LemmaError(Exception):
         self.message = message
         if exit_code is not None:
             self.exit_code = exit_code
+
+
+# Quick constructors. The parser makes many small frozen objects (links, positions, headings,
+# notes); their dataclass `__init__` stores each field through `object.__setattr__`. Storing them
+# with the slots' own setters makes the same object at half the cost. `field_setters` refuses a
+# class for which that would not hold (fields other than the ones named, no slots, a
+# `__post_init__`), so a change to a class above fails at import instead of making different
+# objects.
+
+Setter = Callable[[Any, Any], None]
+
+
+def field_setters(cls: type, names: str) -> tuple[Setter, ...]:
+    """The slot setters of `cls`'s fields, which must be exactly `names` (space-separated, in
+    declaration order): what a constructor calls, one per field, after `object.__new__(cls)`."""
+    declared = tuple(f.name for f in fields(cls))
+    if (declared != tuple(names.split()) or hasattr(cls, "__post_init__")
+            or "__slots__" not in cls.__dict__):
+        raise TypeError(f"{cls.__name__} is not a slotted dataclass of fields {names} alone")
+    return tuple(getattr(cls, name).__set__ for name in declared)
+
+
+new = object.__new__
+_POS = field_setters(SourcePos, "path line col")
+_LINK = field_setters(WikiLink, "target heading label embed pos start end raw markdown cite")
+_HEADING = field_setters(Heading, "level text line anchor")
+_NOTE = field_setters(Note, "path kind title meta body body_line aliases tags headings block_ids "
+                            "links")
+
+
+def new_pos(path: str, line: int, col: int) -> SourcePos:
+    """`SourcePos(path, line, col)`."""
+    pos = new(SourcePos)
+    set_path, set_line, set_col = _POS
+    set_path(pos, path)
+    set_line(pos, line)
+    set_col(pos, col)
+    return pos  # type: ignore[no-any-return]
+
+
+def new_link(target: str, heading: str | None, label: str | None, embed: bool, pos: SourcePos,
+             start: int, end: int, raw: str, markdown: bool = False,
+             cite: Cite | None = None) -> WikiLink:
+    """`WikiLink(target, heading, label, embed, pos, start, end, raw, markdown, cite)`."""
+    link = new(WikiLink)
+    (set_target, set_heading, set_label, set_embed, set_pos, set_start, set_end, set_raw,
+     set_markdown, set_cite) = _LINK
+    set_target(link, target)
+    set_heading(link, heading)
+    set_label(link, label)
+    set_embed(link, embed)
+    set_pos(link, pos)
+    set_start(link, start)
+    set_end(link, end)
+    set_raw(link, raw)
+    set_markdown(link, markdown)
+    set_cite(link, cite)
+    return link  # type: ignore[no-any-return]
+
+
+def new_heading(level: int, text: str, line: int, anchor: str) -> Heading:
+    """`Heading(level, text, line, anchor)`."""
+    heading = new(Heading)
+    set_level, set_text, set_line, set_anchor = _HEADING
+    set_level(heading, level)
+    set_text(heading, text)
+    set_line(heading, line)
+    set_anchor(heading, anchor)
+    return heading  # type: ignore[no-any-return]
+
+
+def new_note(path: str, kind: NoteKind, title: str, meta: Mapping[str, Any], body: str,
+             body_line: int, aliases: tuple[str, ...], tags: tuple[str, ...],
+             headings: tuple[Heading, ...], block_ids: frozenset[str],
+             links: tuple[WikiLink, ...]) -> Note:
+    """`Note(path, kind, title, meta, body, body_line, aliases, tags, headings, block_ids,
+    links)`."""
+    note = new(Note)
+    (set_path, set_kind, set_title, set_meta, set_body, set_body_line, set_aliases, set_tags,
+     set_headings, set_block_ids, set_links) = _NOTE
+    set_path(note, path)
+    set_kind(note, kind)
+    set_title(note, title)
+    set_meta(note, meta)
+    set_body(note, body)
+    set_body_line(note, body_line)
+    set_aliases(note, aliases)
+    set_tags(note, tags)
+    set_headings(note, headings)
+    set_block_ids(note, block_ids)
+    set_links(note, links)
+    return note  # type: ignore[no-any-return]
+
+
+_heading_fields = attrgetter("level", "text", "line", "anchor")
+_link_fields = attrgetter("target", "heading", "label", "embed", "start", "end", "raw", "markdown")
+_pos_fields = attrgetter("path", "line", "col")
+
+
+def note_fields(note: Note) -> tuple[Any, ...]:
+    """What `Note.__reduce__` pickles: the note's fields, its headings and links as tuples of
+    their fields (a link's position flattened into it), for `note_from_fields`."""
+    return (note.path, note.kind, note.title, note.meta, note.body, note.body_line, note.aliases,
+            note.tags, tuple([_heading_fields(h) for h in note.headings]), note.block_ids,
+            tuple([(*_link_fields(k), *_pos_fields(k.pos), k.cite) for k in note.links]))
+
+
+def note_from_fields(path: str, kind: NoteKind, title: str, meta: Mapping[str, Any], body: str,
+                     body_line: int, aliases: tuple[str, ...], tags: tuple[str, ...],
+                     headings: tuple[tuple[Any, ...], ...], block_ids: frozenset[str],
+                     links: tuple[tuple[Any, ...], ...]) -> Note:
+    """The note `note_fields` took apart (what unpickling a stored note calls)."""
+    return new_note(path, kind, title, meta, body, body_line, aliases, tags,
+                    tuple([new_heading(*h) for h in headings]), block_ids,
+                    tuple([new_link(t, h, label, embed, new_pos(p, line, col), start, end, raw,
+                                    markdown, cite)
+                           for t, h, label, embed, start, end, raw, markdown, p, line, col, cite
+                           in links]))

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 
 from . import frontmatter as fm
-from .fast_init import new_note
 from .links import (
     NameIndex,
     Slugify,
@@ -24,7 +23,7 @@ from .links import (
     fold,
     scan_markdown,
 )
-from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink
+from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, WikiLink, new_note
 from .names import NameSuggester, find_path
 from .vault_changes import FileRead, VaultChanges, citekey_of
 from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, read_or_problem

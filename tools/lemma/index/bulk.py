@@ -12,7 +12,6 @@ caller gets the vault back at once, which a small vault's first command wants.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import pickle
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..links import Slugify
-from ..model import Note
+from ..model import Note, new_note
 from ..vault import Vault, citekey_of, gc_paused
 from ..vault_fs import Listing
 from . import link_rows, meta_rows, search_rows, store
@@ -47,7 +46,9 @@ def can_stream(count: int, jobs: int | None) -> bool:
 def light(note: Note) -> Note:
     """The note as resolution sees it: its names, headings, block ids and links."""
     key = citekey_of(note)
-    return dataclasses.replace(note, body="", meta={"citekey": key} if key else {})
+    return new_note(note.path, note.kind, note.title, {"citekey": key} if key else {}, "",
+                    note.body_line, note.aliases, note.tags, note.headings, note.block_ids,
+                    note.links)  # `dataclasses.replace(note, body=…, meta=…)`, 3x sooner
 
 
 def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
