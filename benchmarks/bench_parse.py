@@ -24,8 +24,9 @@ from lemma.index.filestat import signature
 from lemma.index.parse import content_digest
 from lemma.index.rows import note_rows
 from lemma.model import NoteKind
+from lemma.note_parse import _make_note, parse_note
 from lemma.synth import given_or_synthetic
-from lemma.vault import _make_note, gc_paused, parse_note
+from lemma.vault import gc_paused
 from lemma.vault_fs import DEFAULT_MAX_BYTES, list_vault, read_or_problem
 
 

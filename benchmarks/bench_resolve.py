@@ -14,8 +14,9 @@ from pathlib import Path
 
 from lemma.index import bulk
 from lemma.model import Note
+from lemma.note_parse import read_note
 from lemma.synth import given_or_synthetic
-from lemma.vault import Vault, gc_paused, read_note
+from lemma.vault import Vault, gc_paused
 from lemma.vault_fs import list_vault
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "lemma"
-CORE = ["model", "links", "frontmatter", "vault", "vault_fs", "config", "index.store",
-        "index.parse", "index.rows", "index.refresh", "index.stored", "index.queries",
-        "index.writer", "names",
-        "note_attributes", "link_text", "cache_files", "vault_changes"]
+CORE = ["model", "links", "frontmatter", "frontmatter_yaml", "vault", "vault_fs", "config",
+        "index.store", "index.parse", "index.rows", "index.refresh", "index.stored",
+        "index.queries", "index.writer", "names", "note_attributes", "link_text", "cache_files",
+        "vault_changes", "note_parse"]
 FORBIDDEN = {"click", "mkdocs", "networkx", "sympy", "material", "pymdownx"}
 
 
@@ -116,11 +116,11 @@ def test_core_imports_cleanly_in_a_fresh_interpreter() -> None:
 #: The package's layers, lowest first: a module may import its own layer or a lower one, never a
 #: higher one. A top-level module or package is named once; derive's rooms have their own order.
 LAYERS: list[tuple[str, ...]] = [
-    ("model", "slug", "resolution", "links_regions", "synth", "terminal",
+    ("model", "frontmatter_yaml", "slug", "resolution", "links_regions", "synth", "terminal",
      "search_text"),
     ("config", "frontmatter", "links", "links_cite", "names", "vault_fs", "note_attributes",
      "link_text", "cache_files", "publish_config", "bibliography", "bibliography_cache",
-     "cite_style", "macros"),
+     "cite_style", "macros", "note_parse"),
     ("vault_changes", "vault", "lint_rules", "publish", "canvas", "bases", "citations"),
     ("index",),
     ("graph", "authoring", "derive", "bibtex_sync"),

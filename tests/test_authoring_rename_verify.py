@@ -14,7 +14,8 @@ import pytest
 from lemma.authoring import rename
 from lemma.links import NameIndex
 from lemma.model import LemmaError
-from lemma.vault import Vault, load_vault, parse_note
+from lemma.note_parse import parse_note
+from lemma.vault import Vault, load_vault
 from tests.conftest import write_files
 
 NAMES = ["alpha", "Beta", "gamma", "index", "Release 2.0beta", "Ärger", "delta"]

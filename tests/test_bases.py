@@ -11,7 +11,7 @@ import pytest
 
 from lemma.bases.base import parse_base, run_view
 from lemma.bases.expr import ExprError, Scope, evaluate, read_expression
-from lemma.vault import parse_note
+from lemma.note_parse import parse_note
 from tests.test_site_build import build_site
 
 NOTE = parse_note("Books/Dune.md", "---\ntags: [book, sci/fi]\nprice: 12.5\nage: 5\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lemma.frontmatter import split_frontmatter
-from lemma.vault import load_vault, parse_note, read_note
+from lemma.note_parse import parse_note, read_note
+from lemma.vault import load_vault
 
 
 def test_an_impossible_date_is_a_diagnostic_not_a_traceback():

@@ -12,13 +12,13 @@ from lemma.frontmatter import (
     _optional_list,
     as_list,
     kind_of,
-    load_yaml,
     parse_confidence,
     split_frontmatter,
     validate,
 )
+from lemma.frontmatter_yaml import load_yaml
 from lemma.model import NoteKind
-from lemma.vault import parse_note
+from lemma.note_parse import parse_note
 
 
 def test_split_keeps_body_line_numbers() -> None:

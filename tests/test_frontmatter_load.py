@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lemma.frontmatter import _Loader, _memo_loader, _MemoLoader, _plain_mapping, load_yaml
+from lemma.frontmatter_yaml import _Loader, _memo_loader, _MemoLoader, _plain_mapping, load_yaml
 
 
 def typed(value: Any) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lemma.index.search_rows import _unmarked, search_columns
+from lemma.note_parse import parse_note
 from lemma.search_text import folded_words, index_text
-from lemma.vault import parse_note
 
 NOTES = {
     "ascii": "---\ntitle: Plain\naliases: [One, Two]\ntags: [a, b]\n---\n# Plain\nbody [[X]]\n",

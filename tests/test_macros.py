@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lemma.macros import expand_macros, katex_commands, read_macros, undefined_macros
-from lemma.vault import parse_note
+from lemma.note_parse import parse_note
 
 MACROS = {"\\RR": "\\mathbb{R}", "\\norm": "\\lVert #1 \\rVert",
           "\\inner": "\\langle #1, #2 \\rangle", "\\E": "\\mathbb{E}"}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from lemma.note_parse import parse_note
 from lemma.resolution import Match, NameIndex
-from lemma.vault import ResolvedLink, Vault, _link, parse_note
+from lemma.vault import ResolvedLink, Vault, _link
 from tests.resolution_oracle import OracleIndex, oracle_resolved
 
 FIELDS = ("source", "link", "status", "target", "anchor", "candidates")

@@ -8,8 +8,8 @@ import subprocess
 import xml.dom.minidom
 from pathlib import Path
 
+from lemma.note_parse import parse_note
 from lemma.site.feed import atom, summary
-from lemma.vault import parse_note
 from tests.test_site_build import MKDOCS_YML, build_site
 
 PAPER = ("---\ntitle: P\nauthors: [A]\nyear: 2021\n---\n*Known through a summary by X.*\n\n"

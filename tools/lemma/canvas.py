@@ -174,7 +174,7 @@ def load_canvases(root: Path, paths: Iterable[str]) -> list[Canvas]:
 
 def canvas_note(canvas: Canvas) -> Note:
     """The canvas as a note holding its links (path `X.canvas.md`), for the one resolver."""
-    from .vault import parse_note
+    from .note_parse import parse_note
 
     return parse_note(canvas.path + ".md", canvas_markdown(canvas))[0]
 

@@ -20,8 +20,9 @@ import yaml
 from .. import frontmatter as fm
 from ..links import Match, fold
 from ..model import KIND_FOLDERS, LemmaError, NoteKind, Severity
+from ..note_parse import parse_note
 from ..slug import slugify, unique_slug
-from ..vault import Vault, parse_note
+from ..vault import Vault
 from .apply import apply_changes
 from .files import FileChange, linked_folder
 

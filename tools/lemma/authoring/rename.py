@@ -13,8 +13,9 @@ from pathlib import Path, PurePosixPath
 
 from ..links import NameIndex, fold, lookup_key, markdown_link_text, name_keys
 from ..model import LemmaError, Note, WikiLink
+from ..note_parse import parse_note
 from ..slug import slugify, unique_slug
-from ..vault import IGNORED_FOLDERS, Vault, parse_note
+from ..vault import IGNORED_FOLDERS, Vault
 from .apply import apply_changes, check_writable
 from .files import FileChange, linked_folder, read_raw
 from .new import name_clash, yaml_value

@@ -122,7 +122,7 @@ def early_vault(file: Path, root: Path, listing: Listing, path: str, text: str,
     """`partial_vault` for the note `path` with the buffer `text`, from the index `file`; None
     when the index cannot tell (unreadable, or a file the vault skips: the whole vault will).
     Without `hints`, broken links get no "did you mean" (`hints_left` is then set)."""
-    from ..vault import parse_note
+    from ..note_parse import parse_note
 
     if path in listing.problems:
         return None

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ..links import Slugify
 from ..model import Diagnostic, Note
-from ..vault import gc_paused, parse_note
+from ..note_parse import parse_note
+from ..vault import gc_paused
 from ..vault_fs import NoteFileError, read_note_file, read_or_problem
 from .filestat import NO_FILE, signature
 from .rows import NOTE_BLOB, NoteRows, note_rows

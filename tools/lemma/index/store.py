@@ -44,10 +44,10 @@ class NoteRows:
 SCHEMA_VERSION = 5
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
-                   "frontmatter.py", "vault.py", "vault_changes.py", "vault_fs.py", "slug.py",
-                   "index/store.py", "index/rows.py", "index/link_rows.py",
-                   "index/search_rows.py", "note_attributes.py", "link_text.py",
-                   "search_text.py")
+                   "frontmatter.py", "frontmatter_yaml.py", "note_parse.py", "vault.py",
+                   "vault_changes.py", "vault_fs.py", "slug.py", "index/store.py",
+                   "index/rows.py", "index/link_rows.py", "index/search_rows.py",
+                   "note_attributes.py", "link_text.py", "search_text.py")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);

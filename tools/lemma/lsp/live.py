@@ -18,9 +18,10 @@ from ..links import fold
 from ..lint_rules import extra_diagnostics, near_duplicates
 from ..model import Diagnostic, Note
 from ..names import NameSuggester
+from ..note_parse import parse_note, read_note
 from ..publish import is_private, private_link_problem
 from ..resolution import NameIndex
-from ..vault import Vault, parse_note, read_note
+from ..vault import Vault
 from .names import NameList
 
 
