@@ -180,3 +180,31 @@ def test_graph_stats_are_the_same_from_every_route_of_a_refresh(
 def index_stats_twice(index_stats: Any, index: VaultIndex) -> list[dict[str, Any]]:
     """The stats of a first refresh, then of a warm one (nothing changed)."""
     return [index_stats(index, top=50), index_stats(index, top=50)]
+
+
+def test_keeping_freed_memory_asks_glibc_on_linux_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first build's mallopt calls: both thresholds on Linux, nothing elsewhere, and no
+    error where the C library has no mallopt."""
+    import ctypes
+
+    from lemma.index import bulk
+
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, option: int, value: int) -> int:
+            calls.append((option, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.setattr(sys, "platform", "linux")
+    bulk._keep_freed_memory()
+    assert calls == [(-1, 1 << 30), (-3, 32 << 20)]  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    calls.clear()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    bulk._keep_freed_memory()
+    assert calls == []
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: object())  # a libc without mallopt
+    bulk._keep_freed_memory()
+    assert calls == []
