@@ -25,7 +25,7 @@ from .model import Diagnostic, LemmaError, Note, NoteKind, Severity, SourcePos, 
 from .names import NameSuggester, find_path
 from .note_parse import read_note
 from .vault_changes import FileRead, VaultChanges, citekey_of
-from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault
+from .vault_fs import DEFAULT_MAX_BYTES, IGNORED_FOLDERS, NoteFileError, list_vault, prefetch
 
 __all__ = ["IGNORED_FOLDERS", "ResolvedLink", "Vault", "load_vault", "scan"]
 
@@ -389,8 +389,14 @@ def load_vault(root: str | os.PathLike[str], slugify: Slugify | None = None,
     notes: dict[str, Note] = {}
     problems: dict[str, list[Diagnostic]] = {p: [d] for p, d in listing.problems.items()}
     with gc_paused():
-        for path in listing.notes:
+        for i, path in enumerate(listing.notes):
+            if i % _PREFETCHED == 0:  # the next files' reading asked of the kernel
+                prefetch(root, listing.notes[i:i + _PREFETCHED])
             note, problems[path] = read_note(root, path, slugify, max_bytes)
             if note is not None:
                 notes[path] = note
         return Vault(root, notes, listing.attachments, problems, slugify, max_bytes)
+
+
+#: Notes whose reading `load_vault` asks of the kernel at a time (`vault_fs.prefetch`).
+_PREFETCHED = 500

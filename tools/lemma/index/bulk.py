@@ -24,7 +24,7 @@ from typing import Any
 from ..links import Slugify
 from ..model import Note, new_note
 from ..vault import Vault, citekey_of, gc_paused
-from ..vault_fs import Listing
+from ..vault_fs import Listing, prefetch
 from . import link_rows, meta_rows, search_rows, store
 from .parse import parse_file
 from .rows import NOTE_BLOB
@@ -67,8 +67,15 @@ def _work(bounds: tuple[int, int]) -> bytes:
     assert _job is not None
     root, paths, slugify, max_bytes, now = _job
     with gc_paused():
-        out = [_ship(root, p, slugify, max_bytes, now) for p in paths[bounds[0]:bounds[1]]]
-        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(_shipped(root, paths[bounds[0]:bounds[1]], slugify, max_bytes, now),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _shipped(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
+             now: int) -> list[store.NoteRows]:
+    """`_ship` of each path, their reading asked of the kernel first (`prefetch`)."""
+    prefetch(root, paths)
+    return [_ship(root, p, slugify, max_bytes, now) for p in paths]
 
 
 def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int, now: int,
@@ -77,7 +84,7 @@ def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: in
     chunk whose worker died is parsed here), or here with one job."""
     if jobs < 2 or not hasattr(os, "fork"):
         for lo in range(0, len(paths), CHUNK):
-            yield [_ship(root, p, slugify, max_bytes, now) for p in paths[lo:lo + CHUNK]]
+            yield _shipped(root, paths[lo:lo + CHUNK], slugify, max_bytes, now)
         return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -101,7 +108,7 @@ def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: in
             try:
                 blob = future.result()
             except BrokenProcessPool:  # a worker died (kill -9, OOM): this chunk is done here
-                yield [_ship(root, p, slugify, max_bytes, now) for p in paths[lo:hi]]
+                yield _shipped(root, paths[lo:hi], slugify, max_bytes, now)
                 continue
             yield pickle.loads(blob)
         finished = True

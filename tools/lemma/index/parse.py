@@ -19,7 +19,7 @@ from ..links import Slugify
 from ..model import Diagnostic, Note
 from ..note_parse import parse_note
 from ..vault import gc_paused
-from ..vault_fs import NoteFileError, read_note_file, read_or_problem
+from ..vault_fs import NoteFileError, prefetch, read_note_file, read_or_problem
 from .filestat import NO_FILE, signature
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
@@ -84,11 +84,16 @@ def _work(bounds: tuple[int, int]) -> bytes:
     assert _job is not None
     root, paths, slugify, max_bytes, indexed_ns = _job
     with gc_paused():
-        out = []
-        for path in paths[bounds[0]:bounds[1]]:
-            parsed = parse_file(root, path, slugify, max_bytes, indexed_ns)
-            out.append((parsed.path, parsed.problems, parsed.rows))
+        out = [(parsed.path, parsed.problems, parsed.rows) for parsed in parse_files(
+            root, paths[bounds[0]:bounds[1]], slugify, max_bytes, indexed_ns)]
         return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def parse_files(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
+                indexed_ns: int, rows: bool = True) -> list[Parsed]:
+    """`parse_file` of each path, their reading asked of the kernel first (`prefetch`)."""
+    prefetch(root, paths)
+    return [parse_file(root, p, slugify, max_bytes, indexed_ns, rows) for p in paths]
 
 
 def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
@@ -105,8 +110,8 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
             not hasattr(os, "fork")):
         with gc_paused():
             for lo in range(0, len(paths), SERIAL_BATCH):
-                yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
-                       for p in paths[lo:lo + SERIAL_BATCH]]
+                yield parse_files(root, paths[lo:lo + SERIAL_BATCH], slugify, max_bytes,
+                                  indexed_ns, rows=False)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -124,14 +129,13 @@ def parse_batches(root: Path, paths: list[str], slugify: Slugify | None, max_byt
     try:
         with gc_paused():
             futures = [pool.submit(_work, chunk) for chunk in chunks]  # the workers start now
-            mine = [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
-                    for p in paths[split:]]
+            mine = parse_files(root, paths[split:], slugify, max_bytes, indexed_ns, rows=False)
             for (lo, hi), future in zip(chunks, futures, strict=True):
                 try:
                     batch = future.result()
                 except BrokenProcessPool:  # a worker died (kill -9): redo its work here
-                    yield [parse_file(root, p, slugify, max_bytes, indexed_ns, rows=False)
-                           for p in paths[lo:hi]]
+                    yield parse_files(root, paths[lo:hi], slugify, max_bytes, indexed_ns,
+                                      rows=False)
                     continue
                 found = []
                 for path, problems, rows in pickle.loads(batch):
