@@ -255,7 +255,7 @@ def field_setters(cls: type, names: str) -> tuple[Setter, ...]:
     return tuple(getattr(cls, name).__set__ for name in declared)
 
 
-new = object.__new__
+_new = object.__new__
 _POS = field_setters(SourcePos, "path line col")
 _LINK = field_setters(WikiLink, "target heading label embed pos start end raw markdown cite")
 _HEADING = field_setters(Heading, "level text line anchor")
@@ -265,7 +265,7 @@ _NOTE = field_setters(Note, "path kind title meta body body_line aliases tags he
 
 def new_pos(path: str, line: int, col: int) -> SourcePos:
     """`SourcePos(path, line, col)`."""
-    pos = new(SourcePos)
+    pos = _new(SourcePos)
     set_path, set_line, set_col = _POS
     set_path(pos, path)
     set_line(pos, line)
@@ -277,7 +277,7 @@ def new_link(target: str, heading: str | None, label: str | None, embed: bool, p
              start: int, end: int, raw: str, markdown: bool = False,
              cite: Cite | None = None) -> WikiLink:
     """`WikiLink(target, heading, label, embed, pos, start, end, raw, markdown, cite)`."""
-    link = new(WikiLink)
+    link = _new(WikiLink)
     (set_target, set_heading, set_label, set_embed, set_pos, set_start, set_end, set_raw,
      set_markdown, set_cite) = _LINK
     set_target(link, target)
@@ -295,7 +295,7 @@ def new_link(target: str, heading: str | None, label: str | None, embed: bool, p
 
 def new_heading(level: int, text: str, line: int, anchor: str) -> Heading:
     """`Heading(level, text, line, anchor)`."""
-    heading = new(Heading)
+    heading = _new(Heading)
     set_level, set_text, set_line, set_anchor = _HEADING
     set_level(heading, level)
     set_text(heading, text)
@@ -310,7 +310,7 @@ def new_note(path: str, kind: NoteKind, title: str, meta: Mapping[str, Any], bod
              links: tuple[WikiLink, ...]) -> Note:
     """`Note(path, kind, title, meta, body, body_line, aliases, tags, headings, block_ids,
     links)`."""
-    note = new(Note)
+    note = _new(Note)
     (set_path, set_kind, set_title, set_meta, set_body, set_body_line, set_aliases, set_tags,
      set_headings, set_block_ids, set_links) = _NOTE
     set_path(note, path)
