@@ -5,7 +5,7 @@ Parts (microseconds per note, CPU time of this process, best of `--repeat` passe
   frontmatter  `split_frontmatter` + `kind_of` + `validate`
   markdown     `scan_markdown` + building the Note (`_make_note`)
   rows         `note_rows` + `search_rows.search_columns` (what a worker ships)
-  total        `bulk._ship` end to end (all of the above as the worker runs it)
+  total        `bulk._shipped` end to end (all of the above as a worker runs it, prefetch too)
   parse        read + frontmatter + markdown: a note's parse without its index rows
 Usage: `python benchmarks/bench_parse.py [--notes 5000] [--vault PATH [--sample N]] [--repeat 3]`
 (without `--vault`, a synthetic vault of `--notes` notes is written to a temporary folder).
@@ -76,8 +76,7 @@ def measure(root: Path, repeat: int, sample: int = 0) -> dict[str, float]:
             search_rows.search_columns(note)
 
     def total() -> None:
-        for p in paths:
-            bulk._ship(root, p, None, DEFAULT_MAX_BYTES, 0)
+        bulk._shipped(root, paths, None, DEFAULT_MAX_BYTES, 0)
 
     n = len(paths)
     with gc_paused():

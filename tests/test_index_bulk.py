@@ -43,8 +43,8 @@ if sys.argv[3] == "kill":
     _work.__qualname__ = "_work"
     bulk._work = _work
 here = []
-ship = bulk._ship
-bulk._ship = lambda *args: here.append(1) or ship(*args)  # in this process (not a worker)
+shipped = bulk._shipped
+bulk._shipped = lambda *args: here.append(1) or shipped(*args)  # in this process (no worker)
 told = []
 with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2,
                 progress=lambda done, of: told.append((done, of))) as index:

@@ -60,7 +60,6 @@ def test_every_parse_asks_for_its_files_first(tmp_path: Path,
         return real_read(where, path, max_bytes)
 
     monkeypatch.setattr(parse, "prefetch", record_prefetch)
-    monkeypatch.setattr(bulk, "prefetch", record_prefetch)
     monkeypatch.setattr(parse, "read_note_file", record_read)
     paths = sorted(p.name for p in root.iterdir())
     for batch in parse.parse_batches(root, paths, None, 10**6, 0, jobs=1):

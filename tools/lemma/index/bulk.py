@@ -24,9 +24,9 @@ from typing import Any
 from ..links import Slugify
 from ..model import Note, new_note
 from ..vault import Vault, citekey_of, gc_paused
-from ..vault_fs import Listing, prefetch
+from ..vault_fs import Listing
 from . import link_rows, meta_rows, search_rows, store
-from .parse import parse_file
+from .parse import parse_files
 from .rows import NOTE_BLOB
 
 #: From this many new notes a first build streams (below it, the vault is kept for the caller).
@@ -51,14 +51,6 @@ def light(note: Note) -> Note:
                     note.links)  # `dataclasses.replace(note, body=…, meta=…)`, 3x sooner
 
 
-def _ship(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
-          now: int) -> store.NoteRows:
-    """A note's rows: its pickle in them is all this process needs of it (the body, once)."""
-    parsed = parse_file(root, path, slugify, max_bytes, now)
-    assert parsed.rows is not None
-    return parsed.rows
-
-
 _job: tuple[Path, list[str], Slugify | None, int, int] | None = None
 
 
@@ -73,9 +65,10 @@ def _work(bounds: tuple[int, int]) -> bytes:
 
 def _shipped(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int,
              now: int) -> list[store.NoteRows]:
-    """`_ship` of each path, their reading asked of the kernel first (`prefetch`)."""
-    prefetch(root, paths)
-    return [_ship(root, p, slugify, max_bytes, now) for p in paths]
+    """The notes' rows (`parse_files`): the pickle in them is all this process needs of a
+    note (its body, once)."""
+    return [parsed.stored_rows(now) for parsed in parse_files(root, paths, slugify, max_bytes,
+                                                               now)]
 
 
 def _chunks(root: Path, paths: list[str], slugify: Slugify | None, max_bytes: int, now: int,
