@@ -22,4 +22,9 @@ def signature(file: Path | str) -> tuple[int, int, int, int]:
         except OSError:
             return NO_FILE
         return -1, link.st_mtime_ns, link.st_ctime_ns, link.st_ino
+    return signature_of(info)
+
+
+def signature_of(info: os.stat_result) -> tuple[int, int, int, int]:
+    """The signature of a file as `os.stat` found it (one stat already made serves)."""
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino

@@ -20,7 +20,7 @@ from ..model import Diagnostic, Note
 from ..note_parse import parse_note
 from ..vault import gc_paused
 from ..vault_fs import NoteFileError, prefetch, read_note_file, read_or_problem
-from .filestat import NO_FILE, signature
+from .filestat import NO_FILE, signature, signature_of
 from .rows import NOTE_BLOB, NoteRows, note_rows
 
 #: Below this many files, parsing in this process beats starting workers.
@@ -62,7 +62,7 @@ def parse_file(root: Path, path: str, slugify: Slugify | None, max_bytes: int,
     `Parsed.stored_rows`)."""
     try:  # the stat read_note_file makes before reading is the signature (one stat, not two)
         text, info = read_note_file(root, path, max_bytes)
-        sig, problems = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), []
+        sig, problems = signature_of(info), []
     except NoteFileError:  # rare: stat, then read again, so a change in between is seen later
         sig = signature(f"{root}/{path}")
         text, problems = read_or_problem(root, path, max_bytes)

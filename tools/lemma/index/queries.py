@@ -31,8 +31,7 @@ def find_note(db: sqlite3.Connection, name: str) -> str:
         "SELECT DISTINCT n.path, n.title, n.aliases FROM names k JOIN notes n ON n.path = k.path "
         "WHERE k.key = ? ORDER BY n.path", (key,)), TEXT, TEXT, MAYBE_TEXT)
     triples = [(p, t, store.split(a)) for p, t, a in rows]
-    attachments = [r[0] for r in checked(db.execute("SELECT path FROM attachments"),
-                                               TEXT)
+    attachments = [r[0] for r in checked(db.execute("SELECT path FROM attachments"), TEXT)
                    if link_key(r[0], attachment=True) == key]
     index = NameIndex.build(triples, attachments)
     paths = {t[0] for t in triples}
