@@ -208,3 +208,80 @@ def test_keeping_freed_memory_asks_glibc_on_linux_only(monkeypatch: pytest.Monke
     monkeypatch.setattr(ctypes, "CDLL", lambda name: object())  # a libc without mallopt
     bulk._keep_freed_memory()
     assert calls == []
+
+
+def _summary_of(root: Path) -> Any:
+    from lemma.graph import indexed
+
+    vault = load_vault(root)
+    vault.resolved  # noqa: B018 - resolved before any fork, as a streamed build hands it over
+    return indexed._summary(vault)
+
+
+def test_streamed_stats_are_computed_in_a_forked_child(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside a streamed build's writer thread the stats run in a child process (the two took
+    turns on the GIL): the same stats come back, made by another process."""
+    from lemma.graph import indexed
+
+    summary = _summary_of(_vault(tmp_path))
+    expected = indexed._stats(*summary, 20)
+    real = indexed._stats
+    monkeypatch.setattr(indexed, "_stats", lambda *a: {**real(*a), "pid": os.getpid()})
+    got = indexed._stats_beside_writer(summary, 20)
+    assert got.pop("pid") != os.getpid()
+    assert got == expected
+
+
+@pytest.mark.parametrize("how", ["child dies", "no fork"])
+def test_streamed_stats_are_computed_here_when_no_child_can(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A child that dies (the OOM killer) or a system without fork: the stats are computed in
+    this process, the same."""
+    from lemma.graph import indexed
+
+    summary = _summary_of(_vault(tmp_path))
+    expected = indexed._stats(*summary, 20)
+    real, parent = indexed._stats, os.getpid()
+
+    def stats(*args: Any) -> dict[str, Any]:
+        if os.getpid() != parent:
+            os._exit(9)
+        return {**real(*args), "pid": os.getpid()}
+
+    monkeypatch.setattr(indexed, "_stats", stats)
+    if how == "no fork":
+        monkeypatch.delattr(os, "fork")
+    got = indexed._stats_beside_writer(summary, 20)
+    assert got.pop("pid") == parent
+    assert got == expected
+
+
+def test_a_second_streamed_first_build_on_one_connection(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """The staged full-text rows stay in the connection's temporary table after a first build
+    into an existing index file (dropping it took 1.2 s at 100k notes); a rebuild on the same
+    connection starts that table over rather than failing or keeping its rows."""
+    from lemma.index import bulk
+
+    root = _vault(tmp_path)
+    monkeypatch.setattr(bulk, "STREAM_MIN", 1)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    (tmp_path / "empty").mkdir()
+    with VaultIndex(tmp_path / "empty", file=tmp_path / "index.sqlite") as empty:
+        empty.refresh()  # an index file with no notes: the first build goes into it
+    with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index, \
+            VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
+        assert index.refresh().light is not None
+        staged = f"SELECT count(*) FROM {bulk._STAGED}"
+        notes = sum(1 for _ in root.rglob("*.md")) - 1  # (bad.md is not UTF-8)
+        assert index.db.execute(staged).fetchone()[0] == notes
+        index._rebuild("a test")
+        assert index.refresh().light is not None  # a first build again, on this connection
+        assert index.db.execute(staged).fetchone()[0] == notes
+        assert not index.memory and index.notice == "note: rebuilding the index " \
+            f"{tmp_path / 'index.sqlite'}: a test"  # (not a fallback to an index in memory)
+        monkeypatch.setattr(bulk, "STREAM_MIN", 10**9)
+        memory.refresh()
+        assert index_tables(index.db) == index_tables(memory.db)
