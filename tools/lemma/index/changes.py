@@ -39,13 +39,16 @@ def differences(db: sqlite3.Connection, root: Path, listing: Listing | Callable[
     stat = os.stat
     for path in listing.notes:
         old = stored.pop(path, None)
+        if old is None:  # new (every note of a first build): no stat to compare
+            changed.append(path)
+            continue
         try:
             info = stat(prefix + path)
         except OSError:  # e.g. a broken symlink: changed unless the same link was broken
-            if old is None or tuple(old[:4]) != signature(prefix + path):
+            if tuple(old[:4]) != signature(prefix + path):
                 changed.append(path)
             continue
-        if old is None or old[0] != info.st_size or old[1] != info.st_mtime_ns or (
+        if old[0] != info.st_size or old[1] != info.st_mtime_ns or (
                 old[2] != info.st_ctime_ns or old[3] != info.st_ino):
             changed.append(path)
         elif racy(info.st_mtime_ns, info.st_ctime_ns, old[4]):
