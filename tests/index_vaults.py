@@ -67,6 +67,10 @@ def index_tables(db: sqlite3.Connection) -> dict[str, list]:
     tables["search"] = sorted(db.execute(
         "SELECT n.path, s.title, s.aliases, s.tags, s.body FROM search s "
         "LEFT JOIN notes n ON n.id = s.rowid").fetchall(), key=repr)
+    db.execute("INSERT INTO search(search) VALUES ('integrity-check')")  # index = its text
+    tables["indexed"] = sorted(db.execute(  # what the full-text index itself holds
+        "SELECT n.path, d.sz FROM search_docsize d LEFT JOIN notes n ON n.id = d.id"
+        ).fetchall(), key=repr)
     tables["meta"] = sorted(r[0] for r in db.execute("SELECT key FROM meta"))
     return tables
 

@@ -257,13 +257,15 @@ def test_streamed_stats_are_computed_here_when_no_child_can(
     assert got == expected
 
 
-def test_a_second_streamed_first_build_on_one_connection(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
-    """The staged full-text rows stay in the connection's temporary table after a first build
-    into an existing index file (dropping it took 1.2 s at 100k notes); a rebuild on the same
-    connection starts that table over rather than failing or keeping its rows."""
+def test_a_streamed_first_build_indexes_note_text_and_keeps_it_in_step(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A streamed build fills `note_text` without its triggers and builds the full-text index
+    from it at once: the index matches the table, the triggers are back, so later edits reach
+    the index; a rebuild on the same connection does it all again."""
+    import time
+
     from lemma.index import bulk
+    from lemma.index.queries import search
 
     root = _vault(tmp_path)
     monkeypatch.setattr(bulk, "STREAM_MIN", 1)
@@ -271,17 +273,22 @@ def test_a_second_streamed_first_build_on_one_connection(tmp_path: Path,
     (tmp_path / "empty").mkdir()
     with VaultIndex(tmp_path / "empty", file=tmp_path / "index.sqlite") as empty:
         empty.refresh()  # an index file with no notes: the first build goes into it
-    with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index, \
-            VaultIndex(root, file=tmp_path / "memory.sqlite", jobs=1) as memory:
+    probe = root / "probe.md"
+    probe.write_text("# Probe\n\nA zebrafish swims here.\n", encoding="utf-8")
+    with VaultIndex(root, file=tmp_path / "index.sqlite", jobs=1) as index:
+        for _ in range(2):
+            assert index.refresh().light is not None
+            assert store.check_schema(index.db, index.db.execute(
+                "SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0]) is None
+            index.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+            assert [h.path for h in search(index.db, "quixotically")] == []
+            index._rebuild("a test")  # the second pass: a first build on this connection
         assert index.refresh().light is not None
-        staged = f"SELECT count(*) FROM {bulk._STAGED}"
-        notes = sum(1 for _ in root.rglob("*.md")) - 1  # (bad.md is not UTF-8)
-        assert index.db.execute(staged).fetchone()[0] == notes
-        index._rebuild("a test")
-        assert index.refresh().light is not None  # a first build again, on this connection
-        assert index.db.execute(staged).fetchone()[0] == notes
-        assert not index.memory and index.notice == "note: rebuilding the index " \
-            f"{tmp_path / 'index.sqlite'}: a test"  # (not a fallback to an index in memory)
-        monkeypatch.setattr(bulk, "STREAM_MIN", 10**9)
-        memory.refresh()
-        assert index_tables(index.db) == index_tables(memory.db)
+        assert not index.memory
+        assert [h.path for h in search(index.db, "zebrafish")] == ["probe.md"]
+        time.sleep(0.01)
+        probe.write_text("# Probe\n\nA quixotically swimming fish.\n", encoding="utf-8")
+        assert index.refresh().changed
+        assert [h.path for h in search(index.db, "quixotically")] == ["probe.md"]
+        assert [h.path for h in search(index.db, "zebrafish")] == []
+        index.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")

@@ -93,7 +93,7 @@ def test_a_first_build_keeps_no_listing_and_leaves_the_triggers(root: Path) -> N
     db = sqlite3.connect(store.index_file(root))
     triggers = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     db.close()
-    assert triggers == set(store.LISTING_TRIGGERS)
+    assert triggers == {*store.LISTING_TRIGGERS, *store.SEARCH_TRIGGERS}
     assert listed(root, "--kind", "paper") == "papers/p.md  paper    Paper P\n"
 
 
@@ -104,6 +104,25 @@ def test_a_missing_trigger_rebuilds_the_index_before_a_listing_goes_stale(root: 
     result = CliRunner().invoke(main, ["--notes", str(root), "list"])
     assert "Take Two" in result.stdout and "Take T\n" not in result.stdout
     assert "a trigger of its listings is missing" in result.stderr
+
+
+@pytest.mark.parametrize("trigger", sorted(store.SEARCH_TRIGGERS))
+def test_a_missing_search_trigger_rebuilds_the_index_before_search_falls_behind(
+        root: Path, trigger: str) -> None:
+    """The full-text index follows `note_text` through its triggers: without one, an edit
+    would leave it behind (or its deletes would corrupt it), so the index is rebuilt."""
+    listed(root)
+    sql(root, f"DROP TRIGGER {trigger}")
+    (root / "takes/t.md").write_text("---\ntitle: Take Two\n---\nA zebrafish.\n",
+                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["--notes", str(root), "search", "zebrafish"])
+    assert "takes/t.md" in result.stdout
+    assert "a trigger of its full-text index is missing" in result.stderr
+    db = sqlite3.connect(store.index_file(root))
+    try:
+        db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+    finally:
+        db.close()
 
 
 def test_a_listing_of_the_wrong_type_is_corrupt(root: Path) -> None:

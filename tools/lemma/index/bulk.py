@@ -155,9 +155,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     columns: dict[str, list[tuple[Any, ...]]] = {}
     signatures: dict[str, tuple[int, ...]] = {}
     store.drop_secondary_indexes(db)
-    db.execute(f"DROP TABLE IF EXISTS {_STAGED}")  # (a first build earlier on this connection)
-    db.execute(f"CREATE TEMP TABLE {_STAGED}(id INTEGER PRIMARY KEY, title, aliases, tags, "
-               "body, folded)")
+    store.drop_search_triggers(db)
     _keep_freed_memory()
     with gc_paused():
         done = 0
@@ -176,8 +174,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             if progress is not None:
                 progress(done, len(paths))
         search = _Background(db, [_AUTOMERGE.format(0),
-                                  f"INSERT INTO search(rowid, title, aliases, tags, body, "
-                                  f"folded) SELECT * FROM {_STAGED} ORDER BY id",
+                                  "INSERT INTO search(search) VALUES ('rebuild')",
                                   _AUTOMERGE.format(4),
                                   *map(store.create_index, store.NOTE_INDEXES)])
         try:
@@ -193,6 +190,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
         with gc_paused():
             link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
+            store.create_search_triggers(db)
             store.save_attachments(db, listing.attachments)
             meta_rows.save_signatures(db, held.pop("signatures"))
             meta_rows.save_counts(db)
@@ -200,24 +198,21 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     return paths, vault, rest
 
 
-#: The full-text rows of a first build wait here until the notes are parsed: tokenizing them
-#: (5 s at 100k notes, in SQLite without the GIL), then indexing the notes' tables, overlaps
-#: the resolution of the links. The table is left to the connection's end, which deletes its
-#: temporary file at once (a first build into a file of its own ends it when published):
-#: DROP TABLE walks its pages first (0.2 GB at 100k notes: 1.2 s on the way to COMMIT).
-_STAGED = "temp.lemma_staged_search"
-#: FTS5's incremental merging, off while the staged rows go in at once (100k notes: 3.3 -> 2.8
-#: CPU-s, the same search speed after), then back to its default of 4 for later writes.
+#: FTS5's incremental merging, off while the full-text index is built at once (100k notes:
+#: 3.3 -> 2.8 CPU-s, the same search speed after), then back to its default of 4.
 _AUTOMERGE = "INSERT INTO search(search, rank) VALUES ('automerge', {})"
 
 
 def _stage_search(db: Any, rows: list[tuple[str, tuple[str, ...]]]) -> None:
-    """Keep the full-text rows of notes whose `notes` rows were just written (with their ids)."""
+    """The full text of notes whose `notes` rows were just written (with their ids), in
+    `note_text` without its triggers: the full-text index is built from it once all are in
+    (tokenizing them, 4-5 s at 100k notes in SQLite without the GIL, then indexing the notes'
+    tables overlaps the resolution of the links)."""
     if not rows:
         return
     ids = dict(db.execute(f"SELECT path, id FROM notes WHERE path IN "
                           f"({','.join('?' * len(rows))})", [p for p, _ in rows]))
-    db.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?, ?, ?)",
+    db.executemany("INSERT INTO note_text VALUES (?, ?, ?, ?, ?, ?)",
                    [(ids[p], *cols) for p, cols in rows])
 
 

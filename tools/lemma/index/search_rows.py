@@ -1,5 +1,5 @@
-"""A note's rows in the full-text table `search`: made where the note is parsed, written by
-the refresh (one per note, its rowid the note's id in `notes`)."""
+"""A note's row of full text (`note_text`, which the full-text table `search` indexes): made
+where the note is parsed, written by the refresh (one per note, its id the note's in `notes`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ..search_text import folded_words, index_text
 
 
 def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
-    """The full-text rows of these notes (their `notes` rows are written: they give the ids).
+    """The full-text rows of these notes (their `notes` rows are written: they give the ids),
+    in `note_text`, whose triggers index them in `search`.
 
     The two control characters that mark matched words in snippets are left out of the text,
     so no note can forge a match.
@@ -19,8 +20,7 @@ def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
     for note in notes:
         row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
         found.append((row[0], *search_columns(note)))
-    db.executemany("INSERT INTO search(rowid, title, aliases, tags, body, folded) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", found)
+    db.executemany("INSERT INTO note_text VALUES (?, ?, ?, ?, ?, ?)", found)
 
 
 def search_columns(note: Note) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ class NoteRows:
 
 
 #: Bump when the tables change; `PRAGMA user_version` holds it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The modules whose code decides what a parsed note is: a change in any rebuilds the index.
 PARSING_MODULES = ("model.py", "links.py", "links_cite.py", "links_regions.py", "resolution.py",
                    "frontmatter.py", "frontmatter_yaml.py", "note_parse.py", "vault.py",
@@ -67,10 +67,27 @@ CREATE TABLE links(
     line INTEGER, col INTEGER, start INTEGER, "end" INTEGER, embed INTEGER,
     status TEXT NOT NULL, target TEXT, anchor TEXT, candidates TEXT,
     PRIMARY KEY(source, ord)) WITHOUT ROWID;
+CREATE TABLE note_text(id INTEGER PRIMARY KEY, title, aliases, tags, body, folded);
 CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, folded,
-    tokenize='unicode61 remove_diacritics 2');
+    content='note_text', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE listings(kind TEXT PRIMARY KEY, lines TEXT NOT NULL);
 """
+#: The full-text table `search` indexes the rows of `note_text` (its external content: the
+#: text is stored once, and snippets are cut from it) and follows them through these
+#: triggers. A streamed first build fills `note_text` without them and then rebuilds the
+#: index from it in one statement (`bulk`).
+SEARCH_TRIGGERS = {
+    "note_text_insert": "AFTER INSERT ON note_text BEGIN INSERT INTO search(rowid, title, "
+                        "aliases, tags, body, folded) VALUES (new.id, new.title, new.aliases, "
+                        "new.tags, new.body, new.folded); END",
+    "note_text_delete": "AFTER DELETE ON note_text BEGIN INSERT INTO search(search, rowid, "
+                        "title, aliases, tags, body, folded) VALUES ('delete', old.id, "
+                        "old.title, old.aliases, old.tags, old.body, old.folded); END",
+    "note_text_update": "AFTER UPDATE ON note_text BEGIN INSERT INTO search(search, rowid, "
+                        "title, aliases, tags, body, folded) VALUES ('delete', old.id, "
+                        "old.title, old.aliases, old.tags, old.body, old.folded); "
+                        "INSERT INTO search(rowid, title, aliases, tags, body, folded) VALUES "
+                        "(new.id, new.title, new.aliases, new.tags, new.body, new.folded); END"}
 #: `listings` keeps what `lemma list [--kind K]` last printed (`queries.listed_text`); these
 #: triggers empty it whenever a row of `notes` changes what it prints, whoever writes the row.
 #: A bulk load drops them with the secondary indexes (3.5 µs a row) and empties it itself.
@@ -221,6 +238,8 @@ def check_schema(db: sqlite3.Connection, wanted: str) -> str | None:
         return "it was built by another Lemma version or with other settings"
     if not triggers.issuperset(LISTING_TRIGGERS):  # kept listings would outlive their notes
         return "it is damaged (a trigger of its listings is missing)"
+    if not triggers.issuperset(SEARCH_TRIGGERS):  # the full-text index would fall behind
+        return "it is damaged (a trigger of its full-text index is missing)"
     return None
 
 
@@ -234,6 +253,7 @@ def create(db: sqlite3.Connection, wanted: str) -> None:
         if statement.strip():
             db.execute(statement)
     create_secondary_indexes(db)
+    create_search_triggers(db)
     db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -254,6 +274,17 @@ def create_secondary_indexes(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM listings")
     for name, when in LISTING_TRIGGERS.items():
         db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN DELETE FROM listings; END")
+
+
+def drop_search_triggers(db: sqlite3.Connection) -> None:
+    """Before `note_text` is filled in bulk (the full-text index is rebuilt from it after)."""
+    for name in SEARCH_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def create_search_triggers(db: sqlite3.Connection) -> None:
+    for name, body in SEARCH_TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
 
 
 def create_index(name: str) -> str:
@@ -293,7 +324,7 @@ def delete_notes(db: sqlite3.Connection, paths: Iterable[str]) -> None:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS gone(path TEXT PRIMARY KEY)")
     db.execute("DELETE FROM gone")
     db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", rows)
-    db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM notes WHERE path IN gone)")
+    db.execute("DELETE FROM note_text WHERE id IN (SELECT id FROM notes WHERE path IN gone)")
     for table in ("names", "headings", "blocks", "tags"):
         db.execute(f"DELETE FROM {table} WHERE path IN gone")
     db.executemany("DELETE FROM notes WHERE path = ?", rows)
