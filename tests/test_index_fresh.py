@@ -146,3 +146,62 @@ def test_a_command_waiting_for_a_builder_uses_its_index(tmp_path: Path) -> None:
     other.release()
     thread.join(60)
     assert notices == [(False, None)]  # nothing parsed again
+
+
+def test_a_first_build_flushes_its_file_early_and_publishes_after_the_flush(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once its notes are parsed, a first build's own file starts going to disk in a thread
+    (the syncs at its rename then wait for the rest only); the rename waits for that flush,
+    whose failure (a file system without fdatasync) changes nothing."""
+    root = _vault(tmp_path)
+    events: list[str] = []
+    real_fsync = os.fsync
+
+    def fdatasync(fd: int) -> None:
+        events.append(f"flush {fd}")
+        time.sleep(0.3)  # a slow disk: the rename must wait
+        events.append("flushed")
+        raise OSError("not supported here")
+
+    def fsync(fd: int) -> None:
+        events.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(fresh.os, "fdatasync", fdatasync)
+    monkeypatch.setattr(fresh.os, "fsync", fsync)
+    file = tmp_path / "index.sqlite"
+    with VaultIndex(root, file=file) as index:
+        index.refresh()  # the flush starts as the writer thread does
+        building = index._fresh
+        assert building is not None
+        fd = building.fd
+        index.db  # noqa: B018 - the writing is done, the file renamed
+        assert events[:3] == [f"flush {fd}", "flushed", "fsync"]
+        assert building.flushing is None and building.fd == -1
+        assert file.exists() and not fresh.building_file(file).exists()
+        assert index_tables(index.db) == index_tables_of_a_rebuild(root, tmp_path)
+
+
+def index_tables_of_a_rebuild(root: Path, tmp_path: Path) -> dict[str, list]:
+    with VaultIndex(root, file=tmp_path / "again.sqlite", jobs=1) as again:
+        again.refresh()
+        return index_tables(again.db)
+
+
+def test_a_discarded_first_build_waits_for_its_early_flush(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A build that fails while its file is being flushed closes that file only after."""
+    events: list[str] = []
+
+    def fdatasync(fd: int) -> None:
+        time.sleep(0.2)
+        events.append("flushed")
+
+    monkeypatch.setattr(fresh.os, "fdatasync", fdatasync)
+    building = fresh.claim(tmp_path / "index.sqlite")
+    assert building is not None
+    building.flush_early()
+    building.discard()
+    assert events == ["flushed"] and building.fd == -1
+    assert not fresh.building_file(tmp_path / "index.sqlite").exists()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from ..vault_fs import fsync_folder
@@ -43,6 +44,28 @@ class FreshFile:
         self.file = file
         self.building = building_file(file)
         self.fd = fd
+        self.flushing: threading.Thread | None = None
+
+    def flush_early(self) -> None:
+        """Start putting what the build has written so far on disk, in a thread, while the
+        build goes on: its last writes and the command are CPU work, and the syncs when it is
+        renamed then wait for the rest only (100k notes: 0.9 GB, 0.5 s at the end before).
+        The syncs at publish still vouch for the whole file."""
+        if self.flushing is None and self.fd >= 0:
+            self.flushing = threading.Thread(target=self._flush, args=(self.fd,),
+                                             name="lemma-index-flush")
+            self.flushing.start()
+
+    @staticmethod
+    def _flush(fd: int) -> None:
+        with contextlib.suppress(OSError):  # (a file system without it: publish syncs all)
+            os.fdatasync(fd)
+
+    def _flushed(self) -> None:
+        """Wait for an early flush (its file descriptor is about to close)."""
+        if self.flushing is not None:
+            self.flushing.join()
+            self.flushing = None
 
     def connect(self, wanted: str) -> sqlite3.Connection:
         """A connection to the emptied building file, without a journal, holding the tables."""
@@ -60,6 +83,7 @@ class FreshFile:
         """Rename the committed building file into place as the index (in WAL mode, on disk)
         and return a connection to it; the claim ends."""
         db.execute("PRAGMA journal_mode = WAL")
+        self._flushed()
         db.close()
         os.fsync(self.fd)
         with file_lock(Path(f"{self.file}.lock")):
@@ -78,6 +102,7 @@ class FreshFile:
         self.release()
 
     def release(self) -> None:
+        self._flushed()
         if self.fd >= 0:
             os.close(self.fd)  # (the flock goes with it)
             self.fd = -1

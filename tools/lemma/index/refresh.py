@@ -217,6 +217,8 @@ class VaultIndex:
             return self.refresh()
         if report.vault is not None or report.light is not None:
             # a first build: the caller has its vault (streamed: its links) already
+            if self._fresh is not None:
+                self._fresh.flush_early()
             self._writer = Writer(self._db, rest, lambda: self._commit(big))
         if report.vault is None:
             self._remember(watched, listing if only is None else None)
