@@ -162,14 +162,14 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
         for chunk in _chunks(root, paths, slugify, max_bytes, now, jobs):
             store.write_notes(db, chunk)
             signatures.update((r.note[0], r.signature) for r in chunk)
-            staged = []
+            texts = []
             for r in chunk:
                 if (blob := r.note[NOTE_BLOB]) is not None:  # a worker's pickle: trusted
                     note = pickle.loads(blob)
-                    staged.append((note.path, search_rows.search_columns(note)))
+                    texts.append((note.path, search_rows.search_columns(note)))
                     notes[note.path] = light(note)
                     columns[note.path] = r.links
-            _stage_search(db, staged)
+            search_rows.write_texts(db, texts)  # (its triggers dropped)
             done += len(chunk)
             if progress is not None:
                 progress(done, len(paths))
@@ -186,7 +186,7 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             "columns": columns, "signatures": signatures}  # let go of once written
 
     def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
-        search.finish()  # (the full-text rows may still be going in: the caller works meanwhile)
+        search.finish()  # (the full-text index may still be building: the caller works meanwhile)
         with gc_paused():
             link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
             store.create_secondary_indexes(db)
@@ -198,22 +198,11 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
     return paths, vault, rest
 
 
-#: FTS5's incremental merging, off while the full-text index is built at once (100k notes:
-#: 3.3 -> 2.8 CPU-s, the same search speed after), then back to its default of 4.
+#: FTS5's incremental merging, off while the full-text index is built at once from
+#: `note_text` (tokenizing, 3-4 s at 100k notes in SQLite without the GIL, then indexing the
+#: notes' tables overlaps the resolution of the links; without merging 3.3 -> 2.8 CPU-s, the
+#: same search speed after), then back to its default of 4.
 _AUTOMERGE = "INSERT INTO search(search, rank) VALUES ('automerge', {})"
-
-
-def _stage_search(db: Any, rows: list[tuple[str, tuple[str, ...]]]) -> None:
-    """The full text of notes whose `notes` rows were just written (with their ids), in
-    `note_text` without its triggers: the full-text index is built from it once all are in
-    (tokenizing them, 4-5 s at 100k notes in SQLite without the GIL, then indexing the notes'
-    tables overlaps the resolution of the links)."""
-    if not rows:
-        return
-    ids = dict(db.execute(f"SELECT path, id FROM notes WHERE path IN "
-                          f"({','.join('?' * len(rows))})", [p for p, _ in rows]))
-    db.executemany("INSERT INTO note_text VALUES (?, ?, ?, ?, ?, ?)",
-                   [(ids[p], *cols) for p, cols in rows])
 
 
 class _Background:

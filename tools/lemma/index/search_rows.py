@@ -16,11 +16,23 @@ def write_search(db: sqlite3.Connection, notes: list[Note]) -> None:
     The two control characters that mark matched words in snippets are left out of the text,
     so no note can forge a match.
     """
-    found = []
-    for note in notes:
-        row = db.execute("SELECT id FROM notes WHERE path = ?", (note.path,)).fetchone()
-        found.append((row[0], *search_columns(note)))
-    db.executemany("INSERT INTO note_text VALUES (?, ?, ?, ?, ?, ?)", found)
+    write_texts(db, [(note.path, search_columns(note)) for note in notes])
+
+
+#: Paths whose ids one statement looks up (well below SQLite's limit of bound values).
+_IDS_AT_ONCE = 500
+
+
+def write_texts(db: sqlite3.Connection, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+    """`note_text` rows of (path, `search_columns`) pairs whose `notes` rows are written.
+    (A streamed first build writes them as chunks arrive, its triggers dropped, then builds
+    the full-text index from the table at once.)"""
+    for at in range(0, len(rows), _IDS_AT_ONCE):
+        some = rows[at:at + _IDS_AT_ONCE]
+        ids = dict(db.execute(f"SELECT path, id FROM notes WHERE path IN "
+                              f"({','.join('?' * len(some))})", [p for p, _ in some]))
+        db.executemany("INSERT INTO note_text VALUES (?, ?, ?, ?, ?, ?)",
+                       [(ids[p], *columns) for p, columns in some])
 
 
 def search_columns(note: Note) -> tuple[str, ...]:
