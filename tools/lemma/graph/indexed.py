@@ -113,22 +113,28 @@ def _summary(vault: Vault) -> Summary:
     (source, target, links) by source, targets by first link, and its links counted by embed
     and by status."""
     with gc_paused():
-        notes = [(path, vault.notes[path].kind.value, vault.notes[path].title)
-                 for path in sorted(vault.notes)]
+        by_path = vault.notes
+        notes = [(path, by_path[path].kind.value, by_path[path].title)
+                 for path in sorted(by_path)]
         edges: list[tuple[str, str, int]] = []
-        written: Counter[bool] = Counter()
         statuses: Counter[str] = Counter()
+        links = embeds = 0
+        resolved_of = vault.resolved.get
         for source, _, _ in notes:
             counts: dict[str, int] = {}  # targets in the order of their first link
-            for resolved in vault.resolved.get(source, ()):
-                written[resolved.link.embed] += 1
+            found = resolved_of(source, ())
+            links += len(found)
+            for resolved in found:
+                if resolved.link.embed:
+                    embeds += 1
                 if resolved.status != "ok":
                     statuses[resolved.status] += 1
                 target = resolved.target
                 if target is not None and target != source:
                     counts[target] = counts.get(target, 0) + 1
             edges += [(source, target, count) for target, count in counts.items()]
-    return notes, edges, written, statuses
+    written = Counter({False: links - embeds, True: embeds})
+    return notes, edges, +written, statuses
 
 
 def _stats(notes: list[tuple[str, str, str]], edges: list[tuple[str, str, int]],
