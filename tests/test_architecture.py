@@ -117,7 +117,7 @@ def test_core_imports_cleanly_in_a_fresh_interpreter() -> None:
 #: higher one. A top-level module or package is named once; derive's rooms have their own order.
 LAYERS: list[tuple[str, ...]] = [
     ("model", "frontmatter_yaml", "slug", "resolution", "links_regions", "synth", "terminal",
-     "search_text", "workers"),
+     "search_text"),
     ("config", "frontmatter", "links", "links_cite", "names", "vault_fs", "note_attributes",
      "link_text", "cache_files", "publish_config", "bibliography", "bibliography_cache",
      "cite_style", "macros", "note_parse"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lemma import workers
 from lemma.derive.language.parse import parse_note
 from lemma.derive.running import check as engine
+from lemma.derive.running import workers
 from lemma.derive.running.check import check_derivation
 from lemma.derive.running.results import PASSING, DerivationResult
 

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from lemma import workers
 from lemma.derive.language.block import DerivationSyntaxError
 from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.running import workers
 from lemma.derive.running.cache import cacheable
 from lemma.derive.running.check import check_derivation
 from lemma.derive.running.results import PASSING, DerivationResult, LinkResult

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from lemma import workers
 from lemma.derive.language.parse import find_blocks, parse_block
+from lemma.derive.running import workers
 from lemma.derive.running.api import check_derivations
 from lemma.derive.running.check import check_derivation
 from lemma.derive.running.results import PASSING, DerivationResult
@@ -247,7 +247,7 @@ def test_a_worker_has_its_memory_budget_beyond_what_the_parent_reserved() -> Non
     not from zero (every check of a `mkdocs serve` rebuild failed with MemoryError before)."""
     import mmap
 
-    from lemma import workers
+    from lemma.derive.running import workers
 
     reserved = mmap.mmap(-1, workers.MEMORY_LIMIT + (1 << 30), prot=0)  # PROT_NONE: no memory
     try:

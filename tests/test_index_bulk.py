@@ -210,53 +210,6 @@ def test_keeping_freed_memory_asks_glibc_on_linux_only(monkeypatch: pytest.Monke
     assert calls == []
 
 
-def _summary_of(root: Path) -> Any:
-    from lemma.graph import indexed
-
-    vault = load_vault(root)
-    vault.resolved  # noqa: B018 - resolved before any fork, as a streamed build hands it over
-    return indexed._summary(vault)
-
-
-def test_streamed_stats_are_computed_in_a_forked_child(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Beside a streamed build's writer thread the stats run in a child process (the two took
-    turns on the GIL): the same stats come back, made by another process."""
-    from lemma.graph import indexed
-
-    summary = _summary_of(_vault(tmp_path))
-    expected = indexed._stats(*summary, 20)
-    real = indexed._stats
-    monkeypatch.setattr(indexed, "_stats", lambda *a: {**real(*a), "pid": os.getpid()})
-    got = indexed._stats_beside_writer(summary, 20)
-    assert got.pop("pid") != os.getpid()
-    assert got == expected
-
-
-@pytest.mark.parametrize("how", ["child dies", "no fork"])
-def test_streamed_stats_are_computed_here_when_no_child_can(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
-    """A child that dies (the OOM killer) or a system without fork: the stats are computed in
-    this process, the same."""
-    from lemma.graph import indexed
-
-    summary = _summary_of(_vault(tmp_path))
-    expected = indexed._stats(*summary, 20)
-    real, parent = indexed._stats, os.getpid()
-
-    def stats(*args: Any) -> dict[str, Any]:
-        if os.getpid() != parent:
-            os._exit(9)
-        return {**real(*args), "pid": os.getpid()}
-
-    monkeypatch.setattr(indexed, "_stats", stats)
-    if how == "no fork":
-        monkeypatch.delattr(os, "fork")
-    got = indexed._stats_beside_writer(summary, 20)
-    assert got.pop("pid") == parent
-    assert got == expected
-
-
 def test_a_streamed_first_build_indexes_note_text_and_keeps_it_in_step(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A streamed build fills `note_text` without its triggers and builds the full-text index

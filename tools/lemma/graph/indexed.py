@@ -8,7 +8,6 @@ note's body only when asked for.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -182,25 +181,5 @@ def index_stats(index: VaultIndex, top: int = 10) -> dict[str, Any]:
     if report.light is not None:
         summary = _summary(report.light)
         del report  # the light vault goes (the writer keeps the links it writes): 0.1 GB
-        return _stats_beside_writer(summary, top)
+        return _stats(*summary, top)
     return stats_from_index(index.db, top)
-
-
-#: CPU seconds a forked child has for the stats (a bound for a runaway, not a time box: the
-#: 100k-note stats take 2-5 s); past it, or when the child fails, they are computed here.
-STATS_CPU_SECONDS = 3600.0
-
-
-def _stats_beside_writer(summary: Summary, top: int) -> dict[str, Any]:
-    """`_stats` in a forked child (the checker's workers), while a streamed first build's
-    writer thread stores the links: both are Python, so in one process they took turns on
-    the GIL and one core (100k notes: 6.5 s with the second core idle once the full-text
-    rows were in). The child inherits the summary; only the stats come back. Computed here
-    where there is no fork or the child fails."""
-    if hasattr(os, "fork"):
-        from ..workers import run
-
-        outcome = run(_stats, *summary, top, timeout=STATS_CPU_SECONDS)
-        if outcome.ok:
-            return outcome.value
-    return _stats(*summary, top)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lemma import workers
+from lemma.derive.running import workers
 from lemma.derive.running.cache import ResultCache, default_cache_dir
 from lemma.derive.running.results import DerivationResult
 from lemma.links import blank_comments

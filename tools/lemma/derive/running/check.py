@@ -17,7 +17,6 @@ from sympy import Basic, Integral, Inverse, Limit, Product, Sum
 from sympy.matrices.expressions import MatrixExpr
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from lemma import workers
 from lemma.derive.evidence.sampling import sample_points, summarize
 from lemma.derive.evidence.shrink import explain_failure
 from lemma.derive.evidence.space import Claim, Space, build_space, for_claim
@@ -33,6 +32,7 @@ from lemma.derive.proof.indexform import index_zero
 from lemma.derive.proof.inverses import inverse_proof
 from lemma.derive.proof.posdef import posdef_matrices
 from lemma.derive.proof.rungs import LADDER, SIGN_LADDER
+from lemma.derive.running import workers
 from lemma.derive.running.checklines import check_value
 from lemma.derive.running.linkstatus import conclude, counts, declare_hint
 from lemma.derive.running.results import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sympy
 
-from lemma import workers
 from lemma.derive.evidence.evaluate import instantiate
 from lemma.derive.evidence.space import Point, build_space
 from lemma.derive.language import printing
 from lemma.derive.language.block import Check, Derivation
+from lemma.derive.running import workers
 from lemma.derive.running.results import CheckResult
 
 

@@ -3,9 +3,9 @@ conditions left open, and what a time box cut short."""
 
 from __future__ import annotations
 
-from lemma import workers
 from lemma.derive.evidence.space import Claim
 from lemma.derive.language.block import Condition
+from lemma.derive.running import workers
 from lemma.derive.running.results import LinkResult
 
 #: Fewest admissible points that make a link "verified" without a proof (fewer: unchecked).

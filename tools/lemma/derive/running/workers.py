@@ -5,8 +5,7 @@ child is stopped when its CPU time is up (a wall-clock deadline backs that up wi
 the caller gets a `timeout` outcome. A fork costs a few milliseconds and the child inherits the
 parent's objects, so nothing but the result is pickled; each task gets a fresh child, which is
 the simplest pool that is "replaced when a worker is killed". Children also get an address-space
-limit so a runaway expansion dies quickly. A streamed first build's graph stats run here too
-(`graph.indexed`), so that they compute beside the index's writer thread.
+limit so a runaway expansion dies quickly.
 """
 
 from __future__ import annotations
