@@ -31,7 +31,7 @@ from lemma.index import link_rows
 from lemma.index.refresh import VaultIndex
 if sys.argv[3] == "stream":
     bulk.STREAM_MIN, bulk.CHUNK = 1, 40
-link_rows.write_links = lambda *args, **kwargs: os._exit(3)
+link_rows.write_links = link_rows.write_prepared = lambda *args, **kwargs: os._exit(3)
 with VaultIndex(Path(sys.argv[1]), file=Path(sys.argv[2]), jobs=2) as index:
     index.refresh()
     index.db

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import sqlite3
 import sys
 import threading
 from collections import deque
@@ -184,11 +185,15 @@ def build(db: Any, root: Path, listing: Listing, paths: list[str], slugify: Slug
             raise
     held = {"links": [(s, vault.resolved[s]) for s in sorted(vault.resolved)],
             "columns": columns, "signatures": signatures}  # let go of once written
+    variables = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
     def rest() -> None:  # touches only `db` and plain data: may run in the writer thread
+        with gc_paused():  # the links' statements made while the full-text index is built,
+            links = link_rows.prepare_links(held.pop("links"), held.pop("columns"), True,
+                                            variables)  # so storing them needs no GIL
         search.finish()  # (the full-text index may still be building: the caller works meanwhile)
         with gc_paused():
-            link_rows.write_links(db, held.pop("links"), held.pop("columns"), fresh=True)
+            link_rows.write_prepared(db, links)
             store.create_secondary_indexes(db)
             store.create_search_triggers(db)
             store.save_attachments(db, listing.attachments)
