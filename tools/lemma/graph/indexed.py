@@ -132,8 +132,7 @@ def _summary(vault: Vault) -> Summary:
                 if target is not None and target != source:
                     counts[target] = counts.get(target, 0) + 1
             edges += [(source, target, count) for target, count in counts.items()]
-    written = Counter({False: links - embeds, True: embeds})
-    return notes, edges, +written, statuses
+    return notes, edges, Counter({False: links - embeds, True: embeds}), statuses
 
 
 def _stats(notes: list[tuple[str, str, str]], edges: list[tuple[str, str, int]],

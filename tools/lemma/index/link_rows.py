@@ -3,6 +3,7 @@ note is parsed) and those its resolution decides, written in statements of many 
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,14 +91,13 @@ def write_prepared(db: sqlite3.Connection, prepared: PreparedLinks) -> None:
     without the GIL (row by row, a writer thread got the GIL back only once per switch
     interval while the command ran Python beside it), and set the broken flags. The
     statements' parameters are let go of as they are written."""
-    many = "INSERT INTO links VALUES " + ", ".join([_LINK_ROW] * prepared.per)
-    chunks, prepared.chunks = prepared.chunks, []
-    chunks.reverse()
-    while chunks:
-        values = chunks.pop()
-        if len(values) == prepared.per * 12:
-            db.execute(many, values)
-        else:
-            rows = len(values) // 12
-            db.execute("INSERT INTO links VALUES " + ", ".join([_LINK_ROW] * rows), values)
+    while prepared.chunks:  # (a few hundred at most)
+        values = prepared.chunks.pop(0)
+        db.execute(_insert(len(values) // 12), values)
     db.executemany("UPDATE notes SET broken = ? WHERE path = ?", prepared.flags)
+
+
+@functools.lru_cache(maxsize=4)
+def _insert(rows: int) -> str:
+    """The statement inserting `rows` link rows."""
+    return "INSERT INTO links VALUES " + ", ".join([_LINK_ROW] * rows)

@@ -72,22 +72,19 @@ CREATE VIRTUAL TABLE search USING fts5(title, aliases, tags, body, folded,
     content='note_text', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE listings(kind TEXT PRIMARY KEY, lines TEXT NOT NULL);
 """
+_SEARCH_COLUMNS = "title, aliases, tags, body, folded"
+_INDEX_NEW = (f"INSERT INTO search(rowid, {_SEARCH_COLUMNS}) VALUES (new.id, new.title, "
+              "new.aliases, new.tags, new.body, new.folded);")
+_UNINDEX_OLD = (f"INSERT INTO search(search, rowid, {_SEARCH_COLUMNS}) VALUES ('delete', "
+                "old.id, old.title, old.aliases, old.tags, old.body, old.folded);")
 #: The full-text table `search` indexes the rows of `note_text` (its external content: the
 #: text is stored once, and snippets are cut from it) and follows them through these
 #: triggers. A streamed first build fills `note_text` without them and then rebuilds the
 #: index from it in one statement (`bulk`).
-SEARCH_TRIGGERS = {
-    "note_text_insert": "AFTER INSERT ON note_text BEGIN INSERT INTO search(rowid, title, "
-                        "aliases, tags, body, folded) VALUES (new.id, new.title, new.aliases, "
-                        "new.tags, new.body, new.folded); END",
-    "note_text_delete": "AFTER DELETE ON note_text BEGIN INSERT INTO search(search, rowid, "
-                        "title, aliases, tags, body, folded) VALUES ('delete', old.id, "
-                        "old.title, old.aliases, old.tags, old.body, old.folded); END",
-    "note_text_update": "AFTER UPDATE ON note_text BEGIN INSERT INTO search(search, rowid, "
-                        "title, aliases, tags, body, folded) VALUES ('delete', old.id, "
-                        "old.title, old.aliases, old.tags, old.body, old.folded); "
-                        "INSERT INTO search(rowid, title, aliases, tags, body, folded) VALUES "
-                        "(new.id, new.title, new.aliases, new.tags, new.body, new.folded); END"}
+SEARCH_TRIGGERS = {"note_text_insert": f"AFTER INSERT ON note_text BEGIN {_INDEX_NEW} END",
+                   "note_text_delete": f"AFTER DELETE ON note_text BEGIN {_UNINDEX_OLD} END",
+                   "note_text_update": f"AFTER UPDATE ON note_text BEGIN {_UNINDEX_OLD} "
+                                       f"{_INDEX_NEW} END"}
 #: `listings` keeps what `lemma list [--kind K]` last printed (`queries.listed_text`); these
 #: triggers empty it whenever a row of `notes` changes what it prints, whoever writes the row.
 #: A bulk load drops them with the secondary indexes (3.5 µs a row) and empties it itself.
